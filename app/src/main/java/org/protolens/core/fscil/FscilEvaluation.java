@@ -1,0 +1,167 @@
+package org.protolens.core.fscil;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.CosineClassifier;
+import org.protolens.core.proto.TeenCalibration;
+
+/**
+ * Runs the FSCIL protocol on precomputed embeddings: base prototypes are the means over all base
+ * training rows; each novel class's prototype is the mean of its shots, calibrated against the base
+ * prototypes; after each session the test rows of every seen class are classified by cosine.
+ */
+public final class FscilEvaluation {
+
+    /** The same protocol run with the given calibration and with the alpha = 0 baseline. */
+    public record Report(List<SessionResult> calibrated, List<SessionResult> baseline, TeenCalibration calibration) {
+        /** Accuracy of the first session minus that of the last (the performance drop). */
+        public static Double drop(List<SessionResult> sessions) {
+            Double first = sessions.getFirst().acc();
+            Double last = sessions.getLast().acc();
+            return first == null || last == null ? null : first - last;
+        }
+    }
+
+    private FscilEvaluation() {
+    }
+
+    /**
+     * @param split for each novel class id, the training row indices of its shots; classes absent
+     *              from it (or a null split) take their first K training rows in file order
+     */
+    public static Report run(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY, FscilProtocol protocol,
+                             TeenCalibration calibration, Map<Integer, int[]> split) {
+        checkShapes(trainX, trainY, testX, testY);
+        FloatMatrix base = basePrototypes(trainX, trainY, protocol.baseClasses());
+        FloatMatrix novelMeans = novelMeans(trainX, trainY, protocol, split == null ? Map.of() : split);
+        FloatMatrix calibrated = calibration.calibrateAll(base, novelMeans);
+        List<SessionResult> teen = sessions(base, calibrated, testX, testY, protocol);
+        List<SessionResult> baseline = sessions(base, TeenCalibration.none().calibrateAll(base, novelMeans), testX, testY, protocol);
+        return new Report(teen, baseline, calibration);
+    }
+
+    private static void checkShapes(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY) {
+        if (trainX.rows() != trainY.length) {
+            throw new IllegalArgumentException("train-x has " + trainX.rows() + " rows but train-y has " + trainY.length + " labels");
+        }
+        if (testX.rows() != testY.length) {
+            throw new IllegalArgumentException("test-x has " + testX.rows() + " rows but test-y has " + testY.length + " labels");
+        }
+        if (trainX.cols() != testX.cols()) {
+            throw new IllegalArgumentException("train-x has " + trainX.cols() + " dimensions but test-x has " + testX.cols());
+        }
+    }
+
+    /** Mean embedding of every base class over all its training rows. */
+    public static FloatMatrix basePrototypes(FloatMatrix x, int[] y, int baseClasses) {
+        int d = x.cols();
+        double[][] sum = new double[baseClasses][d];
+        int[] count = new int[baseClasses];
+        for (int r = 0; r < y.length; r++) {
+            if (y[r] < baseClasses) {
+                count[y[r]]++;
+                int off = x.offset(r);
+                for (int j = 0; j < d; j++) {
+                    sum[y[r]][j] += x.data()[off + j];
+                }
+            }
+        }
+        float[] out = new float[baseClasses * d];
+        for (int c = 0; c < baseClasses; c++) {
+            if (count[c] == 0) {
+                throw new IllegalArgumentException("base class " + c + " has no training rows");
+            }
+            for (int j = 0; j < d; j++) {
+                out[c * d + j] = (float) (sum[c][j] / count[c]);
+            }
+        }
+        return new FloatMatrix(baseClasses, d, out);
+    }
+
+    private static FloatMatrix novelMeans(FloatMatrix x, int[] y, FscilProtocol p, Map<Integer, int[]> split) {
+        int novel = p.totalClasses() - p.baseClasses();
+        int d = x.cols();
+        float[] out = new float[novel * d];
+        for (int i = 0; i < novel; i++) {
+            int cls = p.baseClasses() + i;
+            int[] rows = split.containsKey(cls) ? split.get(cls) : firstRows(y, cls, p.shots());
+            if (rows.length == 0) {
+                throw new IllegalArgumentException("novel class " + cls + " has no shots");
+            }
+            for (int r : rows) {
+                if (r < 0 || r >= y.length) {
+                    throw new IllegalArgumentException("split lists row " + r + " for class " + cls
+                            + ", but the training set has rows 0.." + (y.length - 1));
+                }
+                if (y[r] != cls) {
+                    throw new IllegalArgumentException("split lists row " + r + " for class " + cls + ", but that row is labelled " + y[r]);
+                }
+                int off = x.offset(r);
+                for (int j = 0; j < d; j++) {
+                    out[i * d + j] += x.data()[off + j] / rows.length;
+                }
+            }
+        }
+        return new FloatMatrix(novel, d, out);
+    }
+
+    private static int[] firstRows(int[] y, int cls, int k) {
+        int[] rows = new int[k];
+        int found = 0;
+        for (int r = 0; r < y.length && found < k; r++) {
+            if (y[r] == cls) {
+                rows[found++] = r;
+            }
+        }
+        if (found < k) {
+            throw new IllegalArgumentException("novel class " + cls + " has " + found + " training rows, " + k + " shots are needed");
+        }
+        return rows;
+    }
+
+    private static List<SessionResult> sessions(FloatMatrix base, FloatMatrix novel, FloatMatrix testX, int[] testY,
+                                                FscilProtocol p) {
+        int d = base.cols();
+        float[] all = new float[(base.rows() + novel.rows()) * d];
+        System.arraycopy(base.data(), 0, all, 0, base.data().length);
+        System.arraycopy(novel.data(), 0, all, base.data().length, novel.data().length);
+        List<SessionResult> out = new ArrayList<>();
+        for (int s = 0; s < p.sessions(); s++) {
+            int seen = p.classesSeen(s);
+            FloatMatrix protos = new FloatMatrix(seen, d, java.util.Arrays.copyOf(all, seen * d));
+            int[] rows = java.util.stream.IntStream.range(0, testY.length).filter(r -> testY[r] < seen).toArray();
+            int[] predicted = new CosineClassifier(protos).predict(testX.selectRows(rows));
+            out.add(measure(s, seen, p.baseClasses(), rows, testY, predicted));
+        }
+        return out;
+    }
+
+    static SessionResult measure(int session, int seen, int baseClasses, int[] rows, int[] y, int[] predicted) {
+        int[][] confusion = new int[seen][seen];
+        int correct = 0, baseTotal = 0, baseCorrect = 0, novelTotal = 0, novelCorrect = 0, novelToBase = 0;
+        for (int i = 0; i < rows.length; i++) {
+            int truth = y[rows[i]];
+            int pred = predicted[i];
+            confusion[truth][pred]++;
+            boolean ok = truth == pred;
+            correct += ok ? 1 : 0;
+            if (truth < baseClasses) {
+                baseTotal++;
+                baseCorrect += ok ? 1 : 0;
+            } else {
+                novelTotal++;
+                novelCorrect += ok ? 1 : 0;
+                novelToBase += pred < baseClasses ? 1 : 0;
+            }
+        }
+        Double acc = rows.length == 0 ? null : (double) correct / rows.length;
+        Double accBase = baseTotal == 0 ? null : (double) baseCorrect / baseTotal;
+        Double accNovel = novelTotal == 0 ? null : (double) novelCorrect / novelTotal;
+        Double hm = accBase == null || accNovel == null ? null
+                : accBase + accNovel == 0 ? 0.0 : 2 * accBase * accNovel / (accBase + accNovel);
+        Double n2b = novelTotal == 0 ? null : (double) novelToBase / novelTotal;
+        return new SessionResult(session, seen, acc, accBase, accNovel, hm, n2b, confusion);
+    }
+}

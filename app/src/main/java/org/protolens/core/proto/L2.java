@@ -1,0 +1,90 @@
+package org.protolens.core.proto;
+
+/**
+ * Euclidean vector arithmetic for prototypes and embeddings. Normalisation follows PyTorch's
+ * {@code F.normalize}: a vector is divided by {@code max(||v||, 1e-12)}, so the zero vector stays
+ * zero instead of turning into NaN.
+ */
+public final class L2 {
+    /** PyTorch's default eps for {@code F.normalize}. */
+    public static final double EPS = 1e-12;
+
+    private L2() {
+    }
+
+    public static double norm(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    public static double norm(float[] v, int offset, int length) {
+        double s = 0;
+        for (int i = 0; i < length; i++) {
+            double x = v[offset + i];
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    public static double[] normalize(double[] v) {
+        double n = Math.max(norm(v), EPS);
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] / n;
+        }
+        return out;
+    }
+
+    public static double[] normalized(float[] v, int offset, int length) {
+        double n = Math.max(norm(v, offset, length), EPS);
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = v[offset + i] / n;
+        }
+        return out;
+    }
+
+    public static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /**
+     * Dot product of a float row with a float vector, four partial sums so that the JIT keeps
+     * several multiply-adds in flight. This loop is the inner loop of every re-prediction.
+     */
+    public static float dot(float[] a, int aOffset, float[] b, int length) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < length; i += 4) {
+            s0 += a[aOffset + i] * b[i];
+            s1 += a[aOffset + i + 1] * b[i + 1];
+            s2 += a[aOffset + i + 2] * b[i + 2];
+            s3 += a[aOffset + i + 3] * b[i + 3];
+        }
+        for (; i < length; i++) {
+            s0 += a[aOffset + i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Rows scaled to unit length (zero rows stay zero), as a new matrix. */
+    public static org.protolens.core.FloatMatrix normalizeRows(org.protolens.core.FloatMatrix m) {
+        float[] out = new float[m.data().length];
+        int d = m.cols();
+        for (int r = 0; r < m.rows(); r++) {
+            int off = r * d;
+            double n = Math.max(norm(m.data(), off, d), EPS);
+            for (int j = 0; j < d; j++) {
+                out[off + j] = (float) (m.data()[off + j] / n);
+            }
+        }
+        return new org.protolens.core.FloatMatrix(m.rows(), d, out);
+    }
+}

@@ -1,0 +1,406 @@
+package org.protolens.core.proto;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.protolens.core.FloatMatrix;
+
+/**
+ * Predictions of a fixed set of embeddings against base and novel prototypes, kept up to date
+ * incrementally as classes, shots, alpha and tau change.
+ *
+ * <p>Every embedding x is stored at unit length, and each class keeps one column of dot products
+ * x . c with its unit raw prototype c. A TEEN-calibrated prototype p = (1 - alpha) c + alpha delta
+ * then has cosine
+ * <pre>  cos(x, p) = ((1 - alpha) x.c + alpha x.delta) / ||p||</pre>
+ * and, since delta = normalize(sum_i w_i b_i) over the unit base prototypes b_i,
+ * <pre>  x.delta = sum_i w_i (x.b_i) / ||sum_i w_i b_i||</pre>
+ * is a combination of the base columns. So:
+ * <ul>
+ *   <li>new shots for one class: one pass over the embeddings (its column), then an argmax
+ *       update that rescans only the rows whose best or second-best class was that class;</li>
+ *   <li>alpha or calibration on/off: no pass over the embeddings, only N x K score arithmetic;</li>
+ *   <li>tau: each novel class's delta column is rebuilt from base columns (N x B).</li>
+ * </ul>
+ * Ties go to the lower class index, as in {@link CosineClassifier}. Not thread-safe: one owner
+ * changes and reads it.
+ */
+public final class LivePredictions {
+    private static final int PARALLEL_ROWS = 16_384;
+
+    private final int n;
+    private final int d;
+    private final float[] x;
+    private final List<ClassColumn> classes = new ArrayList<>();
+    private TeenCalibration calibration;
+    private boolean calibrationEnabled = true;
+    private TeenCalibration.Basis basis;
+
+    private final int[] best;
+    private final int[] second;
+    private final float[] bestScore;
+    private final float[] secondScore;
+
+    private static final class ClassColumn {
+        final boolean novel;
+        float[] rawPrototype;
+        double[] unit;
+        float[] dot;
+        // novel classes only
+        TeenCalibration.Result result;
+        float[] dotDelta;
+        float a = 1;
+        float b = 0;
+
+        ClassColumn(boolean novel) {
+            this.novel = novel;
+        }
+    }
+
+    public LivePredictions(FloatMatrix embeddings, TeenCalibration calibration) {
+        this.n = embeddings.rows();
+        this.d = embeddings.cols();
+        this.x = L2.normalizeRows(embeddings).data();
+        this.calibration = calibration;
+        best = new int[n];
+        second = new int[n];
+        bestScore = new float[n];
+        secondScore = new float[n];
+        Arrays.fill(best, -1);
+        Arrays.fill(second, -1);
+        Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
+        Arrays.fill(secondScore, Float.NEGATIVE_INFINITY);
+    }
+
+    public int size() {
+        return n;
+    }
+
+    public int dim() {
+        return d;
+    }
+
+    public int classCount() {
+        return classes.size();
+    }
+
+    public boolean isNovel(int k) {
+        return classes.get(k).novel;
+    }
+
+    public TeenCalibration calibration() {
+        return calibration;
+    }
+
+    public boolean calibrationEnabled() {
+        return calibrationEnabled;
+    }
+
+    /** Adds a base class with its raw prototype (mean embedding); returns its class index. */
+    public int addBaseClass(float[] prototype) {
+        ClassColumn c = new ClassColumn(false);
+        classes.add(c);
+        setColumn(c, prototype);
+        basesChanged();
+        return classes.size() - 1;
+    }
+
+    /** Adds a novel class with the raw mean of its shots; returns its class index. */
+    public int addNovelClass(float[] shotMean) {
+        ClassColumn c = new ClassColumn(true);
+        classes.add(c);
+        setColumn(c, shotMean);
+        calibrateNovel(c);
+        updateArgmaxFor(classes.size() - 1);
+        return classes.size() - 1;
+    }
+
+    /** Replaces a class's raw prototype (the new mean of its images or shots). */
+    public void setPrototype(int k, float[] prototype) {
+        ClassColumn c = classes.get(k);
+        setColumn(c, prototype);
+        if (c.novel) {
+            calibrateNovel(c);
+            updateArgmaxFor(k);
+        } else {
+            basesChanged();
+        }
+    }
+
+    /** Removes a class; indices of the classes after it shift down by one. */
+    public void removeClass(int k) {
+        ClassColumn removed = classes.remove(k);
+        if (!removed.novel) {
+            basesChanged();
+        } else {
+            rescanAll();
+        }
+    }
+
+    public void setCalibration(TeenCalibration next) {
+        boolean tauChanged = next.tau() != calibration.tau();
+        calibration = next;
+        for (ClassColumn c : classes) {
+            if (c.novel) {
+                if (tauChanged) {
+                    calibrateNovel(c);
+                } else {
+                    c.result = c.result == null ? null : calibration.withAlpha(c.result);
+                    mixCoefficients(c);
+                }
+            }
+        }
+        rescanAll();
+    }
+
+    public void setCalibrationEnabled(boolean enabled) {
+        calibrationEnabled = enabled;
+        for (ClassColumn c : classes) {
+            if (c.novel) {
+                mixCoefficients(c);
+            }
+        }
+        rescanAll();
+    }
+
+    /** Predicted class of embedding i, or -1 while there are no classes. */
+    public int predicted(int i) {
+        return best[i];
+    }
+
+    /** Cosine similarity of embedding i to its predicted class's prototype. */
+    public float score(int i) {
+        return bestScore[i];
+    }
+
+    /** Second-best class of embedding i, or -1 with fewer than two classes. */
+    public int runnerUp(int i) {
+        return second[i];
+    }
+
+    /** Difference between the best and second-best similarity (infinite with one class). */
+    public float margin(int i) {
+        return bestScore[i] - secondScore[i];
+    }
+
+    public int[] predictions() {
+        return best.clone();
+    }
+
+    /** Cosine similarity of embedding i to every prototype, as currently calibrated. */
+    public float[] similarities(int i) {
+        float[] s = new float[classes.size()];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = score(classes.get(k), i);
+        }
+        return s;
+    }
+
+    /** Raw (uncalibrated) cosine similarity of embedding i to every class's raw prototype. */
+    public float[] rawSimilarities(int i) {
+        float[] s = new float[classes.size()];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = classes.get(k).dot[i];
+        }
+        return s;
+    }
+
+    /** The prototype a class is classified with: calibrated for novel classes when enabled. */
+    public float[] prototype(int k) {
+        ClassColumn c = classes.get(k);
+        if (c.novel && calibrationEnabled && c.result != null) {
+            return c.result.calibrated().clone();
+        }
+        return c.rawPrototype.clone();
+    }
+
+    /** TEEN's softmax weights over the base classes for novel class k (null for a base class). */
+    public double[] calibrationWeights(int k) {
+        ClassColumn c = classes.get(k);
+        return c.result == null ? null : c.result.weights().clone();
+    }
+
+    // ---- internals ----
+
+    private void setColumn(ClassColumn c, float[] prototype) {
+        if (prototype.length != d) {
+            throw new IllegalArgumentException("prototype has " + prototype.length
+                    + " dimensions, embeddings have " + d);
+        }
+        c.rawPrototype = prototype.clone();
+        c.unit = L2.normalized(prototype, 0, d);
+        float[] u = new float[d];
+        for (int j = 0; j < d; j++) {
+            u[j] = (float) c.unit[j];
+        }
+        float[] dot = c.dot != null && c.dot.length == n ? c.dot : new float[n];
+        rows(i -> dot[i] = L2.dot(x, i * d, u, d));
+        c.dot = dot;
+    }
+
+    /** Base prototypes changed: every novel class's weights change with them. */
+    private void basesChanged() {
+        List<float[]> base = new ArrayList<>();
+        for (ClassColumn c : classes) {
+            if (!c.novel) {
+                base.add(c.rawPrototype);
+            }
+        }
+        basis = base.isEmpty() ? null : new TeenCalibration.Basis(FloatMatrix.ofRows(base.toArray(float[][]::new)));
+        for (ClassColumn c : classes) {
+            if (c.novel) {
+                calibrateNovel(c);
+            }
+        }
+        rescanAll();
+    }
+
+    private void calibrateNovel(ClassColumn c) {
+        c.result = basis == null ? null : calibration.calibrate(basis, c.rawPrototype);
+        if (c.result == null) {
+            c.dotDelta = null;
+        } else {
+            buildDeltaColumn(c);
+        }
+        mixCoefficients(c);
+    }
+
+    private void buildDeltaColumn(ClassColumn c) {
+        double[] w = c.result.weights();
+        double sumNorm = L2.norm(basis.weightedSum(w));
+        float[] col = c.dotDelta != null && c.dotDelta.length == n ? c.dotDelta : new float[n];
+        if (sumNorm < L2.EPS) {
+            Arrays.fill(col, 0f);
+        } else if (basis.size() < d) {
+            List<float[]> baseDots = new ArrayList<>();
+            for (ClassColumn b : classes) {
+                if (!b.novel) {
+                    baseDots.add(b.dot);
+                }
+            }
+            float[][] cols = baseDots.toArray(float[][]::new);
+            float[] coef = new float[cols.length];
+            for (int i = 0; i < coef.length; i++) {
+                coef[i] = (float) (w[i] / sumNorm);
+            }
+            rows(i -> {
+                float s = 0;
+                for (int b = 0; b < cols.length; b++) {
+                    s += coef[b] * cols[b][i];
+                }
+                col[i] = s;
+            });
+        } else {
+            float[] delta = new float[d];
+            for (int j = 0; j < d; j++) {
+                delta[j] = (float) c.result.delta()[j];
+            }
+            rows(i -> col[i] = L2.dot(x, i * d, delta, d));
+        }
+        c.dotDelta = col;
+    }
+
+    /** Coefficients a, b with cos(x, p) = a x.c + b x.delta for the current alpha. */
+    private void mixCoefficients(ClassColumn c) {
+        if (!calibrationEnabled || c.result == null) {
+            c.a = 1;
+            c.b = 0;
+            return;
+        }
+        double alpha = calibration.alpha();
+        double cDelta = L2.dot(c.result.normalizedMean(), c.result.delta());
+        double deltaNormSq = L2.dot(c.result.delta(), c.result.delta());
+        double normSq = (1 - alpha) * (1 - alpha) + alpha * alpha * deltaNormSq + 2 * alpha * (1 - alpha) * cDelta;
+        double inv = 1 / Math.max(Math.sqrt(Math.max(normSq, 0)), L2.EPS);
+        c.a = (float) ((1 - alpha) * inv);
+        c.b = (float) (alpha * inv);
+    }
+
+    private float score(ClassColumn c, int i) {
+        if (c.b == 0) {
+            return c.a * c.dot[i];
+        }
+        return c.a * c.dot[i] + c.b * c.dotDelta[i];
+    }
+
+    private static boolean better(float s, int k, float than, int thanK) {
+        return s > than || (s == than && thanK >= 0 && k < thanK) || thanK < 0;
+    }
+
+    private void updateArgmaxFor(int k) {
+        ClassColumn c = classes.get(k);
+        rows(i -> {
+            float s = score(c, i);
+            if (best[i] == k) {
+                if (second[i] < 0 || better(s, k, secondScore[i], second[i])) {
+                    bestScore[i] = s;
+                } else {
+                    rescan(i);
+                }
+            } else if (second[i] == k) {
+                if (better(s, k, bestScore[i], best[i])) {
+                    second[i] = best[i];
+                    secondScore[i] = bestScore[i];
+                    best[i] = k;
+                    bestScore[i] = s;
+                } else if (s >= secondScore[i]) {
+                    secondScore[i] = s;
+                } else {
+                    rescan(i);
+                }
+            } else if (better(s, k, bestScore[i], best[i])) {
+                second[i] = best[i];
+                secondScore[i] = bestScore[i];
+                best[i] = k;
+                bestScore[i] = s;
+            } else if (better(s, k, secondScore[i], second[i])) {
+                second[i] = k;
+                secondScore[i] = s;
+            }
+        });
+    }
+
+    private void rescanAll() {
+        rows(this::rescan);
+    }
+
+    private void rescan(int i) {
+        int b1 = -1;
+        int b2 = -1;
+        float s1 = Float.NEGATIVE_INFINITY;
+        float s2 = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes.size(); k++) {
+            float s = score(classes.get(k), i);
+            if (b1 < 0 || s > s1) {
+                b2 = b1;
+                s2 = s1;
+                b1 = k;
+                s1 = s;
+            } else if (b2 < 0 || s > s2) {
+                b2 = k;
+                s2 = s;
+            }
+        }
+        best[i] = b1;
+        bestScore[i] = s1;
+        second[i] = b2;
+        secondScore[i] = s2;
+    }
+
+    private void rows(java.util.function.IntConsumer body) {
+        if (n < PARALLEL_ROWS) {
+            for (int i = 0; i < n; i++) {
+                body.accept(i);
+            }
+        } else {
+            int chunk = 4096;
+            IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
+                int end = Math.min(n, (ch + 1) * chunk);
+                for (int i = ch * chunk; i < end; i++) {
+                    body.accept(i);
+                }
+            });
+        }
+    }
+}
