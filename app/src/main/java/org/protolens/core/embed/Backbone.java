@@ -1,0 +1,38 @@
+package org.protolens.core.embed;
+
+import org.protolens.core.FloatMatrix;
+
+/**
+ * A frozen network that turns preprocessed images into embeddings. Implementations are not
+ * thread-safe: one thread runs {@link #embed} at a time.
+ */
+public interface Backbone extends AutoCloseable {
+
+    /** A short name for people: architecture or file name. */
+    String name();
+
+    /** Input size and normalisation. */
+    Preprocessing preprocessing();
+
+    /** Length of one embedding. */
+    int embeddingDim();
+
+    /**
+     * SHA-256 over the weights and the preprocessing: two backbones with equal fingerprints give
+     * equal embeddings, so cached embeddings are keyed by it.
+     */
+    String fingerprint();
+
+    /** The device the network runs on, for people ("CPU", or the GPU). */
+    String device();
+
+    /**
+     * Embeds {@code count} images laid out in {@code batch} as count x 3 x height x width floats.
+     *
+     * @return a count x {@link #embeddingDim()} matrix
+     */
+    FloatMatrix embed(float[] batch, int count);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,64 @@
+package org.protolens.core.embed;
+
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Writes a built-in architecture's weights and {@code backbone.json} as a backbone folder. */
+public final class BuiltinBackbones {
+    private BuiltinBackbones() {
+    }
+
+    /**
+     * Saves an initialised block of {@code arch} into {@code dir} (replaced as a whole: a crash
+     * leaves either the old folder or the new one).
+     */
+    public static void write(Path dir, BuiltinArchitecture arch, Block block, Preprocessing preprocessing,
+                             List<String> classNames, JsonNode provenance) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+        try {
+            String weights;
+            try (Model model = Model.newInstance(arch.id(), "PyTorch")) {
+                model.setBlock(block);
+                model.save(tmp, arch.id());
+            }
+            try (Stream<Path> s = Files.list(tmp)) {
+                weights = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".params")).findFirst()
+                        .orElseThrow(() -> new IOException("DJL wrote no .params file"));
+            }
+            new BackboneSpec(BackboneSpec.FORMAT_BUILTIN, arch.id(), weights, BackboneSpec.Input.of(preprocessing),
+                    classNames, provenance).write(tmp.resolve(BackboneSpec.FILE_NAME));
+            if (Files.exists(dir)) {
+                Path old = parent.resolve("." + dir.getFileName() + ".old");
+                deleteTree(old);
+                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(old);
+            } else {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}

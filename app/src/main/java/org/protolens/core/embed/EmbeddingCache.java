@@ -1,0 +1,164 @@
+package org.protolens.core.embed;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Embeddings on disk, keyed by the SHA-256 of an image file's bytes, one folder per backbone
+ * fingerprint: embedding the same images again with the same backbone computes nothing.
+ *
+ * <p>Each folder holds {@code vectors.f32}, the embeddings as one flat little-endian float32 file
+ * (row i at byte i * d * 4), read through a memory mapping, and {@code keys.sha256}, the 32-byte
+ * image hash of each row in the same order. Rows are appended vector first, key second; on open,
+ * a row counts only if both are complete, so a crash mid-write loses at most that row.
+ * Thread-safe.
+ */
+public final class EmbeddingCache implements AutoCloseable {
+    private static final String VECTORS = "vectors.f32";
+    private static final String KEYS = "keys.sha256";
+    private static final String IDENTITY = "backbone.txt";
+
+    private final Path dir;
+    private final int dim;
+    private final FileChannel vectors;
+    private final FileChannel keys;
+    private final Map<Key, Integer> index = new HashMap<>();
+    private int rows;
+    private Arena arena;
+    private MemorySegment mapped;
+    private int mappedRows;
+
+    private record Key(long a, long b, long c, long d) {
+        static Key of(byte[] sha) {
+            ByteBuffer bb = ByteBuffer.wrap(sha);
+            return new Key(bb.getLong(), bb.getLong(), bb.getLong(), bb.getLong());
+        }
+    }
+
+    private EmbeddingCache(Path dir, int dim) throws IOException {
+        this.dir = dir;
+        this.dim = dim;
+        this.vectors = FileChannel.open(dir.resolve(VECTORS), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        this.keys = FileChannel.open(dir.resolve(KEYS), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        long complete = Math.min(keys.size() / 32, vectors.size() / (4L * dim));
+        rows = (int) complete;
+        keys.truncate(complete * 32);
+        vectors.truncate(complete * 4L * dim);
+        ByteBuffer all = ByteBuffer.allocate(rows * 32);
+        keys.read(all, 0);
+        all.flip();
+        byte[] sha = new byte[32];
+        for (int r = 0; r < rows; r++) {
+            all.get(sha);
+            index.putIfAbsent(Key.of(sha), r);
+        }
+    }
+
+    /**
+     * Opens (or creates) the cache of one backbone under {@code root}.
+     *
+     * @param fingerprint the backbone's {@link Backbone#fingerprint()}
+     * @param dim         the backbone's embedding length
+     */
+    public static EmbeddingCache open(Path root, String fingerprint, int dim) throws IOException {
+        Path dir = root.resolve(fingerprint.length() > 32 ? fingerprint.substring(0, 32) : fingerprint);
+        Files.createDirectories(dir);
+        Path identity = dir.resolve(IDENTITY);
+        String expected = fingerprint + " " + dim + "\n";
+        if (Files.exists(identity)) {
+            String found = Files.readString(identity, StandardCharsets.UTF_8);
+            if (!found.equals(expected)) {
+                throw new IOException(dir + ": this cache belongs to another backbone (" + found.strip() + ")");
+            }
+        } else {
+            org.protolens.core.project.AtomicFiles.writeString(identity, expected);
+        }
+        return new EmbeddingCache(dir, dim);
+    }
+
+    public Path folder() {
+        return dir;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public synchronized int size() {
+        return rows;
+    }
+
+    public synchronized boolean contains(byte[] sha256) {
+        return index.containsKey(Key.of(sha256));
+    }
+
+    /** The cached embedding of an image with this SHA-256, or null. */
+    public synchronized float[] get(byte[] sha256) throws IOException {
+        Integer row = index.get(Key.of(sha256));
+        if (row == null) {
+            return null;
+        }
+        if (row >= mappedRows) {
+            remap();
+        }
+        float[] out = new float[dim];
+        MemorySegment.copy(mapped, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
+                (long) row * dim * 4, out, 0, dim);
+        return out;
+    }
+
+    /** Stores an embedding; an image already cached keeps its first embedding. */
+    public synchronized void put(byte[] sha256, float[] embedding) throws IOException {
+        if (embedding.length != dim) {
+            throw new IllegalArgumentException("embedding has " + embedding.length + " values, cache holds " + dim);
+        }
+        Key key = Key.of(sha256);
+        if (index.containsKey(key)) {
+            return;
+        }
+        ByteBuffer v = ByteBuffer.allocate(dim * 4).order(ByteOrder.LITTLE_ENDIAN);
+        v.asFloatBuffer().put(embedding);
+        writeFully(vectors, v, (long) rows * dim * 4);
+        writeFully(keys, ByteBuffer.wrap(sha256), (long) rows * 32);
+        index.put(key, rows);
+        rows++;
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+        while (b.hasRemaining()) {
+            position += ch.write(b, position);
+        }
+    }
+
+    private void remap() throws IOException {
+        if (arena != null) {
+            arena.close();
+        }
+        arena = Arena.ofShared();
+        mapped = vectors.map(FileChannel.MapMode.READ_ONLY, 0, (long) rows * dim * 4, arena);
+        mappedRows = rows;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
+        vectors.close();
+        keys.close();
+    }
+}

@@ -1,0 +1,10 @@
+package org.protolens.core.embed;
+
+import java.io.IOException;
+
+/** An image file that cannot be decoded; the message names the file and the problem. */
+public final class ImageReadException extends IOException {
+    public ImageReadException(String file, String problem) {
+        super(file + ": " + problem);
+    }
+}

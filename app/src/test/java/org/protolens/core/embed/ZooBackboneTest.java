@@ -1,0 +1,55 @@
+package org.protolens.core.embed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.protolens.TestResources;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.project.NpyFile;
+
+/**
+ * The model-zoo path that downloads a model archive on first use: exercised offline on a local
+ * file:// archive, which DJL fetches, unpacks and caches exactly as it does an https:// one.
+ */
+class ZooBackboneTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void downloadsUnpacksAndRunsAnArchivedModelWithProgress() throws IOException {
+        Path zip = dir.resolve("tinynet.zip");
+        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("tinynet/tinynet.pt"));
+            Files.copy(TestResources.torchscript("tiny.pt"), z);
+            z.closeEntry();
+        }
+        List<Long> seen = new ArrayList<>();
+        FloatMatrix inputs = NpyFile.readMatrix(TestResources.torchscript("reference/inputs.npy"));
+        FloatMatrix expected = NpyFile.readMatrix(TestResources.torchscript("reference/embeddings.npy"));
+        try (Backbone b = BackboneLoader.open(zip.toUri().toString(), ImageDecoderTest.CIFAR,
+                (what, done, total) -> seen.add(done))) {
+            assertEquals(16, b.embeddingDim());
+            assertArrayEquals(expected.data(), b.embed(inputs.data(), inputs.rows()).data(), 1e-5f);
+        }
+        assertTrue(!seen.isEmpty(), "download progress was reported");
+    }
+
+    @Test
+    void aMissingModelSaysSo() {
+        String url = dir.resolve("absent.zip").toUri().toString();
+        var e = assertThrows(IOException.class, () -> BackboneLoader.open(url, null, null));
+        assertTrue(e.getMessage().startsWith(url) && e.getMessage().contains("cannot load"), e.getMessage());
+    }
+}
