@@ -50,15 +50,15 @@ public final class NpyFile {
     public static FloatMatrix readMatrix(Path file) throws IOException {
         byte[] bytes = readAll(file);
         Header h = parseHeader(file, bytes);
-        if (h.shape().length != 2) {
-            throw new NpyFormatException(file, "expected a 2-D matrix (rows x dimensions), found shape " + h.shapeText());
-        }
         int width = switch (h.descr()) {
             case "<f4" -> 4;
             case "<f8" -> 8;
             default -> throw new NpyFormatException(file, "expected float32 or float64 little-endian ('<f4' or '<f8'), found dtype '"
                     + h.descr() + "'");
         };
+        if (h.shape().length != 2) {
+            throw new NpyFormatException(file, "expected a 2-D matrix (rows x dimensions), found shape " + h.shapeText());
+        }
         checkLength(file, h, bytes, width);
         if (h.count() > Integer.MAX_VALUE - 16) {
             throw new NpyFormatException(file, "matrix " + h.shapeText() + " is too large to load");
@@ -82,15 +82,15 @@ public final class NpyFile {
     public static int[] readLabels(Path file) throws IOException {
         byte[] bytes = readAll(file);
         Header h = parseHeader(file, bytes);
-        if (h.shape().length != 1) {
-            throw new NpyFormatException(file, "expected a 1-D label vector, found shape " + h.shapeText());
-        }
         int width = switch (h.descr()) {
             case "<i4" -> 4;
             case "<i8" -> 8;
             default -> throw new NpyFormatException(file, "expected int32 or int64 little-endian labels ('<i4' or '<i8'), found dtype '"
                     + h.descr() + "'");
         };
+        if (h.shape().length != 1) {
+            throw new NpyFormatException(file, "expected a 1-D label vector, found shape " + h.shapeText());
+        }
         checkLength(file, h, bytes, width);
         int[] labels = new int[(int) h.shape()[0]];
         ByteBuffer buf = ByteBuffer.wrap(bytes, h.dataOffset(), bytes.length - h.dataOffset()).order(ByteOrder.LITTLE_ENDIAN);

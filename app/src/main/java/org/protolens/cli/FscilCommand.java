@@ -1,0 +1,207 @@
+package org.protolens.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.fscil.FscilEvaluation;
+import org.protolens.core.fscil.FscilProtocol;
+import org.protolens.core.fscil.SessionResult;
+import org.protolens.core.project.AtomicFiles;
+import org.protolens.core.project.NpyFile;
+import org.protolens.core.proto.TeenCalibration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "fscil", mixinStandardHelpOptions = true, versionProvider = ProtoLensCommand.Versions.class,
+        description = {"Few-shot class-incremental evaluation on embeddings, TEEN beside the alpha = 0 baseline.",
+            "Classes 0..B-1 are base classes; session s = 1..S-1 adds classes B+(s-1)W .. B+sW-1.",
+            "S counts the base session (TEEN's CIFAR-100 setting: B=60, W=5, K=5, S=9)."})
+final class FscilCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--train-x", required = true, paramLabel = "X.npy", description = "training embeddings, n x d")
+    Path trainX;
+
+    @Option(names = "--train-y", required = true, paramLabel = "Y.npy", description = "training labels, n (int32/int64)")
+    Path trainY;
+
+    @Option(names = "--test-x", required = true, paramLabel = "X.npy", description = "test embeddings, m x d")
+    Path testX;
+
+    @Option(names = "--test-y", required = true, paramLabel = "Y.npy", description = "test labels, m")
+    Path testY;
+
+    @Option(names = "--base-classes", required = true, paramLabel = "B")
+    int baseClasses;
+
+    @Option(names = "--ways", required = true, paramLabel = "W", description = "new classes per session")
+    int ways;
+
+    @Option(names = "--shots", required = true, paramLabel = "K", description = "shots per new class")
+    int shots;
+
+    @Option(names = "--sessions", required = true, paramLabel = "S", description = "sessions, the base session included")
+    int sessions;
+
+    @Option(names = "--alpha", defaultValue = "0.5", description = "TEEN's alpha (default ${DEFAULT-VALUE})")
+    double alpha;
+
+    @Option(names = "--tau", defaultValue = "16", description = "TEEN's tau (default ${DEFAULT-VALUE})")
+    double tau;
+
+    @Option(names = "--split", paramLabel = "SPLIT.json",
+            description = "shots per novel class as training row indices: {\"6\": [12, 40, ...], ...}; "
+                    + "without it a class's shots are its first K training rows in file order")
+    Path split;
+
+    @Option(names = "--out", required = true, paramLabel = "REPORT.json")
+    Path out;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public Integer call() throws Exception {
+        TeenCalibration calibration = CliArgs.calibration(spec, alpha, tau);
+        FscilProtocol protocol;
+        try {
+            protocol = new FscilProtocol(baseClasses, ways, shots, sessions);
+        } catch (IllegalArgumentException e) {
+            throw CliArgs.usage(spec, e.getMessage());
+        }
+        FloatMatrix trX = NpyFile.readMatrix(trainX);
+        int[] trY = NpyFile.readLabels(trainY);
+        FloatMatrix teX = NpyFile.readMatrix(testX);
+        int[] teY = NpyFile.readLabels(testY);
+        if (trX.rows() != trY.length) {
+            throw new IllegalArgumentException(trainY + ": has " + trY.length + " labels, but " + trainX + " has " + trX.rows() + " rows");
+        }
+        if (teX.rows() != teY.length) {
+            throw new IllegalArgumentException(testY + ": has " + teY.length + " labels, but " + testX + " has " + teX.rows() + " rows");
+        }
+        if (trX.cols() != teX.cols()) {
+            throw new IllegalArgumentException(testX + ": has " + teX.cols() + " dimensions, but " + trainX + " has " + trX.cols());
+        }
+        Map<Integer, int[]> shotsByClass = split == null ? null : readSplit(split);
+        FscilEvaluation.Report report;
+        try {
+            report = FscilEvaluation.run(trX, trY, teX, teY, protocol, calibration, shotsByClass);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((split != null && e.getMessage().startsWith("split") ? split : trainY) + ": " + e.getMessage());
+        }
+        AtomicFiles.writeString(out, JSON.writeValueAsString(toJson(report)) + "\n");
+        printTable(spec.commandLine().getOut(), protocol, report);
+        return 0;
+    }
+
+    static Map<Integer, int[]> readSplit(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(file));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": expected an object mapping class ids to lists of training row indices");
+        }
+        Map<Integer, int[]> out = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int cls;
+            try {
+                cls = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException ex) {
+                throw new IOException(file + ": key \"" + e.getKey() + "\" is not a class id");
+            }
+            if (!e.getValue().isArray()) {
+                throw new IOException(file + ": class " + cls + " needs a list of row indices");
+            }
+            int[] rows = new int[e.getValue().size()];
+            for (int i = 0; i < rows.length; i++) {
+                JsonNode v = e.getValue().get(i);
+                if (!v.canConvertToInt()) {
+                    throw new IOException(file + ": class " + cls + ": \"" + v + "\" is not a row index");
+                }
+                rows[i] = v.asInt();
+            }
+            out.put(cls, rows);
+        }
+        return out;
+    }
+
+    static ArrayNode toJson(FscilEvaluation.Report report) {
+        ArrayNode list = JSON.createArrayNode();
+        List<SessionResult> teen = report.calibrated();
+        for (int i = 0; i < teen.size(); i++) {
+            SessionResult s = teen.get(i);
+            ObjectNode o = metrics(s);
+            o.put("alpha", report.calibration().alpha());
+            o.put("tau", report.calibration().tau());
+            ObjectNode baseline = metrics(report.baseline().get(i));
+            baseline.remove("session");
+            baseline.remove("classes");
+            o.set("baseline", baseline);
+            ArrayNode confusion = o.putArray("confusion");
+            for (int[] row : s.confusion()) {
+                ArrayNode r = confusion.addArray();
+                for (int v : row) {
+                    r.add(v);
+                }
+            }
+            list.add(o);
+        }
+        return list;
+    }
+
+    private static ObjectNode metrics(SessionResult s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("session", s.session());
+        o.put("classes", s.classes());
+        o.put("acc", s.acc());
+        o.put("acc_base", s.accBase());
+        o.put("acc_novel", s.accNovel());
+        o.put("hm", s.hm());
+        o.put("novel_to_base", s.novelToBase());
+        return o;
+    }
+
+    static void printTable(PrintWriter w, FscilProtocol p, FscilEvaluation.Report r) {
+        w.printf(Locale.ROOT, "FSCIL: %d base classes, %d sessions of %d ways x %d shots; TEEN (alpha %.2f, tau %.4g) / alpha = 0%n",
+                p.baseClasses(), p.sessions() - 1, p.ways(), p.shots(), r.calibration().alpha(), r.calibration().tau());
+        w.printf(Locale.ROOT, "%-7s %-7s  %-13s  %-13s  %-13s  %-13s  %-13s%n", "session", "classes", "acc", "acc_base",
+                "acc_novel", "hm", "novel->base");
+        for (int i = 0; i < r.calibrated().size(); i++) {
+            SessionResult t = r.calibrated().get(i);
+            SessionResult b = r.baseline().get(i);
+            w.printf(Locale.ROOT, "%-7d %-7d  %-13s  %-13s  %-13s  %-13s  %-13s%n", t.session(), t.classes(),
+                    pair(t.acc(), b.acc()), pair(t.accBase(), b.accBase()), pair(t.accNovel(), b.accNovel()),
+                    pair(t.hm(), b.hm()), pair(t.novelToBase(), b.novelToBase()));
+        }
+        w.printf(Locale.ROOT, "performance drop (acc, first session - last): TEEN %s, alpha = 0 %s%n",
+                pct(FscilEvaluation.Report.drop(r.calibrated())), pct(FscilEvaluation.Report.drop(r.baseline())));
+        w.flush();
+    }
+
+    private static String pair(Double teen, Double base) {
+        return pct(teen) + " / " + pct(base);
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f", 100 * v);
+    }
+}

@@ -1,0 +1,200 @@
+package org.protolens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.protolens.TestResources;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.fscil.FscilEvaluation;
+import org.protolens.core.fscil.FscilProtocol;
+import org.protolens.core.project.NpyFile;
+import org.protolens.core.proto.TeenCalibration;
+
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ProtoLensCommand.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void calibrateWritesTeenPrototypes() throws IOException {
+        Path base = TestResources.torchscript("reference/teen-base.npy");
+        Path novel = TestResources.torchscript("reference/teen-novel.npy");
+        Path out = dir.resolve("cal.npy");
+        Run r = run("calibrate", "--base", base.toString(), "--novel", novel.toString(), "--alpha", "0.5", "--tau", "16",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        FloatMatrix expected = NpyFile.readMatrix(TestResources.torchscript("reference/teen-calibrated.npy"));
+        assertArrayEquals(expected.data(), NpyFile.readMatrix(out).data(), 1e-6f);
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndFailuresWithOne() throws IOException {
+        Path base = TestResources.torchscript("reference/teen-base.npy");
+        Run alpha = run("calibrate", "--base", base.toString(), "--novel", base.toString(), "--alpha", "2", "--out", "x.npy");
+        assertEquals(2, alpha.code());
+        assertTrue(alpha.err().contains("--alpha must lie in [0, 1]"), alpha.err());
+        assertEquals(2, run("calibrate", "--base", base.toString()).code());
+        assertEquals(2, run("frobnicate").code());
+        assertEquals(2, run().code());
+
+        Path missing = dir.resolve("missing.npy");
+        Run m = run("calibrate", "--base", missing.toString(), "--novel", base.toString(), "--out", dir.resolve("o.npy").toString());
+        assertEquals(1, m.code());
+        assertTrue(m.err().contains(missing.toString()) && m.err().contains("no such file"), m.err());
+
+        Path labels = dir.resolve("labels.npy");
+        NpyFile.writeLabels(labels, new int[] {1, 2});
+        Run dtype = run("calibrate", "--base", base.toString(), "--novel", labels.toString(), "--out", dir.resolve("o.npy").toString());
+        assertEquals(1, dtype.code());
+        assertTrue(dtype.err().contains(labels.toString()) && dtype.err().contains("expected float32 or float64"), dtype.err());
+
+        Path narrow = dir.resolve("narrow.npy");
+        NpyFile.writeMatrix(narrow, FloatMatrix.ofRows(new float[] {1, 2, 3}));
+        Run dims = run("calibrate", "--base", base.toString(), "--novel", narrow.toString(), "--out", dir.resolve("o.npy").toString());
+        assertEquals(1, dims.code());
+        assertTrue(dims.err().contains("3 dimensions") && dims.err().contains("10"), dims.err());
+    }
+
+    @Test
+    void helpAndVersionOnEveryCommand() {
+        for (String cmd : List.of("embed", "calibrate", "fscil")) {
+            Run help = run(cmd, "--help");
+            assertEquals(0, help.code());
+            assertTrue(help.out().contains("Usage: protolens " + cmd), help.out());
+            Run version = run(cmd, "--version");
+            assertEquals(0, version.code());
+            assertTrue(version.out().startsWith("ProtoLens "), version.out());
+        }
+        assertTrue(run("--version").out().contains("DJL 0.36.0"));
+    }
+
+    @Test
+    void fscilReportMatchesTheEngineAndPrintsATable() throws IOException {
+        Random rnd = new Random(3);
+        int d = 8;
+        int classes = 6;
+        float[][] centers = new float[classes][d];
+        for (float[] c : centers) {
+            for (int j = 0; j < d; j++) {
+                c[j] = (float) rnd.nextGaussian();
+            }
+        }
+        FloatMatrix trainX = samples(rnd, centers, 20);
+        int[] trainY = labels(classes, 20);
+        FloatMatrix testX = samples(rnd, centers, 10);
+        int[] testY = labels(classes, 10);
+        NpyFile.writeMatrix(dir.resolve("trx.npy"), trainX);
+        NpyFile.writeLabels(dir.resolve("try.npy"), trainY);
+        NpyFile.writeMatrix(dir.resolve("tex.npy"), testX);
+        NpyFile.writeLabels(dir.resolve("tey.npy"), testY);
+        Path report = dir.resolve("report.json");
+        Run r = run("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--train-y", dir.resolve("try.npy").toString(),
+                "--test-x", dir.resolve("tex.npy").toString(), "--test-y", dir.resolve("tey.npy").toString(),
+                "--base-classes", "2", "--ways", "2", "--shots", "5", "--sessions", "3", "--alpha", "0.3", "--tau", "8",
+                "--out", report.toString());
+        assertEquals(0, r.code(), r.err());
+        var expected = FscilEvaluation.run(trainX, trainY, testX, testY, new FscilProtocol(2, 2, 5, 3),
+                new TeenCalibration(0.3, 8), null);
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertTrue(json.isArray());
+        assertEquals(3, json.size());
+        for (int s = 0; s < 3; s++) {
+            JsonNode o = json.get(s);
+            var e = expected.calibrated().get(s);
+            assertEquals(s, o.get("session").asInt());
+            assertEquals(2 + 2 * s, o.get("classes").asInt());
+            assertEquals(e.acc(), o.get("acc").asDouble(), 1e-12);
+            assertEquals(e.accBase(), o.get("acc_base").asDouble(), 1e-12);
+            if (s == 0) {
+                assertTrue(o.get("acc_novel").isNull() && o.get("hm").isNull() && o.get("novel_to_base").isNull());
+            } else {
+                assertEquals(e.accNovel(), o.get("acc_novel").asDouble(), 1e-12);
+                assertEquals(e.hm(), o.get("hm").asDouble(), 1e-12);
+                assertEquals(e.novelToBase(), o.get("novel_to_base").asDouble(), 1e-12);
+                double acc = o.get("acc").asDouble();
+                assertTrue(acc >= 0 && acc <= 1);
+            }
+            assertEquals(expected.baseline().get(s).acc(), o.get("baseline").get("acc").asDouble(), 1e-12);
+            assertEquals(2 + 2 * s, o.get("confusion").size());
+        }
+        assertTrue(r.out().contains("session") && r.out().contains("novel->base") && r.out().contains("performance drop"), r.out());
+
+        Path split = dir.resolve("split.json");
+        Files.writeString(split, "{\"2\": [40, 41], \"3\": [60]}");
+        Run withSplit = run("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--train-y", dir.resolve("try.npy").toString(),
+                "--test-x", dir.resolve("tex.npy").toString(), "--test-y", dir.resolve("tey.npy").toString(),
+                "--base-classes", "2", "--ways", "2", "--shots", "5", "--sessions", "3", "--split", split.toString(),
+                "--out", report.toString());
+        assertEquals(0, withSplit.code(), withSplit.err());
+        Files.writeString(split, "{\"2\": [0]}");
+        Run wrong = run("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--train-y", dir.resolve("try.npy").toString(),
+                "--test-x", dir.resolve("tex.npy").toString(), "--test-y", dir.resolve("tey.npy").toString(),
+                "--base-classes", "2", "--ways", "2", "--shots", "5", "--sessions", "3", "--split", split.toString(),
+                "--out", report.toString());
+        assertEquals(1, wrong.code());
+        assertTrue(wrong.err().contains(split.toString()) && wrong.err().contains("labelled 0"), wrong.err());
+    }
+
+    @Test
+    void embedWritesEmbeddingsAndPathsAndListsSkippedFiles() throws IOException {
+        Path out = dir.resolve("emb");
+        Run r = run("embed", "--backbone", TestResources.torchscript("tiny.pt").toString(), "--images",
+                TestResources.torchscript("images").toString(), "--out", out.toString(), "--cache", dir.resolve("cache").toString());
+        assertEquals(0, r.code(), r.err());
+        FloatMatrix emb = NpyFile.readMatrix(dir.resolve("emb.npy"));
+        List<String> paths = Files.readAllLines(dir.resolve("emb.paths.txt"));
+        assertEquals(12, emb.rows());
+        assertEquals(16, emb.cols());
+        assertEquals(12, paths.size());
+        assertTrue(paths.getFirst().endsWith("alpha.png"), paths.getFirst());
+        assertTrue(r.err().contains("skipped") && r.err().contains("not-an-image.jpg") && r.err().contains("truncated.jpg"), r.err());
+        assertTrue(r.err().contains("embedded 14/14"), r.err());
+
+        Run none = run("embed", "--backbone", TestResources.torchscript("tiny.pt").toString(), "--images",
+                TestResources.torchscript("images/not-an-image.jpg").toString(), "--out", out.toString(), "--no-cache");
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains("none of the 1 files"), none.err());
+    }
+
+    private static FloatMatrix samples(Random rnd, float[][] centers, int per) {
+        int d = centers[0].length;
+        float[] x = new float[centers.length * per * d];
+        for (int c = 0; c < centers.length; c++) {
+            for (int i = 0; i < per; i++) {
+                for (int j = 0; j < d; j++) {
+                    x[((c * per) + i) * d + j] = centers[c][j] + 0.9f * (float) rnd.nextGaussian();
+                }
+            }
+        }
+        return new FloatMatrix(centers.length * per, d, x);
+    }
+
+    private static int[] labels(int classes, int per) {
+        int[] y = new int[classes * per];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i / per;
+        }
+        return y;
+    }
+}
