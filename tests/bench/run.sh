@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Benchmarks of ProtoLens, printing medians and ratios (see README, "Speed").
+#   tests/bench/run.sh embedding   ResNet-18 at 224 px: model alone vs the whole pipeline from JPEG files
+#   tests/bench/run.sh live        JMH: re-predicting 100,000 x 512 embeddings, 100 classes, after one change
+# Needs JDK 25 (JAVA_HOME), and for 'embedding' Debian's python3-torch and python3-torchvision
+# (to write the TorchScript model) and ../shared/data/cifar10-jpg.tar.gz.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+./mvnw -q -B package -DskipTests
+cp="tests/target/classes:$(cat tests/target/classpath.txt)"
+work=tests/target/bench
+mkdir -p "$work"
+case "${1:-all}" in
+  embedding|all)
+    [ -f "$work/resnet18.pt" ] || /usr/bin/python3 tests/bench/make_resnet18.py "$work/resnet18.pt"
+    [ -d "$work/cifar10-jpg" ] || tar -xzf "$root/../shared/data/cifar10-jpg.tar.gz" -C "$work"
+    "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" org.protolens.bench.EmbeddingThroughput \
+      "$work/resnet18.pt" "$work/cifar10-jpg/test" "${COUNT:-640}" "${ROUNDS:-5}"
+    ;;&
+  live|all)
+    "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main LivePredictionsBenchmark
+    ;;
+  embedding) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|live|all]" >&2; exit 2 ;;
+esac
