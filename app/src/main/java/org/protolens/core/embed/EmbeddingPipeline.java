@@ -222,7 +222,7 @@ public final class EmbeddingPipeline {
             try {
                 img = ImageDecoder.decode(bytes, file.toString());
             } catch (ImageReadException e) {
-                p.problems[i] = e.getMessage().substring(file.toString().length() + 2);
+                p.problems[i] = e.problem();
                 continue;
             }
             if (p.input == null) {
