@@ -5,16 +5,23 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.protolens.core.FloatMatrix;
 
 /**
  * Feeds one float buffer (already decoded and normalised in plain Java) to the network and reads
  * back a (batch, d) feature matrix. Every NDArray lives in the predictor context's manager, which
- * DJL closes after each call, so native memory is freed batch by batch.
+ * DJL closes after each call, so native tensors are freed batch by batch.
+ *
+ * <p>The input goes through one direct buffer that this translator owns and reuses: given a heap
+ * array, DJL would copy it into a new direct buffer per batch that only the garbage collector
+ * frees, and resident memory would climb by gigabytes before it ran. Not thread-safe, like the
+ * predictor that uses it.
  */
 final class BatchTranslator implements NoBatchifyTranslator<BatchTranslator.Input, FloatMatrix> {
+    private ByteBuffer staging;
 
     record Input(float[] data, int count, int height, int width) {
     }
@@ -22,8 +29,13 @@ final class BatchTranslator implements NoBatchifyTranslator<BatchTranslator.Inpu
     @Override
     public NDList processInput(TranslatorContext ctx, Input in) {
         int values = in.count() * 3 * in.height() * in.width();
-        NDArray array = ctx.getNDManager().create(FloatBuffer.wrap(in.data(), 0, values),
-                new Shape(in.count(), 3, in.height(), in.width()));
+        if (staging == null || staging.capacity() < values * 4) {
+            staging = ByteBuffer.allocateDirect(values * 4).order(ByteOrder.nativeOrder());
+        }
+        ByteBuffer buf = staging.clear().limit(values * 4);
+        buf.asFloatBuffer().put(in.data(), 0, values);
+        NDArray array = ctx.getNDManager().create(buf, new Shape(in.count(), 3, in.height(), in.width()),
+                ai.djl.ndarray.types.DataType.FLOAT32);
         return new NDList(array);
     }
 
