@@ -19,6 +19,7 @@ public final class DjlBackbone implements Backbone {
     private final String fingerprint;
     private final String device;
     private final int dim;
+    private long batches;
 
     DjlBackbone(String name, Model model, Preprocessing preprocessing, String fingerprint, Device device) {
         this.name = name;
@@ -87,6 +88,7 @@ public final class DjlBackbone implements Backbone {
             return FloatMatrix.zeros(0, dim);
         }
         FloatMatrix out = run(batch, count);
+        NativeMemory.afterBatch(++batches);
         if (out.rows() != count || out.cols() != dim) {
             throw new BackboneException(name + ": returned " + out.rows() + " x " + out.cols() + " for " + count
                     + " images, expected " + count + " x " + dim);
