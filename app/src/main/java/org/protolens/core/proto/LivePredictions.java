@@ -141,14 +141,12 @@ public final class LivePredictions {
     public void setCalibration(TeenCalibration next) {
         boolean tauChanged = next.tau() != calibration.tau();
         calibration = next;
-        for (ClassColumn c : classes) {
-            if (c.novel) {
-                if (tauChanged) {
-                    calibrateNovel(c);
-                } else {
-                    c.result = c.result == null ? null : calibration.withAlpha(c.result);
-                    mixCoefficients(c);
-                }
+        if (tauChanged) {
+            calibrateNovels(novelColumns());
+        } else {
+            for (ClassColumn c : novelColumns()) {
+                c.result = c.result == null ? null : calibration.withAlpha(c.result);
+                mixCoefficients(c);
             }
         }
         rescanAll();
@@ -248,57 +246,83 @@ public final class LivePredictions {
             }
         }
         basis = base.isEmpty() ? null : new TeenCalibration.Basis(FloatMatrix.ofRows(base.toArray(float[][]::new)));
-        for (ClassColumn c : classes) {
-            if (c.novel) {
-                calibrateNovel(c);
-            }
-        }
+        calibrateNovels(novelColumns());
         rescanAll();
     }
 
     private void calibrateNovel(ClassColumn c) {
-        c.result = basis == null ? null : calibration.calibrate(basis, c.rawPrototype);
-        if (c.result == null) {
-            c.dotDelta = null;
-        } else {
-            buildDeltaColumn(c);
-        }
-        mixCoefficients(c);
+        calibrateNovels(List.of(c));
     }
 
-    private void buildDeltaColumn(ClassColumn c) {
-        double[] w = c.result.weights();
-        double sumNorm = L2.norm(basis.weightedSum(w));
-        float[] col = c.dotDelta != null && c.dotDelta.length == n ? c.dotDelta : new float[n];
-        if (sumNorm < L2.EPS) {
-            Arrays.fill(col, 0f);
-        } else if (basis.size() < d) {
-            List<float[]> baseDots = new ArrayList<>();
-            for (ClassColumn b : classes) {
-                if (!b.novel) {
-                    baseDots.add(b.dot);
+    private List<ClassColumn> novelColumns() {
+        return classes.stream().filter(c -> c.novel).toList();
+    }
+
+    /**
+     * Recalibrates novel classes and rebuilds their x.delta columns. With fewer base classes than
+     * dimensions, every column comes from the base columns in one pass over the rows, reading each
+     * row's base similarities once for all the classes.
+     */
+    private void calibrateNovels(List<ClassColumn> targets) {
+        float[][] coef = new float[targets.size()][];
+        for (int t = 0; t < targets.size(); t++) {
+            ClassColumn c = targets.get(t);
+            if (basis == null) {
+                c.result = null;
+                c.dotDelta = null;
+                continue;
+            }
+            c.result = calibration.calibrate(basis, c.rawPrototype);
+            double[] w = c.result.weights();
+            double sumNorm = L2.norm(basis.weightedSum(w));
+            if (c.dotDelta == null || c.dotDelta.length != n) {
+                c.dotDelta = new float[n];
+            }
+            if (sumNorm < L2.EPS) {
+                Arrays.fill(c.dotDelta, 0f);
+            } else {
+                coef[t] = new float[w.length];
+                for (int b = 0; b < w.length; b++) {
+                    coef[t][b] = (float) (w[b] / sumNorm);
                 }
             }
-            float[][] cols = baseDots.toArray(float[][]::new);
-            float[] coef = new float[cols.length];
-            for (int i = 0; i < coef.length; i++) {
-                coef[i] = (float) (w[i] / sumNorm);
-            }
-            rows(i -> {
-                float s = 0;
-                for (int b = 0; b < cols.length; b++) {
-                    s += coef[b] * cols[b][i];
-                }
-                col[i] = s;
-            });
-        } else {
-            float[] delta = new float[d];
-            for (int j = 0; j < d; j++) {
-                delta[j] = (float) c.result.delta()[j];
-            }
-            rows(i -> col[i] = L2.dot(x, i * d, delta, d));
         }
-        c.dotDelta = col;
+        if (basis != null && basis.size() < d) {
+            float[][] baseCols = classes.stream().filter(c -> !c.novel).map(c -> c.dot).toArray(float[][]::new);
+            float[][] out = targets.stream().map(c -> c.dotDelta).toArray(float[][]::new);
+            int nb = baseCols.length;
+            chunks((from, to) -> {
+                float[] v = new float[nb];
+                for (int i = from; i < to; i++) {
+                    for (int b = 0; b < nb; b++) {
+                        v[b] = baseCols[b][i];
+                    }
+                    for (int t = 0; t < out.length; t++) {
+                        float[] ct = coef[t];
+                        if (ct != null) {
+                            float s = 0;
+                            for (int b = 0; b < nb; b++) {
+                                s += ct[b] * v[b];
+                            }
+                            out[t][i] = s;
+                        }
+                    }
+                }
+            });
+        } else if (basis != null) {
+            for (int t = 0; t < targets.size(); t++) {
+                if (coef[t] == null) {
+                    continue;
+                }
+                float[] col = targets.get(t).dotDelta;
+                float[] delta = new float[d];
+                for (int j = 0; j < d; j++) {
+                    delta[j] = (float) targets.get(t).result.delta()[j];
+                }
+                rows(i -> col[i] = L2.dot(x, i * d, delta, d));
+            }
+        }
+        targets.forEach(this::mixCoefficients);
     }
 
     /** Coefficients a, b with cos(x, p) = a x.c + b x.delta for the current alpha. */
@@ -389,18 +413,25 @@ public final class LivePredictions {
     }
 
     private void rows(java.util.function.IntConsumer body) {
-        if (n < PARALLEL_ROWS) {
-            for (int i = 0; i < n; i++) {
+        chunks((from, to) -> {
+            for (int i = from; i < to; i++) {
                 body.accept(i);
             }
-        } else {
-            int chunk = 4096;
-            IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
-                int end = Math.min(n, (ch + 1) * chunk);
-                for (int i = ch * chunk; i < end; i++) {
-                    body.accept(i);
-                }
-            });
+        });
+    }
+
+    private interface RowRange {
+        void accept(int from, int to);
+    }
+
+    /** Runs over all rows in chunks, in parallel for large N; each chunk gets its own call. */
+    private void chunks(RowRange body) {
+        if (n < PARALLEL_ROWS) {
+            body.accept(0, n);
+            return;
         }
+        int chunk = 4096;
+        IntStream.range(0, (n + chunk - 1) / chunk).parallel()
+                .forEach(ch -> body.accept(ch * chunk, Math.min(n, (ch + 1) * chunk)));
     }
 }
