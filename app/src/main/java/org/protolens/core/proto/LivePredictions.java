@@ -298,13 +298,8 @@ public final class LivePredictions {
                         v[b] = baseCols[b][i];
                     }
                     for (int t = 0; t < out.length; t++) {
-                        float[] ct = coef[t];
-                        if (ct != null) {
-                            float s = 0;
-                            for (int b = 0; b < nb; b++) {
-                                s += ct[b] * v[b];
-                            }
-                            out[t][i] = s;
+                        if (coef[t] != null) {
+                            out[t][i] = L2.dot(v, 0, coef[t], nb);
                         }
                     }
                 }
