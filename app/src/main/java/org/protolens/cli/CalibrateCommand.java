@@ -21,18 +21,15 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--novel", required = true, paramLabel = "NOVEL.npy", description = "N x d raw novel means (mean of each class's shots)")
     Path novel;
 
-    @Option(names = "--alpha", defaultValue = "0.5", description = "shift towards base classes, 0..1 (default ${DEFAULT-VALUE}; 0 = no calibration)")
-    double alpha;
-
-    @Option(names = "--tau", defaultValue = "16", description = "softmax temperature (default ${DEFAULT-VALUE})")
-    double tau;
+    @picocli.CommandLine.Mixin
+    CalibrationOptions calibrationOptions;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.npy", description = "N x d calibrated prototypes (float32)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        TeenCalibration calibration = CliArgs.calibration(spec, alpha, tau);
+        TeenCalibration calibration = calibrationOptions.calibration(spec);
         FloatMatrix b = NpyFile.readMatrix(base);
         FloatMatrix n = NpyFile.readMatrix(novel);
         if (b.rows() == 0) {

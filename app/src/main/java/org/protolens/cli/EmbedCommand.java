@@ -90,7 +90,14 @@ final class EmbedCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "backbone %s (%d-d, input %dx%d) on %s%n", b.name(), b.embeddingDim(),
                     b.preprocessing().width(), b.preprocessing().height(), b.device());
             err.flush();
-            EmbeddingCache c = noCache ? null : EmbeddingCache.open(cache, b.fingerprint(), b.embeddingDim());
+            EmbeddingCache c = null;
+            if (!noCache) {
+                try {
+                    c = EmbeddingCache.open(cache, b.fingerprint(), b.embeddingDim());
+                } catch (IOException e) {
+                    err.println("embedding without the cache: " + e.getMessage());
+                }
+            }
             try {
                 int threads = decodeThreads == null ? EmbeddingPipeline.defaultDecodeThreads() : Math.max(1, decodeThreads);
                 long start = System.nanoTime();

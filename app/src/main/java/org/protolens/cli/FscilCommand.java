@@ -59,11 +59,8 @@ final class FscilCommand implements Callable<Integer> {
     @Option(names = "--sessions", required = true, paramLabel = "S", description = "sessions, the base session included")
     int sessions;
 
-    @Option(names = "--alpha", defaultValue = "0.5", description = "TEEN's alpha (default ${DEFAULT-VALUE})")
-    double alpha;
-
-    @Option(names = "--tau", defaultValue = "16", description = "TEEN's tau (default ${DEFAULT-VALUE})")
-    double tau;
+    @picocli.CommandLine.Mixin
+    CalibrationOptions calibrationOptions;
 
     @Option(names = "--split", paramLabel = "SPLIT.json",
             description = "shots per novel class as training row indices: {\"6\": [12, 40, ...], ...}; "
@@ -77,7 +74,7 @@ final class FscilCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TeenCalibration calibration = CliArgs.calibration(spec, alpha, tau);
+        TeenCalibration calibration = calibrationOptions.calibration(spec);
         FscilProtocol protocol;
         try {
             protocol = new FscilProtocol(baseClasses, ways, shots, sessions);
