@@ -21,7 +21,8 @@ import java.util.Map;
  * <p>Each folder holds {@code vectors.f32}, the embeddings as one flat little-endian float32 file
  * (row i at byte i * d * 4), read through a memory mapping, and {@code keys.sha256}, the 32-byte
  * image hash of each row in the same order. Rows are appended vector first, key second; on open,
- * a row counts only if both are complete, so a crash mid-write loses at most that row.
+ * a row counts only if both are complete, so a crash mid-write loses at most that row. One
+ * process at a time holds a cache folder (a file lock); another gets an IOException saying so.
  * Thread-safe.
  */
 public final class EmbeddingCache implements AutoCloseable {
@@ -33,6 +34,7 @@ public final class EmbeddingCache implements AutoCloseable {
     private final int dim;
     private final FileChannel vectors;
     private final FileChannel keys;
+    private final java.nio.channels.FileLock lock;
     private final Map<Key, Integer> index = new HashMap<>();
     private int rows;
     private Arena arena;
@@ -53,6 +55,18 @@ public final class EmbeddingCache implements AutoCloseable {
                 StandardOpenOption.WRITE);
         this.keys = FileChannel.open(dir.resolve(KEYS), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held;
+        try {
+            held = keys.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            held = null;
+        }
+        if (held == null) {
+            vectors.close();
+            keys.close();
+            throw new IOException(dir + ": the embedding cache is in use by another ProtoLens process");
+        }
+        this.lock = held;
         long complete = Math.min(keys.size() / 32, vectors.size() / (4L * dim));
         rows = (int) complete;
         keys.truncate(complete * 32);
@@ -158,6 +172,7 @@ public final class EmbeddingCache implements AutoCloseable {
             arena.close();
             arena = null;
         }
+        lock.release();
         vectors.close();
         keys.close();
     }

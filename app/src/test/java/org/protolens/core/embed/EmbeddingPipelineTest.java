@@ -87,7 +87,7 @@ class EmbeddingPipelineTest {
     }
 
     @Test
-    void aCacheSurvivesAHalfWrittenRowAndRefusesAnotherBackbone() throws IOException {
+    void aCacheSurvivesAHalfWrittenRowAndRefusesAnotherBackboneOrASecondUser() throws IOException {
         byte[] k1 = EmbeddingPipeline.sha256().digest(new byte[] {1});
         byte[] k2 = EmbeddingPipeline.sha256().digest(new byte[] {2});
         Path folder;
@@ -107,6 +107,11 @@ class EmbeddingPipelineTest {
         }
         var e = assertThrows(IOException.class, () -> EmbeddingCache.open(dir, "f".repeat(64), 4));
         assertTrue(e.getMessage().contains("another backbone"), e.getMessage());
+        try (EmbeddingCache held = EmbeddingCache.open(dir, "f".repeat(64), 3)) {
+            var busy = assertThrows(IOException.class, () -> EmbeddingCache.open(dir, "f".repeat(64), 3));
+            assertTrue(busy.getMessage().contains("in use by another ProtoLens process"), busy.getMessage());
+            assertEquals(3, held.size());
+        }
     }
 
     @Test
