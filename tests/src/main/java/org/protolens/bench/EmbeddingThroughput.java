@@ -19,7 +19,7 @@ import org.protolens.core.embed.Preprocessing;
  * from JPEG files on disk (read, decode, resize, normalise overlapped with inference), measured
  * in alternating rounds in one process; prints each round, the medians and their ratio.
  *
- * <pre>java org.protolens.bench.EmbeddingThroughput MODEL.pt IMAGE_DIR [count=640] [rounds=5] [batch=32] [size=224]</pre>
+ * <pre>java org.protolens.bench.EmbeddingThroughput MODEL.pt IMAGE_DIR [count=640] [rounds=5] [batch=32] [size=224] [decodeThreads]</pre>
  */
 public final class EmbeddingThroughput {
     private EmbeddingThroughput() {
@@ -27,7 +27,7 @@ public final class EmbeddingThroughput {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: EmbeddingThroughput MODEL.pt IMAGE_DIR [count=640] [rounds=5] [batch=32] [size=224]");
+            System.err.println("usage: EmbeddingThroughput MODEL.pt IMAGE_DIR [count=640] [rounds=5] [batch=32] [size=224] [decodeThreads]");
             System.exit(2);
         }
         Path modelFile = Path.of(args[0]);
@@ -42,7 +42,7 @@ public final class EmbeddingThroughput {
         }
         Preprocessing pre = Preprocessing.imagenet(size);
         try (Backbone b = BackboneLoader.torchScript(modelFile, pre)) {
-            int decodeThreads = EmbeddingPipeline.defaultDecodeThreads();
+            int decodeThreads = args.length > 6 ? Integer.parseInt(args[6]) : EmbeddingPipeline.defaultDecodeThreads();
             System.out.printf(Locale.ROOT, "%s, %d-d, input %dx%d, batch %d, %d JPEG files, %s, %d decode thread(s)%n",
                     b.name(), b.embeddingDim(), size, size, batch, files.size(), b.device(), decodeThreads);
             // inputs for the model-alone runs, decoded once beforehand
