@@ -53,7 +53,7 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "images per forward pass (default ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--decode-threads", description = "threads decoding ahead of the model (default: one per core, at most 8)")
+    @Option(names = "--decode-threads", description = "most threads decoding ahead of the model; more start only while the model waits (default: one per core, at most 8)")
     Integer decodeThreads;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "embedding cache folder (default: ${DEFAULT-VALUE})",

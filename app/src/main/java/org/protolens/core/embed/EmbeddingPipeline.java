@@ -9,7 +9,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,7 +61,7 @@ public final class EmbeddingPipeline {
     /**
      * @param cache         the backbone's cache, or null to compute everything
      * @param batchSize     images per backbone call
-     * @param decodeThreads worker threads that decode ahead of the backbone
+     * @param decodeThreads the most worker threads that decode ahead of the backbone
      */
     public EmbeddingPipeline(Backbone backbone, EmbeddingCache cache, int batchSize, int decodeThreads) {
         if (batchSize < 1 || decodeThreads < 1) {
@@ -76,10 +78,11 @@ public final class EmbeddingPipeline {
     }
 
     /**
-     * One decoder per core, at most 8. Decoders only run while fewer than threads + 1 batches wait,
-     * so with small images they idle and leave the cores to the model; with camera photos (about
-     * 150 ms each to decode and resize) decoding is the bottleneck and every core helps: ResNet-18
-     * on 12-megapixel JPEGs ran at 10.8 images/s with two decoders against 6.7 with one.
+     * Up to one decoder per core, at most 8. A run starts with one decoder and adds another each
+     * time the model waited for a batch longer than 5% of that batch's model time: small images
+     * keep one decoder and leave the cores to the model; camera photos (about 150 ms each to decode
+     * and resize) are decode-bound and get more: ResNet-18 on 12-megapixel JPEGs ran at 10.8
+     * images/s with two decoders against 6.7 with one.
      */
     public static int defaultDecodeThreads() {
         return Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
@@ -121,14 +124,17 @@ public final class EmbeddingPipeline {
             return t;
         });
         Deque<Future<Prepared>> ahead = new ArrayDeque<>();
+        // batch input buffers (batch x 3 x h x w floats, 19 MB at 224 px) are reused, not reallocated
+        Queue<float[]> buffers = new ConcurrentLinkedQueue<>();
         try {
             int next = 0;
             int done = 0;
+            int decoders = 1;
             for (int b = 0; b < batches; b++) {
-                while (next < batches && ahead.size() <= decodeThreads) {
+                while (next < batches && ahead.size() <= decoders) {
                     int from = next * batchSize;
                     List<Path> slice = files.subList(from, Math.min(total, from + batchSize));
-                    ahead.add(workers.submit(() -> prepare(slice)));
+                    ahead.add(workers.submit(() -> prepare(slice, buffers)));
                     next++;
                 }
                 if (cancelled != null && cancelled.getAsBoolean()) {
@@ -139,8 +145,14 @@ public final class EmbeddingPipeline {
                 long t1 = System.nanoTime();
                 FloatMatrix computed = p.misses == 0 ? null : backbone.embed(p.input, p.misses);
                 long t2 = System.nanoTime();
+                if (p.input != null) {
+                    buffers.offer(p.input);
+                }
                 waitNanos += t1 - t0;
                 modelNanos += t2 - t1;
+                if (b > 0 && decoders < decodeThreads && t1 - t0 > (t2 - t1) / 20) {
+                    decoders++;
+                }
                 List<Path> batchPaths = new ArrayList<>(p.files.length);
                 int firstRow = rows;
                 for (int i = 0; i < p.files.length; i++) {
@@ -201,7 +213,7 @@ public final class EmbeddingPipeline {
         }
     }
 
-    private Prepared prepare(List<Path> slice) throws IOException {
+    private Prepared prepare(List<Path> slice, Queue<float[]> buffers) throws IOException {
         Preprocessing pre = backbone.preprocessing();
         int per = pre.valuesPerImage();
         Prepared p = new Prepared(slice.size());
@@ -232,7 +244,8 @@ public final class EmbeddingPipeline {
                 continue;
             }
             if (p.input == null) {
-                p.input = new float[slice.size() * per];
+                float[] reused = buffers.poll();
+                p.input = reused != null ? reused : new float[batchSize * per];
             }
             ImageDecoder.writeInput(img, pre, p.input, p.misses * per);
             p.slotOf[i] = p.misses++;
