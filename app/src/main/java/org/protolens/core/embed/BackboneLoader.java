@@ -37,6 +37,10 @@ public final class BackboneLoader {
     public static final String IMAGENET_RESNET18 = "imagenet-resnet18";
     public static final String IMAGENET_RESNET18_URL = "djl://ai.djl.pytorch/resnet18_embedding";
 
+    static {
+        NativeMemory.configure();
+    }
+
     private BackboneLoader() {
     }
 

@@ -15,7 +15,6 @@ public final class Devices {
     }
 
     public static Device preferred() {
-        NativeMemory.configure();
         String forced = System.getProperty("protolens.device", "").toLowerCase(Locale.ROOT);
         if (forced.equals("cpu")) {
             return Device.cpu();

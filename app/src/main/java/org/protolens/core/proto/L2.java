@@ -1,5 +1,7 @@
 package org.protolens.core.proto;
 
+import org.protolens.core.FloatMatrix;
+
 /**
  * Euclidean vector arithmetic for prototypes and embeddings. Normalisation follows PyTorch's
  * {@code F.normalize}: a vector is divided by {@code max(||v||, 1e-12)}, so the zero vector stays
@@ -75,7 +77,7 @@ public final class L2 {
     }
 
     /** Rows scaled to unit length (zero rows stay zero), as a new matrix. */
-    public static org.protolens.core.FloatMatrix normalizeRows(org.protolens.core.FloatMatrix m) {
+    public static FloatMatrix normalizeRows(FloatMatrix m) {
         float[] out = new float[m.data().length];
         int d = m.cols();
         for (int r = 0; r < m.rows(); r++) {
@@ -85,6 +87,6 @@ public final class L2 {
                 out[off + j] = (float) (m.data()[off + j] / n);
             }
         }
-        return new org.protolens.core.FloatMatrix(m.rows(), d, out);
+        return new FloatMatrix(m.rows(), d, out);
     }
 }

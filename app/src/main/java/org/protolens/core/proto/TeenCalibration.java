@@ -76,11 +76,6 @@ public record TeenCalibration(double alpha, double tau) {
             return dim;
         }
 
-        /** Unit-length base prototype i (not a copy: do not modify). */
-        double[] unit(int i) {
-            return base[i];
-        }
-
         /** Softmax over base classes of tau times the cosine similarity to a unit vector c. */
         public double[] weights(double[] c, double tau) {
             double[] w = new double[base.length];
