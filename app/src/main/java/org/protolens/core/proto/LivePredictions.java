@@ -41,6 +41,14 @@ public final class LivePredictions {
     private final int[] second;
     private final float[] bestScore;
     private final float[] secondScore;
+    // the two best base classes of every row: base scores never change with alpha or tau, so a
+    // rescan only visits the novel classes
+    private final int[] baseBest;
+    private final int[] baseSecond;
+    private final float[] baseBestScore;
+    private final float[] baseSecondScore;
+    private int[] novelIndices = new int[0];
+    private int[] baseIndices = new int[0];
 
     private static final class ClassColumn {
         final boolean novel;
@@ -71,6 +79,14 @@ public final class LivePredictions {
         Arrays.fill(second, -1);
         Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
         Arrays.fill(secondScore, Float.NEGATIVE_INFINITY);
+        baseBest = new int[n];
+        baseSecond = new int[n];
+        baseBestScore = new float[n];
+        baseSecondScore = new float[n];
+        Arrays.fill(baseBest, -1);
+        Arrays.fill(baseSecond, -1);
+        Arrays.fill(baseBestScore, Float.NEGATIVE_INFINITY);
+        Arrays.fill(baseSecondScore, Float.NEGATIVE_INFINITY);
     }
 
     public int size() {
@@ -110,6 +126,7 @@ public final class LivePredictions {
     public int addNovelClass(float[] shotMean) {
         ClassColumn c = new ClassColumn(true);
         classes.add(c);
+        indexClasses();
         setColumn(c, shotMean);
         calibrateNovel(c);
         updateArgmaxFor(classes.size() - 1);
@@ -134,6 +151,8 @@ public final class LivePredictions {
         if (!removed.novel) {
             basesChanged();
         } else {
+            indexClasses();
+            refreshBaseTopTwo();
             rescanAll();
         }
     }
@@ -246,6 +265,8 @@ public final class LivePredictions {
             }
         }
         basis = base.isEmpty() ? null : new TeenCalibration.Basis(FloatMatrix.ofRows(base.toArray(float[][]::new)));
+        indexClasses();
+        refreshBaseTopTwo();
         calibrateNovels(novelColumns());
         rescanAll();
     }
@@ -384,19 +405,51 @@ public final class LivePredictions {
         rows(this::rescan);
     }
 
+    private void indexClasses() {
+        novelIndices = java.util.stream.IntStream.range(0, classes.size()).filter(k -> classes.get(k).novel).toArray();
+        baseIndices = java.util.stream.IntStream.range(0, classes.size()).filter(k -> !classes.get(k).novel).toArray();
+    }
+
+    /** The two best base classes of every row (base classes are scored by their raw prototype). */
+    private void refreshBaseTopTwo() {
+        rows(i -> {
+            int b1 = -1;
+            int b2 = -1;
+            float s1 = Float.NEGATIVE_INFINITY;
+            float s2 = Float.NEGATIVE_INFINITY;
+            for (int k : baseIndices) {
+                float s = classes.get(k).dot[i];
+                if (b1 < 0 || s > s1) {
+                    b2 = b1;
+                    s2 = s1;
+                    b1 = k;
+                    s1 = s;
+                } else if (b2 < 0 || s > s2) {
+                    b2 = k;
+                    s2 = s;
+                }
+            }
+            baseBest[i] = b1;
+            baseBestScore[i] = s1;
+            baseSecond[i] = b2;
+            baseSecondScore[i] = s2;
+        });
+    }
+
+    /** Best and second-best class of row i: the cached base pair merged with every novel class. */
     private void rescan(int i) {
-        int b1 = -1;
-        int b2 = -1;
-        float s1 = Float.NEGATIVE_INFINITY;
-        float s2 = Float.NEGATIVE_INFINITY;
-        for (int k = 0; k < classes.size(); k++) {
+        int b1 = baseBest[i];
+        int b2 = baseSecond[i];
+        float s1 = baseBestScore[i];
+        float s2 = baseSecondScore[i];
+        for (int k : novelIndices) {
             float s = score(classes.get(k), i);
-            if (b1 < 0 || s > s1) {
+            if (better(s, k, s1, b1)) {
                 b2 = b1;
                 s2 = s1;
                 b1 = k;
                 s1 = s;
-            } else if (b2 < 0 || s > s2) {
+            } else if (better(s, k, s2, b2)) {
                 b2 = k;
                 s2 = s;
             }
