@@ -162,15 +162,31 @@ public final class BackboneLoader {
         ZooModel<BatchTranslator.Input, FloatMatrix> model;
         try {
             model = criteria.loadModel();
-        } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
-            throw new IOException(url + ": cannot load the model (" + DjlBackbone.rootMessage(e) + ")"
-                    + (url.startsWith("djl://") || url.startsWith("http") ? "; models from the internet need a connection on first use" : ""), e);
+        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            boolean remote = url.startsWith("djl://") || url.startsWith("http");
+            throw new IOException(url + ": cannot " + (remote ? "download" : "load") + " the model (" + describe(e) + ")"
+                    + (remote ? "; a model from the internet needs a connection the first time, then it is cached" : ""), e);
         }
         List<Path> files;
         try (Stream<Path> s = Files.walk(model.getModelPath())) {
             files = s.filter(Files::isRegularFile).sorted().toList();
         }
         return new DjlBackbone(url, model, p, fingerprint(files, "zoo " + p.fingerprint()), device);
+    }
+
+    /** The innermost cause in words; a bare host name becomes "no connection to HOST". */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t instanceof java.net.UnknownHostException) {
+            return "no connection to " + t.getMessage();
+        }
+        if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
+            return "no connection: " + t.getMessage();
+        }
+        return DjlBackbone.rootMessage(e);
     }
 
     static Path sidecarOf(Path modelFile) {

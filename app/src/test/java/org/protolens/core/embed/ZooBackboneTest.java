@@ -47,6 +47,12 @@ class ZooBackboneTest {
     }
 
     @Test
+    void anOfflineDownloadSaysThereIsNoConnection() {
+        var wrapped = new java.io.IOException(new java.net.UnknownHostException("mlrepo.djl.ai"));
+        assertEquals("no connection to mlrepo.djl.ai", BackboneLoader.describe(wrapped));
+    }
+
+    @Test
     void aMissingModelSaysSo() {
         String url = dir.resolve("absent.zip").toUri().toString();
         var e = assertThrows(IOException.class, () -> BackboneLoader.open(url, null, null));
