@@ -1,0 +1,81 @@
+package org.protolens.core.train;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.protolens.core.embed.ImageDecoder;
+
+/**
+ * Labelled training images, read as they come: Fashion-MNIST's IDX files or a folder per class.
+ * Labels are indices into {@link #classNames()}.
+ */
+public interface ImageDataset {
+
+    List<String> classNames();
+
+    int size();
+
+    int label(int index);
+
+    /** The image, upright and opaque RGB. */
+    ImageDecoder.RgbImage image(int index) throws IOException;
+
+    /** Where an image comes from, for messages ("train-images-idx3-ubyte.gz #41" or a path). */
+    String source(int index);
+
+    /**
+     * The images of the named classes only, relabelled 0..names.size()-1 in the order given.
+     *
+     * @throws IllegalArgumentException naming a class the dataset does not have
+     */
+    default ImageDataset restrictTo(List<String> names) {
+        List<String> all = classNames();
+        int[] newLabel = new int[all.size()];
+        java.util.Arrays.fill(newLabel, -1);
+        for (int i = 0; i < names.size(); i++) {
+            int old = all.indexOf(names.get(i));
+            if (old < 0) {
+                throw new IllegalArgumentException("no class '" + names.get(i) + "' in this dataset (it has: "
+                        + String.join(", ", all) + ")");
+            }
+            if (newLabel[old] >= 0) {
+                throw new IllegalArgumentException("class '" + names.get(i) + "' is named twice");
+            }
+            newLabel[old] = i;
+        }
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < size(); i++) {
+            if (newLabel[label(i)] >= 0) {
+                keep.add(i);
+            }
+        }
+        ImageDataset parent = this;
+        List<String> kept = List.copyOf(names);
+        return new ImageDataset() {
+            @Override
+            public List<String> classNames() {
+                return kept;
+            }
+
+            @Override
+            public int size() {
+                return keep.size();
+            }
+
+            @Override
+            public int label(int index) {
+                return newLabel[parent.label(keep.get(index))];
+            }
+
+            @Override
+            public ImageDecoder.RgbImage image(int index) throws IOException {
+                return parent.image(keep.get(index));
+            }
+
+            @Override
+            public String source(int index) {
+                return parent.source(keep.get(index));
+            }
+        };
+    }
+}
