@@ -217,7 +217,7 @@ public final class EmbeddingPipeline {
         Preprocessing pre = backbone.preprocessing();
         int per = pre.valuesPerImage();
         Prepared p = new Prepared(slice.size());
-        MessageDigest sha = sha256();
+        MessageDigest sha = cache == null ? null : sha256();
         for (int i = 0; i < slice.size(); i++) {
             Path file = slice.get(i);
             p.files[i] = file;
@@ -228,8 +228,8 @@ public final class EmbeddingPipeline {
                 p.problems[i] = "cannot be read (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
                 continue;
             }
-            p.keys[i] = sha.digest(bytes);
             if (cache != null) {
+                p.keys[i] = sha.digest(bytes);
                 float[] hit = cache.get(p.keys[i]);
                 if (hit != null) {
                     p.cachedRows[i] = hit;

@@ -37,16 +37,10 @@ public final class LivePredictions {
     private boolean calibrationEnabled = true;
     private TeenCalibration.Basis basis;
 
-    private final int[] best;
-    private final int[] second;
-    private final float[] bestScore;
-    private final float[] secondScore;
+    private final TopTwo top;
     // the two best base classes of every row: base scores never change with alpha or tau, so a
     // rescan only visits the novel classes
-    private final int[] baseBest;
-    private final int[] baseSecond;
-    private final float[] baseBestScore;
-    private final float[] baseSecondScore;
+    private final TopTwo baseTop;
     private int[] novelIndices = new int[0];
     private int[] baseIndices = new int[0];
 
@@ -71,22 +65,8 @@ public final class LivePredictions {
         this.d = embeddings.cols();
         this.x = L2.normalizeRows(embeddings).data();
         this.calibration = calibration;
-        best = new int[n];
-        second = new int[n];
-        bestScore = new float[n];
-        secondScore = new float[n];
-        Arrays.fill(best, -1);
-        Arrays.fill(second, -1);
-        Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
-        Arrays.fill(secondScore, Float.NEGATIVE_INFINITY);
-        baseBest = new int[n];
-        baseSecond = new int[n];
-        baseBestScore = new float[n];
-        baseSecondScore = new float[n];
-        Arrays.fill(baseBest, -1);
-        Arrays.fill(baseSecond, -1);
-        Arrays.fill(baseBestScore, Float.NEGATIVE_INFINITY);
-        Arrays.fill(baseSecondScore, Float.NEGATIVE_INFINITY);
+        top = new TopTwo(n);
+        baseTop = new TopTwo(n);
     }
 
     public int size() {
@@ -183,26 +163,26 @@ public final class LivePredictions {
 
     /** Predicted class of embedding i, or -1 while there are no classes. */
     public int predicted(int i) {
-        return best[i];
+        return top.best[i];
     }
 
     /** Cosine similarity of embedding i to its predicted class's prototype. */
     public float score(int i) {
-        return bestScore[i];
+        return top.bestScore[i];
     }
 
     /** Second-best class of embedding i, or -1 with fewer than two classes. */
     public int runnerUp(int i) {
-        return second[i];
+        return top.second[i];
     }
 
     /** Difference between the best and second-best similarity (infinite with one class). */
     public float margin(int i) {
-        return bestScore[i] - secondScore[i];
+        return top.bestScore[i] - top.secondScore[i];
     }
 
     public int[] predictions() {
-        return best.clone();
+        return top.best.clone();
     }
 
     /** Cosine similarity of embedding i to every prototype, as currently calibrated. */
@@ -364,39 +344,27 @@ public final class LivePredictions {
         return c.a * c.dot[i] + c.b * c.dotDelta[i];
     }
 
-    private static boolean better(float s, int k, float than, int thanK) {
-        return s > than || (s == than && thanK >= 0 && k < thanK) || thanK < 0;
-    }
-
     private void updateArgmaxFor(int k) {
         ClassColumn c = classes.get(k);
         rows(i -> {
             float s = score(c, i);
-            if (best[i] == k) {
-                if (second[i] < 0 || better(s, k, secondScore[i], second[i])) {
-                    bestScore[i] = s;
+            if (top.best[i] == k) {
+                if (top.second[i] < 0 || TopTwo.better(s, k, top.secondScore[i], top.second[i])) {
+                    top.bestScore[i] = s;
                 } else {
                     rescan(i);
                 }
-            } else if (second[i] == k) {
-                if (better(s, k, bestScore[i], best[i])) {
-                    second[i] = best[i];
-                    secondScore[i] = bestScore[i];
-                    best[i] = k;
-                    bestScore[i] = s;
-                } else if (s >= secondScore[i]) {
-                    secondScore[i] = s;
+            } else if (top.second[i] == k) {
+                if (TopTwo.better(s, k, top.bestScore[i], top.best[i])) {
+                    top.second[i] = -1;
+                    top.offer(i, k, s);
+                } else if (s >= top.secondScore[i]) {
+                    top.secondScore[i] = s;
                 } else {
                     rescan(i);
                 }
-            } else if (better(s, k, bestScore[i], best[i])) {
-                second[i] = best[i];
-                secondScore[i] = bestScore[i];
-                best[i] = k;
-                bestScore[i] = s;
-            } else if (better(s, k, secondScore[i], second[i])) {
-                second[i] = k;
-                secondScore[i] = s;
+            } else {
+                top.offer(i, k, s);
             }
         });
     }
@@ -413,51 +381,68 @@ public final class LivePredictions {
     /** The two best base classes of every row (base classes are scored by their raw prototype). */
     private void refreshBaseTopTwo() {
         rows(i -> {
-            int b1 = -1;
-            int b2 = -1;
-            float s1 = Float.NEGATIVE_INFINITY;
-            float s2 = Float.NEGATIVE_INFINITY;
+            baseTop.clear(i);
             for (int k : baseIndices) {
-                float s = classes.get(k).dot[i];
-                if (b1 < 0 || s > s1) {
-                    b2 = b1;
-                    s2 = s1;
-                    b1 = k;
-                    s1 = s;
-                } else if (b2 < 0 || s > s2) {
-                    b2 = k;
-                    s2 = s;
-                }
+                baseTop.offer(i, k, classes.get(k).dot[i]);
             }
-            baseBest[i] = b1;
-            baseBestScore[i] = s1;
-            baseSecond[i] = b2;
-            baseSecondScore[i] = s2;
         });
     }
 
     /** Best and second-best class of row i: the cached base pair merged with every novel class. */
     private void rescan(int i) {
-        int b1 = baseBest[i];
-        int b2 = baseSecond[i];
-        float s1 = baseBestScore[i];
-        float s2 = baseSecondScore[i];
+        top.copyRow(baseTop, i);
         for (int k : novelIndices) {
-            float s = score(classes.get(k), i);
-            if (better(s, k, s1, b1)) {
-                b2 = b1;
-                s2 = s1;
-                b1 = k;
-                s1 = s;
-            } else if (better(s, k, s2, b2)) {
-                b2 = k;
-                s2 = s;
+            top.offer(i, k, score(classes.get(k), i));
+        }
+    }
+
+    /** The best and second-best class of every row, with their scores; -1 where there is none. */
+    private static final class TopTwo {
+        final int[] best;
+        final int[] second;
+        final float[] bestScore;
+        final float[] secondScore;
+
+        TopTwo(int n) {
+            best = new int[n];
+            second = new int[n];
+            bestScore = new float[n];
+            secondScore = new float[n];
+            for (int i = 0; i < n; i++) {
+                clear(i);
             }
         }
-        best[i] = b1;
-        bestScore[i] = s1;
-        second[i] = b2;
-        secondScore[i] = s2;
+
+        void clear(int i) {
+            best[i] = -1;
+            second[i] = -1;
+            bestScore[i] = Float.NEGATIVE_INFINITY;
+            secondScore[i] = Float.NEGATIVE_INFINITY;
+        }
+
+        void copyRow(TopTwo from, int i) {
+            best[i] = from.best[i];
+            second[i] = from.second[i];
+            bestScore[i] = from.bestScore[i];
+            secondScore[i] = from.secondScore[i];
+        }
+
+        /** Class k with score s competes for row i's two places; ties go to the lower class index. */
+        void offer(int i, int k, float s) {
+            if (better(s, k, bestScore[i], best[i])) {
+                second[i] = best[i];
+                secondScore[i] = bestScore[i];
+                best[i] = k;
+                bestScore[i] = s;
+            } else if (better(s, k, secondScore[i], second[i])) {
+                second[i] = k;
+                secondScore[i] = s;
+            }
+        }
+
+        static boolean better(float s, int k, float than, int thanK) {
+            return thanK < 0 || s > than || (s == than && k < thanK);
+        }
     }
 
     private void rows(java.util.function.IntConsumer body) {
