@@ -51,7 +51,8 @@ public final class BuiltinBackbones {
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
+    /** Deletes a file or a folder with everything in it; nothing happens when it does not exist. */
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

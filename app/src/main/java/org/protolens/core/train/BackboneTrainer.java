@@ -15,7 +15,12 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.CosineTracker;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -47,9 +52,30 @@ public final class BackboneTrainer {
         }
     }
 
-    /** Progress of training, called on the training thread after every step. */
+    /** Progress of training, called on the training thread. */
     public interface Listener {
+        /** After every step; {@code imagesPerSecond} over the epoch so far. */
         void step(int epoch, int step, int stepsPerEpoch, float loss, double imagesPerSecond);
+
+        /** After every epoch (0-based {@code epoch}); accuracy is NaN without held-out images. */
+        default void epochEnd(int epoch, int epochs, double meanLoss, double heldOutAccuracy, double trainingSeconds) {
+        }
+
+        /** Training goes on from a checkpoint after {@code epochsDone} epochs. */
+        default void resumed(int epochsDone) {
+        }
+    }
+
+    /**
+     * @param backbone         the trained backbone without the head, its weights owned by the caller's manager
+     * @param heldOutAccuracy  accuracy of the cosine head on the held-out base images (NaN: none given)
+     * @param trainingSeconds  time spent training, over every run that resumed the same checkpoint
+     * @param dataFingerprint  {@link ImageDataset#fingerprint()} of the training data
+     * @param resumedFrom      epochs taken from a checkpoint (0: started afresh)
+     * @param device           where it trained ("cpu()", "gpu(0)")
+     */
+    public record Result(Block backbone, double heldOutAccuracy, double trainingSeconds, String dataFingerprint,
+                         int resumedFrom, String device) {
     }
 
     private final ImageDataset data;
@@ -70,14 +96,32 @@ public final class BackboneTrainer {
      * Trains a new block of the architecture and returns it with its weights (the backbone only,
      * without the head), ready for {@link org.protolens.core.embed.BuiltinBackbones#write}.
      *
-     * @param manager owns the returned block's parameters
+     * @param manager    owns the returned block's parameters
+     * @param heldOut    base-class images not trained on, labelled as the training data; null for none
+     * @param checkpoint folder for a checkpoint after every epoch, resumed from when it holds one
+     *                   made with the same settings and data; null for none
      */
-    public Block train(NDManager manager, Listener listener, BooleanSupplier cancelled) throws IOException {
+    public Result train(NDManager manager, ImageDataset heldOut, Path checkpoint, Listener listener,
+                        BooleanSupplier cancelled) throws IOException {
+        if (heldOut != null && !heldOut.classNames().equals(data.classNames())) {
+            throw new IllegalArgumentException("the held-out images' classes " + heldOut.classNames()
+                    + " differ from the training classes " + data.classNames());
+        }
+        String fingerprint = data.fingerprint();
+        TrainingCheckpoint previous = checkpoint == null ? null : TrainingCheckpoint.read(checkpoint);
+        if (previous != null) {
+            String why = previous.mismatch(settings, fingerprint);
+            if (why != null) {
+                throw new IOException(checkpoint + ": cannot resume from this checkpoint: " + why
+                        + "; delete the folder to start afresh");
+            }
+        }
         Device device = Devices.preferred();
         Block backbone = settings.architecture().newBlock();
         SequentialBlock net = new SequentialBlock().add(backbone).add(new CosineHead(data.classNames().size(), 16));
         int stepsPerEpoch = data.size() / settings.batchSize();
         int totalSteps = stepsPerEpoch * settings.epochs();
+        int firstEpoch = previous == null ? 0 : previous.epochsDone();
         CosineTracker schedule = CosineTracker.builder()
                 .setBaseValue(settings.learningRate())
                 .optFinalValue(0)
@@ -87,6 +131,7 @@ public final class BackboneTrainer {
                 .setLearningRateTracker(schedule)
                 .optMomentum(settings.momentum())
                 .optWeightDecays(settings.weightDecay())
+                .optBeginNumUpdate(firstEpoch * stepsPerEpoch)
                 .build();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(sgd)
@@ -96,17 +141,35 @@ public final class BackboneTrainer {
         int h = preprocessing.height();
         int w = preprocessing.width();
         int per = preprocessing.valuesPerImage();
-        Random rnd = new Random(settings.seed());
+        double seconds = previous == null ? 0 : previous.trainingSeconds();
+        double accuracy = previous == null ? Double.NaN : previous.heldOutAccuracy();
         try (Model model = Model.newInstance("training", device, "PyTorch")) {
             model.setBlock(net);
+            Shape inputShape = new Shape(settings.batchSize(), 3, h, w);
+            if (previous != null) {
+                // the weights must be in place before the trainer takes hold of the parameters
+                net.setInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
+                net.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, inputShape);
+                loadWeights(net, model.getNDManager(), checkpoint.resolve(previous.weights()));
+                if (listener != null) {
+                    listener.resumed(firstEpoch);
+                }
+            }
             try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(settings.batchSize(), 3, h, w));
-                int[] order = java.util.stream.IntStream.range(0, data.size()).toArray();
+                trainer.initialize(inputShape);
+                int[] order = new int[data.size()];
                 float[] input = new float[settings.batchSize() * per];
                 float[] labels = new float[settings.batchSize()];
-                for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
+                    // each epoch's order and augmentation follow from the seed and the epoch alone,
+                    // so a resumed run sees the same batches as an uninterrupted one
+                    Random rnd = new Random(settings.seed() * 1_000_003L + epoch);
+                    for (int i = 0; i < order.length; i++) {
+                        order[i] = i;
+                    }
                     shuffle(order, rnd);
                     long start = System.nanoTime();
+                    double lossSum = 0;
                     for (int step = 0; step < stepsPerEpoch; step++) {
                         if (cancelled != null && cancelled.getAsBoolean()) {
                             throw new CancellationException("training cancelled in epoch " + (epoch + 1));
@@ -132,11 +195,25 @@ public final class BackboneTrainer {
                             }
                             trainer.step();
                         }
+                        lossSum += loss;
                         if (listener != null) {
                             double secs = (System.nanoTime() - start) / 1e9;
                             listener.step(epoch, step, stepsPerEpoch, loss, (step + 1) * settings.batchSize() / secs);
                         }
                     }
+                    seconds += (System.nanoTime() - start) / 1e9;
+                    accuracy = heldOut == null ? Double.NaN : accuracy(trainer, heldOut, cancelled);
+                    if (checkpoint != null) {
+                        new TrainingCheckpoint(epoch + 1, settings, fingerprint, seconds, accuracy,
+                                TrainingCheckpoint.weightsName(epoch + 1))
+                                .write(checkpoint, out -> net.saveParameters(new DataOutputStream(out)));
+                    }
+                    if (listener != null) {
+                        listener.epochEnd(epoch, settings.epochs(), lossSum / stepsPerEpoch, accuracy, seconds);
+                    }
+                }
+                if (previous != null && firstEpoch >= settings.epochs() && heldOut != null && Double.isNaN(accuracy)) {
+                    accuracy = accuracy(trainer, heldOut, cancelled);
                 }
             }
             // the trained backbone's parameters move to the caller's manager, the head is dropped
@@ -145,7 +222,44 @@ public final class BackboneTrainer {
             }
             model.setBlock(new SequentialBlock());
         }
-        return backbone;
+        return new Result(backbone, accuracy, seconds, fingerprint, firstEpoch, device.toString());
+    }
+
+    private static void loadWeights(Block net, NDManager manager, Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            net.loadParameters(manager, in);
+        } catch (ai.djl.MalformedModelException | RuntimeException e) {
+            throw new IOException(file + ": cannot load the checkpoint's weights (" + e.getMessage()
+                    + "); delete the checkpoint folder to start afresh", e);
+        }
+    }
+
+    /** Share of {@code images} whose best cosine-head logit is their label, in inference mode. */
+    private double accuracy(Trainer trainer, ImageDataset images, BooleanSupplier cancelled) throws IOException {
+        int per = preprocessing.valuesPerImage();
+        int bs = settings.batchSize();
+        float[] input = new float[bs * per];
+        int correct = 0;
+        for (int from = 0; from < images.size(); from += bs) {
+            if (cancelled != null && cancelled.getAsBoolean()) {
+                throw new CancellationException("training cancelled while measuring held-out accuracy");
+            }
+            int n = Math.min(bs, images.size() - from);
+            for (int i = 0; i < n; i++) {
+                ImageDecoder.writeInput(images.image(from + i), preprocessing, input, i * per);
+            }
+            try (NDManager batch = trainer.getManager().newSubManager()) {
+                NDArray x = batch.create(java.util.Arrays.copyOf(input, n * per),
+                        new Shape(n, 3, preprocessing.height(), preprocessing.width()));
+                long[] predicted = trainer.evaluate(new NDList(x)).singletonOrThrow().argMax(1).toLongArray();
+                for (int i = 0; i < n; i++) {
+                    if (predicted[i] == images.label(from + i)) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return (double) correct / images.size();
     }
 
     private static void shuffle(int[] a, Random rnd) {

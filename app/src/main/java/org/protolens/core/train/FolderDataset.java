@@ -86,6 +86,7 @@ public final class FolderDataset implements ImageDataset {
         return files.get(index).toString();
     }
 
+    @Override
     public Path file(int index) {
         return files.get(index);
     }

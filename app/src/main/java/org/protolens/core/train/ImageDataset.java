@@ -23,6 +23,38 @@ public interface ImageDataset {
     /** Where an image comes from, for messages ("train-images-idx3-ubyte.gz #41" or a path). */
     String source(int index);
 
+    /** The image's own file when it has one (a folder dataset), else null (images inside IDX files). */
+    default java.nio.file.Path file(int index) {
+        return null;
+    }
+
+    /**
+     * SHA-256 (hex) over the class names, and every image's label and decoded pixels in order:
+     * the same images with the same labels give the same fingerprint whatever their file format.
+     */
+    default String fingerprint() throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        md.update(String.join("\n", classNames()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(0);
+        for (int i = 0; i < size(); i++) {
+            ImageDecoder.RgbImage img = image(i);
+            int need = 12 + 4 * img.rgb().length;
+            if (buf.capacity() < need) {
+                buf = java.nio.ByteBuffer.allocate(need);
+            }
+            buf.clear();
+            buf.putInt(label(i)).putInt(img.width()).putInt(img.height());
+            buf.asIntBuffer().put(img.rgb());
+            md.update(buf.array(), 0, need);
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
     /**
      * The images of the named classes only, relabelled 0..names.size()-1 in the order given.
      *
@@ -75,6 +107,11 @@ public interface ImageDataset {
             @Override
             public String source(int index) {
                 return parent.source(keep.get(index));
+            }
+
+            @Override
+            public java.nio.file.Path file(int index) {
+                return parent.file(keep.get(index));
             }
         };
     }

@@ -2,6 +2,7 @@ package org.protolens.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -70,8 +71,8 @@ class BackboneTrainerTest {
         }
         float[] direct;
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            Block backbone = new BackboneTrainer(data, PRE, settings).train(manager,
-                    (epoch, step, steps, loss, rate) -> losses.add(loss), null);
+            Block backbone = new BackboneTrainer(data, PRE, settings).train(manager, null, null,
+                    (epoch, step, steps, loss, rate) -> losses.add(loss), null).backbone();
             NDArray x = manager.create(input, new Shape(4, 3, 16, 16));
             direct = backbone.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow().toFloatArray();
             BuiltinBackbones.write(folder, BuiltinArchitecture.SMALLCNN, backbone, PRE, data.classNames(), null);
@@ -84,6 +85,65 @@ class BackboneTrainerTest {
             FloatMatrix reloaded = b.embed(input, 4);
             assertEquals(64, reloaded.cols());
             assertArrayEquals(direct, reloaded.data(), 1e-5f);
+        }
+    }
+
+    @Test
+    void anInterruptedRunResumesFromItsLastEpochAndReportsHeldOutAccuracy() throws IOException {
+        ImageDataset data = twoColours(32, 1);
+        ImageDataset heldOut = twoColours(16, 99);
+        var settings = new BackboneTrainer.Settings(BuiltinArchitecture.SMALLCNN, 4, 16, 0.05f, 0.9f, 5e-4f, 7, true);
+        Path checkpoint = dir.resolve("run.checkpoint");
+        List<Float> firstRun = new ArrayList<>();
+        boolean[] stop = {false};
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            var listener = new BackboneTrainer.Listener() {
+                public void step(int epoch, int step, int steps, float loss, double rate) {
+                    firstRun.add(loss);
+                }
+
+                public void epochEnd(int epoch, int epochs, double meanLoss, double accuracy, double secs) {
+                    stop[0] = epoch == 1;
+                }
+            };
+            assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> new BackboneTrainer(data, PRE, settings).train(manager, heldOut, checkpoint, listener, () -> stop[0]));
+        }
+        TrainingCheckpoint saved = TrainingCheckpoint.read(checkpoint);
+        assertEquals(2, saved.epochsDone());
+        assertTrue(saved.heldOutAccuracy() >= 0 && saved.heldOutAccuracy() <= 1);
+
+        List<Integer> epochsSeen = new ArrayList<>();
+        List<Float> resumedLosses = new ArrayList<>();
+        int[] resumedAt = {-1};
+        BackboneTrainer.Result result;
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            result = new BackboneTrainer(data, PRE, settings).train(manager, heldOut, checkpoint, new BackboneTrainer.Listener() {
+                public void step(int epoch, int step, int steps, float loss, double rate) {
+                    epochsSeen.add(epoch);
+                    resumedLosses.add(loss);
+                }
+
+                public void resumed(int epochsDone) {
+                    resumedAt[0] = epochsDone;
+                }
+            }, null);
+        }
+        assertEquals(2, resumedAt[0]);
+        assertEquals(2, result.resumedFrom());
+        assertEquals(List.of(2, 2, 2, 2, 3, 3, 3, 3), epochsSeen, "only the two remaining epochs run");
+        // the resumed run starts from the trained weights, not from scratch
+        assertTrue(resumedLosses.get(0) < 0.7 * firstRun.get(0), "resumed loss " + resumedLosses.get(0)
+                + " vs first loss of a fresh run " + firstRun.get(0));
+        assertTrue(result.heldOutAccuracy() > 0.9, "held-out accuracy " + result.heldOutAccuracy());
+        assertTrue(result.trainingSeconds() > saved.trainingSeconds());
+        assertEquals(data.fingerprint(), result.dataFingerprint());
+
+        var other = new BackboneTrainer.Settings(BuiltinArchitecture.SMALLCNN, 4, 16, 0.1f, 0.9f, 5e-4f, 7, true);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            IOException e = assertThrows(IOException.class,
+                    () -> new BackboneTrainer(data, PRE, other).train(manager, heldOut, checkpoint, null, null));
+            assertTrue(e.getMessage().contains("other settings") && e.getMessage().contains(checkpoint.toString()), e.getMessage());
         }
     }
 }
