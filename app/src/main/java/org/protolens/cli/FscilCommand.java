@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.fscil.FscilDraws;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
 import org.protolens.core.fscil.SessionResult;
@@ -67,6 +68,13 @@ final class FscilCommand implements Callable<Integer> {
                     + "without it a class's shots are its first K training rows in file order")
     Path split;
 
+    @Option(names = "--draws", paramLabel = "N",
+            description = "repeat over N random draws of the shots and report mean and std per session")
+    Integer draws;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the draws (default ${DEFAULT-VALUE})")
+    long seed;
+
     @Option(names = "--out", required = true, paramLabel = "REPORT.json")
     Path out;
 
@@ -93,6 +101,24 @@ final class FscilCommand implements Callable<Integer> {
         }
         if (trX.cols() != teX.cols()) {
             throw new IllegalArgumentException(testX + ": has " + teX.cols() + " dimensions, but " + trainX + " has " + trX.cols());
+        }
+        if (draws != null) {
+            if (split != null) {
+                throw CliArgs.usage(spec, "--split fixes the shots, --draws draws them: give one of the two");
+            }
+            if (draws < 1) {
+                throw CliArgs.usage(spec, "--draws must be at least 1");
+            }
+            FscilDraws.Summary summary;
+            try {
+                summary = FscilDraws.run(trX, trY, teX, teY, protocol, calibration, draws, seed);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(trainY + ": " + e.getMessage());
+            }
+            AtomicFiles.writeString(out, JSON.writeValueAsString(FscilTables.json(protocol, summary)) + "\n");
+            spec.commandLine().getOut().print(FscilTables.markdown(protocol, summary));
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         Map<Integer, int[]> shotsByClass = split == null ? null : readSplit(split);
         FscilEvaluation.Report report;

@@ -1,0 +1,138 @@
+package org.protolens.core.fscil;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.TeenCalibration;
+
+/**
+ * The FSCIL protocol repeated over random draws of the shots: each draw picks K training rows of
+ * every novel class at random (seeded, so a seed gives the same draws on every machine), and the
+ * sessions' measures are summarised as mean and standard deviation over the draws.
+ */
+public final class FscilDraws {
+    private FscilDraws() {
+    }
+
+    /** Mean and sample standard deviation (n - 1) over draws; std is 0 for a single draw. */
+    public record Stat(double mean, double std) {
+        static Stat of(List<Double> values) {
+            double sum = 0;
+            for (double v : values) {
+                sum += v;
+            }
+            double mean = sum / values.size();
+            double sq = 0;
+            for (double v : values) {
+                sq += (v - mean) * (v - mean);
+            }
+            return new Stat(mean, values.size() < 2 ? 0 : Math.sqrt(sq / (values.size() - 1)));
+        }
+    }
+
+    /** One session over all draws; a field is null where the session leaves it undefined. */
+    public record SessionSummary(int session, int classes, Stat acc, Stat accBase, Stat accNovel, Stat hm, Stat novelToBase) {
+    }
+
+    /**
+     * @param splits the shots of every draw: novel class id to training row indices
+     */
+    public record Summary(List<SessionSummary> calibrated, List<SessionSummary> baseline, TeenCalibration calibration,
+                          long seed, List<Map<Integer, int[]>> splits) {
+        public int draws() {
+            return splits.size();
+        }
+    }
+
+    /** The shots of {@code draws} draws: K distinct rows of each novel class, uniformly at random. */
+    public static List<Map<Integer, int[]>> drawSplits(int[] trainY, FscilProtocol protocol, int draws, long seed) {
+        if (draws < 1) {
+            throw new IllegalArgumentException("draws must be at least 1, got " + draws);
+        }
+        Map<Integer, int[]> rowsOf = new HashMap<>();
+        for (int cls = protocol.baseClasses(); cls < protocol.totalClasses(); cls++) {
+            final int c = cls;
+            int[] rows = java.util.stream.IntStream.range(0, trainY.length).filter(r -> trainY[r] == c).toArray();
+            if (rows.length < protocol.shots()) {
+                throw new IllegalArgumentException("novel class " + cls + " has " + rows.length + " training rows, "
+                        + protocol.shots() + " shots are needed");
+            }
+            rowsOf.put(cls, rows);
+        }
+        List<Map<Integer, int[]>> out = new ArrayList<>();
+        for (int d = 0; d < draws; d++) {
+            Random rnd = new Random(seed * 1_000_003L + d);
+            Map<Integer, int[]> split = new HashMap<>();
+            for (int cls = protocol.baseClasses(); cls < protocol.totalClasses(); cls++) {
+                int[] pool = rowsOf.get(cls).clone();
+                for (int i = 0; i < protocol.shots(); i++) {
+                    int j = i + rnd.nextInt(pool.length - i);
+                    int t = pool[i];
+                    pool[i] = pool[j];
+                    pool[j] = t;
+                }
+                int[] shots = java.util.Arrays.copyOf(pool, protocol.shots());
+                java.util.Arrays.sort(shots);
+                split.put(cls, shots);
+            }
+            out.add(split);
+        }
+        return out;
+    }
+
+    public static Summary run(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY, FscilProtocol protocol,
+                              TeenCalibration calibration, int draws, long seed) {
+        List<Map<Integer, int[]>> splits = drawSplits(trainY, protocol, draws, seed);
+        List<FscilEvaluation.Report> reports = new ArrayList<>();
+        for (Map<Integer, int[]> split : splits) {
+            reports.add(FscilEvaluation.run(trainX, trainY, testX, testY, protocol, calibration, split));
+        }
+        return new Summary(summarise(reports, FscilEvaluation.Report::calibrated),
+                summarise(reports, FscilEvaluation.Report::baseline), calibration, seed, splits);
+    }
+
+    /**
+     * Mean harmonic mean of the last session over the draws, for every alpha and tau of a grid:
+     * where calibration helps on these embeddings. {@code [i][j]} is {@code alphas[i]}, {@code taus[j]}.
+     */
+    public static double[][] lastSessionHm(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY,
+                                           FscilProtocol protocol, List<Map<Integer, int[]>> splits, double[] alphas,
+                                           double[] taus) {
+        double[][] out = new double[alphas.length][taus.length];
+        for (int i = 0; i < alphas.length; i++) {
+            for (int j = 0; j < taus.length; j++) {
+                double sum = 0;
+                for (Map<Integer, int[]> split : splits) {
+                    var r = FscilEvaluation.run(trainX, trainY, testX, testY, protocol,
+                            new TeenCalibration(alphas[i], taus[j]), split);
+                    sum += r.calibrated().getLast().hm();
+                }
+                out[i][j] = sum / splits.size();
+            }
+        }
+        return out;
+    }
+
+    private static List<SessionSummary> summarise(List<FscilEvaluation.Report> reports,
+                                                  Function<FscilEvaluation.Report, List<SessionResult>> which) {
+        List<SessionSummary> out = new ArrayList<>();
+        int sessions = which.apply(reports.getFirst()).size();
+        for (int s = 0; s < sessions; s++) {
+            final int session = s;
+            List<SessionResult> results = reports.stream().map(r -> which.apply(r).get(session)).toList();
+            out.add(new SessionSummary(s, results.getFirst().classes(), stat(results, SessionResult::acc),
+                    stat(results, SessionResult::accBase), stat(results, SessionResult::accNovel),
+                    stat(results, SessionResult::hm), stat(results, SessionResult::novelToBase)));
+        }
+        return out;
+    }
+
+    private static Stat stat(List<SessionResult> results, Function<SessionResult, Double> measure) {
+        List<Double> values = results.stream().map(measure).toList();
+        return values.contains(null) ? null : Stat.of(values);
+    }
+}
