@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = ProtoLensCommand.Versions.class,
         description = "Few-shot image classes with training-free prototype calibration (TEEN).%n"
                 + "Without arguments, java -jar protolens.jar opens the desktop app.",
-        subcommands = {EmbedCommand.class, CalibrateCommand.class, FscilCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EmbedCommand.class, CalibrateCommand.class, FscilCommand.class, TrainBackboneCommand.class, MakeSampleCommand.class, CommandLine.HelpCommand.class})
 public final class ProtoLensCommand implements Runnable {
 
     @CommandLine.Spec
@@ -22,7 +22,7 @@ public final class ProtoLensCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: embed, calibrate or fscil");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: embed, calibrate, fscil or train-backbone");
     }
 
     /** Runs the command line and returns its exit code. */

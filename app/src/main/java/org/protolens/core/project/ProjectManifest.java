@@ -1,0 +1,155 @@
+package org.protolens.core.project;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.protolens.core.FloatMatrix;
+
+/**
+ * A project in text form, {@code project.json} in a project folder: its backbone, its classes, its
+ * images with labels and shots, the base prototypes (computed over a full base training set that
+ * the folder need not hold), and the embeddings of its images. The sample projects ship in this
+ * form.
+ * <pre>
+ * {
+ *   "format": "protolens-project", "version": 1,
+ *   "name": "CIFAR-10 few-shot", "description": "...",
+ *   "backbone": "backbone",                         (backbone folder, relative)
+ *   "calibration": {"alpha": 0.5, "tau": 16},
+ *   "classes": [{"name": "airplane", "kind": "base", "session": 0, "trainingImages": 5000},
+ *               {"name": "frog", "kind": "novel", "session": 1}, ...],
+ *   "basePrototypes": "base-prototypes.npy",        (one row per base class, in class order)
+ *   "embeddings": "embeddings.npy",                 (one row per image, in image order)
+ *   "images": [{"path": "images/frog/train-0412.jpg", "label": "frog", "shot": true}, ...],
+ *   "provenance": { ... }
+ * }
+ * </pre>
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProjectManifest(String format, int version, String name, String description, String backbone,
+                              Calibration calibration, List<ClassEntry> classes, String basePrototypes, String embeddings,
+                              List<ImageEntry> images, JsonNode provenance) {
+
+    public static final String FILE_NAME = "project.json";
+    public static final String FORMAT = "protolens-project";
+    public static final String BASE = "base";
+    public static final String NOVEL = "novel";
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Calibration(double alpha, double tau) {
+    }
+
+    /** @param trainingImages base classes: how many training images their prototype averages */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClassEntry(String name, String kind, int session, Integer trainingImages) {
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isBase() {
+            return BASE.equals(kind);
+        }
+    }
+
+    /** @param label null for an unlabelled image */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ImageEntry(String path, String label, boolean shot) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public List<ClassEntry> baseClasses() {
+        return classes.stream().filter(ClassEntry::isBase).toList();
+    }
+
+    public void write(Path dir) throws IOException {
+        AtomicFiles.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(this) + "\n");
+    }
+
+    /** Reads and checks {@code dir/project.json}; a problem is reported with the file and what is wrong. */
+    public static ProjectManifest read(Path dir) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            throw new IOException(dir + ": not a ProtoLens project (no " + FILE_NAME + ")");
+        }
+        ProjectManifest m;
+        try {
+            m = JSON.readValue(Files.readAllBytes(file), ProjectManifest.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + ": not a valid project description (" + e.getOriginalMessage() + ")");
+        }
+        m.check(file, dir);
+        return m;
+    }
+
+    private void check(Path file, Path dir) throws IOException {
+        if (!FORMAT.equals(format)) {
+            throw new IOException(file + ": \"format\" is " + format + ", expected " + FORMAT);
+        }
+        if (version != 1) {
+            throw new IOException(file + ": project version " + version + " is newer than this ProtoLens reads (1)");
+        }
+        if (backbone == null || !Files.isDirectory(dir.resolve(backbone))) {
+            throw new IOException(file + ": backbone folder " + backbone + " is missing");
+        }
+        if (classes == null || classes.isEmpty()) {
+            throw new IOException(file + ": lists no classes");
+        }
+        Set<String> names = new HashSet<>();
+        for (ClassEntry c : classes) {
+            if (c.name() == null || c.name().isBlank() || !names.add(c.name())) {
+                throw new IOException(file + ": class name \"" + c.name() + "\" is empty or repeated");
+            }
+            if (!BASE.equals(c.kind()) && !NOVEL.equals(c.kind())) {
+                throw new IOException(file + ": class \"" + c.name() + "\" has kind " + c.kind() + ", expected base or novel");
+            }
+        }
+        if (images == null) {
+            throw new IOException(file + ": lists no images");
+        }
+        for (ImageEntry img : images) {
+            if (img.path() == null || !Files.isRegularFile(dir.resolve(img.path()))) {
+                throw new IOException(file + ": image " + img.path() + " is missing");
+            }
+            if (img.label() != null && !names.contains(img.label())) {
+                throw new IOException(file + ": image " + img.path() + " is labelled \"" + img.label() + "\", which is no class");
+            }
+            if (img.shot() && (img.label() == null || classes.stream().anyMatch(c -> c.isBase() && c.name().equals(img.label())))) {
+                throw new IOException(file + ": image " + img.path() + " is a shot but not of a novel class");
+            }
+        }
+        int base = baseClasses().size();
+        if (base > 0) {
+            FloatMatrix protos = basePrototypes(dir);
+            if (protos.rows() != base) {
+                throw new IOException(dir.resolve(basePrototypes) + ": has " + protos.rows() + " rows for " + base + " base classes");
+            }
+        }
+        if (embeddings != null) {
+            FloatMatrix e = embeddings(dir);
+            if (e.rows() != images.size()) {
+                throw new IOException(dir.resolve(embeddings) + ": has " + e.rows() + " rows for " + images.size() + " images");
+            }
+        }
+    }
+
+    public FloatMatrix basePrototypes(Path dir) throws IOException {
+        if (basePrototypes == null) {
+            throw new IOException(dir.resolve(FILE_NAME) + ": names no base prototypes file");
+        }
+        return NpyFile.readMatrix(dir.resolve(basePrototypes));
+    }
+
+    /** The stored embeddings of the images, or null when the project stores none. */
+    public FloatMatrix embeddings(Path dir) throws IOException {
+        return embeddings == null ? null : NpyFile.readMatrix(dir.resolve(embeddings));
+    }
+}
