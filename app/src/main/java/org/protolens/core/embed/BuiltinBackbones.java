@@ -25,6 +25,10 @@ public final class BuiltinBackbones {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+        if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            // a temporary folder is private (0700); the backbone folder is readable like any other
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         try {
             String weights;
             try (Model model = Model.newInstance(arch.id(), "PyTorch")) {
