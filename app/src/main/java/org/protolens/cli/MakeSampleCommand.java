@@ -132,6 +132,18 @@ final class MakeSampleCommand implements Callable<Integer> {
             String sweepTable = FscilTables.sweepMarkdown(SWEEP_ALPHAS, SWEEP_TAUS, sweep);
             ObjectNode report = FscilTables.json(protocol, summary);
             report.putPOJO("classes", all);
+            // the shots of every draw by where they come from in the dataset (the splits count rows of
+            // the training images of these classes, in dataset order)
+            var sources = report.putArray("shot_sources");
+            for (Map<Integer, int[]> split : summary.splits()) {
+                ObjectNode draw = sources.addObject();
+                split.keySet().stream().sorted().forEach(cls -> {
+                    var list = draw.putArray(all.get(cls));
+                    for (int r : split.get(cls)) {
+                        list.add(relativeSource(dataset.train().source(r)));
+                    }
+                });
+            }
             ObjectNode sw = report.putObject("last_session_hm_sweep");
             sw.putPOJO("alpha", SWEEP_ALPHAS);
             sw.putPOJO("tau", SWEEP_TAUS);
@@ -218,7 +230,10 @@ final class MakeSampleCommand implements Callable<Integer> {
             target = classDir.resolve(split + "-" + source.getFileName());
             Files.copy(source, target);
         } else {
-            target = classDir.resolve(String.format(Locale.ROOT, "%s-%05d.png", split, row));
+            // named by the image's index in the dataset's own file, so that it can be found there
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("#(\\d+)$").matcher(images.source(row));
+            int index = m.find() ? Integer.parseInt(m.group(1)) : row;
+            target = classDir.resolve(String.format(Locale.ROOT, "%s-%05d.png", split, index));
             ImageDecoder.RgbImage img = images.image(row);
             boolean grey = java.util.Arrays.stream(img.rgb()).allMatch(p -> (p >> 16 & 0xFF) == (p & 0xFF) && (p >> 8 & 0xFF) == (p & 0xFF));
             BufferedImage bi = new BufferedImage(img.width(), img.height(), grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
@@ -251,6 +266,17 @@ final class MakeSampleCommand implements Callable<Integer> {
         String body = "<!-- fscil:start -->\n" + table + "\nHarmonic mean of the last session (%, mean over the same draws) "
                 + "for other alpha (rows) and tau (columns):\n\n" + sweepTable;
         AtomicFiles.writeString(readme, text.substring(0, start) + body + text.substring(end));
+    }
+
+    /** A source inside the dataset folder relative to it, so that the report reads the same on any machine. */
+    private String relativeSource(String source) {
+        Path root = data.toAbsolutePath().normalize();
+        try {
+            Path p = Path.of(source).toAbsolutePath().normalize();
+            return p.startsWith(root) ? root.relativize(p).toString().replace('\\', '/') : source;
+        } catch (java.nio.file.InvalidPathException e) {
+            return source;
+        }
     }
 
     static String folderName(String className) {

@@ -76,6 +76,11 @@ public final class L2 {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /** Cosine similarity of two vectors of equal length (0 when either is zero). */
+    public static double cosine(float[] a, float[] b) {
+        return dot(normalized(a, 0, a.length), normalized(b, 0, b.length));
+    }
+
     /** Rows scaled to unit length (zero rows stay zero), as a new matrix. */
     public static FloatMatrix normalizeRows(FloatMatrix m) {
         float[] out = new float[m.data().length];
