@@ -1,0 +1,49 @@
+package org.protolens.core.map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.protolens.core.FloatMatrix;
+
+class PcaMapTest {
+    @Test
+    void pointsSpreadAlongOneDirectionLieAlongTheFirstAxisInAFixedOrientation() {
+        // 200 points in 6-d: large spread along u = (1, 3, 0, 0, 0, -2)/sqrt(14), small along e5, tiny noise
+        Random rnd = new Random(3);
+        float n = (float) Math.sqrt(14);
+        float[] u = {1 / n, 3 / n, 0, 0, 0, -2 / n};
+        float[] data = new float[200 * 6];
+        float[] t = new float[200];
+        for (int r = 0; r < 200; r++) {
+            t[r] = (float) (5 * rnd.nextGaussian());
+            float s = (float) rnd.nextGaussian();
+            for (int j = 0; j < 6; j++) {
+                data[r * 6 + j] = 10 + t[r] * u[j] + (j == 4 ? s : 0) + (float) (0.01 * rnd.nextGaussian());
+            }
+        }
+        FloatMatrix x = new FloatMatrix(200, 6, data);
+        float[] xy = PcaMap.fit(x).project(x);
+        assertEquals(400, xy.length, "every embedding gets a point");
+        // the first coordinate is t up to the sign fixed by the largest loading (3/sqrt(14) on dimension 1: positive)
+        double st = 0, sx = 0, stt = 0, sxx = 0, stx = 0;
+        for (int r = 0; r < 200; r++) {
+            st += t[r];
+            sx += xy[2 * r];
+            stt += t[r] * t[r];
+            sxx += xy[2 * r] * xy[2 * r];
+            stx += t[r] * xy[2 * r];
+        }
+        double corr = (stx - st * sx / 200) / Math.sqrt((stt - st * st / 200) * (sxx - sx * sx / 200));
+        assertTrue(corr > 0.998, "first axis follows t with a positive sign, correlation " + corr);
+        assertEquals(0, sx / 200, 1e-3, "centred");
+        double varY = 0;
+        for (int r = 0; r < 200; r++) {
+            varY += xy[2 * r + 1] * xy[2 * r + 1] / 200;
+        }
+        assertTrue(varY > 0.5 && varY < 1.6, "second axis carries the unit spread, variance " + varY);
+        assertArrayEquals(xy, PcaMap.fit(x).project(x), "the same embeddings give the same map");
+    }
+}
