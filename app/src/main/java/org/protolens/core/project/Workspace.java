@@ -1,0 +1,241 @@
+package org.protolens.core.project;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.LivePredictions;
+import org.protolens.core.proto.TeenCalibration;
+
+/**
+ * The state the app shows: a project's images with their embeddings, labels and shots, its
+ * classes, and the live predictions over them. Base prototypes come from the project; a novel
+ * class's prototype is the mean of its shots, calibrated by TEEN. Class indices follow the
+ * project's class list.
+ */
+public final class Workspace {
+    private final Path dir;
+    private final ProjectManifest manifest;
+    private final List<String> classNames;
+    private final FloatMatrix embeddings;
+    private final int[] labels;
+    private final boolean[] shots;
+    private final LivePredictions predictions;
+    /** class index -> column in {@link #predictions}, and back */
+    private final int[] column;
+    private final int[] classOfColumn;
+
+    private Workspace(Path dir, ProjectManifest manifest, FloatMatrix embeddings, FloatMatrix basePrototypes) {
+        this.dir = dir;
+        this.manifest = manifest;
+        this.classNames = manifest.classes().stream().map(ProjectManifest.ClassEntry::name).toList();
+        this.embeddings = embeddings;
+        int n = manifest.images().size();
+        labels = new int[n];
+        shots = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            ProjectManifest.ImageEntry img = manifest.images().get(i);
+            labels[i] = img.label() == null ? -1 : classNames.indexOf(img.label());
+            shots[i] = img.shot();
+        }
+        var cal = manifest.calibration() == null ? TeenCalibration.defaults()
+                : new TeenCalibration(manifest.calibration().alpha(), manifest.calibration().tau());
+        predictions = new LivePredictions(embeddings, cal);
+        column = new int[classNames.size()];
+        classOfColumn = new int[classNames.size()];
+        int b = 0;
+        for (int k = 0; k < classNames.size(); k++) {
+            if (manifest.classes().get(k).isBase()) {
+                column[k] = predictions.addBaseClass(basePrototypes.row(b++));
+                classOfColumn[column[k]] = k;
+            }
+        }
+        for (int k = 0; k < classNames.size(); k++) {
+            if (!manifest.classes().get(k).isBase()) {
+                column[k] = predictions.addNovelClass(shotMean(k));
+                classOfColumn[column[k]] = k;
+            }
+        }
+    }
+
+    /** Opens a project folder whose {@code project.json} stores its images' embeddings. */
+    public static Workspace open(Path dir) throws IOException {
+        ProjectManifest m = ProjectManifest.read(dir);
+        FloatMatrix e = m.embeddings(dir);
+        if (e == null) {
+            throw new IOException(dir.resolve(ProjectManifest.FILE_NAME) + ": stores no embeddings of its images");
+        }
+        FloatMatrix protos = m.baseClasses().isEmpty() ? new FloatMatrix(0, e.cols(), new float[0]) : m.basePrototypes(dir);
+        if (protos.cols() != e.cols()) {
+            throw new IOException(dir.resolve(m.basePrototypes()) + ": base prototypes have " + protos.cols()
+                    + " dimensions, the embeddings " + e.cols());
+        }
+        for (ProjectManifest.ClassEntry c : m.classes()) {
+            if (!c.isBase() && m.images().stream().noneMatch(i -> i.shot() && c.name().equals(i.label()))) {
+                throw new IOException(dir.resolve(ProjectManifest.FILE_NAME) + ": novel class \"" + c.name() + "\" has no shots");
+            }
+        }
+        return new Workspace(dir, m, e, protos);
+    }
+
+    private float[] shotMean(int k) {
+        float[] mean = new float[embeddings.cols()];
+        int count = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (shots[i] && labels[i] == k) {
+                float[] row = embeddings.row(i);
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] += row[j];
+                }
+                count++;
+            }
+        }
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] /= count;
+        }
+        return mean;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String name() {
+        return manifest.name();
+    }
+
+    public ProjectManifest manifest() {
+        return manifest;
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public boolean isBase(int k) {
+        return manifest.classes().get(k).isBase();
+    }
+
+    public int imageCount() {
+        return labels.length;
+    }
+
+    public FloatMatrix embeddings() {
+        return embeddings;
+    }
+
+    public Path imageFile(int i) {
+        return dir.resolve(manifest.images().get(i).path());
+    }
+
+    /** The image's class index, or -1 when unlabelled. */
+    public int label(int i) {
+        return labels[i];
+    }
+
+    public boolean isShot(int i) {
+        return shots[i];
+    }
+
+    /** The predicted class index of image {@code i}. */
+    public int predicted(int i) {
+        return classOfColumn[predictions.predicted(i)];
+    }
+
+    /** Cosine similarity of image {@code i} to each class's prototype (calibrated where on), by class index. */
+    public float[] similarities(int i) {
+        return byClass(predictions.similarities(i));
+    }
+
+    /** As {@link #similarities} with the novel prototypes uncalibrated. */
+    public float[] rawSimilarities(int i) {
+        return byClass(predictions.rawSimilarities(i));
+    }
+
+    private float[] byClass(float[] byColumn) {
+        float[] out = new float[byColumn.length];
+        for (int c = 0; c < byColumn.length; c++) {
+            out[classOfColumn[c]] = byColumn[c];
+        }
+        return out;
+    }
+
+    public TeenCalibration calibration() {
+        return predictions.calibration();
+    }
+
+    public boolean calibrationEnabled() {
+        return predictions.calibrationEnabled();
+    }
+
+    public void setCalibration(TeenCalibration calibration) {
+        predictions.setCalibration(calibration);
+    }
+
+    public void setCalibrationEnabled(boolean enabled) {
+        predictions.setCalibrationEnabled(enabled);
+    }
+
+    /**
+     * @param images   labelled images of the class
+     * @param shots    of them, shots
+     * @param accuracy share of its labelled images that are no shots predicted as the class (NaN: none)
+     */
+    public record ClassStats(int images, int shots, int predicted, double accuracy) {
+    }
+
+    public ClassStats stats(int k) {
+        int images = 0, shotCount = 0, evaluated = 0, correct = 0, predictedAs = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int p = predicted(i);
+            predictedAs += p == k ? 1 : 0;
+            if (labels[i] != k) {
+                continue;
+            }
+            images++;
+            if (shots[i]) {
+                shotCount++;
+            } else {
+                evaluated++;
+                correct += p == k ? 1 : 0;
+            }
+        }
+        return new ClassStats(images, shotCount, predictedAs, evaluated == 0 ? Double.NaN : (double) correct / evaluated);
+    }
+
+    /** Share of labelled novel-class images (shots excluded) predicted as a base class; NaN when there are none. */
+    public double novelToBase() {
+        int novel = 0, toBase = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= 0 && !shots[i] && !isBase(labels[i])) {
+                novel++;
+                toBase += isBase(predicted(i)) ? 1 : 0;
+            }
+        }
+        return novel == 0 ? Double.NaN : (double) toBase / novel;
+    }
+
+    /** Accuracy over every labelled image that is no shot; NaN when there are none. */
+    public double accuracy() {
+        int n = 0, ok = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= 0 && !shots[i]) {
+                n++;
+                ok += predicted(i) == labels[i] ? 1 : 0;
+            }
+        }
+        return n == 0 ? Double.NaN : (double) ok / n;
+    }
+
+    /** Indices of the images whose label is {@code k}. */
+    public List<Integer> imagesOf(int k) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] == k) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+}

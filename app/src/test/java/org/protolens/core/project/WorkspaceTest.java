@@ -1,0 +1,74 @@
+package org.protolens.core.project;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.fscil.FscilEvaluation;
+import org.protolens.core.fscil.FscilProtocol;
+import org.protolens.core.fscil.SessionResult;
+import org.protolens.core.proto.TeenCalibration;
+
+class WorkspaceTest {
+    /**
+     * The app's numbers come from the same engine as the fscil command: on the Fashion sample, the
+     * workspace's accuracy, per-class accuracy and novel->base share equal FscilEvaluation's last
+     * session run on the same prototypes, shots and images, with and without calibration.
+     */
+    @Test
+    void sampleWorkspaceAgreesWithTheFscilEvaluation() throws IOException {
+        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        assertEquals(10, w.classNames().size());
+        FloatMatrix protos = w.manifest().basePrototypes(w.dir());
+        int d = protos.cols();
+        // training rows: each base prototype once (its mean is itself), then the shots; test rows: the rest
+        List<float[]> train = new ArrayList<>();
+        List<Integer> trainY = new ArrayList<>();
+        for (int b = 0; b < protos.rows(); b++) {
+            train.add(protos.row(b));
+            trainY.add(b);
+        }
+        Map<Integer, List<Integer>> shotRows = new HashMap<>();
+        List<float[]> test = new ArrayList<>();
+        List<Integer> testY = new ArrayList<>();
+        for (int i = 0; i < w.imageCount(); i++) {
+            if (w.isShot(i)) {
+                shotRows.computeIfAbsent(w.label(i), k -> new ArrayList<>()).add(train.size());
+                train.add(w.embeddings().row(i));
+                trainY.add(w.label(i));
+            } else {
+                test.add(w.embeddings().row(i));
+                testY.add(w.label(i));
+            }
+        }
+        Map<Integer, int[]> split = new HashMap<>();
+        shotRows.forEach((k, rows) -> split.put(k, rows.stream().mapToInt(Integer::intValue).toArray()));
+        var report = FscilEvaluation.run(FloatMatrix.ofRows(train.toArray(float[][]::new)),
+                trainY.stream().mapToInt(Integer::intValue).toArray(), FloatMatrix.ofRows(test.toArray(float[][]::new)),
+                testY.stream().mapToInt(Integer::intValue).toArray(), new FscilProtocol(6, 2, 5, 3), TeenCalibration.defaults(), split);
+
+        check(w, report.calibrated().getLast());
+        w.setCalibrationEnabled(false);
+        check(w, report.baseline().getLast());
+        assertTrue(report.baseline().getLast().novelToBase() > report.calibrated().getLast().novelToBase(),
+                "on this sample calibration pulls novel images out of base classes");
+        assertEquals(d, w.embeddings().cols());
+    }
+
+    private static void check(Workspace w, SessionResult s) {
+        assertEquals(s.acc(), w.accuracy(), 1e-12);
+        assertEquals(s.novelToBase(), w.novelToBase(), 1e-12);
+        for (int k = 0; k < 10; k++) {
+            int[] row = s.confusion()[k];
+            int total = java.util.Arrays.stream(row).sum();
+            assertEquals((double) row[k] / total, w.stats(k).accuracy(), 1e-12, w.classNames().get(k));
+            assertEquals(w.isBase(k) ? 0 : 5, w.stats(k).shots());
+        }
+    }
+}
