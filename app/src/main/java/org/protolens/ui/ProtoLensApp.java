@@ -1,27 +1,43 @@
 package org.protolens.ui;
 
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ToolBar;
 import javafx.scene.image.Image;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
-import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
+import javafx.util.StringConverter;
 import org.protolens.Version;
+import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.embed.Devices;
+import org.protolens.core.project.Workspace;
+import org.protolens.ui.classes.ClassesView;
+import org.protolens.ui.map.MapView;
 
 /**
- * The desktop window. For now it shows what ProtoLens runs on; the map, the classes and the
- * inspector come with the desktop application.
+ * The desktop window: the map in the middle, the classes and calibration on the right, a status
+ * bar with the device, the backbone and the project. Opens the bundled sample project (or the
+ * project folder given as the only argument).
  */
 public final class ProtoLensApp extends Application {
+    private final WorkspaceModel model = new WorkspaceModel();
+    private final Label status = new Label("Opening…");
+    {
+        status.setId("status");
+    }
+    private final Label device = new Label("Looking for a GPU…");
+    private final Label backbone = new Label();
 
     public static void launchApp(String[] args) {
         Application.launch(ProtoLensApp.class, args);
@@ -29,26 +45,52 @@ public final class ProtoLensApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        Label title = new Label("ProtoLens");
-        title.getStyleClass().add("title");
-        Label tagline = new Label("Few-shot image classes with training-free prototype calibration (TEEN)");
-        tagline.getStyleClass().add("tagline");
-        Label hint = new Label("The command line is ready: java -jar protolens.jar --help");
-        hint.getStyleClass().add("hint");
-        VBox center = new VBox(8, title, tagline, hint);
-        center.setAlignment(Pos.CENTER);
+        MapView map = new MapView();
+        map.setId("map");
+        model.revision().addListener((o, a, b) -> map.redraw());
+        ClassesView classes = new ClassesView(model);
 
-        Label device = new Label("Looking for a GPU…");
-        Label version = new Label(Version.lines()[0]);
+        ChoiceBox<MapView.Colouring> colouring = new ChoiceBox<>();
+        colouring.getItems().setAll(MapView.Colouring.values());
+        colouring.setValue(MapView.Colouring.PREDICTION);
+        colouring.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(MapView.Colouring c) {
+                return c == null ? "" : switch (c) {
+                    case PREDICTION -> "Colour by prediction";
+                    case LABEL -> "Colour by label";
+                    case CORRECT -> "Colour by correct / wrong";
+                };
+            }
+
+            @Override
+            public MapView.Colouring fromString(String s) {
+                return null;
+            }
+        });
+        colouring.valueProperty().addListener((o, a, c) -> map.setColouring(c));
+        Label project = new Label();
+        project.getStyleClass().add("project-name");
+        project.textProperty().bind(model.workspace().map(w -> w == null ? "" : w.name()));
+        Label legend = new Label("● image   ◉ shot   ★ prototype   ┄ raw → calibrated");
+        legend.getStyleClass().add("legend");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox status = new HBox(12, device, spacer, version);
-        status.getStyleClass().add("status-bar");
-        status.setPadding(new Insets(4, 10, 4, 10));
+        ToolBar toolbar = new ToolBar(project, spacer, legend, colouring);
 
-        BorderPane root = new BorderPane(center);
-        root.setBottom(status);
-        Scene scene = new Scene(root, 960, 600);
+        Label version = new Label(Version.lines()[0]);
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox statusBar = new HBox(16, status, gap, backbone, device, version);
+        statusBar.setAlignment(Pos.CENTER_LEFT);
+        statusBar.getStyleClass().add("status-bar");
+        statusBar.setPadding(new Insets(4, 10, 4, 10));
+
+        BorderPane root = new BorderPane(map);
+        root.setTop(toolbar);
+        root.setRight(classes);
+        root.setBottom(statusBar);
+        Scene scene = new Scene(root, 1200, 760);
         var css = ProtoLensApp.class.getResource("protolens.css");
         if (css != null) {
             scene.getStylesheets().add(css.toExternalForm());
@@ -57,12 +99,45 @@ public final class ProtoLensApp extends Application {
         if (icon != null) {
             stage.getIcons().add(new Image(icon));
         }
-        stage.setTitle("ProtoLens");
+        stage.titleProperty().bind(model.workspace().map(w -> w == null ? "ProtoLens" : w.name() + " – ProtoLens"));
         stage.setScene(scene);
         stage.show();
 
         CompletableFuture.supplyAsync(() -> Devices.describe(Devices.preferred()))
                 .whenComplete((text, error) -> Platform.runLater(() ->
                         device.setText(error == null ? "Device: " + text : "No backbone engine: " + error.getMessage())));
+        var params = getParameters().getUnnamed();
+        Path folder = params.isEmpty() ? SampleProjects.defaultSample() : Path.of(params.getFirst());
+        if (folder == null) {
+            status.setText("No project open: no sample project was found next to ProtoLens");
+        } else {
+            open(folder, map);
+        }
+    }
+
+    private void open(Path folder, MapView map) {
+        Task<Workspace> task = new Task<>() {
+            @Override
+            protected Workspace call() throws Exception {
+                return Workspace.open(folder);
+            }
+        };
+        task.setOnSucceeded(e -> {
+            Workspace w = task.getValue();
+            model.show(w);
+            map.setWorkspace(w);
+            status.setText(w.imageCount() + " images, " + w.classNames().size() + " classes");
+            try {
+                BackboneSpec spec = BackboneSpec.read(w.dir().resolve(w.manifest().backbone()).resolve(BackboneSpec.FILE_NAME));
+                backbone.setText("Backbone: " + (spec.architecture() != null ? spec.architecture() : spec.format())
+                        + " " + spec.input().width() + "×" + spec.input().height());
+            } catch (java.io.IOException ex) {
+                backbone.setText("Backbone: " + ex.getMessage());
+            }
+        });
+        task.setOnFailed(e -> status.setText("Cannot open " + folder + ": " + task.getException().getMessage()));
+        Thread t = new Thread(task, "open-project");
+        t.setDaemon(true);
+        t.start();
     }
 }

@@ -161,6 +161,20 @@ public final class Workspace {
         return out;
     }
 
+    /** The prototype class {@code k} is predicted with: calibrated for a novel class when calibration is on. */
+    public float[] prototype(int k) {
+        return predictions.prototype(column[k]);
+    }
+
+    /** The class's prototype before calibration: a base class's mean, a novel class's mean of shots. */
+    public float[] rawPrototype(int k) {
+        boolean on = predictions.calibrationEnabled();
+        if (!on || isBase(k)) {
+            return predictions.prototype(column[k]);
+        }
+        return shotMean(k);
+    }
+
     public TeenCalibration calibration() {
         return predictions.calibration();
     }

@@ -1,0 +1,80 @@
+package org.protolens.ui;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import org.protolens.core.project.Workspace;
+import org.protolens.core.proto.TeenCalibration;
+
+/**
+ * The open workspace as the views see it. Views bind to the calibration properties; every change
+ * re-predicts in the workspace at once and bumps {@link #revision()}, which the views redraw on.
+ */
+public final class WorkspaceModel {
+    private final ObjectProperty<Workspace> workspace = new SimpleObjectProperty<>();
+    private final DoubleProperty alpha = new SimpleDoubleProperty(TeenCalibration.DEFAULT_ALPHA);
+    private final DoubleProperty tau = new SimpleDoubleProperty(TeenCalibration.DEFAULT_TAU);
+    private final BooleanProperty calibrationOn = new SimpleBooleanProperty(true);
+    private final IntegerProperty revision = new SimpleIntegerProperty();
+
+    public WorkspaceModel() {
+        alpha.addListener((o, was, now) -> applyCalibration());
+        tau.addListener((o, was, now) -> applyCalibration());
+        calibrationOn.addListener((o, was, now) -> {
+            Workspace w = workspace.get();
+            if (w != null) {
+                w.setCalibrationEnabled(now);
+                changed();
+            }
+        });
+    }
+
+    /** Shows {@code w}, taking its calibration settings. */
+    public void show(Workspace w) {
+        workspace.set(null);
+        alpha.set(w.calibration().alpha());
+        tau.set(w.calibration().tau());
+        calibrationOn.set(w.calibrationEnabled());
+        workspace.set(w);
+        changed();
+    }
+
+    private void applyCalibration() {
+        Workspace w = workspace.get();
+        if (w != null) {
+            w.setCalibration(new TeenCalibration(alpha.get(), tau.get()));
+            changed();
+        }
+    }
+
+    private void changed() {
+        revision.set(revision.get() + 1);
+    }
+
+    public ObjectProperty<Workspace> workspace() {
+        return workspace;
+    }
+
+    public DoubleProperty alpha() {
+        return alpha;
+    }
+
+    public DoubleProperty tau() {
+        return tau;
+    }
+
+    public BooleanProperty calibrationOn() {
+        return calibrationOn;
+    }
+
+    /** Increases whenever predictions may have changed. */
+    public ReadOnlyIntegerProperty revision() {
+        return revision;
+    }
+}

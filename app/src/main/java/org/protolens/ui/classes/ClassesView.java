@@ -1,0 +1,138 @@
+package org.protolens.ui.classes;
+
+import java.util.Locale;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Rectangle;
+import org.protolens.core.project.Workspace;
+import org.protolens.ui.ClassColours;
+import org.protolens.ui.WorkspaceModel;
+
+/**
+ * The classes panel: base and novel classes with colour, images, shots and accuracy, and the
+ * calibration controls (TEEN on/off, alpha, tau) that re-predict live.
+ */
+public final class ClassesView extends VBox {
+    private final WorkspaceModel model;
+    private final VBox rows = new VBox(2);
+    private final Label summary = new Label();
+
+    public ClassesView(WorkspaceModel model) {
+        this.model = model;
+        getStyleClass().add("classes");
+        setPadding(new Insets(10));
+        setSpacing(8);
+        setPrefWidth(300);
+
+        Label title = new Label("Classes");
+        title.getStyleClass().add("section-title");
+
+        CheckBox on = new CheckBox("Calibrate novel prototypes (TEEN)");
+        on.selectedProperty().bindBidirectional(model.calibrationOn());
+        on.setId("calibration-on");
+        on.setTooltip(new Tooltip("Mix each novel prototype with the base prototypes it resembles"));
+
+        Slider alpha = new Slider(0, 1, model.alpha().get());
+        alpha.setId("alpha");
+        alpha.valueProperty().bindBidirectional(model.alpha());
+        alpha.disableProperty().bind(model.calibrationOn().not());
+        Label alphaValue = new Label();
+        alphaValue.textProperty().bind(model.alpha().asString(Locale.ROOT, "%.2f"));
+        Slider tau = new Slider(1, 64, model.tau().get());
+        tau.setId("tau");
+        tau.valueProperty().bindBidirectional(model.tau());
+        tau.disableProperty().bind(model.calibrationOn().not());
+        Label tauValue = new Label();
+        tauValue.textProperty().bind(model.tau().asString(Locale.ROOT, "%.1f"));
+        Tooltip.install(alpha, new Tooltip("alpha: share of the base-class direction in a calibrated prototype"));
+        Tooltip.install(tau, new Tooltip("tau: sharpness of the softmax over base classes (high: only the most similar)"));
+
+        GridPane controls = new GridPane(8, 4);
+        controls.addRow(0, new Label("α"), alpha, alphaValue);
+        controls.addRow(1, new Label("τ"), tau, tauValue);
+        GridPane.setHgrow(alpha, Priority.ALWAYS);
+        GridPane.setHgrow(tau, Priority.ALWAYS);
+
+        summary.getStyleClass().add("summary");
+        summary.setId("summary");
+        summary.setWrapText(true);
+        Label calTitle = new Label("Calibration");
+        calTitle.getStyleClass().add("section-title");
+        getChildren().addAll(title, rows, new Region(), calTitle, on, controls, summary);
+        model.revision().addListener((o, a, b) -> refresh());
+        refresh();
+    }
+
+    private void refresh() {
+        rows.getChildren().clear();
+        Workspace w = model.workspace().get();
+        if (w == null) {
+            summary.setText("");
+            return;
+        }
+        HBox header = row(null, "class", "images", "shots", "accuracy");
+        header.getStyleClass().add("class-header");
+        rows.getChildren().add(header);
+        boolean novelHeader = false;
+        for (int k = 0; k < w.classNames().size(); k++) {
+            if (!w.isBase(k) && !novelHeader) {
+                Label sep = new Label("new classes");
+                sep.getStyleClass().add("class-group");
+                rows.getChildren().add(sep);
+                novelHeader = true;
+            } else if (k == 0) {
+                Label sep = new Label("base classes");
+                sep.getStyleClass().add("class-group");
+                rows.getChildren().add(sep);
+            }
+            Workspace.ClassStats s = w.stats(k);
+            rows.getChildren().add(row(new Rectangle(12, 12, ClassColours.of(k)), w.classNames().get(k),
+                    Integer.toString(s.images()), w.isBase(k) ? "" : Integer.toString(s.shots()),
+                    Double.isNaN(s.accuracy()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * s.accuracy())));
+        }
+        double n2b = w.novelToBase();
+        double acc = w.accuracy();
+        summary.setText(String.format(Locale.ROOT, "Accuracy over the labelled images (shots left out): %s.%n"
+                        + "New-class images predicted as a base class: %s.",
+                Double.isNaN(acc) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * acc),
+                Double.isNaN(n2b) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * n2b)));
+    }
+
+    private static HBox row(Rectangle swatch, String name, String images, String shots, String accuracy) {
+        Label n = new Label(name);
+        n.setMinWidth(110);
+        HBox.setHgrow(n, Priority.ALWAYS);
+        n.setMaxWidth(Double.MAX_VALUE);
+        Label i = cell(images, 50);
+        Label s = cell(shots, 40);
+        Label a = cell(accuracy, 60);
+        HBox box = new HBox(6);
+        box.setAlignment(Pos.CENTER_LEFT);
+        if (swatch != null) {
+            box.getChildren().add(swatch);
+        } else {
+            Region gap = new Region();
+            gap.setMinWidth(12);
+            box.getChildren().add(gap);
+        }
+        box.getChildren().addAll(n, i, s, a);
+        box.getStyleClass().add("class-row");
+        return box;
+    }
+
+    private static Label cell(String text, double width) {
+        Label l = new Label(text);
+        l.setMinWidth(width);
+        l.setAlignment(Pos.CENTER_RIGHT);
+        return l;
+    }
+}

@@ -1,0 +1,72 @@
+package org.protolens.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The real window, headless (Monocle), on the Fashion sample project. */
+class MainWindowTest {
+    private final FxRobot robot = new FxRobot();
+
+    static Path sample(String name) {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("sample-projects"))) {
+            p = p.getParent();
+        }
+        return p.resolve("sample-projects").resolve(name);
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        FxToolkit.setupApplication(ProtoLensApp.class, sample("fashion-fewshot").toString());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> robot.lookup("#status").queryAs(Label.class).getText().contains("images"));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        FxToolkit.cleanupStages();
+    }
+
+    private String summary() {
+        return robot.lookup("#summary").queryAs(Label.class).getText();
+    }
+
+    @Test
+    void movingAlphaAndSwitchingCalibrationRepredictAtOnce() {
+        assertEquals("1020 images, 10 classes", robot.lookup("#status").queryAs(Label.class).getText());
+        String atDefaults = summary();
+        assertTrue(atDefaults.contains("Accuracy"), atDefaults);
+
+        Slider alpha = robot.lookup("#alpha").queryAs(Slider.class);
+        robot.interact(() -> alpha.setValue(0.9));
+        String strong = summary();
+        assertNotEquals(atDefaults, strong, "alpha 0.9 changes the predictions");
+
+        // dragging the thumb to the left end is alpha 0: the same as switching calibration off
+        robot.drag(alpha.lookup(".thumb")).moveBy(-400, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(0.0, alpha.getValue(), 1e-9);
+        String alphaZero = summary();
+        robot.interact(() -> alpha.setValue(0.5));
+        assertEquals(atDefaults, summary(), "back at the defaults, the same predictions");
+        robot.clickOn("#calibration-on");
+        assertTrue(!robot.lookup("#calibration-on").queryAs(CheckBox.class).isSelected());
+        assertEquals(alphaZero, summary(), "calibration off predicts as alpha = 0");
+        assertTrue(alpha.isDisabled(), "the sliders rest while calibration is off");
+    }
+}
