@@ -23,6 +23,7 @@ import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.embed.Devices;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.classes.ClassesView;
+import org.protolens.ui.inspector.InspectorView;
 import org.protolens.ui.map.MapView;
 
 /**
@@ -48,7 +49,17 @@ public final class ProtoLensApp extends Application {
         MapView map = new MapView();
         map.setId("map");
         model.revision().addListener((o, a, b) -> map.redraw());
+        Thumbnails thumbnails = new Thumbnails();
+        map.setThumbnails(i -> thumbnails.get(model.workspace().get().imageFile(i), 128));
+        map.setOnSelect(i -> model.selected().set(i));
+        model.selected().addListener((o, a, b) -> map.select(b.intValue()));
         ClassesView classes = new ClassesView(model);
+        InspectorView inspector = new InspectorView(model, thumbnails);
+        javafx.scene.control.SplitPane side = new javafx.scene.control.SplitPane(scrolling(classes), scrolling(inspector));
+        side.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        side.setDividerPositions(0.56);
+        side.setPrefWidth(330);
+        side.getStyleClass().add("side");
 
         ChoiceBox<MapView.Colouring> colouring = new ChoiceBox<>();
         colouring.getItems().setAll(MapView.Colouring.values());
@@ -72,7 +83,7 @@ public final class ProtoLensApp extends Application {
         Label project = new Label();
         project.getStyleClass().add("project-name");
         project.textProperty().bind(model.workspace().map(w -> w == null ? "" : w.name()));
-        Label legend = new Label("● image   ◉ shot   ★ prototype   ┄ raw → calibrated");
+        Label legend = new Label("● image   ◉ shot   ★ prototype   ┄ raw → calibrated   (scroll: zoom, drag: pan, double-click: fit)");
         legend.getStyleClass().add("legend");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
@@ -88,9 +99,9 @@ public final class ProtoLensApp extends Application {
 
         BorderPane root = new BorderPane(map);
         root.setTop(toolbar);
-        root.setRight(classes);
+        root.setRight(side);
         root.setBottom(statusBar);
-        Scene scene = new Scene(root, 1200, 760);
+        Scene scene = new Scene(root, 1280, 800);
         var css = ProtoLensApp.class.getResource("protolens.css");
         if (css != null) {
             scene.getStylesheets().add(css.toExternalForm());
@@ -113,6 +124,14 @@ public final class ProtoLensApp extends Application {
         } else {
             open(folder, map);
         }
+    }
+
+    private static javafx.scene.control.ScrollPane scrolling(javafx.scene.Node content) {
+        javafx.scene.control.ScrollPane p = new javafx.scene.control.ScrollPane(content);
+        p.setFitToWidth(true);
+        p.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        p.getStyleClass().add("side-scroll");
+        return p;
     }
 
     private void open(Path folder, MapView map) {

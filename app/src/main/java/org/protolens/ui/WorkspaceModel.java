@@ -22,6 +22,7 @@ public final class WorkspaceModel {
     private final DoubleProperty tau = new SimpleDoubleProperty(TeenCalibration.DEFAULT_TAU);
     private final BooleanProperty calibrationOn = new SimpleBooleanProperty(true);
     private final IntegerProperty revision = new SimpleIntegerProperty();
+    private final IntegerProperty selected = new SimpleIntegerProperty(-1);
 
     public WorkspaceModel() {
         alpha.addListener((o, was, now) -> applyCalibration());
@@ -37,6 +38,7 @@ public final class WorkspaceModel {
 
     /** Shows {@code w}, taking its calibration settings. */
     public void show(Workspace w) {
+        selected.set(-1);
         workspace.set(null);
         alpha.set(w.calibration().alpha());
         tau.set(w.calibration().tau());
@@ -71,6 +73,11 @@ public final class WorkspaceModel {
 
     public BooleanProperty calibrationOn() {
         return calibrationOn;
+    }
+
+    /** The image shown in the inspector, -1 for none. */
+    public IntegerProperty selected() {
+        return selected;
     }
 
     /** Increases whenever predictions may have changed. */

@@ -65,6 +65,7 @@ public final class ClassesView extends VBox {
         summary.getStyleClass().add("summary");
         summary.setId("summary");
         summary.setWrapText(true);
+        summary.setMinHeight(Region.USE_PREF_SIZE);
         Label calTitle = new Label("Calibration");
         calTitle.getStyleClass().add("section-title");
         getChildren().addAll(title, rows, new Region(), calTitle, on, controls, summary);

@@ -1,5 +1,6 @@
 package org.protolens.ui.map;
 
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
@@ -26,23 +27,169 @@ public final class MapView extends Region {
     private float[] xy;
     private float minX, maxX, minY, maxY;
     private Colouring colouring = Colouring.PREDICTION;
+    /** user zoom and pan on top of the fitted view */
+    private double zoom = 1;
+    private double panX;
+    private double panY;
+    /** the fitted view of the last redraw: screen = zoom * (origin + scale * point) + pan */
+    private double scale = 1;
+    private double originX;
+    private double originY;
+    private int selected = -1;
+    private int hovered = -1;
+    private IntConsumer onSelect = i -> { };
+    private final javafx.scene.image.ImageView hoverImage = new javafx.scene.image.ImageView();
+    private final javafx.scene.control.Label hoverName = new javafx.scene.control.Label();
+    private final javafx.scene.layout.VBox hoverBox = new javafx.scene.layout.VBox(4, hoverImage, hoverName);
+    private java.util.function.IntFunction<javafx.scene.image.Image> thumbnails = i -> null;
+    private double pressX;
+    private double pressY;
+    private double lastX;
+    private double lastY;
 
     public MapView() {
-        getChildren().add(canvas);
+        getChildren().addAll(canvas, hoverBox);
         getStyleClass().add("map");
+        hoverBox.getStyleClass().add("map-hover");
+        hoverBox.setVisible(false);
+        hoverBox.setMouseTransparent(true);
+        hoverImage.setFitWidth(72);
+        hoverImage.setFitHeight(72);
+        hoverImage.setPreserveRatio(true);
+        hoverImage.setSmooth(false);
         widthProperty().addListener((o, a, b) -> redraw());
         heightProperty().addListener((o, a, b) -> redraw());
+        setOnScroll(e -> {
+            double f = Math.exp(e.getDeltaY() / 300);
+            double next = Math.max(0.5, Math.min(200, zoom * f));
+            f = next / zoom;
+            panX = e.getX() - f * (e.getX() - panX);
+            panY = e.getY() - f * (e.getY() - panY);
+            zoom = next;
+            redraw();
+        });
+        setOnMousePressed(e -> {
+            pressX = lastX = e.getX();
+            pressY = lastY = e.getY();
+        });
+        setOnMouseDragged(e -> {
+            panX += e.getX() - lastX;
+            panY += e.getY() - lastY;
+            lastX = e.getX();
+            lastY = e.getY();
+            hoverBox.setVisible(false);
+            redraw();
+        });
+        setOnMouseClicked(e -> {
+            if (Math.hypot(e.getX() - pressX, e.getY() - pressY) > 3) {
+                return;
+            }
+            if (e.getClickCount() == 2) {
+                resetView();
+                return;
+            }
+            select(pointAt(e.getX(), e.getY()));
+            onSelect.accept(selected);
+        });
+        setOnMouseMoved(e -> hover(pointAt(e.getX(), e.getY()), e.getX(), e.getY()));
+        setOnMouseExited(e -> hover(-1, 0, 0));
+    }
+
+    /** Called with the image index (or -1) when a click selects a point. */
+    public void setOnSelect(IntConsumer action) {
+        onSelect = action;
+    }
+
+    /** Thumbnails for the hover card, by image index. */
+    public void setThumbnails(java.util.function.IntFunction<javafx.scene.image.Image> source) {
+        thumbnails = source;
+    }
+
+    /** Marks image {@code i} (or none for -1). */
+    public void select(int i) {
+        selected = i;
+        redraw();
+    }
+
+    public void resetView() {
+        zoom = 1;
+        panX = 0;
+        panY = 0;
+        redraw();
+    }
+
+    double screenX(int i) {
+        return zoom * (originX + scale * xy[2 * i]) + panX;
+    }
+
+    double screenY(int i) {
+        return zoom * (originY - scale * xy[2 * i + 1]) + panY;
+    }
+
+    /** The image whose point is nearest to (x, y) within 8 pixels, or -1. */
+    public int pointAt(double x, double y) {
+        if (xy == null) {
+            return -1;
+        }
+        int best = -1;
+        double bestD = 8 * 8;
+        for (int i = 0; i < xy.length / 2; i++) {
+            double dx = screenX(i) - x;
+            double dy = screenY(i) - y;
+            double d = dx * dx + dy * dy;
+            if (d <= bestD) {
+                bestD = d;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private void hover(int i, double x, double y) {
+        if (i == hovered && (i < 0 || hoverBox.isVisible())) {
+            if (i >= 0) {
+                place(x, y);
+            }
+            return;
+        }
+        hovered = i;
+        if (i < 0 || workspace == null) {
+            hoverBox.setVisible(false);
+            return;
+        }
+        hoverImage.setImage(thumbnails.apply(i));
+        String label = workspace.label(i) < 0 ? "unlabelled" : workspace.classNames().get(workspace.label(i));
+        hoverName.setText(workspace.imageFile(i).getFileName() + "\n" + label + (workspace.isShot(i) ? " (shot)" : "")
+                + " → " + workspace.classNames().get(workspace.predicted(i)));
+        hoverBox.setVisible(true);
+        place(x, y);
+    }
+
+    private void place(double x, double y) {
+        hoverBox.autosize();
+        double w = hoverBox.getWidth();
+        double h = hoverBox.getHeight();
+        hoverBox.relocate(x + 14 + w > getWidth() ? x - 14 - w : x + 14, Math.max(0, Math.min(y + 14, getHeight() - h)));
     }
 
     @Override
     protected void layoutChildren() {
         canvas.setWidth(getWidth());
         canvas.setHeight(getHeight());
+        if (hoverBox.isVisible()) {
+            hoverBox.autosize();
+        }
     }
 
     /** Lays out {@code w}'s images (PCA, deterministic) and draws them. */
     public void setWorkspace(Workspace w) {
         workspace = w;
+        selected = -1;
+        hovered = -1;
+        hoverBox.setVisible(false);
+        zoom = 1;
+        panX = 0;
+        panY = 0;
         if (w == null) {
             layout = null;
             xy = null;
@@ -83,6 +230,14 @@ public final class MapView extends Region {
         double s = Math.min(sx, sy);
         double ox = (w - s * (maxX - minX)) / 2 - s * minX;
         double oy = (h + s * (maxY - minY)) / 2 + s * minY;
+        scale = s;
+        originX = ox;
+        originY = oy;
+        // the user's zoom and pan apply on top of the fitted view
+        g.save();
+        g.translate(panX, panY);
+        g.scale(zoom, zoom);
+        double dot = 3 / zoom;
         IntFunction<Color> colour = switch (colouring) {
             case PREDICTION -> i -> ClassColours.of(workspace.predicted(i));
             case LABEL -> i -> ClassColours.of(workspace.label(i));
@@ -97,17 +252,18 @@ public final class MapView extends Region {
             double px = ox + s * xy[2 * i];
             double py = oy - s * xy[2 * i + 1];
             g.setFill(colour.apply(i).deriveColor(0, 1, 1, 0.8));
-            g.fillOval(px - 3, py - 3, 6, 6);
+            g.fillOval(px - dot, py - dot, 2 * dot, 2 * dot);
         }
         g.setStroke(Color.web("#1f2933"));
-        g.setLineWidth(1.5);
+        g.setLineWidth(1.5 / zoom);
+        double shot = 6 / zoom;
         for (int i = 0; i < n; i++) {
             if (workspace.isShot(i)) {
                 double px = ox + s * xy[2 * i];
                 double py = oy - s * xy[2 * i + 1];
                 g.setFill(colour.apply(i));
-                g.fillOval(px - 6, py - 6, 12, 12);
-                g.strokeOval(px - 6, py - 6, 12, 12);
+                g.fillOval(px - shot, py - shot, 2 * shot, 2 * shot);
+                g.strokeOval(px - shot, py - shot, 2 * shot, 2 * shot);
             }
         }
         for (int k = 0; k < workspace.classNames().size(); k++) {
@@ -119,14 +275,23 @@ public final class MapView extends Region {
             double cy = oy - s * now[1];
             if (!workspace.isBase(k) && (rx != cx || ry != cy)) {
                 g.setStroke(ClassColours.of(k).darker());
-                g.setLineWidth(2);
-                g.setLineDashes(5, 4);
+                g.setLineWidth(2 / zoom);
+                g.setLineDashes(5 / zoom, 4 / zoom);
                 g.strokeLine(rx, ry, cx, cy);
                 g.setLineDashes();
-                star(g, rx, ry, 7, ClassColours.of(k).deriveColor(0, 0.5, 1.1, 0.9));
+                star(g, rx, ry, 7 / zoom, ClassColours.of(k).deriveColor(0, 0.5, 1.1, 0.9), zoom);
             }
-            star(g, cx, cy, 11, ClassColours.of(k));
+            star(g, cx, cy, 11 / zoom, ClassColours.of(k), zoom);
         }
+        if (selected >= 0 && selected < n) {
+            double px = ox + s * xy[2 * selected];
+            double py = oy - s * xy[2 * selected + 1];
+            double r = 9 / zoom;
+            g.setStroke(Color.web("#111111"));
+            g.setLineWidth(2.5 / zoom);
+            g.strokeOval(px - r, py - r, 2 * r, 2 * r);
+        }
+        g.restore();
     }
 
     private float[] project(float[] prototype) {
@@ -138,7 +303,7 @@ public final class MapView extends Region {
         return layout.project(new FloatMatrix(1, unit.length, unit));
     }
 
-    private static void star(GraphicsContext g, double x, double y, double r, Color fill) {
+    private static void star(GraphicsContext g, double x, double y, double r, Color fill, double zoom) {
         double[] xs = new double[10];
         double[] ys = new double[10];
         for (int i = 0; i < 10; i++) {
@@ -150,7 +315,7 @@ public final class MapView extends Region {
         g.setFill(fill);
         g.fillPolygon(xs, ys, 10);
         g.setStroke(Color.web("#1f2933"));
-        g.setLineWidth(1.2);
+        g.setLineWidth(1.2 / zoom);
         g.strokePolygon(xs, ys, 10);
     }
 }
