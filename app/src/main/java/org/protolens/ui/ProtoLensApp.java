@@ -10,6 +10,11 @@ import javafx.geometry.Pos;
 import javafx.scene.Scene;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.control.ToolBar;
 import javafx.scene.image.Image;
 import javafx.scene.layout.BorderPane;
@@ -97,8 +102,9 @@ public final class ProtoLensApp extends Application {
         statusBar.getStyleClass().add("status-bar");
         statusBar.setPadding(new Insets(4, 10, 4, 10));
 
+        MenuBar menus = menus(stage, map, inspector, colouring);
         BorderPane root = new BorderPane(map);
-        root.setTop(toolbar);
+        root.setTop(new javafx.scene.layout.VBox(menus, toolbar));
         root.setRight(side);
         root.setBottom(statusBar);
         Scene scene = new Scene(root, 1280, 800);
@@ -112,18 +118,117 @@ public final class ProtoLensApp extends Application {
         }
         stage.titleProperty().bind(model.workspace().map(w -> w == null ? "ProtoLens" : w.name() + " – ProtoLens"));
         stage.setScene(scene);
+        this.scene = scene;
+        this.mapView = map;
+        this.inspectorView = inspector;
+        applyTheme("dark".equals(System.getProperty("protolens.theme", prefs.get(THEME, "light"))));
         stage.show();
 
         CompletableFuture.supplyAsync(() -> Devices.describe(Devices.preferred()))
                 .whenComplete((text, error) -> Platform.runLater(() ->
                         device.setText(error == null ? "Device: " + text : "No backbone engine: " + error.getMessage())));
         var params = getParameters().getUnnamed();
-        Path folder = params.isEmpty() ? SampleProjects.defaultSample() : Path.of(params.getFirst());
+        Path folder = params.isEmpty() ? lastOrSample() : Path.of(params.getFirst());
         if (folder == null) {
             status.setText("No project open: no sample project was found next to ProtoLens");
         } else {
             open(folder, map);
         }
+    }
+
+    private static final String THEME = "theme";
+    private static final String LAST_PROJECT = "lastProject";
+    private final java.util.prefs.Preferences prefs = java.util.prefs.Preferences.userNodeForPackage(ProtoLensApp.class);
+    private Scene scene;
+    private MapView mapView;
+    private InspectorView inspectorView;
+    private final javafx.scene.control.CheckMenuItem darkItem = new javafx.scene.control.CheckMenuItem("Dark theme");
+
+    /** The project opened last, when it still exists, else the bundled sample. */
+    private Path lastOrSample() {
+        String last = prefs.get(LAST_PROJECT, null);
+        if (last != null && java.nio.file.Files.isRegularFile(Path.of(last).resolve("project.json"))) {
+            return Path.of(last);
+        }
+        return SampleProjects.defaultSample();
+    }
+
+    private void applyTheme(boolean dark) {
+        var dark_css = ProtoLensApp.class.getResource("protolens-dark.css");
+        scene.getStylesheets().removeIf(u -> u.endsWith("protolens-dark.css"));
+        if (dark && dark_css != null) {
+            scene.getStylesheets().add(dark_css.toExternalForm());
+        }
+        mapView.setDark(dark);
+        inspectorView.setDark(dark);
+        darkItem.setSelected(dark);
+    }
+
+    private MenuBar menus(Stage stage, MapView map, InspectorView inspector, ChoiceBox<MapView.Colouring> colouring) {
+        MenuItem open = new MenuItem("Open Project…");
+        open.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
+        open.setOnAction(e -> {
+            var chooser = new javafx.stage.DirectoryChooser();
+            chooser.setTitle("Open a ProtoLens project folder");
+            java.io.File dir = chooser.showDialog(stage);
+            if (dir != null) {
+                open(dir.toPath(), map);
+            }
+        });
+        MenuItem sample = new MenuItem("Open Sample Project");
+        sample.setOnAction(e -> {
+            Path p = SampleProjects.defaultSample();
+            if (p != null) {
+                open(p, map);
+            }
+        });
+        MenuItem quit = new MenuItem("Quit");
+        quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
+        quit.setOnAction(e -> Platform.exit());
+        Menu file = new Menu("File", null, open, sample, new SeparatorMenuItem(), quit);
+
+        Menu view = new Menu("View");
+        int n = 1;
+        for (MapView.Colouring c : MapView.Colouring.values()) {
+            MenuItem item = new MenuItem(colouring.getConverter().toString(c));
+            item.setAccelerator(KeyCombination.keyCombination("Shortcut+" + n++));
+            item.setOnAction(e -> colouring.setValue(c));
+            view.getItems().add(item);
+        }
+        MenuItem fit = new MenuItem("Fit Map to Window");
+        fit.setAccelerator(KeyCombination.keyCombination("Shortcut+0"));
+        fit.setOnAction(e -> map.resetView());
+        darkItem.setAccelerator(KeyCombination.keyCombination("Shortcut+D"));
+        darkItem.setOnAction(e -> {
+            prefs.put(THEME, darkItem.isSelected() ? "dark" : "light");
+            applyTheme(darkItem.isSelected());
+        });
+        view.getItems().addAll(new SeparatorMenuItem(), fit, darkItem);
+
+        javafx.scene.control.CheckMenuItem calibrate = new javafx.scene.control.CheckMenuItem("Calibrate Novel Prototypes (TEEN)");
+        calibrate.selectedProperty().bindBidirectional(model.calibrationOn());
+        calibrate.setAccelerator(KeyCombination.keyCombination("Shortcut+K"));
+        Menu classesMenu = new Menu("Classes", null, calibrate);
+
+        MenuItem about = new MenuItem("About ProtoLens");
+        about.setOnAction(e -> about(stage));
+        Menu help = new Menu("Help", null, about);
+        return new MenuBar(file, view, classesMenu, help);
+    }
+
+    private void about(Stage owner) {
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
+        a.initOwner(owner);
+        a.setTitle("About ProtoLens");
+        a.setHeaderText("ProtoLens " + Version.protolens());
+        a.setContentText(String.join("\n", Version.lines()) + "\n\n"
+                + "Few-shot image classes with training-free prototype calibration (TEEN: Wang et al., NeurIPS 2023).\n\n"
+                + "ProtoLens is free software under the GNU GPL, version 3 or later. It uses DJL and PyTorch (Apache 2.0, BSD), "
+                + "JavaFX (GPL 2 with Classpath Exception), Smile (GPL 3), JFreeChart (LGPL 2.1), Jackson and picocli (Apache 2.0), "
+                + "TwelveMonkeys (BSD) and metadata-extractor (Apache 2.0). Sample data: CIFAR-10 (Krizhevsky 2009) and "
+                + "Fashion-MNIST (Zalando, MIT).");
+        a.getDialogPane().setPrefWidth(560);
+        a.showAndWait();
     }
 
     private static javafx.scene.control.ScrollPane scrolling(javafx.scene.Node content) {
@@ -146,6 +251,7 @@ public final class ProtoLensApp extends Application {
             model.show(w);
             map.setWorkspace(w);
             status.setText(w.imageCount() + " images, " + w.classNames().size() + " classes");
+            prefs.put(LAST_PROJECT, w.dir().toAbsolutePath().toString());
             try {
                 BackboneSpec spec = BackboneSpec.read(w.dir().resolve(w.manifest().backbone()).resolve(BackboneSpec.FILE_NAME));
                 backbone.setText("Backbone: " + (spec.architecture() != null ? spec.architecture() : spec.format())

@@ -39,6 +39,7 @@ public final class InspectorView extends VBox {
     private final FlowPane neighbours = new FlowPane(4, 4);
     private final VBox details;
     private final Label empty = new Label("Click a point on the map to inspect its image.");
+    private JFreeChart chart;
 
     public InspectorView(WorkspaceModel model, Thumbnails thumbnails) {
         this.model = model;
@@ -59,7 +60,7 @@ public final class InspectorView extends VBox {
         VBox text = new VBox(4, name, verdict);
         HBox top = new HBox(10, image, text);
 
-        JFreeChart chart = barChart();
+        chart = barChart();
         ChartViewer viewer = new ChartViewer(chart);
         viewer.setPrefHeight(190);
         viewer.setMinHeight(150);
@@ -93,6 +94,22 @@ public final class InspectorView extends VBox {
         chart.setBackgroundPaint(new java.awt.Color(0xf7f8fa));
         chart.getLegend().setBackgroundPaint(new java.awt.Color(0xf7f8fa));
         return chart;
+    }
+
+    /** Chart colours for the dark theme (the rest follows the style sheet). */
+    public void setDark(boolean dark) {
+        java.awt.Color back = dark ? new java.awt.Color(0x23282f) : new java.awt.Color(0xf7f8fa);
+        java.awt.Color plotBack = dark ? new java.awt.Color(0x1b1f24) : java.awt.Color.WHITE;
+        java.awt.Color text = dark ? new java.awt.Color(0xd5dae1) : new java.awt.Color(0x3c4858);
+        CategoryPlot plot = chart.getCategoryPlot();
+        chart.setBackgroundPaint(back);
+        chart.getLegend().setBackgroundPaint(back);
+        chart.getLegend().setItemPaint(text);
+        plot.setBackgroundPaint(plotBack);
+        plot.getDomainAxis().setTickLabelPaint(text);
+        plot.getRangeAxis().setTickLabelPaint(text);
+        plot.getRangeAxis().setLabelPaint(text);
+        plot.setRangeGridlinePaint(dark ? new java.awt.Color(0x3a414b) : new java.awt.Color(0xd3d8e0));
     }
 
     private void refresh() {

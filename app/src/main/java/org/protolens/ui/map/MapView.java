@@ -36,6 +36,7 @@ public final class MapView extends Region {
     private double originX;
     private double originY;
     private int selected = -1;
+    private boolean dark;
     private int hovered = -1;
     private IntConsumer onSelect = i -> { };
     private final javafx.scene.image.ImageView hoverImage = new javafx.scene.image.ImageView();
@@ -93,6 +94,16 @@ public final class MapView extends Region {
         });
         setOnMouseMoved(e -> hover(pointAt(e.getX(), e.getY()), e.getX(), e.getY()));
         setOnMouseExited(e -> hover(-1, 0, 0));
+    }
+
+    /** Dark background and light outlines, for the dark theme. */
+    public void setDark(boolean dark) {
+        this.dark = dark;
+        redraw();
+    }
+
+    private Color ink() {
+        return dark ? Color.web("#e6e9ee") : Color.web("#1f2933");
     }
 
     /** Called with the image index (or -1) when a click selects a point. */
@@ -219,7 +230,7 @@ public final class MapView extends Region {
         double w = getWidth();
         double h = getHeight();
         GraphicsContext g = canvas.getGraphicsContext2D();
-        g.setFill(Color.web("#ffffff"));
+        g.setFill(dark ? Color.web("#1b1f24") : Color.WHITE);
         g.fillRect(0, 0, w, h);
         if (xy == null || w < 20 || h < 20) {
             return;
@@ -254,7 +265,7 @@ public final class MapView extends Region {
             g.setFill(colour.apply(i).deriveColor(0, 1, 1, 0.8));
             g.fillOval(px - dot, py - dot, 2 * dot, 2 * dot);
         }
-        g.setStroke(Color.web("#1f2933"));
+        g.setStroke(ink());
         g.setLineWidth(1.5 / zoom);
         double shot = 6 / zoom;
         for (int i = 0; i < n; i++) {
@@ -279,15 +290,15 @@ public final class MapView extends Region {
                 g.setLineDashes(5 / zoom, 4 / zoom);
                 g.strokeLine(rx, ry, cx, cy);
                 g.setLineDashes();
-                star(g, rx, ry, 7 / zoom, ClassColours.of(k).deriveColor(0, 0.5, 1.1, 0.9), zoom);
+                star(g, rx, ry, 7 / zoom, ClassColours.of(k).deriveColor(0, 0.5, 1.1, 0.9), zoom, ink());
             }
-            star(g, cx, cy, 11 / zoom, ClassColours.of(k), zoom);
+            star(g, cx, cy, 11 / zoom, ClassColours.of(k), zoom, ink());
         }
         if (selected >= 0 && selected < n) {
             double px = ox + s * xy[2 * selected];
             double py = oy - s * xy[2 * selected + 1];
             double r = 9 / zoom;
-            g.setStroke(Color.web("#111111"));
+            g.setStroke(dark ? Color.WHITE : Color.web("#111111"));
             g.setLineWidth(2.5 / zoom);
             g.strokeOval(px - r, py - r, 2 * r, 2 * r);
         }
@@ -303,7 +314,7 @@ public final class MapView extends Region {
         return layout.project(new FloatMatrix(1, unit.length, unit));
     }
 
-    private static void star(GraphicsContext g, double x, double y, double r, Color fill, double zoom) {
+    private static void star(GraphicsContext g, double x, double y, double r, Color fill, double zoom, Color ink) {
         double[] xs = new double[10];
         double[] ys = new double[10];
         for (int i = 0; i < 10; i++) {
@@ -314,7 +325,7 @@ public final class MapView extends Region {
         }
         g.setFill(fill);
         g.fillPolygon(xs, ys, 10);
-        g.setStroke(Color.web("#1f2933"));
+        g.setStroke(ink);
         g.setLineWidth(1.2 / zoom);
         g.strokePolygon(xs, ys, 10);
     }
