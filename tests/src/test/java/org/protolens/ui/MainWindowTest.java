@@ -69,4 +69,24 @@ class MainWindowTest {
         assertEquals(alphaZero, summary(), "calibration off predicts as alpha = 0");
         assertTrue(alpha.isDisabled(), "the sliders rest while calibration is off");
     }
+
+    @Test
+    void clickingAPointInspectsItsImageAndHoveringShowsItsCard() throws java.io.IOException {
+        var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
+        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        // the first image of the project: images are listed class by class, T-shirt/top first
+        javafx.geometry.Point2D p = map.localToScreen(map.pointOf(0));
+        robot.moveTo(p);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(map.hoverShowing(), "hovering a point shows its card");
+        robot.clickOn(p);
+        WaitForAsyncUtils.waitForFxEvents();
+        String verdict = robot.lookup("#verdict").queryAs(Label.class).getText();
+        int hit = map.pointAt(map.pointOf(0).getX(), map.pointOf(0).getY());
+        assertTrue(hit >= 0, "a point is under the cursor");
+        assertEquals(workspace.imageFile(hit).getFileName().toString(),
+                robot.lookup("#inspector-name").queryAs(Label.class).getText(), "the inspector shows the clicked image");
+        assertTrue(verdict.startsWith("label " + workspace.classNames().get(workspace.label(hit))), verdict);
+        assertTrue(verdict.contains("predicted "), verdict);
+    }
 }

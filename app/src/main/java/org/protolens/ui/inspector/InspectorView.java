@@ -55,6 +55,7 @@ public final class InspectorView extends VBox {
         image.setPreserveRatio(true);
         image.setSmooth(false);
         name.getStyleClass().add("inspector-name");
+        name.setId("inspector-name");
         verdict.setId("verdict");
         verdict.setWrapText(true);
         VBox text = new VBox(4, name, verdict);

@@ -129,6 +129,16 @@ public final class MapView extends Region {
         redraw();
     }
 
+    /** Where image {@code i} is drawn, in this view's coordinates. */
+    public javafx.geometry.Point2D pointOf(int i) {
+        return new javafx.geometry.Point2D(screenX(i), screenY(i));
+    }
+
+    /** Whether the hover card is showing. */
+    public boolean hoverShowing() {
+        return hoverBox.isVisible();
+    }
+
     double screenX(int i) {
         return zoom * (originX + scale * xy[2 * i]) + panX;
     }
