@@ -5,17 +5,31 @@ import java.nio.charset.StandardCharsets;
 import org.protolens.cli.ProtoLensCommand;
 
 /**
- * {@code java -jar protolens.jar}: with no arguments the desktop app, with arguments the command line.
+ * {@code java -jar protolens.jar}: with no arguments the desktop app on the last project (or the
+ * bundled sample); with a project folder (or its project.json) the app on that project; with
+ * {@code --screenshot PNG [PROJECT]} the app opens, draws the project, writes the window to PNG
+ * and exits (a smoke test); with a command the command line.
  */
 public final class Main {
     private Main() {
+    }
+
+    private static boolean isProject(String arg) {
+        java.nio.file.Path p;
+        try {
+            p = java.nio.file.Path.of(arg);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+        return java.nio.file.Files.isRegularFile(p.resolve("project.json"))
+                || (p.getFileName() != null && p.getFileName().toString().equals("project.json") && java.nio.file.Files.isRegularFile(p));
     }
 
     public static void main(String[] args) {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        if (args.length == 0) {
+        if (args.length == 0 || isProject(args[0]) || (args[0].equals("--screenshot") && args.length <= 3)) {
             org.protolens.ui.ProtoLensApp.launchApp(args);
             return;
         }

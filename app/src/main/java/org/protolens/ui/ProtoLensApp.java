@@ -127,13 +127,45 @@ public final class ProtoLensApp extends Application {
         CompletableFuture.supplyAsync(() -> Devices.describe(Devices.preferred()))
                 .whenComplete((text, error) -> Platform.runLater(() ->
                         device.setText(error == null ? "Device: " + text : "No backbone engine: " + error.getMessage())));
-        var params = getParameters().getUnnamed();
+        java.util.List<String> params = new java.util.ArrayList<>(getParameters().getRaw());
+        if (!params.isEmpty() && params.getFirst().equals("--screenshot")) {
+            screenshot = Path.of(params.get(1));
+            params = params.subList(2, params.size());
+        }
         Path folder = params.isEmpty() ? lastOrSample() : Path.of(params.getFirst());
+        if (folder != null && folder.getFileName() != null && folder.getFileName().toString().equals("project.json")) {
+            folder = folder.toAbsolutePath().getParent();
+        }
         if (folder == null) {
             status.setText("No project open: no sample project was found next to ProtoLens");
+            if (screenshot != null) {
+                System.err.println("protolens: no project to open");
+                Platform.exit();
+                System.exit(1);
+            }
         } else {
             open(folder, map);
         }
+    }
+
+    private Path screenshot;
+
+    /** Smoke mode: the window with its map drawn, written to a PNG; prints the time since JVM start. */
+    private void writeScreenshotAndExit() {
+        long ms = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        int code = 0;
+        try {
+            var image = scene.snapshot(null);
+            java.nio.file.Path parent = screenshot.toAbsolutePath().getParent();
+            java.nio.file.Files.createDirectories(parent);
+            javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", screenshot.toFile());
+            System.out.println("window ready " + ms + " ms after start; wrote " + screenshot);
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("protolens: cannot write " + screenshot + ": " + e.getMessage());
+            code = 1;
+        }
+        Platform.exit();
+        System.exit(code);
     }
 
     private static final String THEME = "theme";
@@ -251,7 +283,11 @@ public final class ProtoLensApp extends Application {
             model.show(w);
             map.setWorkspace(w);
             status.setText(w.imageCount() + " images, " + w.classNames().size() + " classes");
-            prefs.put(LAST_PROJECT, w.dir().toAbsolutePath().toString());
+            if (screenshot == null) {
+                prefs.put(LAST_PROJECT, w.dir().toAbsolutePath().toString());
+            } else {
+                Platform.runLater(() -> Platform.runLater(this::writeScreenshotAndExit));
+            }
             try {
                 BackboneSpec spec = BackboneSpec.read(w.dir().resolve(w.manifest().backbone()).resolve(BackboneSpec.FILE_NAME));
                 backbone.setText("Backbone: " + (spec.architecture() != null ? spec.architecture() : spec.format())
@@ -260,7 +296,14 @@ public final class ProtoLensApp extends Application {
                 backbone.setText("Backbone: " + ex.getMessage());
             }
         });
-        task.setOnFailed(e -> status.setText("Cannot open " + folder + ": " + task.getException().getMessage()));
+        task.setOnFailed(e -> {
+            status.setText("Cannot open " + folder + ": " + task.getException().getMessage());
+            if (screenshot != null) {
+                System.err.println("protolens: cannot open " + folder + ": " + task.getException().getMessage());
+                Platform.exit();
+                System.exit(1);
+            }
+        });
         Thread t = new Thread(task, "open-project");
         t.setDaemon(true);
         t.start();

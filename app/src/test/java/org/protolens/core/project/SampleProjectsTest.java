@@ -1,0 +1,93 @@
+package org.protolens.core.project;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.Backbone;
+import org.protolens.core.embed.BackboneLoader;
+import org.protolens.core.embed.BackboneSpec;
+import org.protolens.core.embed.EmbeddingPipeline;
+import org.protolens.core.proto.L2;
+
+/** The bundled sample projects open, and what they store agrees with their own images. */
+class SampleProjectsTest {
+    /** sample-projects/ of this checkout (tests run in app/). */
+    static Path samples() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("sample-projects"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("no sample-projects folder above " + Path.of("").toAbsolutePath());
+        }
+        return p.resolve("sample-projects");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cifar10-fewshot", "fashion-fewshot"})
+    void sampleOpensAndItsStoredEmbeddingsAndPrototypesMatchItsImages(String name) throws IOException {
+        Path dir = samples().resolve(name);
+        ProjectManifest m = ProjectManifest.read(dir);
+        List<ProjectManifest.ClassEntry> base = m.baseClasses();
+        assertEquals(6, base.size());
+        assertEquals(10, m.classes().size());
+        BackboneSpec spec = BackboneSpec.read(dir.resolve(m.backbone()).resolve(BackboneSpec.FILE_NAME));
+        assertEquals(base.stream().map(ProjectManifest.ClassEntry::name).toList(), spec.classNames(),
+                "the backbone was trained on the base classes");
+        assertTrue(spec.provenance().get("heldOutBaseAccuracy").asDouble() > 0.8, "base accuracy in the provenance");
+        for (ProjectManifest.ClassEntry c : m.classes()) {
+            long shots = m.images().stream().filter(i -> i.shot() && i.label().equals(c.name())).count();
+            assertEquals(c.isBase() ? 0 : 5, shots, c.name());
+        }
+
+        FloatMatrix stored = m.embeddings(dir);
+        FloatMatrix recomputed;
+        try (Backbone b = BackboneLoader.open(dir.resolve(m.backbone()).toString(), null, null)) {
+            List<Path> files = m.images().stream().map(i -> dir.resolve(i.path())).toList();
+            var result = new EmbeddingPipeline(b, null, 64, 2).embed(files, null, null);
+            assertTrue(result.failures().isEmpty(), result.failures().toString());
+            recomputed = result.embeddings();
+        }
+        for (int r = 0; r < stored.rows(); r++) {
+            double cos = L2.cosine(stored.row(r), recomputed.row(r));
+            assertTrue(cos > 0.9999, m.images().get(r).path() + ": stored embedding differs from the recomputed one, cos " + cos);
+        }
+
+        // every base prototype (mean over the full training set) is nearest to the mean of its
+        // class's held-out images in the sample, and close to it
+        FloatMatrix protos = m.basePrototypes(dir);
+        for (int c = 0; c < base.size(); c++) {
+            String cls = base.get(c).name();
+            float[] mean = new float[stored.cols()];
+            int n = 0;
+            for (int r = 0; r < stored.rows(); r++) {
+                if (cls.equals(m.images().get(r).label())) {
+                    float[] row = recomputed.row(r);
+                    for (int j = 0; j < mean.length; j++) {
+                        mean[j] += row[j];
+                    }
+                    n++;
+                }
+            }
+            assertEquals(100, n, cls);
+            int best = -1;
+            double bestCos = -2;
+            for (int k = 0; k < protos.rows(); k++) {
+                double cos = L2.cosine(mean, protos.row(k));
+                if (cos > bestCos) {
+                    bestCos = cos;
+                    best = k;
+                }
+            }
+            assertEquals(c, best, cls + ": its sample images' mean is nearest to prototype " + best);
+            assertTrue(bestCos > 0.9, cls + ": cosine " + bestCos);
+        }
+    }
+}
