@@ -124,9 +124,6 @@ public final class ProtoLensApp extends Application {
         applyTheme("dark".equals(System.getProperty("protolens.theme", prefs.get(THEME, "light"))));
         stage.show();
 
-        CompletableFuture.supplyAsync(() -> Devices.describe(Devices.preferred()))
-                .whenComplete((text, error) -> Platform.runLater(() ->
-                        device.setText(error == null ? "Device: " + text : "No backbone engine: " + error.getMessage())));
         java.util.List<String> params = new java.util.ArrayList<>(getParameters().getRaw());
         if (!params.isEmpty() && params.getFirst().equals("--screenshot")) {
             screenshot = Path.of(params.get(1));
@@ -137,6 +134,7 @@ public final class ProtoLensApp extends Application {
             folder = folder.toAbsolutePath().getParent();
         }
         if (folder == null) {
+            probeDevice();
             status.setText("No project open: no sample project was found next to ProtoLens");
             if (screenshot != null) {
                 System.err.println("protolens: no project to open");
@@ -149,6 +147,21 @@ public final class ProtoLensApp extends Application {
     }
 
     private Path screenshot;
+    private boolean deviceProbed;
+
+    /**
+     * Loads the engine to name the device for the status bar, once, after the first project is
+     * drawn: loading libtorch takes a core for a second or two, which the first picture should not wait for.
+     */
+    private void probeDevice() {
+        if (deviceProbed || screenshot != null) {
+            return;
+        }
+        deviceProbed = true;
+        CompletableFuture.supplyAsync(() -> Devices.describe(Devices.preferred()))
+                .whenComplete((text, error) -> Platform.runLater(() ->
+                        device.setText(error == null ? "Device: " + text : "No backbone engine: " + error.getMessage())));
+    }
 
     /** Smoke mode: the window with its map drawn, written to a PNG; prints the time since JVM start. */
     private void writeScreenshotAndExit() {
@@ -282,6 +295,7 @@ public final class ProtoLensApp extends Application {
             Workspace w = task.getValue();
             model.show(w);
             map.setWorkspace(w);
+            probeDevice();
             status.setText(w.imageCount() + " images, " + w.classNames().size() + " classes");
             if (screenshot == null) {
                 prefs.put(LAST_PROJECT, w.dir().toAbsolutePath().toString());
@@ -297,6 +311,7 @@ public final class ProtoLensApp extends Application {
             }
         });
         task.setOnFailed(e -> {
+            probeDevice();
             status.setText("Cannot open " + folder + ": " + task.getException().getMessage());
             if (screenshot != null) {
                 System.err.println("protolens: cannot open " + folder + ": " + task.getException().getMessage());
