@@ -17,20 +17,28 @@ import org.protolens.core.proto.TeenCalibration;
 public final class Workspace {
     private final Path dir;
     private final ProjectManifest manifest;
-    private final List<String> classNames;
+    /** base classes first, then novel ones; a class's index is its column in {@link #predictions} */
+    private final List<String> classNames = new ArrayList<>();
+    private final List<Boolean> base = new ArrayList<>();
     private final FloatMatrix embeddings;
     private final int[] labels;
     private final boolean[] shots;
     private final LivePredictions predictions;
-    /** class index -> column in {@link #predictions}, and back */
-    private final int[] column;
-    private final int[] classOfColumn;
 
     private Workspace(Path dir, ProjectManifest manifest, FloatMatrix embeddings, FloatMatrix basePrototypes) {
         this.dir = dir;
         this.manifest = manifest;
-        this.classNames = manifest.classes().stream().map(ProjectManifest.ClassEntry::name).toList();
         this.embeddings = embeddings;
+        for (ProjectManifest.ClassEntry c : manifest.baseClasses()) {
+            classNames.add(c.name());
+            base.add(true);
+        }
+        for (ProjectManifest.ClassEntry c : manifest.classes()) {
+            if (!c.isBase()) {
+                classNames.add(c.name());
+                base.add(false);
+            }
+        }
         int n = manifest.images().size();
         labels = new int[n];
         shots = new boolean[n];
@@ -42,19 +50,11 @@ public final class Workspace {
         var cal = manifest.calibration() == null ? TeenCalibration.defaults()
                 : new TeenCalibration(manifest.calibration().alpha(), manifest.calibration().tau());
         predictions = new LivePredictions(embeddings, cal);
-        column = new int[classNames.size()];
-        classOfColumn = new int[classNames.size()];
-        int b = 0;
         for (int k = 0; k < classNames.size(); k++) {
-            if (manifest.classes().get(k).isBase()) {
-                column[k] = predictions.addBaseClass(basePrototypes.row(b++));
-                classOfColumn[column[k]] = k;
-            }
-        }
-        for (int k = 0; k < classNames.size(); k++) {
-            if (!manifest.classes().get(k).isBase()) {
-                column[k] = predictions.addNovelClass(shotMean(k));
-                classOfColumn[column[k]] = k;
+            if (base.get(k)) {
+                predictions.addBaseClass(basePrototypes.row(k));
+            } else {
+                predictions.addNovelClass(shotMean(k));
             }
         }
     }
@@ -91,6 +91,9 @@ public final class Workspace {
                 count++;
             }
         }
+        if (count == 0) {
+            return null;
+        }
         for (int j = 0; j < mean.length; j++) {
             mean[j] /= count;
         }
@@ -109,12 +112,88 @@ public final class Workspace {
         return manifest;
     }
 
+    /** Class names, base classes first; a class's index is its position here. */
     public List<String> classNames() {
-        return classNames;
+        return java.util.Collections.unmodifiableList(classNames);
     }
 
     public boolean isBase(int k) {
-        return manifest.classes().get(k).isBase();
+        return base.get(k);
+    }
+
+    /**
+     * Adds a novel class whose shots are {@code images} (they take its label); returns its index.
+     *
+     * @throws IllegalArgumentException for an empty or taken name, or no images
+     */
+    public int addNovelClass(String name, int[] images) {
+        String n = name == null ? "" : name.strip();
+        if (n.isEmpty()) {
+            throw new IllegalArgumentException("a class needs a name");
+        }
+        if (classNames.contains(n)) {
+            throw new IllegalArgumentException("there is a class named \"" + n + "\" already");
+        }
+        if (images.length == 0) {
+            throw new IllegalArgumentException("a new class needs at least one shot");
+        }
+        classNames.add(n);
+        base.add(false);
+        int k = classNames.size() - 1;
+        for (int i : images) {
+            labels[i] = k;
+            shots[i] = true;
+        }
+        predictions.addNovelClass(shotMean(k));
+        return k;
+    }
+
+    /** Removes a novel class; its images become unlabelled and later classes' indices shift down by one. */
+    public void removeClass(int k) {
+        if (isBase(k)) {
+            throw new IllegalArgumentException("base class \"" + classNames.get(k) + "\" has a fixed prototype");
+        }
+        classNames.remove(k);
+        base.remove(k);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] == k) {
+                labels[i] = -1;
+                shots[i] = false;
+            } else if (labels[i] > k) {
+                labels[i]--;
+            }
+        }
+        predictions.removeClass(k);
+    }
+
+    /**
+     * Sets the label and shot flag of each listed image, and re-averages the prototypes of the
+     * novel classes whose shots changed.
+     */
+    public void setLabels(int[] images, int[] newLabels, boolean[] newShots) {
+        java.util.Set<Integer> touched = new java.util.HashSet<>();
+        for (int j = 0; j < images.length; j++) {
+            int i = images[j];
+            if (shots[i] && labels[i] >= 0) {
+                touched.add(labels[i]);
+            }
+            if (newShots[j] && newLabels[j] >= 0 && isBase(newLabels[j])) {
+                throw new IllegalArgumentException("shots belong to novel classes");
+            }
+            labels[i] = newLabels[j];
+            shots[i] = newShots[j];
+            if (newShots[j]) {
+                touched.add(newLabels[j]);
+            }
+        }
+        for (int k : touched) {
+            if (!isBase(k)) {
+                float[] mean = shotMean(k);
+                if (mean != null) {
+                    predictions.setPrototype(k, mean);
+                }
+            }
+        }
     }
 
     public int imageCount() {
@@ -140,39 +219,29 @@ public final class Workspace {
 
     /** The predicted class index of image {@code i}. */
     public int predicted(int i) {
-        return classOfColumn[predictions.predicted(i)];
+        return predictions.predicted(i);
     }
 
     /** Cosine similarity of image {@code i} to each class's prototype (calibrated where on), by class index. */
     public float[] similarities(int i) {
-        return byClass(predictions.similarities(i));
+        return predictions.similarities(i);
     }
 
     /** As {@link #similarities} with the novel prototypes uncalibrated. */
     public float[] rawSimilarities(int i) {
-        return byClass(predictions.rawSimilarities(i));
-    }
-
-    private float[] byClass(float[] byColumn) {
-        float[] out = new float[byColumn.length];
-        for (int c = 0; c < byColumn.length; c++) {
-            out[classOfColumn[c]] = byColumn[c];
-        }
-        return out;
+        return predictions.rawSimilarities(i);
     }
 
     /** The prototype class {@code k} is predicted with: calibrated for a novel class when calibration is on. */
     public float[] prototype(int k) {
-        return predictions.prototype(column[k]);
+        return predictions.prototype(k);
     }
 
     /** The class's prototype before calibration: a base class's mean, a novel class's mean of shots. */
     public float[] rawPrototype(int k) {
         boolean on = predictions.calibrationEnabled();
-        if (!on || isBase(k)) {
-            return predictions.prototype(column[k]);
-        }
-        return shotMean(k);
+        float[] mean = !on || isBase(k) ? null : shotMean(k);
+        return mean != null ? mean : predictions.prototype(k);
     }
 
     public TeenCalibration calibration() {

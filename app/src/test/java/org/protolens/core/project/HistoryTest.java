@@ -1,0 +1,56 @@
+package org.protolens.core.project;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HistoryTest {
+    private static int[] predictions(Workspace w) {
+        int[] p = new int[w.imageCount()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = w.predicted(i);
+        }
+        return p;
+    }
+
+    @Test
+    void aNewClassFromImagesPredictsThemAndUndoRestoresEverything() throws IOException {
+        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        int[] before = predictions(w);
+        List<String> classesBefore = List.copyOf(w.classNames());
+        // five Bag test images (not shots) become the shots of a new class "Handbag"
+        int bag = w.classNames().indexOf("Bag");
+        int[] picked = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(5).mapToInt(Integer::intValue).toArray();
+        History h = new History(w);
+        h.apply(History.newClass("Handbag", picked));
+        int k = w.classNames().indexOf("Handbag");
+        assertEquals(11, w.classNames().size());
+        assertFalse(w.isBase(k));
+        for (int i : picked) {
+            assertEquals(k, w.label(i));
+            assertTrue(w.isShot(i));
+        }
+        assertEquals(5, w.stats(k).shots());
+        assertTrue(w.stats(k).predicted() > 5, "the new prototype attracts more than its own shots");
+        assertEquals("New class “Handbag” from 5 images", h.nextUndo().description());
+
+        h.undo();
+        assertEquals(classesBefore, w.classNames());
+        for (int i : picked) {
+            assertEquals(bag, w.label(i));
+            assertFalse(w.isShot(i));
+        }
+        assertArrayEquals(before, predictions(w), "undo gives back the same predictions");
+        assertTrue(h.canRedo());
+        h.redo();
+        assertEquals(k, w.classNames().indexOf("Handbag"));
+        assertThrows(IllegalArgumentException.class, () -> h.apply(History.newClass("Handbag", picked)), "names are unique");
+        assertThrows(IllegalArgumentException.class, () -> h.apply(History.newClass("  ", picked)));
+    }
+}
