@@ -57,6 +57,8 @@ public final class ProtoLensApp extends Application {
         Thumbnails thumbnails = new Thumbnails();
         map.setThumbnails(i -> thumbnails.get(model.workspace().get().imageFile(i), 128));
         map.setOnSelect(i -> model.selected().set(i));
+        map.setOnLasso(sel -> model.selection().set(sel));
+        model.selection().addListener((o, a, b) -> map.setLassoed(b));
         model.selected().addListener((o, a, b) -> map.select(b.intValue()));
         ClassesView classes = new ClassesView(model);
         InspectorView inspector = new InspectorView(model, thumbnails);
@@ -102,7 +104,7 @@ public final class ProtoLensApp extends Application {
         statusBar.getStyleClass().add("status-bar");
         statusBar.setPadding(new Insets(4, 10, 4, 10));
 
-        MenuBar menus = menus(stage, map, inspector, colouring);
+        MenuBar menus = menus(stage, map, inspector, colouring, classes);
         BorderPane root = new BorderPane(map);
         root.setTop(new javafx.scene.layout.VBox(menus, toolbar));
         root.setRight(side);
@@ -209,7 +211,8 @@ public final class ProtoLensApp extends Application {
         darkItem.setSelected(dark);
     }
 
-    private MenuBar menus(Stage stage, MapView map, InspectorView inspector, ChoiceBox<MapView.Colouring> colouring) {
+    private MenuBar menus(Stage stage, MapView map, InspectorView inspector, ChoiceBox<MapView.Colouring> colouring,
+                          ClassesView classes) {
         MenuItem open = new MenuItem("Open Project…");
         open.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
         open.setOnAction(e -> {
@@ -232,6 +235,18 @@ public final class ProtoLensApp extends Application {
         quit.setOnAction(e -> Platform.exit());
         Menu file = new Menu("File", null, open, sample, new SeparatorMenuItem(), quit);
 
+        MenuItem undo = new MenuItem("Undo");
+        undo.setAccelerator(KeyCombination.keyCombination("Shortcut+Z"));
+        undo.textProperty().bind(model.undoText().map(t -> "Undo " + t).orElse("Undo"));
+        undo.disableProperty().bind(model.undoText().isNull());
+        undo.setOnAction(e -> model.undo());
+        MenuItem redo = new MenuItem("Redo");
+        redo.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+Z"));
+        redo.textProperty().bind(model.redoText().map(t -> "Redo " + t).orElse("Redo"));
+        redo.disableProperty().bind(model.redoText().isNull());
+        redo.setOnAction(e -> model.redo());
+        Menu edit = new Menu("Edit", null, undo, redo);
+
         Menu view = new Menu("View");
         int n = 1;
         for (MapView.Colouring c : MapView.Colouring.values()) {
@@ -253,12 +268,16 @@ public final class ProtoLensApp extends Application {
         javafx.scene.control.CheckMenuItem calibrate = new javafx.scene.control.CheckMenuItem("Calibrate Novel Prototypes (TEEN)");
         calibrate.selectedProperty().bindBidirectional(model.calibrationOn());
         calibrate.setAccelerator(KeyCombination.keyCombination("Shortcut+K"));
-        Menu classesMenu = new Menu("Classes", null, calibrate);
+        MenuItem newClass = new MenuItem("New Class from Selection…");
+        newClass.setAccelerator(KeyCombination.keyCombination("Shortcut+N"));
+        newClass.disableProperty().bind(model.selection().map(sel -> sel.length == 0).orElse(true));
+        newClass.setOnAction(e -> classes.newClassFromSelection());
+        Menu classesMenu = new Menu("Classes", null, newClass, new SeparatorMenuItem(), calibrate);
 
         MenuItem about = new MenuItem("About ProtoLens");
         about.setOnAction(e -> about(stage));
         Menu help = new Menu("Help", null, about);
-        return new MenuBar(file, view, classesMenu, help);
+        return new MenuBar(file, edit, view, classesMenu, help);
     }
 
     private void about(Stage owner) {

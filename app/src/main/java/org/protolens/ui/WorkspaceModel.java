@@ -9,6 +9,7 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import org.protolens.core.project.History;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.proto.TeenCalibration;
 
@@ -23,6 +24,10 @@ public final class WorkspaceModel {
     private final BooleanProperty calibrationOn = new SimpleBooleanProperty(true);
     private final IntegerProperty revision = new SimpleIntegerProperty();
     private final IntegerProperty selected = new SimpleIntegerProperty(-1);
+    private final ObjectProperty<int[]> selection = new SimpleObjectProperty<>(new int[0]);
+    private final javafx.beans.property.StringProperty undoText = new javafx.beans.property.SimpleStringProperty();
+    private final javafx.beans.property.StringProperty redoText = new javafx.beans.property.SimpleStringProperty();
+    private History history;
 
     public WorkspaceModel() {
         alpha.addListener((o, was, now) -> applyCalibration());
@@ -39,6 +44,9 @@ public final class WorkspaceModel {
     /** Shows {@code w}, taking its calibration settings. */
     public void show(Workspace w) {
         selected.set(-1);
+        selection.set(new int[0]);
+        history = new History(w);
+        historyChanged();
         workspace.set(null);
         alpha.set(w.calibration().alpha());
         tau.set(w.calibration().tau());
@@ -53,6 +61,54 @@ public final class WorkspaceModel {
             w.setCalibration(new TeenCalibration(alpha.get(), tau.get()));
             changed();
         }
+    }
+
+    /**
+     * Applies a labelling edit through the undo history and re-predicts.
+     *
+     * @throws IllegalArgumentException when the edit is refused (the workspace is unchanged)
+     */
+    public void edit(History.Edit edit) {
+        history.apply(edit);
+        selection.set(new int[0]);
+        historyChanged();
+        changed();
+    }
+
+    public void undo() {
+        if (history != null && history.canUndo()) {
+            history.undo();
+            historyChanged();
+            changed();
+        }
+    }
+
+    public void redo() {
+        if (history != null && history.canRedo()) {
+            history.redo();
+            historyChanged();
+            changed();
+        }
+    }
+
+    private void historyChanged() {
+        undoText.set(history == null || !history.canUndo() ? null : history.nextUndo().description());
+        redoText.set(history == null || !history.canRedo() ? null : history.nextRedo().description());
+    }
+
+    /** What Undo would take back, or null when there is nothing. */
+    public javafx.beans.property.ReadOnlyStringProperty undoText() {
+        return undoText;
+    }
+
+    /** What Redo would apply again, or null when there is nothing. */
+    public javafx.beans.property.ReadOnlyStringProperty redoText() {
+        return redoText;
+    }
+
+    /** The images chosen with the lasso (sorted), for class actions. */
+    public ObjectProperty<int[]> selection() {
+        return selection;
     }
 
     private void changed() {

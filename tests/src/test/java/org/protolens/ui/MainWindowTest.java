@@ -89,4 +89,58 @@ class MainWindowTest {
         assertTrue(verdict.startsWith("label " + workspace.classNames().get(workspace.label(hit))), verdict);
         assertTrue(verdict.contains("predicted "), verdict);
     }
+
+    @Test
+    void aLassoSelectionBecomesANewClassAndUndoTakesItBack() throws java.io.IOException {
+        var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
+        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        int trouser = workspace.classNames().indexOf("Trouser");
+        int first = workspace.imagesOf(trouser).getFirst();
+        javafx.geometry.Point2D c = map.pointOf(first);
+        // a square lasso of 30 px around one trouser's point, drawn with Shift held
+        robot.press(javafx.scene.input.KeyCode.SHIFT);
+        robot.drag(map.localToScreen(c.add(-15, -15)), javafx.scene.input.MouseButton.PRIMARY)
+                .moveTo(map.localToScreen(c.add(15, -15))).moveTo(map.localToScreen(c.add(15, 15)))
+                .moveTo(map.localToScreen(c.add(-15, 15))).moveTo(map.localToScreen(c.add(-15, -14)))
+                .release(javafx.scene.input.MouseButton.PRIMARY);
+        robot.release(javafx.scene.input.KeyCode.SHIFT);
+        WaitForAsyncUtils.waitForFxEvents();
+        java.util.List<double[]> square = java.util.List.of(new double[] {c.getX() - 15, c.getY() - 15},
+                new double[] {c.getX() + 15, c.getY() - 15}, new double[] {c.getX() + 15, c.getY() + 15},
+                new double[] {c.getX() - 15, c.getY() + 15});
+        int[] square30 = map.inside(square);
+        assertTrue(java.util.Arrays.stream(square30).anyMatch(i -> i == first), "the square holds the point");
+        String selected = robot.lookup("#selection-info").queryAs(Label.class).getText();
+        assertTrue(selected.matches("\\d+ images selected\\."), selected);
+        int count = Integer.parseInt(selected.split(" ")[0]);
+        assertTrue(Math.abs(count - square30.length) <= 3, "the lasso drawn by the mouse selects about the square's "
+                + square30.length + " images: " + count);
+
+        javafx.scene.control.Button newClass = robot.lookup("#new-class").queryAs(javafx.scene.control.Button.class);
+        assertTrue(!newClass.isDisabled(), "a selection enables New class");
+        robot.clickOn(newClass);
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TextField name = robot.lookup(".dialog-pane .text-field").queryAs(javafx.scene.control.TextField.class);
+        robot.clickOn(name).write("Long trousers");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Long trousers", name.getText());
+        robot.clickOn(robot.lookup(".dialog-pane .button").match((javafx.scene.control.Button b) -> b.isDefaultButton())
+                .queryButton());
+        WaitForAsyncUtils.waitForFxEvents();
+        String rows = robot.lookup(".class-row").queryAll().stream()
+                .map(n -> ((javafx.scene.layout.HBox) n).getChildren().stream()
+                        .filter(ch -> ch instanceof Label).map(ch -> ((Label) ch).getText()).toList().toString())
+                .reduce("", String::concat);
+        assertTrue(rows.contains("[Long trousers, " + count + ", " + count + ","), rows);
+        assertTrue(newClass.isDisabled(), "the selection is used up");
+
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+        WaitForAsyncUtils.waitForFxEvents();
+        String after = robot.lookup(".class-row").queryAll().stream()
+                .map(n -> ((javafx.scene.layout.HBox) n).getChildren().stream()
+                        .filter(ch -> ch instanceof Label).map(ch -> ((Label) ch).getText()).toList().toString())
+                .reduce("", String::concat);
+        assertTrue(!after.contains("Long trousers"), "undo removes the class: " + after);
+        assertTrue(after.contains("[Trouser, 100, , "), "the images are trousers again: " + after);
+    }
 }

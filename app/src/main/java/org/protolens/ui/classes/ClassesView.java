@@ -68,9 +68,44 @@ public final class ClassesView extends VBox {
         summary.setMinHeight(Region.USE_PREF_SIZE);
         Label calTitle = new Label("Calibration");
         calTitle.getStyleClass().add("section-title");
-        getChildren().addAll(title, rows, new Region(), calTitle, on, controls, summary);
+        javafx.scene.control.Button newClass = new javafx.scene.control.Button("New class from selection…");
+        newClass.setId("new-class");
+        newClass.setMaxWidth(Double.MAX_VALUE);
+        newClass.disableProperty().bind(model.selection().map(sel -> sel.length == 0).orElse(true));
+        newClass.setTooltip(new Tooltip("Shift + drag on the map to select images; they become the new class's shots (Ctrl+N)"));
+        newClass.setOnAction(e -> newClassFromSelection());
+        Label selectionInfo = new Label();
+        selectionInfo.getStyleClass().add("hint");
+        selectionInfo.setId("selection-info");
+        selectionInfo.textProperty().bind(model.selection().map(sel -> sel.length == 0
+                ? "Shift + drag on the map to select images." : sel.length + " images selected."));
+        getChildren().addAll(title, rows, selectionInfo, newClass, calTitle, on, controls, summary);
         model.revision().addListener((o, a, b) -> refresh());
         refresh();
+    }
+
+    /** Asks for a name and makes the selected images the shots of a new class (undoable). */
+    public void newClassFromSelection() {
+        int[] sel = model.selection().get();
+        if (sel == null || sel.length == 0 || model.workspace().get() == null) {
+            return;
+        }
+        javafx.scene.control.TextInputDialog ask = new javafx.scene.control.TextInputDialog();
+        ask.initOwner(getScene() == null ? null : getScene().getWindow());
+        ask.setTitle("New class");
+        ask.setHeaderText("A new class with the " + sel.length + " selected images as its shots");
+        ask.setContentText("Name:");
+        ask.showAndWait().ifPresent(name -> {
+            try {
+                model.edit(org.protolens.core.project.History.newClass(name, sel));
+            } catch (IllegalArgumentException ex) {
+                javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.WARNING,
+                        ex.getMessage());
+                a.initOwner(ask.getOwner());
+                a.setHeaderText("No class was made");
+                a.showAndWait();
+            }
+        });
     }
 
     private void refresh() {

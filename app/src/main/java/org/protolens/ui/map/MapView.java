@@ -1,5 +1,7 @@
 package org.protolens.ui.map;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import javafx.scene.canvas.Canvas;
@@ -45,6 +47,10 @@ public final class MapView extends Region {
     private java.util.function.IntFunction<javafx.scene.image.Image> thumbnails = i -> null;
     private double pressX;
     private double pressY;
+    private boolean lassoing;
+    private final List<double[]> lasso = new ArrayList<>();
+    private int[] lassoed = new int[0];
+    private java.util.function.Consumer<int[]> onLasso = s -> { };
     private double lastX;
     private double lastY;
 
@@ -72,8 +78,29 @@ public final class MapView extends Region {
         setOnMousePressed(e -> {
             pressX = lastX = e.getX();
             pressY = lastY = e.getY();
+            lassoing = e.isShiftDown();
+            lasso.clear();
+            if (lassoing) {
+                lasso.add(new double[] {e.getX(), e.getY()});
+            }
+        });
+        setOnMouseReleased(e -> {
+            if (lassoing) {
+                lassoing = false;
+                if (lasso.size() > 2) {
+                    lassoed = inside(lasso);
+                    onLasso.accept(lassoed);
+                }
+                lasso.clear();
+                redraw();
+            }
         });
         setOnMouseDragged(e -> {
+            if (lassoing) {
+                lasso.add(new double[] {e.getX(), e.getY()});
+                redraw();
+                return;
+            }
             panX += e.getX() - lastX;
             panY += e.getY() - lastY;
             lastX = e.getX();
@@ -109,6 +136,41 @@ public final class MapView extends Region {
     /** Called with the image index (or -1) when a click selects a point. */
     public void setOnSelect(IntConsumer action) {
         onSelect = action;
+    }
+
+    /** Called with the images inside a lasso (Shift + drag), sorted. */
+    public void setOnLasso(java.util.function.Consumer<int[]> action) {
+        onLasso = action;
+    }
+
+    /** Marks these images as the lasso selection. */
+    public void setLassoed(int[] images) {
+        lassoed = images.clone();
+        redraw();
+    }
+
+    /** The images whose points lie inside the polygon (view coordinates). */
+    public int[] inside(List<double[]> polygon) {
+        if (xy == null) {
+            return new int[0];
+        }
+        List<Integer> in = new ArrayList<>();
+        for (int i = 0; i < xy.length / 2; i++) {
+            double x = screenX(i);
+            double y = screenY(i);
+            boolean c = false;
+            for (int a = 0, b = polygon.size() - 1; a < polygon.size(); b = a++) {
+                double[] p = polygon.get(a);
+                double[] q = polygon.get(b);
+                if ((p[1] > y) != (q[1] > y) && x < (q[0] - p[0]) * (y - p[1]) / (q[1] - p[1]) + p[0]) {
+                    c = !c;
+                }
+            }
+            if (c) {
+                in.add(i);
+            }
+        }
+        return in.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Thumbnails for the hover card, by image index. */
@@ -206,6 +268,7 @@ public final class MapView extends Region {
     public void setWorkspace(Workspace w) {
         workspace = w;
         selected = -1;
+        lassoed = new int[0];
         hovered = -1;
         hoverBox.setVisible(false);
         zoom = 1;
@@ -304,6 +367,16 @@ public final class MapView extends Region {
             }
             star(g, cx, cy, 11 / zoom, ClassColours.of(k), zoom, ink());
         }
+        g.setStroke(dark ? Color.web("#f5f5f5") : Color.web("#202020"));
+        g.setLineWidth(1.2 / zoom);
+        double ring = 4.5 / zoom;
+        for (int i : lassoed) {
+            if (i < n) {
+                double px = ox + s * xy[2 * i];
+                double py = oy - s * xy[2 * i + 1];
+                g.strokeOval(px - ring, py - ring, 2 * ring, 2 * ring);
+            }
+        }
         if (selected >= 0 && selected < n) {
             double px = ox + s * xy[2 * selected];
             double py = oy - s * xy[2 * selected + 1];
@@ -313,6 +386,15 @@ public final class MapView extends Region {
             g.strokeOval(px - r, py - r, 2 * r, 2 * r);
         }
         g.restore();
+        if (lasso.size() > 1) {
+            g.setStroke(dark ? Color.web("#9fc3ea") : Color.web("#1f3a5f"));
+            g.setLineWidth(1.5);
+            g.setLineDashes(6, 4);
+            double[] xs = lasso.stream().mapToDouble(p -> p[0]).toArray();
+            double[] ys = lasso.stream().mapToDouble(p -> p[1]).toArray();
+            g.strokePolyline(xs, ys, xs.length);
+            g.setLineDashes();
+        }
     }
 
     private float[] project(float[] prototype) {
