@@ -53,7 +53,13 @@ public final class ProtoLensApp extends Application {
     public void start(Stage stage) {
         MapView map = new MapView();
         map.setId("map");
-        model.revision().addListener((o, a, b) -> map.redraw());
+        model.revision().addListener((o, a, b) -> {
+            map.redraw();
+            Workspace w = model.workspace().get();
+            if (w != null) {
+                status.setText(w.imageCount() + " images, " + w.classNames().size() + " classes");
+            }
+        });
         Thumbnails thumbnails = new Thumbnails();
         map.setThumbnails(i -> thumbnails.get(model.workspace().get().imageFile(i), 128));
         map.setOnSelect(i -> model.selected().set(i));

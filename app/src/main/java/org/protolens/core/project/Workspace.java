@@ -137,6 +137,19 @@ public final class Workspace {
         if (images.length == 0) {
             throw new IllegalArgumentException("a new class needs at least one shot");
         }
+        // novel classes whose shots are taken keep at least one, and are re-averaged
+        java.util.Map<Integer, Integer> taken = new java.util.HashMap<>();
+        for (int i : images) {
+            if (shots[i] && labels[i] >= 0) {
+                taken.merge(labels[i], 1, Integer::sum);
+            }
+        }
+        for (var e : taken.entrySet()) {
+            if (stats(e.getKey()).shots() == e.getValue()) {
+                throw new IllegalArgumentException("the selection holds every shot of \"" + classNames.get(e.getKey())
+                        + "\"; a class needs at least one");
+            }
+        }
         classNames.add(n);
         base.add(false);
         int k = classNames.size() - 1;
@@ -145,6 +158,9 @@ public final class Workspace {
             shots[i] = true;
         }
         predictions.addNovelClass(shotMean(k));
+        for (int old : taken.keySet()) {
+            predictions.setPrototype(old, shotMean(old));
+        }
         return k;
     }
 

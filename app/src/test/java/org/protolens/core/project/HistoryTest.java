@@ -53,4 +53,31 @@ class HistoryTest {
         assertThrows(IllegalArgumentException.class, () -> h.apply(History.newClass("Handbag", picked)), "names are unique");
         assertThrows(IllegalArgumentException.class, () -> h.apply(History.newClass("  ", picked)));
     }
+
+    @Test
+    void takingShotsOfAClassReaveragesItsPrototypeAndUndoRestoresIt() throws IOException {
+        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        int shirt = w.classNames().indexOf("Shirt");
+        int[] shirtShots = w.imagesOf(shirt).stream().filter(w::isShot).mapToInt(Integer::intValue).toArray();
+        float[] before = w.rawPrototype(shirt);
+        int[] predictionsBefore = predictions(w);
+        History h = new History(w);
+        h.apply(History.newClass("Blouse", new int[] {shirtShots[0], shirtShots[1]}));
+        assertEquals(3, w.stats(shirt).shots());
+        float[] mean = new float[before.length];
+        for (int j = 2; j < 5; j++) {
+            float[] row = w.embeddings().row(shirtShots[j]);
+            for (int d = 0; d < mean.length; d++) {
+                mean[d] += row[d] / 3;
+            }
+        }
+        assertArrayEquals(mean, w.rawPrototype(shirt), 1e-5f, "Shirt's prototype is the mean of its 3 remaining shots");
+        h.undo();
+        assertArrayEquals(before, w.rawPrototype(shirt), 1e-5f);
+        assertArrayEquals(predictionsBefore, predictions(w));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> h.apply(History.newClass("Blouse", shirtShots)));
+        assertTrue(e.getMessage().contains("every shot of \"Shirt\""), e.getMessage());
+        assertArrayEquals(predictionsBefore, predictions(w), "a refused edit changes nothing");
+    }
 }
