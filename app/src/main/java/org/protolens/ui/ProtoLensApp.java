@@ -26,6 +26,7 @@ import javafx.util.StringConverter;
 import org.protolens.Version;
 import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.embed.Devices;
+import org.protolens.core.project.ProjectSession;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.classes.ClassesView;
 import org.protolens.ui.inspector.InspectorView;
@@ -53,6 +54,11 @@ public final class ProtoLensApp extends Application {
     public void start(Stage stage) {
         MapView map = new MapView();
         map.setId("map");
+        model.saveProblem().addListener((o, a, problem) -> {
+            if (problem != null) {
+                status.setText(problem);
+            }
+        });
         model.revision().addListener((o, a, b) -> {
             map.redraw();
             Workspace w = model.workspace().get();
@@ -310,16 +316,27 @@ public final class ProtoLensApp extends Application {
     }
 
     private void open(Path folder, MapView map) {
-        Task<Workspace> task = new Task<>() {
+        Task<ProjectSession> task = new Task<>() {
             @Override
-            protected Workspace call() throws Exception {
-                return Workspace.open(folder);
+            protected ProjectSession call() throws Exception {
+                Path dir = folder;
+                if (SampleProjects.isBundled(dir) || !java.nio.file.Files.isWritable(dir)) {
+                    // samples (and read-only folders) are opened as the user's own copy, where changes are kept
+                    Path copy = SampleProjects.userCopy(dir);
+                    if (!java.nio.file.Files.exists(copy.resolve("project.json"))) {
+                        java.nio.file.Files.createDirectories(copy.getParent());
+                        ProjectSession.copy(dir, copy);
+                    }
+                    dir = copy;
+                }
+                return ProjectSession.open(dir);
             }
         };
         task.setOnSucceeded(e -> {
-            Workspace w = task.getValue();
-            model.show(w);
+            ProjectSession session = task.getValue();
+            Workspace w = session.workspace();
             map.setWorkspace(w);
+            model.show(session);
             probeDevice();
             status.setText(w.imageCount() + " images, " + w.classNames().size() + " classes");
             if (screenshot == null) {
@@ -347,5 +364,10 @@ public final class ProtoLensApp extends Application {
         Thread t = new Thread(task, "open-project");
         t.setDaemon(true);
         t.start();
+    }
+
+    @Override
+    public void stop() {
+        model.close();
     }
 }

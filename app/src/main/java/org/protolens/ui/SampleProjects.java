@@ -26,6 +26,36 @@ final class SampleProjects {
         return null;
     }
 
+    /** Whether {@code dir} is one of the bundled samples (never changed in place). */
+    static boolean isBundled(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        return roots().stream().anyMatch(r -> d.startsWith(r.toAbsolutePath().normalize()));
+    }
+
+    /** Where the user's own copy of a sample (or of a read-only project) lives. */
+    static Path userCopy(Path dir) {
+        return dataFolder().resolve("projects").resolve(dir.toAbsolutePath().normalize().getFileName().toString());
+    }
+
+    /** ProtoLens's data folder: -Dprotolens.data, else the platform's place for application data. */
+    static Path dataFolder() {
+        String prop = System.getProperty("protolens.data");
+        if (prop != null) {
+            return Path.of(prop);
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        Path home = Path.of(System.getProperty("user.home"));
+        if (os.contains("win")) {
+            String appData = System.getenv("APPDATA");
+            return (appData != null ? Path.of(appData) : home).resolve("ProtoLens");
+        }
+        if (os.contains("mac")) {
+            return home.resolve("Library/Application Support/ProtoLens");
+        }
+        String xdg = System.getenv("XDG_DATA_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/share")).resolve("protolens");
+    }
+
     private static List<Path> roots() {
         List<Path> roots = new ArrayList<>();
         String prop = System.getProperty("protolens.samples");

@@ -10,6 +10,8 @@ import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import org.protolens.core.project.History;
+import org.protolens.core.project.ProjectCatalog;
+import org.protolens.core.project.ProjectSession;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.proto.TeenCalibration;
 
@@ -37,12 +39,104 @@ public final class WorkspaceModel {
             if (w != null) {
                 w.setCalibrationEnabled(now);
                 changed();
+                saveSettings();
             }
         });
     }
 
+    private ProjectSession session;
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "project-writer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicReference<ProjectCatalog.Snapshot> pendingSettings =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final javafx.beans.property.StringProperty saveProblem = new javafx.beans.property.SimpleStringProperty();
+
+    /** Shows an open project; every later change is stored in its catalog as it is made. */
+    public void show(ProjectSession s) {
+        ProjectSession previous = session;
+        session = s;
+        show(s.workspace());
+        if (previous != null) {
+            writer.submit(() -> {
+                try {
+                    previous.close();
+                } catch (java.io.IOException e) {
+                    report(e);
+                }
+            });
+        }
+    }
+
+    /** The last failure to save, for the status bar (null while saving works). */
+    public javafx.beans.property.ReadOnlyStringProperty saveProblem() {
+        return saveProblem;
+    }
+
+    /** Stores the state after an edit, in order, off the JavaFX thread. */
+    private void saveEdit(String description) {
+        ProjectSession s = session;
+        if (s == null) {
+            return;
+        }
+        ProjectCatalog.Snapshot snap = s.workspace().snapshot(description);
+        writer.submit(() -> write(s, snap));
+    }
+
+    /** Stores the calibration settings; of many quick changes (a dragged slider) only the last is written. */
+    private void saveSettings() {
+        ProjectSession s = session;
+        if (s == null) {
+            return;
+        }
+        if (pendingSettings.getAndSet(s.workspace().snapshot(null)) == null) {
+            writer.submit(() -> {
+                ProjectCatalog.Snapshot snap = pendingSettings.getAndSet(null);
+                if (snap != null) {
+                    write(s, snap);
+                }
+            });
+        }
+    }
+
+    private void write(ProjectSession s, ProjectCatalog.Snapshot snap) {
+        try {
+            s.save(snap);
+            javafx.application.Platform.runLater(() -> saveProblem.set(null));
+        } catch (java.io.IOException e) {
+            report(e);
+        }
+    }
+
+    private void report(java.io.IOException e) {
+        javafx.application.Platform.runLater(() -> saveProblem.set("Not saved: " + e.getMessage()));
+    }
+
+    /** Writes what is pending and closes the project (when the window closes). */
+    public void close() {
+        ProjectSession s = session;
+        session = null;
+        writer.submit(() -> {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (java.io.IOException e) {
+                    System.err.println("protolens: " + e.getMessage());
+                }
+            }
+        });
+        writer.shutdown();
+        try {
+            writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Shows {@code w}, taking its calibration settings. */
-    public void show(Workspace w) {
+    private void show(Workspace w) {
         selected.set(-1);
         selection.set(new int[0]);
         history = new History(w);
@@ -60,6 +154,7 @@ public final class WorkspaceModel {
         if (w != null) {
             w.setCalibration(new TeenCalibration(alpha.get(), tau.get()));
             changed();
+            saveSettings();
         }
     }
 
@@ -73,21 +168,26 @@ public final class WorkspaceModel {
         selection.set(new int[0]);
         historyChanged();
         changed();
+        saveEdit(edit.description());
     }
 
     public void undo() {
         if (history != null && history.canUndo()) {
+            String what = history.nextUndo().description();
             history.undo();
             historyChanged();
             changed();
+            saveEdit("Undo " + what);
         }
     }
 
     public void redo() {
         if (history != null && history.canRedo()) {
+            String what = history.nextRedo().description();
             history.redo();
             historyChanged();
             changed();
+            saveEdit("Redo " + what);
         }
     }
 

@@ -29,17 +29,37 @@ class MainWindowTest {
         return p.resolve("sample-projects").resolve(name);
     }
 
+    @org.junit.jupiter.api.io.TempDir
+    Path temp;
+    private Path project;
+    private javafx.application.Application app;
+
+    /** Each test works on its own copy of the Fashion sample. */
     @BeforeEach
     void open() throws Exception {
+        project = temp.resolve("fashion");
+        org.protolens.core.project.ProjectSession.copy(sample("fashion-fewshot"), project);
+        launch();
+    }
+
+    private void launch() throws Exception {
         FxToolkit.registerPrimaryStage();
-        FxToolkit.setupApplication(ProtoLensApp.class, sample("fashion-fewshot").toString());
+        app = FxToolkit.setupApplication(ProtoLensApp.class, project.toString());
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                 () -> robot.lookup("#status").queryAs(Label.class).getText().contains("images"));
     }
 
     @AfterEach
     void close() throws Exception {
+        FxToolkit.cleanupApplication(app);
         FxToolkit.cleanupStages();
+    }
+
+    private String classRows() {
+        return robot.lookup(".class-row").queryAll().stream()
+                .map(n -> ((javafx.scene.layout.HBox) n).getChildren().stream()
+                        .filter(ch -> ch instanceof Label).map(ch -> ((Label) ch).getText()).toList().toString())
+                .reduce("", String::concat);
     }
 
     private String summary() {
@@ -91,7 +111,7 @@ class MainWindowTest {
     }
 
     @Test
-    void aLassoSelectionBecomesANewClassAndUndoTakesItBack() throws java.io.IOException {
+    void aLassoSelectionBecomesANewClassAndUndoTakesItBack() throws Exception {
         var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
         org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
         int trouser = workspace.classNames().indexOf("Trouser");
@@ -142,5 +162,19 @@ class MainWindowTest {
                 .reduce("", String::concat);
         assertTrue(!after.contains("Long trousers"), "undo removes the class: " + after);
         assertTrue(after.contains("[Trouser, 100, , "), "the images are trousers again: " + after);
+
+        // redo, close the window, open the project again: the class is there, as it was
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.Z);
+        WaitForAsyncUtils.waitForFxEvents();
+        String redone = classRows();
+        assertTrue(redone.contains("[Long trousers, " + count + ", " + count + ","), redone);
+        Slider alpha = robot.lookup("#alpha").queryAs(Slider.class);
+        robot.interact(() -> alpha.setValue(0.8));
+        String before = classRows();
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        launch();
+        assertEquals(before, classRows(), "reopened, the classes, counts and accuracies are as they were");
+        assertEquals(0.8, robot.lookup("#alpha").queryAs(Slider.class).getValue(), 1e-9);
     }
 }

@@ -59,6 +59,57 @@ public final class Workspace {
         }
     }
 
+    /** The state to store in the catalog; {@code lastEdit} is logged with it (null: none). */
+    public ProjectCatalog.Snapshot snapshot(String lastEdit) {
+        List<String> novel = new ArrayList<>();
+        for (int k = 0; k < classNames.size(); k++) {
+            if (!base.get(k)) {
+                novel.add(classNames.get(k));
+            }
+        }
+        String[] names = new String[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            names[i] = labels[i] < 0 ? null : classNames.get(labels[i]);
+        }
+        return new ProjectCatalog.Snapshot(novel, names, shots.clone(), calibration().alpha(), calibration().tau(),
+                calibrationEnabled(), lastEdit);
+    }
+
+    /**
+     * Takes the novel classes, labels, shots and calibration of a stored snapshot.
+     *
+     * @throws IOException naming the catalog when the snapshot does not fit this project
+     */
+    public void restore(ProjectCatalog.Snapshot s, Path catalog) throws IOException {
+        if (s.labels().length != labels.length) {
+            throw new IOException(catalog + ": has " + s.labels().length + " images, the project " + labels.length);
+        }
+        for (int k = classNames.size() - 1; k >= 0; k--) {
+            if (!base.get(k)) {
+                removeClass(k);
+            }
+        }
+        for (String name : s.novelClasses()) {
+            int[] shotImages = java.util.stream.IntStream.range(0, labels.length)
+                    .filter(i -> s.shots()[i] && name.equals(s.labels()[i])).toArray();
+            if (shotImages.length == 0) {
+                throw new IOException(catalog + ": class \"" + name + "\" has no shots");
+            }
+            addNovelClass(name, shotImages);
+        }
+        int[] all = java.util.stream.IntStream.range(0, labels.length).toArray();
+        int[] newLabels = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            newLabels[i] = s.labels()[i] == null ? -1 : classNames.indexOf(s.labels()[i]);
+            if (s.labels()[i] != null && newLabels[i] < 0) {
+                throw new IOException(catalog + ": image " + i + " is labelled \"" + s.labels()[i] + "\", which is no class");
+            }
+        }
+        setLabels(all, newLabels, s.shots());
+        setCalibration(new TeenCalibration(s.alpha(), s.tau()));
+        setCalibrationEnabled(s.calibrationOn());
+    }
+
     /** Opens a project folder whose {@code project.json} stores its images' embeddings. */
     public static Workspace open(Path dir) throws IOException {
         ProjectManifest m = ProjectManifest.read(dir);
