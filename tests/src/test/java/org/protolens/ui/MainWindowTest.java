@@ -47,6 +47,8 @@ class MainWindowTest {
         app = FxToolkit.setupApplication(ProtoLensApp.class, project.toString());
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                 () -> robot.lookup("#status").queryAs(Label.class).getText().contains("images"));
+        // the project is shown in one JavaFX event: let it finish before looking at the views
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     @AfterEach
