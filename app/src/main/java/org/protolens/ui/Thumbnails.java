@@ -15,9 +15,24 @@ public final class Thumbnails {
         }
     };
 
-    /** The image at most {@code size} pixels wide and high (small images are not enlarged here). */
+    /**
+     * The image at most {@code size} pixels wide and high. Small files (thumbnail-sized datasets
+     * such as CIFAR's 32x32) load at their own size, so that views enlarge them pixel by pixel
+     * instead of blurring them.
+     */
     public Image get(Path file, int size) {
         String key = size + ":" + file;
-        return cache.computeIfAbsent(key, k -> new Image(file.toUri().toString(), size, size, true, true, true));
+        return cache.computeIfAbsent(key, k -> {
+            long bytes;
+            try {
+                bytes = java.nio.file.Files.size(file);
+            } catch (java.io.IOException e) {
+                bytes = Long.MAX_VALUE;
+            }
+            return bytes < SMALL_FILE ? new Image(file.toUri().toString(), true)
+                    : new Image(file.toUri().toString(), size, size, true, true, true);
+        });
     }
+
+    private static final long SMALL_FILE = 16 * 1024;
 }
