@@ -21,7 +21,6 @@ import org.protolens.Version;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.Backbone;
 import org.protolens.core.embed.BackboneLoader;
-import org.protolens.core.embed.BuiltinBackbones;
 import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.embed.ImageDecoder;
 import org.protolens.core.fscil.FscilDraws;
@@ -194,7 +193,7 @@ final class MakeSampleCommand implements Callable<Integer> {
     private List<ProjectManifest.ImageEntry> writeImages(TrainingData dataset, int[] trainY, int[] testY,
                                                          Map<Integer, int[]> shotsOf, List<String> all) throws IOException {
         Path imagesDir = out.resolve("images");
-        BuiltinBackbones.deleteTree(imagesDir);
+        AtomicFiles.deleteTree(imagesDir);
         List<ProjectManifest.ImageEntry> entries = new ArrayList<>();
         Random rnd = new Random(seed);
         for (int c = 0; c < all.size(); c++) {
@@ -292,7 +291,7 @@ final class MakeSampleCommand implements Callable<Integer> {
     }
 
     private static void copyFolder(Path from, Path to) throws IOException {
-        BuiltinBackbones.deleteTree(to);
+        AtomicFiles.deleteTree(to);
         Files.createDirectories(to);
         try (Stream<Path> s = Files.list(from)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {

@@ -16,6 +16,7 @@ import org.protolens.Version;
 import org.protolens.core.embed.BuiltinArchitecture;
 import org.protolens.core.embed.BuiltinBackbones;
 import org.protolens.core.embed.Preprocessing;
+import org.protolens.core.project.AtomicFiles;
 import org.protolens.core.train.BackboneTrainer;
 import org.protolens.core.train.TrainingData;
 import picocli.CommandLine.Command;
@@ -116,7 +117,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
             ObjectNode provenance = provenance(settings, base, result);
             BuiltinBackbones.write(out, architecture, result.backbone(), preprocessing, baseClasses, provenance);
         }
-        BuiltinBackbones.deleteTree(checkpoint);
+        AtomicFiles.deleteTree(checkpoint);
         err.printf(Locale.ROOT, "wrote %s: %s, %d epochs in %s on %s, held-out base accuracy %s%n", out, architecture.id(),
                 settings.epochs(), Progress.duration(result.trainingSeconds()), result.device(),
                 Double.isNaN(result.heldOutAccuracy()) ? "not measured" : String.format(Locale.ROOT, "%.2f%%", 100 * result.heldOutAccuracy()));

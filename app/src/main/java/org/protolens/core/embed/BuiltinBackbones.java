@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.protolens.core.project.AtomicFiles;
 
 /** Writes a built-in architecture's weights and {@code backbone.json} as a backbone folder. */
 public final class BuiltinBackbones {
@@ -43,27 +43,15 @@ public final class BuiltinBackbones {
                     classNames, provenance).write(tmp.resolve(BackboneSpec.FILE_NAME));
             if (Files.exists(dir)) {
                 Path old = parent.resolve("." + dir.getFileName() + ".old");
-                deleteTree(old);
+                AtomicFiles.deleteTree(old);
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
+                AtomicFiles.deleteTree(old);
             } else {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             }
         } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    /** Deletes a file or a folder with everything in it; nothing happens when it does not exist. */
-    public static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
+            AtomicFiles.deleteTree(tmp);
         }
     }
 }

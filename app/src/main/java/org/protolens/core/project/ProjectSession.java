@@ -69,7 +69,7 @@ public final class ProjectSession implements AutoCloseable {
             throw new IOException(target + ": exists already");
         }
         Path tmp = target.resolveSibling("." + target.getFileName() + ".copying");
-        org.protolens.core.embed.BuiltinBackbones.deleteTree(tmp);
+        AtomicFiles.deleteTree(tmp);
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 String rel = from.relativize(p).toString();

@@ -11,8 +11,8 @@ import org.protolens.core.proto.TeenCalibration;
 /**
  * The state the app shows: a project's images with their embeddings, labels and shots, its
  * classes, and the live predictions over them. Base prototypes come from the project; a novel
- * class's prototype is the mean of its shots, calibrated by TEEN. Class indices follow the
- * project's class list.
+ * class's prototype is the mean of its shots, calibrated by TEEN. Base classes come first, then
+ * novel ones; a class's index is its column in the live predictions.
  */
 public final class Workspace {
     private final Path dir;
@@ -284,6 +284,11 @@ public final class Workspace {
         return shots[i];
     }
 
+    /** The predicted class index of every image. */
+    public int[] predictions() {
+        return predictions.predictions();
+    }
+
     /** The predicted class index of image {@code i}. */
     public int predicted(int i) {
         return predictions.predicted(i);
@@ -306,9 +311,7 @@ public final class Workspace {
 
     /** The class's prototype before calibration: a base class's mean, a novel class's mean of shots. */
     public float[] rawPrototype(int k) {
-        boolean on = predictions.calibrationEnabled();
-        float[] mean = !on || isBase(k) ? null : shotMean(k);
-        return mean != null ? mean : predictions.prototype(k);
+        return predictions.rawPrototype(k);
     }
 
     public TeenCalibration calibration() {
@@ -333,6 +336,34 @@ public final class Workspace {
      * @param accuracy share of its labelled images that are no shots predicted as the class (NaN: none)
      */
     public record ClassStats(int images, int shots, int predicted, double accuracy) {
+    }
+
+    /** {@link #stats} of every class, in one pass over the images. */
+    public List<ClassStats> classStats() {
+        int c = classNames.size();
+        int[] images = new int[c], shotCount = new int[c], evaluated = new int[c], correct = new int[c], predictedAs = new int[c];
+        int[] predicted = predictions.predictions();
+        for (int i = 0; i < labels.length; i++) {
+            int p = predicted[i];
+            predictedAs[p]++;
+            int k = labels[i];
+            if (k < 0) {
+                continue;
+            }
+            images[k]++;
+            if (shots[i]) {
+                shotCount[k]++;
+            } else {
+                evaluated[k]++;
+                correct[k] += p == k ? 1 : 0;
+            }
+        }
+        List<ClassStats> out = new ArrayList<>(c);
+        for (int k = 0; k < c; k++) {
+            out.add(new ClassStats(images[k], shotCount[k], predictedAs[k],
+                    evaluated[k] == 0 ? Double.NaN : (double) correct[k] / evaluated[k]));
+        }
+        return out;
     }
 
     public ClassStats stats(int k) {

@@ -212,6 +212,11 @@ public final class LivePredictions {
         return c.rawPrototype.clone();
     }
 
+    /** The raw prototype of class k: a base class's mean, a novel class's mean of shots. */
+    public float[] rawPrototype(int k) {
+        return classes.get(k).rawPrototype.clone();
+    }
+
     /** TEEN's softmax weights over the base classes for novel class k (null for a base class). */
     public double[] calibrationWeights(int k) {
         ClassColumn c = classes.get(k);

@@ -119,6 +119,7 @@ public final class ClassesView extends VBox {
         header.getStyleClass().add("class-header");
         rows.getChildren().add(header);
         boolean novelHeader = false;
+        java.util.List<Workspace.ClassStats> stats = w.classStats();
         for (int k = 0; k < w.classNames().size(); k++) {
             if (!w.isBase(k) && !novelHeader) {
                 Label sep = new Label("new classes");
@@ -130,7 +131,7 @@ public final class ClassesView extends VBox {
                 sep.getStyleClass().add("class-group");
                 rows.getChildren().add(sep);
             }
-            Workspace.ClassStats s = w.stats(k);
+            Workspace.ClassStats s = stats.get(k);
             rows.getChildren().add(row(new Rectangle(12, 12, ClassColours.of(k)), w.classNames().get(k),
                     Integer.toString(s.images()), w.isBase(k) ? "" : Integer.toString(s.shots()),
                     Double.isNaN(s.accuracy()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * s.accuracy())));

@@ -71,7 +71,11 @@ public final class InspectorView extends VBox {
         empty.setWrapText(true);
         empty.getStyleClass().add("hint");
         getChildren().addAll(title, empty, details);
-        model.selected().addListener((o, a, b) -> refresh());
+        // neighbours depend on the selected image only; similarities also on the prototypes
+        model.selected().addListener((o, a, b) -> {
+            refresh();
+            refreshNeighbours();
+        });
         model.revision().addListener((o, a, b) -> refresh());
         refresh();
     }
@@ -145,7 +149,15 @@ public final class InspectorView extends VBox {
             bars.addValue(raw[k], "raw", cls);
             bars.addValue(sims[k], model.calibrationOn().get() ? "calibrated" : "calibration off", cls);
         }
+    }
+
+    private void refreshNeighbours() {
         neighbours.getChildren().clear();
+        Workspace w = model.workspace().get();
+        int i = model.selected().get();
+        if (w == null || i < 0 || i >= w.imageCount()) {
+            return;
+        }
         for (int j : nearest(w, i)) {
             ImageView v = new ImageView(thumbnails.get(w.imageFile(j), 64));
             v.setFitWidth(40);

@@ -398,12 +398,7 @@ public final class MapView extends Region {
     }
 
     private float[] project(float[] prototype) {
-        float[] unit = new float[prototype.length];
-        double norm = Math.max(L2.norm(prototype, 0, prototype.length), L2.EPS);
-        for (int j = 0; j < unit.length; j++) {
-            unit[j] = (float) (prototype[j] / norm);
-        }
-        return layout.project(new FloatMatrix(1, unit.length, unit));
+        return layout.project(L2.normalizeRows(new FloatMatrix(1, prototype.length, prototype)));
     }
 
     private static void star(GraphicsContext g, double x, double y, double r, Color fill, double zoom, Color ink) {

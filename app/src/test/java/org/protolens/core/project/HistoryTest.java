@@ -11,18 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HistoryTest {
-    private static int[] predictions(Workspace w) {
-        int[] p = new int[w.imageCount()];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = w.predicted(i);
-        }
-        return p;
-    }
-
     @Test
     void aNewClassFromImagesPredictsThemAndUndoRestoresEverything() throws IOException {
         Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
-        int[] before = predictions(w);
+        int[] before = w.predictions();
         List<String> classesBefore = List.copyOf(w.classNames());
         // five Bag test images (not shots) become the shots of a new class "Handbag"
         int bag = w.classNames().indexOf("Bag");
@@ -46,7 +38,7 @@ class HistoryTest {
             assertEquals(bag, w.label(i));
             assertFalse(w.isShot(i));
         }
-        assertArrayEquals(before, predictions(w), "undo gives back the same predictions");
+        assertArrayEquals(before, w.predictions(), "undo gives back the same predictions");
         assertTrue(h.canRedo());
         h.redo();
         assertEquals(k, w.classNames().indexOf("Handbag"));
@@ -60,7 +52,7 @@ class HistoryTest {
         int shirt = w.classNames().indexOf("Shirt");
         int[] shirtShots = w.imagesOf(shirt).stream().filter(w::isShot).mapToInt(Integer::intValue).toArray();
         float[] before = w.rawPrototype(shirt);
-        int[] predictionsBefore = predictions(w);
+        int[] predictionsBefore = w.predictions();
         History h = new History(w);
         h.apply(History.newClass("Blouse", new int[] {shirtShots[0], shirtShots[1]}));
         assertEquals(3, w.stats(shirt).shots());
@@ -74,10 +66,10 @@ class HistoryTest {
         assertArrayEquals(mean, w.rawPrototype(shirt), 1e-5f, "Shirt's prototype is the mean of its 3 remaining shots");
         h.undo();
         assertArrayEquals(before, w.rawPrototype(shirt), 1e-5f);
-        assertArrayEquals(predictionsBefore, predictions(w));
+        assertArrayEquals(predictionsBefore, w.predictions());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> h.apply(History.newClass("Blouse", shirtShots)));
         assertTrue(e.getMessage().contains("every shot of \"Shirt\""), e.getMessage());
-        assertArrayEquals(predictionsBefore, predictions(w), "a refused edit changes nothing");
+        assertArrayEquals(predictionsBefore, w.predictions(), "a refused edit changes nothing");
     }
 }

@@ -18,14 +18,6 @@ class ProjectSessionTest {
     @TempDir
     Path dir;
 
-    private static int[] predictions(Workspace w) {
-        int[] p = new int[w.imageCount()];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = w.predicted(i);
-        }
-        return p;
-    }
-
     @Test
     void editsAndSettingsSurviveClosingAndReopening() throws IOException {
         Path project = dir.resolve("my-fashion");
@@ -44,7 +36,7 @@ class ProjectSessionTest {
             w.setCalibration(new TeenCalibration(0.3, 8));
             w.setCalibrationEnabled(false);
             s.save((String) null);
-            edited = predictions(w);
+            edited = w.predictions();
             classes = List.copyOf(w.classNames());
         }
         try (ProjectSession s = ProjectSession.open(project)) {
@@ -58,7 +50,7 @@ class ProjectSessionTest {
             assertEquals(0.3, w.calibration().alpha());
             assertEquals(8, w.calibration().tau());
             assertFalse(w.calibrationEnabled());
-            assertArrayEquals(edited, predictions(w), "the reopened project predicts as it did");
+            assertArrayEquals(edited, w.predictions(), "the reopened project predicts as it did");
             assertEquals(List.of("New class “Handbag” from 4 images"), s.catalog().history());
 
             // undo, save, reopen: the class is gone again
