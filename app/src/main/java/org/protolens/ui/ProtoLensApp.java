@@ -29,6 +29,8 @@ import org.protolens.core.embed.Devices;
 import org.protolens.core.project.ProjectSession;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.classes.ClassesView;
+import org.protolens.ui.importer.ImportDialog;
+import org.protolens.ui.importer.ImportJob;
 import org.protolens.ui.inspector.InspectorView;
 import org.protolens.ui.map.MapView;
 
@@ -45,6 +47,11 @@ public final class ProtoLensApp extends Application {
     }
     private final Label device = new Label("Looking for a GPU…");
     private final Label backbone = new Label();
+
+    /** The state the window shows. */
+    public WorkspaceModel model() {
+        return model;
+    }
 
     public static void launchApp(String[] args) {
         Application.launch(ProtoLensApp.class, args);
@@ -72,6 +79,7 @@ public final class ProtoLensApp extends Application {
         map.setOnLasso(sel -> model.selection().set(sel));
         model.selection().addListener((o, a, b) -> map.setLassoed(b));
         model.selected().addListener((o, a, b) -> map.select(b.intValue()));
+        model.imagesAdded().addListener((o, a, b) -> map.placeNewImages());
         ClassesView classes = new ClassesView(model);
         InspectorView inspector = new InspectorView(model, thumbnails);
         javafx.scene.control.SplitPane side = new javafx.scene.control.SplitPane(scrolling(classes), scrolling(inspector));
@@ -111,13 +119,35 @@ public final class ProtoLensApp extends Application {
         Label version = new Label(Version.lines()[0]);
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox statusBar = new HBox(16, status, gap, backbone, device, version);
+        progress.setPrefWidth(160);
+        progress.setId("import-progress");
+        cancel.setId("import-cancel");
+        cancel.getStyleClass().add("small");
+        cancel.setOnAction(e -> {
+            if (running != null) {
+                running.cancel();
+            }
+        });
+        jobMessage.setId("import-message");
+        HBox work = new HBox(8, jobMessage, progress, cancel);
+        work.setAlignment(Pos.CENTER_LEFT);
+        work.visibleProperty().bind(progress.visibleProperty());
+        work.managedProperty().bind(progress.visibleProperty());
+        progress.setVisible(false);
+        HBox statusBar = new HBox(16, status, work, gap, backbone, device, version);
         statusBar.setAlignment(Pos.CENTER_LEFT);
         statusBar.getStyleClass().add("status-bar");
         statusBar.setPadding(new Insets(4, 10, 4, 10));
 
         MenuBar menus = menus(stage, map, inspector, colouring, classes);
-        BorderPane root = new BorderPane(map);
+        problems.setId("problems");
+        problems.getStyleClass().add("problems");
+        problems.setVisible(false);
+        problems.setManaged(false);
+        javafx.scene.layout.StackPane centre = new javafx.scene.layout.StackPane(map, problems);
+        javafx.scene.layout.StackPane.setAlignment(problems, Pos.TOP_CENTER);
+        javafx.scene.layout.StackPane.setMargin(problems, new Insets(10));
+        BorderPane root = new BorderPane(centre);
         root.setTop(new javafx.scene.layout.VBox(menus, toolbar));
         root.setRight(side);
         root.setBottom(statusBar);
@@ -132,6 +162,23 @@ public final class ProtoLensApp extends Application {
         }
         stage.titleProperty().bind(model.workspace().map(w -> w == null ? "ProtoLens" : w.name() + " – ProtoLens"));
         stage.setScene(scene);
+        scene.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles() && model.session() != null) {
+                e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
+            }
+            e.consume();
+        });
+        scene.setOnDragDropped(e -> {
+            boolean ok = e.getDragboard().hasFiles();
+            if (ok) {
+                java.util.List<Path> files = e.getDragboard().getFiles().stream().map(java.io.File::toPath).toList();
+                // the dialog opens after the drop has finished, so the source application is not kept waiting
+                Platform.runLater(() -> importFiles(files));
+            }
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+        this.stage = stage;
         this.scene = scene;
         this.mapView = map;
         this.inspectorView = inspector;
@@ -162,6 +209,134 @@ public final class ProtoLensApp extends Application {
 
     private Path screenshot;
     private boolean deviceProbed;
+    private Stage stage;
+    private final javafx.scene.control.ProgressBar progress = new javafx.scene.control.ProgressBar();
+    private final javafx.scene.control.Button cancel = new javafx.scene.control.Button("Cancel");
+    private final Label jobMessage = new Label();
+    private final ProblemsPanel problems = new ProblemsPanel();
+    /** import jobs run one after another on this thread, which alone uses the backbone */
+    private final java.util.concurrent.ExecutorService importer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "import");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.Deque<ImportJob> queued = new java.util.ArrayDeque<>();
+    private ImportJob running;
+    /** the open project's backbone, loaded on the import thread when first needed */
+    private org.protolens.core.embed.Backbone loadedBackbone;
+    private Path loadedBackboneDir;
+
+    /**
+     * Imports dropped (or chosen) files and folders into the open project: asks how they join it,
+     * then embeds them in the background; points appear on the map as their embeddings arrive.
+     */
+    public void importFiles(java.util.List<Path> files) {
+        ProjectSession session = model.session();
+        if (session == null) {
+            status.setText("Open a project before importing images");
+            return;
+        }
+        Workspace w = session.workspace();
+        org.protolens.core.project.ImportPlan plan;
+        try {
+            java.util.Set<Path> present = new java.util.HashSet<>(w.importedFiles());
+            for (int i = 0; i < w.projectImageCount(); i++) {
+                present.add(w.imageFile(i).toAbsolutePath().normalize());
+            }
+            plan = org.protolens.core.project.ImportPlan.of(files, present);
+        } catch (java.io.IOException | RuntimeException e) {
+            problems.show("Nothing was imported", java.util.List.of(e.getMessage()));
+            return;
+        }
+        if (plan.imageCount() == 0) {
+            problems.show("No images to import", plan.skipped().stream().map(sk -> sk.file() + ": " + sk.reason()).toList());
+            return;
+        }
+        java.util.Map<String, String> existing = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < w.classNames().size(); k++) {
+            existing.put(w.classNames().get(k), w.isBase(k) ? org.protolens.core.project.ProjectManifest.BASE
+                    : org.protolens.core.project.ProjectManifest.NOVEL);
+        }
+        var items = ImportDialog.ask(stage, plan, existing);
+        if (items.isEmpty()) {
+            return;
+        }
+        java.util.List<String> skipped = plan.skipped().stream().map(sk -> sk.file() + ": " + sk.reason()).toList();
+        Path backboneDir = w.dir().resolve(w.manifest().backbone());
+        ImportJob job = new ImportJob(items.get(), () -> backboneFor(backboneDir), session.cache(),
+                (batch, keys, rows) -> {
+                    if (model.session() == session) {
+                        model.imported(batch, keys, rows);
+                    }
+                });
+        job.setOnSucceeded(e -> finished(job, job.getValue(), skipped));
+        job.setOnFailed(e -> {
+            problems.show("The import stopped", java.util.List.of(String.valueOf(job.getException().getMessage())));
+            finished(job, null, skipped);
+        });
+        job.setOnCancelled(e -> finished(job, null, skipped));
+        queued.add(job);
+        if (running == null) {
+            startNext();
+        }
+    }
+
+    private void startNext() {
+        running = queued.poll();
+        if (running == null) {
+            progress.progressProperty().unbind();
+            jobMessage.textProperty().unbind();
+            progress.setVisible(false);
+            return;
+        }
+        progress.progressProperty().bind(running.progressProperty());
+        jobMessage.textProperty().bind(running.messageProperty());
+        progress.setVisible(true);
+        importer.submit(running);
+    }
+
+    private void finished(ImportJob job, ImportJob.Outcome outcome, java.util.List<String> skipped) {
+        if (job != running) {
+            return;
+        }
+        java.util.List<String> lines = new java.util.ArrayList<>(skipped);
+        if (outcome != null) {
+            outcome.failures().forEach(f -> lines.add(f.file() + ": " + f.problem()));
+            model.importFinished("Imported " + outcome.added() + (outcome.added() == 1 ? " image" : " images"));
+        } else if (job.isCancelled()) {
+            model.importFinished("Import cancelled");
+        }
+        if (!lines.isEmpty()) {
+            problems.show(lines.size() + (lines.size() == 1 ? " file was" : " files were") + " not imported", lines);
+        }
+        startNext();
+    }
+
+    /** The backbone of the project whose images are imported; runs on the import thread. */
+    private org.protolens.core.embed.Backbone backboneFor(Path dir) {
+        if (loadedBackbone != null && dir.equals(loadedBackboneDir)) {
+            return loadedBackbone;
+        }
+        if (loadedBackbone != null) {
+            loadedBackbone.close();
+            loadedBackbone = null;
+        }
+        try {
+            loadedBackbone = org.protolens.core.embed.BackboneLoader.folder(dir, null);
+            loadedBackboneDir = dir;
+            return loadedBackbone;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Cancels running and waiting imports (a project is closing). */
+    private void cancelImports() {
+        queued.clear();
+        if (running != null) {
+            running.cancel();
+        }
+    }
 
     /**
      * Loads the engine to name the device for the status bar, once, after the first project is
@@ -245,7 +420,32 @@ public final class ProtoLensApp extends Application {
         MenuItem quit = new MenuItem("Quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> Platform.exit());
-        Menu file = new Menu("File", null, open, sample, new SeparatorMenuItem(), quit);
+        MenuItem importImages = new MenuItem("Import Images…");
+        importImages.setAccelerator(KeyCombination.keyCombination("Shortcut+I"));
+        importImages.disableProperty().bind(model.workspace().isNull());
+        importImages.setOnAction(e -> {
+            var chooser = new javafx.stage.FileChooser();
+            chooser.setTitle("Import images");
+            chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Images",
+                    org.protolens.core.embed.ImageFiles.EXTENSIONS.stream().sorted().map(x -> "*." + x).toList()));
+            var chosen = chooser.showOpenMultipleDialog(stage);
+            if (chosen != null) {
+                importFiles(chosen.stream().map(java.io.File::toPath).toList());
+            }
+        });
+        MenuItem importFolder = new MenuItem("Import Folder…");
+        importFolder.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+I"));
+        importFolder.disableProperty().bind(model.workspace().isNull());
+        importFolder.setOnAction(e -> {
+            var chooser = new javafx.stage.DirectoryChooser();
+            chooser.setTitle("Import a folder of images (a sub-folder per class, or images)");
+            java.io.File dir = chooser.showDialog(stage);
+            if (dir != null) {
+                importFiles(java.util.List.of(dir.toPath()));
+            }
+        });
+        Menu file = new Menu("File", null, open, sample, new SeparatorMenuItem(), importImages, importFolder,
+                new SeparatorMenuItem(), quit);
 
         MenuItem undo = new MenuItem("Undo");
         undo.setAccelerator(KeyCombination.keyCombination("Shortcut+Z"));
@@ -316,9 +516,14 @@ public final class ProtoLensApp extends Application {
     }
 
     private void open(Path folder, MapView map) {
+        cancelImports();
+        problems.hide();
+        // the open project is closed first: reopening it needs its catalog and cache free
+        java.util.concurrent.Future<?> closing = model.detach();
         Task<ProjectSession> task = new Task<>() {
             @Override
             protected ProjectSession call() throws Exception {
+                closing.get();
                 Path dir = folder;
                 if (SampleProjects.isBundled(dir) || !java.nio.file.Files.isWritable(dir)) {
                     // samples (and read-only folders) are opened as the user's own copy, where changes are kept
@@ -339,6 +544,9 @@ public final class ProtoLensApp extends Application {
             model.show(session);
             probeDevice();
             status.setText(w.imageCount() + " images, " + w.classNames().size() + " classes");
+            if (!session.problems().isEmpty()) {
+                problems.show("Some of the project could not be restored", session.problems());
+            }
             if (screenshot == null) {
                 prefs.put(LAST_PROJECT, w.dir().toAbsolutePath().toString());
             } else {
@@ -368,6 +576,16 @@ public final class ProtoLensApp extends Application {
 
     @Override
     public void stop() {
+        cancelImports();
+        importer.shutdown();
+        try {
+            importer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (loadedBackbone != null) {
+            loadedBackbone.close();
+        }
         model.close();
     }
 }

@@ -50,24 +50,46 @@ public final class WorkspaceModel {
         t.setDaemon(true);
         return t;
     });
-    private final java.util.concurrent.atomic.AtomicReference<ProjectCatalog.Snapshot> pendingSettings =
+    /** alpha, tau, calibration on (1) or off (0): the last settings not yet written */
+    private final java.util.concurrent.atomic.AtomicReference<double[]> pendingSettings =
             new java.util.concurrent.atomic.AtomicReference<>();
+    /** the latest state not yet written, and the edits that led to it: a quick series is written once */
+    private final java.util.concurrent.atomic.AtomicReference<ProjectCatalog.Snapshot> pendingState =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> pendingEdits = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final javafx.beans.property.StringProperty saveProblem = new javafx.beans.property.SimpleStringProperty();
 
     /** Shows an open project; every later change is stored in its catalog as it is made. */
     public void show(ProjectSession s) {
-        ProjectSession previous = session;
+        java.util.concurrent.Future<?> closing = detach();
         session = s;
         show(s.workspace());
-        if (previous != null) {
-            writer.submit(() -> {
-                try {
-                    previous.close();
-                } catch (java.io.IOException e) {
-                    report(e);
-                }
-            });
+        try {
+            closing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            report(new java.io.IOException(e.getCause()));
         }
+    }
+
+    /**
+     * Stops storing changes to the open project and closes it after what is pending has been
+     * written (on the writer thread); another project can then open it. Returns when that is done.
+     */
+    public java.util.concurrent.Future<?> detach() {
+        ProjectSession previous = session;
+        session = null;
+        if (previous == null || writer.isShutdown()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        return writer.submit(() -> {
+            try {
+                previous.close();
+            } catch (java.io.IOException e) {
+                report(e);
+            }
+        });
     }
 
     /** The last failure to save, for the status bar (null while saving works). */
@@ -75,14 +97,32 @@ public final class WorkspaceModel {
         return saveProblem;
     }
 
-    /** Stores the state after an edit, in order, off the JavaFX thread. */
+    /** Stores the state after an edit off the JavaFX thread; of quick changes only the latest state is written. */
     private void saveEdit(String description) {
         ProjectSession s = session;
         if (s == null) {
             return;
         }
-        ProjectCatalog.Snapshot snap = s.workspace().snapshot(description);
-        writer.submit(() -> write(s, snap));
+        if (description != null) {
+            pendingEdits.add(description);
+        }
+        if (pendingState.getAndSet(s.workspace().snapshot(null)) == null) {
+            writer.submit(() -> {
+                ProjectCatalog.Snapshot snap = pendingState.getAndSet(null);
+                if (snap != null) {
+                    java.util.List<String> edits = new java.util.ArrayList<>();
+                    for (String e; (e = pendingEdits.poll()) != null; ) {
+                        edits.add(e);
+                    }
+                    try {
+                        s.save(snap, edits);
+                        javafx.application.Platform.runLater(() -> saveProblem.set(null));
+                    } catch (java.io.IOException e) {
+                        report(e);
+                    }
+                }
+            });
+        }
     }
 
     /** Stores the calibration settings; of many quick changes (a dragged slider) only the last is written. */
@@ -91,23 +131,54 @@ public final class WorkspaceModel {
         if (s == null) {
             return;
         }
-        if (pendingSettings.getAndSet(s.workspace().snapshot(null)) == null) {
+        Workspace w = s.workspace();
+        if (pendingSettings.getAndSet(new double[] {w.calibration().alpha(), w.calibration().tau(), w.calibrationEnabled() ? 1 : 0}) == null) {
             writer.submit(() -> {
-                ProjectCatalog.Snapshot snap = pendingSettings.getAndSet(null);
-                if (snap != null) {
-                    write(s, snap);
+                double[] v = pendingSettings.getAndSet(null);
+                if (v != null) {
+                    try {
+                        s.saveSettings(v[0], v[1], v[2] != 0);
+                        javafx.application.Platform.runLater(() -> saveProblem.set(null));
+                    } catch (java.io.IOException e) {
+                        report(e);
+                    }
                 }
             });
         }
     }
 
-    private void write(ProjectSession s, ProjectCatalog.Snapshot snap) {
-        try {
-            s.save(snap);
-            javafx.application.Platform.runLater(() -> saveProblem.set(null));
-        } catch (java.io.IOException e) {
-            report(e);
+    /**
+     * Takes in a batch of embedded import items (on the JavaFX thread): they join the workspace,
+     * are predicted and drawn, and are stored; of quick batches only the latest state is written.
+     */
+    public void imported(java.util.List<org.protolens.core.project.ImportPlan.Item> items, java.util.List<byte[]> sha256,
+                         org.protolens.core.FloatMatrix rows) {
+        ProjectSession s = session;
+        if (s == null) {
+            return;
         }
+        s.workspace().addImported(items, sha256, rows);
+        imagesAdded.set(imagesAdded.get() + 1);
+        historyChanged();
+        changed();
+        saveEdit(null);
+    }
+
+    /** An import ended: logs it in the project's history. */
+    public void importFinished(String description) {
+        saveEdit(description);
+    }
+
+    private final IntegerProperty imagesAdded = new SimpleIntegerProperty();
+
+    /** Increases whenever images joined the workspace (the map places them). */
+    public ReadOnlyIntegerProperty imagesAdded() {
+        return imagesAdded;
+    }
+
+    /** The open project, or null. */
+    public ProjectSession session() {
+        return session;
     }
 
     private void report(java.io.IOException e) {

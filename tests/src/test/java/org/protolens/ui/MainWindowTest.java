@@ -179,4 +179,69 @@ class MainWindowTest {
         assertEquals(before, classRows(), "reopened, the classes, counts and accuracies are as they were");
         assertEquals(0.8, robot.lookup("#alpha").queryAs(Slider.class).getValue(), 1e-9);
     }
+
+    /**
+     * A folder with a sub-folder per class, dropped on the window (the same action as File >
+     * Import): the dialog asks, the images are embedded in the background, and a broken file is
+     * listed while the rest goes in. The imported copies are predicted as the project's own images
+     * they copy, and everything is there after closing and reopening.
+     */
+    @Test
+    void importingAFolderOfClassFoldersAddsClassesAndListsBrokenFiles() throws Exception {
+        var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
+        Path drop = temp.resolve("new shoes");
+        java.util.List<Integer> copied = new java.util.ArrayList<>();
+        int sandal = workspace.classNames().indexOf("Sandal");
+        int boot = workspace.classNames().indexOf("Ankle boot");
+        for (int[] spec : new int[][] {{sandal, 0}, {boot, 1}}) {
+            Path folder = drop.resolve(spec[1] == 0 ? "Slipper" : "Wellington");
+            Files.createDirectories(folder);
+            int j = 0;
+            for (int i : workspace.imagesOf(spec[0]).stream().filter(i -> !workspace.isShot(i)).limit(8).toList()) {
+                Files.copy(workspace.imageFile(i), folder.resolve(String.format("%02d.png", j++)));
+                copied.add(i);
+            }
+        }
+        Files.writeString(drop.resolve("Wellington").resolve("99-broken.png"), "not a picture");
+        ProtoLensApp window = (ProtoLensApp) app;
+        javafx.application.Platform.runLater(() -> window.importFiles(java.util.List.of(drop)));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#import-ok").tryQuery().isPresent());
+        assertTrue(robot.lookup("#groups-novel").queryAs(javafx.scene.control.RadioButton.class).isSelected(),
+                "folders with new names are offered as new classes");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.Spinner<Integer> shots = robot.lookup("#shots-per-class").queryAs(javafx.scene.control.Spinner.class);
+        robot.interact(() -> shots.getValueFactory().setValue(3));
+        robot.clickOn("#import-ok");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !robot.lookup("#import-progress").query().isVisible()
+                && robot.lookup("#status").queryAs(Label.class).getText().startsWith("1036 images"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("1036 images, 12 classes", robot.lookup("#status").queryAs(Label.class).getText());
+        String rows = classRows();
+        assertTrue(rows.contains("[Slipper, 8, 3,"), rows);
+        assertTrue(rows.contains("[Wellington, 8, 3,"), rows);
+        assertTrue(robot.lookup("#problems").query().isVisible(), "the broken file is reported");
+        ProblemsPanel problems = robot.lookup("#problems").queryAs(ProblemsPanel.class);
+        assertEquals(1, problems.problems().size());
+        assertTrue(problems.problems().getFirst().contains("99-broken.png"), problems.problems().toString());
+
+        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        WorkspaceModel model = window.model();
+        var w = model.workspace().get();
+        for (int j = 0; j < copied.size(); j++) {
+            int imported = 1020 + j;
+            assertEquals(w.imageFile(imported).getFileName().toString(), String.format("%02d.png", j % 8));
+            // the same pixels, embedded now by the backbone: the point lands on the original's
+            assertEquals(map.pointOf(copied.get(j)).getX(), map.pointOf(imported).getX(), 0.5);
+            assertEquals(map.pointOf(copied.get(j)).getY(), map.pointOf(imported).getY(), 0.5);
+        }
+        robot.clickOn("#problems-dismiss");
+        assertTrue(!robot.lookup("#problems").query().isVisible());
+
+        String before = classRows();
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        launch();
+        assertEquals("1036 images, 12 classes", robot.lookup("#status").queryAs(Label.class).getText());
+        assertEquals(before, classRows(), "reopened, the imported classes are as they were");
+    }
 }

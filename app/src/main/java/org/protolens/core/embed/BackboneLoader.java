@@ -126,6 +126,33 @@ public final class BackboneLoader {
         };
     }
 
+    /**
+     * The {@link Backbone#fingerprint()} a backbone folder's backbone will have, computed from its
+     * files without loading the engine: a project opens its embedding cache with it.
+     */
+    public static String fingerprintOf(Path dir) throws IOException {
+        Path sidecar = dir.resolve(BackboneSpec.FILE_NAME);
+        BackboneSpec spec = BackboneSpec.read(sidecar);
+        if (spec.weights() == null) {
+            throw new IOException(sidecar + ": \"weights\" (the weights file name) is missing");
+        }
+        Preprocessing p = spec.input().preprocessing();
+        Path weights = dir.resolve(spec.weights());
+        String format = spec.format() == null ? "" : spec.format();
+        return switch (format) {
+            case BackboneSpec.FORMAT_TORCHSCRIPT -> fingerprint(List.of(weights), "torchscript " + p.fingerprint());
+            case BackboneSpec.FORMAT_BUILTIN -> {
+                try {
+                    String id = BuiltinArchitecture.byId(spec.architecture() == null ? "" : spec.architecture()).id();
+                    yield fingerprint(List.of(weights), "builtin " + id + " " + p.fingerprint());
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(sidecar + ": " + e.getMessage());
+                }
+            }
+            default -> throw new IOException(sidecar + ": unknown format '" + format + "'");
+        };
+    }
+
     private static Backbone builtin(Path dir, BackboneSpec spec, Path weights, Preprocessing p) throws IOException {
         BuiltinArchitecture arch;
         try {

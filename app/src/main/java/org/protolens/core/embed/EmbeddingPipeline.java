@@ -53,8 +53,12 @@ public final class EmbeddingPipeline {
         default void failed(Failure failure) {
         }
 
-        /** Rows as they arrive, in input order, for views that show points as they come. */
-        default void embedded(List<Path> paths, FloatMatrix rows) {
+        /**
+         * Rows as they arrive, in input order, for views that show points as they come.
+         *
+         * @param sha256 each file's SHA-256 (its key in the cache); null when the run has no cache
+         */
+        default void embedded(List<Path> paths, List<byte[]> sha256, FloatMatrix rows) {
         }
     }
 
@@ -154,6 +158,7 @@ public final class EmbeddingPipeline {
                     decoders++;
                 }
                 List<Path> batchPaths = new ArrayList<>(p.files.length);
+                List<byte[]> batchKeys = new ArrayList<>(p.files.length);
                 int firstRow = rows;
                 for (int i = 0; i < p.files.length; i++) {
                     if (p.problems[i] != null) {
@@ -177,12 +182,13 @@ public final class EmbeddingPipeline {
                     System.arraycopy(row, 0, out, rows * d, d);
                     okPaths.add(p.files[i]);
                     batchPaths.add(p.files[i]);
+                    batchKeys.add(p.keys[i]);
                     rows++;
                 }
                 done += p.files.length;
                 if (listener != null) {
                     if (!batchPaths.isEmpty()) {
-                        listener.embedded(batchPaths, new FloatMatrix(rows - firstRow, d,
+                        listener.embedded(batchPaths, cache == null ? null : batchKeys, new FloatMatrix(rows - firstRow, d,
                                 java.util.Arrays.copyOfRange(out, firstRow * d, rows * d)));
                     }
                     listener.progress(done, total);

@@ -12,24 +12,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A project's catalog in SQLite ({@code catalog.db} in the project folder): the novel classes,
- * every image's label and shot flag, the calibration settings, and a log of the edits. The images,
- * their embeddings and the base prototypes stay as {@code project.json} lists them. Every write is
- * one transaction, so a crash leaves the previous state or the new one.
+ * A project's catalog in SQLite ({@code catalog.db} in the project folder): the classes made or
+ * imported in the app, every image's label and shot flag, the images imported after the project
+ * was made (path and SHA-256 of the file, whose embedding is in the project's embedding cache),
+ * the calibration settings, and a log of the edits. The project's own images, their embeddings and
+ * the base prototypes stay as {@code project.json} lists them. Every write is one transaction, so a
+ * crash leaves the previous state or the new one.
  */
 public final class ProjectCatalog implements AutoCloseable {
     public static final String FILE_NAME = "catalog.db";
-    private static final int SCHEMA = 1;
+    private static final int SCHEMA = 2;
+
+    /** A class made or imported in the app; {@code kind} is "novel" or "base" (a base class from imported images). */
+    public record ClassRecord(String name, String kind) {
+    }
 
     /**
      * The state the catalog keeps.
      *
-     * @param novelClasses in order, after the project's base classes
-     * @param labels       per image (project.json's order), a class name or null
-     * @param lastEdit     the edit that led here, logged in the history; null for none
+     * @param classes  in order, after the project's base classes
+     * @param labels   per image (project.json's images, then the imported ones), a class name or null
+     * @param imported the images added after the project was made, in order
+     * @param lastEdit the edit that led here, logged in the history; null for none
      */
-    public record Snapshot(List<String> novelClasses, String[] labels, boolean[] shots, double alpha, double tau,
-                           boolean calibrationOn, String lastEdit) {
+    public record Snapshot(List<ClassRecord> classes, String[] labels, boolean[] shots, List<Workspace.ImportedImage> imported,
+                           double alpha, double tau, boolean calibrationOn, String lastEdit) {
     }
 
     private final Path file;
@@ -49,8 +56,14 @@ public final class ProjectCatalog implements AutoCloseable {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS classes(position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
-                s.execute("CREATE TABLE IF NOT EXISTS images(position INTEGER PRIMARY KEY, label TEXT, shot INTEGER NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS classes(position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+                        + " kind TEXT NOT NULL DEFAULT 'novel')");
+                s.execute("CREATE TABLE IF NOT EXISTS images(position INTEGER PRIMARY KEY, label TEXT, shot INTEGER NOT NULL,"
+                        + " path TEXT, sha256 BLOB)");
+                // catalogs of schema 1 knew novel classes and the project's own images only
+                addColumnIfMissing(s, "classes", "kind", "TEXT NOT NULL DEFAULT 'novel'");
+                addColumnIfMissing(s, "images", "path", "TEXT");
+                addColumnIfMissing(s, "images", "sha256", "BLOB");
                 s.execute("CREATE TABLE IF NOT EXISTS history(seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,"
                         + " description TEXT NOT NULL)");
             }
@@ -66,6 +79,17 @@ public final class ProjectCatalog implements AutoCloseable {
         }
     }
 
+    private static void addColumnIfMissing(Statement s, String table, String column, String type) throws SQLException {
+        try (ResultSet r = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (r.next()) {
+                if (column.equals(r.getString("name"))) {
+                    return;
+                }
+            }
+        }
+        s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+    }
+
     private String meta(String key) throws SQLException {
         try (PreparedStatement p = db.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
             p.setString(1, key);
@@ -75,82 +99,107 @@ public final class ProjectCatalog implements AutoCloseable {
         }
     }
 
-    /** The stored state, or null for a catalog that was never written. */
-    public Snapshot read(int imageCount) throws IOException {
+    /**
+     * The stored state, or null for a catalog that was never written.
+     *
+     * @param projectImages how many images project.json lists: the rows after them are imported images
+     */
+    public Snapshot read(int projectImages) throws IOException {
         try {
             if (meta("schema") == null) {
                 return null;
             }
-            List<String> novel = new ArrayList<>();
-            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT name FROM classes ORDER BY position")) {
+            List<ClassRecord> classes = new ArrayList<>();
+            try (Statement s = db.createStatement();
+                 ResultSet r = s.executeQuery("SELECT name, kind FROM classes ORDER BY position")) {
                 while (r.next()) {
-                    novel.add(r.getString(1));
+                    String kind = r.getString(2);
+                    if (!ProjectManifest.NOVEL.equals(kind) && !ProjectManifest.BASE.equals(kind)) {
+                        throw new IOException(file + ": class \"" + r.getString(1) + "\" has kind " + kind);
+                    }
+                    classes.add(new ClassRecord(r.getString(1), kind));
                 }
             }
-            String[] labels = new String[imageCount];
-            boolean[] shots = new boolean[imageCount];
-            int rows = 0;
+            List<String> labels = new ArrayList<>();
+            List<Boolean> shots = new ArrayList<>();
+            List<Workspace.ImportedImage> imported = new ArrayList<>();
             try (Statement s = db.createStatement();
-                 ResultSet r = s.executeQuery("SELECT position, label, shot FROM images ORDER BY position")) {
+                 ResultSet r = s.executeQuery("SELECT position, label, shot, path, sha256 FROM images ORDER BY position")) {
                 while (r.next()) {
                     int i = r.getInt(1);
-                    if (i < 0 || i >= imageCount) {
-                        throw new IOException(file + ": lists image " + i + ", but the project has " + imageCount);
+                    if (i != labels.size()) {
+                        throw new IOException(file + ": image rows skip from " + labels.size() + " to " + i);
                     }
-                    labels[i] = r.getString(2);
-                    shots[i] = r.getInt(3) != 0;
-                    rows++;
+                    labels.add(r.getString(2));
+                    shots.add(r.getInt(3) != 0);
+                    if (i >= projectImages) {
+                        String path = r.getString(4);
+                        byte[] sha = r.getBytes(5);
+                        if (path == null || sha == null || sha.length != 32) {
+                            throw new IOException(file + ": imported image " + i + " has no path or file hash");
+                        }
+                        imported.add(new Workspace.ImportedImage(path, sha));
+                    }
                 }
             }
-            if (rows != imageCount) {
-                throw new IOException(file + ": has " + rows + " images, the project lists " + imageCount);
+            if (labels.size() < projectImages) {
+                throw new IOException(file + ": has " + labels.size() + " images, the project lists " + projectImages);
             }
-            return new Snapshot(novel, labels, shots, Double.parseDouble(meta("alpha")), Double.parseDouble(meta("tau")),
-                    Boolean.parseBoolean(meta("calibrationOn")), null);
+            boolean[] shotArray = new boolean[shots.size()];
+            for (int i = 0; i < shotArray.length; i++) {
+                shotArray[i] = shots.get(i);
+            }
+            return new Snapshot(classes, labels.toArray(String[]::new), shotArray, imported, Double.parseDouble(meta("alpha")),
+                    Double.parseDouble(meta("tau")), Boolean.parseBoolean(meta("calibrationOn")), null);
         } catch (SQLException | NumberFormatException | NullPointerException e) {
             throw new IOException(file + ": damaged project catalog (" + e.getMessage() + ")", e);
         }
     }
 
-    /** Replaces the stored state with {@code s} in one transaction. */
+    /** Replaces the stored state with {@code s} in one transaction, logging its last edit. */
     public void write(Snapshot s) throws IOException {
+        write(s, s.lastEdit() == null ? List.of() : List.of(s.lastEdit()));
+    }
+
+    /** Replaces the stored state with {@code s} in one transaction, logging the edits that led to it. */
+    public void write(Snapshot s, List<String> edits) throws IOException {
         try {
             db.setAutoCommit(false);
             try (Statement st = db.createStatement()) {
                 st.execute("DELETE FROM classes");
                 st.execute("DELETE FROM images");
             }
-            try (PreparedStatement p = db.prepareStatement("INSERT INTO classes(position, name) VALUES (?, ?)")) {
-                for (int k = 0; k < s.novelClasses().size(); k++) {
+            try (PreparedStatement p = db.prepareStatement("INSERT INTO classes(position, name, kind) VALUES (?, ?, ?)")) {
+                for (int k = 0; k < s.classes().size(); k++) {
                     p.setInt(1, k);
-                    p.setString(2, s.novelClasses().get(k));
+                    p.setString(2, s.classes().get(k).name());
+                    p.setString(3, s.classes().get(k).kind());
                     p.addBatch();
                 }
                 p.executeBatch();
             }
-            try (PreparedStatement p = db.prepareStatement("INSERT INTO images(position, label, shot) VALUES (?, ?, ?)")) {
+            int projectImages = s.labels().length - s.imported().size();
+            try (PreparedStatement p = db.prepareStatement("INSERT INTO images(position, label, shot, path, sha256) VALUES (?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < s.labels().length; i++) {
                     p.setInt(1, i);
                     p.setString(2, s.labels()[i]);
                     p.setInt(3, s.shots()[i] ? 1 : 0);
+                    Workspace.ImportedImage im = i < projectImages ? null : s.imported().get(i - projectImages);
+                    p.setString(4, im == null ? null : im.path());
+                    p.setBytes(5, im == null ? null : im.sha256());
                     p.addBatch();
                 }
                 p.executeBatch();
             }
-            try (PreparedStatement p = db.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")) {
-                for (String[] kv : new String[][] {{"schema", Integer.toString(SCHEMA)}, {"alpha", Double.toString(s.alpha())},
-                    {"tau", Double.toString(s.tau())}, {"calibrationOn", Boolean.toString(s.calibrationOn())}}) {
-                    p.setString(1, kv[0]);
-                    p.setString(2, kv[1]);
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            if (s.lastEdit() != null) {
+            putSettings(s.alpha(), s.tau(), s.calibrationOn());
+            if (!edits.isEmpty()) {
                 try (PreparedStatement p = db.prepareStatement("INSERT INTO history(at, description) VALUES (?, ?)")) {
-                    p.setString(1, java.time.Instant.now().toString());
-                    p.setString(2, s.lastEdit());
-                    p.executeUpdate();
+                    for (String edit : edits) {
+                        p.setString(1, java.time.Instant.now().toString());
+                        p.setString(2, edit);
+                        p.addBatch();
+                    }
+                    p.executeBatch();
                 }
             }
             db.commit();
@@ -161,6 +210,40 @@ public final class ProjectCatalog implements AutoCloseable {
                 // the failure below is what the user needs to hear about
             }
             throw new IOException(file + ": cannot save the project (" + e.getMessage() + ")", e);
+        } finally {
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is closing or broken; the next write reports it
+            }
+        }
+    }
+
+    private void putSettings(double alpha, double tau, boolean calibrationOn) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")) {
+            for (String[] kv : new String[][] {{"schema", Integer.toString(SCHEMA)}, {"alpha", Double.toString(alpha)},
+                {"tau", Double.toString(tau)}, {"calibrationOn", Boolean.toString(calibrationOn)}}) {
+                p.setString(1, kv[0]);
+                p.setString(2, kv[1]);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    /** Stores only the calibration settings (a slider moved), in one transaction. */
+    public void writeSettings(double alpha, double tau, boolean calibrationOn) throws IOException {
+        try {
+            db.setAutoCommit(false);
+            putSettings(alpha, tau, calibrationOn);
+            db.commit();
+        } catch (SQLException e) {
+            try {
+                db.rollback();
+            } catch (SQLException ignored) {
+                // the failure below is what the user needs to hear about
+            }
+            throw new IOException(file + ": cannot save the settings (" + e.getMessage() + ")", e);
         } finally {
             try {
                 db.setAutoCommit(true);

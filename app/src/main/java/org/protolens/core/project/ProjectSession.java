@@ -4,37 +4,117 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.BackboneLoader;
+import org.protolens.core.embed.EmbeddingCache;
 
-/** An open project: its workspace, restored from and saved to its catalog. */
+/**
+ * An open project: its workspace, restored from and saved to its catalog, and the embedding cache
+ * that holds the embeddings of imported images ({@code embedding-cache/} in the project folder).
+ */
 public final class ProjectSession implements AutoCloseable {
+    public static final String CACHE_FOLDER = "embedding-cache";
+
     private final Workspace workspace;
     private final ProjectCatalog catalog;
+    private final EmbeddingCache cache;
+    private final List<String> problems;
 
-    private ProjectSession(Workspace workspace, ProjectCatalog catalog) {
+    private ProjectSession(Workspace workspace, ProjectCatalog catalog, EmbeddingCache cache, List<String> problems) {
         this.workspace = workspace;
         this.catalog = catalog;
+        this.cache = cache;
+        this.problems = problems;
     }
 
     /**
      * Opens the project folder {@code dir}: the images and base prototypes from project.json, the
-     * classes, labels, shots and settings from catalog.db (created on first open).
+     * classes, labels, shots, imported images and settings from catalog.db (created on first open),
+     * the imported images' embeddings from the embedding cache.
+     *
+     * @throws IOException naming the file and the problem; an imported image whose embedding is
+     *                     not in the cache is reported with its path
      */
     public static ProjectSession open(Path dir) throws IOException {
         Workspace w = Workspace.open(dir);
-        ProjectCatalog c = ProjectCatalog.open(dir);
+        List<String> problems = new ArrayList<>();
+        EmbeddingCache cache = EmbeddingCache.open(dir.resolve(CACHE_FOLDER),
+                BackboneLoader.fingerprintOf(dir.resolve(w.manifest().backbone())), w.dim());
+        ProjectCatalog c;
+        try {
+            c = ProjectCatalog.open(dir);
+        } catch (IOException e) {
+            cache.close();
+            throw e;
+        }
         try {
             ProjectCatalog.Snapshot s = c.read(w.imageCount());
             if (s == null) {
                 c.write(w.snapshot(null));
             } else {
-                w.restore(s, dir.resolve(ProjectCatalog.FILE_NAME));
+                // an imported image whose embedding the cache lost is left out (and said so); the rest opens
+                int project = s.labels().length - s.imported().size();
+                List<Integer> keep = new ArrayList<>();
+                List<float[]> rows = new ArrayList<>();
+                for (int i = 0; i < s.labels().length; i++) {
+                    if (i < project) {
+                        keep.add(i);
+                        continue;
+                    }
+                    Workspace.ImportedImage im = s.imported().get(i - project);
+                    float[] e = cache.get(im.sha256());
+                    if (e == null) {
+                        problems.add(im.path() + ": its embedding is missing from " + cache.folder() + "; import it again");
+                    } else {
+                        keep.add(i);
+                        rows.add(e);
+                    }
+                }
+                if (keep.size() < s.labels().length) {
+                    s = keepOnly(s, keep, project);
+                }
+                w.restore(s, rows.isEmpty() ? new FloatMatrix(0, w.dim(), new float[0]) : FloatMatrix.ofRows(rows.toArray(float[][]::new)),
+                        dir.resolve(ProjectCatalog.FILE_NAME), problems);
             }
         } catch (IOException | RuntimeException e) {
             c.close();
+            cache.close();
             throw e;
         }
-        return new ProjectSession(w, c);
+        return new ProjectSession(w, c, cache, problems);
+    }
+
+    private static ProjectCatalog.Snapshot keepOnly(ProjectCatalog.Snapshot s, List<Integer> keep, int project) {
+        String[] labels = new String[keep.size()];
+        boolean[] shots = new boolean[keep.size()];
+        List<Workspace.ImportedImage> imported = new ArrayList<>();
+        for (int j = 0; j < keep.size(); j++) {
+            int i = keep.get(j);
+            labels[j] = s.labels()[i];
+            shots[j] = s.shots()[i];
+            if (i >= project) {
+                imported.add(s.imported().get(i - project));
+            }
+        }
+        return new ProjectCatalog.Snapshot(s.classes(), labels, shots, imported, s.alpha(), s.tau(), s.calibrationOn(), null);
+    }
+
+    /** What could not be restored when the project opened (each names the file); empty when all was. */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Where imported images' embeddings are kept, keyed by the files' SHA-256. */
+    public EmbeddingCache cache() {
+        return cache;
+    }
+
+    /** Stores only the calibration settings. */
+    public void saveSettings(double alpha, double tau, boolean calibrationOn) throws IOException {
+        catalog.writeSettings(alpha, tau, calibrationOn);
     }
 
     public Workspace workspace() {
@@ -51,13 +131,22 @@ public final class ProjectSession implements AutoCloseable {
         catalog.write(snapshot);
     }
 
+    /** Stores a snapshot taken earlier, logging the edits that led to it. */
+    public void save(ProjectCatalog.Snapshot snapshot, List<String> edits) throws IOException {
+        catalog.write(snapshot, edits);
+    }
+
     public ProjectCatalog catalog() {
         return catalog;
     }
 
     @Override
     public void close() throws IOException {
-        catalog.close();
+        try {
+            catalog.close();
+        } finally {
+            cache.close();
+        }
     }
 
     /**

@@ -15,31 +15,53 @@ import org.protolens.core.proto.TeenCalibration;
  * novel ones; a class's index is its column in the live predictions.
  */
 public final class Workspace {
+    /** Where a class's prototype comes from. */
+    public enum Kind {
+        /** a base class of the project: its prototype was computed over a training set and stays fixed */
+        BASE,
+        /** a base class imported into the project: its prototype is the mean of its labelled images */
+        BASE_FROM_IMAGES,
+        /** a new class: its prototype is the mean of its shots, calibrated by TEEN */
+        NOVEL
+    }
+
+    /** An image added to the project after it was made; {@code path} is relative to the project or absolute. */
+    public record ImportedImage(String path, byte[] sha256) {
+    }
+
     private final Path dir;
     private final ProjectManifest manifest;
-    /** base classes first, then novel ones; a class's index is its column in {@link #predictions} */
+    /** a class's index is its column in {@link #predictions}; the project's base classes come first */
     private final List<String> classNames = new ArrayList<>();
-    private final List<Boolean> base = new ArrayList<>();
-    private final FloatMatrix embeddings;
-    private final int[] labels;
-    private final boolean[] shots;
+    private final List<Kind> kinds = new ArrayList<>();
+    private final int projectImages;
+    private final List<ImportedImage> imported = new ArrayList<>();
+    private final int dim;
+    private int n;
+    private float[] vectors;
+    private FloatMatrix embeddingsView;
+    private int[] labels;
+    private boolean[] shots;
     private final LivePredictions predictions;
 
     private Workspace(Path dir, ProjectManifest manifest, FloatMatrix embeddings, FloatMatrix basePrototypes) {
         this.dir = dir;
         this.manifest = manifest;
-        this.embeddings = embeddings;
+        this.dim = embeddings.cols();
+        this.n = embeddings.rows();
+        this.projectImages = n;
+        this.vectors = embeddings.data();
+        this.embeddingsView = embeddings;
         for (ProjectManifest.ClassEntry c : manifest.baseClasses()) {
             classNames.add(c.name());
-            base.add(true);
+            kinds.add(Kind.BASE);
         }
         for (ProjectManifest.ClassEntry c : manifest.classes()) {
             if (!c.isBase()) {
                 classNames.add(c.name());
-                base.add(false);
+                kinds.add(Kind.NOVEL);
             }
         }
-        int n = manifest.images().size();
         labels = new int[n];
         shots = new boolean[n];
         for (int i = 0; i < n; i++) {
@@ -51,61 +73,82 @@ public final class Workspace {
                 : new TeenCalibration(manifest.calibration().alpha(), manifest.calibration().tau());
         predictions = new LivePredictions(embeddings, cal);
         for (int k = 0; k < classNames.size(); k++) {
-            if (base.get(k)) {
+            if (kinds.get(k) == Kind.BASE) {
                 predictions.addBaseClass(basePrototypes.row(k));
             } else {
-                predictions.addNovelClass(shotMean(k));
+                predictions.addNovelClass(mean(k, true));
             }
         }
     }
 
     /** The state to store in the catalog; {@code lastEdit} is logged with it (null: none). */
     public ProjectCatalog.Snapshot snapshot(String lastEdit) {
-        List<String> novel = new ArrayList<>();
+        List<ProjectCatalog.ClassRecord> added = new ArrayList<>();
         for (int k = 0; k < classNames.size(); k++) {
-            if (!base.get(k)) {
-                novel.add(classNames.get(k));
+            if (kinds.get(k) != Kind.BASE) {
+                added.add(new ProjectCatalog.ClassRecord(classNames.get(k),
+                        kinds.get(k) == Kind.NOVEL ? ProjectManifest.NOVEL : ProjectManifest.BASE));
             }
         }
-        String[] names = new String[labels.length];
-        for (int i = 0; i < labels.length; i++) {
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
             names[i] = labels[i] < 0 ? null : classNames.get(labels[i]);
         }
-        return new ProjectCatalog.Snapshot(novel, names, shots.clone(), calibration().alpha(), calibration().tau(),
-                calibrationEnabled(), lastEdit);
+        return new ProjectCatalog.Snapshot(added, names, java.util.Arrays.copyOf(shots, n), List.copyOf(imported),
+                calibration().alpha(), calibration().tau(), calibrationEnabled(), lastEdit);
     }
 
     /**
-     * Takes the novel classes, labels, shots and calibration of a stored snapshot.
+     * Takes the classes, imported images, labels, shots and calibration of a stored snapshot.
      *
+     * @param importedEmbeddings the embeddings of the snapshot's imported images, in its order
+     * @param problems           receives what could not be restored (a class left without images)
      * @throws IOException naming the catalog when the snapshot does not fit this project
      */
-    public void restore(ProjectCatalog.Snapshot s, Path catalog) throws IOException {
-        if (s.labels().length != labels.length) {
-            throw new IOException(catalog + ": has " + s.labels().length + " images, the project " + labels.length);
+    public void restore(ProjectCatalog.Snapshot s, FloatMatrix importedEmbeddings, Path catalog, List<String> problems)
+            throws IOException {
+        if (s.labels().length != projectImages + s.imported().size() || importedEmbeddings.rows() != s.imported().size()) {
+            throw new IOException(catalog + ": has " + s.labels().length + " images, the project " + projectImages
+                    + " and " + s.imported().size() + " imported");
+        }
+        if (n != projectImages) {
+            throw new IllegalStateException("restore needs a freshly opened workspace");
         }
         for (int k = classNames.size() - 1; k >= 0; k--) {
-            if (!base.get(k)) {
+            if (kinds.get(k) != Kind.BASE) {
                 removeClass(k);
             }
         }
-        for (String name : s.novelClasses()) {
-            int[] shotImages = java.util.stream.IntStream.range(0, labels.length)
-                    .filter(i -> s.shots()[i] && name.equals(s.labels()[i])).toArray();
-            if (shotImages.length == 0) {
-                throw new IOException(catalog + ": class \"" + name + "\" has no shots");
+        appendRows(s.imported(), importedEmbeddings);
+        for (ProjectCatalog.ClassRecord c : s.classes()) {
+            boolean novel = ProjectManifest.NOVEL.equals(c.kind());
+            int[] members = java.util.stream.IntStream.range(0, n)
+                    .filter(i -> (!novel || s.shots()[i]) && c.name().equals(s.labels()[i])).toArray();
+            if (members.length == 0) {
+                problems.add(catalog + ": class \"" + c.name() + "\" has no " + (novel ? "shots" : "images")
+                        + " left; its images are unlabelled");
+                continue;
             }
-            addNovelClass(name, shotImages);
+            if (novel) {
+                addNovelClass(c.name(), members);
+            } else {
+                addClassFromImages(c.name(), members);
+            }
         }
-        int[] all = java.util.stream.IntStream.range(0, labels.length).toArray();
-        int[] newLabels = new int[labels.length];
-        for (int i = 0; i < labels.length; i++) {
+        int[] all = java.util.stream.IntStream.range(0, n).toArray();
+        int[] newLabels = new int[n];
+        for (int i = 0; i < n; i++) {
             newLabels[i] = s.labels()[i] == null ? -1 : classNames.indexOf(s.labels()[i]);
-            if (s.labels()[i] != null && newLabels[i] < 0) {
+            String label = s.labels()[i];
+            if (label != null && newLabels[i] < 0 && s.classes().stream().noneMatch(c -> c.name().equals(label))) {
                 throw new IOException(catalog + ": image " + i + " is labelled \"" + s.labels()[i] + "\", which is no class");
             }
         }
-        setLabels(all, newLabels, s.shots());
+        boolean[] newShots = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            newShots[i] = s.shots()[i] && newLabels[i] >= 0;
+        }
+        setLabels(all, newLabels, newShots);
         setCalibration(new TeenCalibration(s.alpha(), s.tau()));
         setCalibrationEnabled(s.calibrationOn());
     }
@@ -130,14 +173,15 @@ public final class Workspace {
         return new Workspace(dir, m, e, protos);
     }
 
-    private float[] shotMean(int k) {
-        float[] mean = new float[embeddings.cols()];
+    /** Mean embedding of class k's shots ({@code shotsOnly}) or of all its labelled images; null for none. */
+    private float[] mean(int k, boolean shotsOnly) {
+        float[] mean = new float[dim];
         int count = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (shots[i] && labels[i] == k) {
-                float[] row = embeddings.row(i);
-                for (int j = 0; j < mean.length; j++) {
-                    mean[j] += row[j];
+        for (int i = 0; i < n; i++) {
+            if (labels[i] == k && (shots[i] || !shotsOnly)) {
+                int off = i * dim;
+                for (int j = 0; j < dim; j++) {
+                    mean[j] += vectors[off + j];
                 }
                 count++;
             }
@@ -145,10 +189,106 @@ public final class Workspace {
         if (count == 0) {
             return null;
         }
-        for (int j = 0; j < mean.length; j++) {
+        for (int j = 0; j < dim; j++) {
             mean[j] /= count;
         }
         return mean;
+    }
+
+    /** Re-averages a class whose prototype follows its images; a class left without images keeps its last one. */
+    private void refreshPrototype(int k) {
+        if (k < 0 || kinds.get(k) == Kind.BASE) {
+            return;
+        }
+        float[] m = mean(k, kinds.get(k) == Kind.NOVEL);
+        if (m != null) {
+            predictions.setPrototype(k, m);
+        }
+    }
+
+    /**
+     * Adds images after the existing ones, unlabelled, with their embeddings (an import); returns the
+     * index of the first. Label them with {@link #setLabels}, or make classes of them.
+     */
+    public int addImages(List<ImportedImage> images, FloatMatrix embeddings) {
+        if (embeddings.cols() != dim || embeddings.rows() != images.size()) {
+            throw new IllegalArgumentException(embeddings + " does not fit " + images.size() + " images of " + dim + " dimensions");
+        }
+        int first = n;
+        appendRows(images, embeddings);
+        return first;
+    }
+
+    /**
+     * Adds embedded import items and labels them as planned, creating the classes they name that do
+     * not exist yet (a novel class from its shots; when none of its shots could be embedded, its
+     * first image becomes its shot). Returns the index of the first added image.
+     *
+     * @param sha256 each file's SHA-256, the key of its embedding in the project's cache
+     */
+    public int addImported(List<ImportPlan.Item> items, List<byte[]> sha256, FloatMatrix rows) {
+        List<ImportedImage> images = new ArrayList<>(items.size());
+        Path base = dir.toAbsolutePath().normalize();
+        for (int j = 0; j < items.size(); j++) {
+            Path f = items.get(j).file().toAbsolutePath().normalize();
+            String path = f.startsWith(base) ? base.relativize(f).toString().replace('\\', '/') : f.toString();
+            images.add(new ImportedImage(path, sha256.get(j)));
+        }
+        int first = addImages(images, rows);
+        java.util.Map<String, List<Integer>> byClass = new java.util.LinkedHashMap<>();
+        for (int j = 0; j < items.size(); j++) {
+            if (items.get(j).label() != null) {
+                byClass.computeIfAbsent(items.get(j).label(), k -> new ArrayList<>()).add(j);
+            }
+        }
+        for (var e : byClass.entrySet()) {
+            String name = e.getKey();
+            List<Integer> js = e.getValue();
+            int k = classNames.indexOf(name);
+            if (k < 0) {
+                boolean novel = ProjectManifest.NOVEL.equals(items.get(js.getFirst()).kind());
+                int[] members = js.stream().filter(j -> !novel || items.get(j).shot()).mapToInt(j -> first + j).toArray();
+                if (members.length == 0) {
+                    members = new int[] {first + js.getFirst()};
+                }
+                if (novel) {
+                    addNovelClass(name, members);
+                } else {
+                    addClassFromImages(name, members);
+                }
+                k = classNames.indexOf(name);
+            }
+            int[] idx = js.stream().mapToInt(j -> first + j).toArray();
+            int[] lab = new int[idx.length];
+            boolean[] sh = new boolean[idx.length];
+            for (int t = 0; t < idx.length; t++) {
+                lab[t] = k;
+                sh[t] = kinds.get(k) == Kind.NOVEL && (items.get(js.get(t)).shot() || shots[idx[t]]);
+            }
+            setLabels(idx, lab, sh);
+        }
+        return first;
+    }
+
+    private void appendRows(List<ImportedImage> images, FloatMatrix embeddings) {
+        int m = images.size();
+        if (m == 0) {
+            return;
+        }
+        int to = Math.addExact(n, m);
+        if (to > labels.length || (long) to * dim > vectors.length) {
+            int capacity = Math.max(to, labels.length + labels.length / 2 + 16);
+            vectors = java.util.Arrays.copyOf(vectors, Math.multiplyExact(capacity, dim));
+            labels = java.util.Arrays.copyOf(labels, capacity);
+            shots = java.util.Arrays.copyOf(shots, capacity);
+        }
+        System.arraycopy(embeddings.data(), 0, vectors, n * dim, m * dim);
+        java.util.Arrays.fill(labels, n, to, -1);
+        java.util.Arrays.fill(shots, n, to, false);
+        imported.addAll(images);
+        n = to;
+        embeddingsView = null;
+        predictions.append(embeddings);
     }
 
     public Path dir() {
@@ -168,8 +308,65 @@ public final class Workspace {
         return java.util.Collections.unmodifiableList(classNames);
     }
 
+    /** Whether class k is a base class (TEEN calibrates new classes towards base classes). */
     public boolean isBase(int k) {
-        return base.get(k);
+        return kinds.get(k) != Kind.NOVEL;
+    }
+
+    public Kind kind(int k) {
+        return kinds.get(k);
+    }
+
+    /** Images the project was made with; imported images come after them. */
+    public int projectImageCount() {
+        return projectImages;
+    }
+
+    /**
+     * Adds a base class whose prototype is the mean of {@code images} (they take its label);
+     * returns its index.
+     *
+     * @throws IllegalArgumentException for an empty or taken name, or no images
+     */
+    public int addClassFromImages(String name, int[] images) {
+        String nm = checkedName(name);
+        if (images.length == 0) {
+            throw new IllegalArgumentException("a class needs at least one image");
+        }
+        java.util.Set<Integer> touched = new java.util.HashSet<>();
+        for (int i : images) {
+            touched.add(labels[i]);
+        }
+        classNames.add(nm);
+        kinds.add(Kind.BASE_FROM_IMAGES);
+        int k = classNames.size() - 1;
+        for (int i : images) {
+            labels[i] = k;
+            shots[i] = false;
+        }
+        predictions.addBaseClass(mean(k, false));
+        touched.forEach(this::refreshPrototype);
+        return k;
+    }
+
+    private String checkedName(String name) {
+        String nm = name == null ? "" : name.strip();
+        if (nm.isEmpty()) {
+            throw new IllegalArgumentException("a class needs a name");
+        }
+        if (classNames.contains(nm)) {
+            throw new IllegalArgumentException("there is a class named \"" + nm + "\" already");
+        }
+        return nm;
+    }
+
+    /** Renames a class. @throws IllegalArgumentException for an empty or taken name */
+    public void renameClass(int k, String name) {
+        String nm = name == null ? "" : name.strip();
+        if (nm.equals(classNames.get(k))) {
+            return;
+        }
+        classNames.set(k, checkedName(nm));
     }
 
     /**
@@ -178,13 +375,7 @@ public final class Workspace {
      * @throws IllegalArgumentException for an empty or taken name, or no images
      */
     public int addNovelClass(String name, int[] images) {
-        String n = name == null ? "" : name.strip();
-        if (n.isEmpty()) {
-            throw new IllegalArgumentException("a class needs a name");
-        }
-        if (classNames.contains(n)) {
-            throw new IllegalArgumentException("there is a class named \"" + n + "\" already");
-        }
+        String nm = checkedName(name);
         if (images.length == 0) {
             throw new IllegalArgumentException("a new class needs at least one shot");
         }
@@ -201,28 +392,33 @@ public final class Workspace {
                         + "\"; a class needs at least one");
             }
         }
-        classNames.add(n);
-        base.add(false);
+        java.util.Set<Integer> touched = new java.util.HashSet<>();
+        for (int i : images) {
+            touched.add(labels[i]);
+        }
+        classNames.add(nm);
+        kinds.add(Kind.NOVEL);
         int k = classNames.size() - 1;
         for (int i : images) {
             labels[i] = k;
             shots[i] = true;
         }
-        predictions.addNovelClass(shotMean(k));
-        for (int old : taken.keySet()) {
-            predictions.setPrototype(old, shotMean(old));
-        }
+        predictions.addNovelClass(mean(k, true));
+        touched.forEach(this::refreshPrototype);
         return k;
     }
 
-    /** Removes a novel class; its images become unlabelled and later classes' indices shift down by one. */
+    /**
+     * Removes a class the user made or imported; its images become unlabelled and later classes'
+     * indices shift down by one. The project's own base classes stay.
+     */
     public void removeClass(int k) {
-        if (isBase(k)) {
-            throw new IllegalArgumentException("base class \"" + classNames.get(k) + "\" has a fixed prototype");
+        if (kinds.get(k) == Kind.BASE) {
+            throw new IllegalArgumentException("base class \"" + classNames.get(k) + "\" belongs to the project's backbone");
         }
         classNames.remove(k);
-        base.remove(k);
-        for (int i = 0; i < labels.length; i++) {
+        kinds.remove(k);
+        for (int i = 0; i < n; i++) {
             if (labels[i] == k) {
                 labels[i] = -1;
                 shots[i] = false;
@@ -234,45 +430,64 @@ public final class Workspace {
     }
 
     /**
-     * Sets the label and shot flag of each listed image, and re-averages the prototypes of the
-     * novel classes whose shots changed.
+     * Sets the label and shot flag of each listed image, and re-averages the prototypes that
+     * follow them: a novel class's shots, an imported base class's images.
      */
     public void setLabels(int[] images, int[] newLabels, boolean[] newShots) {
+        for (int j = 0; j < images.length; j++) {
+            if (newShots[j] && (newLabels[j] < 0 || isBase(newLabels[j]))) {
+                throw new IllegalArgumentException("shots belong to novel classes");
+            }
+        }
         java.util.Set<Integer> touched = new java.util.HashSet<>();
         for (int j = 0; j < images.length; j++) {
             int i = images[j];
-            if (shots[i] && labels[i] >= 0) {
+            if (labels[i] != newLabels[j] || shots[i] != newShots[j]) {
                 touched.add(labels[i]);
-            }
-            if (newShots[j] && newLabels[j] >= 0 && isBase(newLabels[j])) {
-                throw new IllegalArgumentException("shots belong to novel classes");
+                touched.add(newLabels[j]);
             }
             labels[i] = newLabels[j];
             shots[i] = newShots[j];
-            if (newShots[j]) {
-                touched.add(newLabels[j]);
-            }
         }
-        for (int k : touched) {
-            if (!isBase(k)) {
-                float[] mean = shotMean(k);
-                if (mean != null) {
-                    predictions.setPrototype(k, mean);
-                }
-            }
-        }
+        touched.forEach(this::refreshPrototype);
     }
 
     public int imageCount() {
-        return labels.length;
+        return n;
     }
 
+    public int dim() {
+        return dim;
+    }
+
+    /** The embeddings of all images, one row each (a copy is made once after images were added). */
     public FloatMatrix embeddings() {
-        return embeddings;
+        if (embeddingsView == null) {
+            embeddingsView = new FloatMatrix(n, dim, vectors.length == n * dim ? vectors : java.util.Arrays.copyOf(vectors, n * dim));
+        }
+        return embeddingsView;
     }
 
+    /** Embedding of image i (a copy). */
+    public float[] embedding(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return java.util.Arrays.copyOfRange(vectors, i * dim, (i + 1) * dim);
+    }
+
+    /** The file of image i. */
     public Path imageFile(int i) {
-        return dir.resolve(manifest.images().get(i).path());
+        java.util.Objects.checkIndex(i, n);
+        String path = i < projectImages ? manifest.images().get(i).path() : imported.get(i - projectImages).path();
+        return dir.resolve(path);
+    }
+
+    /** The imported images' files, for not importing the same file twice. */
+    public java.util.Set<Path> importedFiles() {
+        java.util.Set<Path> out = new java.util.HashSet<>();
+        for (ImportedImage im : imported) {
+            out.add(dir.resolve(im.path()).toAbsolutePath().normalize());
+        }
+        return out;
     }
 
     /** The image's class index, or -1 when unlabelled. */
@@ -343,7 +558,7 @@ public final class Workspace {
         int c = classNames.size();
         int[] images = new int[c], shotCount = new int[c], evaluated = new int[c], correct = new int[c], predictedAs = new int[c];
         int[] predicted = predictions.predictions();
-        for (int i = 0; i < labels.length; i++) {
+        for (int i = 0; i < n; i++) {
             int p = predicted[i];
             predictedAs[p]++;
             int k = labels[i];
@@ -368,7 +583,7 @@ public final class Workspace {
 
     public ClassStats stats(int k) {
         int images = 0, shotCount = 0, evaluated = 0, correct = 0, predictedAs = 0;
-        for (int i = 0; i < labels.length; i++) {
+        for (int i = 0; i < n; i++) {
             int p = predicted(i);
             predictedAs += p == k ? 1 : 0;
             if (labels[i] != k) {
@@ -388,7 +603,7 @@ public final class Workspace {
     /** Share of labelled novel-class images (shots excluded) predicted as a base class; NaN when there are none. */
     public double novelToBase() {
         int novel = 0, toBase = 0;
-        for (int i = 0; i < labels.length; i++) {
+        for (int i = 0; i < n; i++) {
             if (labels[i] >= 0 && !shots[i] && !isBase(labels[i])) {
                 novel++;
                 toBase += isBase(predicted(i)) ? 1 : 0;
@@ -399,20 +614,20 @@ public final class Workspace {
 
     /** Accuracy over every labelled image that is no shot; NaN when there are none. */
     public double accuracy() {
-        int n = 0, ok = 0;
-        for (int i = 0; i < labels.length; i++) {
+        int evaluated = 0, ok = 0;
+        for (int i = 0; i < n; i++) {
             if (labels[i] >= 0 && !shots[i]) {
-                n++;
+                evaluated++;
                 ok += predicted(i) == labels[i] ? 1 : 0;
             }
         }
-        return n == 0 ? Double.NaN : (double) ok / n;
+        return evaluated == 0 ? Double.NaN : (double) ok / evaluated;
     }
 
     /** Indices of the images whose label is {@code k}. */
     public List<Integer> imagesOf(int k) {
         List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < labels.length; i++) {
+        for (int i = 0; i < n; i++) {
             if (labels[i] == k) {
                 out.add(i);
             }

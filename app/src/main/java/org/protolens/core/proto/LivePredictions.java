@@ -29,18 +29,19 @@ import org.protolens.core.FloatMatrix;
 public final class LivePredictions {
     private static final int PARALLEL_ROWS = 16_384;
 
-    private final int n;
+    private int n;
     private final int d;
-    private final float[] x;
+    /** unit rows, n x d in use; capacity grows as images are appended */
+    private float[] x;
     private final List<ClassColumn> classes = new ArrayList<>();
     private TeenCalibration calibration;
     private boolean calibrationEnabled = true;
     private TeenCalibration.Basis basis;
 
-    private final TopTwo top;
+    private TopTwo top;
     // the two best base classes of every row: base scores never change with alpha or tau, so a
     // rescan only visits the novel classes
-    private final TopTwo baseTop;
+    private TopTwo baseTop;
     private int[] novelIndices = new int[0];
     private int[] baseIndices = new int[0];
 
@@ -71,6 +72,66 @@ public final class LivePredictions {
 
     public int size() {
         return n;
+    }
+
+    /**
+     * Adds embeddings after the existing ones (images imported into an open project) and predicts
+     * them: one pass over the new rows per class; the existing rows are not visited.
+     */
+    public void append(FloatMatrix more) {
+        if (more.cols() != d) {
+            throw new IllegalArgumentException("embeddings have " + more.cols() + " dimensions, expected " + d);
+        }
+        int m = more.rows();
+        if (m == 0) {
+            return;
+        }
+        int from = n;
+        int to = Math.addExact(n, m);
+        int capacity = top.best.length;
+        if (to > capacity) {
+            capacity = Math.max(to, capacity + capacity / 2 + 16);
+            x = Arrays.copyOf(x, Math.multiplyExact(capacity, d));
+            top = top.grown(capacity);
+            baseTop = baseTop.grown(capacity);
+            for (ClassColumn c : classes) {
+                c.dot = Arrays.copyOf(c.dot, capacity);
+                if (c.dotDelta != null) {
+                    c.dotDelta = Arrays.copyOf(c.dotDelta, capacity);
+                }
+            }
+        }
+        float[] unit = L2.normalizeRows(more).data();
+        System.arraycopy(unit, 0, x, from * d, m * d);
+        n = to;
+        for (ClassColumn c : classes) {
+            float[] u = toFloat(c.unit);
+            for (int i = from; i < to; i++) {
+                c.dot[i] = L2.dot(x, i * d, u, d);
+            }
+            if (c.dotDelta != null && c.result != null) {
+                float[] delta = toFloat(c.result.delta());
+                for (int i = from; i < to; i++) {
+                    c.dotDelta[i] = L2.dot(x, i * d, delta, d);
+                }
+            }
+        }
+        for (int i = from; i < to; i++) {
+            top.clear(i);
+            baseTop.clear(i);
+            for (int k : baseIndices) {
+                baseTop.offer(i, k, classes.get(k).dot[i]);
+            }
+            rescan(i);
+        }
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int j = 0; j < v.length; j++) {
+            f[j] = (float) v[j];
+        }
+        return f;
     }
 
     public int dim() {
@@ -182,7 +243,7 @@ public final class LivePredictions {
     }
 
     public int[] predictions() {
-        return top.best.clone();
+        return Arrays.copyOf(top.best, n);
     }
 
     /** Cosine similarity of embedding i to every prototype, as currently calibrated. */
@@ -236,7 +297,7 @@ public final class LivePredictions {
         for (int j = 0; j < d; j++) {
             u[j] = (float) c.unit[j];
         }
-        float[] dot = c.dot != null && c.dot.length == n ? c.dot : new float[n];
+        float[] dot = c.dot != null && c.dot.length == top.best.length ? c.dot : new float[top.best.length];
         rows(i -> dot[i] = L2.dot(x, i * d, u, d));
         c.dot = dot;
     }
@@ -281,8 +342,8 @@ public final class LivePredictions {
             c.result = calibration.calibrate(basis, c.rawPrototype);
             double[] w = c.result.weights();
             double sumNorm = L2.norm(basis.weightedSum(w));
-            if (c.dotDelta == null || c.dotDelta.length != n) {
-                c.dotDelta = new float[n];
+            if (c.dotDelta == null || c.dotDelta.length != top.best.length) {
+                c.dotDelta = new float[top.best.length];
             }
             if (sumNorm < L2.EPS) {
                 Arrays.fill(c.dotDelta, 0f);
@@ -416,6 +477,19 @@ public final class LivePredictions {
             for (int i = 0; i < n; i++) {
                 clear(i);
             }
+        }
+
+        /** A copy with room for {@code capacity} rows. */
+        TopTwo grown(int capacity) {
+            return new TopTwo(Arrays.copyOf(best, capacity), Arrays.copyOf(second, capacity),
+                    Arrays.copyOf(bestScore, capacity), Arrays.copyOf(secondScore, capacity));
+        }
+
+        private TopTwo(int[] best, int[] second, float[] bestScore, float[] secondScore) {
+            this.best = best;
+            this.second = second;
+            this.bestScore = bestScore;
+            this.secondScore = secondScore;
         }
 
         void clear(int i) {

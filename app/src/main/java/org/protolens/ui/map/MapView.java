@@ -274,23 +274,64 @@ public final class MapView extends Region {
         zoom = 1;
         panX = 0;
         panY = 0;
-        if (w == null) {
+        if (w == null || w.imageCount() < 2) {
             layout = null;
             xy = null;
         } else {
             FloatMatrix unit = L2.normalizeRows(w.embeddings());
             layout = PcaMap.fit(unit);
             xy = layout.project(unit);
-            minX = minY = Float.MAX_VALUE;
-            maxX = maxY = -Float.MAX_VALUE;
-            for (int i = 0; i < xy.length; i += 2) {
-                minX = Math.min(minX, xy[i]);
-                maxX = Math.max(maxX, xy[i]);
-                minY = Math.min(minY, xy[i + 1]);
-                maxY = Math.max(maxY, xy[i + 1]);
-            }
+            bounds();
         }
         redraw();
+    }
+
+    /**
+     * Places images added to the workspace since the last layout into the existing map, without
+     * moving the points already there.
+     */
+    public void placeNewImages() {
+        if (workspace == null) {
+            return;
+        }
+        int have = xy == null ? 0 : xy.length / 2;
+        int now = workspace.imageCount();
+        if (now <= have) {
+            return;
+        }
+        if (layout == null) {
+            if (now >= 2) {
+                setWorkspaceKeepingView(workspace);
+            }
+            return;
+        }
+        int[] rows = java.util.stream.IntStream.range(have, now).toArray();
+        float[] placed = layout.project(L2.normalizeRows(workspace.embeddings().selectRows(rows)));
+        float[] grown = java.util.Arrays.copyOf(xy, 2 * now);
+        System.arraycopy(placed, 0, grown, 2 * have, placed.length);
+        xy = grown;
+        bounds();
+        redraw();
+    }
+
+    private void setWorkspaceKeepingView(Workspace w) {
+        double z = zoom, px = panX, py = panY;
+        setWorkspace(w);
+        zoom = z;
+        panX = px;
+        panY = py;
+        redraw();
+    }
+
+    private void bounds() {
+        minX = minY = Float.MAX_VALUE;
+        maxX = maxY = -Float.MAX_VALUE;
+        for (int i = 0; i < xy.length; i += 2) {
+            minX = Math.min(minX, xy[i]);
+            maxX = Math.max(maxX, xy[i]);
+            minY = Math.min(minY, xy[i + 1]);
+            maxY = Math.max(maxY, xy[i + 1]);
+        }
     }
 
     public void setColouring(Colouring c) {
@@ -328,7 +369,7 @@ public final class MapView extends Region {
             case CORRECT -> i -> workspace.label(i) < 0 ? Color.gray(0.7)
                     : workspace.predicted(i) == workspace.label(i) ? Color.web("#59a14f") : Color.web("#e15759");
         };
-        int n = workspace.imageCount();
+        int n = Math.min(workspace.imageCount(), xy.length / 2);
         for (int i = 0; i < n; i++) {
             if (workspace.isShot(i)) {
                 continue;

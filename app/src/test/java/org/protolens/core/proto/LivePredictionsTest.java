@@ -36,17 +36,30 @@ class LivePredictionsTest {
                 x[i * D + j] = c[j] + 0.8f * (float) rnd.nextGaussian();
             }
         }
+        // the last rows arrive later, as imported images do
+        int later = n / 3;
         FloatMatrix emb = new FloatMatrix(n, D, x);
-        LivePredictions live = new LivePredictions(emb, TeenCalibration.defaults());
+        FloatMatrix first = new FloatMatrix(n - later, D, java.util.Arrays.copyOf(x, (n - later) * D));
+        LivePredictions live = new LivePredictions(first, TeenCalibration.defaults());
 
         for (int b = 0; b < 6; b++) {
             addBase(live, centers[b]);
         }
-        check(live, emb);
+        check(live, first);
         for (int k = 6; k < 10; k++) {
             addNovel(live, noisy(rnd, centers[k]));
-            check(live, emb);
+            check(live, first);
         }
+        // imported in uneven batches, with calibration on: same as having had them from the start
+        int at = n - later;
+        for (int size : new int[] {1, 7, later / 2, later}) {
+            int to = Math.min(n, at + size);
+            live.append(new FloatMatrix(to - at, D, java.util.Arrays.copyOfRange(x, at * D, to * D)));
+            at = to;
+            check(live, new FloatMatrix(at, D, java.util.Arrays.copyOf(x, at * D)));
+        }
+        assertEquals(n, live.size());
+        assertEquals(n, live.predictions().length);
         setPrototype(live, 7, noisy(rnd, centers[7]));   // new shots for a novel class
         check(live, emb);
         setPrototype(live, 8, centers[2]);               // a novel class that looks like base class 2

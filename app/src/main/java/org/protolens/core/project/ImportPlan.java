@@ -1,0 +1,186 @@
+package org.protolens.core.project;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.protolens.core.embed.ImageFiles;
+
+/**
+ * What a drop (or File > Import) brings into a project, before anything is embedded: a dropped
+ * folder whose sub-folders hold images gives one group per sub-folder, named after it (a class
+ * each, if the person wants); image files dropped on their own, or lying directly in a dropped
+ * folder, are loose images; files that are no images, or are in the project already, are skipped
+ * with the reason.
+ */
+public final class ImportPlan {
+    /** Images of one sub-folder: a class-to-be named after the folder. */
+    public record Group(String name, Path folder, List<Path> files) {
+    }
+
+    /** A file that will not be imported, and why. */
+    public record Skipped(Path file, String reason) {
+    }
+
+    /** How the groups (sub-folders) are taken in. */
+    public enum GroupsAs { BASE, NOVEL, UNLABELLED }
+
+    /** How loose images are taken in. */
+    public enum LooseAs { UNLABELLED, EXISTING_CLASS, NEW_CLASS }
+
+    /**
+     * One file to embed and how to label it once embedded.
+     *
+     * @param label    the class name, or null for unlabelled
+     * @param newClass when the class does not exist yet: created as {@code kind} ("base" or "novel")
+     * @param shot     a shot of its novel class
+     */
+    public record Item(Path file, String label, String kind, boolean shot) {
+    }
+
+    private final List<Group> groups;
+    private final List<Path> loose;
+    private final List<Skipped> skipped;
+    private final String looseFolderName;
+
+    private ImportPlan(List<Group> groups, List<Path> loose, List<Skipped> skipped, String looseFolderName) {
+        this.groups = groups;
+        this.loose = loose;
+        this.skipped = skipped;
+        this.looseFolderName = looseFolderName;
+    }
+
+    /**
+     * Sorts dropped files and folders into groups and loose images.
+     *
+     * @param present the project's image files (absolute, normalised): dropping them again skips them
+     */
+    public static ImportPlan of(Collection<Path> dropped, Set<Path> present) throws IOException {
+        Map<String, Group> groups = new LinkedHashMap<>();
+        List<Path> loose = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        String looseFolder = null;
+        for (Path d : dropped.stream().sorted().toList()) {
+            if (Files.isDirectory(d)) {
+                List<Path> subfolders;
+                try (Stream<Path> s = Files.list(d)) {
+                    subfolders = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+                }
+                for (Path sub : subfolders) {
+                    List<Path> files = keep(ImageFiles.under(sub), present, skipped);
+                    if (files.isEmpty()) {
+                        continue;
+                    }
+                    String name = sub.getFileName().toString();
+                    Group g = groups.get(name);
+                    if (g == null) {
+                        groups.put(name, new Group(name, sub, new ArrayList<>(files)));
+                    } else {
+                        g.files().addAll(files);
+                    }
+                }
+                List<Path> direct;
+                try (Stream<Path> s = Files.list(d)) {
+                    direct = s.filter(Files::isRegularFile).sorted().toList();
+                }
+                List<Path> images = new ArrayList<>();
+                for (Path f : direct) {
+                    if (ImageFiles.isImageName(f)) {
+                        images.add(f);
+                    } else if (!f.getFileName().toString().startsWith(".")) {
+                        skipped.add(new Skipped(f, "not an image file (" + String.join(", ", ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")"));
+                    }
+                }
+                images = keep(images, present, skipped);
+                if (!images.isEmpty() && looseFolder == null) {
+                    looseFolder = d.getFileName() == null ? null : d.getFileName().toString();
+                }
+                loose.addAll(images);
+            } else if (Files.isRegularFile(d)) {
+                if (ImageFiles.isImageName(d)) {
+                    loose.addAll(keep(List.of(d), present, skipped));
+                } else {
+                    skipped.add(new Skipped(d, "not an image file"));
+                }
+            } else {
+                skipped.add(new Skipped(d, "does not exist or cannot be read"));
+            }
+        }
+        return new ImportPlan(List.copyOf(groups.values()), loose, skipped, looseFolder);
+    }
+
+    private static List<Path> keep(List<Path> files, Set<Path> present, List<Skipped> skipped) {
+        List<Path> out = new ArrayList<>();
+        for (Path f : files) {
+            if (present.contains(f.toAbsolutePath().normalize())) {
+                skipped.add(new Skipped(f, "is in the project already"));
+            } else {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    public List<Group> groups() {
+        return groups;
+    }
+
+    public List<Path> loose() {
+        return loose;
+    }
+
+    public List<Skipped> skipped() {
+        return skipped;
+    }
+
+    /** A name to suggest for a new class of the loose images: the folder they came from, if any. */
+    public String suggestedLooseName() {
+        return looseFolderName;
+    }
+
+    public int imageCount() {
+        return loose.size() + groups.stream().mapToInt(g -> g.files().size()).sum();
+    }
+
+    /**
+     * The files to embed, in order, with what each becomes: the shots of every new novel class come
+     * before its other images, so that the class exists as soon as its first images arrive.
+     *
+     * @param groupsAs     how sub-folders are taken
+     * @param shotsPerClass sub-folders taken as novel classes: their first images by name are shots
+     * @param looseAs      how loose images are taken
+     * @param looseClass   the class for loose images (existing or new), else null
+     * @param existing     the names of the project's classes, with their kind ("base" or "novel")
+     */
+    public List<Item> items(GroupsAs groupsAs, int shotsPerClass, LooseAs looseAs, String looseClass, Map<String, String> existing) {
+        List<Item> out = new ArrayList<>();
+        for (Group g : groups) {
+            switch (groupsAs) {
+                case UNLABELLED -> g.files().forEach(f -> out.add(new Item(f, null, null, false)));
+                case BASE -> {
+                    String kind = existing.getOrDefault(g.name(), ProjectManifest.BASE);
+                    g.files().forEach(f -> out.add(new Item(f, g.name(), kind, false)));
+                }
+                case NOVEL -> {
+                    String kind = existing.getOrDefault(g.name(), ProjectManifest.NOVEL);
+                    boolean newNovel = !existing.containsKey(g.name());
+                    for (int j = 0; j < g.files().size(); j++) {
+                        out.add(new Item(g.files().get(j), g.name(), kind, newNovel && j < shotsPerClass));
+                    }
+                }
+            }
+        }
+        switch (looseAs) {
+            case UNLABELLED -> loose.forEach(f -> out.add(new Item(f, null, null, false)));
+            case EXISTING_CLASS -> loose.forEach(f -> out.add(new Item(f, looseClass, existing.get(looseClass), false)));
+            case NEW_CLASS -> loose.forEach(f -> out.add(new Item(f, looseClass, ProjectManifest.NOVEL, true)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,174 @@
+package org.protolens.core.project;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.protolens.core.FloatMatrix;
+
+/** Images imported into an open project: how drops are read, labelled, predicted and kept. */
+class ImportTest {
+    @TempDir
+    Path dir;
+
+    private static void touch(Path p) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.write(p, new byte[] {1});
+    }
+
+    @Test
+    void aDropIsSortedIntoClassFoldersLooseImagesAndSkippedFiles() throws IOException {
+        Path drop = dir.resolve("drop");
+        touch(drop.resolve("sandal/b.jpg"));
+        touch(drop.resolve("sandal/a.png"));
+        touch(drop.resolve("sandal/deeper/c.jpeg"));
+        touch(drop.resolve("boot/x.jpg"));
+        touch(drop.resolve("empty/readme.txt"));
+        touch(drop.resolve("loose1.jpg"));
+        touch(drop.resolve("notes.txt"));
+        touch(dir.resolve("single.webp"));
+        touch(dir.resolve("known.jpg"));
+        ImportPlan plan = ImportPlan.of(List.of(drop, dir.resolve("single.webp"), dir.resolve("known.jpg"), dir.resolve("gone.jpg")),
+                Set.of(dir.resolve("known.jpg").toAbsolutePath().normalize()));
+        assertEquals(List.of("boot", "sandal"), plan.groups().stream().map(ImportPlan.Group::name).toList());
+        assertEquals(List.of(drop.resolve("sandal/a.png"), drop.resolve("sandal/b.jpg"), drop.resolve("sandal/deeper/c.jpeg")),
+                plan.groups().get(1).files(), "a class folder's images, sub-folders included, by name");
+        assertEquals(List.of(drop.resolve("loose1.jpg"), dir.resolve("single.webp")), plan.loose());
+        assertEquals("drop", plan.suggestedLooseName());
+        assertEquals(6, plan.imageCount());
+        Map<Path, String> skipped = new LinkedHashMap<>();
+        plan.skipped().forEach(s -> skipped.put(s.file(), s.reason()));
+        assertTrue(skipped.get(drop.resolve("notes.txt")).startsWith("not an image file"), skipped.toString());
+        assertEquals("is in the project already", skipped.get(dir.resolve("known.jpg")));
+        assertTrue(skipped.containsKey(dir.resolve("gone.jpg")));
+
+        // new classes: the first two images of each folder are shots, and come first
+        Map<String, String> existing = Map.of("boot", ProjectManifest.BASE);
+        List<ImportPlan.Item> items = plan.items(ImportPlan.GroupsAs.NOVEL, 2, ImportPlan.LooseAs.NEW_CLASS, "misc", existing);
+        assertEquals(6, items.size());
+        assertEquals(new ImportPlan.Item(drop.resolve("boot/x.jpg"), "boot", ProjectManifest.BASE, false), items.get(0),
+                "a folder named like an existing base class labels into it, no shots");
+        assertEquals(List.of(true, true, false), items.subList(1, 4).stream().map(ImportPlan.Item::shot).toList());
+        assertTrue(items.subList(4, 6).stream().allMatch(i -> i.shot() && "misc".equals(i.label())));
+        assertTrue(plan.items(ImportPlan.GroupsAs.UNLABELLED, 2, ImportPlan.LooseAs.UNLABELLED, null, existing)
+                .stream().allMatch(i -> i.label() == null));
+    }
+
+    /** Fashion sample rows used as "imported" images: their embeddings and files exist. */
+    private record Picked(List<ImportPlan.Item> items, List<byte[]> keys, FloatMatrix rows) {
+    }
+
+    private static Picked pick(Workspace w, int[] rows, String label, String kind, int shots) {
+        List<ImportPlan.Item> items = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
+        for (int j = 0; j < rows.length; j++) {
+            items.add(new ImportPlan.Item(w.imageFile(rows[j]), label, kind, j < shots));
+            byte[] key = new byte[32];
+            key[0] = (byte) j;
+            key[1] = (byte) (j >> 8);
+            key[2] = (byte) label.hashCode();
+            keys.add(key);
+        }
+        return new Picked(items, keys, w.embeddings().selectRows(rows));
+    }
+
+    @Test
+    void importedClassesArePredictedAndKeptAcrossReopening() throws IOException {
+        Path project = dir.resolve("fashion");
+        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        int before;
+        int[] predicted;
+        List<String> classes;
+        try (ProjectSession s = ProjectSession.open(project)) {
+            Workspace w = s.workspace();
+            before = w.imageCount();
+            int bag = w.classNames().indexOf("Bag");
+            int shirt = w.classNames().indexOf("Shirt");
+            int[] bags = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(12).mapToInt(Integer::intValue).toArray();
+            int[] shirts = w.imagesOf(shirt).stream().filter(i -> !w.isShot(i)).limit(10).mapToInt(Integer::intValue).toArray();
+            // a new novel class "Satchel" of 12 bag images, 3 of them shots; a new base class "Blouse" of 10 shirts
+            Picked satchel = pick(w, bags, "Satchel", ProjectManifest.NOVEL, 3);
+            Picked blouse = pick(w, shirts, "Blouse", ProjectManifest.BASE, 0);
+            for (Picked p : List.of(satchel, blouse)) {
+                for (int j = 0; j < p.keys().size(); j++) {
+                    s.cache().put(p.keys().get(j), p.rows().row(j));
+                }
+            }
+            // the first batch holds 5 satchel images, the second the rest and the blouses
+            int first = w.addImported(satchel.items().subList(0, 5), satchel.keys().subList(0, 5),
+                    satchel.rows().selectRows(new int[] {0, 1, 2, 3, 4}));
+            assertEquals(before, first);
+            int satchelK = w.classNames().indexOf("Satchel");
+            assertEquals(Workspace.Kind.NOVEL, w.kind(satchelK));
+            List<ImportPlan.Item> rest = new ArrayList<>(satchel.items().subList(5, 12));
+            rest.addAll(blouse.items());
+            List<byte[]> restKeys = new ArrayList<>(satchel.keys().subList(5, 12));
+            restKeys.addAll(blouse.keys());
+            float[] restRows = new float[rest.size() * w.dim()];
+            for (int j = 0; j < 7; j++) {
+                System.arraycopy(satchel.rows().row(5 + j), 0, restRows, j * w.dim(), w.dim());
+            }
+            System.arraycopy(blouse.rows().data(), 0, restRows, 7 * w.dim(), blouse.rows().data().length);
+            w.addImported(rest, restKeys, new FloatMatrix(rest.size(), w.dim(), restRows));
+            assertEquals(before + 22, w.imageCount());
+            assertEquals(12, w.stats(satchelK).images());
+            assertEquals(3, w.stats(satchelK).shots());
+            int blouseK = w.classNames().indexOf("Blouse");
+            assertEquals(Workspace.Kind.BASE_FROM_IMAGES, w.kind(blouseK));
+            assertTrue(w.isBase(blouseK));
+            // a base class from images: its prototype is the mean of its images
+            float[] mean = new float[w.dim()];
+            for (int i = before + 12; i < before + 22; i++) {
+                float[] e = w.embedding(i);
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] += e[j] / 10;
+                }
+            }
+            assertArrayEquals(mean, w.rawPrototype(blouseK), 1e-5f);
+            // an imported copy of an image is predicted exactly as the image it copies
+            for (int j = 0; j < 12; j++) {
+                assertArrayEquals(w.similarities(bags[j]), w.similarities(before + j), 1e-6f);
+                assertEquals(w.predicted(bags[j]), w.predicted(before + j));
+            }
+            assertTrue(java.util.Arrays.stream(w.predictions()).anyMatch(p -> p == satchelK), "the new class takes images");
+            s.save("Imported 22 images");
+            predicted = w.predictions();
+            classes = List.copyOf(w.classNames());
+        }
+        try (ProjectSession s = ProjectSession.open(project)) {
+            Workspace w = s.workspace();
+            assertTrue(s.problems().isEmpty(), s.problems().toString());
+            assertEquals(before + 22, w.imageCount());
+            assertEquals(classes, w.classNames());
+            assertArrayEquals(predicted, w.predictions(), "the reopened project predicts as it did");
+            assertEquals(Workspace.Kind.BASE_FROM_IMAGES, w.kind(w.classNames().indexOf("Blouse")));
+            assertTrue(w.importedFiles().contains(w.imageFile(before).toAbsolutePath().normalize()));
+        }
+        // an embedding the cache lost: that image is left out and named, the rest opens
+        Path cacheDir;
+        try (ProjectSession s = ProjectSession.open(project)) {
+            cacheDir = s.cache().folder();
+        }
+        Path keys = cacheDir.resolve("keys.sha256");
+        byte[] all = Files.readAllBytes(keys);
+        Files.write(keys, java.util.Arrays.copyOf(all, all.length - 32));
+        try (ProjectSession s = ProjectSession.open(project)) {
+            assertEquals(before + 21, s.workspace().imageCount());
+            assertEquals(1, s.problems().size());
+            assertTrue(s.problems().getFirst().contains("embedding is missing"), s.problems().getFirst());
+            assertFalse(s.problems().getFirst().contains(HexFormat.of().formatHex(new byte[32])));
+        }
+    }
+}
