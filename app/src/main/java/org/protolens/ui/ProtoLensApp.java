@@ -26,6 +26,7 @@ import javafx.util.StringConverter;
 import org.protolens.Version;
 import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.embed.Devices;
+import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.ProjectSession;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.classes.ClassesView;
@@ -114,7 +115,32 @@ public final class ProtoLensApp extends Application {
         legend.getStyleClass().add("legend");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        ToolBar toolbar = new ToolBar(project, spacer, legend, colouring);
+        method.getItems().setAll(MapLayout.Method.values());
+        method.setValue(MapLayout.Method.PCA);
+        method.setId("layout-method");
+        method.setTooltip(new javafx.scene.control.Tooltip("How the map places the images: PCA (linear, instant), "
+                + "t-SNE or UMAP (keep neighbours together; computed in the background)"));
+        method.valueProperty().addListener((o, was, now) -> {
+            if (!settingMethod && now != null) {
+                computeLayout(now);
+            }
+        });
+        javafx.scene.control.Button recompute = new javafx.scene.control.Button("Recompute layout");
+        recompute.setId("recompute-layout");
+        recompute.setTooltip(new javafx.scene.control.Tooltip("Lay out all images again, imported ones included "
+                + "(new images are otherwise placed next to their nearest neighbours)"));
+        recompute.disableProperty().bind(model.workspace().isNull());
+        recompute.setOnAction(e -> computeLayout(method.getValue()));
+        layoutProgress.setPrefSize(18, 18);
+        layoutProgress.setVisible(false);
+        layoutCancel.setOnAction(e -> cancelLayout());
+        HBox layoutWork = new HBox(6, layoutProgress, layoutMessage, layoutCancel);
+        layoutWork.setAlignment(Pos.CENTER_LEFT);
+        layoutWork.visibleProperty().bind(layoutProgress.visibleProperty());
+        layoutWork.managedProperty().bind(layoutProgress.visibleProperty());
+        layoutMessage.getStyleClass().add("legend");
+        ToolBar toolbar = new ToolBar(project, new javafx.scene.control.Separator(javafx.geometry.Orientation.VERTICAL),
+                new Label("Map:"), method, recompute, layoutWork, spacer, legend, colouring);
 
         Label version = new Label(Version.lines()[0]);
         Region gap = new Region();
@@ -515,14 +541,99 @@ public final class ProtoLensApp extends Application {
         return p;
     }
 
+    /** A project opened off the JavaFX thread, with the map to show it on. */
+    private record Opened(ProjectSession session, MapLayout layout, String layoutProblem) {
+    }
+
+    /** The project's map, kept so that reopening shows the same picture. */
+    static final String MAP_FILE = "map-layout.bin";
+    /** Every map is computed with this seed: the same project gives the same map. */
+    static final long MAP_SEED = 42;
+    private final ChoiceBox<MapLayout.Method> method = new ChoiceBox<>();
+    private final Label layoutMessage = new Label();
+    private final javafx.scene.control.ProgressIndicator layoutProgress = new javafx.scene.control.ProgressIndicator();
+    private final javafx.scene.control.Hyperlink layoutCancel = new javafx.scene.control.Hyperlink("cancel");
+    private final java.util.concurrent.ExecutorService layouts = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "map-layout");
+        t.setDaemon(true);
+        return t;
+    });
+    private Task<MapLayout> layoutTask;
+    private boolean settingMethod;
+
+    /** Shows the layout's method in the toolbar without computing anything. */
+    private void showingMethod(MapLayout layout) {
+        settingMethod = true;
+        method.setValue(layout == null ? MapLayout.Method.PCA : layout.method());
+        settingMethod = false;
+    }
+
+    private void cancelLayout() {
+        if (layoutTask != null) {
+            layoutTask.cancel();
+            layoutTask = null;
+        }
+        layoutProgress.setVisible(false);
+    }
+
+    /**
+     * Lays the open project's images out again with {@code m}, in the background; the map changes
+     * when it is done and is kept in the project.
+     */
+    private void computeLayout(MapLayout.Method m) {
+        Workspace w = model.workspace().get();
+        if (w == null || w.imageCount() < 2) {
+            return;
+        }
+        cancelLayout();
+        org.protolens.core.FloatMatrix embeddings = w.embeddings();
+        Path file = w.dir().resolve(MAP_FILE);
+        Task<MapLayout> task = new Task<>() {
+            @Override
+            protected MapLayout call() throws Exception {
+                updateMessage("Computing the " + m + " map of " + embeddings.rows() + " images…");
+                MapLayout layout = MapLayout.compute(embeddings, m, MAP_SEED, MapLayout.DEFAULT_LANDMARKS,
+                        (what, done) -> {
+                            updateMessage(what + "…");
+                            updateProgress(done < 0 ? -1 : done, 1);
+                        }, this::isCancelled);
+                layout.write(file);
+                return layout;
+            }
+        };
+        layoutTask = task;
+        layoutMessage.textProperty().bind(task.messageProperty());
+        layoutProgress.progressProperty().bind(task.progressProperty());
+        layoutProgress.setVisible(true);
+        task.setOnSucceeded(e -> {
+            if (layoutTask == task) {
+                layoutTask = null;
+                layoutProgress.setVisible(false);
+                if (model.workspace().get() == w) {
+                    mapView.setLayout(task.getValue());
+                }
+            }
+        });
+        task.setOnFailed(e -> {
+            if (layoutTask == task) {
+                layoutTask = null;
+                layoutProgress.setVisible(false);
+                problems.show("The map could not be computed", java.util.List.of(String.valueOf(task.getException().getMessage())));
+                showingMethod(mapView.mapLayout());
+            }
+        });
+        task.setOnCancelled(e -> showingMethod(mapView.mapLayout()));
+        layouts.submit(task);
+    }
+
     private void open(Path folder, MapView map) {
         cancelImports();
         problems.hide();
         // the open project is closed first: reopening it needs its catalog and cache free
         java.util.concurrent.Future<?> closing = model.detach();
-        Task<ProjectSession> task = new Task<>() {
+        Task<Opened> task = new Task<>() {
             @Override
-            protected ProjectSession call() throws Exception {
+            protected Opened call() throws Exception {
                 closing.get();
                 Path dir = folder;
                 if (SampleProjects.isBundled(dir) || !java.nio.file.Files.isWritable(dir)) {
@@ -534,18 +645,40 @@ public final class ProtoLensApp extends Application {
                     }
                     dir = copy;
                 }
-                return ProjectSession.open(dir);
+                ProjectSession session = ProjectSession.open(dir);
+                Workspace w = session.workspace();
+                if (w.imageCount() < 2) {
+                    return new Opened(session, null, null);
+                }
+                // the map the project was last shown with, else a PCA map (quick) to start with
+                Path file = dir.resolve(MAP_FILE);
+                String problem = null;
+                if (java.nio.file.Files.exists(file)) {
+                    try {
+                        return new Opened(session, MapLayout.read(file, w.embeddings()), null);
+                    } catch (java.io.IOException | RuntimeException ex) {
+                        problem = ex.getMessage() + "; the map is computed again";
+                    }
+                }
+                return new Opened(session, MapLayout.compute(w.embeddings(), MapLayout.Method.PCA, MAP_SEED,
+                        MapLayout.DEFAULT_LANDMARKS, (what, done) -> { }, () -> false), problem);
             }
         };
         task.setOnSucceeded(e -> {
-            ProjectSession session = task.getValue();
+            ProjectSession session = task.getValue().session();
             Workspace w = session.workspace();
-            map.setWorkspace(w);
+            cancelLayout();
+            map.setWorkspace(w, task.getValue().layout());
+            showingMethod(task.getValue().layout());
             model.show(session);
             probeDevice();
             status.setText(w.imageCount() + " images, " + w.classNames().size() + " classes");
-            if (!session.problems().isEmpty()) {
-                problems.show("Some of the project could not be restored", session.problems());
+            java.util.List<String> notRestored = new java.util.ArrayList<>(session.problems());
+            if (task.getValue().layoutProblem() != null) {
+                notRestored.add(task.getValue().layoutProblem());
+            }
+            if (!notRestored.isEmpty()) {
+                problems.show("Some of the project could not be restored", notRestored);
             }
             if (screenshot == null) {
                 prefs.put(LAST_PROJECT, w.dir().toAbsolutePath().toString());
@@ -577,6 +710,8 @@ public final class ProtoLensApp extends Application {
     @Override
     public void stop() {
         cancelImports();
+        cancelLayout();
+        layouts.shutdownNow();
         importer.shutdown();
         try {
             importer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);

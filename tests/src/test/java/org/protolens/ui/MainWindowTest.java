@@ -244,4 +244,32 @@ class MainWindowTest {
         assertEquals("1036 images, 12 classes", robot.lookup("#status").queryAs(Label.class).getText());
         assertEquals(before, classRows(), "reopened, the imported classes are as they were");
     }
+
+    /** Choosing UMAP lays the map out again in the background; the project reopens with the same map. */
+    @Test
+    void aUmapMapIsComputedInTheBackgroundAndKeptWithTheProject() throws Exception {
+        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        assertEquals(org.protolens.core.map.MapLayout.Method.PCA, map.mapLayout().method());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ChoiceBox<org.protolens.core.map.MapLayout.Method> method =
+                robot.lookup("#layout-method").queryAs(javafx.scene.control.ChoiceBox.class);
+        robot.interact(() -> method.setValue(org.protolens.core.map.MapLayout.Method.UMAP));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> map.mapLayout().method() == org.protolens.core.map.MapLayout.Method.UMAP);
+        WaitForAsyncUtils.waitForFxEvents();
+        float[] umap = map.mapLayout().xy().clone();
+        assertEquals(2 * 1020, umap.length, "every image has a point");
+        var w = ((ProtoLensApp) app).model().workspace().get();
+        double t = org.protolens.core.map.Trustworthiness.of(w.embeddings(), umap, 10);
+        assertTrue(t > 0.93, "UMAP keeps neighbourhoods: trustworthiness " + t);
+
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        launch();
+        org.protolens.ui.map.MapView again = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        assertEquals(org.protolens.core.map.MapLayout.Method.UMAP, again.mapLayout().method());
+        assertEquals(org.protolens.core.map.MapLayout.Method.UMAP,
+                robot.lookup("#layout-method").queryAs(javafx.scene.control.ChoiceBox.class).getValue());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(umap, again.mapLayout().xy(), "reopened, the same map");
+    }
 }

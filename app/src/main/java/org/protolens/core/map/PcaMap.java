@@ -19,6 +19,11 @@ public final class PcaMap {
 
     /** Fits the two axes on {@code x} (at least 2 rows). */
     public static PcaMap fit(FloatMatrix x) {
+        return fit(x, 2);
+    }
+
+    /** Fits the first {@code components} axes on {@code x} (at least 2 rows); fewer when x has fewer dimensions. */
+    public static PcaMap fit(FloatMatrix x, int components) {
         if (x.rows() < 2) {
             throw new IllegalArgumentException("a map needs at least 2 embeddings, got " + x.rows());
         }
@@ -32,8 +37,8 @@ public final class PcaMap {
         PCA pca = PCA.fit(rows);
         var loadings = pca.loadings();
         int d = x.cols();
-        int k = Math.min(2, d);
-        double[][] axes = new double[2][d];
+        int k = Math.min(components, Math.min(d, loadings.ncol()));
+        double[][] axes = new double[k][d];
         for (int a = 0; a < k; a++) {
             int biggest = 0;
             for (int j = 0; j < d; j++) {
@@ -51,22 +56,30 @@ public final class PcaMap {
         return new PcaMap(pca.center().clone(), axes);
     }
 
-    /** x, y of every row of {@code x}, interleaved: {@code [x0, y0, x1, y1, ...]}. */
+    /** How many coordinates {@link #project} gives per row. */
+    public int components() {
+        return axes.length;
+    }
+
+    /** The coordinates of every row of {@code x}, interleaved: {@code [x0, y0, x1, y1, ...]} for two axes. */
     public float[] project(FloatMatrix x) {
         if (x.cols() != centre.length) {
             throw new IllegalArgumentException("the map was fitted on " + centre.length + "-d embeddings, got " + x.cols());
         }
-        float[] out = new float[2 * x.rows()];
-        for (int r = 0; r < x.rows(); r++) {
+        int k = axes.length;
+        float[] out = new float[k * x.rows()];
+        java.util.stream.IntStream rows = java.util.stream.IntStream.range(0, x.rows());
+        (x.rows() > 4096 ? rows.parallel() : rows).forEach(r -> {
             int off = x.offset(r);
-            for (int a = 0; a < 2; a++) {
+            for (int a = 0; a < k; a++) {
                 double s = 0;
+                double[] axis = axes[a];
                 for (int j = 0; j < centre.length; j++) {
-                    s += (x.data()[off + j] - centre[j]) * axes[a][j];
+                    s += (x.data()[off + j] - centre[j]) * axis[j];
                 }
-                out[2 * r + a] = (float) s;
+                out[k * r + a] = (float) s;
             }
-        }
+        });
         return out;
     }
 }

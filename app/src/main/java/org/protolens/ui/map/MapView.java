@@ -9,7 +9,7 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.map.PcaMap;
+import org.protolens.core.map.MapLayout;
 import org.protolens.core.proto.L2;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.ClassColours;
@@ -25,7 +25,7 @@ public final class MapView extends Region {
 
     private final Canvas canvas = new Canvas();
     private Workspace workspace;
-    private PcaMap layout;
+    private MapLayout layout;
     private float[] xy;
     private float minX, maxX, minY, maxY;
     private Colouring colouring = Colouring.PREDICTION;
@@ -264,26 +264,36 @@ public final class MapView extends Region {
         }
     }
 
-    /** Lays out {@code w}'s images (PCA, deterministic) and draws them. */
-    public void setWorkspace(Workspace w) {
+    /** Shows {@code w}'s images where {@code layout} puts them (null: too few images for a map). */
+    public void setWorkspace(Workspace w, MapLayout layout) {
         workspace = w;
         selected = -1;
         lassoed = new int[0];
         hovered = -1;
         hoverBox.setVisible(false);
+        setLayout(layout);
+    }
+
+    /** Draws the images where {@code layout} puts them; images added since it was made are placed into it. */
+    public void setLayout(MapLayout layout) {
+        this.layout = layout;
         zoom = 1;
         panX = 0;
         panY = 0;
-        if (w == null || w.imageCount() < 2) {
-            layout = null;
+        if (layout == null) {
             xy = null;
+            redraw();
         } else {
-            FloatMatrix unit = L2.normalizeRows(w.embeddings());
-            layout = PcaMap.fit(unit);
-            xy = layout.project(unit);
+            xy = layout.xy();
             bounds();
+            placeNewImages();
+            redraw();
         }
-        redraw();
+    }
+
+    /** The layout drawn, or null. */
+    public MapLayout mapLayout() {
+        return layout;
     }
 
     /**
@@ -301,25 +311,16 @@ public final class MapView extends Region {
         }
         if (layout == null) {
             if (now >= 2) {
-                setWorkspaceKeepingView(workspace);
+                // the first images of an empty project: a PCA map of a handful of images is instant
+                setLayout(MapLayout.compute(workspace.embeddings(), MapLayout.Method.PCA, 1, MapLayout.DEFAULT_LANDMARKS,
+                        (what, done) -> { }, () -> false));
             }
             return;
         }
         int[] rows = java.util.stream.IntStream.range(have, now).toArray();
-        float[] placed = layout.project(L2.normalizeRows(workspace.embeddings().selectRows(rows)));
-        float[] grown = java.util.Arrays.copyOf(xy, 2 * now);
-        System.arraycopy(placed, 0, grown, 2 * have, placed.length);
-        xy = grown;
+        layout.extend(layout.place(workspace.embeddings().selectRows(rows)));
+        xy = layout.xy();
         bounds();
-        redraw();
-    }
-
-    private void setWorkspaceKeepingView(Workspace w) {
-        double z = zoom, px = panX, py = panY;
-        setWorkspace(w);
-        zoom = z;
-        panX = px;
-        panY = py;
         redraw();
     }
 
@@ -439,7 +440,7 @@ public final class MapView extends Region {
     }
 
     private float[] project(float[] prototype) {
-        return layout.project(L2.normalizeRows(new FloatMatrix(1, prototype.length, prototype)));
+        return layout.placePrototype(prototype);
     }
 
     private static void star(GraphicsContext g, double x, double y, double r, Color fill, double zoom, Color ink) {

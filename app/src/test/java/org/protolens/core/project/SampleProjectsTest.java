@@ -17,9 +17,9 @@ import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.proto.L2;
 
 /** The bundled sample projects open, and what they store agrees with their own images. */
-class SampleProjectsTest {
+public class SampleProjectsTest {
     /** sample-projects/ of this checkout (tests run in app/). */
-    static Path samples() {
+    public static Path samples() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isDirectory(p.resolve("sample-projects"))) {
             p = p.getParent();

@@ -1,0 +1,386 @@
+package org.protolens.core.map;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.L2;
+import smile.manifold.TSNE;
+import smile.manifold.UMAP;
+import smile.util.AlgoStatus;
+import smile.util.IterativeAlgorithmController;
+
+/**
+ * Where each image sits on the map: its unit-length embedding projected by PCA, t-SNE or UMAP
+ * (Smile). Deterministic: the same embeddings, method and seed give the same map.
+ *
+ * <p>t-SNE and UMAP run on the embeddings reduced to 50 principal components (t-SNE on raw
+ * 512-d embeddings collapses). Smile's t-SNE is exact, quadratic in the number of points, so
+ * both run on at most {@link #DEFAULT_LANDMARKS} images chosen at random with the seed; every
+ * other image is placed at the distance-weighted mean of its nearest laid-out images. Images added
+ * later are placed the same way (PCA projects them), so a layout never reshuffles: computing it
+ * again is an explicit action. Every image gets a point.
+ *
+ * <p>PCA and t-SNE give the same map for the same embeddings and seed. Smile's UMAP starts from a
+ * spectral layout whose eigen-solver (ARPACK) carries its random state from call to call, so a
+ * second UMAP in one process can differ: a project therefore stores its computed layout
+ * ({@link #write}, {@link #read}) and opens with it.
+ */
+public final class MapLayout {
+    public enum Method {
+        PCA("PCA"), TSNE("t-SNE"), UMAP("UMAP");
+
+        private final String label;
+
+        Method(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    public static final int DEFAULT_LANDMARKS = 5_000;
+    /** PCA axes are fitted on at most this many rows: enough for stable axes at any project size. */
+    static final int PCA_FIT_ROWS = 20_000;
+    static final int REDUCED_DIMS = 50;
+    static final int NEIGHBOURS = 5;
+
+    private final Method method;
+    private final long seed;
+    private final PcaMap pca;
+    /** t-SNE, UMAP: the laid-out images in the reduced space (rows x reduced dims), and their positions */
+    private final float[] laidOutReduced;
+    private final float[] laidOutXy;
+    private final int laidOut;
+    private final int landmarks;
+    private float[] xy;
+
+    private MapLayout(Method method, long seed, PcaMap pca, float[] laidOutReduced, float[] xy, int landmarks) {
+        this.method = method;
+        this.seed = seed;
+        this.pca = pca;
+        this.laidOutReduced = laidOutReduced;
+        this.laidOutXy = xy.clone();
+        this.laidOut = xy.length / 2;
+        this.landmarks = landmarks;
+        this.xy = xy;
+    }
+
+    /** Progress reports: a phrase for people and the share done (negative when unknown). */
+    public interface Progress {
+        void report(String what, double done);
+    }
+
+    /**
+     * Lays out the embeddings (at least 2 rows).
+     *
+     * @param maxLandmarks t-SNE and UMAP: how many images they run on; the rest are placed
+     * @param cancelled    polled between stages and during t-SNE; a cancelled layout throws CancellationException
+     */
+    public static MapLayout compute(FloatMatrix embeddings, Method method, long seed, int maxLandmarks, Progress progress,
+                                    BooleanSupplier cancelled) {
+        int n = embeddings.rows();
+        if (n < 2) {
+            throw new IllegalArgumentException("a map needs at least 2 embeddings, got " + n);
+        }
+        FloatMatrix unit = L2.normalizeRows(embeddings);
+        Random rnd = new Random(seed);
+        FloatMatrix fitRows = n <= PCA_FIT_ROWS ? unit : unit.selectRows(sample(n, PCA_FIT_ROWS, rnd));
+        if (method == Method.PCA) {
+            PcaMap two = PcaMap.fit(fitRows, 2);
+            return new MapLayout(method, seed, two, null, two.project(unit), 0);
+        }
+        progress.report("Reducing to " + REDUCED_DIMS + " dimensions", -1);
+        PcaMap reduce = PcaMap.fit(fitRows, REDUCED_DIMS);
+        int r = reduce.components();
+        float[] reduced = reduce.project(unit);
+        check(cancelled);
+        int[] chosen = n <= maxLandmarks ? IntStream.range(0, n).toArray() : sample(n, maxLandmarks, rnd);
+        double[][] input = new double[chosen.length][r];
+        for (int i = 0; i < chosen.length; i++) {
+            for (int j = 0; j < r; j++) {
+                input[i][j] = reduced[chosen[i] * r + j];
+            }
+        }
+        progress.report(method + " of " + chosen.length + " images", -1);
+        double[][] coords;
+        smile.math.MathEx.setSeed(seed);
+        if (method == Method.TSNE) {
+            coords = tsne(input, progress, cancelled);
+        } else {
+            int k = Math.min(15, chosen.length - 1);
+            // the exact neighbour graph: Smile's approximate one for large inputs is not reproducible
+            smile.graph.NearestNeighborGraph graph = smile.graph.NearestNeighborGraph.of(input, k);
+            smile.math.MathEx.setSeed(seed);
+            coords = UMAP.fit(input, graph, new UMAP.Options(k));
+        }
+        check(cancelled);
+        float[] landmarkXy = new float[2 * chosen.length];
+        float[] landmarkReduced = new float[chosen.length * r];
+        for (int i = 0; i < chosen.length; i++) {
+            landmarkXy[2 * i] = (float) coords[i][0];
+            landmarkXy[2 * i + 1] = (float) coords[i][1];
+            System.arraycopy(reduced, chosen[i] * r, landmarkReduced, i * r, r);
+        }
+        float[] xy = new float[2 * n];
+        if (chosen.length == n) {
+            System.arraycopy(landmarkXy, 0, xy, 0, xy.length);
+        } else {
+            progress.report("Placing " + (n - chosen.length) + " images by their nearest neighbours", -1);
+            boolean[] isLandmark = new boolean[n];
+            for (int i = 0; i < chosen.length; i++) {
+                isLandmark[chosen[i]] = true;
+                xy[2 * chosen[i]] = landmarkXy[2 * i];
+                xy[2 * chosen[i] + 1] = landmarkXy[2 * i + 1];
+            }
+            int[] rest = IntStream.range(0, n).filter(i -> !isLandmark[i]).toArray();
+            float[] placed = placeAmong(landmarkReduced, landmarkXy, chosen.length, r, reduced, rest);
+            for (int t = 0; t < rest.length; t++) {
+                xy[2 * rest[t]] = placed[2 * t];
+                xy[2 * rest[t] + 1] = placed[2 * t + 1];
+            }
+        }
+        return new MapLayout(method, seed, reduce, reduced, xy, chosen.length);
+    }
+
+    /**
+     * A layout stored earlier, for these embeddings: its first rows are the images it was computed
+     * on; images added since are placed into it.
+     *
+     * @throws IOException naming the file when it is damaged or belongs to other embeddings
+     */
+    public static MapLayout read(java.nio.file.Path file, FloatMatrix embeddings) throws java.io.IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        try {
+            if (b.getInt() != MAGIC) {
+                throw new java.io.IOException(file + ": not a ProtoLens map layout");
+            }
+            Method method = Method.values()[b.getInt()];
+            long seed = b.getLong();
+            int n = b.getInt();
+            int landmarks = b.getInt();
+            if (n < 2 || n > embeddings.rows() || b.remaining() != 8L * n) {
+                throw new java.io.IOException(file + ": holds " + n + " points; the project has " + embeddings.rows() + " images");
+            }
+            float[] xy = new float[2 * n];
+            b.asFloatBuffer().get(xy);
+            FloatMatrix first = n == embeddings.rows() ? embeddings
+                    : embeddings.selectRows(IntStream.range(0, n).toArray());
+            FloatMatrix unit = L2.normalizeRows(first);
+            Random rnd = new Random(seed);
+            FloatMatrix fitRows = n <= PCA_FIT_ROWS ? unit : unit.selectRows(sample(n, PCA_FIT_ROWS, rnd));
+            MapLayout layout;
+            if (method == Method.PCA) {
+                layout = new MapLayout(method, seed, PcaMap.fit(fitRows, 2), null, xy, 0);
+            } else {
+                PcaMap reduce = PcaMap.fit(fitRows, REDUCED_DIMS);
+                layout = new MapLayout(method, seed, reduce, reduce.project(unit), xy, landmarks);
+            }
+            if (n < embeddings.rows()) {
+                layout.extend(layout.place(embeddings.selectRows(IntStream.range(n, embeddings.rows()).toArray())));
+            }
+            return layout;
+        } catch (java.nio.BufferUnderflowException | ArrayIndexOutOfBoundsException e) {
+            throw new java.io.IOException(file + ": damaged map layout", e);
+        }
+    }
+
+    /** Stores the computed part of this layout (the images it was computed on), atomically. */
+    public void write(java.nio.file.Path file) throws java.io.IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + 8 * laidOut).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(MAGIC).putInt(method.ordinal()).putLong(seed).putInt(laidOut).putInt(landmarks);
+        b.asFloatBuffer().put(laidOutXy);
+        org.protolens.core.project.AtomicFiles.write(file, out -> out.write(b.array()));
+    }
+
+    private static final int MAGIC = 0x504c4d31; // "PLM1"
+
+    private static double[][] tsne(double[][] input, Progress progress, BooleanSupplier cancelled) {
+        TSNE.Options defaults = new TSNE.Options(2, Math.min(30, (input.length - 1) / 3.0), 200, 12, 1000);
+        try (IterativeAlgorithmController<AlgoStatus> controller = new IterativeAlgorithmController<>(Runnable::run, 1)) {
+            controller.subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(AlgoStatus status) {
+                    progress.report("t-SNE of " + input.length + " images", status.iteration() / (double) defaults.maxIter());
+                    if (cancelled.getAsBoolean()) {
+                        controller.stop();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable e) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            TSNE.Options options = new TSNE.Options(defaults.d(), defaults.perplexity(), defaults.eta(),
+                    defaults.earlyExaggeration(), defaults.maxIter(), defaults.maxIterWithoutProgress(), defaults.tol(),
+                    defaults.momentum(), defaults.finalMomentum(), defaults.momentumSwitchIter(), defaults.minGain(), controller);
+            double[][] coords = TSNE.fit(input, options).coordinates();
+            check(cancelled);
+            return coords;
+        }
+    }
+
+    private static void check(BooleanSupplier cancelled) {
+        if (cancelled.getAsBoolean()) {
+            throw new java.util.concurrent.CancellationException("layout cancelled");
+        }
+    }
+
+    private static int[] sample(int n, int k, Random rnd) {
+        int[] all = IntStream.range(0, n).toArray();
+        for (int i = 0; i < k; i++) {
+            int j = i + rnd.nextInt(n - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        int[] out = Arrays.copyOf(all, k);
+        Arrays.sort(out);
+        return out;
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** How many images t-SNE or UMAP ran on (0 for PCA). */
+    public int landmarks() {
+        return landmarks;
+    }
+
+    /** x, y of every laid-out image, interleaved. */
+    public float[] xy() {
+        return xy;
+    }
+
+    /** Positions for more embeddings, without moving anything already laid out: x, y interleaved. */
+    public float[] place(FloatMatrix embeddings) {
+        FloatMatrix unit = L2.normalizeRows(embeddings);
+        if (method == Method.PCA) {
+            return pca.project(unit);
+        }
+        float[] reduced = pca.project(unit);
+        return placeAmong(laidOutReduced, laidOutXy, laidOut, pca.components(), reduced,
+                IntStream.range(0, embeddings.rows()).toArray());
+    }
+
+    /**
+     * Where a prototype goes on the map: projected (PCA), or placed by its nearest laid-out images,
+     * searched among at most {@link #DEFAULT_LANDMARKS} of them so that a redraw with many classes stays quick.
+     */
+    public float[] placePrototype(float[] prototype) {
+        FloatMatrix unit = L2.normalizeRows(new FloatMatrix(1, prototype.length, prototype));
+        float[] reduced = pca.project(unit);
+        if (method == Method.PCA) {
+            return reduced;
+        }
+        int r = pca.components();
+        if (laidOut <= DEFAULT_LANDMARKS) {
+            return placeAmong(laidOutReduced, laidOutXy, laidOut, r, reduced, new int[] {0});
+        }
+        if (prototypeLandmarks == null) {
+            int step = (laidOut + DEFAULT_LANDMARKS - 1) / DEFAULT_LANDMARKS;
+            int m = (laidOut + step - 1) / step;
+            float[] red = new float[m * r];
+            float[] pos = new float[2 * m];
+            for (int t = 0; t < m; t++) {
+                System.arraycopy(laidOutReduced, t * step * r, red, t * r, r);
+                pos[2 * t] = laidOutXy[2 * t * step];
+                pos[2 * t + 1] = laidOutXy[2 * t * step + 1];
+            }
+            prototypeLandmarks = red;
+            prototypeLandmarkXy = pos;
+        }
+        return placeAmong(prototypeLandmarks, prototypeLandmarkXy, prototypeLandmarkXy.length / 2, r, reduced, new int[] {0});
+    }
+
+    private float[] prototypeLandmarks;
+    private float[] prototypeLandmarkXy;
+
+    /** Distance-weighted mean position of each row's nearest laid-out images (Euclidean in the reduced space). */
+    private static float[] placeAmong(float[] landmarkReduced, float[] landmarkXy, int landmarks, int r, float[] reduced,
+                                      int[] rows) {
+        int k = Math.min(NEIGHBOURS, landmarks);
+        float[] out = new float[2 * rows.length];
+        double radius = 0.05 * extent(landmarkXy, landmarks);
+        IntStream.range(0, rows.length).parallel().forEach(t -> {
+            int off = rows[t] * r;
+            int[] best = new int[k];
+            double[] bestD = new double[k];
+            Arrays.fill(bestD, Double.MAX_VALUE);
+            for (int l = 0; l < landmarks; l++) {
+                double d = 0;
+                int lo = l * r;
+                for (int j = 0; j < r && d < bestD[k - 1]; j++) {
+                    double diff = reduced[off + j] - landmarkReduced[lo + j];
+                    d += diff * diff;
+                }
+                if (d < bestD[k - 1]) {
+                    int p = k - 1;
+                    while (p > 0 && bestD[p - 1] > d) {
+                        bestD[p] = bestD[p - 1];
+                        best[p] = best[p - 1];
+                        p--;
+                    }
+                    bestD[p] = d;
+                    best[p] = l;
+                }
+            }
+            // neighbours that the layout put far from the nearest one (another cluster) are left out:
+            // averaging across clusters would put the image in the empty space between them
+            double bx = landmarkXy[2 * best[0]];
+            double by = landmarkXy[2 * best[0] + 1];
+            double wx = 0, wy = 0, ws = 0;
+            for (int q = 0; q < k; q++) {
+                double px = landmarkXy[2 * best[q]];
+                double py = landmarkXy[2 * best[q] + 1];
+                if (q > 0 && Math.hypot(px - bx, py - by) > radius) {
+                    continue;
+                }
+                double w = 1 / (Math.sqrt(bestD[q]) + 1e-6);
+                wx += w * px;
+                wy += w * py;
+                ws += w;
+            }
+            out[2 * t] = (float) (wx / ws);
+            out[2 * t + 1] = (float) (wy / ws);
+        });
+        return out;
+    }
+
+    /** The larger side of the box around the first {@code count} points. */
+    private static double extent(float[] xy, int count) {
+        double minX = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, minY = Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
+        for (int i = 0; i < count; i++) {
+            minX = Math.min(minX, xy[2 * i]);
+            maxX = Math.max(maxX, xy[2 * i]);
+            minY = Math.min(minY, xy[2 * i + 1]);
+            maxY = Math.max(maxY, xy[2 * i + 1]);
+        }
+        return Math.max(maxX - minX, maxY - minY);
+    }
+
+    /** Appends positions of added images (from {@link #place}) to {@link #xy}. */
+    public void extend(float[] more) {
+        float[] grown = Arrays.copyOf(xy, xy.length + more.length);
+        System.arraycopy(more, 0, grown, xy.length, more.length);
+        xy = grown;
+    }
+}
