@@ -188,6 +188,7 @@ public final class ProtoLensApp extends Application {
         }
         stage.titleProperty().bind(model.workspace().map(w -> w == null ? "ProtoLens" : w.name() + " – ProtoLens"));
         stage.setScene(scene);
+        stage.setUserData(this);
         scene.setOnDragOver(e -> {
             if (e.getDragboard().hasFiles() && model.session() != null) {
                 e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);

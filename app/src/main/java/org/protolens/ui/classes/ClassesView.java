@@ -109,32 +109,29 @@ public final class ClassesView extends VBox {
     }
 
     private void refresh() {
-        rows.getChildren().clear();
         Workspace w = model.workspace().get();
         if (w == null) {
+            rows.getChildren().clear();
+            builtFor = null;
             summary.setText("");
             return;
         }
-        HBox header = row(null, "class", "images", "shots", "accuracy");
-        header.getStyleClass().add("class-header");
-        rows.getChildren().add(header);
-        boolean novelHeader = false;
-        java.util.List<Workspace.ClassStats> stats = w.classStats();
+        // the rows are built when the classes change; a re-prediction (a slider) only updates their numbers
+        java.util.List<Object> structure = new java.util.ArrayList<>(w.classNames());
         for (int k = 0; k < w.classNames().size(); k++) {
-            if (!w.isBase(k) && !novelHeader) {
-                Label sep = new Label("new classes");
-                sep.getStyleClass().add("class-group");
-                rows.getChildren().add(sep);
-                novelHeader = true;
-            } else if (k == 0) {
-                Label sep = new Label("base classes");
-                sep.getStyleClass().add("class-group");
-                rows.getChildren().add(sep);
-            }
+            structure.add(w.kind(k));
+        }
+        if (!structure.equals(builtFor)) {
+            build(w);
+            builtFor = structure;
+        }
+        java.util.List<Workspace.ClassStats> stats = w.classStats();
+        for (int k = 0; k < stats.size(); k++) {
             Workspace.ClassStats s = stats.get(k);
-            rows.getChildren().add(row(new Rectangle(12, 12, ClassColours.of(k)), w.classNames().get(k),
-                    Integer.toString(s.images()), w.isBase(k) ? "" : Integer.toString(s.shots()),
-                    Double.isNaN(s.accuracy()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * s.accuracy())));
+            Label[] c = cells[k];
+            c[0].setText(Integer.toString(s.images()));
+            c[1].setText(w.isBase(k) ? "" : Integer.toString(s.shots()));
+            c[2].setText(Double.isNaN(s.accuracy()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * s.accuracy()));
         }
         double n2b = w.novelToBase();
         double acc = w.accuracy();
@@ -142,6 +139,36 @@ public final class ClassesView extends VBox {
                         + "New-class images predicted as a base class: %s.",
                 Double.isNaN(acc) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * acc),
                 Double.isNaN(n2b) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * n2b)));
+    }
+
+    private java.util.List<Object> builtFor;
+    /** per class: its images, shots and accuracy labels */
+    private Label[][] cells = new Label[0][];
+
+    /** One row per class, base classes then new ones, each group under its heading. */
+    private void build(Workspace w) {
+        rows.getChildren().clear();
+        cells = new Label[w.classNames().size()][];
+        HBox header = row(null, "class", "images", "shots", "accuracy");
+        header.getStyleClass().add("class-header");
+        rows.getChildren().add(header);
+        for (boolean baseGroup : new boolean[] {true, false}) {
+            boolean headed = false;
+            for (int k = 0; k < w.classNames().size(); k++) {
+                if (w.isBase(k) != baseGroup) {
+                    continue;
+                }
+                if (!headed) {
+                    Label sep = new Label(baseGroup ? "base classes" : "new classes");
+                    sep.getStyleClass().add("class-group");
+                    rows.getChildren().add(sep);
+                    headed = true;
+                }
+                HBox row = row(new Rectangle(12, 12, ClassColours.of(k)), w.classNames().get(k), "", "", "");
+                rows.getChildren().add(row);
+                cells[k] = row.getChildren().stream().skip(2).map(Label.class::cast).toArray(Label[]::new);
+            }
+        }
     }
 
     private static HBox row(Rectangle swatch, String name, String images, String shots, String accuracy) {

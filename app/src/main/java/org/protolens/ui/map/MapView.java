@@ -24,6 +24,10 @@ public final class MapView extends Region {
     public enum Colouring { PREDICTION, LABEL, CORRECT }
 
     private final Canvas canvas = new Canvas();
+    private final PointRaster raster = new PointRaster();
+    private int[] dotX = new int[0];
+    private int[] dotY = new int[0];
+    private int[] dotRgb = new int[0];
     private Workspace workspace;
     private MapLayout layout;
     private float[] xy;
@@ -66,16 +70,24 @@ public final class MapView extends Region {
         hoverImage.setSmooth(false);
         widthProperty().addListener((o, a, b) -> redraw());
         heightProperty().addListener((o, a, b) -> redraw());
-        setOnScroll(e -> {
-            double f = Math.exp(e.getDeltaY() / 300);
-            double next = Math.max(0.5, Math.min(200, zoom * f));
-            f = next / zoom;
-            panX = e.getX() - f * (e.getX() - panX);
-            panY = e.getY() - f * (e.getY() - panY);
-            zoom = next;
-            redraw();
+        setOnScroll(e -> zoomAt(Math.exp(e.getDeltaY() / 300), e.getX(), e.getY()));
+        setFocusTraversable(true);
+        setOnKeyPressed(e -> {
+            switch (e.getCode()) {
+                case LEFT -> panBy(40, 0);
+                case RIGHT -> panBy(-40, 0);
+                case UP -> panBy(0, 40);
+                case DOWN -> panBy(0, -40);
+                case PLUS, EQUALS, ADD -> zoomAt(1.25, getWidth() / 2, getHeight() / 2);
+                case MINUS, SUBTRACT -> zoomAt(0.8, getWidth() / 2, getHeight() / 2);
+                default -> {
+                    return;
+                }
+            }
+            e.consume();
         });
         setOnMousePressed(e -> {
+            requestFocus();
             pressX = lastX = e.getX();
             pressY = lastY = e.getY();
             lassoing = e.isShiftDown();
@@ -101,12 +113,12 @@ public final class MapView extends Region {
                 redraw();
                 return;
             }
-            panX += e.getX() - lastX;
-            panY += e.getY() - lastY;
+            double dx = e.getX() - lastX;
+            double dy = e.getY() - lastY;
             lastX = e.getX();
             lastY = e.getY();
             hoverBox.setVisible(false);
-            redraw();
+            panBy(dx, dy);
         });
         setOnMouseClicked(e -> {
             if (Math.hypot(e.getX() - pressX, e.getY() - pressY) > 3) {
@@ -181,6 +193,23 @@ public final class MapView extends Region {
     /** Marks image {@code i} (or none for -1). */
     public void select(int i) {
         selected = i;
+        redraw();
+    }
+
+    /** Moves the map by (dx, dy) pixels (drag, arrow keys). */
+    public void panBy(double dx, double dy) {
+        panX += dx;
+        panY += dy;
+        redraw();
+    }
+
+    /** Zooms by {@code factor} about the point (x, y) of this view (scroll, + and - keys). */
+    public void zoomAt(double factor, double x, double y) {
+        double next = Math.max(0.5, Math.min(200, zoom * factor));
+        double f = next / zoom;
+        panX = x - f * (x - panX);
+        panY = y - f * (y - panY);
+        zoom = next;
         redraw();
     }
 
@@ -371,15 +400,39 @@ public final class MapView extends Region {
                     : workspace.predicted(i) == workspace.label(i) ? Color.web("#59a14f") : Color.web("#e15759");
         };
         int n = Math.min(workspace.imageCount(), xy.length / 2);
+        // the images' dots go into one pixel buffer, drawn as one image under the rest
+        int[] rgbOf = classRgb();
+        int[] predicted = colouring == Colouring.LABEL ? null : workspace.predictions();
+        int grey = 0xb3b3b3;
+        raster.begin((int) Math.ceil(w), (int) Math.ceil(h), dark ? 0x1b1f24 : 0xffffff);
+        double zs = zoom * s;
+        double zx = zoom * ox + panX;
+        double zy = zoom * oy + panY;
+        if (dotX.length < n) {
+            dotX = new int[n];
+            dotY = new int[n];
+            dotRgb = new int[n];
+        }
+        int count = 0;
         for (int i = 0; i < n; i++) {
             if (workspace.isShot(i)) {
                 continue;
             }
-            double px = ox + s * xy[2 * i];
-            double py = oy - s * xy[2 * i + 1];
-            g.setFill(colour.apply(i).deriveColor(0, 1, 1, 0.8));
-            g.fillOval(px - dot, py - dot, 2 * dot, 2 * dot);
+            dotRgb[count] = switch (colouring) {
+                case PREDICTION -> rgbOf[predicted[i] + 1];
+                case LABEL -> rgbOf[workspace.label(i) + 1];
+                case CORRECT -> workspace.label(i) < 0 ? grey : predicted[i] == workspace.label(i) ? 0x59a14f : 0xe15759;
+            };
+            dotX[count] = (int) Math.round(zx + zs * xy[2 * i]);
+            dotY[count] = (int) Math.round(zy - zs * xy[2 * i + 1]);
+            count++;
         }
+        raster.dots(dotX, dotY, dotRgb, count);
+        g.restore();
+        g.drawImage(raster.end(), 0, 0);
+        g.save();
+        g.translate(panX, panY);
+        g.scale(zoom, zoom);
         g.setStroke(ink());
         g.setLineWidth(1.5 / zoom);
         double shot = 6 / zoom;
@@ -437,6 +490,18 @@ public final class MapView extends Region {
             g.strokePolyline(xs, ys, xs.length);
             g.setLineDashes();
         }
+    }
+
+    /** 0xRRGGBB of every class, index k + 1 (index 0: no class). */
+    private int[] classRgb() {
+        int k = workspace.classNames().size();
+        int[] out = new int[k + 1];
+        for (int c = -1; c < k; c++) {
+            Color col = ClassColours.of(c);
+            out[c + 1] = ((int) Math.round(col.getRed() * 255) << 16) | ((int) Math.round(col.getGreen() * 255) << 8)
+                    | (int) Math.round(col.getBlue() * 255);
+        }
+        return out;
     }
 
     private float[] project(float[] prototype) {
