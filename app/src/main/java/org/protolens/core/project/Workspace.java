@@ -329,6 +329,11 @@ public final class Workspace {
      * @throws IllegalArgumentException for an empty or taken name, or no images
      */
     public int addClassFromImages(String name, int[] images) {
+        return addClassFromImages(name, images, classNames.size());
+    }
+
+    /** As {@link #addClassFromImages(String, int[])}, the class taking index {@code at} (later ones move up). */
+    public int addClassFromImages(String name, int[] images, int at) {
         String nm = checkedName(name);
         if (images.length == 0) {
             throw new IllegalArgumentException("a class needs at least one image");
@@ -337,16 +342,40 @@ public final class Workspace {
         for (int i : images) {
             touched.add(labels[i]);
         }
-        classNames.add(nm);
-        kinds.add(Kind.BASE_FROM_IMAGES);
-        int k = classNames.size() - 1;
+        int k = insertName(at, nm, Kind.BASE_FROM_IMAGES);
+        touched = shifted(touched, k);
         for (int i : images) {
             labels[i] = k;
             shots[i] = false;
         }
-        predictions.addBaseClass(mean(k, false));
+        predictions.insertClass(k, false, mean(k, false));
         touched.forEach(this::refreshPrototype);
         return k;
+    }
+
+    /** Puts a class name at index {@code at}; images labelled with later classes follow them up. */
+    private int insertName(int at, String name, Kind kind) {
+        if (at < 0 || at > classNames.size()) {
+            throw new IndexOutOfBoundsException("class index " + at + " of " + classNames.size());
+        }
+        if (at < classNames.size()) {
+            for (int i = 0; i < n; i++) {
+                if (labels[i] >= at) {
+                    labels[i]++;
+                }
+            }
+        }
+        classNames.add(at, name);
+        kinds.add(at, kind);
+        return at;
+    }
+
+    private static java.util.Set<Integer> shifted(java.util.Set<Integer> classes, int at) {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        for (int k : classes) {
+            out.add(k >= at ? k + 1 : k);
+        }
+        return out;
     }
 
     private String checkedName(String name) {
@@ -375,6 +404,11 @@ public final class Workspace {
      * @throws IllegalArgumentException for an empty or taken name, or no images
      */
     public int addNovelClass(String name, int[] images) {
+        return addNovelClass(name, images, classNames.size());
+    }
+
+    /** As {@link #addNovelClass(String, int[])}, the class taking index {@code at} (later ones move up). */
+    public int addNovelClass(String name, int[] images, int at) {
         String nm = checkedName(name);
         if (images.length == 0) {
             throw new IllegalArgumentException("a new class needs at least one shot");
@@ -396,14 +430,13 @@ public final class Workspace {
         for (int i : images) {
             touched.add(labels[i]);
         }
-        classNames.add(nm);
-        kinds.add(Kind.NOVEL);
-        int k = classNames.size() - 1;
+        int k = insertName(at, nm, Kind.NOVEL);
+        touched = shifted(touched, k);
         for (int i : images) {
             labels[i] = k;
             shots[i] = true;
         }
-        predictions.addNovelClass(mean(k, true));
+        predictions.insertClass(k, true, mean(k, true));
         touched.forEach(this::refreshPrototype);
         return k;
     }

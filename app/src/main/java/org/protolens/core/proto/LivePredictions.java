@@ -174,6 +174,28 @@ public final class LivePredictions {
         return classes.size() - 1;
     }
 
+    /**
+     * Adds a class at index {@code at} (the classes from there on move up by one): how an undone
+     * removal puts a class back where it was.
+     */
+    public int insertClass(int at, boolean novel, float[] prototype) {
+        if (at == classes.size()) {
+            return novel ? addNovelClass(prototype) : addBaseClass(prototype);
+        }
+        ClassColumn c = new ClassColumn(novel);
+        classes.add(at, c);
+        setColumn(c, prototype);
+        if (novel) {
+            indexClasses();
+            calibrateNovel(c);
+            refreshBaseTopTwo();
+            rescanAll();
+        } else {
+            basesChanged();
+        }
+        return at;
+    }
+
     /** Replaces a class's raw prototype (the new mean of its images or shots). */
     public void setPrototype(int k, float[] prototype) {
         ClassColumn c = classes.get(k);

@@ -141,6 +141,59 @@ public final class ClassesView extends VBox {
                 Double.isNaN(n2b) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * n2b)));
     }
 
+    /** What can be done to one class: select its images, add or take out shots, rename, remove. */
+    private javafx.scene.control.ContextMenu menuFor(String name, Workspace.Kind kind) {
+        Workspace w = model.workspace().get();
+        int[] sel = model.selection().get();
+        int k = w.classNames().indexOf(name);
+        javafx.scene.control.MenuItem select = new javafx.scene.control.MenuItem("Select Its Images");
+        select.setOnAction(e -> model.selection().set(w.imagesOf(k).stream().mapToInt(Integer::intValue).toArray()));
+        javafx.scene.control.MenuItem addShots = new javafx.scene.control.MenuItem("Add Selected Images as Shots ("
+                + sel.length + ")");
+        addShots.setDisable(kind != Workspace.Kind.NOVEL || sel.length == 0);
+        addShots.setOnAction(e -> apply(org.protolens.core.project.History.relabel(
+                "Add " + sel.length + (sel.length == 1 ? " shot" : " shots") + " to “" + name + "”", sel, name, true)));
+        int[] selectedShots = java.util.Arrays.stream(sel).filter(i -> w.label(i) == k && w.isShot(i)).toArray();
+        javafx.scene.control.MenuItem dropShots = new javafx.scene.control.MenuItem("Selected Shots Become Ordinary Images ("
+                + selectedShots.length + ")");
+        dropShots.setDisable(selectedShots.length == 0);
+        dropShots.setOnAction(e -> apply(org.protolens.core.project.History.relabel(
+                "Take " + selectedShots.length + (selectedShots.length == 1 ? " shot" : " shots") + " out of “" + name + "”",
+                selectedShots, name, false)));
+        javafx.scene.control.MenuItem label = new javafx.scene.control.MenuItem("Label Selected Images as “" + name + "” ("
+                + sel.length + ")");
+        label.setDisable(sel.length == 0);
+        label.setOnAction(e -> apply(org.protolens.core.project.History.relabel(
+                "Label " + sel.length + (sel.length == 1 ? " image" : " images") + " as “" + name + "”", sel, name, false)));
+        javafx.scene.control.MenuItem rename = new javafx.scene.control.MenuItem("Rename…");
+        rename.setDisable(kind == Workspace.Kind.BASE);
+        rename.setOnAction(e -> {
+            javafx.scene.control.TextInputDialog ask = new javafx.scene.control.TextInputDialog(name);
+            ask.initOwner(getScene() == null ? null : getScene().getWindow());
+            ask.setTitle("Rename class");
+            ask.setHeaderText("A new name for “" + name + "”");
+            ask.setContentText("Name:");
+            ask.showAndWait().ifPresent(to -> apply(org.protolens.core.project.History.rename(name, to)));
+        });
+        javafx.scene.control.MenuItem remove = new javafx.scene.control.MenuItem("Remove Class");
+        remove.setDisable(kind == Workspace.Kind.BASE);
+        remove.setOnAction(e -> apply(org.protolens.core.project.History.remove(name)));
+        return new javafx.scene.control.ContextMenu(select, new javafx.scene.control.SeparatorMenuItem(), addShots, dropShots,
+                label, new javafx.scene.control.SeparatorMenuItem(), rename, remove);
+    }
+
+    /** Applies an edit through the undo history; a refused edit is explained and changes nothing. */
+    private void apply(org.protolens.core.project.History.Edit edit) {
+        try {
+            model.edit(edit);
+        } catch (IllegalArgumentException ex) {
+            javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.WARNING, ex.getMessage());
+            a.initOwner(getScene() == null ? null : getScene().getWindow());
+            a.setHeaderText("Nothing was changed");
+            a.showAndWait();
+        }
+    }
+
     private java.util.List<Object> builtFor;
     /** per class: its images, shots and accuracy labels */
     private Label[][] cells = new Label[0][];
@@ -165,6 +218,17 @@ public final class ClassesView extends VBox {
                     headed = true;
                 }
                 HBox row = row(new Rectangle(12, 12, ClassColours.of(k)), w.classNames().get(k), "", "", "");
+                String name = w.classNames().get(k);
+                Workspace.Kind kind = w.kind(k);
+                row.setOnContextMenuRequested(e -> {
+                    menuFor(name, kind).show(row, e.getScreenX(), e.getScreenY());
+                    e.consume();
+                });
+                Tooltip.install(row, new Tooltip(switch (kind) {
+                    case BASE -> "Base class of the project's backbone (prototype from its training images). Right-click for actions.";
+                    case BASE_FROM_IMAGES -> "Base class imported here: its prototype is the mean of its images. Right-click for actions.";
+                    case NOVEL -> "New class: its prototype is the mean of its shots, calibrated by TEEN. Right-click for actions.";
+                }));
                 rows.getChildren().add(row);
                 cells[k] = row.getChildren().stream().skip(2).map(Label.class::cast).toArray(Label[]::new);
             }

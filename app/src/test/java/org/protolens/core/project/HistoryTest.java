@@ -72,4 +72,52 @@ class HistoryTest {
         assertTrue(e.getMessage().contains("every shot of \"Shirt\""), e.getMessage());
         assertArrayEquals(predictionsBefore, w.predictions(), "a refused edit changes nothing");
     }
+
+    @Test
+    void shotsAddedAndTakenOutRenameAndRemoveAreUndoneExactly() throws IOException {
+        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        History h = new History(w);
+        int bag = w.classNames().indexOf("Bag");
+        int[] shots = w.imagesOf(bag).stream().filter(w::isShot).mapToInt(Integer::intValue).toArray();
+        int[] more = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(3).mapToInt(Integer::intValue).toArray();
+        int[] start = w.predictions();
+        float[] prototype = w.rawPrototype(bag);
+
+        h.apply(History.relabel("Add 3 shots to “Bag”", more, "Bag", true));
+        assertEquals(shots.length + 3, w.stats(bag).shots());
+        // the prototype is the mean of the 8 shots now
+        float[] mean = new float[w.dim()];
+        for (int i : java.util.stream.IntStream.concat(java.util.Arrays.stream(shots), java.util.Arrays.stream(more)).toArray()) {
+            float[] e = w.embedding(i);
+            for (int j = 0; j < mean.length; j++) {
+                mean[j] += e[j] / (shots.length + 3);
+            }
+        }
+        assertArrayEquals(mean, w.rawPrototype(bag), 1e-5f);
+        // taking out every shot is refused, the workspace unchanged
+        int[] all = w.imagesOf(bag).stream().filter(w::isShot).mapToInt(Integer::intValue).toArray();
+        assertThrows(IllegalArgumentException.class, () -> h.apply(History.relabel("none", all, "Bag", false)));
+        assertEquals(shots.length + 3, w.stats(bag).shots());
+
+        h.apply(History.rename("Bag", "Handbag"));
+        assertEquals(bag, w.classNames().indexOf("Handbag"));
+        assertThrows(IllegalArgumentException.class, () -> h.apply(History.rename("Trouser", "Pants")),
+                "a base class of the backbone keeps its name");
+        h.apply(History.remove("Handbag"));
+        assertEquals(-1, w.classNames().indexOf("Handbag"));
+        for (int i : shots) {
+            assertEquals(-1, w.label(i), "its images are unlabelled");
+        }
+
+        h.undo();
+        h.undo();
+        assertEquals(bag, w.classNames().indexOf("Bag"), "removed and renamed back: the last class again");
+        h.undo();
+        assertArrayEquals(prototype, w.rawPrototype(bag), 1e-6f);
+        assertArrayEquals(start, w.predictions(), "everything undone: the same predictions");
+        h.redo();
+        h.redo();
+        h.redo();
+        assertEquals(-1, w.classNames().indexOf("Handbag"));
+    }
 }

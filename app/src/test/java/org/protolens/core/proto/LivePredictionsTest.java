@@ -78,6 +78,10 @@ class LivePredictionsTest {
         check(live, emb);
         remove(live, 0);                                  // a base class removed
         check(live, emb);
+        insert(live, 5, true, noisy(rnd, centers[6]));   // a removed novel class put back where it was
+        check(live, emb);
+        insert(live, 0, false, centers[0]);               // and a base class
+        check(live, emb);
     }
 
     private void addBase(LivePredictions live, float[] p) {
@@ -90,6 +94,12 @@ class LivePredictionsTest {
         assertEquals(protos.size(), live.addNovelClass(p));
         protos.add(p);
         novel.add(true);
+    }
+
+    private void insert(LivePredictions live, int at, boolean isNovel, float[] p) {
+        assertEquals(at, live.insertClass(at, isNovel, p));
+        protos.add(at, p);
+        novel.add(at, isNovel);
     }
 
     private void setPrototype(LivePredictions live, int k, float[] p) {
