@@ -397,6 +397,31 @@ public final class ProtoLensApp extends Application {
         System.exit(code);
     }
 
+    private static final String RECENT = "recentProjects";
+    private final Menu recentMenu = new Menu("Open Recent");
+
+    /** Puts a project first in File > Open Recent (at most 8, those that still exist). */
+    private void remember(Path dir) {
+        java.util.List<String> recent = new java.util.ArrayList<>(java.util.List.of(prefs.get(RECENT, "").split("\n")));
+        recent.removeIf(r -> r.isBlank() || r.equals(dir.toString()));
+        recent.addFirst(dir.toString());
+        prefs.put(RECENT, String.join("\n", recent.subList(0, Math.min(8, recent.size()))));
+        fillRecent();
+    }
+
+    private void fillRecent() {
+        recentMenu.getItems().clear();
+        for (String r : prefs.get(RECENT, "").split("\n")) {
+            if (!r.isBlank() && java.nio.file.Files.isRegularFile(Path.of(r).resolve("project.json"))) {
+                MenuItem item = new MenuItem(Path.of(r).getFileName() + "  —  " + r);
+                item.setMnemonicParsing(false);
+                item.setOnAction(e -> open(Path.of(r), mapView));
+                recentMenu.getItems().add(item);
+            }
+        }
+        recentMenu.setDisable(recentMenu.getItems().isEmpty());
+    }
+
     private static final String THEME = "theme";
     private static final String LAST_PROJECT = "lastProject";
     private final java.util.prefs.Preferences prefs = java.util.prefs.Preferences.userNodeForPackage(ProtoLensApp.class);
@@ -471,7 +496,8 @@ public final class ProtoLensApp extends Application {
                 importFiles(java.util.List.of(dir.toPath()));
             }
         });
-        Menu file = new Menu("File", null, open, sample, new SeparatorMenuItem(), importImages, importFolder,
+        fillRecent();
+        Menu file = new Menu("File", null, open, recentMenu, sample, new SeparatorMenuItem(), importImages, importFolder,
                 new SeparatorMenuItem(), quit);
 
         MenuItem undo = new MenuItem("Undo");
@@ -683,6 +709,7 @@ public final class ProtoLensApp extends Application {
             }
             if (screenshot == null) {
                 prefs.put(LAST_PROJECT, w.dir().toAbsolutePath().toString());
+                remember(w.dir().toAbsolutePath());
             } else {
                 Platform.runLater(() -> Platform.runLater(this::writeScreenshotAndExit));
             }
