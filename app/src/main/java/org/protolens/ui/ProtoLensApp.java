@@ -242,11 +242,7 @@ public final class ProtoLensApp extends Application {
     private final Label jobMessage = new Label();
     private final ProblemsPanel problems = new ProblemsPanel();
     /** import jobs run one after another on this thread, which alone uses the backbone */
-    private final java.util.concurrent.ExecutorService importer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "import");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService importer = oneThread("import");
     private final java.util.Deque<ImportJob> queued = new java.util.ArrayDeque<>();
     private ImportJob running;
     /** the open project's backbone, loaded on the import thread when first needed */
@@ -264,17 +260,29 @@ public final class ProtoLensApp extends Application {
             return;
         }
         Workspace w = session.workspace();
-        org.protolens.core.project.ImportPlan plan;
-        try {
-            java.util.Set<Path> present = new java.util.HashSet<>(w.importedFiles());
-            for (int i = 0; i < w.projectImageCount(); i++) {
-                present.add(w.imageFile(i).toAbsolutePath().normalize());
+        Path dir = w.dir();
+        java.util.List<String> paths = w.imagePaths();
+        // walking dropped folders reads the disk: not on the JavaFX thread
+        Thread.ofPlatform().daemon().name("import-plan").start(() -> {
+            try {
+                java.util.Set<Path> present = new java.util.HashSet<>();
+                for (String p : paths) {
+                    present.add(dir.resolve(p).toAbsolutePath().normalize());
+                }
+                var plan = org.protolens.core.project.ImportPlan.of(files, present);
+                Platform.runLater(() -> askAndImport(session, plan));
+            } catch (java.io.IOException | RuntimeException e) {
+                Platform.runLater(() -> problems.show("Nothing was imported", java.util.List.of(String.valueOf(e.getMessage()))));
             }
-            plan = org.protolens.core.project.ImportPlan.of(files, present);
-        } catch (java.io.IOException | RuntimeException e) {
-            problems.show("Nothing was imported", java.util.List.of(e.getMessage()));
+        });
+    }
+
+    /** Asks how a planned import joins the project (JavaFX thread), then queues its embedding. */
+    private void askAndImport(ProjectSession session, org.protolens.core.project.ImportPlan plan) {
+        if (model.session() != session) {
             return;
         }
+        Workspace w = session.workspace();
         if (plan.imageCount() == 0) {
             problems.show("No images to import", plan.skipped().stream().map(sk -> sk.file() + ": " + sk.reason()).toList());
             return;
@@ -580,11 +588,12 @@ public final class ProtoLensApp extends Application {
     private final Label layoutMessage = new Label();
     private final javafx.scene.control.ProgressIndicator layoutProgress = new javafx.scene.control.ProgressIndicator();
     private final javafx.scene.control.Hyperlink layoutCancel = new javafx.scene.control.Hyperlink("cancel");
-    private final java.util.concurrent.ExecutorService layouts = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "map-layout");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService layouts = oneThread("map-layout");
+
+    /** A single background thread for one kind of long work, done in order; it does not keep the app running. */
+    private static java.util.concurrent.ExecutorService oneThread(String name) {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name(name).factory());
+    }
     private Task<MapLayout> layoutTask;
     private boolean settingMethod;
 

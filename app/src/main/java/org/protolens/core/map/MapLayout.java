@@ -57,6 +57,7 @@ public final class MapLayout {
     private final float[] laidOutXy;
     private final int laidOut;
     private final int landmarks;
+    private final double radius;
     private float[] xy;
 
     private MapLayout(Method method, long seed, PcaMap pca, float[] laidOutReduced, float[] xy, int landmarks) {
@@ -67,6 +68,7 @@ public final class MapLayout {
         this.laidOutXy = xy.clone();
         this.laidOut = xy.length / 2;
         this.landmarks = landmarks;
+        this.radius = neighbourRadius(xy, laidOut);
         this.xy = xy;
     }
 
@@ -138,7 +140,8 @@ public final class MapLayout {
                 xy[2 * chosen[i] + 1] = landmarkXy[2 * i + 1];
             }
             int[] rest = IntStream.range(0, n).filter(i -> !isLandmark[i]).toArray();
-            float[] placed = placeAmong(landmarkReduced, landmarkXy, chosen.length, r, reduced, rest);
+            float[] placed = placeAmong(landmarkReduced, landmarkXy, chosen.length, r, reduced, rest,
+                    neighbourRadius(landmarkXy, chosen.length));
             for (int t = 0; t < rest.length; t++) {
                 xy[2 * rest[t]] = placed[2 * t];
                 xy[2 * rest[t] + 1] = placed[2 * t + 1];
@@ -278,7 +281,7 @@ public final class MapLayout {
         }
         float[] reduced = pca.project(unit);
         return placeAmong(laidOutReduced, laidOutXy, laidOut, pca.components(), reduced,
-                IntStream.range(0, embeddings.rows()).toArray());
+                IntStream.range(0, embeddings.rows()).toArray(), radius);
     }
 
     /**
@@ -293,7 +296,7 @@ public final class MapLayout {
         }
         int r = pca.components();
         if (laidOut <= DEFAULT_LANDMARKS) {
-            return placeAmong(laidOutReduced, laidOutXy, laidOut, r, reduced, new int[] {0});
+            return placeAmong(laidOutReduced, laidOutXy, laidOut, r, reduced, new int[] {0}, radius);
         }
         if (prototypeLandmarks == null) {
             int step = (laidOut + DEFAULT_LANDMARKS - 1) / DEFAULT_LANDMARKS;
@@ -308,7 +311,8 @@ public final class MapLayout {
             prototypeLandmarks = red;
             prototypeLandmarkXy = pos;
         }
-        return placeAmong(prototypeLandmarks, prototypeLandmarkXy, prototypeLandmarkXy.length / 2, r, reduced, new int[] {0});
+        return placeAmong(prototypeLandmarks, prototypeLandmarkXy, prototypeLandmarkXy.length / 2, r, reduced, new int[] {0},
+                radius);
     }
 
     private float[] prototypeLandmarks;
@@ -316,10 +320,9 @@ public final class MapLayout {
 
     /** Distance-weighted mean position of each row's nearest laid-out images (Euclidean in the reduced space). */
     private static float[] placeAmong(float[] landmarkReduced, float[] landmarkXy, int landmarks, int r, float[] reduced,
-                                      int[] rows) {
+                                      int[] rows, double radius) {
         int k = Math.min(NEIGHBOURS, landmarks);
         float[] out = new float[2 * rows.length];
-        double radius = 0.05 * extent(landmarkXy, landmarks);
         IntStream.range(0, rows.length).parallel().forEach(t -> {
             int off = rows[t] * r;
             int[] best = new int[k];
@@ -365,8 +368,11 @@ public final class MapLayout {
         return out;
     }
 
-    /** The larger side of the box around the first {@code count} points. */
-    private static double extent(float[] xy, int count) {
+    /**
+     * How far from the nearest laid-out image other neighbours may lie and still count: 5% of the
+     * larger side of the box around the first {@code count} points.
+     */
+    private static double neighbourRadius(float[] xy, int count) {
         double minX = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, minY = Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
         for (int i = 0; i < count; i++) {
             minX = Math.min(minX, xy[2 * i]);
@@ -374,7 +380,7 @@ public final class MapLayout {
             minY = Math.min(minY, xy[2 * i + 1]);
             maxY = Math.max(maxY, xy[2 * i + 1]);
         }
-        return Math.max(maxX - minX, maxY - minY);
+        return 0.05 * Math.max(maxX - minX, maxY - minY);
     }
 
     /** Appends positions of added images (from {@link #place}) to {@link #xy}. */

@@ -61,12 +61,28 @@ public final class History {
         done.push(e);
     }
 
+    /** The labels and shot flags some images had, for putting them back. */
+    private record Before(int[] images, int[] labels, boolean[] shots) {
+        static Before of(Workspace w, int[] images) {
+            int[] labels = new int[images.length];
+            boolean[] shots = new boolean[images.length];
+            for (int j = 0; j < images.length; j++) {
+                labels[j] = w.label(images[j]);
+                shots[j] = w.isShot(images[j]);
+            }
+            return new Before(images, labels, shots);
+        }
+
+        void restore(Workspace w) {
+            w.setLabels(images, labels, shots);
+        }
+    }
+
     /** A new novel class whose shots are the given images; undo removes it and restores their labels. */
     public static Edit newClass(String name, int[] images) {
         int[] images2 = images.clone();
         return new Edit() {
-            private int[] oldLabels;
-            private boolean[] oldShots;
+            private Before before;
 
             @Override
             public String description() {
@@ -75,19 +91,14 @@ public final class History {
 
             @Override
             public void apply(Workspace w) {
-                oldLabels = new int[images2.length];
-                oldShots = new boolean[images2.length];
-                for (int j = 0; j < images2.length; j++) {
-                    oldLabels[j] = w.label(images2[j]);
-                    oldShots[j] = w.isShot(images2[j]);
-                }
+                before = Before.of(w, images2);
                 w.addNovelClass(name, images2);
             }
 
             @Override
             public void revert(Workspace w) {
                 w.removeClass(w.classNames().indexOf(name.strip()));
-                w.setLabels(images2, oldLabels, oldShots);
+                before.restore(w);
             }
         };
     }
@@ -103,8 +114,7 @@ public final class History {
     public static Edit relabel(String description, int[] images, String label, boolean shot) {
         int[] images2 = images.clone();
         return new Edit() {
-            private int[] oldLabels;
-            private boolean[] oldShots;
+            private Before before;
 
             @Override
             public String description() {
@@ -117,14 +127,11 @@ public final class History {
                 if (label != null && k < 0) {
                     throw new IllegalArgumentException("there is no class \"" + label + "\"");
                 }
-                oldLabels = new int[images2.length];
-                oldShots = new boolean[images2.length];
+                Before old = Before.of(w, images2);
                 java.util.Map<Integer, Integer> shotsLost = new java.util.HashMap<>();
                 for (int j = 0; j < images2.length; j++) {
-                    oldLabels[j] = w.label(images2[j]);
-                    oldShots[j] = w.isShot(images2[j]);
-                    if (oldShots[j] && !(shot && oldLabels[j] == k)) {
-                        shotsLost.merge(oldLabels[j], 1, Integer::sum);
+                    if (old.shots()[j] && !(shot && old.labels()[j] == k)) {
+                        shotsLost.merge(old.labels()[j], 1, Integer::sum);
                     }
                 }
                 for (var e : shotsLost.entrySet()) {
@@ -138,11 +145,12 @@ public final class History {
                 java.util.Arrays.fill(labels, k);
                 java.util.Arrays.fill(shots, shot);
                 w.setLabels(images2, labels, shots);
+                before = old;
             }
 
             @Override
             public void revert(Workspace w) {
-                w.setLabels(images2, oldLabels, oldShots);
+                before.restore(w);
             }
         };
     }
@@ -174,8 +182,7 @@ public final class History {
     /** Removes a class made or imported in the app; its images become unlabelled. Undo brings it back. */
     public static Edit remove(String name) {
         return new Edit() {
-            private int[] members;
-            private boolean[] memberShots;
+            private Before members;
             private Workspace.Kind kind;
             private int index;
 
@@ -189,22 +196,21 @@ public final class History {
                 int k = w.classNames().indexOf(name);
                 index = k;
                 kind = w.kind(k);
-                members = w.imagesOf(k).stream().mapToInt(Integer::intValue).toArray();
-                memberShots = new boolean[members.length];
-                for (int j = 0; j < members.length; j++) {
-                    memberShots[j] = w.isShot(members[j]);
-                }
+                members = Before.of(w, w.imagesOf(k).stream().mapToInt(Integer::intValue).toArray());
                 w.removeClass(k);
             }
 
             @Override
             public void revert(Workspace w) {
-                int[] core = java.util.stream.IntStream.range(0, members.length)
-                        .filter(j -> kind != Workspace.Kind.NOVEL || memberShots[j]).map(j -> members[j]).toArray();
-                int k = kind == Workspace.Kind.NOVEL ? w.addNovelClass(name, core, index) : w.addClassFromImages(name, core, index);
-                int[] labels = new int[members.length];
-                java.util.Arrays.fill(labels, k);
-                w.setLabels(members, labels, memberShots);
+                int[] core = java.util.stream.IntStream.range(0, members.images().length)
+                        .filter(j -> kind != Workspace.Kind.NOVEL || members.shots()[j]).map(j -> members.images()[j]).toArray();
+                if (kind == Workspace.Kind.NOVEL) {
+                    w.addNovelClass(name, core, index);
+                } else {
+                    w.addClassFromImages(name, core, index);
+                }
+                // the class is back at its index, so its images' old labels (that index) apply as they were
+                members.restore(w);
             }
         };
     }

@@ -163,8 +163,7 @@ public final class ProjectCatalog implements AutoCloseable {
 
     /** Replaces the stored state with {@code s} in one transaction, logging the edits that led to it. */
     public void write(Snapshot s, List<String> edits) throws IOException {
-        try {
-            db.setAutoCommit(false);
+        inTransaction("save the project", () -> {
             try (Statement st = db.createStatement()) {
                 st.execute("DELETE FROM classes");
                 st.execute("DELETE FROM images");
@@ -202,6 +201,18 @@ public final class ProjectCatalog implements AutoCloseable {
                     p.executeBatch();
                 }
             }
+        });
+    }
+
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: all of it is stored, or (on a failure) none of it. */
+    private void inTransaction(String what, Work work) throws IOException {
+        try {
+            db.setAutoCommit(false);
+            work.run();
             db.commit();
         } catch (SQLException e) {
             try {
@@ -209,7 +220,7 @@ public final class ProjectCatalog implements AutoCloseable {
             } catch (SQLException ignored) {
                 // the failure below is what the user needs to hear about
             }
-            throw new IOException(file + ": cannot save the project (" + e.getMessage() + ")", e);
+            throw new IOException(file + ": cannot " + what + " (" + e.getMessage() + ")", e);
         } finally {
             try {
                 db.setAutoCommit(true);
@@ -233,24 +244,7 @@ public final class ProjectCatalog implements AutoCloseable {
 
     /** Stores only the calibration settings (a slider moved), in one transaction. */
     public void writeSettings(double alpha, double tau, boolean calibrationOn) throws IOException {
-        try {
-            db.setAutoCommit(false);
-            putSettings(alpha, tau, calibrationOn);
-            db.commit();
-        } catch (SQLException e) {
-            try {
-                db.rollback();
-            } catch (SQLException ignored) {
-                // the failure below is what the user needs to hear about
-            }
-            throw new IOException(file + ": cannot save the settings (" + e.getMessage() + ")", e);
-        } finally {
-            try {
-                db.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the connection is closing or broken; the next write reports it
-            }
-        }
+        inTransaction("save the settings", () -> putSettings(alpha, tau, calibrationOn));
     }
 
     /** The logged edits, oldest first. */

@@ -334,23 +334,7 @@ public final class Workspace {
 
     /** As {@link #addClassFromImages(String, int[])}, the class taking index {@code at} (later ones move up). */
     public int addClassFromImages(String name, int[] images, int at) {
-        String nm = checkedName(name);
-        if (images.length == 0) {
-            throw new IllegalArgumentException("a class needs at least one image");
-        }
-        java.util.Set<Integer> touched = new java.util.HashSet<>();
-        for (int i : images) {
-            touched.add(labels[i]);
-        }
-        int k = insertName(at, nm, Kind.BASE_FROM_IMAGES);
-        touched = shifted(touched, k);
-        for (int i : images) {
-            labels[i] = k;
-            shots[i] = false;
-        }
-        predictions.insertClass(k, false, mean(k, false));
-        touched.forEach(this::refreshPrototype);
-        return k;
+        return addClass(name, images, at, Kind.BASE_FROM_IMAGES);
     }
 
     /** Puts a class name at index {@code at}; images labelled with later classes follow them up. */
@@ -409,9 +393,19 @@ public final class Workspace {
 
     /** As {@link #addNovelClass(String, int[])}, the class taking index {@code at} (later ones move up). */
     public int addNovelClass(String name, int[] images, int at) {
+        return addClass(name, images, at, Kind.NOVEL);
+    }
+
+    /**
+     * A new class at index {@code at} whose members are {@code images}: its shots (novel) or its
+     * images (base from images). Classes that lose members are re-averaged; a novel class keeps at
+     * least one shot.
+     */
+    private int addClass(String name, int[] images, int at, Kind kind) {
         String nm = checkedName(name);
         if (images.length == 0) {
-            throw new IllegalArgumentException("a new class needs at least one shot");
+            throw new IllegalArgumentException(kind == Kind.NOVEL ? "a new class needs at least one shot"
+                    : "a class needs at least one image");
         }
         // novel classes whose shots are taken keep at least one, and are re-averaged
         java.util.Map<Integer, Integer> taken = new java.util.HashMap<>();
@@ -430,14 +424,14 @@ public final class Workspace {
         for (int i : images) {
             touched.add(labels[i]);
         }
-        int k = insertName(at, nm, Kind.NOVEL);
-        touched = shifted(touched, k);
+        int k = insertName(at, nm, kind);
+        boolean novel = kind == Kind.NOVEL;
         for (int i : images) {
             labels[i] = k;
-            shots[i] = true;
+            shots[i] = novel;
         }
-        predictions.insertClass(k, true, mean(k, true));
-        touched.forEach(this::refreshPrototype);
+        predictions.insertClass(k, novel, mean(k, novel));
+        shifted(touched, k).forEach(this::refreshPrototype);
         return k;
     }
 
@@ -501,6 +495,12 @@ public final class Workspace {
         return embeddingsView;
     }
 
+    /** The embeddings of images {@code from} (inclusive) to {@code to} (exclusive), copied; the rest is not touched. */
+    public FloatMatrix embeddings(int from, int to) {
+        java.util.Objects.checkFromToIndex(from, to, n);
+        return new FloatMatrix(to - from, dim, java.util.Arrays.copyOfRange(vectors, from * dim, to * dim));
+    }
+
     /** Embedding of image i (a copy). */
     public float[] embedding(int i) {
         java.util.Objects.checkIndex(i, n);
@@ -514,11 +514,14 @@ public final class Workspace {
         return dir.resolve(path);
     }
 
-    /** The imported images' files, for not importing the same file twice. */
-    public java.util.Set<Path> importedFiles() {
-        java.util.Set<Path> out = new java.util.HashSet<>();
+    /** Every image's path as stored (relative to the project folder, or absolute), in image order: a copy. */
+    public List<String> imagePaths() {
+        List<String> out = new ArrayList<>(n);
+        for (ProjectManifest.ImageEntry e : manifest.images()) {
+            out.add(e.path());
+        }
         for (ImportedImage im : imported) {
-            out.add(dir.resolve(im.path()).toAbsolutePath().normalize());
+            out.add(im.path());
         }
         return out;
     }

@@ -346,8 +346,8 @@ public final class MapView extends Region {
             }
             return;
         }
-        int[] rows = java.util.stream.IntStream.range(have, now).toArray();
-        layout.extend(layout.place(workspace.embeddings().selectRows(rows)));
+        // only the new rows: the whole matrix would be copied after every imported batch
+        layout.extend(layout.place(workspace.embeddings(have, now)));
         xy = layout.xy();
         bounds();
         redraw();
