@@ -174,6 +174,7 @@ public final class ProtoLensApp extends Application {
         javafx.scene.layout.StackPane.setAlignment(problems, Pos.TOP_CENTER);
         javafx.scene.layout.StackPane.setMargin(problems, new Insets(10));
         BorderPane root = new BorderPane(centre);
+        this.root = root;
         root.setTop(new javafx.scene.layout.VBox(menus, toolbar));
         root.setRight(side);
         root.setBottom(statusBar);
@@ -235,6 +236,7 @@ public final class ProtoLensApp extends Application {
     }
 
     private Path screenshot;
+    private BorderPane root;
     private boolean deviceProbed;
     private Stage stage;
     private final javafx.scene.control.ProgressBar progress = new javafx.scene.control.ProgressBar();
@@ -343,6 +345,10 @@ public final class ProtoLensApp extends Application {
         }
         if (!lines.isEmpty()) {
             problems.show(lines.size() + (lines.size() == 1 ? " file was" : " files were") + " not imported", lines);
+        }
+        if (queued.isEmpty() && mapView.isProvisional()) {
+            // the map of an empty project's first batch: now that all are in, lay all of them out
+            computeLayout(method.getValue());
         }
         startNext();
     }
@@ -477,6 +483,29 @@ public final class ProtoLensApp extends Application {
                 open(p, map);
             }
         });
+        MenuItem newProject = new MenuItem("New Project…");
+        newProject.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+N"));
+        newProject.setOnAction(e -> newProject());
+        MenuItem saveAs = new MenuItem("Save Project As…");
+        saveAs.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+S"));
+        saveAs.disableProperty().bind(model.workspace().isNull().or(progress.visibleProperty()));
+        saveAs.setOnAction(e -> {
+            Workspace w = model.workspace().get();
+            var chooser = new javafx.stage.FileChooser();
+            chooser.setTitle("Save the project as a new folder");
+            Path parent = w.dir().toAbsolutePath().getParent();
+            if (SampleProjects.isBundled(w.dir()) || parent == null || parent.startsWith(SampleProjects.dataFolder())) {
+                parent = newProjectLocation();
+            }
+            if (java.nio.file.Files.isDirectory(parent)) {
+                chooser.setInitialDirectory(parent.toFile());
+            }
+            chooser.setInitialFileName(org.protolens.ui.project.NewProjectDialog.folderName(w.name() + " copy"));
+            java.io.File chosen = chooser.showSaveDialog(stage);
+            if (chosen != null) {
+                saveAs(chosen.toPath());
+            }
+        });
         MenuItem quit = new MenuItem("Quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> Platform.exit());
@@ -505,8 +534,8 @@ public final class ProtoLensApp extends Application {
             }
         });
         fillRecent();
-        Menu file = new Menu("File", null, open, recentMenu, sample, new SeparatorMenuItem(), importImages, importFolder,
-                new SeparatorMenuItem(), quit);
+        Menu file = new Menu("File", null, newProject, open, recentMenu, sample, saveAs, new SeparatorMenuItem(),
+                importImages, importFolder, new SeparatorMenuItem(), quit);
 
         MenuItem undo = new MenuItem("Undo");
         undo.setAccelerator(KeyCombination.keyCombination("Shortcut+Z"));
@@ -551,6 +580,116 @@ public final class ProtoLensApp extends Application {
         about.setOnAction(e -> about(stage));
         Menu help = new Menu("Help", null, about);
         return new MenuBar(file, edit, view, classesMenu, help);
+    }
+
+    private static final String NEW_LOCATION = "newProjectLocation";
+
+    /** Where new projects go unless the person picks another folder: the last one used, else ~/ProtoLens. */
+    private Path newProjectLocation() {
+        String last = prefs.get(NEW_LOCATION, null);
+        return last != null ? Path.of(last) : Path.of(System.getProperty("user.home"), "ProtoLens");
+    }
+
+    /** File > New Project: asks for a name, a folder and the backbone to start from, then creates and opens it. */
+    private void newProject() {
+        java.util.List<org.protolens.ui.project.NewProjectDialog.Source> sources = new java.util.ArrayList<>();
+        Workspace w = model.workspace().get();
+        if (w != null) {
+            sources.add(new org.protolens.ui.project.NewProjectDialog.Source("This project: " + w.name(), w.dir(),
+                    w.manifest().baseClasses().size(), backboneName(w.dir().resolve(w.manifest().backbone()))));
+        }
+        for (Path p : SampleProjects.all()) {
+            try {
+                var m = org.protolens.core.project.ProjectManifest.read(p);
+                sources.add(new org.protolens.ui.project.NewProjectDialog.Source("Sample: " + m.name(), p,
+                        m.baseClasses().size(), backboneName(p.resolve(m.backbone()))));
+            } catch (java.io.IOException e) {
+                // a sample that does not read is not offered
+            }
+        }
+        if (sources.isEmpty()) {
+            problems.show("No project to take a backbone from", java.util.List.of(
+                    "A new project starts from the backbone of an open project or of a sample project; none was found."));
+            return;
+        }
+        org.protolens.ui.project.NewProjectDialog.ask(stage, sources, newProjectLocation()).ifPresent(this::createProject);
+    }
+
+    /** Creates the project asked for in the background and opens it; on a problem the open project stays. */
+    public void createProject(org.protolens.ui.project.NewProjectDialog.Request r) {
+        status.setText("Creating " + r.folder() + "…");
+        Thread.ofPlatform().daemon().name("new-project").start(() -> {
+            try {
+                ProjectSession.create(r.folder(), r.name(), r.source().dir(), r.keepBaseClasses());
+                Platform.runLater(() -> {
+                    Path parent = r.folder().toAbsolutePath().getParent();
+                    if (parent != null) {
+                        prefs.put(NEW_LOCATION, parent.toString());
+                    }
+                    open(r.folder(), mapView);
+                });
+            } catch (java.io.IOException | RuntimeException e) {
+                Platform.runLater(() -> {
+                    status.setText("The project was not created");
+                    problems.show("The project could not be created", java.util.List.of(String.valueOf(e.getMessage())));
+                });
+            }
+        });
+    }
+
+    /**
+     * File > Save Project As: copies the open project as a whole (images in its folder, classes,
+     * labels, history, embeddings, map) to {@code target} and goes on in the copy; the original
+     * stays as it was. On a problem the original opens again and the problem is shown.
+     */
+    public void saveAs(Path target) {
+        Workspace w = model.workspace().get();
+        if (w == null) {
+            return;
+        }
+        if (running != null) {
+            problems.show("Save As waits for the import", java.util.List.of("Let the import finish, or cancel it, then save again."));
+            return;
+        }
+        cancelLayout();
+        Path from = w.dir();
+        status.setText("Saving a copy in " + target + "…");
+        // nothing is edited while the copy is made: the project is closed for it
+        root.setDisable(true);
+        java.util.concurrent.Future<?> closing = model.detach();
+        Thread.ofPlatform().daemon().name("save-as").start(() -> {
+            String problem = null;
+            try {
+                closing.get();
+                ProjectSession.copyWhole(from, target);
+                var m = org.protolens.core.project.ProjectManifest.read(target);
+                m.withName(target.getFileName().toString()).write(target);
+            } catch (java.io.IOException | RuntimeException e) {
+                problem = String.valueOf(e.getMessage());
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                problem = String.valueOf(e.getMessage());
+            }
+            String failed = problem;
+            Platform.runLater(() -> {
+                root.setDisable(false);
+                if (failed == null) {
+                    open(target, mapView);
+                } else {
+                    open(from, mapView);
+                    problems.show("The project could not be saved as " + target, java.util.List.of(failed));
+                }
+            });
+        });
+    }
+
+    private static String backboneName(Path dir) {
+        try {
+            BackboneSpec spec = BackboneSpec.read(dir.resolve(BackboneSpec.FILE_NAME));
+            return (spec.architecture() != null ? spec.architecture() : spec.format())
+                    + " " + spec.input().width() + "×" + spec.input().height();
+        } catch (java.io.IOException e) {
+            return "backbone unreadable";
+        }
     }
 
     private void about(Stage owner) {
@@ -722,13 +861,7 @@ public final class ProtoLensApp extends Application {
             } else {
                 Platform.runLater(() -> Platform.runLater(this::writeScreenshotAndExit));
             }
-            try {
-                BackboneSpec spec = BackboneSpec.read(w.dir().resolve(w.manifest().backbone()).resolve(BackboneSpec.FILE_NAME));
-                backbone.setText("Backbone: " + (spec.architecture() != null ? spec.architecture() : spec.format())
-                        + " " + spec.input().width() + "×" + spec.input().height());
-            } catch (java.io.IOException ex) {
-                backbone.setText("Backbone: " + ex.getMessage());
-            }
+            backbone.setText("Backbone: " + backboneName(w.dir().resolve(w.manifest().backbone())));
         });
         task.setOnFailed(e -> {
             probeDevice();

@@ -26,6 +26,27 @@ final class SampleProjects {
         return null;
     }
 
+    /** Every bundled sample's folder, the default first. */
+    static List<Path> all() {
+        java.util.Map<String, Path> found = new java.util.LinkedHashMap<>();
+        Path first = defaultSample();
+        if (first != null) {
+            found.put(first.getFileName().toString(), first);
+        }
+        for (Path root : roots()) {
+            try (java.util.stream.Stream<Path> s = Files.list(root)) {
+                for (Path p : s.sorted().toList()) {
+                    if (Files.isRegularFile(p.resolve("project.json"))) {
+                        found.putIfAbsent(p.getFileName().toString(), p);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // an unreadable samples folder offers none
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
     /** Whether {@code dir} is one of the bundled samples (never changed in place). */
     static boolean isBundled(Path dir) {
         Path d = dir.toAbsolutePath().normalize();

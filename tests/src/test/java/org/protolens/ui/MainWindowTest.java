@@ -272,4 +272,74 @@ class MainWindowTest {
                 robot.lookup("#layout-method").queryAs(javafx.scene.control.ChoiceBox.class).getValue());
         org.junit.jupiter.api.Assertions.assertArrayEquals(umap, again.mapLayout().xy(), "reopened, the same map");
     }
+
+    /**
+     * File > New Project without base classes: an empty map that says how images get in; a folder
+     * of class folders imported as base classes gives the project its classes and a map of all its
+     * images; Save As goes on in a copy with the same classes and leaves the first folder as it was.
+     */
+    @Test
+    void aNewEmptyProjectTakesItsClassesFromAnImportAndSaveAsGoesOnInACopy() throws Exception {
+        var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.N);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#new-project-create").tryQuery().isPresent());
+        javafx.scene.control.TextField name = robot.lookup("#new-project-name").queryAs(javafx.scene.control.TextField.class);
+        javafx.scene.control.TextField location = robot.lookup("#new-project-location").queryAs(javafx.scene.control.TextField.class);
+        Path projects = temp.resolve("my projects");
+        robot.interact(() -> {
+            name.setText("Shoes and bags");
+            location.setText(projects.toString());
+        });
+        assertEquals("Folder: " + projects.resolve("Shoes and bags"),
+                robot.lookup("#new-project-folder").queryAs(Label.class).getText());
+        robot.clickOn("#new-project-keep-base");
+        robot.clickOn("#new-project-create");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> robot.lookup("#status").queryAs(Label.class).getText().equals("0 images, 0 classes"));
+        WaitForAsyncUtils.waitForFxEvents();
+        ProtoLensApp window = (ProtoLensApp) app;
+        assertEquals(projects.resolve("Shoes and bags"), window.model().workspace().get().dir());
+        assertTrue(robot.lookup("#map-empty-hint").query().isVisible(), "an empty map says how images get in");
+
+        Path drop = temp.resolve("drop");
+        for (String cls : new String[] {"Sandal", "Bag"}) {
+            Files.createDirectories(drop.resolve(cls));
+            int j = 0;
+            for (int i : workspace.imagesOf(workspace.classNames().indexOf(cls)).stream().limit(12).toList()) {
+                Files.copy(workspace.imageFile(i), drop.resolve(cls).resolve(String.format("%02d.png", j++)));
+            }
+        }
+        javafx.application.Platform.runLater(() -> window.importFiles(java.util.List.of(drop)));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#import-ok").tryQuery().isPresent());
+        robot.clickOn("#groups-base");
+        robot.clickOn("#import-ok");
+        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !robot.lookup("#import-progress").query().isVisible()
+                && map.mapLayout() != null && !map.isProvisional() && map.mapLayout().xy().length == 48);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("24 images, 2 classes", robot.lookup("#status").queryAs(Label.class).getText());
+        assertTrue(!robot.lookup("#map-empty-hint").query().isVisible());
+        String rows = classRows();
+        assertTrue(rows.contains("[Bag, 12, ") && rows.contains("[Sandal, 12, "), rows);
+        var w = window.model().workspace().get();
+        int right = 0;
+        for (int i = 0; i < w.imageCount(); i++) {
+            right += w.predicted(i) == w.label(i) ? 1 : 0;
+        }
+        assertTrue(right >= 22, "bags and sandals are told apart by the prototypes of their own images: " + right + "/24");
+
+        Path copy = temp.resolve("elsewhere").resolve("Shoes and bags v2");
+        javafx.application.Platform.runLater(() -> window.saveAs(copy));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.model().workspace().get() != null
+                && window.model().workspace().get().dir().equals(copy)
+                && robot.lookup("#status").queryAs(Label.class).getText().equals("24 images, 2 classes"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(rows, classRows(), "the copy has the same classes and counts");
+        assertEquals("Shoes and bags v2 – ProtoLens", robot.window(0).getScene().getWindow() instanceof javafx.stage.Stage st
+                ? st.getTitle() : "");
+        try (var original = org.protolens.core.project.ProjectSession.open(projects.resolve("Shoes and bags"))) {
+            assertEquals(24, original.workspace().imageCount(), "the first project keeps its images");
+            assertEquals("Shoes and bags", original.workspace().name());
+        }
+    }
 }

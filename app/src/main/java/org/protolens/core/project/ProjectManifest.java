@@ -70,6 +70,12 @@ public record ProjectManifest(String format, int version, String name, String de
         return classes.stream().filter(ClassEntry::isBase).toList();
     }
 
+    /** The same project under another name. */
+    public ProjectManifest withName(String newName) {
+        return new ProjectManifest(format, version, newName, description, backbone, calibration, classes, basePrototypes,
+                embeddings, images, provenance);
+    }
+
     public void write(Path dir) throws IOException {
         AtomicFiles.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(this) + "\n");
     }
@@ -100,7 +106,7 @@ public record ProjectManifest(String format, int version, String name, String de
         if (backbone == null || !Files.isDirectory(dir.resolve(backbone))) {
             throw new IOException(file + ": backbone folder " + backbone + " is missing");
         }
-        if (classes == null || classes.isEmpty()) {
+        if (classes == null) {
             throw new IOException(file + ": lists no classes");
         }
         Set<String> names = new HashSet<>();

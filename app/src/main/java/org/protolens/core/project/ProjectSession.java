@@ -154,15 +154,45 @@ public final class ProjectSession implements AutoCloseable {
      * {@code target}, which must not exist yet: how a read-only sample becomes the user's project.
      */
     public static void copy(Path from, Path target) throws IOException {
+        copyFolder(from, target, false);
+    }
+
+    /**
+     * Copies a closed project folder as a whole, its catalog (classes, labels, history) and embedding
+     * cache included, to {@code target}, which must not exist yet or be an empty folder: Save As.
+     */
+    public static void copyWhole(Path from, Path target) throws IOException {
+        Path src = from.toAbsolutePath().normalize();
+        Path dst = target.toAbsolutePath().normalize();
+        if (dst.startsWith(src)) {
+            throw new IOException(target + ": is inside the project " + from + "; choose a folder outside it");
+        }
+        if (isEmptyFolder(target)) {
+            Files.delete(target);
+        }
+        copyFolder(from, target, true);
+    }
+
+    private static boolean isEmptyFolder(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static void copyFolder(Path from, Path target, boolean withCatalog) throws IOException {
         if (Files.exists(target)) {
             throw new IOException(target + ": exists already");
         }
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".copying");
+        Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".copying");
+        Files.createDirectories(tmp.getParent());
         AtomicFiles.deleteTree(tmp);
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 String rel = from.relativize(p).toString();
-                if (rel.startsWith(ProjectCatalog.FILE_NAME)) {
+                if (!withCatalog && rel.startsWith(ProjectCatalog.FILE_NAME)) {
                     continue;
                 }
                 Path q = tmp.resolve(rel);
@@ -172,7 +202,73 @@ public final class ProjectSession implements AutoCloseable {
                     Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
+        } catch (IOException | RuntimeException e) {
+            AtomicFiles.deleteTree(tmp);
+            throw e;
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Makes a new, empty project in {@code target} (which must not exist yet or be an empty folder)
+     * that embeds with the backbone of the project in {@code source}: no images yet, and the
+     * source's base classes with their prototypes when {@code keepBaseClasses}, else no classes
+     * (they come with the first import). Returns the new project's folder.
+     */
+    public static Path create(Path target, String name, Path source, boolean keepBaseClasses) throws IOException {
+        if (name == null || name.isBlank()) {
+            throw new IOException("A new project needs a name");
+        }
+        ProjectManifest from = ProjectManifest.read(source);
+        if (isEmptyFolder(target)) {
+            Files.delete(target);
+        }
+        if (Files.exists(target)) {
+            throw new IOException(target + ": exists already; choose a new folder");
+        }
+        FloatMatrix protos = from.baseClasses().isEmpty() ? null : from.basePrototypes(source);
+        FloatMatrix stored = from.embeddings(source);
+        int dim = protos != null ? protos.cols() : stored != null ? stored.cols() : -1;
+        if (dim <= 0) {
+            throw new IOException(source.resolve(ProjectManifest.FILE_NAME) + ": neither base prototypes nor embeddings tell "
+                    + "the size of its backbone's embeddings");
+        }
+        Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".creating");
+        Files.createDirectories(tmp.getParent());
+        AtomicFiles.deleteTree(tmp);
+        try {
+            Files.createDirectories(tmp);
+            Path backbone = source.resolve(from.backbone());
+            try (Stream<Path> files = Files.walk(backbone)) {
+                for (Path p : files.toList()) {
+                    Path q = tmp.resolve("backbone").resolve(backbone.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(q);
+                    } else {
+                        Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+            List<ProjectManifest.ClassEntry> classes = new ArrayList<>();
+            String protoFile = null;
+            if (keepBaseClasses && protos != null) {
+                for (ProjectManifest.ClassEntry c : from.baseClasses()) {
+                    classes.add(new ProjectManifest.ClassEntry(c.name(), ProjectManifest.BASE, 0, c.trainingImages()));
+                }
+                protoFile = "base-prototypes.npy";
+                NpyFile.writeMatrix(tmp.resolve(protoFile), protos);
+            }
+            NpyFile.writeMatrix(tmp.resolve("embeddings.npy"), new FloatMatrix(0, dim, new float[0]));
+            var provenance = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                    .put("createdFrom", from.name())
+                    .put("created", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            new ProjectManifest(ProjectManifest.FORMAT, 1, name.strip(), null, "backbone", from.calibration(), classes,
+                    protoFile, "embeddings.npy", List.of(), provenance).write(tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            AtomicFiles.deleteTree(tmp);
+            throw e;
+        }
+        return target;
     }
 }

@@ -58,8 +58,19 @@ public final class MapView extends Region {
     private double lastX;
     private double lastY;
 
+    /** shown over an empty map: how images get in */
+    private final javafx.scene.control.Label emptyHint = new javafx.scene.control.Label(
+            "No images yet.\nDrop images or folders here, or choose File › Import Folder.");
+    /** whether the map was laid out from an empty project's first imported batch only */
+    private boolean provisional;
+
     public MapView() {
-        getChildren().addAll(canvas, hoverBox);
+        getChildren().addAll(canvas, hoverBox, emptyHint);
+        emptyHint.setId("map-empty-hint");
+        emptyHint.getStyleClass().add("map-empty-hint");
+        emptyHint.setMouseTransparent(true);
+        emptyHint.setVisible(false);
+        emptyHint.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
         getStyleClass().add("map");
         hoverBox.getStyleClass().add("map-hover");
         hoverBox.setVisible(false);
@@ -291,6 +302,16 @@ public final class MapView extends Region {
         if (hoverBox.isVisible()) {
             hoverBox.autosize();
         }
+        emptyHint.autosize();
+        emptyHint.relocate(Math.round((getWidth() - emptyHint.getWidth()) / 2), Math.round((getHeight() - emptyHint.getHeight()) / 2));
+    }
+
+    /**
+     * Whether the map was laid out from the first images imported into an empty project only (the
+     * rest were placed into it): a map of all of them is better once the import is done.
+     */
+    public boolean isProvisional() {
+        return provisional;
     }
 
     /** Shows {@code w}'s images where {@code layout} puts them (null: too few images for a map). */
@@ -306,6 +327,7 @@ public final class MapView extends Region {
     /** Draws the images where {@code layout} puts them; images added since it was made are placed into it. */
     public void setLayout(MapLayout layout) {
         this.layout = layout;
+        provisional = false;
         zoom = 1;
         panX = 0;
         panY = 0;
@@ -343,6 +365,7 @@ public final class MapView extends Region {
                 // the first images of an empty project: a PCA map of a handful of images is instant
                 setLayout(MapLayout.compute(workspace.embeddings(), MapLayout.Method.PCA, 1, MapLayout.DEFAULT_LANDMARKS,
                         (what, done) -> { }, () -> false));
+                provisional = true;
             }
             return;
         }
@@ -376,6 +399,7 @@ public final class MapView extends Region {
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.setFill(dark ? Color.web("#1b1f24") : Color.WHITE);
         g.fillRect(0, 0, w, h);
+        emptyHint.setVisible(workspace != null && xy == null);
         if (xy == null || w < 20 || h < 20) {
             return;
         }
