@@ -6,7 +6,7 @@ import org.protolens.cli.ProtoLensCommand;
 
 /**
  * {@code java -jar protolens.jar}: with no arguments the desktop app on the last project (or the
- * bundled sample); with a project folder (or its project.json) the app on that project; with
+ * bundled sample); with a project folder (or its project.json or project.protolens) the app on that project; with
  * {@code --screenshot PNG [PROJECT]} the app opens, draws the project, writes the window to PNG
  * and exits (a smoke test); with a command the command line.
  */
@@ -21,8 +21,10 @@ public final class Main {
         } catch (java.nio.file.InvalidPathException e) {
             return false;
         }
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
         return java.nio.file.Files.isRegularFile(p.resolve("project.json"))
-                || (p.getFileName() != null && p.getFileName().toString().equals("project.json") && java.nio.file.Files.isRegularFile(p));
+                || ((name.equals("project.json") || name.endsWith(org.protolens.core.project.ProjectSession.PROJECT_FILE_EXTENSION))
+                    && java.nio.file.Files.isRegularFile(p));
     }
 
     public static void main(String[] args) {

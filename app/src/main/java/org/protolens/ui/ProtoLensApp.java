@@ -219,7 +219,8 @@ public final class ProtoLensApp extends Application {
             params = params.subList(2, params.size());
         }
         Path folder = params.isEmpty() ? lastOrSample() : Path.of(params.getFirst());
-        if (folder != null && folder.getFileName() != null && folder.getFileName().toString().equals("project.json")) {
+        if (folder != null && folder.getFileName() != null && (folder.getFileName().toString().equals("project.json")
+                || folder.getFileName().toString().endsWith(ProjectSession.PROJECT_FILE_EXTENSION))) {
             folder = folder.toAbsolutePath().getParent();
         }
         if (folder == null) {

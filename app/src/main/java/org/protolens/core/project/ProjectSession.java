@@ -17,6 +17,12 @@ import org.protolens.core.embed.EmbeddingCache;
  */
 public final class ProjectSession implements AutoCloseable {
     public static final String CACHE_FOLDER = "embedding-cache";
+    /**
+     * The file in every project folder that desktops associate with ProtoLens: double-clicking it
+     * opens its folder. It holds no project data (that is project.json and the catalog).
+     */
+    public static final String PROJECT_FILE = "project.protolens";
+    public static final String PROJECT_FILE_EXTENSION = ".protolens";
 
     private final Workspace workspace;
     private final ProjectCatalog catalog;
@@ -84,7 +90,21 @@ public final class ProjectSession implements AutoCloseable {
             cache.close();
             throw e;
         }
+        writeProjectFile(dir);
         return new ProjectSession(w, c, cache, problems);
+    }
+
+    /** Puts the file that opens the project on a double click into {@code dir}, where it is missing and can be written. */
+    static void writeProjectFile(Path dir) {
+        Path f = dir.resolve(PROJECT_FILE);
+        if (Files.notExists(f) && Files.isWritable(dir)) {
+            try {
+                AtomicFiles.writeString(f, "{\"format\": \"protolens-project-file\", \"version\": 1, \"project\": \""
+                        + ProjectManifest.FILE_NAME + "\"}\n");
+            } catch (IOException e) {
+                // the project opens from its folder all the same
+            }
+        }
     }
 
     private static ProjectCatalog.Snapshot keepOnly(ProjectCatalog.Snapshot s, List<Integer> keep, int project) {
@@ -264,6 +284,7 @@ public final class ProjectSession implements AutoCloseable {
                     .put("created", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
             new ProjectManifest(ProjectManifest.FORMAT, 1, name.strip(), null, "backbone", from.calibration(), classes,
                     protoFile, "embeddings.npy", List.of(), provenance).write(tmp);
+            writeProjectFile(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             AtomicFiles.deleteTree(tmp);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Builds ProtoLens's installers with jpackage: an app-image (the application folder with its own
+# Java 25 runtime, JavaFX, DJL's CPU libtorch, the sample projects and the icons), then the
+# packages this system can make: .deb (and .rpm where rpmbuild is present) on Linux, .msi on
+# Windows (WiX on the PATH), .dmg on macOS. Everything lands in installer/target/dist.
+#
+#   installer/build.sh                  build the jar, then the app-image and this system's packages
+#   installer/build.sh deb              the app-image and only these packages (deb, rpm, msi, dmg)
+#   installer/build.sh app-image        the app-image alone
+#   PROTOLENS_SKIP_BUILD=1 ...          use the jar and libraries already in app/target
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. installer/jdk25.sh
+if ! JAVA_HOME=$(jdk25); then
+  echo "installer: no JDK 25 found (looked at \$JAVA_HOME and the usual places); set JAVA_HOME to one" >&2
+  exit 1
+fi
+export JAVA_HOME
+exe=""
+case "$(uname -s)" in
+  Linux) os=linux; fx=linux; types_here=deb; if command -v rpmbuild >/dev/null; then types_here="deb rpm"; fi ;;
+  Darwin) os=mac; fx=mac; types_here=dmg ;;
+  MINGW*|MSYS*|CYGWIN*) os=windows; fx=win; exe=.exe; types_here=msi ;;
+  *) echo "installer: $(uname -s) is not a platform jpackage builds for" >&2; exit 1 ;;
+esac
+types=("$@")
+[ ${#types[@]} -gt 0 ] || types=($types_here)
+# every package is made from the app-image, built first
+[ "${types[0]}" = app-image ] || types=(app-image "${types[@]}")
+
+version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
+# installers want plain numbers: 0.1.0-SNAPSHOT installs as 0.1.0
+app_version=${version%%-*}
+
+if [ "${PROTOLENS_SKIP_BUILD:-}" != 1 ]; then
+  ./mvnw -B -q -ntp package -DskipTests -pl app -am
+fi
+[ -f app/target/protolens.jar ] || { echo "installer: app/target/protolens.jar is missing (build it first)" >&2; exit 1; }
+
+out=installer/target
+rm -rf "$out/input" "$out/runtime" "$out/dist"
+mkdir -p "$out/input/lib" "$out/dist"
+
+# The application: the jar and its libraries for this platform only (natives of other platforms
+# are left out); JavaFX goes into the runtime instead, as modules.
+cp app/target/protolens.jar "$out/input/"
+# the libraries the jar's manifest names (app/target/lib may hold stale ones from older builds)
+classpath=$(unzip -p app/target/protolens.jar META-INF/MANIFEST.MF | tr -d '\r' | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' \
+  | sed -n 's/^Class-Path: //p')
+for entry in $classpath; do
+  f=app/target/$entry
+  b=$(basename "$f")
+  case "$b" in
+    javafx-*) continue ;;
+    *-linux-x86_64.jar|*-linux-arm64.jar|*-linux-aarch64.jar) [ $os = linux ] || continue ;;
+    *-macosx-*.jar|*-osx-*.jar) [ $os = mac ] || continue ;;
+    *-windows-*.jar|*-win-*.jar) [ $os = windows ] || continue ;;
+  esac
+  cp "$f" "$out/input/lib/"
+done
+# the sample projects, without anything a run left in them
+mkdir -p "$out/input/sample-projects"
+for p in sample-projects/*/; do
+  name=$(basename "$p")
+  mkdir -p "$out/input/sample-projects/$name"
+  (cd "$p" && tar cf - --exclude='catalog.db*' --exclude=embedding-cache .) | (cd "$out/input/sample-projects/$name" && tar xf -)
+done
+cp sample-projects/README.md "$out/input/sample-projects/"
+
+# A Java 25 runtime with what the app uses (jdeps) and JavaFX as modules.
+cp_sep=$( [ $os = windows ] && echo ';' || echo ':')
+fxjars=$(for entry in $classpath; do case "$entry" in lib/javafx-*-"$fx"*.jar) printf '%s%s' "app/target/$entry" "$cp_sep" ;; esac; done)
+deps=$("$JAVA_HOME/bin/jdeps$exe" --print-module-deps --ignore-missing-deps --multi-release 25 --recursive \
+  --class-path "$(ls "$out"/input/lib/*.jar | tr '\n' "$cp_sep")" "$out/input/protolens.jar")
+modules="$deps,java.logging,java.naming,java.net.http,java.xml,jdk.unsupported.desktop,jdk.zipfs,jdk.crypto.ec,jdk.charsets,javafx.base,javafx.graphics,javafx.controls,javafx.swing"
+echo "installer: runtime modules $modules"
+"$JAVA_HOME/bin/jlink$exe" --module-path "$fxjars" --add-modules "$modules" \
+  --strip-debug --no-header-files --no-man-pages --compress zip-6 --output "$out/runtime"
+# JavaFX's native libraries where it looks first, so that it need not unpack them into the home folder
+fxnatives="$out/runtime/lib"; [ $os = windows ] && fxnatives="$out/runtime/bin"
+for jar in ${fxjars//$cp_sep/ }; do
+  unzip -q -o -j "$jar" '*.so' '*.dylib' '*.dll' -d "$fxnatives" 2>/dev/null || true
+done
+
+jpackage=("$JAVA_HOME/bin/jpackage$exe")
+case $os in
+  linux) icon=icons/protolens-256.png ;;
+  mac) icon=icons/protolens.icns ;;
+  windows) icon=icons/protolens.ico ;;
+esac
+for t in "${types[@]}"; do
+  start=$(date +%s)
+  if [ "$t" = app-image ]; then
+    rm -rf "$out/dist/ProtoLens" "$out/dist/ProtoLens.app"
+    "${jpackage[@]}" @installer/jpackage/metadata.args @installer/jpackage/launcher.args --type app-image --app-version "$app_version" \
+      --input "$out/input" --runtime-image "$out/runtime" --icon "$icon" --dest "$out/dist"
+  else
+    image="$out/dist/ProtoLens"; [ $os = mac ] && image="$out/dist/ProtoLens.app"
+    extra=(); [ -f "installer/jpackage/$t.args" ] && extra=("@installer/jpackage/$t.args")
+    "${jpackage[@]}" @installer/jpackage/metadata.args @installer/jpackage/$os.args "${extra[@]}" --type "$t" --app-version "$app_version" \
+      --app-image "$image" --dest "$out/dist"
+  fi
+  echo "installer: $t built in $(( $(date +%s) - start )) s"
+done
+ls -l "$out/dist"
