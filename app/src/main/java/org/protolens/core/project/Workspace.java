@@ -660,6 +660,16 @@ public final class Workspace {
         return evaluated == 0 ? Double.NaN : (double) ok / evaluated;
     }
 
+    /** Every image's class by its raw prototype (novel classes uncalibrated), in image order. */
+    public int[] rawPredictions() {
+        return predictions.rawPredictions();
+    }
+
+    /** Every image's label (-1: unlabelled), in image order: a copy. */
+    public int[] labels() {
+        return java.util.Arrays.copyOf(labels, n);
+    }
+
     /** Indices of the images whose label is {@code k}. */
     public List<Integer> imagesOf(int k) {
         List<Integer> out = new ArrayList<>();

@@ -268,6 +268,27 @@ public final class LivePredictions {
         return Arrays.copyOf(top.best, n);
     }
 
+    /**
+     * The class every embedding is nearest to by its raw prototype (a novel class's mean of shots,
+     * uncalibrated: TEEN at alpha = 0); -1 while there are no classes.
+     */
+    public int[] rawPredictions() {
+        int[] out = new int[n];
+        rows(i -> {
+            int best = -1;
+            float bestScore = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < classes.size(); k++) {
+                float v = classes.get(k).dot[i];
+                if (v > bestScore) {
+                    bestScore = v;
+                    best = k;
+                }
+            }
+            out[i] = best;
+        });
+        return out;
+    }
+
     /** Cosine similarity of embedding i to every prototype, as currently calibrated. */
     public float[] similarities(int i) {
         float[] s = new float[classes.size()];

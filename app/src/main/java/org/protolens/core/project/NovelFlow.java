@@ -1,0 +1,87 @@
+package org.protolens.core.project;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the labelled images of each novel class go (shots left out): the share predicted as each
+ * class, before calibration (raw prototypes: TEEN at alpha = 0) and as predicted now. TEEN's
+ * observation is that new-class images fall into similar base classes; this shows how many and
+ * into which, and which images they are.
+ */
+public final class NovelFlow {
+    private final int classes;
+    private final List<Integer> novel;
+    private final int[] labels;
+    private final boolean[] evaluated;
+    private final int[] raw;
+    private final int[] now;
+    private final boolean[] base;
+
+    private NovelFlow(int classes, List<Integer> novel, int[] labels, boolean[] evaluated, int[] raw, int[] now, boolean[] base) {
+        this.classes = classes;
+        this.novel = novel;
+        this.labels = labels;
+        this.evaluated = evaluated;
+        this.raw = raw;
+        this.now = now;
+        this.base = base;
+    }
+
+    /** The flow of {@code w} as it predicts now. */
+    public static NovelFlow of(Workspace w) {
+        int c = w.classNames().size();
+        List<Integer> novel = new ArrayList<>();
+        boolean[] base = new boolean[c];
+        for (int k = 0; k < c; k++) {
+            base[k] = w.isBase(k);
+            if (!base[k]) {
+                novel.add(k);
+            }
+        }
+        int n = w.imageCount();
+        boolean[] evaluated = new boolean[n];
+        int[] labels = w.labels();
+        for (int i = 0; i < n; i++) {
+            evaluated[i] = labels[i] >= 0 && !base[labels[i]] && !w.isShot(i);
+        }
+        return new NovelFlow(c, List.copyOf(novel), labels, evaluated, w.rawPredictions(), w.predictions(), base);
+    }
+
+    /** The novel classes, in class order. */
+    public List<Integer> novelClasses() {
+        return novel;
+    }
+
+    /** How many of novel class k's images (no shots) are predicted as each class, by class index. */
+    public int[] counts(int k, boolean calibrated) {
+        int[] p = calibrated ? now : raw;
+        int[] out = new int[classes];
+        for (int i = 0; i < labels.length; i++) {
+            if (evaluated[i] && labels[i] == k && p[i] >= 0) {
+                out[p[i]]++;
+            }
+        }
+        return out;
+    }
+
+    /** Novel class k's images (no shots) predicted as class {@code as}, in image order. */
+    public int[] images(int k, int as, boolean calibrated) {
+        int[] p = calibrated ? now : raw;
+        return java.util.stream.IntStream.range(0, labels.length)
+                .filter(i -> evaluated[i] && labels[i] == k && p[i] == as).toArray();
+    }
+
+    /** Share of all novel-class images (no shots) predicted as some base class; NaN without any. */
+    public double toBase(boolean calibrated) {
+        int[] p = calibrated ? now : raw;
+        int total = 0, toBase = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (evaluated[i]) {
+                total++;
+                toBase += p[i] >= 0 && base[p[i]] ? 1 : 0;
+            }
+        }
+        return total == 0 ? Double.NaN : (double) toBase / total;
+    }
+}
