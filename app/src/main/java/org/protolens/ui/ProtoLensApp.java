@@ -173,7 +173,19 @@ public final class ProtoLensApp extends Application {
         javafx.scene.layout.StackPane centre = new javafx.scene.layout.StackPane(map, problems);
         javafx.scene.layout.StackPane.setAlignment(problems, Pos.TOP_CENTER);
         javafx.scene.layout.StackPane.setMargin(problems, new Insets(10));
-        BorderPane root = new BorderPane(centre);
+        flowView = new org.protolens.ui.analysis.FlowView(model);
+        javafx.scene.control.Tab flowTab = new javafx.scene.control.Tab("Novel → base", flowView);
+        flowTab.setClosable(false);
+        flowTab.setTooltip(new javafx.scene.control.Tooltip("Where each new class's images are predicted, before calibration "
+                + "and now; click a segment to select its images"));
+        javafx.scene.control.TabPane analysis = new javafx.scene.control.TabPane(flowTab);
+        analysis.setId("analysis");
+        analysis.getStyleClass().add("analysis-tabs");
+        javafx.scene.control.SplitPane mapAndAnalysis = new javafx.scene.control.SplitPane(centre, analysis);
+        mapAndAnalysis.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        mapAndAnalysis.setDividerPositions(0.68);
+        javafx.scene.control.SplitPane.setResizableWithParent(analysis, false);
+        BorderPane root = new BorderPane(mapAndAnalysis);
         this.root = root;
         root.setTop(new javafx.scene.layout.VBox(menus, toolbar));
         root.setRight(side);
@@ -443,6 +455,7 @@ public final class ProtoLensApp extends Application {
     private Scene scene;
     private MapView mapView;
     private InspectorView inspectorView;
+    private org.protolens.ui.analysis.FlowView flowView;
     private final javafx.scene.control.CheckMenuItem darkItem = new javafx.scene.control.CheckMenuItem("Dark theme");
 
     /** The project opened last, when it still exists, else the bundled sample. */
@@ -462,6 +475,7 @@ public final class ProtoLensApp extends Application {
         }
         mapView.setDark(dark);
         inspectorView.setDark(dark);
+        flowView.setDark(dark);
         darkItem.setSelected(dark);
     }
 

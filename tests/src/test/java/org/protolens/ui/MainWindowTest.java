@@ -64,6 +64,13 @@ class MainWindowTest {
                 .reduce("", String::concat);
     }
 
+    /** Waits until the node is on a shown window (a dialog opens a moment after its nodes exist). */
+    private void waitShown(String query) throws java.util.concurrent.TimeoutException {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup(query).match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
     private String summary() {
         return robot.lookup("#summary").queryAs(Label.class).getText();
     }
@@ -205,7 +212,7 @@ class MainWindowTest {
         Files.writeString(drop.resolve("Wellington").resolve("99-broken.png"), "not a picture");
         ProtoLensApp window = (ProtoLensApp) app;
         javafx.application.Platform.runLater(() -> window.importFiles(java.util.List.of(drop)));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#import-ok").tryQuery().isPresent());
+        waitShown("#import-ok");
         assertTrue(robot.lookup("#groups-novel").queryAs(javafx.scene.control.RadioButton.class).isSelected(),
                 "folders with new names are offered as new classes");
         @SuppressWarnings("unchecked")
@@ -282,7 +289,7 @@ class MainWindowTest {
     void aNewEmptyProjectTakesItsClassesFromAnImportAndSaveAsGoesOnInACopy() throws Exception {
         var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
         robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.N);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#new-project-create").tryQuery().isPresent());
+        waitShown("#new-project-create");
         javafx.scene.control.TextField name = robot.lookup("#new-project-name").queryAs(javafx.scene.control.TextField.class);
         javafx.scene.control.TextField location = robot.lookup("#new-project-location").queryAs(javafx.scene.control.TextField.class);
         Path projects = temp.resolve("my projects");
@@ -310,7 +317,7 @@ class MainWindowTest {
             }
         }
         javafx.application.Platform.runLater(() -> window.importFiles(java.util.List.of(drop)));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#import-ok").tryQuery().isPresent());
+        waitShown("#import-ok");
         robot.clickOn("#groups-base");
         robot.clickOn("#import-ok");
         org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
@@ -341,5 +348,45 @@ class MainWindowTest {
             assertEquals(24, original.workspace().imageCount(), "the first project keeps its images");
             assertEquals("Shoes and bags", original.workspace().name());
         }
+    }
+
+    /**
+     * The Novel -> base view: clicking the segment of a new class's images that fall into a base
+     * class (before calibration) selects exactly those images.
+     */
+    @Test
+    void clickingAFlowSegmentSelectsTheImagesItCounts() throws Exception {
+        org.protolens.ui.analysis.FlowView flowView = robot.lookup("#flow-view").queryAs(org.protolens.ui.analysis.FlowView.class);
+        var w = ((ProtoLensApp) app).model().workspace().get();
+        var flow = org.protolens.core.project.NovelFlow.of(w);
+        org.jfree.chart.fx.ChartCanvas canvas = flowView.viewer().getCanvas();
+        // the biggest segment of a novel class's images predicted as a base class, before calibration
+        org.jfree.chart.entity.CategoryItemEntity target = null;
+        int most = 0;
+        for (Object o : canvas.getRenderingInfo().getEntityCollection().getEntities()) {
+            if (o instanceof org.jfree.chart.entity.CategoryItemEntity e && e.getColumnKey().toString().endsWith("α=0")) {
+                int novel = w.classNames().indexOf(e.getColumnKey().toString().replace("  α=0", ""));
+                int as = w.classNames().indexOf(e.getRowKey().toString());
+                int count = flow.images(novel, as, false).length;
+                if (w.isBase(as) && count > most) {
+                    most = count;
+                    target = e;
+                }
+            }
+        }
+        assertTrue(target != null && most > 0, "some new-class images fall into a base class");
+        int novel = w.classNames().indexOf(target.getColumnKey().toString().replace("  α=0", ""));
+        int as = w.classNames().indexOf(target.getRowKey().toString());
+        java.awt.geom.Rectangle2D box = target.getArea().getBounds2D();
+        robot.clickOn(canvas.localToScreen(box.getCenterX(), box.getCenterY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        int[] selected = ((ProtoLensApp) app).model().selection().get();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(flow.images(novel, as, false), selected);
+        int[] raw = w.rawPredictions();
+        for (int i : selected) {
+            assertEquals(novel, w.label(i));
+            assertEquals(as, raw[i]);
+        }
+        assertEquals(selected.length + " images selected.", robot.lookup("#selection-info").queryAs(Label.class).getText());
     }
 }
