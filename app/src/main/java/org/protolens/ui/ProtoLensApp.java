@@ -548,9 +548,25 @@ public final class ProtoLensApp extends Application {
                 importFiles(java.util.List.of(dir.toPath()));
             }
         });
+        MenuItem importLabels = new MenuItem("Import Labels from CSV…");
+        importLabels.disableProperty().bind(model.workspace().isNull());
+        importLabels.setOnAction(e -> {
+            java.io.File f = chooseFile("Import labels (path,label per row)", "CSV", "*.csv", false, null);
+            if (f != null) {
+                importLabels(f.toPath());
+            }
+        });
+        MenuItem exportLabels = exportItem("Labels as CSV…", "CSV: path, label, predicted, score", "*.csv", "labels.csv",
+                (w, f) -> org.protolens.core.project.ProjectExport.writeLabels(w, f));
+        MenuItem exportEmbeddings = exportItem("Embeddings (.npy and paths)…", "NumPy array", "*.npy", "embeddings.npy",
+                (w, f) -> org.protolens.core.project.ProjectExport.writeEmbeddings(w, f));
+        MenuItem exportPrototypes = exportItem("Prototypes, raw and calibrated (.npy and CSV)…", "File name prefix", "*",
+                "prototypes", (w, f) -> org.protolens.core.project.ProjectExport.writePrototypes(w, f));
+        Menu export = new Menu("Export", null, exportLabels, exportEmbeddings, exportPrototypes);
+        export.disableProperty().bind(model.workspace().isNull());
         fillRecent();
         Menu file = new Menu("File", null, newProject, open, recentMenu, sample, saveAs, new SeparatorMenuItem(),
-                importImages, importFolder, new SeparatorMenuItem(), quit);
+                importImages, importFolder, importLabels, export, new SeparatorMenuItem(), quit);
 
         MenuItem undo = new MenuItem("Undo");
         undo.setAccelerator(KeyCombination.keyCombination("Shortcut+Z"));
@@ -595,6 +611,68 @@ public final class ProtoLensApp extends Application {
         about.setOnAction(e -> about(stage));
         Menu help = new Menu("Help", null, about);
         return new MenuBar(file, edit, view, classesMenu, help);
+    }
+
+    private interface Exporter {
+        void write(Workspace w, Path file) throws java.io.IOException;
+    }
+
+    /** A File > Export entry: asks where, writes in the background, says where it wrote or what went wrong. */
+    private MenuItem exportItem(String text, String kind, String pattern, String name, Exporter exporter) {
+        MenuItem item = new MenuItem(text);
+        item.setOnAction(e -> {
+            Workspace w = model.workspace().get();
+            java.io.File f = chooseFile("Export " + text.replace("…", "").toLowerCase(java.util.Locale.ROOT), kind, pattern, true, name);
+            if (w == null || f == null) {
+                return;
+            }
+            Path target = f.toPath();
+            Thread.ofPlatform().daemon().name("export").start(() -> {
+                try {
+                    exporter.write(w, target);
+                    Platform.runLater(() -> status.setText("Exported to " + target));
+                } catch (java.io.IOException | RuntimeException ex) {
+                    Platform.runLater(() -> problems.show("Nothing was exported", java.util.List.of(target + ": " + ex.getMessage())));
+                }
+            });
+        });
+        return item;
+    }
+
+    private java.io.File chooseFile(String title, String kind, String pattern, boolean save, String name) {
+        var chooser = new javafx.stage.FileChooser();
+        chooser.setTitle(title);
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter(kind, pattern));
+        Workspace w = model.workspace().get();
+        if (w != null && java.nio.file.Files.isDirectory(w.dir())) {
+            chooser.setInitialDirectory(w.dir().toFile());
+        }
+        if (name != null) {
+            chooser.setInitialFileName(name);
+        }
+        return save ? chooser.showSaveDialog(stage) : chooser.showOpenDialog(stage);
+    }
+
+    /**
+     * File > Import Labels: reads {@code path,label} rows and applies them as one undoable edit;
+     * a file with any problem is listed line by line and nothing of it is applied.
+     */
+    public void importLabels(Path file) {
+        Workspace w = model.workspace().get();
+        if (w == null) {
+            return;
+        }
+        try {
+            var read = org.protolens.core.project.ProjectExport.readLabels(w, file);
+            model.edit(org.protolens.core.project.History.assign("Labels of " + read.images().length + " images from "
+                    + file.getFileName(), read.images(), read.labels()));
+            status.setText("Labelled " + read.images().length + " images from " + file.getFileName());
+        } catch (org.protolens.core.project.ProjectExport.LabelsException e) {
+            problems.show("No labels were imported: " + file.getFileName() + " has " + e.problems().size()
+                    + (e.problems().size() == 1 ? " problem" : " problems"), e.problems());
+        } catch (java.io.IOException | RuntimeException e) {
+            problems.show("No labels were imported", java.util.List.of(file + ": " + e.getMessage()));
+        }
     }
 
     private static final String NEW_LOCATION = "newProjectLocation";

@@ -389,4 +389,34 @@ class MainWindowTest {
         }
         assertEquals(selected.length + " images selected.", robot.lookup("#selection-info").queryAs(Label.class).getText());
     }
+
+    /**
+     * Labels exported as CSV come back through File > Import Labels as one undoable edit; a file
+     * with a bad line is listed in the problems panel and changes nothing.
+     */
+    @Test
+    void labelsExportedAsCsvImportBackAndABadFileChangesNothing() throws Exception {
+        ProtoLensApp window = (ProtoLensApp) app;
+        var w = window.model().workspace().get();
+        int[] original = w.labels();
+        Path csv = temp.resolve("labels.csv");
+        org.protolens.core.project.ProjectExport.writeLabels(w, csv);
+        int[] plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).limit(50).toArray();
+        robot.interact(() -> window.model().edit(org.protolens.core.project.History.assign("forget", plain,
+                java.util.stream.IntStream.range(0, plain.length).map(i -> -1).toArray())));
+
+        Path bad = temp.resolve("bad.csv");
+        Files.writeString(bad, "path,label\n" + w.imageFile(plain[0]) + ",Unicorn\n");
+        robot.interact(() -> window.importLabels(bad));
+        assertTrue(robot.lookup("#problems").query().isVisible(), "the bad file is reported");
+        ProblemsPanel problems = robot.lookup("#problems").queryAs(ProblemsPanel.class);
+        assertEquals(java.util.List.of(bad + ":2: the project has no class \"Unicorn\""), problems.problems());
+        assertEquals(-1, w.label(plain[0]), "nothing of the bad file is applied");
+
+        robot.interact(() -> window.importLabels(csv));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(original, w.labels(), "the exported labels are back");
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(java.util.Arrays.stream(plain).allMatch(i -> w.label(i) < 0), "undo takes the imported labels back");
+    }
 }

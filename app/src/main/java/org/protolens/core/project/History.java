@@ -155,6 +155,42 @@ public final class History {
         };
     }
 
+    /**
+     * Labels for images that are no shots, one each (labels read from a file); undo restores the
+     * old ones.
+     *
+     * @param labels class index per image, -1 for unlabelled
+     */
+    public static Edit assign(String description, int[] images, int[] labels) {
+        int[] images2 = images.clone();
+        int[] labels2 = labels.clone();
+        return new Edit() {
+            private Before before;
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public void apply(Workspace w) {
+                Before old = Before.of(w, images2);
+                for (int j = 0; j < images2.length; j++) {
+                    if (old.shots()[j]) {
+                        throw new IllegalArgumentException("image " + w.imageFile(images2[j]) + " is a shot; labels of shots are not assigned");
+                    }
+                }
+                w.setLabels(images2, labels2, new boolean[images2.length]);
+                before = old;
+            }
+
+            @Override
+            public void revert(Workspace w) {
+                before.restore(w);
+            }
+        };
+    }
+
     /** Renames a class; undo gives it its old name back. */
     public static Edit rename(String from, String to) {
         return new Edit() {

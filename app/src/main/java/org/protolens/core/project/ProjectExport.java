@@ -1,0 +1,172 @@
+package org.protolens.core.project;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.protolens.core.FloatMatrix;
+
+/**
+ * What a project gives to the next tool: labels as CSV, embeddings as .npy with their paths,
+ * prototypes raw and calibrated as .npy and CSV; and labels read back from CSV, checked as a whole.
+ */
+public final class ProjectExport {
+    private ProjectExport() {
+    }
+
+    /** {@code path,label,predicted,score}: every image, its absolute path, label (empty: none), prediction and cosine. */
+    public static void writeLabels(Workspace w, Path file) throws IOException {
+        List<String> names = w.classNames();
+        int[] predicted = w.predictions();
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("path", "label", "predicted", "score").get())) {
+            for (int i = 0; i < w.imageCount(); i++) {
+                int p = predicted[i];
+                csv.printRecord(w.imageFile(i).toAbsolutePath().normalize(), w.label(i) < 0 ? "" : names.get(w.label(i)),
+                        p < 0 ? "" : names.get(p), p < 0 ? "" : String.format(Locale.ROOT, "%.6f", w.similarities(i)[p]));
+            }
+        }
+    }
+
+    /** {@code OUT.npy} (images x d, float32, in image order) and {@code OUT.paths.txt} (one absolute path per row). */
+    public static void writeEmbeddings(Workspace w, Path npy) throws IOException {
+        NpyFile.writeMatrix(npy, w.embeddings());
+        StringBuilder paths = new StringBuilder();
+        for (int i = 0; i < w.imageCount(); i++) {
+            paths.append(w.imageFile(i).toAbsolutePath().normalize()).append('\n');
+        }
+        AtomicFiles.writeString(pathsFile(npy), paths.toString());
+    }
+
+    static Path pathsFile(Path npy) {
+        String name = npy.getFileName().toString();
+        return npy.resolveSibling((name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name) + ".paths.txt");
+    }
+
+    /**
+     * {@code PREFIX-raw.npy} and {@code PREFIX-calibrated.npy} (classes x d, class order), and
+     * {@code PREFIX.csv}: {@code class,kind,prototype,d0,...} with a raw and a calibrated row per class.
+     */
+    public static void writePrototypes(Workspace w, Path prefix) throws IOException {
+        int c = w.classNames().size();
+        int d = w.dim();
+        float[] raw = new float[c * d];
+        float[] calibrated = new float[c * d];
+        for (int k = 0; k < c; k++) {
+            System.arraycopy(w.rawPrototype(k), 0, raw, k * d, d);
+            System.arraycopy(w.prototype(k), 0, calibrated, k * d, d);
+        }
+        NpyFile.writeMatrix(prefix.resolveSibling(prefix.getFileName() + "-raw.npy"), new FloatMatrix(c, d, raw));
+        NpyFile.writeMatrix(prefix.resolveSibling(prefix.getFileName() + "-calibrated.npy"), new FloatMatrix(c, d, calibrated));
+        List<String> header = new ArrayList<>(List.of("class", "kind", "prototype"));
+        for (int j = 0; j < d; j++) {
+            header.add("d" + j);
+        }
+        try (Writer out = Files.newBufferedWriter(prefix.resolveSibling(prefix.getFileName() + ".csv"), StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).get())) {
+            for (int k = 0; k < c; k++) {
+                for (boolean cal : new boolean[] {false, true}) {
+                    List<Object> row = new ArrayList<>(List.of(w.classNames().get(k), w.isBase(k) ? "base" : "novel",
+                            cal ? "calibrated" : "raw"));
+                    float[] v = cal ? w.prototype(k) : w.rawPrototype(k);
+                    for (float x : v) {
+                        row.add(x);
+                    }
+                    csv.printRecord(row);
+                }
+            }
+        }
+    }
+
+    /** Labels read from a CSV file: image indices and their class indices (-1: unlabelled). */
+    public record Labels(int[] images, int[] labels) {
+    }
+
+    /** A labels file that cannot be applied: every problem, each naming the file and line. */
+    public static final class LabelsException extends IOException {
+        private final List<String> problems;
+
+        LabelsException(List<String> problems) {
+            super(problems.size() + (problems.size() == 1 ? " problem" : " problems") + ": " + problems.getFirst());
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    /**
+     * Reads {@code path,label} rows (a header row is optional; more columns, as written by
+     * {@link #writeLabels}, are ignored). A path is matched absolute, or relative to the project.
+     * An empty label makes the image unlabelled. Unknown paths, unknown classes, shots and
+     * malformed rows are all reported at once, and then nothing is applied.
+     */
+    public static Labels readLabels(Workspace w, Path file) throws IOException {
+        Map<Path, Integer> byPath = new HashMap<>();
+        for (int i = 0; i < w.imageCount(); i++) {
+            byPath.put(w.imageFile(i).toAbsolutePath().normalize(), i);
+        }
+        List<String> problems = new ArrayList<>();
+        Map<Integer, Integer> assigned = new java.util.LinkedHashMap<>();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CSVParser csv = CSVParser.parse(in, CSVFormat.DEFAULT.builder().setTrim(true).setIgnoreEmptyLines(true).get())) {
+            for (CSVRecord r : csv) {
+                String where = file + ":" + r.getRecordNumber();
+                if (r.getRecordNumber() == 1 && r.size() >= 2 && r.get(0).equalsIgnoreCase("path") && r.get(1).equalsIgnoreCase("label")) {
+                    continue;
+                }
+                if (r.size() < 2 || r.get(0).isEmpty()) {
+                    problems.add(where + ": expected path,label, found " + r.size() + (r.size() == 1 ? " column" : " columns"));
+                    continue;
+                }
+                Integer image;
+                try {
+                    Path p = Path.of(r.get(0));
+                    image = byPath.get((p.isAbsolute() ? p : w.dir().resolve(p)).toAbsolutePath().normalize());
+                } catch (java.nio.file.InvalidPathException e) {
+                    image = null;
+                }
+                if (image == null) {
+                    problems.add(where + ": " + r.get(0) + " is no image of the project");
+                    continue;
+                }
+                String label = r.get(1);
+                int k = label.isEmpty() ? -1 : w.classNames().indexOf(label);
+                if (!label.isEmpty() && k < 0) {
+                    problems.add(where + ": the project has no class \"" + label + "\"");
+                    continue;
+                }
+                if (w.isShot(image)) {
+                    if (k != w.label(image)) {
+                        problems.add(where + ": " + r.get(0) + " is a shot of \"" + w.classNames().get(w.label(image))
+                                + "\"; take it out of the shots before labelling it otherwise");
+                    }
+                    continue;
+                }
+                Integer earlier = assigned.put(image, k);
+                if (earlier != null && earlier != k) {
+                    problems.add(where + ": " + r.get(0) + " is listed again with another label");
+                }
+            }
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            problems.add(file + ": not readable as CSV (" + e.getMessage() + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw new LabelsException(problems);
+        }
+        return new Labels(assigned.keySet().stream().mapToInt(Integer::intValue).toArray(),
+                assigned.values().stream().mapToInt(Integer::intValue).toArray());
+    }
+}

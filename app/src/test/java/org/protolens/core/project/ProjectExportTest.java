@@ -1,0 +1,96 @@
+package org.protolens.core.project;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.protolens.core.FloatMatrix;
+
+class ProjectExportTest {
+    @TempDir
+    Path dir;
+
+    private Workspace fashion() throws IOException {
+        return Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+    }
+
+    @Test
+    void exportedLabelsImportBackToTheSameLabelsAndUndoTakesThemBack() throws IOException {
+        Workspace w = fashion();
+        int[] original = w.labels();
+        Path csv = dir.resolve("labels.csv");
+        ProjectExport.writeLabels(w, csv);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("path,label,predicted,score", lines.getFirst());
+        assertEquals(w.imageCount() + 1, lines.size());
+
+        // forget the labels of 300 images that are no shots, then read the file back
+        int[] forgotten = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).limit(300).toArray();
+        History h = new History(w);
+        h.apply(History.assign("forget", forgotten, java.util.stream.IntStream.range(0, forgotten.length).map(i -> -1).toArray()));
+        assertFalse(java.util.Arrays.equals(original, w.labels()));
+        ProjectExport.Labels read = ProjectExport.readLabels(w, csv);
+        h.apply(History.assign("Labels from labels.csv", read.images(), read.labels()));
+        assertArrayEquals(original, w.labels(), "the exported labels come back as they were");
+        h.undo();
+        assertTrue(java.util.Arrays.stream(forgotten).allMatch(i -> w.label(i) < 0), "undo takes the imported labels back");
+    }
+
+    @Test
+    void aLabelsFileWithProblemsNamesEachLineAndChangesNothing() throws IOException {
+        Workspace w = fashion();
+        int[] before = w.labels();
+        int plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).findFirst().orElseThrow();
+        int shot = java.util.stream.IntStream.range(0, w.imageCount()).filter(w::isShot).findFirst().orElseThrow();
+        String base = w.classNames().get(0);
+        Path csv = dir.resolve("labels.csv");
+        Files.writeString(csv, String.join("\n",
+                "path,label",
+                w.imageFile(plain) + "," + base,
+                dir.resolve("elsewhere.png") + "," + base,
+                w.imageFile(plain) + ",Unicorn",
+                "just-one-column",
+                w.imageFile(shot) + "," + base,
+                w.dir().relativize(w.imageFile(plain)) + "," + base) + "\n");
+        ProjectExport.LabelsException e = assertThrows(ProjectExport.LabelsException.class, () -> ProjectExport.readLabels(w, csv));
+        List<String> problems = e.problems();
+        assertEquals(4, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith(csv + ":3: ") && problems.get(0).contains("elsewhere.png is no image"), problems.get(0));
+        assertTrue(problems.get(1).startsWith(csv + ":4: ") && problems.get(1).contains("no class \"Unicorn\""), problems.get(1));
+        assertTrue(problems.get(2).startsWith(csv + ":5: ") && problems.get(2).contains("expected path,label"), problems.get(2));
+        assertTrue(problems.get(3).startsWith(csv + ":6: ") && problems.get(3).contains("is a shot"), problems.get(3));
+        assertArrayEquals(before, w.labels(), "nothing is applied");
+    }
+
+    @Test
+    void embeddingsAndPrototypesAreWrittenForPython() throws IOException {
+        Workspace w = fashion();
+        Path npy = dir.resolve("fashion.npy");
+        ProjectExport.writeEmbeddings(w, npy);
+        assertArrayEquals(w.embeddings().data(), NpyFile.readMatrix(npy).data());
+        List<String> paths = Files.readAllLines(dir.resolve("fashion.paths.txt"));
+        assertEquals(w.imageCount(), paths.size());
+        assertEquals(w.imageFile(7).toAbsolutePath().normalize().toString(), paths.get(7));
+
+        ProjectExport.writePrototypes(w, dir.resolve("prototypes"));
+        FloatMatrix raw = NpyFile.readMatrix(dir.resolve("prototypes-raw.npy"));
+        FloatMatrix calibrated = NpyFile.readMatrix(dir.resolve("prototypes-calibrated.npy"));
+        assertEquals(w.classNames().size(), raw.rows());
+        for (int k = 0; k < raw.rows(); k++) {
+            assertArrayEquals(w.rawPrototype(k), raw.row(k));
+            assertArrayEquals(w.prototype(k), calibrated.row(k));
+            assertEquals(w.isBase(k), java.util.Arrays.equals(raw.row(k), calibrated.row(k)), "only new classes are calibrated");
+        }
+        List<String> csv = Files.readAllLines(dir.resolve("prototypes.csv"));
+        assertEquals(1 + 2 * w.classNames().size(), csv.size());
+        assertTrue(csv.get(1).startsWith(w.classNames().getFirst() + ",base,raw,"), csv.get(1));
+    }
+}
