@@ -179,16 +179,6 @@ public final class FlowView extends VBox {
 
     /** Chart colours for the dark theme. */
     public void setDark(boolean dark) {
-        java.awt.Color back = dark ? new java.awt.Color(0x23282f) : new java.awt.Color(0xf7f8fa);
-        java.awt.Color text = dark ? new java.awt.Color(0xd5dae1) : new java.awt.Color(0x3c4858);
-        CategoryPlot plot = chart.getCategoryPlot();
-        chart.setBackgroundPaint(back);
-        chart.getLegend().setBackgroundPaint(back);
-        chart.getLegend().setItemPaint(text);
-        plot.setBackgroundPaint(dark ? new java.awt.Color(0x1b1f24) : java.awt.Color.WHITE);
-        plot.getDomainAxis().setTickLabelPaint(text);
-        plot.getRangeAxis().setTickLabelPaint(text);
-        plot.getRangeAxis().setLabelPaint(text);
-        plot.setRangeGridlinePaint(dark ? new java.awt.Color(0x3a414b) : new java.awt.Color(0xd3d8e0));
+        org.protolens.ui.ChartThemes.apply(chart, dark);
     }
 }

@@ -103,18 +103,7 @@ public final class InspectorView extends VBox {
 
     /** Chart colours for the dark theme (the rest follows the style sheet). */
     public void setDark(boolean dark) {
-        java.awt.Color back = dark ? new java.awt.Color(0x23282f) : new java.awt.Color(0xf7f8fa);
-        java.awt.Color plotBack = dark ? new java.awt.Color(0x1b1f24) : java.awt.Color.WHITE;
-        java.awt.Color text = dark ? new java.awt.Color(0xd5dae1) : new java.awt.Color(0x3c4858);
-        CategoryPlot plot = chart.getCategoryPlot();
-        chart.setBackgroundPaint(back);
-        chart.getLegend().setBackgroundPaint(back);
-        chart.getLegend().setItemPaint(text);
-        plot.setBackgroundPaint(plotBack);
-        plot.getDomainAxis().setTickLabelPaint(text);
-        plot.getRangeAxis().setTickLabelPaint(text);
-        plot.getRangeAxis().setLabelPaint(text);
-        plot.setRangeGridlinePaint(dark ? new java.awt.Color(0x3a414b) : new java.awt.Color(0xd3d8e0));
+        org.protolens.ui.ChartThemes.apply(chart, dark);
     }
 
     private void refresh() {
