@@ -757,9 +757,7 @@ public final class ProtoLensApp extends Application {
                 ProjectSession.copyWhole(from, target);
                 var m = org.protolens.core.project.ProjectManifest.read(target);
                 m.withName(target.getFileName().toString()).write(target);
-            } catch (java.io.IOException | RuntimeException e) {
-                problem = String.valueOf(e.getMessage());
-            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            } catch (java.io.IOException | RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
                 problem = String.valueOf(e.getMessage());
             }
             String failed = problem;

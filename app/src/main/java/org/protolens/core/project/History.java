@@ -112,24 +112,15 @@ public final class History {
      * @throws IllegalArgumentException on apply, when a novel class would be left without shots
      */
     public static Edit relabel(String description, int[] images, String label, boolean shot) {
-        int[] images2 = images.clone();
-        return new Edit() {
-            private Before before;
-
+        return new LabelChange(description, images) {
             @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public void apply(Workspace w) {
+            void set(Workspace w, Before old) {
                 int k = label == null ? -1 : w.classNames().indexOf(label);
                 if (label != null && k < 0) {
                     throw new IllegalArgumentException("there is no class \"" + label + "\"");
                 }
-                Before old = Before.of(w, images2);
                 java.util.Map<Integer, Integer> shotsLost = new java.util.HashMap<>();
-                for (int j = 0; j < images2.length; j++) {
+                for (int j = 0; j < this.images.length; j++) {
                     if (old.shots()[j] && !(shot && old.labels()[j] == k)) {
                         shotsLost.merge(old.labels()[j], 1, Integer::sum);
                     }
@@ -140,17 +131,11 @@ public final class History {
                                 + "” would have no shots left; a new class needs at least one");
                     }
                 }
-                int[] labels = new int[images2.length];
-                boolean[] shots = new boolean[images2.length];
+                int[] labels = new int[this.images.length];
+                boolean[] shots = new boolean[this.images.length];
                 java.util.Arrays.fill(labels, k);
                 java.util.Arrays.fill(shots, shot);
-                w.setLabels(images2, labels, shots);
-                before = old;
-            }
-
-            @Override
-            public void revert(Workspace w) {
-                before.restore(w);
+                w.setLabels(this.images, labels, shots);
             }
         };
     }
@@ -162,33 +147,50 @@ public final class History {
      * @param labels class index per image, -1 for unlabelled
      */
     public static Edit assign(String description, int[] images, int[] labels) {
-        int[] images2 = images.clone();
         int[] labels2 = labels.clone();
-        return new Edit() {
-            private Before before;
-
+        return new LabelChange(description, images) {
             @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public void apply(Workspace w) {
-                Before old = Before.of(w, images2);
-                for (int j = 0; j < images2.length; j++) {
+            void set(Workspace w, Before old) {
+                for (int j = 0; j < this.images.length; j++) {
                     if (old.shots()[j]) {
-                        throw new IllegalArgumentException("image " + w.imageFile(images2[j]) + " is a shot; labels of shots are not assigned");
+                        throw new IllegalArgumentException("image " + w.imageFile(this.images[j]) + " is a shot; labels of shots are not assigned");
                     }
                 }
-                w.setLabels(images2, labels2, new boolean[images2.length]);
-                before = old;
-            }
-
-            @Override
-            public void revert(Workspace w) {
-                before.restore(w);
+                w.setLabels(this.images, labels2, new boolean[this.images.length]);
             }
         };
+    }
+
+    /** An edit that sets some images' labels and shot flags; undo puts the old ones back. */
+    private abstract static class LabelChange implements Edit {
+        private final String description;
+        final int[] images;
+        private Before before;
+
+        LabelChange(String description, int[] images) {
+            this.description = description;
+            this.images = images.clone();
+        }
+
+        /** Sets the new labels; throws, changing nothing, when the edit is refused. */
+        abstract void set(Workspace w, Before old);
+
+        @Override
+        public String description() {
+            return description;
+        }
+
+        @Override
+        public final void apply(Workspace w) {
+            Before old = Before.of(w, images);
+            set(w, old);
+            before = old;
+        }
+
+        @Override
+        public final void revert(Workspace w) {
+            before.restore(w);
+        }
     }
 
     /** Renames a class; undo gives it its old name back. */

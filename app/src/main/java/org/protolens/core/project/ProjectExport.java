@@ -34,7 +34,7 @@ public final class ProjectExport {
             for (int i = 0; i < w.imageCount(); i++) {
                 int p = predicted[i];
                 csv.printRecord(w.imageFile(i).toAbsolutePath().normalize(), w.label(i) < 0 ? "" : names.get(w.label(i)),
-                        p < 0 ? "" : names.get(p), p < 0 ? "" : String.format(Locale.ROOT, "%.6f", w.similarities(i)[p]));
+                        p < 0 ? "" : names.get(p), p < 0 ? "" : String.format(Locale.ROOT, "%.6f", w.score(i)));
             }
         }
     }

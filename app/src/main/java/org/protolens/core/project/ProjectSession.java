@@ -193,7 +193,26 @@ public final class ProjectSession implements AutoCloseable {
         copyFolder(from, target, true);
     }
 
-    private static boolean isEmptyFolder(Path dir) throws IOException {
+    /** Copies the folder {@code from} into {@code to}, the files whose relative path {@code keep} accepts. */
+    private static void copyTree(Path from, Path to, java.util.function.Predicate<String> keep) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                String rel = from.relativize(p).toString();
+                if (!keep.test(rel)) {
+                    continue;
+                }
+                Path q = to.resolve(rel);
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    /** Whether {@code dir} is a folder with nothing in it (a fine place for a new or copied project). */
+    public static boolean isEmptyFolder(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return false;
         }
@@ -209,19 +228,8 @@ public final class ProjectSession implements AutoCloseable {
         Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".copying");
         Files.createDirectories(tmp.getParent());
         AtomicFiles.deleteTree(tmp);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                String rel = from.relativize(p).toString();
-                if (!withCatalog && rel.startsWith(ProjectCatalog.FILE_NAME)) {
-                    continue;
-                }
-                Path q = tmp.resolve(rel);
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else {
-                    Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
+        try {
+            copyTree(from, tmp, rel -> withCatalog || !rel.startsWith(ProjectCatalog.FILE_NAME));
         } catch (IOException | RuntimeException e) {
             AtomicFiles.deleteTree(tmp);
             throw e;
@@ -247,7 +255,8 @@ public final class ProjectSession implements AutoCloseable {
             throw new IOException(target + ": exists already; choose a new folder");
         }
         FloatMatrix protos = from.baseClasses().isEmpty() ? null : from.basePrototypes(source);
-        FloatMatrix stored = from.embeddings(source);
+        // the embeddings' size: from the base prototypes, else (no base classes) from the stored embeddings
+        FloatMatrix stored = protos != null ? null : from.embeddings(source);
         int dim = protos != null ? protos.cols() : stored != null ? stored.cols() : -1;
         if (dim <= 0) {
             throw new IOException(source.resolve(ProjectManifest.FILE_NAME) + ": neither base prototypes nor embeddings tell "
@@ -258,17 +267,7 @@ public final class ProjectSession implements AutoCloseable {
         AtomicFiles.deleteTree(tmp);
         try {
             Files.createDirectories(tmp);
-            Path backbone = source.resolve(from.backbone());
-            try (Stream<Path> files = Files.walk(backbone)) {
-                for (Path p : files.toList()) {
-                    Path q = tmp.resolve("backbone").resolve(backbone.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(q);
-                    } else {
-                        Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            }
+            copyTree(source.resolve(from.backbone()), tmp.resolve("backbone"), rel -> true);
             List<ProjectManifest.ClassEntry> classes = new ArrayList<>();
             String protoFile = null;
             if (keepBaseClasses && protos != null) {

@@ -545,6 +545,11 @@ public final class Workspace {
         return predictions.predicted(i);
     }
 
+    /** Cosine similarity of image i to its predicted class's prototype. */
+    public float score(int i) {
+        return predictions.score(i);
+    }
+
     /** Cosine similarity of image {@code i} to each class's prototype (calibrated where on), by class index. */
     public float[] similarities(int i) {
         return predictions.similarities(i);

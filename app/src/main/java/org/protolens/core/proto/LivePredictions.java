@@ -101,6 +101,7 @@ public final class LivePredictions {
                 }
             }
         }
+        rawBest = null;
         float[] unit = L2.normalizeRows(more).data();
         System.arraycopy(unit, 0, x, from * d, m * d);
         n = to;
@@ -211,6 +212,7 @@ public final class LivePredictions {
     /** Removes a class; indices of the classes after it shift down by one. */
     public void removeClass(int k) {
         ClassColumn removed = classes.remove(k);
+        rawBest = null;
         if (!removed.novel) {
             basesChanged();
         } else {
@@ -273,6 +275,17 @@ public final class LivePredictions {
      * uncalibrated: TEEN at alpha = 0); -1 while there are no classes.
      */
     public int[] rawPredictions() {
+        // raw similarities change only with the prototypes and the images, not with alpha or tau
+        if (rawBest == null || rawBest.length != n) {
+            rawBest = computeRawPredictions();
+        }
+        return rawBest.clone();
+    }
+
+    /** the raw predictions, until a prototype, a class or an image changes (null: not known) */
+    private int[] rawBest;
+
+    private int[] computeRawPredictions() {
         int[] out = new int[n];
         rows(i -> {
             int best = -1;
@@ -330,6 +343,7 @@ public final class LivePredictions {
     // ---- internals ----
 
     private void setColumn(ClassColumn c, float[] prototype) {
+        rawBest = null;
         if (prototype.length != d) {
             throw new IllegalArgumentException("prototype has " + prototype.length
                     + " dimensions, embeddings have " + d);

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
@@ -48,11 +47,9 @@ public final class NewProjectDialog {
         if (!Files.exists(folder)) {
             return null;
         }
-        if (!Files.isDirectory(folder)) {
-            return folder + " is a file";
-        }
-        try (Stream<Path> s = Files.list(folder)) {
-            return s.findAny().isPresent() ? folder + " exists already and is not empty" : null;
+        try {
+            return org.protolens.core.project.ProjectSession.isEmptyFolder(folder) ? null
+                    : folder + (Files.isDirectory(folder) ? " exists already and is not empty" : " is a file");
         } catch (IOException e) {
             return folder + ": " + e.getMessage();
         }
