@@ -161,6 +161,58 @@ public final class History {
         };
     }
 
+    /**
+     * Marks images as not of class {@code name} ("not this class"): suggestions no longer offer them
+     * for it, and those labelled with it become unlabelled. Undo takes the marks back.
+     *
+     * @throws IllegalArgumentException on apply, when an image is a shot of the class
+     */
+    public static Edit reject(String name, int[] images) {
+        int[] images2 = images.clone();
+        return new Edit() {
+            private Before before;
+            private boolean[] wasRejected;
+
+            @Override
+            public String description() {
+                return "Mark " + images2.length + (images2.length == 1 ? " image" : " images") + " as not “" + name + "”";
+            }
+
+            @Override
+            public void apply(Workspace w) {
+                int k = w.classNames().indexOf(name);
+                if (k < 0) {
+                    throw new IllegalArgumentException("there is no class \"" + name + "\"");
+                }
+                int[] labels = new int[images2.length];
+                boolean[] shots = new boolean[images2.length];
+                boolean[] was = new boolean[images2.length];
+                for (int j = 0; j < images2.length; j++) {
+                    int i = images2[j];
+                    if (w.label(i) == k && w.isShot(i)) {
+                        throw new IllegalArgumentException(w.imageFile(i).getFileName() + " is a shot of “" + name
+                                + "”; take it out of the shots first");
+                    }
+                    labels[j] = w.label(i) == k ? -1 : w.label(i);
+                    shots[j] = w.isShot(i);
+                    was[j] = w.isRejected(i, k);
+                }
+                before = Before.of(w, images2);
+                wasRejected = was;
+                w.setLabels(images2, labels, shots);
+                w.setRejected(images2, name, true);
+            }
+
+            @Override
+            public void revert(Workspace w) {
+                int[] marked = java.util.stream.IntStream.range(0, images2.length).filter(j -> !wasRejected[j])
+                        .map(j -> images2[j]).toArray();
+                w.setRejected(marked, name, false);
+                before.restore(w);
+            }
+        };
+    }
+
     /** An edit that sets some images' labels and shot flags; undo puts the old ones back. */
     private abstract static class LabelChange implements Edit {
         private final String description;

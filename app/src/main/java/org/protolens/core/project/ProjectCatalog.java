@@ -21,7 +21,7 @@ import java.util.List;
  */
 public final class ProjectCatalog implements AutoCloseable {
     public static final String FILE_NAME = "catalog.db";
-    private static final int SCHEMA = 2;
+    private static final int SCHEMA = 3;
 
     /** A class made or imported in the app; {@code kind} is "novel" or "base" (a base class from imported images). */
     public record ClassRecord(String name, String kind) {
@@ -32,10 +32,12 @@ public final class ProjectCatalog implements AutoCloseable {
      *
      * @param classes  in order, after the project's base classes
      * @param labels   per image (project.json's images, then the imported ones), a class name or null
+     * @param rejected per image, the classes it is marked as not belonging to (names, one per line), or null
      * @param imported the images added after the project was made, in order
      * @param lastEdit the edit that led here, logged in the history; null for none
      */
-    public record Snapshot(List<ClassRecord> classes, String[] labels, boolean[] shots, List<Workspace.ImportedImage> imported,
+    public record Snapshot(List<ClassRecord> classes, String[] labels, boolean[] shots, String[] rejected,
+                           List<Workspace.ImportedImage> imported,
                            double alpha, double tau, boolean calibrationOn, String lastEdit) {
     }
 
@@ -64,6 +66,8 @@ public final class ProjectCatalog implements AutoCloseable {
                 addColumnIfMissing(s, "classes", "kind", "TEXT NOT NULL DEFAULT 'novel'");
                 addColumnIfMissing(s, "images", "path", "TEXT");
                 addColumnIfMissing(s, "images", "sha256", "BLOB");
+                // schema 3: "not this class" marks
+                addColumnIfMissing(s, "images", "rejected", "TEXT");
                 s.execute("CREATE TABLE IF NOT EXISTS history(seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,"
                         + " description TEXT NOT NULL)");
             }
@@ -121,16 +125,18 @@ public final class ProjectCatalog implements AutoCloseable {
                 }
             }
             List<String> labels = new ArrayList<>();
+            List<String> rejected = new ArrayList<>();
             List<Boolean> shots = new ArrayList<>();
             List<Workspace.ImportedImage> imported = new ArrayList<>();
             try (Statement s = db.createStatement();
-                 ResultSet r = s.executeQuery("SELECT position, label, shot, path, sha256 FROM images ORDER BY position")) {
+                 ResultSet r = s.executeQuery("SELECT position, label, shot, path, sha256, rejected FROM images ORDER BY position")) {
                 while (r.next()) {
                     int i = r.getInt(1);
                     if (i != labels.size()) {
                         throw new IOException(file + ": image rows skip from " + labels.size() + " to " + i);
                     }
                     labels.add(r.getString(2));
+                    rejected.add(r.getString(6));
                     shots.add(r.getInt(3) != 0);
                     if (i >= projectImages) {
                         String path = r.getString(4);
@@ -149,7 +155,7 @@ public final class ProjectCatalog implements AutoCloseable {
             for (int i = 0; i < shotArray.length; i++) {
                 shotArray[i] = shots.get(i);
             }
-            return new Snapshot(classes, labels.toArray(String[]::new), shotArray, imported, Double.parseDouble(meta("alpha")),
+            return new Snapshot(classes, labels.toArray(String[]::new), shotArray, rejected.toArray(String[]::new), imported, Double.parseDouble(meta("alpha")),
                     Double.parseDouble(meta("tau")), Boolean.parseBoolean(meta("calibrationOn")), null);
         } catch (SQLException | NumberFormatException | NullPointerException e) {
             throw new IOException(file + ": damaged project catalog (" + e.getMessage() + ")", e);
@@ -178,7 +184,7 @@ public final class ProjectCatalog implements AutoCloseable {
                 p.executeBatch();
             }
             int projectImages = s.labels().length - s.imported().size();
-            try (PreparedStatement p = db.prepareStatement("INSERT INTO images(position, label, shot, path, sha256) VALUES (?, ?, ?, ?, ?)")) {
+            try (PreparedStatement p = db.prepareStatement("INSERT INTO images(position, label, shot, path, sha256, rejected) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < s.labels().length; i++) {
                     p.setInt(1, i);
                     p.setString(2, s.labels()[i]);
@@ -186,6 +192,7 @@ public final class ProjectCatalog implements AutoCloseable {
                     Workspace.ImportedImage im = i < projectImages ? null : s.imported().get(i - projectImages);
                     p.setString(4, im == null ? null : im.path());
                     p.setBytes(5, im == null ? null : im.sha256());
+                    p.setString(6, s.rejected()[i]);
                     p.addBatch();
                 }
                 p.executeBatch();

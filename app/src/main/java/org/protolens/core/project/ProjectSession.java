@@ -110,16 +110,18 @@ public final class ProjectSession implements AutoCloseable {
     private static ProjectCatalog.Snapshot keepOnly(ProjectCatalog.Snapshot s, List<Integer> keep, int project) {
         String[] labels = new String[keep.size()];
         boolean[] shots = new boolean[keep.size()];
+        String[] rejected = new String[keep.size()];
         List<Workspace.ImportedImage> imported = new ArrayList<>();
         for (int j = 0; j < keep.size(); j++) {
             int i = keep.get(j);
             labels[j] = s.labels()[i];
             shots[j] = s.shots()[i];
+            rejected[j] = s.rejected()[i];
             if (i >= project) {
                 imported.add(s.imported().get(i - project));
             }
         }
-        return new ProjectCatalog.Snapshot(s.classes(), labels, shots, imported, s.alpha(), s.tau(), s.calibrationOn(), null);
+        return new ProjectCatalog.Snapshot(s.classes(), labels, shots, rejected, imported, s.alpha(), s.tau(), s.calibrationOn(), null);
     }
 
     /** What could not be restored when the project opened (each names the file); empty when all was. */

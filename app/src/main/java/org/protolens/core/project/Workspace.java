@@ -42,6 +42,8 @@ public final class Workspace {
     private FloatMatrix embeddingsView;
     private int[] labels;
     private boolean[] shots;
+    /** per image, the classes (by name) the user said it does not belong to; images without any are absent */
+    private final java.util.Map<Integer, java.util.Set<String>> rejected = new java.util.HashMap<>();
     private final LivePredictions predictions;
 
     private Workspace(Path dir, ProjectManifest manifest, FloatMatrix embeddings, FloatMatrix basePrototypes) {
@@ -94,7 +96,9 @@ public final class Workspace {
         for (int i = 0; i < n; i++) {
             names[i] = labels[i] < 0 ? null : classNames.get(labels[i]);
         }
-        return new ProjectCatalog.Snapshot(added, names, java.util.Arrays.copyOf(shots, n), List.copyOf(imported),
+        String[] notThese = new String[n];
+        rejected.forEach((i, classes) -> notThese[i] = String.join("\n", new java.util.TreeSet<>(classes)));
+        return new ProjectCatalog.Snapshot(added, names, java.util.Arrays.copyOf(shots, n), notThese, List.copyOf(imported),
                 calibration().alpha(), calibration().tau(), calibrationEnabled(), lastEdit);
     }
 
@@ -149,6 +153,13 @@ public final class Workspace {
             newShots[i] = s.shots()[i] && newLabels[i] >= 0;
         }
         setLabels(all, newLabels, newShots);
+        rejected.clear();
+        for (int i = 0; i < n; i++) {
+            String notThese = s.rejected()[i];
+            if (notThese != null && !notThese.isEmpty()) {
+                rejected.put(i, new java.util.HashSet<>(List.of(notThese.split("\n"))));
+            }
+        }
         setCalibration(new TeenCalibration(s.alpha(), s.tau()));
         setCalibrationEnabled(s.calibrationOn());
     }
@@ -379,7 +390,41 @@ public final class Workspace {
         if (nm.equals(classNames.get(k))) {
             return;
         }
+        String was = classNames.get(k);
         classNames.set(k, checkedName(nm));
+        for (java.util.Set<String> classes : rejected.values()) {
+            if (classes.remove(was)) {
+                classes.add(nm);
+            }
+        }
+    }
+
+    /** Whether the user said image {@code i} is not of class {@code k} ("not this class"). */
+    public boolean isRejected(int i, int k) {
+        java.util.Set<String> classes = rejected.get(i);
+        return classes != null && classes.contains(classNames.get(k));
+    }
+
+    /** The classes the user said image {@code i} is not of, by name (empty for none). */
+    public java.util.Set<String> rejectedClasses(int i) {
+        java.util.Objects.checkIndex(i, n);
+        java.util.Set<String> classes = rejected.get(i);
+        return classes == null ? java.util.Set.of() : java.util.Set.copyOf(classes);
+    }
+
+    /** Marks images as not of the named class ({@code rejected}) or takes that mark back. */
+    public void setRejected(int[] images, String className, boolean rejected) {
+        for (int i : images) {
+            java.util.Objects.checkIndex(i, n);
+            if (rejected) {
+                this.rejected.computeIfAbsent(i, x -> new java.util.HashSet<>()).add(className);
+            } else {
+                java.util.Set<String> classes = this.rejected.get(i);
+                if (classes != null && classes.remove(className) && classes.isEmpty()) {
+                    this.rejected.remove(i);
+                }
+            }
+        }
     }
 
     /**
@@ -548,6 +593,21 @@ public final class Workspace {
     /** Cosine similarity of image i to its predicted class's prototype. */
     public float score(int i) {
         return predictions.score(i);
+    }
+
+    /** Cosine similarity of image {@code i} to class {@code k}'s prototype (calibrated where on). */
+    public float similarity(int i, int k) {
+        return predictions.similarity(i, k);
+    }
+
+    /** The second-best class of image {@code i}, or -1 with fewer than two classes. */
+    public int runnerUp(int i) {
+        return predictions.runnerUp(i);
+    }
+
+    /** How much nearer image {@code i} is to its predicted class than to the runner-up (infinite with one class). */
+    public float margin(int i) {
+        return predictions.margin(i);
     }
 
     /** Cosine similarity of image {@code i} to each class's prototype (calibrated where on), by class index. */

@@ -302,6 +302,11 @@ public final class LivePredictions {
         return out;
     }
 
+    /** Cosine similarity of embedding i to class k's prototype, as currently calibrated. */
+    public float similarity(int i, int k) {
+        return score(classes.get(k), i);
+    }
+
     /** Cosine similarity of embedding i to every prototype, as currently calibrated. */
     public float[] similarities(int i) {
         float[] s = new float[classes.size()];
