@@ -178,7 +178,20 @@ public final class ProtoLensApp extends Application {
         flowTab.setClosable(false);
         flowTab.setTooltip(new javafx.scene.control.Tooltip("Where each new class's images are predicted, before calibration "
                 + "and now; click a segment to select its images"));
-        javafx.scene.control.TabPane analysis = new javafx.scene.control.TabPane(flowTab);
+        suggestionsView = new org.protolens.ui.analysis.SuggestionsView(model, thumbnails);
+        javafx.scene.control.Tab suggestTab = new javafx.scene.control.Tab("Suggestions", suggestionsView);
+        suggestTab.setClosable(false);
+        suggestTab.setTooltip(new javafx.scene.control.Tooltip("Unlabelled images ranked for labelling; "
+                + "A accepts, R marks as not this class"));
+        imagesView = new org.protolens.ui.analysis.ImagesView(model, thumbnails, classes::newClassFrom);
+        javafx.scene.control.Tab imagesTab = new javafx.scene.control.Tab("Images", imagesView);
+        imagesTab.setClosable(false);
+        imagesTab.setTooltip(new javafx.scene.control.Tooltip("The selected images (or all) as a sortable, filterable table"));
+        javafx.scene.control.TabPane analysis = new javafx.scene.control.TabPane(flowTab, suggestTab, imagesTab);
+        classes.setOnSuggest(name -> {
+            analysis.getSelectionModel().select(suggestTab);
+            suggestionsView.showLikelyMembers(name);
+        });
         analysis.setId("analysis");
         analysis.getStyleClass().add("analysis-tabs");
         javafx.scene.control.SplitPane mapAndAnalysis = new javafx.scene.control.SplitPane(centre, analysis);
@@ -456,6 +469,8 @@ public final class ProtoLensApp extends Application {
     private MapView mapView;
     private InspectorView inspectorView;
     private org.protolens.ui.analysis.FlowView flowView;
+    private org.protolens.ui.analysis.SuggestionsView suggestionsView;
+    private org.protolens.ui.analysis.ImagesView imagesView;
     private final javafx.scene.control.CheckMenuItem darkItem = new javafx.scene.control.CheckMenuItem("Dark theme");
 
     /** The project opened last, when it still exists, else the bundled sample. */

@@ -419,4 +419,110 @@ class MainWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(java.util.Arrays.stream(plain).allMatch(i -> w.label(i) < 0), "undo takes the imported labels back");
     }
+
+    /**
+     * Suggestions on unlabelled images: the most uncertain comes first; A accepts it, R marks the
+     * next as not of its class, each re-ranks the list at once; a class's likely members accepted
+     * with Enter become its shots and move its prototype; undo takes every decision back.
+     */
+    @Test
+    void acceptingAndRejectingSuggestionsWithOneKeyLabelsAndReRanksLive() throws Exception {
+        ProtoLensApp window = (ProtoLensApp) app;
+        var w = window.model().workspace().get();
+        int[] plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).toArray();
+        robot.interact(() -> window.model().edit(org.protolens.core.project.History.assign("forget", plain,
+                java.util.stream.IntStream.range(0, plain.length).map(i -> -1).toArray())));
+        robot.clickOn("Suggestions");
+        var view = robot.lookup("#suggestions-view").queryAs(org.protolens.ui.analysis.SuggestionsView.class);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !view.suggestions().isEmpty());
+        assertEquals(org.protolens.core.project.Suggestions.uncertain(w, 200, false), view.suggestions(),
+                "the list is the engine's ranking, most uncertain first");
+        var first = view.suggestions().getFirst();
+        robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
+        assertEquals(first.image(), window.model().selected().get(), "the highlighted suggestion is inspected");
+
+        robot.type(javafx.scene.input.KeyCode.A);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(first.suggested(), w.label(first.image()), "A labels the image with the suggested class");
+        assertEquals(org.protolens.core.project.Suggestions.uncertain(w, 200, false), view.suggestions(), "ranked again");
+        assertTrue(view.suggestions().stream().noneMatch(s -> s.image() == first.image()));
+        var second = view.list().getSelectionModel().getSelectedItem();
+        assertEquals(view.suggestions().getFirst(), second, "the next suggestion is highlighted");
+
+        robot.type(javafx.scene.input.KeyCode.R);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(w.isRejected(second.image(), second.suggested()), "R marks it as not of the suggested class");
+        assertTrue(view.suggestions().stream().noneMatch(s -> s.image() == second.image() && s.suggested() == second.suggested()));
+
+        String novel = w.classNames().getLast();
+        int k = w.classNames().size() - 1;
+        int shots = w.stats(k).shots();
+        float[] prototype = w.rawPrototype(k);
+        robot.interact(() -> view.showLikelyMembers(novel));
+        WaitForAsyncUtils.waitForFxEvents();
+        var likely = view.suggestions().getFirst();
+        assertEquals(org.protolens.core.project.Suggestions.likelyMembers(w, k, 200, false), view.suggestions());
+        robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(shots + 1, w.stats(k).shots(), "an accepted member of a new class becomes a shot");
+        assertTrue(w.isShot(likely.image()));
+        assertTrue(!java.util.Arrays.equals(prototype, w.rawPrototype(k)), "and its prototype moves");
+        assertEquals(org.protolens.core.project.Suggestions.likelyMembers(w, k, 200, false), view.suggestions(),
+                "ranked against the new prototype");
+
+        for (int undo = 0; undo < 3; undo++) {
+            robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(-1, w.label(first.image()));
+        assertTrue(!w.isRejected(second.image(), second.suggested()));
+        assertEquals(shots, w.stats(k).shots());
+        assertTrue(java.util.Arrays.equals(prototype, w.rawPrototype(k)), "undo puts the prototype back");
+    }
+
+    /**
+     * The image grid shows the latest selection, filters it to new-class images predicted as base,
+     * and its rows become a new class from the context menu.
+     */
+    @Test
+    void theImageGridFiltersNovelImagesPredictedAsBaseAndMakesAClassOfChosenRows() throws Exception {
+        ProtoLensApp window = (ProtoLensApp) app;
+        var w = window.model().workspace().get();
+        robot.interact(() -> window.model().calibrationOn().set(false));
+        robot.clickOn("Images");
+        var view = robot.lookup("#images-view").queryAs(org.protolens.ui.analysis.ImagesView.class);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(w.imageCount(), view.table().getItems().size(), "with nothing selected the grid shows every image");
+        robot.clickOn("#grid-novel-as-base");
+        WaitForAsyncUtils.waitForFxEvents();
+        java.util.List<Integer> expected = java.util.stream.IntStream.range(0, w.imageCount())
+                .filter(i -> w.label(i) >= 0 && !w.isShot(i) && !w.isBase(w.label(i)) && w.isBase(w.predicted(i)))
+                .boxed().toList();
+        assertTrue(!expected.isEmpty());
+        assertEquals(expected, view.table().getItems().stream().map(org.protolens.ui.analysis.ImagesView.Row::image).sorted().toList());
+
+        // sort by similarity, lowest first: a click on the column header
+        robot.clickOn("Similarity");
+        WaitForAsyncUtils.waitForFxEvents();
+        var rows = view.table().getItems();
+        for (int j = 1; j < rows.size(); j++) {
+            assertTrue(rows.get(j - 1).similarity() <= rows.get(j).similarity(), "sorted at " + j);
+        }
+        int[] chosen = {rows.get(0).image(), rows.get(1).image()};
+        robot.interact(() -> view.table().getSelectionModel().selectRange(0, 2));
+        // Monocle sends no context-menu request for a right click: the table's menu is opened as the request would
+        javafx.scene.Node row = robot.lookup("#images-table .table-row-cell").nth(0).queryAs(javafx.scene.Node.class);
+        robot.interact(() -> view.table().getContextMenu().show(row, javafx.geometry.Side.BOTTOM, 0, 0));
+        robot.clickOn("New Class from 2 images…");
+        waitShown(".dialog-pane .text-field");
+        robot.clickOn(".dialog-pane .text-field").write("Lookalikes");
+        robot.clickOn(robot.lookup(".dialog-pane .button").match((javafx.scene.control.Button b) -> b.isDefaultButton())
+                .queryButton());
+        WaitForAsyncUtils.waitForFxEvents();
+        int k = w.classNames().indexOf("Lookalikes");
+        assertTrue(k >= 0, "the chosen rows became a new class");
+        assertEquals(java.util.Set.of(chosen[0], chosen[1]), java.util.Set.copyOf(w.imagesOf(k)));
+        assertTrue(w.isShot(chosen[0]) && w.isShot(chosen[1]));
+    }
 }

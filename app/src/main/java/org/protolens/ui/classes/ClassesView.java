@@ -86,7 +86,11 @@ public final class ClassesView extends VBox {
 
     /** Asks for a name and makes the selected images the shots of a new class (undoable). */
     public void newClassFromSelection() {
-        int[] sel = model.selection().get();
+        newClassFrom(model.selection().get());
+    }
+
+    /** Asks for a name and makes {@code sel} the shots of a new class (undoable). */
+    public void newClassFrom(int[] sel) {
         if (sel == null || sel.length == 0 || model.workspace().get() == null) {
             return;
         }
@@ -165,6 +169,8 @@ public final class ClassesView extends VBox {
         label.setDisable(sel.length == 0);
         label.setOnAction(e -> apply(org.protolens.core.project.History.relabel(
                 "Label " + sel.length + (sel.length == 1 ? " image" : " images") + " as “" + name + "”", sel, name, false)));
+        javafx.scene.control.MenuItem suggest = new javafx.scene.control.MenuItem("Suggest Likely Members");
+        suggest.setOnAction(e -> onSuggest.accept(name));
         javafx.scene.control.MenuItem rename = new javafx.scene.control.MenuItem("Rename…");
         rename.setDisable(kind == Workspace.Kind.BASE);
         rename.setOnAction(e -> {
@@ -178,7 +184,7 @@ public final class ClassesView extends VBox {
         javafx.scene.control.MenuItem remove = new javafx.scene.control.MenuItem("Remove Class");
         remove.setDisable(kind == Workspace.Kind.BASE);
         remove.setOnAction(e -> apply(org.protolens.core.project.History.remove(name)));
-        return new javafx.scene.control.ContextMenu(select, new javafx.scene.control.SeparatorMenuItem(), addShots, dropShots,
+        return new javafx.scene.control.ContextMenu(select, suggest, new javafx.scene.control.SeparatorMenuItem(), addShots, dropShots,
                 label, new javafx.scene.control.SeparatorMenuItem(), rename, remove);
     }
 
@@ -192,6 +198,13 @@ public final class ClassesView extends VBox {
             a.setHeaderText("Nothing was changed");
             a.showAndWait();
         }
+    }
+
+    private java.util.function.Consumer<String> onSuggest = name -> { };
+
+    /** What "Suggest Likely Members" of a class does (shows the suggestions for it). */
+    public void setOnSuggest(java.util.function.Consumer<String> action) {
+        onSuggest = action;
     }
 
     private java.util.List<Object> builtFor;
