@@ -187,7 +187,18 @@ public final class ProtoLensApp extends Application {
         javafx.scene.control.Tab imagesTab = new javafx.scene.control.Tab("Images", imagesView);
         imagesTab.setClosable(false);
         imagesTab.setTooltip(new javafx.scene.control.Tooltip("The selected images (or all) as a sortable, filterable table"));
-        javafx.scene.control.TabPane analysis = new javafx.scene.control.TabPane(flowTab, suggestTab, imagesTab);
+        similarityView = new org.protolens.ui.analysis.SimilarityView(model);
+        javafx.scene.control.Tab similarityTab = new javafx.scene.control.Tab("Prototype similarity", similarityView);
+        similarityTab.setClosable(false);
+        similarityTab.setTooltip(new javafx.scene.control.Tooltip("Cosines between new and base prototypes, and TEEN's "
+                + "weights at the current τ: what each new class borrows"));
+        confusionView = new org.protolens.ui.analysis.ConfusionView(model);
+        javafx.scene.control.Tab confusionTab = new javafx.scene.control.Tab("Confusion", confusionView);
+        confusionTab.setClosable(false);
+        confusionTab.setTooltip(new javafx.scene.control.Tooltip("Labels against predictions, before calibration and now; "
+                + "click a cell to select its images"));
+        javafx.scene.control.TabPane analysis = new javafx.scene.control.TabPane(flowTab, similarityTab, confusionTab,
+                suggestTab, imagesTab);
         classes.setOnSuggest(name -> {
             analysis.getSelectionModel().select(suggestTab);
             suggestionsView.showLikelyMembers(name);
@@ -196,7 +207,7 @@ public final class ProtoLensApp extends Application {
         analysis.getStyleClass().add("analysis-tabs");
         javafx.scene.control.SplitPane mapAndAnalysis = new javafx.scene.control.SplitPane(centre, analysis);
         mapAndAnalysis.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        mapAndAnalysis.setDividerPositions(0.68);
+        mapAndAnalysis.setDividerPositions(0.62);
         javafx.scene.control.SplitPane.setResizableWithParent(analysis, false);
         BorderPane root = new BorderPane(mapAndAnalysis);
         this.root = root;
@@ -470,6 +481,8 @@ public final class ProtoLensApp extends Application {
     private InspectorView inspectorView;
     private org.protolens.ui.analysis.FlowView flowView;
     private org.protolens.ui.analysis.SuggestionsView suggestionsView;
+    private org.protolens.ui.analysis.SimilarityView similarityView;
+    private org.protolens.ui.analysis.ConfusionView confusionView;
     private org.protolens.ui.analysis.ImagesView imagesView;
     private final javafx.scene.control.CheckMenuItem darkItem = new javafx.scene.control.CheckMenuItem("Dark theme");
 
@@ -491,6 +504,8 @@ public final class ProtoLensApp extends Application {
         mapView.setDark(dark);
         inspectorView.setDark(dark);
         flowView.setDark(dark);
+        similarityView.setDark(dark);
+        confusionView.setDark(dark);
         darkItem.setSelected(dark);
     }
 

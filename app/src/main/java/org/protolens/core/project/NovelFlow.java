@@ -7,7 +7,8 @@ import java.util.List;
  * Where the labelled images of each novel class go (shots left out): the share predicted as each
  * class, before calibration (raw prototypes: TEEN at alpha = 0) and as predicted now. TEEN's
  * observation is that new-class images fall into similar base classes; this shows how many and
- * into which, and which images they are.
+ * into which, and which images they are. The same counts over every class with labelled images
+ * make the confusion matrix.
  */
 public final class NovelFlow {
     private final int classes;
@@ -43,7 +44,7 @@ public final class NovelFlow {
         boolean[] evaluated = new boolean[n];
         int[] labels = w.labels();
         for (int i = 0; i < n; i++) {
-            evaluated[i] = labels[i] >= 0 && !base[labels[i]] && !w.isShot(i);
+            evaluated[i] = labels[i] >= 0 && !w.isShot(i);
         }
         return new NovelFlow(c, List.copyOf(novel), labels, evaluated, w.rawPredictions(), w.predictions(), base);
     }
@@ -53,7 +54,7 @@ public final class NovelFlow {
         return novel;
     }
 
-    /** How many of novel class k's images (no shots) are predicted as each class, by class index. */
+    /** How many of class k's labelled images (no shots) are predicted as each class, by class index. */
     public int[] counts(int k, boolean calibrated) {
         int[] p = calibrated ? now : raw;
         int[] out = new int[classes];
@@ -65,11 +66,23 @@ public final class NovelFlow {
         return out;
     }
 
-    /** Novel class k's images (no shots) predicted as class {@code as}, in image order. */
+    /** Class k's labelled images (no shots) predicted as class {@code as}, in image order. */
     public int[] images(int k, int as, boolean calibrated) {
         int[] p = calibrated ? now : raw;
         return java.util.stream.IntStream.range(0, labels.length)
                 .filter(i -> evaluated[i] && labels[i] == k && p[i] == as).toArray();
+    }
+
+    /** Rows: the true class, columns: the predicted one, over every labelled image that is no shot. */
+    public int[][] confusion(boolean calibrated) {
+        int[] p = calibrated ? now : raw;
+        int[][] out = new int[classes][classes];
+        for (int i = 0; i < labels.length; i++) {
+            if (evaluated[i] && p[i] >= 0) {
+                out[labels[i]][p[i]]++;
+            }
+        }
+        return out;
     }
 
     /** Share of all novel-class images (no shots) predicted as some base class; NaN without any. */
@@ -77,7 +90,7 @@ public final class NovelFlow {
         int[] p = calibrated ? now : raw;
         int total = 0, toBase = 0;
         for (int i = 0; i < labels.length; i++) {
-            if (evaluated[i]) {
+            if (evaluated[i] && !base[labels[i]]) {
                 total++;
                 toBase += p[i] >= 0 && base[p[i]] ? 1 : 0;
             }

@@ -630,6 +630,15 @@ public final class Workspace {
         return predictions.rawPrototype(k);
     }
 
+    /**
+     * TEEN's softmax weights at the current tau over the base classes (in class order) for new
+     * class {@code k}: how much its calibrated prototype borrows from each; null for a base class
+     * or while there are no base classes.
+     */
+    public double[] calibrationWeights(int k) {
+        return predictions.calibrationWeights(k);
+    }
+
     public TeenCalibration calibration() {
         return predictions.calibration();
     }
