@@ -197,8 +197,13 @@ public final class ProtoLensApp extends Application {
         confusionTab.setClosable(false);
         confusionTab.setTooltip(new javafx.scene.control.Tooltip("Labels against predictions, before calibration and now; "
                 + "click a cell to select its images"));
+        sessionsView = new org.protolens.ui.analysis.SessionsView(model, this::exportSessions);
+        javafx.scene.control.Tab sessionsTab = new javafx.scene.control.Tab("Sessions", sessionsView);
+        sessionsTab.setClosable(false);
+        sessionsTab.setTooltip(new javafx.scene.control.Tooltip("acc, acc_base, acc_novel and hm per FSCIL session, "
+                + "before calibration and now"));
         javafx.scene.control.TabPane analysis = new javafx.scene.control.TabPane(flowTab, similarityTab, confusionTab,
-                suggestTab, imagesTab);
+                sessionsTab, suggestTab, imagesTab);
         classes.setOnSuggest(name -> {
             analysis.getSelectionModel().select(suggestTab);
             suggestionsView.showLikelyMembers(name);
@@ -482,6 +487,7 @@ public final class ProtoLensApp extends Application {
     private org.protolens.ui.analysis.FlowView flowView;
     private org.protolens.ui.analysis.SuggestionsView suggestionsView;
     private org.protolens.ui.analysis.SimilarityView similarityView;
+    private org.protolens.ui.analysis.SessionsView sessionsView;
     private org.protolens.ui.analysis.ConfusionView confusionView;
     private org.protolens.ui.analysis.ImagesView imagesView;
     private final javafx.scene.control.CheckMenuItem darkItem = new javafx.scene.control.CheckMenuItem("Dark theme");
@@ -506,6 +512,7 @@ public final class ProtoLensApp extends Application {
         flowView.setDark(dark);
         similarityView.setDark(dark);
         confusionView.setDark(dark);
+        sessionsView.setDark(dark);
         darkItem.setSelected(dark);
     }
 
@@ -592,7 +599,16 @@ public final class ProtoLensApp extends Application {
                 (w, f) -> org.protolens.core.project.ProjectExport.writeEmbeddings(w, f));
         MenuItem exportPrototypes = exportItem("Prototypes, raw and calibrated (.npy and CSV)…", "File name prefix", "*",
                 "prototypes", (w, f) -> org.protolens.core.project.ProjectExport.writePrototypes(w, f));
-        Menu export = new Menu("Export", null, exportLabels, exportEmbeddings, exportPrototypes);
+        MenuItem exportFolders = new MenuItem("Labels as Folders (one per class)…");
+        exportFolders.setOnAction(e -> exportFolders());
+        MenuItem exportSessions = new MenuItem("Session Table as CSV…");
+        exportSessions.setOnAction(e -> {
+            Workspace w = model.workspace().get();
+            if (w != null && !w.classNames().isEmpty()) {
+                exportSessions(org.protolens.core.project.SessionTable.of(w));
+            }
+        });
+        Menu export = new Menu("Export", null, exportLabels, exportFolders, exportEmbeddings, exportPrototypes, exportSessions);
         export.disableProperty().bind(model.workspace().isNull());
         fillRecent();
         Menu file = new Menu("File", null, newProject, open, recentMenu, sample, saveAs, new SeparatorMenuItem(),
@@ -650,24 +666,71 @@ public final class ProtoLensApp extends Application {
     /** A File > Export entry: asks where, writes in the background, says where it wrote or what went wrong. */
     private MenuItem exportItem(String text, String kind, String pattern, String name, Exporter exporter) {
         MenuItem item = new MenuItem(text);
-        item.setOnAction(e -> {
-            Workspace w = model.workspace().get();
-            java.io.File f = chooseFile("Export " + text.replace("…", "").toLowerCase(java.util.Locale.ROOT), kind, pattern, true, name);
-            if (w == null || f == null) {
-                return;
-            }
-            Path target = f.toPath();
-            Thread.ofPlatform().daemon().name("export").start(() -> {
-                try {
-                    exporter.write(w, target);
-                    Platform.runLater(() -> status.setText("Exported to " + target));
-                } catch (java.io.IOException | RuntimeException ex) {
-                    Platform.runLater(() -> problems.show("Nothing was exported", java.util.List.of(target + ": " + ex.getMessage())));
-                }
-            });
-        });
+        item.setOnAction(e -> export(text, kind, pattern, name, exporter));
         return item;
     }
+
+    private void export(String text, String kind, String pattern, String name, Exporter exporter) {
+        Workspace w = model.workspace().get();
+        java.io.File f = chooseFile("Export " + text.replace("…", "").toLowerCase(java.util.Locale.ROOT), kind, pattern, true, name);
+        if (w == null || f == null) {
+            return;
+        }
+        Path target = f.toPath();
+        inBackground(target, () -> exporter.write(w, target));
+    }
+
+    private interface Writing {
+        void run() throws java.io.IOException;
+    }
+
+    /** Writes off the JavaFX thread; the status bar says where, the problems panel what went wrong. */
+    private void inBackground(Path target, Writing writing) {
+        status.setText("Exporting to " + target + "…");
+        Thread.ofPlatform().daemon().name("export").start(() -> {
+            try {
+                writing.run();
+                Platform.runLater(() -> status.setText("Exported to " + target));
+            } catch (java.io.IOException | RuntimeException ex) {
+                Platform.runLater(() -> problems.show("Nothing was exported", java.util.List.of(target + ": " + ex.getMessage())));
+            }
+        });
+    }
+
+    /** The Sessions tab's table as CSV. */
+    private void exportSessions(org.protolens.core.project.SessionTable.Result table) {
+        Workspace w = model.workspace().get();
+        export("Session table as CSV…", "CSV", "*.csv", "sessions.csv", (ws, f) ->
+                org.protolens.core.project.ProjectExport.writeSessions(table, w.calibration(), w.calibrationEnabled(), f));
+    }
+
+    /** File > Export > Labels as Folders: one folder per class in an empty folder, with copies or links of its images. */
+    private void exportFolders() {
+        Workspace w = model.workspace().get();
+        if (w == null) {
+            return;
+        }
+        var chooser = new javafx.stage.DirectoryChooser();
+        chooser.setTitle("Export labels as a folder per class (choose an empty folder)");
+        java.io.File dir = chooser.showDialog(stage);
+        if (dir == null) {
+            return;
+        }
+        var how = new javafx.scene.control.ChoiceDialog<>(COPIES, COPIES, LINKS);
+        how.initOwner(stage);
+        how.setTitle("Export labels as folders");
+        how.setHeaderText("Each labelled image goes into " + dir.toPath().resolve("CLASS") + "/");
+        how.setContentText("As:");
+        how.showAndWait().ifPresent(choice -> {
+            Path target = dir.toPath();
+            // what to write is read here, on the JavaFX thread, so that edits made meanwhile do not mix in
+            var plan = org.protolens.core.project.ProjectExport.labelFolders(w);
+            inBackground(target, () -> org.protolens.core.project.ProjectExport.writeLabelFolders(plan, target, LINKS.equals(choice)));
+        });
+    }
+
+    private static final String COPIES = "Copies of the images";
+    private static final String LINKS = "Symbolic links to the images";
 
     private java.io.File chooseFile(String title, String kind, String pattern, boolean save, String name) {
         var chooser = new javafx.stage.FileChooser();

@@ -138,7 +138,15 @@ public final class FscilEvaluation {
         return out;
     }
 
-    static SessionResult measure(int session, int seen, int baseClasses, int[] rows, int[] y, int[] predicted) {
+    /**
+     * The measures of one session from its predictions.
+     *
+     * @param seen        classes seen so far: ids 0..seen-1, the base classes first
+     * @param rows        the test rows of seen classes
+     * @param y           every test row's class id
+     * @param predicted   the predicted id of each of {@code rows}
+     */
+    public static SessionResult measure(int session, int seen, int baseClasses, int[] rows, int[] y, int[] predicted) {
         int[][] confusion = new int[seen][seen];
         int correct = 0, baseTotal = 0, baseCorrect = 0, novelTotal = 0, novelCorrect = 0, novelToBase = 0;
         for (int i = 0; i < rows.length; i++) {

@@ -16,6 +16,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.TeenCalibration;
 
 /**
  * What a project gives to the next tool: labels as CSV, embeddings as .npy with their paths,
@@ -37,6 +38,105 @@ public final class ProjectExport {
                         p < 0 ? "" : names.get(p), p < 0 ? "" : String.format(Locale.ROOT, "%.6f", w.score(i)));
             }
         }
+    }
+
+    /**
+     * The session table as CSV: one row per session with the classes it adds, acc, acc_base,
+     * acc_novel and the harmonic mean in percent before calibration (_raw) and now, the share of
+     * new-class images predicted as base, and the calibration it was measured at.
+     */
+    public static void writeSessions(SessionTable.Result r, TeenCalibration calibration, boolean calibrationOn, Path file)
+            throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("session", "classes", "added",
+                     "acc_raw", "acc_base_raw", "acc_novel_raw", "hm_raw", "novel_to_base_raw",
+                     "acc", "acc_base", "acc_novel", "hm", "novel_to_base", "alpha", "tau", "calibration").get())) {
+            for (int s = 0; s < r.raw().size(); s++) {
+                var a = r.raw().get(s);
+                var c = r.now().get(s);
+                csv.printRecord(a.session(), a.classes(), String.join(";", r.classesBySession().get(s)),
+                        pct(a.acc()), pct(a.accBase()), pct(a.accNovel()), pct(a.hm()), pct(a.novelToBase()),
+                        pct(c.acc()), pct(c.accBase()), pct(c.accNovel()), pct(c.hm()), pct(c.novelToBase()),
+                        calibration.alpha(), calibration.tau(), calibrationOn ? "on" : "off");
+            }
+        }
+    }
+
+    /** Which file goes where in a folder per class: class name -> image files, in image order. */
+    public record FolderPlan(Map<String, List<Path>> byClass) {
+    }
+
+    /** The labelled images of every class (shots included), read at once. */
+    public static FolderPlan labelFolders(Workspace w) {
+        Map<String, List<Path>> byClass = new java.util.LinkedHashMap<>();
+        for (String name : w.classNames()) {
+            byClass.put(name, new ArrayList<>());
+        }
+        for (int i = 0; i < w.imageCount(); i++) {
+            if (w.label(i) >= 0) {
+                byClass.get(w.classNames().get(w.label(i))).add(w.imageFile(i).toAbsolutePath().normalize());
+            }
+        }
+        byClass.values().removeIf(List::isEmpty);
+        return new FolderPlan(byClass);
+    }
+
+    /**
+     * Writes an ImageNet-style tree into {@code dir} (new or empty): {@code dir/CLASS/FILE}, the
+     * class name made safe as a folder name, a file name met twice in one class numbered. Copies
+     * the images, or links to them ({@code links}).
+     *
+     * @return how many images were written
+     * @throws IOException naming the folder when it is not empty, or the file that failed
+     */
+    public static int writeLabelFolders(FolderPlan plan, Path dir, boolean links) throws IOException {
+        if (Files.exists(dir) && !ProjectSession.isEmptyFolder(dir)) {
+            throw new IOException(dir + " is not empty: choose a new or empty folder");
+        }
+        Files.createDirectories(dir);
+        int written = 0;
+        java.util.Set<String> folders = new java.util.HashSet<>();
+        for (var e : plan.byClass().entrySet()) {
+            String folder = folderName(e.getKey());
+            for (int n = 2; !folders.add(folder.toLowerCase(java.util.Locale.ROOT)); n++) {
+                folder = folderName(e.getKey()) + "-" + n;
+            }
+            Path classDir = Files.createDirectories(dir.resolve(folder));
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (Path image : e.getValue()) {
+                String name = image.getFileName().toString();
+                String unique = name;
+                for (int n = 2; !names.add(unique); n++) {
+                    int dot = name.lastIndexOf('.');
+                    unique = dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
+                }
+                Path to = classDir.resolve(unique);
+                try {
+                    if (links) {
+                        Files.createSymbolicLink(to, image);
+                    } else {
+                        Files.copy(image, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                } catch (IOException | UnsupportedOperationException ex) {
+                    throw new IOException(image + ": cannot " + (links ? "link" : "copy") + " it to " + to + " (" + ex + ")", ex);
+                }
+                written++;
+            }
+        }
+        return written;
+    }
+
+    /** A class name as a folder name: path separators and characters no file system allows become "_". */
+    static String folderName(String className) {
+        String s = className.strip().replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_");
+        if (s.isEmpty() || s.equals(".") || s.equals("..")) {
+            s = "_" + s;
+        }
+        return s;
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "" : String.format(java.util.Locale.ROOT, "%.2f", 100 * v);
     }
 
     /** {@code OUT.npy} (images x d, float32, in image order) and {@code OUT.paths.txt} (one absolute path per row). */

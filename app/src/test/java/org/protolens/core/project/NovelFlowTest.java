@@ -28,8 +28,43 @@ class NovelFlowTest {
         for (int k = 0; k < classes; k++) {
             assertEquals(k < baseCount, w.isBase(k), "the sample lists its base classes first");
         }
-        // the fscil engine's inputs: one "training row" per base class (its prototype: the mean of
-        // one row is itself), each novel class's shots; the test rows are the labelled non-shots
+        FscilEvaluation.Report report = fscil(w, new FscilProtocol(baseCount, classes - baseCount, 5, 2));
+        SessionResult teen = report.calibrated().getLast();
+        SessionResult baseline = report.baseline().getLast();
+
+        NovelFlow flow = NovelFlow.of(w);
+        assertEquals(List.of(6, 7, 8, 9), flow.novelClasses());
+        for (int k : flow.novelClasses()) {
+            assertArrayEquals(baseline.confusion()[k], flow.counts(k, false), "class " + k + " before calibration");
+            assertArrayEquals(teen.confusion()[k], flow.counts(k, true), "class " + k + " at alpha 0.7, tau 12");
+        }
+        assertEquals(baseline.novelToBase(), flow.toBase(false), 1e-12);
+        assertEquals(teen.novelToBase(), flow.toBase(true), 1e-12);
+        assertArrayEquals(baseline.confusion(), flow.confusion(false), "the confusion matrix before calibration");
+        assertArrayEquals(teen.confusion(), flow.confusion(true), "and after");
+        assertTrue(flow.toBase(true) < flow.toBase(false), "calibration moves novel images out of the base classes: "
+                + flow.toBase(false) + " -> " + flow.toBase(true));
+
+        // the images behind a segment are the ones counted in it
+        int k = flow.novelClasses().getFirst();
+        int[] counts = flow.counts(k, false);
+        for (int as = 0; as < classes; as++) {
+            int[] images = flow.images(k, as, false);
+            assertEquals(counts[as], images.length);
+            for (int i : images) {
+                assertEquals(k, w.label(i));
+                assertEquals(as, w.rawPredictions()[i]);
+            }
+        }
+    }
+
+    /**
+     * The fscil engine on the project: one "training row" per base class (its prototype: the mean
+     * of one row is itself), each novel class's shots; the test rows are the labelled non-shots.
+     */
+    static FscilEvaluation.Report fscil(Workspace w, FscilProtocol protocol) throws IOException {
+        int baseCount = protocol.baseClasses();
+        int classes = w.classNames().size();
         FloatMatrix protos = w.manifest().basePrototypes(w.dir());
         List<float[]> train = new ArrayList<>();
         List<Integer> trainY = new ArrayList<>();
@@ -61,31 +96,40 @@ class NovelFlowTest {
         int[] testY = java.util.Arrays.stream(rows).map(w::label).toArray();
         FscilEvaluation.Report report = FscilEvaluation.run(FloatMatrix.ofRows(train.toArray(float[][]::new)),
                 trainY.stream().mapToInt(Integer::intValue).toArray(), w.embeddings().selectRows(rows), testY,
-                new FscilProtocol(baseCount, classes - baseCount, shots, 2), w.calibration(), split);
-        SessionResult teen = report.calibrated().getLast();
-        SessionResult baseline = report.baseline().getLast();
+                protocol, w.calibration(), split);
+        assertEquals(protocol.shots(), shots);
+        return report;
+    }
 
-        NovelFlow flow = NovelFlow.of(w);
-        assertEquals(List.of(6, 7, 8, 9), flow.novelClasses());
-        for (int k : flow.novelClasses()) {
-            assertArrayEquals(baseline.confusion()[k], flow.counts(k, false), "class " + k + " before calibration");
-            assertArrayEquals(teen.confusion()[k], flow.counts(k, true), "class " + k + " at alpha 0.7, tau 12");
-        }
-        assertEquals(baseline.novelToBase(), flow.toBase(false), 1e-12);
-        assertEquals(teen.novelToBase(), flow.toBase(true), 1e-12);
-        assertTrue(flow.toBase(true) < flow.toBase(false), "calibration moves novel images out of the base classes: "
-                + flow.toBase(false) + " -> " + flow.toBase(true));
-
-        // the images behind a segment are the ones counted in it
-        int k = flow.novelClasses().getFirst();
-        int[] counts = flow.counts(k, false);
-        for (int as = 0; as < classes; as++) {
-            int[] images = flow.images(k, as, false);
-            assertEquals(counts[as], images.length);
-            for (int i : images) {
-                assertEquals(k, w.label(i));
-                assertEquals(as, w.rawPredictions()[i]);
+    @Test
+    void theSessionTableEqualsTheFscilReportSessionBySession() throws IOException {
+        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        w.setCalibration(new TeenCalibration(0.6, 20));
+        // the sample's classes: 6 base in session 0, then 2 new ones in each of sessions 1 and 2
+        FscilEvaluation.Report report = fscil(w, new FscilProtocol(6, 2, 5, 3));
+        SessionTable.Result table = SessionTable.of(w);
+        assertEquals(3, table.now().size());
+        assertEquals(List.of("Shirt", "Sneaker"), table.classesBySession().get(1));
+        for (int s = 0; s < 3; s++) {
+            for (boolean cal : new boolean[] {false, true}) {
+                SessionResult app = (cal ? table.now() : table.raw()).get(s);
+                SessionResult cli = (cal ? report.calibrated() : report.baseline()).get(s);
+                String at = "session " + s + (cal ? " calibrated" : " raw");
+                assertEquals(cli.classes(), app.classes(), at);
+                assertEquals(cli.acc(), app.acc(), at);
+                assertEquals(cli.accBase(), app.accBase(), at);
+                assertEquals(cli.accNovel(), app.accNovel(), at);
+                assertEquals(cli.hm(), app.hm(), at);
+                assertArrayEquals(cli.confusion(), app.confusion(), at);
             }
         }
+
+        java.nio.file.Path csv = java.nio.file.Files.createTempFile("sessions", ".csv");
+        ProjectExport.writeSessions(table, w.calibration(), w.calibrationEnabled(), csv);
+        List<String> lines = java.nio.file.Files.readAllLines(csv);
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(0).startsWith("session,classes,added,acc_raw,"), lines.get(0));
+        assertTrue(lines.get(2).startsWith("1,8,Shirt;Sneaker,"), lines.get(2));
+        java.nio.file.Files.delete(csv);
     }
 }

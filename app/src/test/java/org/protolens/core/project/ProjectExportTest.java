@@ -93,4 +93,32 @@ class ProjectExportTest {
         assertEquals(1 + 2 * w.classNames().size(), csv.size());
         assertTrue(csv.get(1).startsWith(w.classNames().getFirst() + ",base,raw,"), csv.get(1));
     }
+
+    @Test
+    void labelsAsAFolderPerClassHoldEveryLabelledImageAsACopyOrALink() throws IOException {
+        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        ProjectExport.FolderPlan plan = ProjectExport.labelFolders(w);
+        Path copies = dir.resolve("copies");
+        assertEquals(w.imageCount(), ProjectExport.writeLabelFolders(plan, copies, false), "every sample image is labelled");
+        for (int k = 0; k < w.classNames().size(); k++) {
+            Path folder = copies.resolve(ProjectExport.folderName(w.classNames().get(k)));
+            try (var files = Files.list(folder)) {
+                assertEquals(w.imagesOf(k).size(), files.count(), w.classNames().get(k));
+            }
+        }
+        assertTrue(Files.isDirectory(copies.resolve("T-shirt_top")), "a slash in a class name does not make a sub-folder");
+        int i = w.imagesOf(0).getFirst();
+        Path copy = copies.resolve("T-shirt_top").resolve(w.imageFile(i).getFileName());
+        assertFalse(Files.isSymbolicLink(copy));
+        assertArrayEquals(Files.readAllBytes(w.imageFile(i)), Files.readAllBytes(copy));
+
+        Path links = dir.resolve("links");
+        ProjectExport.writeLabelFolders(plan, links, true);
+        Path link = links.resolve("T-shirt_top").resolve(w.imageFile(i).getFileName());
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(w.imageFile(i).toAbsolutePath().normalize(), Files.readSymbolicLink(link));
+
+        IOException e = assertThrows(IOException.class, () -> ProjectExport.writeLabelFolders(plan, copies, false));
+        assertTrue(e.getMessage().contains("not empty"), e.getMessage());
+    }
 }
