@@ -2,6 +2,7 @@
 # Benchmarks of ProtoLens, printing medians and ratios (see README, "Speed").
 #   tests/bench/run.sh embedding   ResNet-18 at 224 px: model alone vs the whole pipeline from JPEG files
 #   tests/bench/run.sh live        JMH: re-predicting 100,000 x 512 embeddings, 100 classes, after one change
+#   tests/bench/run.sh analysis    JMH: what the analysis tabs compute per change on 100,000 x 512 embeddings
 #   tests/bench/run.sh window      the window with 100,000 images: map frame times (Canvas vs JFreeChart),
 #                                  hover hit-test, alpha slider to next frame (needs xvfb-run for a display)
 # Needs JDK 25 (JAVA_HOME), and for 'embedding' Debian's python3-torch and python3-torchvision
@@ -27,12 +28,15 @@ case "${1:-all}" in
   live|all)
     "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main LivePredictionsBenchmark
     ;;&
+  analysis|all)
+    "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main AnalysisBenchmark
+    ;;&
   window|all)
     run=()
     [ -n "${DISPLAY:-}" ] || run=(xvfb-run -a -s "-screen 0 1280x800x24")
     "${run[@]}" "$java" --enable-native-access=ALL-UNNAMED -Xmx6g -Djavafx.animation.fullspeed=true \
       -Dprotolens.data="$work/user-data" -cp "$cp" org.protolens.bench.WindowBenchmark "$work" "${FRAMES:-120}"
     ;;&
-  embedding|live|window|all) ;;
-  *) echo "usage: tests/bench/run.sh [embedding|live|window|all]" >&2; exit 2 ;;
+  embedding|live|analysis|window|all) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|live|analysis|window|all]" >&2; exit 2 ;;
 esac

@@ -525,4 +525,44 @@ class MainWindowTest {
         assertEquals(java.util.Set.of(chosen[0], chosen[1]), java.util.Set.copyOf(w.imagesOf(k)));
         assertTrue(w.isShot(chosen[0]) && w.isShot(chosen[1]));
     }
+
+    /** A click on a confusion cell selects the images labelled with its row's class and predicted as its column's. */
+    @Test
+    void clickingAConfusionCellSelectsItsImages() throws Exception {
+        robot.clickOn("Confusion");
+        var view = robot.lookup("#confusion-view").queryAs(org.protolens.ui.analysis.ConfusionView.class);
+        WaitForAsyncUtils.waitForFxEvents();
+        var w = ((ProtoLensApp) app).model().workspace().get();
+        var flow = org.protolens.core.project.NovelFlow.of(w);
+        int[][] now = flow.confusion(true);
+        // the biggest mistake now: a label predicted as another class
+        int label = -1, as = -1;
+        for (int r = 0; r < now.length; r++) {
+            for (int c = 0; c < now.length; c++) {
+                if (r != c && (label < 0 || now[r][c] > now[label][as])) {
+                    label = r;
+                    as = c;
+                }
+            }
+        }
+        org.jfree.chart.fx.ChartCanvas canvas = view.viewer(true).getCanvas();
+        int row = view.rowClasses().indexOf(label);
+        int item = row * w.classNames().size() + as;
+        java.awt.geom.Rectangle2D box = null;
+        for (Object o : canvas.getRenderingInfo().getEntityCollection().getEntities()) {
+            if (o instanceof org.jfree.chart.entity.XYItemEntity e && e.getItem() == item) {
+                box = e.getArea().getBounds2D();
+            }
+        }
+        assertTrue(box != null, "the cell is drawn");
+        robot.clickOn(canvas.localToScreen(box.getCenterX(), box.getCenterY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        int[] selected = ((ProtoLensApp) app).model().selection().get();
+        assertEquals(now[label][as], selected.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(flow.images(label, as, true), selected);
+        for (int i : selected) {
+            assertEquals(label, w.label(i));
+            assertEquals(as, w.predicted(i));
+        }
+    }
 }

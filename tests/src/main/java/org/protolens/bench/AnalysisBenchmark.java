@@ -1,0 +1,86 @@
+package org.protolens.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.protolens.core.project.History;
+import org.protolens.core.project.NovelFlow;
+import org.protolens.core.project.SessionTable;
+import org.protolens.core.project.Suggestions;
+import org.protolens.core.project.Workspace;
+
+/**
+ * What the analysis tabs compute on each change, on the window benchmark's synthetic project
+ * (100,000 embeddings of 512 dimensions, 60 base and 40 novel classes) with every other image
+ * unlabelled: the suggestion rankings (200 shown), one accepted suggestion with the re-ranking
+ * after it, the confusion counts and the session table. JMH's sample mode prints the medians.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 4, time = 3)
+@Fork(value = 1, jvmArgs = {"-Xmx6g"})
+public class AnalysisBenchmark {
+    private Workspace w;
+    private History history;
+    private String novel;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Path dir = Files.createTempDirectory("protolens-analysis-bench");
+        WindowBenchmark.makeProject(dir);
+        w = Workspace.open(dir);
+        int[] half = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> i % 2 == 0 && !w.isShot(i)).toArray();
+        w.setLabels(half, java.util.stream.IntStream.range(0, half.length).map(i -> -1).toArray(), new boolean[half.length]);
+        history = new History(w);
+        novel = w.classNames().getLast();
+    }
+
+    @Benchmark
+    public List<Suggestions.Suggestion> mostUncertain() {
+        return Suggestions.uncertain(w, 200, false);
+    }
+
+    @Benchmark
+    public List<Suggestions.Suggestion> mostUncertainDiverse() {
+        return Suggestions.uncertain(w, 200, true);
+    }
+
+    @Benchmark
+    public List<Suggestions.Suggestion> likelyMembers() {
+        return Suggestions.likelyMembers(w, w.classNames().size() - 1, 200, false);
+    }
+
+    /** A likely member of a new class accepted as a shot (its prototype moves), then the list ranked again; undone after. */
+    @Benchmark
+    public List<Suggestions.Suggestion> acceptAndReRank() {
+        int image = Suggestions.likelyMembers(w, w.classNames().size() - 1, 1, false).getFirst().image();
+        history.apply(History.relabel("accept", new int[] {image}, novel, true));
+        List<Suggestions.Suggestion> next = Suggestions.likelyMembers(w, w.classNames().size() - 1, 200, false);
+        history.undo();
+        return next;
+    }
+
+    @Benchmark
+    public int[][] confusion() {
+        return NovelFlow.of(w).confusion(true);
+    }
+
+    @Benchmark
+    public SessionTable.Result sessionTable() {
+        return SessionTable.of(w);
+    }
+}
