@@ -272,7 +272,8 @@ public final class SuggestionsView extends VBox {
             swatch.setFill(ClassColours.of(s.suggested()));
             what.setText(w.classNames().get(s.suggested()) + "?   " + w.imageFile(s.image()).getFileName());
             String next = s.runnerUp() < 0 || s.runnerUp() >= w.classNames().size() ? ""
-                    : String.format(Locale.ROOT, "  ·  margin %.4f over %s", s.margin(), w.classNames().get(s.runnerUp()));
+                    : String.format(Locale.ROOT, Math.abs(s.margin()) < 1e-3 ? "  ·  margin %.1e over %s" : "  ·  margin %.3f over %s",
+                            s.margin(), w.classNames().get(s.runnerUp()));
             why.setText(String.format(Locale.ROOT, "similarity %.3f%s", s.score(), next));
             setText(null);
             setGraphic(box);
