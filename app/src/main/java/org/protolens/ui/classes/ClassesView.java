@@ -169,6 +169,10 @@ public final class ClassesView extends VBox {
         label.setDisable(sel.length == 0);
         label.setOnAction(e -> apply(org.protolens.core.project.History.relabel(
                 "Label " + sel.length + (sel.length == 1 ? " image" : " images") + " as “" + name + "”", sel, name, false)));
+        javafx.scene.control.MenuItem notThis = new javafx.scene.control.MenuItem("Mark Selected Images as Not “" + name + "” ("
+                + sel.length + ")");
+        notThis.setDisable(sel.length == 0);
+        notThis.setOnAction(e -> apply(org.protolens.core.project.History.reject(name, sel)));
         javafx.scene.control.MenuItem suggest = new javafx.scene.control.MenuItem("Suggest Likely Members");
         suggest.setOnAction(e -> onSuggest.accept(name));
         javafx.scene.control.MenuItem rename = new javafx.scene.control.MenuItem("Rename…");
@@ -185,7 +189,7 @@ public final class ClassesView extends VBox {
         remove.setDisable(kind == Workspace.Kind.BASE);
         remove.setOnAction(e -> apply(org.protolens.core.project.History.remove(name)));
         return new javafx.scene.control.ContextMenu(select, suggest, new javafx.scene.control.SeparatorMenuItem(), addShots, dropShots,
-                label, new javafx.scene.control.SeparatorMenuItem(), rename, remove);
+                label, notThis, new javafx.scene.control.SeparatorMenuItem(), rename, remove);
     }
 
     /** Applies an edit through the undo history; a refused edit is explained and changes nothing. */
