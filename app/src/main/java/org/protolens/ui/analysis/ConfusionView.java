@@ -3,8 +3,6 @@ package org.protolens.ui.analysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javafx.application.Platform;
-import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -18,21 +16,15 @@ import org.protolens.ui.WorkspaceModel;
  * (alpha = 0) and now, side by side: rows are the labels, columns the predictions, each cell the
  * count, shaded by its share of the row. Clicking a cell selects its images.
  */
-public final class ConfusionView extends VBox {
-    private final WorkspaceModel model;
+public final class ConfusionView extends AnalysisView {
     private final Heatmap raw = new Heatmap("α = 0 (raw prototypes)", "label", "predicted", new java.awt.Color(0x3b6fb6));
     private final Heatmap now = new Heatmap("now", "label", "predicted", new java.awt.Color(0x3b6fb6));
     private final Label summary = new Label();
-    private boolean pending;
     private NovelFlow flow;
     private List<Integer> rows = List.of();
 
     public ConfusionView(WorkspaceModel model) {
-        this.model = model;
-        setId("confusion-view");
-        getStyleClass().add("analysis");
-        setPadding(new Insets(6, 10, 6, 10));
-        setSpacing(4);
+        super(model, "confusion-view");
         summary.getStyleClass().add("hint");
         summary.setWrapText(true);
         summary.setId("confusion-summary");
@@ -48,9 +40,6 @@ public final class ConfusionView extends VBox {
         }
         VBox.setVgrow(charts, Priority.ALWAYS);
         getChildren().addAll(summary, charts);
-        model.revision().addListener((o, a, b) -> refreshSoon());
-        model.workspace().addListener((o, a, b) -> refreshSoon());
-        visibleProperty().addListener((o, a, b) -> refreshSoon());
         refresh();
     }
 
@@ -70,18 +59,9 @@ public final class ConfusionView extends VBox {
         }
     }
 
-    private void refreshSoon() {
-        if (pending || !isVisible()) {
-            return;
-        }
-        pending = true;
-        Platform.runLater(() -> {
-            pending = false;
-            refresh();
-        });
-    }
 
-    private void refresh() {
+    @Override
+    protected void refresh() {
         Workspace w = model.workspace().get();
         flow = w == null ? null : NovelFlow.of(w);
         if (flow == null) {

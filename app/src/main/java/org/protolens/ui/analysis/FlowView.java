@@ -2,8 +2,6 @@ package org.protolens.ui.analysis;
 
 import java.awt.BasicStroke;
 import java.util.Locale;
-import javafx.application.Platform;
-import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -29,7 +27,7 @@ import org.protolens.ui.WorkspaceModel;
  * as each class, before calibration (alpha = 0) and now, as stacked bars side by side. Clicking a
  * segment selects those images on the map. Right-click the chart to export it (PNG, SVG).
  */
-public final class FlowView extends VBox {
+public final class FlowView extends AnalysisView {
     /** A bar: one novel class, before calibration or now. */
     record Bar(int novelClass, boolean calibrated, String label) implements Comparable<Bar> {
         @Override
@@ -56,20 +54,14 @@ public final class FlowView extends VBox {
         }
     }
 
-    private final WorkspaceModel model;
     private final DefaultCategoryDataset data = new DefaultCategoryDataset();
     private final JFreeChart chart;
     private final ChartViewer viewer;
     private final Label summary = new Label();
     private NovelFlow flow;
-    private boolean pending;
 
     public FlowView(WorkspaceModel model) {
-        this.model = model;
-        setId("flow-view");
-        getStyleClass().add("analysis");
-        setPadding(new Insets(6, 10, 6, 10));
-        setSpacing(4);
+        super(model, "flow-view");
         summary.setId("flow-summary");
         summary.getStyleClass().add("hint");
         summary.setWrapText(true);
@@ -91,9 +83,6 @@ public final class FlowView extends VBox {
             }
         });
         getChildren().addAll(summary, viewer);
-        model.revision().addListener((o, a, b) -> refreshSoon());
-        model.workspace().addListener((o, a, b) -> refreshSoon());
-        visibleProperty().addListener((o, a, b) -> refreshSoon());
         refresh();
     }
 
@@ -106,19 +95,9 @@ public final class FlowView extends VBox {
         return viewer;
     }
 
-    /** Quick changes (a dragged slider) are drawn once per frame, and only while the view shows. */
-    private void refreshSoon() {
-        if (pending || !isVisible()) {
-            return;
-        }
-        pending = true;
-        Platform.runLater(() -> {
-            pending = false;
-            refresh();
-        });
-    }
 
-    private void refresh() {
+    @Override
+    protected void refresh() {
         Workspace w = model.workspace().get();
         data.clear();
         flow = w == null ? null : NovelFlow.of(w);

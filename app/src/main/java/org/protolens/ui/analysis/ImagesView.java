@@ -3,9 +3,7 @@ package org.protolens.ui.analysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -37,14 +35,13 @@ import org.protolens.ui.WorkspaceModel;
  * "new class predicted as base". Rows chosen here can be labelled, made a new class, or marked as
  * not of a class (right-click).
  */
-public final class ImagesView extends VBox {
+public final class ImagesView extends AnalysisView {
     /** One image as the table shows it (built once per refresh, so sorting reads plain values). */
     public record Row(int image, String file, String label, String predicted, float similarity, float margin, String correct) {
     }
 
     private static final String ANY = "any";
     private static final String UNLABELLED = "(unlabelled)";
-    private final WorkspaceModel model;
     private final Thumbnails thumbnails;
     private final TableView<Row> table = new TableView<>();
     private final ChoiceBox<String> label = new ChoiceBox<>();
@@ -56,16 +53,12 @@ public final class ImagesView extends VBox {
     private final java.util.function.Consumer<int[]> newClass;
     /** the images shown before filters: the latest selection, or null for all */
     private int[] shown;
-    private boolean pending;
 
     /** @param newClass asks for a name and makes a new class of the given images */
     public ImagesView(WorkspaceModel model, Thumbnails thumbnails, java.util.function.Consumer<int[]> newClass) {
-        this.model = model;
+        super(model, "images-view");
         this.thumbnails = thumbnails;
         this.newClass = newClass;
-        setId("images-view");
-        getStyleClass().add("analysis");
-        setPadding(new Insets(6, 10, 6, 10));
         setSpacing(6);
         correctness.getItems().setAll(ANY, "right", "wrong", "unlabelled");
         correctness.setValue(ANY);
@@ -124,8 +117,6 @@ public final class ImagesView extends VBox {
             shown = null;
             refreshSoon();
         });
-        model.revision().addListener((o, a, b) -> refreshSoon());
-        visibleProperty().addListener((o, a, b) -> refreshSoon());
         refresh();
     }
 
@@ -138,18 +129,9 @@ public final class ImagesView extends VBox {
         novelAsBase.setSelected(on);
     }
 
-    private void refreshSoon() {
-        if (pending || !isVisible()) {
-            return;
-        }
-        pending = true;
-        Platform.runLater(() -> {
-            pending = false;
-            refresh();
-        });
-    }
 
-    private void refresh() {
+    @Override
+    protected void refresh() {
         Workspace w = model.workspace().get();
         if (w == null) {
             table.getItems().clear();

@@ -4,9 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.List;
 import java.util.Locale;
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -33,7 +31,7 @@ import org.protolens.ui.WorkspaceModel;
  * each session, before calibration (alpha = 0, dashed) and now (solid), as a line chart with the
  * table beside it. The table exports as CSV.
  */
-public final class SessionsView extends VBox {
+public final class SessionsView extends AnalysisView {
     /** One session as the table shows it. */
     public record Row(SessionResult raw, SessionResult now, String added) {
     }
@@ -41,7 +39,6 @@ public final class SessionsView extends VBox {
     private static final String[] MEASURES = {"acc", "acc_base", "acc_novel", "hm"};
     private static final Color[] COLOURS = {new Color(0x3c4858), new Color(0x3b6fb6), new Color(0xc7642c), new Color(0x3a9a5b)};
 
-    private final WorkspaceModel model;
     private final DefaultCategoryDataset data = new DefaultCategoryDataset();
     private final JFreeChart chart;
     private final ChartViewer viewer;
@@ -49,16 +46,11 @@ public final class SessionsView extends VBox {
     private final Label summary = new Label();
     private final java.util.function.Consumer<SessionTable.Result> export;
     private SessionTable.Result result;
-    private boolean pending;
 
     /** @param export saves the table as CSV (asks where) */
     public SessionsView(WorkspaceModel model, java.util.function.Consumer<SessionTable.Result> export) {
-        this.model = model;
+        super(model, "sessions-view");
         this.export = export;
-        setId("sessions-view");
-        getStyleClass().add("analysis");
-        setPadding(new Insets(6, 10, 6, 10));
-        setSpacing(4);
         summary.getStyleClass().add("hint");
         summary.setWrapText(true);
         summary.setId("sessions-summary");
@@ -95,9 +87,6 @@ public final class SessionsView extends VBox {
         HBox.setHgrow(table, Priority.ALWAYS);
         VBox.setVgrow(body, Priority.ALWAYS);
         getChildren().addAll(top, body);
-        model.revision().addListener((o, a, b) -> refreshSoon());
-        model.workspace().addListener((o, a, b) -> refreshSoon());
-        visibleProperty().addListener((o, a, b) -> refreshSoon());
         refresh();
     }
 
@@ -136,18 +125,9 @@ public final class SessionsView extends VBox {
         return c;
     }
 
-    private void refreshSoon() {
-        if (pending || !isVisible()) {
-            return;
-        }
-        pending = true;
-        Platform.runLater(() -> {
-            pending = false;
-            refresh();
-        });
-    }
 
-    private void refresh() {
+    @Override
+    protected void refresh() {
         Workspace w = model.workspace().get();
         data.clear();
         table.getItems().clear();

@@ -3,8 +3,6 @@ package org.protolens.ui.analysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javafx.application.Platform;
-import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -19,22 +17,16 @@ import org.protolens.ui.WorkspaceModel;
  * softmax weights at the current tau: which base classes the calibrated prototype borrows from,
  * and how much.
  */
-public final class SimilarityView extends VBox {
-    private final WorkspaceModel model;
+public final class SimilarityView extends AnalysisView {
     private final Heatmap cosines = new Heatmap("cos(new prototype, base prototype)", "new class", "base class",
             new java.awt.Color(0x3b6fb6));
     private final Heatmap weights = new Heatmap("TEEN weight", "new class", "base class", new java.awt.Color(0xc7642c));
     private final Label summary = new Label();
-    private boolean pending;
     private double[][] cos = new double[0][];
     private double[][] weight = new double[0][];
 
     public SimilarityView(WorkspaceModel model) {
-        this.model = model;
-        setId("similarity-view");
-        getStyleClass().add("analysis");
-        setPadding(new Insets(6, 10, 6, 10));
-        setSpacing(4);
+        super(model, "similarity-view");
         summary.getStyleClass().add("hint");
         summary.setWrapText(true);
         summary.setId("similarity-summary");
@@ -49,9 +41,6 @@ public final class SimilarityView extends VBox {
         weights.viewer().prefWidthProperty().bind(charts.widthProperty().divide(2));
         VBox.setVgrow(charts, Priority.ALWAYS);
         getChildren().addAll(summary, charts);
-        model.revision().addListener((o, a, b) -> refreshSoon());
-        model.workspace().addListener((o, a, b) -> refreshSoon());
-        visibleProperty().addListener((o, a, b) -> refreshSoon());
         refresh();
     }
 
@@ -65,18 +54,9 @@ public final class SimilarityView extends VBox {
         return weight;
     }
 
-    private void refreshSoon() {
-        if (pending || !isVisible()) {
-            return;
-        }
-        pending = true;
-        Platform.runLater(() -> {
-            pending = false;
-            refresh();
-        });
-    }
 
-    private void refresh() {
+    @Override
+    protected void refresh() {
         Workspace w = model.workspace().get();
         List<Integer> novel = new ArrayList<>();
         List<Integer> base = new ArrayList<>();

@@ -2,8 +2,6 @@ package org.protolens.ui.analysis;
 
 import java.util.List;
 import java.util.Locale;
-import javafx.application.Platform;
-import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -34,28 +32,23 @@ import org.protolens.ui.WorkspaceModel;
  * prototype moves at once), R marks it as not of that class; both are undoable, and the list is
  * ranked again after each.
  */
-public final class SuggestionsView extends VBox {
+public final class SuggestionsView extends AnalysisView {
     /** How many suggestions the list holds. */
     static final int SHOWN = 200;
     private static final String UNCERTAIN = "Most uncertain first";
     private static final String LIKELY = "Likely members of";
 
-    private final WorkspaceModel model;
     private final Thumbnails thumbnails;
     private final ChoiceBox<String> order = new ChoiceBox<>();
     private final ChoiceBox<String> ofClass = new ChoiceBox<>();
     private final CheckBox diverse = new CheckBox("Diverse");
     private final ListView<Suggestions.Suggestion> list = new ListView<>();
     private final Label summary = new Label();
-    private boolean pending;
     private boolean updating;
 
     public SuggestionsView(WorkspaceModel model, Thumbnails thumbnails) {
-        this.model = model;
+        super(model, "suggestions-view");
         this.thumbnails = thumbnails;
-        setId("suggestions-view");
-        getStyleClass().add("analysis");
-        setPadding(new Insets(6, 10, 6, 10));
         setSpacing(6);
         order.getItems().setAll(UNCERTAIN, LIKELY);
         order.setValue(UNCERTAIN);
@@ -104,9 +97,6 @@ public final class SuggestionsView extends VBox {
             }
         });
         getChildren().addAll(bar, summary, list);
-        model.revision().addListener((o, a, b) -> refreshSoon());
-        model.workspace().addListener((o, a, b) -> refreshSoon());
-        visibleProperty().addListener((o, a, b) -> refreshSoon());
         refresh();
     }
 
@@ -158,18 +148,9 @@ public final class SuggestionsView extends VBox {
         list.requestFocus();
     }
 
-    private void refreshSoon() {
-        if (pending || !isVisible()) {
-            return;
-        }
-        pending = true;
-        Platform.runLater(() -> {
-            pending = false;
-            refresh();
-        });
-    }
 
-    private void refresh() {
+    @Override
+    protected void refresh() {
         Workspace w = model.workspace().get();
         updating = true;
         try {
