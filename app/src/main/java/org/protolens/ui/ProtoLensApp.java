@@ -173,40 +173,28 @@ public final class ProtoLensApp extends Application {
         javafx.scene.layout.StackPane centre = new javafx.scene.layout.StackPane(map, problems);
         javafx.scene.layout.StackPane.setAlignment(problems, Pos.TOP_CENTER);
         javafx.scene.layout.StackPane.setMargin(problems, new Insets(10));
-        flowView = new org.protolens.ui.analysis.FlowView(model);
-        javafx.scene.control.Tab flowTab = new javafx.scene.control.Tab("Novel → base", flowView);
-        flowTab.setClosable(false);
-        flowTab.setTooltip(new javafx.scene.control.Tooltip("Where each new class's images are predicted, before calibration "
-                + "and now; click a segment to select its images"));
-        suggestionsView = new org.protolens.ui.analysis.SuggestionsView(model, thumbnails);
-        javafx.scene.control.Tab suggestTab = new javafx.scene.control.Tab("Suggestions", suggestionsView);
-        suggestTab.setClosable(false);
-        suggestTab.setTooltip(new javafx.scene.control.Tooltip("Unlabelled images ranked for labelling; "
-                + "A accepts, R marks as not this class"));
-        imagesView = new org.protolens.ui.analysis.ImagesView(model, thumbnails, classes::newClassFrom);
-        javafx.scene.control.Tab imagesTab = new javafx.scene.control.Tab("Images", imagesView);
-        imagesTab.setClosable(false);
-        imagesTab.setTooltip(new javafx.scene.control.Tooltip("The selected images (or all) as a sortable, filterable table"));
-        similarityView = new org.protolens.ui.analysis.SimilarityView(model);
-        javafx.scene.control.Tab similarityTab = new javafx.scene.control.Tab("Prototype similarity", similarityView);
-        similarityTab.setClosable(false);
-        similarityTab.setTooltip(new javafx.scene.control.Tooltip("Cosines between new and base prototypes, and TEEN's "
-                + "weights at the current τ: what each new class borrows"));
-        confusionView = new org.protolens.ui.analysis.ConfusionView(model);
-        javafx.scene.control.Tab confusionTab = new javafx.scene.control.Tab("Confusion", confusionView);
-        confusionTab.setClosable(false);
-        confusionTab.setTooltip(new javafx.scene.control.Tooltip("Labels against predictions, before calibration and now; "
-                + "click a cell to select its images"));
-        sessionsView = new org.protolens.ui.analysis.SessionsView(model, this::exportSessions);
-        javafx.scene.control.Tab sessionsTab = new javafx.scene.control.Tab("Sessions", sessionsView);
-        sessionsTab.setClosable(false);
-        sessionsTab.setTooltip(new javafx.scene.control.Tooltip("acc, acc_base, acc_novel and hm per FSCIL session, "
-                + "before calibration and now"));
+        // a tab's view is made when the tab is first chosen: hidden views cost nothing at start
+        javafx.scene.control.Tab flowTab = analysisTab("Novel → base", () -> new org.protolens.ui.analysis.FlowView(model),
+                "Where each new class's images are predicted, before calibration and now; click a segment to select its images");
+        javafx.scene.control.Tab similarityTab = analysisTab("Prototype similarity",
+                () -> new org.protolens.ui.analysis.SimilarityView(model),
+                "Cosines between new and base prototypes, and TEEN's weights at the current τ: what each new class borrows");
+        javafx.scene.control.Tab confusionTab = analysisTab("Confusion", () -> new org.protolens.ui.analysis.ConfusionView(model),
+                "Labels against predictions, before calibration and now; click a cell to select its images");
+        javafx.scene.control.Tab sessionsTab = analysisTab("Sessions",
+                () -> new org.protolens.ui.analysis.SessionsView(model, this::exportSessions),
+                "acc, acc_base, acc_novel and hm per FSCIL session, before calibration and now");
+        javafx.scene.control.Tab suggestTab = analysisTab("Suggestions",
+                () -> new org.protolens.ui.analysis.SuggestionsView(model, thumbnails),
+                "Unlabelled images ranked for labelling; A accepts, R marks as not this class");
+        javafx.scene.control.Tab imagesTab = analysisTab("Images",
+                () -> new org.protolens.ui.analysis.ImagesView(model, thumbnails, classes::newClassFrom),
+                "The selected images (or all) as a sortable, filterable table");
         javafx.scene.control.TabPane analysis = new javafx.scene.control.TabPane(flowTab, similarityTab, confusionTab,
                 sessionsTab, suggestTab, imagesTab);
         classes.setOnSuggest(name -> {
             analysis.getSelectionModel().select(suggestTab);
-            suggestionsView.showLikelyMembers(name);
+            ((org.protolens.ui.analysis.SuggestionsView) suggestTab.getContent()).showLikelyMembers(name);
         });
         analysis.setId("analysis");
         analysis.getStyleClass().add("analysis-tabs");
@@ -484,13 +472,29 @@ public final class ProtoLensApp extends Application {
     private Scene scene;
     private MapView mapView;
     private InspectorView inspectorView;
-    private org.protolens.ui.analysis.FlowView flowView;
-    private org.protolens.ui.analysis.SuggestionsView suggestionsView;
-    private org.protolens.ui.analysis.SimilarityView similarityView;
-    private org.protolens.ui.analysis.SessionsView sessionsView;
-    private org.protolens.ui.analysis.ConfusionView confusionView;
-    private org.protolens.ui.analysis.ImagesView imagesView;
     private final javafx.scene.control.CheckMenuItem darkItem = new javafx.scene.control.CheckMenuItem("Dark theme");
+
+    /** The analysis views made so far (their tabs were chosen), for the theme. */
+    private final java.util.List<org.protolens.ui.analysis.AnalysisView> analysisViews = new java.util.ArrayList<>();
+    private boolean dark;
+
+    /** A tab under the map whose view is made when the tab is first chosen, and works only while it is. */
+    private javafx.scene.control.Tab analysisTab(String text, java.util.function.Supplier<org.protolens.ui.analysis.AnalysisView> make,
+                                                 String tip) {
+        javafx.scene.control.Tab tab = new javafx.scene.control.Tab(text);
+        tab.setClosable(false);
+        tab.setTooltip(new javafx.scene.control.Tooltip(tip));
+        tab.selectedProperty().addListener((o, was, selected) -> {
+            if (selected && tab.getContent() == null) {
+                org.protolens.ui.analysis.AnalysisView view = make.get();
+                view.setDark(dark);
+                view.shownProperty().bind(tab.selectedProperty());
+                analysisViews.add(view);
+                tab.setContent(view);
+            }
+        });
+        return tab;
+    }
 
     /** The project opened last, when it still exists, else the bundled sample. */
     private Path lastOrSample() {
@@ -509,10 +513,8 @@ public final class ProtoLensApp extends Application {
         }
         mapView.setDark(dark);
         inspectorView.setDark(dark);
-        flowView.setDark(dark);
-        similarityView.setDark(dark);
-        confusionView.setDark(dark);
-        sessionsView.setDark(dark);
+        this.dark = dark;
+        analysisViews.forEach(v -> v.setDark(dark));
         darkItem.setSelected(dark);
     }
 

@@ -119,10 +119,11 @@ public final class ConfusionView extends AnalysisView {
 
     private boolean dark;
 
+    @Override
     public void setDark(boolean dark) {
         this.dark = dark;
         raw.setDark(dark);
         now.setDark(dark);
-        refresh();
+        refreshSoon();
     }
 }

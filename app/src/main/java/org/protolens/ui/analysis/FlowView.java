@@ -156,7 +156,7 @@ public final class FlowView extends AnalysisView {
         return c;
     }
 
-    /** Chart colours for the dark theme. */
+    @Override
     public void setDark(boolean dark) {
         org.protolens.ui.ChartThemes.apply(chart, dark);
     }

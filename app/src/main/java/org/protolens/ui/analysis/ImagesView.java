@@ -106,6 +106,9 @@ public final class ImagesView extends AnalysisView {
         table.getContextMenu().setOnShowing(e -> fillMenu(table.getContextMenu()));
         VBox.setVgrow(table, Priority.ALWAYS);
         getChildren().addAll(bar, table);
+        // made when its tab is first chosen: it starts with the selection made before
+        int[] selected = model.selection().get();
+        shown = selected == null || selected.length == 0 ? null : selected.clone();
         model.selection().addListener((o, a, sel) -> {
             // an edit clears the selection; the grid keeps showing what was chosen
             if (sel != null && sel.length > 0) {
@@ -226,14 +229,7 @@ public final class ImagesView extends AnalysisView {
     }
 
     private void apply(History.Edit edit) {
-        try {
-            model.edit(edit);
-        } catch (IllegalArgumentException ex) {
-            javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.WARNING, ex.getMessage());
-            a.initOwner(getScene() == null ? null : getScene().getWindow());
-            a.setHeaderText("Nothing was changed");
-            a.showAndWait();
-        }
+        org.protolens.ui.EditRefusal.apply(model, edit, this, "Nothing was changed");
     }
 
     private TableColumn<Row, Row> thumbnailColumn() {

@@ -184,6 +184,7 @@ public final class SessionsView extends AnalysisView {
         return c;
     }
 
+    @Override
     public void setDark(boolean dark) {
         org.protolens.ui.ChartThemes.apply(chart, dark);
     }

@@ -125,10 +125,11 @@ public final class SimilarityView extends AnalysisView {
 
     private boolean dark;
 
+    @Override
     public void setDark(boolean dark) {
         this.dark = dark;
         cosines.setDark(dark);
         weights.setDark(dark);
-        refresh();
+        refreshSoon();
     }
 }

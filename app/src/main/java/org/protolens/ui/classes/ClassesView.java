@@ -99,17 +99,9 @@ public final class ClassesView extends VBox {
         ask.setTitle("New class");
         ask.setHeaderText("A new class with the " + sel.length + " selected images as its shots");
         ask.setContentText("Name:");
-        ask.showAndWait().ifPresent(name -> {
-            try {
-                model.edit(org.protolens.core.project.History.newClass(name, sel));
-            } catch (IllegalArgumentException ex) {
-                javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.WARNING,
-                        ex.getMessage());
-                a.initOwner(ask.getOwner());
-                a.setHeaderText("No class was made");
-                a.showAndWait();
-            }
-        });
+        ask.showAndWait().ifPresent(name ->
+                org.protolens.ui.EditRefusal.apply(model, org.protolens.core.project.History.newClass(name, sel), this,
+                        "No class was made"));
     }
 
     private void refresh() {
@@ -194,14 +186,7 @@ public final class ClassesView extends VBox {
 
     /** Applies an edit through the undo history; a refused edit is explained and changes nothing. */
     private void apply(org.protolens.core.project.History.Edit edit) {
-        try {
-            model.edit(edit);
-        } catch (IllegalArgumentException ex) {
-            javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.WARNING, ex.getMessage());
-            a.initOwner(getScene() == null ? null : getScene().getWindow());
-            a.setHeaderText("Nothing was changed");
-            a.showAndWait();
-        }
+        org.protolens.ui.EditRefusal.apply(model, edit, this, "Nothing was changed");
     }
 
     private java.util.function.Consumer<String> onSuggest = name -> { };
