@@ -90,6 +90,7 @@ public final class EmbeddingCache implements AutoCloseable {
     public static EmbeddingCache open(Path root, String fingerprint, int dim) throws IOException {
         Path dir = root.resolve(fingerprint.length() > 32 ? fingerprint.substring(0, 32) : fingerprint);
         Files.createDirectories(dir);
+        markAsCache(root);
         Path identity = dir.resolve(IDENTITY);
         String expected = fingerprint + " " + dim + "\n";
         if (Files.exists(identity)) {
@@ -101,6 +102,35 @@ public final class EmbeddingCache implements AutoCloseable {
             org.protolens.core.project.AtomicFiles.writeString(identity, expected);
         }
         return new EmbeddingCache(dir, dim);
+    }
+
+    /**
+     * The Cache Directory Tagging Standard's signature: backup tools that follow it (tar
+     * --exclude-caches, Borg, restic --exclude-caches) leave a folder holding it out.
+     */
+    static final String CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n"
+            + "# This file is a cache directory tag created by ProtoLens.\n"
+            + "# For information about cache directory tags, see https://bford.info/cachedir/\n";
+
+    /**
+     * Tells people and backup tools that {@code root} holds derived data: a CACHEDIR.TAG and a
+     * README. A folder that cannot be written is left as it is.
+     */
+    private static void markAsCache(Path root) {
+        try {
+            if (Files.notExists(root.resolve("CACHEDIR.TAG"))) {
+                org.protolens.core.project.AtomicFiles.writeString(root.resolve("CACHEDIR.TAG"), CACHEDIR_TAG);
+            }
+            if (Files.notExists(root.resolve("README.txt"))) {
+                org.protolens.core.project.AtomicFiles.writeString(root.resolve("README.txt"),
+                        "Embeddings of images, computed by ProtoLens from the image files (one folder per backbone).\n"
+                        + "This is derived data: deleting it loses nothing. ProtoLens embeds the images again from\n"
+                        + "their files when it needs them. Backups may leave this folder out (see CACHEDIR.TAG).\n"
+                        + "Labels, classes and shots are kept in the project's catalog.db, never here.\n");
+            }
+        } catch (IOException e) {
+            // a read-only cache folder is still a cache
+        }
     }
 
     public Path folder() {

@@ -21,7 +21,8 @@ import java.util.List;
  */
 public final class ProjectCatalog implements AutoCloseable {
     public static final String FILE_NAME = "catalog.db";
-    private static final int SCHEMA = 3;
+    /** 4: images and classes set aside while their embeddings cannot be had (held_images, held_classes) */
+    private static final int SCHEMA = 4;
 
     /** A class made or imported in the app; {@code kind} is "novel" or "base" (a base class from imported images). */
     public record ClassRecord(String name, String kind) {
@@ -39,6 +40,25 @@ public final class ProjectCatalog implements AutoCloseable {
     public record Snapshot(List<ClassRecord> classes, String[] labels, boolean[] shots, String[] rejected,
                            List<Workspace.ImportedImage> imported,
                            double alpha, double tau, boolean calibrationOn, String lastEdit) {
+    }
+
+    /**
+     * An image set aside with its label, shot flag and marks, because its embedding could not be had
+     * (the cache lost it and its file is missing or changed) or its class waits for such images.
+     *
+     * @param position a project image's index (its label is held, the image stays in the project), or null
+     * @param image    an imported image (set aside as a whole), or null
+     */
+    public record HeldImage(Integer position, Workspace.ImportedImage image, String label, boolean shot, String rejected) {
+    }
+
+    /** What is set aside, kept apart from the images and classes the project shows, until it can be restored. */
+    public record Held(List<ClassRecord> classes, List<HeldImage> images) {
+        public static final Held NONE = new Held(List.of(), List.of());
+
+        public boolean isEmpty() {
+            return classes.isEmpty() && images.isEmpty();
+        }
     }
 
     private final Path file;
@@ -68,17 +88,25 @@ public final class ProjectCatalog implements AutoCloseable {
                 addColumnIfMissing(s, "images", "sha256", "BLOB");
                 // schema 3: "not this class" marks
                 addColumnIfMissing(s, "images", "rejected", "TEXT");
+                s.execute("CREATE TABLE IF NOT EXISTS held_classes(position INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                        + " kind TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS held_images(seq INTEGER PRIMARY KEY, position INTEGER, path TEXT,"
+                        + " sha256 BLOB, label TEXT, shot INTEGER NOT NULL, rejected TEXT)");
                 s.execute("CREATE TABLE IF NOT EXISTS history(seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,"
                         + " description TEXT NOT NULL)");
             }
             ProjectCatalog catalog = new ProjectCatalog(file, c);
             String version = catalog.meta("schema");
+            if (version != null && !version.matches("[1-9][0-9]{0,3}")) {
+                c.close();
+                throw new IOException(file + ": damaged project catalog (schema version \"" + version + "\")");
+            }
             if (version != null && Integer.parseInt(version) > SCHEMA) {
                 c.close();
                 throw new IOException(file + ": catalog version " + version + " is newer than this ProtoLens reads (" + SCHEMA + ")");
             }
             return catalog;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             throw new IOException(file + ": cannot open the project catalog (" + e.getMessage() + ")", e);
         }
     }
@@ -155,11 +183,92 @@ public final class ProjectCatalog implements AutoCloseable {
             for (int i = 0; i < shotArray.length; i++) {
                 shotArray[i] = shots.get(i);
             }
-            return new Snapshot(classes, labels.toArray(String[]::new), shotArray, rejected.toArray(String[]::new), imported, Double.parseDouble(meta("alpha")),
-                    Double.parseDouble(meta("tau")), Boolean.parseBoolean(meta("calibrationOn")), null);
-        } catch (SQLException | NumberFormatException | NullPointerException e) {
+            double alpha = Double.parseDouble(meta("alpha"));
+            double tau = Double.parseDouble(meta("tau"));
+            new org.protolens.core.proto.TeenCalibration(alpha, tau); // refuses values out of range, naming them
+            return new Snapshot(classes, labels.toArray(String[]::new), shotArray, rejected.toArray(String[]::new), imported, alpha,
+                    tau, Boolean.parseBoolean(meta("calibrationOn")), null);
+        } catch (SQLException | RuntimeException e) {
             throw new IOException(file + ": damaged project catalog (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The images and classes set aside (see {@link HeldImage}); empty when none are. */
+    public Held readHeld() throws IOException {
+        try {
+            List<ClassRecord> classes = new ArrayList<>();
+            try (Statement s = db.createStatement();
+                 ResultSet r = s.executeQuery("SELECT name, kind FROM held_classes ORDER BY position")) {
+                while (r.next()) {
+                    String kind = r.getString(2);
+                    if (!ProjectManifest.NOVEL.equals(kind) && !ProjectManifest.BASE.equals(kind)) {
+                        throw new IOException(file + ": set-aside class \"" + r.getString(1) + "\" has kind " + kind);
+                    }
+                    classes.add(new ClassRecord(r.getString(1), kind));
+                }
+            }
+            List<HeldImage> images = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery(
+                    "SELECT position, path, sha256, label, shot, rejected FROM held_images ORDER BY seq")) {
+                while (r.next()) {
+                    Integer position = r.getObject(1) == null ? null : r.getInt(1);
+                    String path = r.getString(2);
+                    byte[] sha = r.getBytes(3);
+                    Workspace.ImportedImage im = null;
+                    if (position == null) {
+                        if (path == null || sha == null || sha.length != 32) {
+                            throw new IOException(file + ": a set-aside image has no path or file hash");
+                        }
+                        im = new Workspace.ImportedImage(path, sha);
+                    } else if (position < 0) {
+                        throw new IOException(file + ": a set-aside label names image " + position);
+                    }
+                    images.add(new HeldImage(position, im, r.getString(4), r.getInt(5) != 0, r.getString(6)));
+                }
+            }
+            return new Held(List.copyOf(classes), List.copyOf(images));
+        } catch (SQLException | RuntimeException e) {
+            throw new IOException(file + ": damaged project catalog (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Replaces the stored state and what is set aside, in one transaction, logging {@code edits}. */
+    public void write(Snapshot s, List<String> edits, Held held) throws IOException {
+        inTransaction("save the project", () -> {
+            putState(s, edits);
+            try (Statement st = db.createStatement()) {
+                st.execute("DELETE FROM held_classes");
+                st.execute("DELETE FROM held_images");
+            }
+            try (PreparedStatement p = db.prepareStatement("INSERT INTO held_classes(position, name, kind) VALUES (?, ?, ?)")) {
+                for (int k = 0; k < held.classes().size(); k++) {
+                    p.setInt(1, k);
+                    p.setString(2, held.classes().get(k).name());
+                    p.setString(3, held.classes().get(k).kind());
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            try (PreparedStatement p = db.prepareStatement(
+                    "INSERT INTO held_images(seq, position, path, sha256, label, shot, rejected) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (int j = 0; j < held.images().size(); j++) {
+                    HeldImage h = held.images().get(j);
+                    p.setInt(1, j);
+                    if (h.position() == null) {
+                        p.setNull(2, java.sql.Types.INTEGER);
+                    } else {
+                        p.setInt(2, h.position());
+                    }
+                    p.setString(3, h.image() == null ? null : h.image().path());
+                    p.setBytes(4, h.image() == null ? null : h.image().sha256());
+                    p.setString(5, h.label());
+                    p.setInt(6, h.shot() ? 1 : 0);
+                    p.setString(7, h.rejected());
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+        });
     }
 
     /** Replaces the stored state with {@code s} in one transaction, logging its last edit. */
@@ -169,7 +278,12 @@ public final class ProjectCatalog implements AutoCloseable {
 
     /** Replaces the stored state with {@code s} in one transaction, logging the edits that led to it. */
     public void write(Snapshot s, List<String> edits) throws IOException {
-        inTransaction("save the project", () -> {
+        inTransaction("save the project", () -> putState(s, edits));
+    }
+
+    /** The images, classes, settings and log lines of {@code s}; what is set aside stays as it is. */
+    private void putState(Snapshot s, List<String> edits) throws SQLException {
+        {
             try (Statement st = db.createStatement()) {
                 st.execute("DELETE FROM classes");
                 st.execute("DELETE FROM images");
@@ -208,7 +322,7 @@ public final class ProjectCatalog implements AutoCloseable {
                     p.executeBatch();
                 }
             }
-        });
+        }
     }
 
     private interface Work {

@@ -7,9 +7,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.function.BooleanSupplier;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.Backbone;
 import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.embed.EmbeddingCache;
+import org.protolens.core.embed.EmbeddingPipeline;
 
 /**
  * An open project: its workspace, restored from and saved to its catalog, and the embedding cache
@@ -37,61 +40,281 @@ public final class ProjectSession implements AutoCloseable {
     }
 
     /**
+     * Embeds again, into the project's cache, imported images whose embeddings the cache lost.
+     * Files it cannot embed are left out of the cache (and then set aside with their labels).
+     */
+    public interface Recovery {
+        /**
+         * @param backbone the project's backbone folder
+         * @param problems receives one line per file that could not be embedded
+         */
+        void embed(Path backbone, EmbeddingCache cache, List<Path> files, List<String> problems) throws IOException;
+
+        /** No re-embedding: images whose embeddings are missing are set aside. */
+        Recovery NONE = (backbone, cache, files, problems) -> { };
+
+        /**
+         * The project's backbone embeds the files in this thread.
+         *
+         * @param progress told (done, total) as files are embedded; may be null
+         * @param cancelled stops the embedding between batches (what is not embedded yet is set aside)
+         */
+        static Recovery withBackbone(java.util.function.BiConsumer<Integer, Integer> progress, BooleanSupplier cancelled) {
+            return (backbone, cache, files, problems) -> {
+                try (Backbone b = BackboneLoader.folder(backbone, null)) {
+                    EmbeddingPipeline.Result r = new EmbeddingPipeline(b, cache, 32, EmbeddingPipeline.defaultDecodeThreads())
+                            .embed(files, new EmbeddingPipeline.Listener() {
+                                @Override
+                                public void progress(int done, int total) {
+                                    if (progress != null) {
+                                        progress.accept(done, total);
+                                    }
+                                }
+                            }, cancelled);
+                    r.failures().forEach(f -> problems.add(f.file() + ": " + f.problem()));
+                } catch (java.util.concurrent.CancellationException e) {
+                    problems.add("embedding the images again was cancelled: " + e.getMessage());
+                }
+            };
+        }
+    }
+
+    /**
+     * Opens the project folder {@code dir}, embedding again from their files the imported images
+     * whose embeddings the cache lost (see {@link #open(Path, Recovery)}).
+     */
+    public static ProjectSession open(Path dir) throws IOException {
+        return open(dir, Recovery.withBackbone(null, null));
+    }
+
+    /**
      * Opens the project folder {@code dir}: the images and base prototypes from project.json, the
      * classes, labels, shots, imported images and settings from catalog.db (created on first open),
      * the imported images' embeddings from the embedding cache.
      *
-     * @throws IOException naming the file and the problem; an imported image whose embedding is
-     *                     not in the cache is reported with its path
+     * <p>The catalog never loses a row because a derived file is missing. An imported image whose
+     * embedding the cache lost is embedded again from its file by {@code recovery}; when that
+     * cannot be done (the file is missing, unreadable or changed since it was imported) the image
+     * is set aside with its label, shot flag and marks, in the catalog, and said so in
+     * {@link #problems()}. A class whose shots (or, for a base class from images, whose images)
+     * are all set aside is set aside with every image labelled with it. What is set aside comes
+     * back at a later open once its embeddings can be had again; only the person removes an image.
+     *
+     * @throws IOException naming the file and the problem; nothing stays open or locked then
      */
-    public static ProjectSession open(Path dir) throws IOException {
+    public static ProjectSession open(Path dir, Recovery recovery) throws IOException {
         Workspace w = Workspace.open(dir);
         List<String> problems = new ArrayList<>();
         EmbeddingCache cache = EmbeddingCache.open(dir.resolve(CACHE_FOLDER),
                 BackboneLoader.fingerprintOf(dir.resolve(w.manifest().backbone())), w.dim());
-        ProjectCatalog c;
+        ProjectCatalog c = null;
         try {
             c = ProjectCatalog.open(dir);
-        } catch (IOException e) {
-            cache.close();
-            throw e;
-        }
-        try {
             ProjectCatalog.Snapshot s = c.read(w.imageCount());
             if (s == null) {
                 c.write(w.snapshot(null));
             } else {
-                // an imported image whose embedding the cache lost is left out (and said so); the rest opens
-                int project = s.labels().length - s.imported().size();
-                List<Integer> keep = new ArrayList<>();
-                List<float[]> rows = new ArrayList<>();
-                for (int i = 0; i < s.labels().length; i++) {
-                    if (i < project) {
-                        keep.add(i);
-                        continue;
-                    }
-                    Workspace.ImportedImage im = s.imported().get(i - project);
-                    float[] e = cache.get(im.sha256());
-                    if (e == null) {
-                        problems.add(im.path() + ": its embedding is missing from " + cache.folder() + "; import it again");
-                    } else {
-                        keep.add(i);
-                        rows.add(e);
-                    }
+                ProjectCatalog.Held held = c.readHeld();
+                Restored r = restore(dir, w, s, held, cache, recovery, problems);
+                w.restore(r.snapshot(), r.embeddings(), dir.resolve(ProjectCatalog.FILE_NAME), problems);
+                if (!held.equals(r.held()) || r.changed()) {
+                    c.write(w.snapshot(null), r.log(), r.held());
                 }
-                if (keep.size() < s.labels().length) {
-                    s = keepOnly(s, keep, project);
-                }
-                w.restore(s, rows.isEmpty() ? new FloatMatrix(0, w.dim(), new float[0]) : FloatMatrix.ofRows(rows.toArray(float[][]::new)),
-                        dir.resolve(ProjectCatalog.FILE_NAME), problems);
             }
         } catch (IOException | RuntimeException e) {
-            c.close();
-            cache.close();
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } finally {
+                cache.close();
+            }
             throw e;
         }
         writeProjectFile(dir);
         return new ProjectSession(w, c, cache, problems);
+    }
+
+    /** One imported image, from the catalog's images or from those set aside. */
+    private record Candidate(Workspace.ImportedImage image, String label, boolean shot, String rejected) {
+    }
+
+    /**
+     * What a stored snapshot and the images set aside become for this opening.
+     *
+     * @param changed whether images moved between the project and what is set aside
+     * @param log     lines for the catalog's history
+     */
+    private record Restored(ProjectCatalog.Snapshot snapshot, FloatMatrix embeddings, ProjectCatalog.Held held,
+                            boolean changed, List<String> log) {
+    }
+
+    private static Restored restore(Path dir, Workspace w, ProjectCatalog.Snapshot s, ProjectCatalog.Held held,
+                                    EmbeddingCache cache, Recovery recovery, List<String> problems) throws IOException {
+        int project = w.imageCount();
+        String[] labels = java.util.Arrays.copyOf(s.labels(), project);
+        boolean[] shots = java.util.Arrays.copyOf(s.shots(), project);
+        String[] rejected = java.util.Arrays.copyOf(s.rejected(), project);
+        List<Candidate> candidates = new ArrayList<>();
+        for (int i = project; i < s.labels().length; i++) {
+            candidates.add(new Candidate(s.imported().get(i - project), s.labels()[i], s.shots()[i], s.rejected()[i]));
+        }
+        int storedImported = candidates.size();
+        List<ProjectCatalog.HeldImage> labelHolds = new ArrayList<>();
+        for (ProjectCatalog.HeldImage h : held.images()) {
+            if (h.image() != null) {
+                candidates.add(new Candidate(h.image(), h.label(), h.shot(), h.rejected()));
+            } else if (h.position() < project) {
+                labelHolds.add(h);
+            }
+        }
+        java.util.LinkedHashMap<String, ProjectCatalog.ClassRecord> classes = new java.util.LinkedHashMap<>();
+        s.classes().forEach(k -> classes.put(k.name(), k));
+        held.classes().forEach(k -> classes.putIfAbsent(k.name(), k));
+
+        // embeddings: from the cache, else embedded again from the image files that are still there
+        float[][] rows = new float[candidates.size()][];
+        List<Path> files = new ArrayList<>();
+        for (int j = 0; j < rows.length; j++) {
+            rows[j] = cache.get(candidates.get(j).image().sha256());
+            Path f = dir.resolve(candidates.get(j).image().path());
+            if (rows[j] == null && Files.isRegularFile(f)) {
+                files.add(f);
+            }
+        }
+        List<String> embedProblems = new ArrayList<>();
+        if (!files.isEmpty()) {
+            recovery.embed(dir.resolve(w.manifest().backbone()), cache, files, embedProblems);
+        }
+        int recovered = 0;
+        List<String> lost = new ArrayList<>();
+        for (int j = 0; j < rows.length; j++) {
+            if (rows[j] == null) {
+                rows[j] = cache.get(candidates.get(j).image().sha256());
+                if (rows[j] != null) {
+                    recovered++;
+                } else {
+                    Path f = dir.resolve(candidates.get(j).image().path());
+                    lost.add(candidates.get(j).image().path() + (Files.isRegularFile(f) ? "" : " (the file is missing)"));
+                }
+            }
+        }
+
+        // a project image's held label comes back where the person has not labelled it since
+        java.util.Map<Integer, ProjectCatalog.HeldImage> pendingLabels = new java.util.HashMap<>();
+        for (ProjectCatalog.HeldImage h : labelHolds) {
+            if (labels[h.position()] == null && classes.containsKey(h.label())) {
+                pendingLabels.put(h.position(), h);
+            }
+        }
+        // a class is set aside when none of its shots (novel) or images (base from images) can be shown
+        java.util.Set<String> available = new java.util.HashSet<>();
+        for (int i = 0; i < project; i++) {
+            ProjectCatalog.HeldImage h = pendingLabels.get(i);
+            String label = h != null ? h.label() : labels[i];
+            boolean shot = h != null ? h.shot() : shots[i];
+            if (label != null && classes.containsKey(label) && (shot || !isNovel(classes.get(label)))) {
+                available.add(label);
+            }
+        }
+        for (int j = 0; j < rows.length; j++) {
+            Candidate cand = candidates.get(j);
+            if (rows[j] != null && cand.label() != null && classes.containsKey(cand.label())
+                    && (cand.shot() || !isNovel(classes.get(cand.label())))) {
+                available.add(cand.label());
+            }
+        }
+        List<ProjectCatalog.ClassRecord> shown = new ArrayList<>();
+        List<ProjectCatalog.ClassRecord> heldClasses = new ArrayList<>();
+        for (ProjectCatalog.ClassRecord k : classes.values()) {
+            (available.contains(k.name()) ? shown : heldClasses).add(k);
+        }
+        java.util.Set<String> heldNames = new java.util.HashSet<>();
+        heldClasses.forEach(k -> heldNames.add(k.name()));
+
+        List<ProjectCatalog.HeldImage> newHeld = new ArrayList<>();
+        for (int i = 0; i < project; i++) {
+            ProjectCatalog.HeldImage h = pendingLabels.get(i);
+            if (h != null && !heldNames.contains(h.label())) {
+                labels[i] = h.label();
+                shots[i] = h.shot();
+                rejected[i] = h.rejected() != null ? h.rejected() : rejected[i];
+            } else if (h != null) {
+                newHeld.add(h);
+            } else if (labels[i] != null && heldNames.contains(labels[i])) {
+                newHeld.add(new ProjectCatalog.HeldImage(i, null, labels[i], shots[i], null));
+                labels[i] = null;
+                shots[i] = false;
+            }
+        }
+        List<Workspace.ImportedImage> keptImages = new ArrayList<>();
+        List<String> keptLabels = new ArrayList<>();
+        List<Boolean> keptShots = new ArrayList<>();
+        List<String> keptRejected = new ArrayList<>();
+        List<float[]> keptRows = new ArrayList<>();
+        boolean changed = false;
+        for (int j = 0; j < rows.length; j++) {
+            Candidate cand = candidates.get(j);
+            boolean keep = rows[j] != null && (cand.label() == null || !heldNames.contains(cand.label()));
+            if (keep) {
+                keptImages.add(cand.image());
+                keptLabels.add(cand.label());
+                keptShots.add(cand.shot());
+                keptRejected.add(cand.rejected());
+                keptRows.add(rows[j]);
+            } else {
+                newHeld.add(new ProjectCatalog.HeldImage(null, cand.image(), cand.label(), cand.shot(), cand.rejected()));
+            }
+            changed |= keep != j < storedImported;
+        }
+        int n = project + keptImages.size();
+        String[] allLabels = java.util.Arrays.copyOf(labels, n);
+        boolean[] allShots = java.util.Arrays.copyOf(shots, n);
+        String[] allRejected = java.util.Arrays.copyOf(rejected, n);
+        for (int j = 0; j < keptImages.size(); j++) {
+            allLabels[project + j] = keptLabels.get(j);
+            allShots[project + j] = keptShots.get(j);
+            allRejected[project + j] = keptRejected.get(j);
+        }
+        ProjectCatalog.Snapshot restored = new ProjectCatalog.Snapshot(shown, allLabels, allShots, allRejected, keptImages,
+                s.alpha(), s.tau(), s.calibrationOn(), null);
+
+        List<String> log = new ArrayList<>();
+        if (recovered > 0) {
+            String line = recovered + " imported image" + (recovered == 1 ? "" : "s") + " embedded again from "
+                    + (recovered == 1 ? "its file" : "their files") + " (the embedding cache had lost them)";
+            problems.add(line);
+            log.add(line);
+        }
+        long heldImages = newHeld.stream().filter(h -> h.image() != null).count();
+        if (!newHeld.isEmpty()) {
+            StringBuilder line = new StringBuilder();
+            line.append(heldImages).append(heldImages == 1 ? " image is" : " images are")
+                    .append(" set aside with their labels until their embeddings can be had again");
+            if (!heldClasses.isEmpty()) {
+                line.append(", with the classes ").append(String.join(", ", heldNames.stream().sorted().map(k -> "\u201c" + k + "\u201d").toList()))
+                        .append(" that wait for them");
+            }
+            line.append(". Put the missing image files back where they were and open the project again.");
+            problems.add(line.toString());
+            lost.stream().limit(20).forEach(p -> problems.add(p + ": its embedding is missing from " + cache.folder()
+                    + " and cannot be computed again"));
+            if (lost.size() > 20) {
+                problems.add("\u2026 and " + (lost.size() - 20) + " more");
+            }
+            embedProblems.stream().limit(20).forEach(problems::add);
+        }
+        if (changed) {
+            log.add("Opened with " + heldImages + " images set aside (their embeddings are missing) and " + (n - project)
+                    + " imported images shown");
+        }
+        return new Restored(restored, keptRows.isEmpty() ? new FloatMatrix(0, w.dim(), new float[0])
+                : FloatMatrix.ofRows(keptRows.toArray(float[][]::new)), new ProjectCatalog.Held(List.copyOf(heldClasses),
+                List.copyOf(newHeld)), changed, log);
+    }
+
+    private static boolean isNovel(ProjectCatalog.ClassRecord k) {
+        return ProjectManifest.NOVEL.equals(k.kind());
     }
 
     /** Puts the file that opens the project on a double click into {@code dir}, where it is missing and can be written. */
@@ -105,23 +328,6 @@ public final class ProjectSession implements AutoCloseable {
                 // the project opens from its folder all the same
             }
         }
-    }
-
-    private static ProjectCatalog.Snapshot keepOnly(ProjectCatalog.Snapshot s, List<Integer> keep, int project) {
-        String[] labels = new String[keep.size()];
-        boolean[] shots = new boolean[keep.size()];
-        String[] rejected = new String[keep.size()];
-        List<Workspace.ImportedImage> imported = new ArrayList<>();
-        for (int j = 0; j < keep.size(); j++) {
-            int i = keep.get(j);
-            labels[j] = s.labels()[i];
-            shots[j] = s.shots()[i];
-            rejected[j] = s.rejected()[i];
-            if (i >= project) {
-                imported.add(s.imported().get(i - project));
-            }
-        }
-        return new ProjectCatalog.Snapshot(s.classes(), labels, shots, rejected, imported, s.alpha(), s.tau(), s.calibrationOn(), null);
     }
 
     /** What could not be restored when the project opened (each names the file); empty when all was. */

@@ -1,0 +1,189 @@
+package org.protolens.core.project;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.Backbone;
+import org.protolens.core.embed.BackboneLoader;
+import org.protolens.core.embed.EmbeddingPipeline;
+
+/**
+ * A person's labels outlive the embedding cache: it is derived data, and losing it (deleted,
+ * truncated, left out of a backup) never loses a catalog row, a label, a shot or a class.
+ */
+class LostEmbeddingsTest {
+    @TempDir
+    Path dir;
+
+    /** What the person sees of a project: every imported image's label and shot flag, the classes, the predictions. */
+    private record Seen(List<String> classes, List<String> importedLabels, List<Boolean> importedShots, List<String> projectLabels,
+                        List<Integer> predictions) {
+        static Seen of(Workspace w) {
+            List<String> labels = new ArrayList<>();
+            List<Boolean> shots = new ArrayList<>();
+            for (int i = w.projectImageCount(); i < w.imageCount(); i++) {
+                labels.add(w.label(i) < 0 ? null : w.classNames().get(w.label(i)));
+                shots.add(w.isShot(i));
+            }
+            List<String> project = new ArrayList<>();
+            for (int i = 0; i < w.projectImageCount(); i++) {
+                project.add(w.label(i) < 0 ? null : w.classNames().get(w.label(i)));
+            }
+            return new Seen(List.copyOf(w.classNames()), labels, shots, project, java.util.Arrays.stream(w.predictions()).boxed().toList());
+        }
+    }
+
+    /** Imports {@code files} as a new class "Satchel" (the first three its shots), embedded by the project's backbone. */
+    private static void importSatchels(ProjectSession s, List<Path> files) throws IOException {
+        Workspace w = s.workspace();
+        List<byte[]> keys = new ArrayList<>();
+        FloatMatrix rows;
+        try (Backbone b = BackboneLoader.folder(w.dir().resolve(w.manifest().backbone()), null)) {
+            rows = new EmbeddingPipeline(b, s.cache(), 8, 1).embed(files, new EmbeddingPipeline.Listener() {
+                @Override
+                public void progress(int done, int total) {
+                }
+
+                @Override
+                public void embedded(List<Path> paths, List<byte[]> sha256, FloatMatrix r) {
+                    keys.addAll(sha256);
+                }
+            }, null).embeddings();
+        }
+        List<ImportPlan.Item> items = new ArrayList<>();
+        for (int j = 0; j < files.size(); j++) {
+            items.add(new ImportPlan.Item(files.get(j), "Satchel", ProjectManifest.NOVEL, j < 3));
+        }
+        w.addImported(items, keys, rows);
+    }
+
+    @Test
+    void aDeletedCacheIsEmbeddedAgainAndMissingFilesAreSetAsideUntilTheyComeBack() throws IOException {
+        Path project = dir.resolve("fashion");
+        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        // images imported from a folder outside the project, as a person drops them
+        Path drop = dir.resolve("drop");
+        Files.createDirectories(drop);
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> bags = Files.list(SampleProjectsTest.samples().resolve("fashion-fewshot/images/Bag"))) {
+            for (Path p : bags.sorted().limit(8).toList()) {
+                files.add(Files.copy(p, drop.resolve(p.getFileName())));
+            }
+        }
+        Seen made;
+        int labelledProjectImage;
+        try (ProjectSession s = ProjectSession.open(project)) {
+            importSatchels(s, files);
+            Workspace w = s.workspace();
+            int satchel = w.classNames().indexOf("Satchel");
+            // a project image labelled with the imported class, and a "not Satchel" mark
+            labelledProjectImage = w.imagesOf(w.classNames().indexOf("Bag")).stream().filter(i -> !w.isShot(i)).findFirst().orElseThrow();
+            w.setLabels(new int[] {labelledProjectImage}, new int[] {satchel}, new boolean[] {false});
+            w.setRejected(new int[] {w.projectImageCount() + 7}, "Bag", true);
+            s.save("Imported 8 satchels");
+            made = Seen.of(w);
+            assertEquals(8, w.stats(satchel).images() - 1);
+        }
+        Path cache = project.resolve(ProjectSession.CACHE_FOLDER);
+        assertTrue(Files.readString(cache.resolve("CACHEDIR.TAG")).startsWith("Signature: 8a477f597d28d172789f06886806bc55"),
+                "backup tools know the cache for derived data");
+
+        // 1. the cache is deleted: its images are embedded again from their files, nothing changes
+        AtomicFiles.deleteTree(cache);
+        try (ProjectSession s = ProjectSession.open(project)) {
+            assertEquals(made, Seen.of(s.workspace()), "labels, shots, classes and predictions as they were");
+            assertTrue(s.problems().stream().anyMatch(p -> p.startsWith("8 imported images embedded again")), s.problems().toString());
+            assertTrue(s.workspace().isRejected(s.workspace().projectImageCount() + 7, s.workspace().classNames().indexOf("Bag")));
+        }
+
+        // 2. the cache is deleted and the files are gone (a backup restored without them): set aside, not dropped
+        AtomicFiles.deleteTree(cache);
+        Path away = dir.resolve("away");
+        Files.move(drop, away);
+        try (ProjectSession s = ProjectSession.open(project)) {
+            Workspace w = s.workspace();
+            assertEquals(w.projectImageCount(), w.imageCount(), "the imported images are not shown");
+            assertFalse(w.classNames().contains("Satchel"), "a class without any shot to show waits with its images");
+            assertEquals(-1, w.label(labelledProjectImage), "the project image's label waits with its class");
+            String said = String.join("\n", s.problems());
+            assertTrue(said.contains("8 images are set aside with their labels") && said.contains("“Satchel”"), said);
+            assertTrue(said.contains("bag") || said.contains("drop"), "the missing files are named: " + said);
+            // the person goes on working: edits are saved, what is set aside stays in the catalog
+            History h = new History(w);
+            h.apply(History.newClass("Tote", new int[] {w.imagesOf(w.classNames().indexOf("Bag")).getLast()}));
+            s.save(h.nextUndo().description());
+        }
+        try (ProjectSession s = ProjectSession.open(project)) {
+            assertTrue(s.workspace().classNames().contains("Tote"));
+            assertFalse(s.workspace().classNames().contains("Satchel"));
+        }
+
+        // 3. the files come back: every label, shot, mark and class returns
+        float[] restored;
+        Files.move(away, drop);
+        try (ProjectSession s = ProjectSession.open(project)) {
+            Workspace w = s.workspace();
+            assertEquals(made.importedLabels(), Seen.of(w).importedLabels());
+            assertEquals(made.importedShots(), Seen.of(w).importedShots());
+            assertEquals("Satchel", w.classNames().get(w.label(labelledProjectImage)));
+            assertTrue(w.classNames().containsAll(List.of("Satchel", "Tote")));
+            assertTrue(w.isRejected(w.projectImageCount() + 7, w.classNames().indexOf("Bag")));
+            assertTrue(s.catalog().readHeld().isEmpty(), "nothing is left aside");
+            restored = s.workspace().rawPrototype(w.classNames().indexOf("Satchel"));
+        }
+        assertArrayEquals(restored, reopenedPrototype(project), "stored as restored");
+    }
+
+    private static float[] reopenedPrototype(Path project) throws IOException {
+        try (ProjectSession s = ProjectSession.open(project, ProjectSession.Recovery.NONE)) {
+            return s.workspace().rawPrototype(s.workspace().classNames().indexOf("Satchel"));
+        }
+    }
+
+    @Test
+    void withoutReembeddingATruncatedCacheSetsItsImagesAside() throws IOException {
+        Path project = dir.resolve("fashion");
+        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        Path drop = dir.resolve("drop");
+        Files.createDirectories(drop);
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> bags = Files.list(SampleProjectsTest.samples().resolve("fashion-fewshot/images/Bag"))) {
+            for (Path p : bags.sorted().limit(5).toList()) {
+                files.add(Files.copy(p, drop.resolve(p.getFileName())));
+            }
+        }
+        Path cacheDir;
+        try (ProjectSession s = ProjectSession.open(project)) {
+            importSatchels(s, files);
+            s.save("import");
+            cacheDir = s.cache().folder();
+        }
+        // the last row of the cache is cut off (a torn copy): one non-shot image is set aside alone
+        Path keys = cacheDir.resolve("keys.sha256");
+        byte[] all = Files.readAllBytes(keys);
+        Files.write(keys, java.util.Arrays.copyOf(all, all.length - 32));
+        try (ProjectSession s = ProjectSession.open(project, ProjectSession.Recovery.NONE)) {
+            Workspace w = s.workspace();
+            assertEquals(w.projectImageCount() + 4, w.imageCount());
+            assertEquals(4, w.stats(w.classNames().indexOf("Satchel")).images());
+            assertEquals(1, s.catalog().readHeld().images().size());
+            assertEquals("Satchel", s.catalog().readHeld().images().getFirst().label());
+        }
+        // opened with the backbone, it is embedded again and back in its class
+        try (ProjectSession s = ProjectSession.open(project)) {
+            assertEquals(5, s.workspace().stats(s.workspace().classNames().indexOf("Satchel")).images());
+            assertTrue(s.catalog().readHeld().isEmpty());
+        }
+    }
+}
