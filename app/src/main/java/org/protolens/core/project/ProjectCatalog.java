@@ -76,7 +76,8 @@ public final class ProjectCatalog implements AutoCloseable {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
+                // FULL: a committed edit is on disk before the write returns, so an acknowledged label survives power loss
+                s.execute("PRAGMA synchronous=FULL");
                 s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS classes(position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
                         + " kind TEXT NOT NULL DEFAULT 'novel')");

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.FolderFiles;
 
 /**
  * A project in text form, {@code project.json} in a project folder: its backbone, its classes, its
@@ -103,6 +104,16 @@ public record ProjectManifest(String format, int version, String name, String de
         if (version != 1) {
             throw new IOException(file + ": project version " + version + " is newer than this ProtoLens reads (1)");
         }
+        FolderFiles.requireInside(dir, backbone, file, "backbone");
+        FolderFiles.requireInside(dir, basePrototypes, file, "basePrototypes");
+        FolderFiles.requireInside(dir, embeddings, file, "embeddings");
+        if (calibration != null) {
+            try {
+                new org.protolens.core.proto.TeenCalibration(calibration.alpha(), calibration.tau());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": \"calibration\": " + e.getMessage());
+            }
+        }
         if (backbone == null || !Files.isDirectory(dir.resolve(backbone))) {
             throw new IOException(file + ": backbone folder " + backbone + " is missing");
         }
@@ -117,11 +128,18 @@ public record ProjectManifest(String format, int version, String name, String de
             if (!BASE.equals(c.kind()) && !NOVEL.equals(c.kind())) {
                 throw new IOException(file + ": class \"" + c.name() + "\" has kind " + c.kind() + ", expected base or novel");
             }
+            if (c.session() < 0 || (c.trainingImages() != null && c.trainingImages() < 0)) {
+                throw new IOException(file + ": class \"" + c.name() + "\" has a negative session or number of training images");
+            }
         }
         if (images == null) {
             throw new IOException(file + ": lists no images");
         }
         for (ImageEntry img : images) {
+            if (img == null) {
+                throw new IOException(file + ": \"images\" holds an empty entry");
+            }
+            FolderFiles.requireInside(dir, img.path(), file, "images[].path");
             if (img.path() == null || !Files.isRegularFile(dir.resolve(img.path()))) {
                 throw new IOException(file + ": image " + img.path() + " is missing");
             }

@@ -74,4 +74,74 @@ class ProjectSessionTest {
         assertTrue(e.getMessage().contains(ProjectCatalog.FILE_NAME), e.getMessage());
         assertThrows(IOException.class, () -> ProjectSession.copy(project, project), "copying onto an existing folder is refused");
     }
+
+    /** Rewrites one field of a project's project.json. */
+    private static void tamper(Path project, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
+            throws IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(project.resolve(ProjectManifest.FILE_NAME).toFile());
+        edit.accept(tree);
+        Files.writeString(project.resolve(ProjectManifest.FILE_NAME), json.writeValueAsString(tree));
+    }
+
+    @Test
+    void aReceivedProjectCannotNameFilesOutsideItsFolder() throws IOException {
+        Path original = dir.resolve("original");
+        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), original);
+        Path outside = Files.writeString(dir.resolve("secret.txt"), "not the project's");
+        record Case(String what, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit, String field) {
+        }
+        String climb = "../".repeat(12) + "etc/passwd";
+        List<Case> cases = List.of(
+                new Case("an image climbing out", t -> ((com.fasterxml.jackson.databind.node.ObjectNode) t.withArray("images").get(0))
+                        .put("path", climb), "images[].path"),
+                new Case("an absolute image path", t -> ((com.fasterxml.jackson.databind.node.ObjectNode) t.withArray("images").get(0))
+                        .put("path", outside.toAbsolutePath().toString()), "images[].path"),
+                new Case("an image through a link", t -> ((com.fasterxml.jackson.databind.node.ObjectNode) t.withArray("images").get(0))
+                        .put("path", "images/link.png"), "images[].path"),
+                new Case("the backbone outside", t -> t.put("backbone", "../original/backbone"), "backbone"),
+                new Case("embeddings outside", t -> t.put("embeddings", "/tmp/x.npy"), "embeddings"),
+                new Case("base prototypes outside", t -> t.put("basePrototypes", "../../base.npy"), "basePrototypes"),
+                new Case("alpha out of range", t -> t.with("calibration").put("alpha", 7), "calibration"));
+        for (Case c : cases) {
+            Path p = dir.resolve("received-" + cases.indexOf(c));
+            ProjectSession.copy(original, p);
+            Files.createSymbolicLink(p.resolve("images/link.png"), outside);
+            tamper(p, c.edit());
+            IOException e = assertThrows(IOException.class, () -> ProjectSession.open(p), c.what());
+            assertTrue(e.getMessage().contains(p.resolve(ProjectManifest.FILE_NAME).toString()) && e.getMessage().contains(c.field()),
+                    c.what() + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aFailedOpenLeavesNothingLockedAndAProjectIsOpenedOnceAtATime() throws Exception {
+        Path project = dir.resolve("p");
+        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        try (ProjectSession s = ProjectSession.open(project)) {
+            IOException twice = assertThrows(IOException.class, () -> ProjectSession.open(project));
+            assertTrue(twice.getMessage().contains("in use by another ProtoLens"), twice.getMessage());
+        }
+        // a catalog whose settings were tampered with: refused naming the file, and nothing stays locked
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
+             var st = db.createStatement()) {
+            st.execute("UPDATE meta SET value = 'lots' WHERE key = 'schema'");
+        }
+        IOException e = assertThrows(IOException.class, () -> ProjectSession.open(project));
+        assertTrue(e.getMessage().contains(ProjectCatalog.FILE_NAME) && e.getMessage().contains("lots"), e.getMessage());
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
+             var st = db.createStatement()) {
+            st.execute("UPDATE meta SET value = '3' WHERE key = 'schema'");
+            st.execute("UPDATE meta SET value = 'NaN' WHERE key = 'alpha'");
+        }
+        e = assertThrows(IOException.class, () -> ProjectSession.open(project));
+        assertTrue(e.getMessage().contains(ProjectCatalog.FILE_NAME) && e.getMessage().contains("alpha"), e.getMessage());
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
+             var st = db.createStatement()) {
+            st.execute("UPDATE meta SET value = '0.25' WHERE key = 'alpha'");
+        }
+        try (ProjectSession s = ProjectSession.open(project)) {
+            assertEquals(0.25, s.workspace().calibration().alpha(), "mended, the project opens in the same process");
+        }
+    }
 }
