@@ -8,6 +8,7 @@ import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;
+import javafx.scene.control.Alert;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
@@ -901,6 +902,25 @@ public final class ProtoLensApp extends Application {
         return p;
     }
 
+    /** Says that a project could not be opened, why, and what the person can do; nothing else changes. */
+    private void cannotOpen(Path folder, String why) {
+        String hint = why.contains("in use by another ProtoLens")
+                ? "The project is open in another ProtoLens window. Close it there, or open a copy of the folder."
+                : why.contains("outside")
+                ? "The project names files outside its folder. ProtoLens reads only a project's own files; ask whoever sent it for a project whose files are all inside its folder."
+                : "Mend or replace the file named above, or choose another project (File > Open Project or Open Recent).";
+        Alert a = new Alert(Alert.AlertType.ERROR);
+        a.initOwner(stage);
+        a.setTitle("Cannot open the project");
+        a.setHeaderText("ProtoLens cannot open " + folder);
+        javafx.scene.control.Label text = new javafx.scene.control.Label(why + "\n\n" + hint);
+        text.setWrapText(true);
+        text.setId("open-failure");
+        a.getDialogPane().setContent(text);
+        a.getDialogPane().setPrefWidth(620);
+        a.show();
+    }
+
     /** A project opened off the JavaFX thread, with the map to show it on. */
     private record Opened(ProjectSession session, MapLayout layout, String layoutProblem) {
     }
@@ -992,21 +1012,23 @@ public final class ProtoLensApp extends Application {
         problems.hide();
         // the open project is closed first: reopening it needs its catalog and cache free
         java.util.concurrent.Future<?> closing = model.detach();
+        java.util.concurrent.atomic.AtomicReference<Path> copiedFrom = new java.util.concurrent.atomic.AtomicReference<>();
         Task<Opened> task = new Task<>() {
             @Override
             protected Opened call() throws Exception {
                 closing.get();
                 Path dir = folder;
-                if (SampleProjects.isBundled(dir) || !java.nio.file.Files.isWritable(dir)) {
+                boolean bundled = SampleProjects.isBundled(dir);
+                if (bundled || !java.nio.file.Files.isWritable(dir)) {
                     // samples (and read-only folders) are opened as the user's own copy, where changes are kept
-                    Path copy = SampleProjects.userCopy(dir);
-                    if (!java.nio.file.Files.exists(copy.resolve("project.json"))) {
-                        java.nio.file.Files.createDirectories(copy.getParent());
-                        ProjectSession.copy(dir, copy);
-                    }
-                    dir = copy;
+                    updateMessage("Copying " + dir + " to " + SampleProjects.copies() + "…");
+                    dir = ProjectSession.ownCopy(dir, SampleProjects.copies(), bundled);
+                    copiedFrom.set(bundled ? null : folder);
                 }
-                ProjectSession session = ProjectSession.open(dir);
+                updateMessage("Opening " + dir + "…");
+                ProjectSession session = ProjectSession.open(dir, ProjectSession.Recovery.withBackbone((done, total) ->
+                        updateMessage("Embedding again " + done + " of " + total + " images whose embeddings the cache lost…"),
+                        this::isCancelled));
                 Workspace w = session.workspace();
                 if (w.imageCount() < 2) {
                     return new Opened(session, null, null);
@@ -1035,6 +1057,10 @@ public final class ProtoLensApp extends Application {
             probeDevice();
             status.setText(w.imageCount() + " images, " + w.classNames().size() + " classes");
             java.util.List<String> notRestored = new java.util.ArrayList<>(session.problems());
+            if (copiedFrom.get() != null) {
+                notRestored.addFirst(copiedFrom.get() + " cannot be written, so ProtoLens opened a copy of it (with its labels) at "
+                        + w.dir() + "; your changes are kept there.");
+            }
             if (task.getValue().layoutProblem() != null) {
                 notRestored.add(task.getValue().layoutProblem());
             }
@@ -1049,14 +1075,21 @@ public final class ProtoLensApp extends Application {
             }
             backbone.setText("Backbone: " + backboneName(w.dir().resolve(w.manifest().backbone())));
         });
+        task.messageProperty().addListener((o, was, now) -> {
+            if (now != null && !now.isEmpty()) {
+                status.setText(now);
+            }
+        });
         task.setOnFailed(e -> {
             probeDevice();
-            status.setText("Cannot open " + folder + ": " + task.getException().getMessage());
+            String why = String.valueOf(task.getException().getMessage());
+            status.setText("Cannot open " + folder);
             if (screenshot != null) {
-                System.err.println("protolens: cannot open " + folder + ": " + task.getException().getMessage());
+                System.err.println("protolens: cannot open " + folder + ": " + why);
                 Platform.exit();
                 System.exit(1);
             }
+            cannotOpen(folder, why);
         });
         Thread t = new Thread(task, "open-project");
         t.setDaemon(true);

@@ -53,9 +53,9 @@ final class SampleProjects {
         return roots().stream().anyMatch(r -> d.startsWith(r.toAbsolutePath().normalize()));
     }
 
-    /** Where the user's own copy of a sample (or of a read-only project) lives. */
-    static Path userCopy(Path dir) {
-        return dataFolder().resolve("projects").resolve(dir.toAbsolutePath().normalize().getFileName().toString());
+    /** Where the user's own copies of samples and of read-only projects live. */
+    static Path copies() {
+        return dataFolder().resolve("projects");
     }
 
     /** ProtoLens's data folder: -Dprotolens.data, else the platform's place for application data. */

@@ -259,7 +259,8 @@ public final class EmbeddingPipeline {
         return p;
     }
 
-    static MessageDigest sha256() {
+    /** A SHA-256 digest, as the cache keys images. */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -386,6 +386,32 @@ public final class ProjectSession implements AutoCloseable {
     }
 
     /**
+     * Where a project that cannot be changed in place is opened: its copy under {@code projects}.
+     * A bundled sample (project.json and the files it names, no catalog) is copied as
+     * {@code projects/NAME}; a read-only folder is copied as a whole, with the person's catalog,
+     * cache and map, as {@code projects/NAME-HASH}, the hash taken from its absolute path, so two
+     * folders of the same name never share a copy. An existing copy is reused.
+     *
+     * @return the copy's folder
+     */
+    public static Path ownCopy(Path dir, Path projects, boolean bundledSample) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        String name = abs.getFileName() == null ? "project" : abs.getFileName().toString();
+        Path copy;
+        if (bundledSample) {
+            copy = projects.resolve(name);
+        } else {
+            byte[] h = EmbeddingPipeline.sha256().digest(abs.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            copy = projects.resolve(name + "-" + java.util.HexFormat.of().formatHex(h, 0, 4));
+        }
+        if (!Files.exists(copy.resolve(ProjectManifest.FILE_NAME))) {
+            Files.createDirectories(projects);
+            copyFolder(dir, copy, !bundledSample);
+        }
+        return copy;
+    }
+
+    /**
      * Copies a closed project folder as a whole, its catalog (classes, labels, history) and embedding
      * cache included, to {@code target}, which must not exist yet or be an empty folder: Save As.
      */

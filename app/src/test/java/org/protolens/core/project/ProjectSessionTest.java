@@ -144,4 +144,34 @@ class ProjectSessionTest {
             assertEquals(0.25, s.workspace().calibration().alpha(), "mended, the project opens in the same process");
         }
     }
+
+    @Test
+    void aReadOnlyProjectOpensAsItsOwnCopyWithThePersonsLabels() throws IOException {
+        // two projects of the same folder name in different places, each with labels of its own
+        Path a = dir.resolve("shared/a/project");
+        Path b = dir.resolve("shared/b/project");
+        Files.createDirectories(a.getParent());
+        Files.createDirectories(b.getParent());
+        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), a);
+        ProjectSession.copy(SampleProjectsTest.samples().resolve("cifar10-fewshot"), b);
+        for (Path p : List.of(a, b)) {
+            try (ProjectSession s = ProjectSession.open(p)) {
+                Workspace w = s.workspace();
+                History h = new History(w);
+                h.apply(History.newClass("Mine", new int[] {w.imageCount() - 1}));
+                s.save(h.nextUndo().description());
+            }
+        }
+        Path copies = dir.resolve("copies");
+        Path copyA = ProjectSession.ownCopy(a, copies, false);
+        Path copyB = ProjectSession.ownCopy(b, copies, false);
+        assertFalse(copyA.equals(copyB), "folders of one name never share a copy");
+        for (Path[] pair : new Path[][] {{a, copyA}, {b, copyB}}) {
+            try (ProjectSession original = ProjectSession.open(pair[0]); ProjectSession copy = ProjectSession.open(pair[1])) {
+                assertEquals(original.workspace().classNames(), copy.workspace().classNames(), "the catalog came along");
+                assertEquals(original.workspace().manifest().name(), copy.workspace().manifest().name());
+            }
+        }
+        assertEquals(copyA, ProjectSession.ownCopy(a, copies, false), "the copy is reused");
+    }
 }
