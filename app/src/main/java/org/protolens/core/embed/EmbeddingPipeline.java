@@ -242,18 +242,21 @@ public final class EmbeddingPipeline {
                     continue;
                 }
             }
-            ImageDecoder.RgbImage img;
             try {
-                img = ImageDecoder.decode(bytes, file.toString());
+                ImageDecoder.RgbImage img = ImageDecoder.decode(bytes, file.toString());
+                if (p.input == null) {
+                    float[] reused = buffers.poll();
+                    p.input = reused != null ? reused : new float[batchSize * per];
+                }
+                ImageDecoder.writeInput(img, pre, p.input, p.misses * per);
             } catch (ImageReadException e) {
                 p.problems[i] = e.problem();
                 continue;
+            } catch (OutOfMemoryError e) {
+                // one file's failure is that file's only: the rest of the batch goes on
+                p.problems[i] = "is too large for the memory Java was given; give Java more memory (-Xmx)";
+                continue;
             }
-            if (p.input == null) {
-                float[] reused = buffers.poll();
-                p.input = reused != null ? reused : new float[batchSize * per];
-            }
-            ImageDecoder.writeInput(img, pre, p.input, p.misses * per);
             p.slotOf[i] = p.misses++;
         }
         return p;

@@ -38,9 +38,12 @@ public final class ImageDecoder {
     public static RgbImage decode(byte[] bytes, String name) throws ImageReadException {
         BufferedImage image;
         try {
-            image = ImageIO.read(new ByteArrayInputStream(bytes));
+            image = read(bytes, name);
         } catch (IOException | RuntimeException e) {
             throw new ImageReadException(name, "cannot be decoded (" + describe(e) + ")");
+        } catch (OutOfMemoryError e) {
+            throw new ImageReadException(name, "is too large to decode in the memory Java was given (" + bytes.length
+                    + " bytes); give Java more memory (-Xmx) or lower -D" + MAX_PIXELS_PROPERTY);
         }
         if (image == null) {
             throw new ImageReadException(name, bytes.length == 0 ? "is empty"
@@ -58,6 +61,58 @@ public final class ImageDecoder {
             rgb[i] = alpha ? onWhite(argb[i]) : argb[i] & 0xffffff;
         }
         return orient(new RgbImage(w, h, rgb), exifOrientation(bytes));
+    }
+
+    /** The system property that sets {@link #maxPixels()}. */
+    public static final String MAX_PIXELS_PROPERTY = "protolens.maxImagePixels";
+
+    /**
+     * The most pixels an image is decoded at: 50 megapixels unless -Dprotolens.maxImagePixels says
+     * otherwise. A larger image (a camera panorama, or a "decompression bomb": a PNG of a few
+     * hundred kilobytes that declares 20,000 x 20,000 pixels) is decoded subsampled, every s-th
+     * pixel of every s-th row, to at most that many pixels, so it never takes more than about
+     * 4 bytes a pixel of that many; embedding resizes it to the backbone's input anyway.
+     */
+    public static long maxPixels() {
+        try {
+            long v = Long.parseLong(System.getProperty(MAX_PIXELS_PROPERTY, "50000000"));
+            return v > 0 ? v : 50_000_000L;
+        } catch (NumberFormatException e) {
+            return 50_000_000L;
+        }
+    }
+
+    /** Reads the header first; decodes subsampled when the image declares more than {@link #maxPixels()}. */
+    private static BufferedImage read(byte[] bytes, String name) throws IOException {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return null;
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(w, h, maxPixels());
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                return reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** The smallest step s such that a w x h image read every s-th pixel and row has at most {@code max} pixels. */
+    static int subsampling(long w, long h, long max) {
+        int s = 1;
+        while (((w + s - 1) / s) * ((h + s - 1) / s) > max) {
+            s++;
+        }
+        return s;
     }
 
     private static String describe(Exception e) {

@@ -115,4 +115,59 @@ class ImageDecoderTest {
         ImageDecoder.writeInput(ImageDecoder.decode(Files.readAllBytes(file), name), CIFAR, out, 0);
         return out;
     }
+
+    /**
+     * A PNG of a few tens of kilobytes that declares {@code side} x {@code side} black-and-white
+     * pixels (1 bit each, all zero): a decompression bomb.
+     */
+    static byte[] pngBomb(int side) throws IOException {
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        try (var z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9))) {
+            byte[] row = new byte[1 + (side + 7) / 8];
+            for (int y = 0; y < side; y++) {
+                z.write(row);
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(side).putInt(side).put((byte) 1).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", ihdr.array());
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        var crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void aDecompressionBombIsDecodedSubsampledWithinThePixelLimit() throws Exception {
+        byte[] bomb = pngBomb(20_000);
+        assertTrue(bomb.length < 200_000, "a small file: " + bomb.length + " bytes");
+        String before = System.getProperty(ImageDecoder.MAX_PIXELS_PROPERTY);
+        System.setProperty(ImageDecoder.MAX_PIXELS_PROPERTY, "4000000");
+        try {
+            ImageDecoder.RgbImage img = ImageDecoder.decode(bomb, "bomb.png");
+            assertTrue((long) img.width() * img.height() <= 4_000_000L, img.width() + " x " + img.height());
+            assertEquals(img.width(), img.height());
+            assertTrue(img.width() >= 1900, "subsampled no more than needed: " + img.width());
+            assertEquals(0, img.rgb()[img.rgb().length / 2], "its pixels are read (black)");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ImageDecoder.MAX_PIXELS_PROPERTY);
+            } else {
+                System.setProperty(ImageDecoder.MAX_PIXELS_PROPERTY, before);
+            }
+        }
+        assertEquals(1, ImageDecoder.subsampling(4000, 3000, 50_000_000L), "a 12-megapixel photo is decoded whole");
+        assertEquals(3, ImageDecoder.subsampling(20_000, 20_000, 50_000_000L));
+    }
 }
