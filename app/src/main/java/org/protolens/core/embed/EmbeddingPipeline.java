@@ -149,6 +149,9 @@ public final class EmbeddingPipeline {
                 long t1 = System.nanoTime();
                 FloatMatrix computed = p.misses == 0 ? null : backbone.embed(p.input, p.misses);
                 long t2 = System.nanoTime();
+                if (computed != null) {
+                    requireFinite(computed, p);
+                }
                 if (p.input != null) {
                     buffers.offer(p.input);
                 }
@@ -200,6 +203,28 @@ public final class EmbeddingPipeline {
         }
         float[] exact = rows * d == out.length ? out : java.util.Arrays.copyOf(out, rows * d);
         return new Result(okPaths, new FloatMatrix(rows, d, exact), failures, cachedCount, waitNanos, modelNanos);
+    }
+
+    /**
+     * Refuses a batch with a NaN or infinite value: such a model is broken (or its weights are),
+     * and its embeddings would make every cosine meaningless. Nothing of the batch is cached.
+     */
+    private void requireFinite(FloatMatrix computed, Prepared p) throws IOException {
+        float[] v = computed.data();
+        for (int r = 0; r < p.misses; r++) {
+            for (int j = r * computed.cols(), end = j + computed.cols(); j < end; j++) {
+                if (!Float.isFinite(v[j])) {
+                    Path file = null;
+                    for (int i = 0; i < p.files.length; i++) {
+                        if (p.problems[i] == null && p.cachedRows[i] == null && p.slotOf[i] == r) {
+                            file = p.files[i];
+                        }
+                    }
+                    throw new IOException("the backbone " + backbone.name() + " returned " + v[j] + " in its embedding of "
+                            + file + ": the model is broken (check its weights and that it runs in eval mode); nothing was written");
+                }
+            }
+        }
     }
 
     private static Prepared await(Future<Prepared> f) throws IOException {

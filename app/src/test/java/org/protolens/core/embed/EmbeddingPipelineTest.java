@@ -139,4 +139,32 @@ class EmbeddingPipelineTest {
         }
         return ab / Math.sqrt(aa * bb);
     }
+
+    @Test
+    void aModelThatReturnsNaNIsRefusedByNameAndNothingIsCached() throws IOException {
+        List<Path> images = testImages();
+        try (Backbone b = BackboneLoader.open(TestResources.torchscript("tiny.pt").toString(), null, null);
+             EmbeddingCache cache = EmbeddingCache.open(dir, b.fingerprint(), b.embeddingDim())) {
+            // the real model, with one value of the third image's embedding broken as a diverged model breaks it
+            Backbone broken = new Backbone() {
+                public String name() { return "broken.pt"; }
+                public Preprocessing preprocessing() { return b.preprocessing(); }
+                public int embeddingDim() { return b.embeddingDim(); }
+                public String fingerprint() { return b.fingerprint(); }
+                public String device() { return b.device(); }
+                public FloatMatrix embed(float[] batch, int count) {
+                    FloatMatrix m = b.embed(batch, count);
+                    if (count > 2) {
+                        m.data()[2 * m.cols() + 1] = Float.NaN;
+                    }
+                    return m;
+                }
+                public void close() { }
+            };
+            IOException e = assertThrows(IOException.class, () -> new EmbeddingPipeline(broken, cache, 4, 1).embed(images, null, null));
+            assertTrue(e.getMessage().contains("broken.pt") && e.getMessage().contains("NaN")
+                    && e.getMessage().contains(images.get(2).toString()), e.getMessage());
+            assertEquals(0, cache.size(), "no embedding of the broken batch is kept");
+        }
+    }
 }
