@@ -177,6 +177,26 @@ class CommandLineTest {
         assertTrue(none.err().contains("none of the 1 files"), none.err());
     }
 
+    @Test
+    void thePathsFileStaysAlignedWithItsRowsForAnyFileName() throws IOException {
+        // file names a Linux file system allows: a line break, a carriage return, a leading quote, a backslash
+        Path images = Files.createDirectories(dir.resolve("odd"));
+        List<String> names = List.of("a\nb.png", "\"quoted\".png", "back\\slash.png", "cr\rx.png", "plain.png");
+        Path source = TestResources.torchscript("images/alpha.png");
+        for (String n : names) {
+            Files.copy(source, images.resolve(n));
+        }
+        Path out = dir.resolve("odd-emb");
+        Run r = run("embed", "--backbone", TestResources.torchscript("tiny.pt").toString(), "--images", images.toString(),
+                "--out", out.toString(), "--no-cache");
+        assertEquals(0, r.code(), r.err());
+        FloatMatrix emb = NpyFile.readMatrix(dir.resolve("odd-emb.npy"));
+        String text = Files.readString(dir.resolve("odd-emb.paths.txt"));
+        assertEquals(emb.rows(), text.split("\n", -1).length - 1, "one line per row: " + text);
+        List<String> read = org.protolens.core.project.PathLines.read(dir.resolve("odd-emb.paths.txt"));
+        assertEquals(names.stream().map(n -> images.resolve(n).toString()).sorted().toList(), read.stream().sorted().toList());
+    }
+
     private static FloatMatrix samples(Random rnd, float[][] centers, int per) {
         int d = centers[0].length;
         float[] x = new float[centers.length * per * d];

@@ -139,14 +139,14 @@ public final class ProjectExport {
         return v == null ? "" : String.format(java.util.Locale.ROOT, "%.2f", 100 * v);
     }
 
-    /** {@code OUT.npy} (images x d, float32, in image order) and {@code OUT.paths.txt} (one absolute path per row). */
+    /** {@code OUT.npy} (images x d, float32, in image order) and {@code OUT.paths.txt} (one absolute path per row, see {@link PathLines}). */
     public static void writeEmbeddings(Workspace w, Path npy) throws IOException {
         NpyFile.writeMatrix(npy, w.embeddings());
-        StringBuilder paths = new StringBuilder();
+        List<String> paths = new ArrayList<>(w.imageCount());
         for (int i = 0; i < w.imageCount(); i++) {
-            paths.append(w.imageFile(i).toAbsolutePath().normalize()).append('\n');
+            paths.add(w.imageFile(i).toAbsolutePath().normalize().toString());
         }
-        AtomicFiles.writeString(pathsFile(npy), paths.toString());
+        PathLines.write(pathsFile(npy), paths);
     }
 
     static Path pathsFile(Path npy) {
