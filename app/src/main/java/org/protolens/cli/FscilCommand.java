@@ -138,6 +138,8 @@ final class FscilCommand implements Callable<Integer> {
             root = JSON.readTree(Files.readAllBytes(file));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (java.io.CharConversionException e) {
+            throw new IOException(file + ": not valid JSON (not UTF-8 text: " + e.getMessage() + ")");
         }
         if (root == null || !root.isObject()) {
             throw new IOException(file + ": expected an object mapping class ids to lists of training row indices");

@@ -52,6 +52,8 @@ public record BackboneSpec(String format, String architecture, String weights, I
             spec = JSON.readValue(Files.readAllBytes(file), BackboneSpec.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(file + ": not a valid backbone description (" + e.getOriginalMessage() + ")");
+        } catch (java.io.CharConversionException e) {
+            throw new IOException(file + ": not a valid backbone description (not UTF-8 text: " + e.getMessage() + ")");
         }
         if (spec.input() == null) {
             throw new IOException(file + ": \"input\" (width, height, mean, std) is missing");

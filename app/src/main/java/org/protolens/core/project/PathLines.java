@@ -45,7 +45,12 @@ public final class PathLines {
     }
 
     public static List<String> read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text (" + e + ")", e);
+        }
         List<String> out = new ArrayList<>();
         int from = 0;
         for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {

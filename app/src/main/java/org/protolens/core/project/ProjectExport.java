@@ -262,6 +262,8 @@ public final class ProjectExport {
             }
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
             problems.add(file + ": not readable as CSV (" + e.getMessage() + ")");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            problems.add(file + ": not UTF-8 text (" + e + ")");
         }
         if (!problems.isEmpty()) {
             throw new LabelsException(problems);

@@ -92,6 +92,8 @@ public record ProjectManifest(String format, int version, String name, String de
             m = JSON.readValue(Files.readAllBytes(file), ProjectManifest.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(file + ": not a valid project description (" + e.getOriginalMessage() + ")");
+        } catch (java.io.CharConversionException e) {
+            throw new IOException(file + ": not a valid project description (not UTF-8 text: " + e.getMessage() + ")");
         }
         m.check(file, dir);
         return m;
