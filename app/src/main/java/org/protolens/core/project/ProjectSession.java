@@ -292,8 +292,9 @@ public final class ProjectSession implements AutoCloseable {
             line.append(heldImages).append(heldImages == 1 ? " image is" : " images are")
                     .append(" set aside with their labels until their embeddings can be had again");
             if (!heldClasses.isEmpty()) {
-                line.append(", with the classes ").append(String.join(", ", heldNames.stream().sorted().map(k -> "\u201c" + k + "\u201d").toList()))
-                        .append(" that wait for them");
+                line.append(heldNames.size() == 1 ? ", with the class " : ", with the classes ")
+                        .append(String.join(", ", heldNames.stream().sorted().map(k -> "\u201c" + k + "\u201d").toList()))
+                        .append(heldNames.size() == 1 ? " that waits for them" : " that wait for them");
             }
             line.append(". Put the missing image files back where they were and open the project again.");
             problems.add(line.toString());
