@@ -68,19 +68,29 @@ class LostEmbeddingsTest {
         w.addImported(items, keys, rows);
     }
 
-    @Test
-    void aDeletedCacheIsEmbeddedAgainAndMissingFilesAreSetAsideUntilTheyComeBack() throws IOException {
+    private Path sampleCopy() throws IOException {
         Path project = dir.resolve("fashion");
         ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
-        // images imported from a folder outside the project, as a person drops them
-        Path drop = dir.resolve("drop");
+        return project;
+    }
+
+    /** {@code count} bag images copied into {@code drop}, a folder outside the project, as a person drops them. */
+    private static List<Path> bagsIn(Path drop, int count) throws IOException {
         Files.createDirectories(drop);
         List<Path> files = new ArrayList<>();
         try (Stream<Path> bags = Files.list(SampleProjectsTest.samples().resolve("fashion-fewshot/images/Bag"))) {
-            for (Path p : bags.sorted().limit(8).toList()) {
+            for (Path p : bags.sorted().limit(count).toList()) {
                 files.add(Files.copy(p, drop.resolve(p.getFileName())));
             }
         }
+        return files;
+    }
+
+    @Test
+    void aDeletedCacheIsEmbeddedAgainAndMissingFilesAreSetAsideUntilTheyComeBack() throws IOException {
+        Path project = sampleCopy();
+        Path drop = dir.resolve("drop");
+        List<Path> files = bagsIn(drop, 8);
         Seen made;
         int labelledProjectImage;
         try (ProjectSession s = ProjectSession.open(project)) {
@@ -153,16 +163,8 @@ class LostEmbeddingsTest {
 
     @Test
     void withoutReembeddingATruncatedCacheSetsItsImagesAside() throws IOException {
-        Path project = dir.resolve("fashion");
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
-        Path drop = dir.resolve("drop");
-        Files.createDirectories(drop);
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> bags = Files.list(SampleProjectsTest.samples().resolve("fashion-fewshot/images/Bag"))) {
-            for (Path p : bags.sorted().limit(5).toList()) {
-                files.add(Files.copy(p, drop.resolve(p.getFileName())));
-            }
-        }
+        Path project = sampleCopy();
+        List<Path> files = bagsIn(dir.resolve("drop"), 5);
         Path cacheDir;
         try (ProjectSession s = ProjectSession.open(project)) {
             importSatchels(s, files);
