@@ -117,7 +117,8 @@ public final class ProjectSession implements AutoCloseable {
                 ProjectCatalog.Held held = c.readHeld();
                 Restored r = restore(dir, w, s, held, cache, recovery, problems);
                 w.restore(r.snapshot(), r.embeddings(), dir.resolve(ProjectCatalog.FILE_NAME), problems);
-                if (!held.equals(r.held()) || r.changed()) {
+                // stored again only when something is or was set aside, or images moved between the two
+                if (!held.isEmpty() || !r.held().isEmpty() || r.changed()) {
                     c.write(w.snapshot(null), r.log(), r.held());
                 }
             }
