@@ -23,7 +23,7 @@ public final class Main {
         }
         String name = p.getFileName() == null ? "" : p.getFileName().toString();
         return java.nio.file.Files.isRegularFile(p.resolve("project.json"))
-                || ((name.equals("project.json") || name.endsWith(org.protolens.core.project.ProjectSession.PROJECT_FILE_EXTENSION))
+                || ((name.equals("project.json") || name.endsWith(org.protolens.core.project.OpenProject.PROJECT_FILE_EXTENSION))
                     && java.nio.file.Files.isRegularFile(p));
     }
 

@@ -1,6 +1,7 @@
 package org.protolens;
 
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Paths of the committed test resources (made by torchscript/make_reference.py). */
@@ -22,5 +23,17 @@ public final class TestResources {
 
     public static Path torchscript(String name) {
         return path("torchscript/" + name);
+    }
+
+    /** sample-projects/ of this checkout (tests run in app/). */
+    public static Path samples() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("sample-projects"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("no sample-projects folder above " + Path.of("").toAbsolutePath());
+        }
+        return p.resolve("sample-projects");
     }
 }

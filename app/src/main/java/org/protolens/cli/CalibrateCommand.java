@@ -3,7 +3,7 @@ package org.protolens.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.project.NpyFile;
+import org.protolens.core.io.NpyFile;
 import org.protolens.core.proto.TeenCalibration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -14,7 +14,7 @@ import org.protolens.core.embed.EmbeddingCache;
 import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.embed.ImageFiles;
 import org.protolens.core.embed.Preprocessing;
-import org.protolens.core.project.NpyFile;
+import org.protolens.core.io.NpyFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -123,7 +123,7 @@ final class EmbedCommand implements Callable<Integer> {
                     throw new IOException("none of the " + files.size() + " files could be read as an image");
                 }
                 NpyFile.writeMatrix(Path.of(prefix + ".npy"), result.embeddings());
-                org.protolens.core.project.PathLines.write(Path.of(prefix + ".paths.txt"),
+                org.protolens.core.io.PathLines.write(Path.of(prefix + ".paths.txt"),
                         result.paths().stream().map(Path::toString).toList());
                 err.printf(Locale.ROOT, "wrote %s.npy (%d x %d) and %s.paths.txt; %d from cache, %d skipped%n", prefix,
                         result.embeddings().rows(), result.embeddings().cols(), prefix, result.cached(), result.failures().size());

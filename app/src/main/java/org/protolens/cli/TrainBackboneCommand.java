@@ -16,7 +16,7 @@ import org.protolens.Version;
 import org.protolens.core.embed.BuiltinArchitecture;
 import org.protolens.core.embed.BuiltinBackbones;
 import org.protolens.core.embed.Preprocessing;
-import org.protolens.core.project.AtomicFiles;
+import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.train.BackboneTrainer;
 import org.protolens.core.train.TrainingData;
 import picocli.CommandLine.Command;

@@ -28,13 +28,14 @@ import org.protolens.Version;
 import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.embed.Devices;
 import org.protolens.core.map.MapLayout;
-import org.protolens.core.project.ProjectSession;
+import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.classes.ClassesView;
 import org.protolens.ui.importer.ImportDialog;
 import org.protolens.ui.importer.ImportJob;
 import org.protolens.ui.inspector.InspectorView;
 import org.protolens.ui.map.MapView;
+import org.protolens.core.analysis.Suggestions;
 
 /**
  * The desktop window: the map in the middle, the classes and calibration on the right, a status
@@ -250,7 +251,7 @@ public final class ProtoLensApp extends Application {
         }
         Path folder = params.isEmpty() ? lastOrSample() : Path.of(params.getFirst());
         if (folder != null && folder.getFileName() != null && (folder.getFileName().toString().equals("project.json")
-                || folder.getFileName().toString().endsWith(ProjectSession.PROJECT_FILE_EXTENSION))) {
+                || folder.getFileName().toString().endsWith(OpenProject.PROJECT_FILE_EXTENSION))) {
             folder = folder.toAbsolutePath().getParent();
         }
         if (folder == null) {
@@ -287,7 +288,7 @@ public final class ProtoLensApp extends Application {
      * then embeds them in the background; points appear on the map as their embeddings arrive.
      */
     public void importFiles(java.util.List<Path> files) {
-        ProjectSession session = model.session();
+        OpenProject session = model.session();
         if (session == null) {
             status.setText("Open a project before importing images");
             return;
@@ -311,7 +312,7 @@ public final class ProtoLensApp extends Application {
     }
 
     /** Asks how a planned import joins the project (JavaFX thread), then queues its embedding. */
-    private void askAndImport(ProjectSession session, org.protolens.core.project.ImportPlan plan) {
+    private void askAndImport(OpenProject session, org.protolens.core.project.ImportPlan plan) {
         if (model.session() != session) {
             return;
         }
@@ -597,18 +598,18 @@ public final class ProtoLensApp extends Application {
             }
         });
         MenuItem exportLabels = exportItem("Labels as CSV…", "CSV: path, label, predicted, score", "*.csv", "labels.csv",
-                (w, f) -> org.protolens.core.project.ProjectExport.writeLabels(w, f));
+                (w, f) -> org.protolens.core.interop.ProjectExport.writeLabels(w, f));
         MenuItem exportEmbeddings = exportItem("Embeddings (.npy and paths)…", "NumPy array", "*.npy", "embeddings.npy",
-                (w, f) -> org.protolens.core.project.ProjectExport.writeEmbeddings(w, f));
+                (w, f) -> org.protolens.core.interop.ProjectExport.writeEmbeddings(w, f));
         MenuItem exportPrototypes = exportItem("Prototypes, raw and calibrated (.npy and CSV)…", "File name prefix", "*",
-                "prototypes", (w, f) -> org.protolens.core.project.ProjectExport.writePrototypes(w, f));
+                "prototypes", (w, f) -> org.protolens.core.interop.ProjectExport.writePrototypes(w, f));
         MenuItem exportFolders = new MenuItem("Labels as Folders (one per class)…");
         exportFolders.setOnAction(e -> exportFolders());
         MenuItem exportSessions = new MenuItem("Session Table as CSV…");
         exportSessions.setOnAction(e -> {
             Workspace w = model.workspace().get();
             if (w != null && !w.classNames().isEmpty()) {
-                exportSessions(org.protolens.core.project.SessionTable.of(w));
+                exportSessions(org.protolens.core.analysis.SessionTable.of(w));
             }
         });
         Menu export = new Menu("Export", null, exportLabels, exportFolders, exportEmbeddings, exportPrototypes, exportSessions);
@@ -701,10 +702,10 @@ public final class ProtoLensApp extends Application {
     }
 
     /** The Sessions tab's table as CSV. */
-    private void exportSessions(org.protolens.core.project.SessionTable.Result table) {
+    private void exportSessions(org.protolens.core.analysis.SessionTable.Result table) {
         Workspace w = model.workspace().get();
         export("Session table as CSV…", "CSV", "*.csv", "sessions.csv", (ws, f) ->
-                org.protolens.core.project.ProjectExport.writeSessions(table, w.calibration(), w.calibrationEnabled(), f));
+                org.protolens.core.interop.ProjectExport.writeSessions(table, w.calibration(), w.calibrationEnabled(), f));
     }
 
     /** File > Export > Labels as Folders: one folder per class in an empty folder, with copies or links of its images. */
@@ -727,8 +728,8 @@ public final class ProtoLensApp extends Application {
         how.showAndWait().ifPresent(choice -> {
             Path target = dir.toPath();
             // what to write is read here, on the JavaFX thread, so that edits made meanwhile do not mix in
-            var plan = org.protolens.core.project.ProjectExport.labelFolders(w);
-            inBackground(target, () -> org.protolens.core.project.ProjectExport.writeLabelFolders(plan, target, LINKS.equals(choice)));
+            var plan = org.protolens.core.interop.ProjectExport.labelFolders(w);
+            inBackground(target, () -> org.protolens.core.interop.ProjectExport.writeLabelFolders(plan, target, LINKS.equals(choice)));
         });
     }
 
@@ -759,11 +760,11 @@ public final class ProtoLensApp extends Application {
             return;
         }
         try {
-            var read = org.protolens.core.project.ProjectExport.readLabels(w, file);
+            var read = org.protolens.core.interop.ProjectExport.readLabels(w, file);
             model.edit(org.protolens.core.project.History.assign("Labels of " + read.images().length + " images from "
                     + file.getFileName(), read.images(), read.labels()));
             status.setText("Labelled " + read.images().length + " images from " + file.getFileName());
-        } catch (org.protolens.core.project.ProjectExport.LabelsException e) {
+        } catch (org.protolens.core.interop.ProjectExport.LabelsException e) {
             problems.show("No labels were imported: " + file.getFileName() + " has " + e.problems().size()
                     + (e.problems().size() == 1 ? " problem" : " problems"), e.problems());
         } catch (java.io.IOException | RuntimeException e) {
@@ -809,7 +810,7 @@ public final class ProtoLensApp extends Application {
         status.setText("Creating " + r.folder() + "…");
         Thread.ofPlatform().daemon().name("new-project").start(() -> {
             try {
-                ProjectSession.create(r.folder(), r.name(), r.source().dir(), r.keepBaseClasses());
+                OpenProject.create(r.folder(), r.name(), r.source().dir(), r.keepBaseClasses());
                 Platform.runLater(() -> {
                     Path parent = r.folder().toAbsolutePath().getParent();
                     if (parent != null) {
@@ -850,7 +851,7 @@ public final class ProtoLensApp extends Application {
             String problem = null;
             try {
                 closing.get();
-                ProjectSession.copyWhole(from, target);
+                OpenProject.copyWhole(from, target);
                 var m = org.protolens.core.project.ProjectManifest.read(target);
                 m.withName(target.getFileName().toString()).write(target);
             } catch (java.io.IOException | RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
@@ -922,7 +923,7 @@ public final class ProtoLensApp extends Application {
     }
 
     /** A project opened off the JavaFX thread, with the map to show it on. */
-    private record Opened(ProjectSession session, MapLayout layout, String layoutProblem) {
+    private record Opened(OpenProject session, MapLayout layout, String layoutProblem) {
     }
 
     /** The project's map, kept so that reopening shows the same picture. */
@@ -1022,11 +1023,11 @@ public final class ProtoLensApp extends Application {
                 if (bundled || !java.nio.file.Files.isWritable(dir)) {
                     // samples (and read-only folders) are opened as the user's own copy, where changes are kept
                     updateMessage("Copying " + dir + " to " + SampleProjects.copies() + "…");
-                    dir = ProjectSession.ownCopy(dir, SampleProjects.copies(), bundled);
+                    dir = OpenProject.ownCopy(dir, SampleProjects.copies(), bundled);
                     copiedFrom.set(bundled ? null : folder);
                 }
                 updateMessage("Opening " + dir + "…");
-                ProjectSession session = ProjectSession.open(dir, ProjectSession.Recovery.withBackbone((done, total) ->
+                OpenProject session = OpenProject.open(dir, OpenProject.Recovery.withBackbone((done, total) ->
                         updateMessage("Embedding again " + done + " of " + total + " images whose embeddings the cache lost…"),
                         this::isCancelled));
                 Workspace w = session.workspace();
@@ -1048,7 +1049,7 @@ public final class ProtoLensApp extends Application {
             }
         };
         task.setOnSucceeded(e -> {
-            ProjectSession session = task.getValue().session();
+            OpenProject session = task.getValue().session();
             Workspace w = session.workspace();
             cancelLayout();
             map.setWorkspace(w, task.getValue().layout());

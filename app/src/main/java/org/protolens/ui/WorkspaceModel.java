@@ -11,7 +11,7 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import org.protolens.core.project.History;
 import org.protolens.core.project.ProjectCatalog;
-import org.protolens.core.project.ProjectSession;
+import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.proto.TeenCalibration;
 
@@ -44,7 +44,7 @@ public final class WorkspaceModel {
         });
     }
 
-    private ProjectSession session;
+    private OpenProject session;
     private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "project-writer");
         t.setDaemon(true);
@@ -60,7 +60,7 @@ public final class WorkspaceModel {
     private final javafx.beans.property.StringProperty saveProblem = new javafx.beans.property.SimpleStringProperty();
 
     /** Shows an open project; every later change is stored in its catalog as it is made. */
-    public void show(ProjectSession s) {
+    public void show(OpenProject s) {
         java.util.concurrent.Future<?> closing = detach();
         session = s;
         show(s.workspace());
@@ -78,7 +78,7 @@ public final class WorkspaceModel {
      * written (on the writer thread); another project can then open it. Returns when that is done.
      */
     public java.util.concurrent.Future<?> detach() {
-        ProjectSession previous = session;
+        OpenProject previous = session;
         session = null;
         if (previous == null || writer.isShutdown()) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -99,7 +99,7 @@ public final class WorkspaceModel {
 
     /** Stores the state after an edit off the JavaFX thread; of quick changes only the latest state is written. */
     private void saveEdit(String description) {
-        ProjectSession s = session;
+        OpenProject s = session;
         if (s == null) {
             return;
         }
@@ -127,7 +127,7 @@ public final class WorkspaceModel {
 
     /** Stores the calibration settings; of many quick changes (a dragged slider) only the last is written. */
     private void saveSettings() {
-        ProjectSession s = session;
+        OpenProject s = session;
         if (s == null) {
             return;
         }
@@ -153,7 +153,7 @@ public final class WorkspaceModel {
      */
     public void imported(java.util.List<org.protolens.core.project.ImportPlan.Item> items, java.util.List<byte[]> sha256,
                          org.protolens.core.FloatMatrix rows) {
-        ProjectSession s = session;
+        OpenProject s = session;
         if (s == null) {
             return;
         }
@@ -177,7 +177,7 @@ public final class WorkspaceModel {
     }
 
     /** The open project, or null. */
-    public ProjectSession session() {
+    public OpenProject session() {
         return session;
     }
 
@@ -187,7 +187,7 @@ public final class WorkspaceModel {
 
     /** Writes what is pending and closes the project (when the window closes). */
     public void close() {
-        ProjectSession s = session;
+        OpenProject s = session;
         session = null;
         writer.submit(() -> {
             if (s != null) {

@@ -1,5 +1,6 @@
 package org.protolens.cli;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,12 +11,11 @@ import java.nio.file.Path;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.map.MapLayout;
-import org.protolens.core.project.NpyFile;
-import org.protolens.core.project.PathLines;
-import org.protolens.core.project.ProjectExport;
+import org.protolens.core.io.NpyFile;
+import org.protolens.core.io.PathLines;
+import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.project.ProjectManifest;
-import org.protolens.core.project.ProjectSession;
-import org.protolens.core.project.SampleProjectsTest;
+import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 
 /**
@@ -42,9 +42,9 @@ class UntrustedFilesFuzzTest {
         root = Files.createTempDirectory("protolens-fuzz");
         root.toFile().deleteOnExit();
         project = root.resolve("project");
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
         workspace = Workspace.open(project);
-        mapEmbeddings = NpyFile.readMatrix(SampleProjectsTest.samples().resolve("cifar10-fewshot/embeddings.npy"));
+        mapEmbeddings = NpyFile.readMatrix(TestResources.samples().resolve("cifar10-fewshot/embeddings.npy"));
     }
 
     @FuzzTest(maxDuration = "45s")

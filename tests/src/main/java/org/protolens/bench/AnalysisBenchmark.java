@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.protolens.core.project.History;
-import org.protolens.core.project.NovelFlow;
-import org.protolens.core.project.SessionTable;
-import org.protolens.core.project.Suggestions;
+import org.protolens.core.analysis.NovelFlow;
+import org.protolens.core.analysis.SessionTable;
+import org.protolens.core.analysis.Suggestions;
 import org.protolens.core.project.Workspace;
 
 /**

@@ -16,7 +16,7 @@ import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.project.NpyFile;
+import org.protolens.core.io.NpyFile;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.ui.ProtoLensApp;
 import org.protolens.ui.map.MapView;

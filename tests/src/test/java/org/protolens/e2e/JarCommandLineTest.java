@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.project.NpyFile;
+import org.protolens.core.io.NpyFile;
 
 /**
  * The packaged application, started as a user starts it: the jar's manifest class path, the

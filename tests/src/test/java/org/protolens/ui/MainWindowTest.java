@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
+import org.protolens.core.analysis.Suggestions;
 
 /** The real window, headless (Monocle), on the Fashion sample project. */
 class MainWindowTest {
@@ -38,7 +39,7 @@ class MainWindowTest {
     @BeforeEach
     void open() throws Exception {
         project = temp.resolve("fashion");
-        org.protolens.core.project.ProjectSession.copy(sample("fashion-fewshot"), project);
+        org.protolens.core.project.OpenProject.copy(sample("fashion-fewshot"), project);
         launch();
     }
 
@@ -344,7 +345,7 @@ class MainWindowTest {
         assertEquals(rows, classRows(), "the copy has the same classes and counts");
         assertEquals("Shoes and bags v2 – ProtoLens", robot.window(0).getScene().getWindow() instanceof javafx.stage.Stage st
                 ? st.getTitle() : "");
-        try (var original = org.protolens.core.project.ProjectSession.open(projects.resolve("Shoes and bags"))) {
+        try (var original = org.protolens.core.project.OpenProject.open(projects.resolve("Shoes and bags"))) {
             assertEquals(24, original.workspace().imageCount(), "the first project keeps its images");
             assertEquals("Shoes and bags", original.workspace().name());
         }
@@ -358,7 +359,7 @@ class MainWindowTest {
     void clickingAFlowSegmentSelectsTheImagesItCounts() throws Exception {
         org.protolens.ui.analysis.FlowView flowView = robot.lookup("#flow-view").queryAs(org.protolens.ui.analysis.FlowView.class);
         var w = ((ProtoLensApp) app).model().workspace().get();
-        var flow = org.protolens.core.project.NovelFlow.of(w);
+        var flow = org.protolens.core.analysis.NovelFlow.of(w);
         org.jfree.chart.fx.ChartCanvas canvas = flowView.viewer().getCanvas();
         // the biggest segment of a novel class's images predicted as a base class, before calibration
         org.jfree.chart.entity.CategoryItemEntity target = null;
@@ -400,7 +401,7 @@ class MainWindowTest {
         var w = window.model().workspace().get();
         int[] original = w.labels();
         Path csv = temp.resolve("labels.csv");
-        org.protolens.core.project.ProjectExport.writeLabels(w, csv);
+        org.protolens.core.interop.ProjectExport.writeLabels(w, csv);
         int[] plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).limit(50).toArray();
         robot.interact(() -> window.model().edit(org.protolens.core.project.History.assign("forget", plain,
                 java.util.stream.IntStream.range(0, plain.length).map(i -> -1).toArray())));
@@ -435,7 +436,7 @@ class MainWindowTest {
         robot.clickOn("Suggestions");
         var view = robot.lookup("#suggestions-view").queryAs(org.protolens.ui.analysis.SuggestionsView.class);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !view.suggestions().isEmpty());
-        assertEquals(org.protolens.core.project.Suggestions.uncertain(w, 200, false), view.suggestions(),
+        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(w, 200, false), view.suggestions(),
                 "the list is the engine's ranking, most uncertain first");
         var first = view.suggestions().getFirst();
         robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
@@ -444,7 +445,7 @@ class MainWindowTest {
         robot.type(javafx.scene.input.KeyCode.A);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(first.suggested(), w.label(first.image()), "A labels the image with the suggested class");
-        assertEquals(org.protolens.core.project.Suggestions.uncertain(w, 200, false), view.suggestions(), "ranked again");
+        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(w, 200, false), view.suggestions(), "ranked again");
         assertTrue(view.suggestions().stream().noneMatch(s -> s.image() == first.image()));
         var second = view.list().getSelectionModel().getSelectedItem();
         assertEquals(view.suggestions().getFirst(), second, "the next suggestion is highlighted");
@@ -461,14 +462,14 @@ class MainWindowTest {
         robot.interact(() -> view.showLikelyMembers(novel));
         WaitForAsyncUtils.waitForFxEvents();
         var likely = view.suggestions().getFirst();
-        assertEquals(org.protolens.core.project.Suggestions.likelyMembers(w, k, 200, false), view.suggestions());
+        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(w, k, 200, false), view.suggestions());
         robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
         robot.type(javafx.scene.input.KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(shots + 1, w.stats(k).shots(), "an accepted member of a new class becomes a shot");
         assertTrue(w.isShot(likely.image()));
         assertTrue(!java.util.Arrays.equals(prototype, w.rawPrototype(k)), "and its prototype moves");
-        assertEquals(org.protolens.core.project.Suggestions.likelyMembers(w, k, 200, false), view.suggestions(),
+        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(w, k, 200, false), view.suggestions(),
                 "ranked against the new prototype");
 
         for (int undo = 0; undo < 3; undo++) {
@@ -533,7 +534,7 @@ class MainWindowTest {
         var view = robot.lookup("#confusion-view").queryAs(org.protolens.ui.analysis.ConfusionView.class);
         WaitForAsyncUtils.waitForFxEvents();
         var w = ((ProtoLensApp) app).model().workspace().get();
-        var flow = org.protolens.core.project.NovelFlow.of(w);
+        var flow = org.protolens.core.analysis.NovelFlow.of(w);
         int[][] now = flow.confusion(true);
         // the biggest mistake now: a label predicted as another class
         int label = -1, as = -1;

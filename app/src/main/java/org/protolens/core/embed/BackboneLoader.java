@@ -113,7 +113,7 @@ public final class BackboneLoader {
         if (spec.weights() == null) {
             throw new IOException(sidecar + ": \"weights\" (the weights file name) is missing");
         }
-        org.protolens.core.FolderFiles.requireInside(dir, spec.weights(), sidecar, "weights");
+        org.protolens.core.io.FolderFiles.requireInside(dir, spec.weights(), sidecar, "weights");
         Path weights = dir.resolve(spec.weights());
         if (!Files.isRegularFile(weights)) {
             throw new IOException(sidecar + ": the weights file " + spec.weights() + " is missing");
@@ -138,7 +138,7 @@ public final class BackboneLoader {
             throw new IOException(sidecar + ": \"weights\" (the weights file name) is missing");
         }
         Preprocessing p = spec.input().preprocessing();
-        org.protolens.core.FolderFiles.requireInside(dir, spec.weights(), sidecar, "weights");
+        org.protolens.core.io.FolderFiles.requireInside(dir, spec.weights(), sidecar, "weights");
         Path weights = dir.resolve(spec.weights());
         String format = spec.format() == null ? "" : spec.format();
         return switch (format) {

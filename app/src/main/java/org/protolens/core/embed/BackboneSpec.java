@@ -67,6 +67,6 @@ public record BackboneSpec(String format, String architecture, String weights, I
     }
 
     public void write(Path file) throws IOException {
-        org.protolens.core.project.AtomicFiles.writeString(file, JSON.writeValueAsString(this) + "\n");
+        org.protolens.core.io.AtomicFiles.writeString(file, JSON.writeValueAsString(this) + "\n");
     }
 }

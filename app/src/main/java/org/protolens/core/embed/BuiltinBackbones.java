@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
-import org.protolens.core.project.AtomicFiles;
+import org.protolens.core.io.AtomicFiles;
 
 /** Writes a built-in architecture's weights and {@code backbone.json} as a backbone folder. */
 public final class BuiltinBackbones {

@@ -99,7 +99,7 @@ public final class EmbeddingCache implements AutoCloseable {
                 throw new IOException(dir + ": this cache belongs to another backbone (" + found.strip() + ")");
             }
         } else {
-            org.protolens.core.project.AtomicFiles.writeString(identity, expected);
+            org.protolens.core.io.AtomicFiles.writeString(identity, expected);
         }
         return new EmbeddingCache(dir, dim);
     }
@@ -119,10 +119,10 @@ public final class EmbeddingCache implements AutoCloseable {
     private static void markAsCache(Path root) {
         try {
             if (Files.notExists(root.resolve("CACHEDIR.TAG"))) {
-                org.protolens.core.project.AtomicFiles.writeString(root.resolve("CACHEDIR.TAG"), CACHEDIR_TAG);
+                org.protolens.core.io.AtomicFiles.writeString(root.resolve("CACHEDIR.TAG"), CACHEDIR_TAG);
             }
             if (Files.notExists(root.resolve("README.txt"))) {
-                org.protolens.core.project.AtomicFiles.writeString(root.resolve("README.txt"),
+                org.protolens.core.io.AtomicFiles.writeString(root.resolve("README.txt"),
                         "Embeddings of images, computed by ProtoLens from the image files (one folder per backbone).\n"
                         + "This is derived data: deleting it loses nothing. ProtoLens embeds the images again from\n"
                         + "their files when it needs them. Backups may leave this folder out (see CACHEDIR.TAG).\n"

@@ -197,7 +197,7 @@ public final class MapLayout {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + 8 * laidOut).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putInt(method.ordinal()).putLong(seed).putInt(laidOut).putInt(landmarks);
         b.asFloatBuffer().put(laidOutXy);
-        org.protolens.core.project.AtomicFiles.write(file, out -> out.write(b.array()));
+        org.protolens.core.io.AtomicFiles.write(file, out -> out.write(b.array()));
     }
 
     private static final int MAGIC = 0x504c4d31; // "PLM1"

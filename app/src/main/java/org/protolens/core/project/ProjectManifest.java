@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.FolderFiles;
+import org.protolens.core.io.FolderFiles;
+import org.protolens.core.io.AtomicFiles;
+import org.protolens.core.io.NpyFile;
 
 /**
  * A project in text form, {@code project.json} in a project folder: its backbone, its classes, its

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.protolens.core.project.AtomicFiles;
+import org.protolens.core.io.AtomicFiles;
 
 /**
  * What training has done so far, written after every epoch to a checkpoint folder:

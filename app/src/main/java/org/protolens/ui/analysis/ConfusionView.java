@@ -7,9 +7,10 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import org.protolens.core.project.NovelFlow;
+import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.WorkspaceModel;
+import org.protolens.core.analysis.Suggestions;
 
 /**
  * Confusion matrices over every class with labelled images (shots left out), before calibration

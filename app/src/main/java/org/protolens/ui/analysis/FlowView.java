@@ -17,7 +17,7 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.StackedBarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
-import org.protolens.core.project.NovelFlow;
+import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.ClassColours;
 import org.protolens.ui.WorkspaceModel;

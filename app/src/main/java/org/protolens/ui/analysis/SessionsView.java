@@ -22,7 +22,7 @@ import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.protolens.core.fscil.SessionResult;
-import org.protolens.core.project.SessionTable;
+import org.protolens.core.analysis.SessionTable;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.WorkspaceModel;
 

@@ -19,7 +19,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
 import org.protolens.core.project.History;
-import org.protolens.core.project.Suggestions;
+import org.protolens.core.analysis.Suggestions;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.ClassColours;
 import org.protolens.ui.Thumbnails;

@@ -48,7 +48,7 @@ public final class NewProjectDialog {
             return null;
         }
         try {
-            return org.protolens.core.project.ProjectSession.isEmptyFolder(folder) ? null
+            return org.protolens.core.project.OpenProject.isEmptyFolder(folder) ? null
                     : folder + (Files.isDirectory(folder) ? " exists already and is not empty" : " is a file");
         } catch (IOException e) {
             return folder + ": " + e.getMessage();

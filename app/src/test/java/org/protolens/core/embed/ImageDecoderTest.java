@@ -15,7 +15,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.project.NpyFile;
+import org.protolens.core.io.NpyFile;
 
 class ImageDecoderTest {
     static final Preprocessing CIFAR = new Preprocessing(32, 32, new float[] {0.5071f, 0.4865f, 0.4409f},

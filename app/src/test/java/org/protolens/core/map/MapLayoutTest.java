@@ -1,5 +1,6 @@
 package org.protolens.core.map;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.project.SampleProjectsTest;
 import org.protolens.core.project.Workspace;
 
 /** Maps of the Fashion sample's 1,020 embeddings: every image placed, neighbourhoods kept, same seed same map. */
@@ -22,7 +22,7 @@ class MapLayoutTest {
     @ParameterizedTest
     @EnumSource(MapLayout.Method.class)
     void everyImageIsPlacedAndNeighbourhoodsAreKept(MapLayout.Method method) throws IOException {
-        FloatMatrix e = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot")).embeddings();
+        FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
         long t0 = System.nanoTime();
         MapLayout layout = MapLayout.compute(e, method, 7, MapLayout.DEFAULT_LANDMARKS, QUIET, () -> false);
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -61,7 +61,7 @@ class MapLayoutTest {
     @ParameterizedTest
     @EnumSource(value = MapLayout.Method.class, names = {"TSNE", "UMAP"})
     void beyondTheLandmarksImagesArePlacedByTheirNeighbours(MapLayout.Method method) throws IOException {
-        FloatMatrix e = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot")).embeddings();
+        FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
         MapLayout layout = MapLayout.compute(e, method, 7, 400, QUIET, () -> false);
         assertEquals(400, layout.landmarks());
         assertEquals(2 * e.rows(), layout.xy().length, "every image gets a point");

@@ -1,5 +1,6 @@
 package org.protolens.core.project;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class HistoryTest {
     @Test
     void aNewClassFromImagesPredictsThemAndUndoRestoresEverything() throws IOException {
-        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         int[] before = w.predictions();
         List<String> classesBefore = List.copyOf(w.classNames());
         // five Bag test images (not shots) become the shots of a new class "Handbag"
@@ -48,7 +49,7 @@ class HistoryTest {
 
     @Test
     void takingShotsOfAClassReaveragesItsPrototypeAndUndoRestoresIt() throws IOException {
-        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         int shirt = w.classNames().indexOf("Shirt");
         int[] shirtShots = w.imagesOf(shirt).stream().filter(w::isShot).mapToInt(Integer::intValue).toArray();
         float[] before = w.rawPrototype(shirt);
@@ -75,7 +76,7 @@ class HistoryTest {
 
     @Test
     void shotsAddedAndTakenOutRenameAndRemoveAreUndoneExactly() throws IOException {
-        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         History h = new History(w);
         int bag = w.classNames().indexOf("Bag");
         int[] shots = w.imagesOf(bag).stream().filter(w::isShot).mapToInt(Integer::intValue).toArray();

@@ -1,5 +1,6 @@
 package org.protolens.core.project;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,11 +88,11 @@ class ImportTest {
     @Test
     void importedClassesArePredictedAndKeptAcrossReopening() throws IOException {
         Path project = dir.resolve("fashion");
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
         int before;
         int[] predicted;
         List<String> classes;
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             Workspace w = s.workspace();
             before = w.imageCount();
             int bag = w.classNames().indexOf("Bag");
@@ -147,7 +148,7 @@ class ImportTest {
             predicted = w.predictions();
             classes = List.copyOf(w.classNames());
         }
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             Workspace w = s.workspace();
             assertTrue(s.problems().isEmpty(), s.problems().toString());
             assertEquals(before + 22, w.imageCount());
@@ -160,13 +161,13 @@ class ImportTest {
         }
         // an embedding the cache lost, of an image whose file has changed since: set aside with its label, named
         Path cacheDir;
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             cacheDir = s.cache().folder();
         }
         Path keys = cacheDir.resolve("keys.sha256");
         byte[] all = Files.readAllBytes(keys);
         Files.write(keys, java.util.Arrays.copyOf(all, all.length - 32));
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             assertEquals(before + 21, s.workspace().imageCount());
             assertEquals(1, s.catalog().readHeld().images().size(), "kept in the catalog");
             assertEquals("Blouse", s.catalog().readHeld().images().getFirst().label());

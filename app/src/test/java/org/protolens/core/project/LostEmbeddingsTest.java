@@ -1,5 +1,6 @@
 package org.protolens.core.project;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +18,7 @@ import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.Backbone;
 import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.embed.EmbeddingPipeline;
+import org.protolens.core.io.AtomicFiles;
 
 /**
  * A person's labels outlive the embedding cache: it is derived data, and losing it (deleted,
@@ -45,7 +47,7 @@ class LostEmbeddingsTest {
     }
 
     /** Imports {@code files} as a new class "Satchel" (the first three its shots), embedded by the project's backbone. */
-    private static void importSatchels(ProjectSession s, List<Path> files) throws IOException {
+    private static void importSatchels(OpenProject s, List<Path> files) throws IOException {
         Workspace w = s.workspace();
         List<byte[]> keys = new ArrayList<>();
         FloatMatrix rows;
@@ -70,7 +72,7 @@ class LostEmbeddingsTest {
 
     private Path sampleCopy() throws IOException {
         Path project = dir.resolve("fashion");
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
         return project;
     }
 
@@ -78,7 +80,7 @@ class LostEmbeddingsTest {
     private static List<Path> bagsIn(Path drop, int count) throws IOException {
         Files.createDirectories(drop);
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> bags = Files.list(SampleProjectsTest.samples().resolve("fashion-fewshot/images/Bag"))) {
+        try (Stream<Path> bags = Files.list(TestResources.samples().resolve("fashion-fewshot/images/Bag"))) {
             for (Path p : bags.sorted().limit(count).toList()) {
                 files.add(Files.copy(p, drop.resolve(p.getFileName())));
             }
@@ -93,7 +95,7 @@ class LostEmbeddingsTest {
         List<Path> files = bagsIn(drop, 8);
         Seen made;
         int labelledProjectImage;
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             importSatchels(s, files);
             Workspace w = s.workspace();
             int satchel = w.classNames().indexOf("Satchel");
@@ -105,13 +107,13 @@ class LostEmbeddingsTest {
             made = Seen.of(w);
             assertEquals(8, w.stats(satchel).images() - 1);
         }
-        Path cache = project.resolve(ProjectSession.CACHE_FOLDER);
+        Path cache = project.resolve(OpenProject.CACHE_FOLDER);
         assertTrue(Files.readString(cache.resolve("CACHEDIR.TAG")).startsWith("Signature: 8a477f597d28d172789f06886806bc55"),
                 "backup tools know the cache for derived data");
 
         // 1. the cache is deleted: its images are embedded again from their files, nothing changes
         AtomicFiles.deleteTree(cache);
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             assertEquals(made, Seen.of(s.workspace()), "labels, shots, classes and predictions as they were");
             assertTrue(s.problems().stream().anyMatch(p -> p.startsWith("8 imported images embedded again")), s.problems().toString());
             assertTrue(s.workspace().isRejected(s.workspace().projectImageCount() + 7, s.workspace().classNames().indexOf("Bag")));
@@ -121,7 +123,7 @@ class LostEmbeddingsTest {
         AtomicFiles.deleteTree(cache);
         Path away = dir.resolve("away");
         Files.move(drop, away);
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             Workspace w = s.workspace();
             assertEquals(w.projectImageCount(), w.imageCount(), "the imported images are not shown");
             assertFalse(w.classNames().contains("Satchel"), "a class without any shot to show waits with its images");
@@ -134,7 +136,7 @@ class LostEmbeddingsTest {
             h.apply(History.newClass("Tote", new int[] {w.imagesOf(w.classNames().indexOf("Bag")).getLast()}));
             s.save(h.nextUndo().description());
         }
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             assertTrue(s.workspace().classNames().contains("Tote"));
             assertFalse(s.workspace().classNames().contains("Satchel"));
         }
@@ -142,7 +144,7 @@ class LostEmbeddingsTest {
         // 3. the files come back: every label, shot, mark and class returns
         float[] restored;
         Files.move(away, drop);
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             Workspace w = s.workspace();
             assertEquals(made.importedLabels(), Seen.of(w).importedLabels());
             assertEquals(made.importedShots(), Seen.of(w).importedShots());
@@ -156,7 +158,7 @@ class LostEmbeddingsTest {
     }
 
     private static float[] reopenedPrototype(Path project) throws IOException {
-        try (ProjectSession s = ProjectSession.open(project, ProjectSession.Recovery.NONE)) {
+        try (OpenProject s = OpenProject.open(project, OpenProject.Recovery.NONE)) {
             return s.workspace().rawPrototype(s.workspace().classNames().indexOf("Satchel"));
         }
     }
@@ -166,7 +168,7 @@ class LostEmbeddingsTest {
         Path project = sampleCopy();
         List<Path> files = bagsIn(dir.resolve("drop"), 5);
         Path cacheDir;
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             importSatchels(s, files);
             s.save("import");
             cacheDir = s.cache().folder();
@@ -175,7 +177,7 @@ class LostEmbeddingsTest {
         Path keys = cacheDir.resolve("keys.sha256");
         byte[] all = Files.readAllBytes(keys);
         Files.write(keys, java.util.Arrays.copyOf(all, all.length - 32));
-        try (ProjectSession s = ProjectSession.open(project, ProjectSession.Recovery.NONE)) {
+        try (OpenProject s = OpenProject.open(project, OpenProject.Recovery.NONE)) {
             Workspace w = s.workspace();
             assertEquals(w.projectImageCount() + 4, w.imageCount());
             assertEquals(4, w.stats(w.classNames().indexOf("Satchel")).images());
@@ -183,7 +185,7 @@ class LostEmbeddingsTest {
             assertEquals("Satchel", s.catalog().readHeld().images().getFirst().label());
         }
         // opened with the backbone, it is embedded again and back in its class
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             assertEquals(5, s.workspace().stats(s.workspace().classNames().indexOf("Satchel")).images());
             assertTrue(s.catalog().readHeld().isEmpty());
         }

@@ -1,5 +1,6 @@
 package org.protolens.core.project;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,7 @@ class NewProjectTest {
     Path dir;
 
     private static Path fashion() {
-        return SampleProjectsTest.samples().resolve("fashion-fewshot");
+        return TestResources.samples().resolve("fashion-fewshot");
     }
 
     /** Images of the sample with their stored embeddings, handed to a project as an import would. */
@@ -58,12 +59,12 @@ class NewProjectTest {
 
     @Test
     void aNewProjectKeepsTheBackboneAndBaseClassesAndPredictsImportedImagesWithThem() throws IOException {
-        Path made = ProjectSession.create(dir.resolve("shoes"), "Shoes", fashion(), true);
+        Path made = OpenProject.create(dir.resolve("shoes"), "Shoes", fashion(), true);
         ProjectManifest source = ProjectManifest.read(fashion());
         FloatMatrix protos = source.basePrototypes(fashion());
         assertTrue(Files.isRegularFile(made.resolve("backbone").resolve("backbone.json")), "the backbone is copied");
-        try (ProjectSession sample = ProjectSession.open(copyOfSample());
-             ProjectSession s = ProjectSession.open(made)) {
+        try (OpenProject sample = OpenProject.open(copyOfSample());
+             OpenProject s = OpenProject.open(made)) {
             Workspace w = s.workspace();
             assertEquals("Shoes", w.name());
             assertEquals(0, w.imageCount(), "a new project holds no images");
@@ -86,7 +87,7 @@ class NewProjectTest {
             }
             s.save("Import");
         }
-        try (ProjectSession s = ProjectSession.open(made)) {
+        try (OpenProject s = OpenProject.open(made)) {
             assertEquals(40, s.workspace().imageCount(), "imported images come back on reopening");
             assertTrue(s.problems().isEmpty(), s.problems().toString());
         }
@@ -94,11 +95,11 @@ class NewProjectTest {
 
     @Test
     void aNewProjectWithoutBaseClassesGetsItsClassesFromTheFirstImport() throws IOException {
-        Path made = ProjectSession.create(dir.resolve("own"), "Own classes", fashion(), false);
+        Path made = OpenProject.create(dir.resolve("own"), "Own classes", fashion(), false);
         int[] predicted;
         List<String> names;
-        try (ProjectSession sample = ProjectSession.open(copyOfSample());
-             ProjectSession s = ProjectSession.open(made)) {
+        try (OpenProject sample = OpenProject.open(copyOfSample());
+             OpenProject s = OpenProject.open(made)) {
             Workspace w = s.workspace();
             assertEquals(List.of(), w.classNames());
             Rows r = importable(sample.workspace(), 60, ProjectManifest.BASE, true);
@@ -119,7 +120,7 @@ class NewProjectTest {
             predicted = w.predictions();
             s.save("Import");
         }
-        try (ProjectSession s = ProjectSession.open(made)) {
+        try (OpenProject s = OpenProject.open(made)) {
             assertEquals(names, s.workspace().classNames());
             assertArrayEquals(predicted, s.workspace().predictions());
         }
@@ -130,7 +131,7 @@ class NewProjectTest {
         Path original = copyOfSample();
         List<String> classes;
         int[] predicted;
-        try (ProjectSession s = ProjectSession.open(original)) {
+        try (OpenProject s = OpenProject.open(original)) {
             Workspace w = s.workspace();
             int bag = w.classNames().indexOf("Bag");
             int[] picked = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(3).mapToInt(Integer::intValue).toArray();
@@ -141,25 +142,25 @@ class NewProjectTest {
             predicted = w.predictions();
         }
         Path saved = dir.resolve("elsewhere").resolve("fashion-clutch");
-        ProjectSession.copyWhole(original, saved);
-        try (ProjectSession s = ProjectSession.open(saved)) {
+        OpenProject.copyWhole(original, saved);
+        try (OpenProject s = OpenProject.open(saved)) {
             assertEquals(classes, s.workspace().classNames());
             assertArrayEquals(predicted, s.workspace().predictions());
             assertEquals(List.of("New class “Clutch” from 3 images"), s.catalog().history(), "the history goes along");
         }
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        ProjectSession.copyWhole(original, empty);
+        OpenProject.copyWhole(original, empty);
         assertTrue(Files.isRegularFile(empty.resolve(ProjectCatalog.FILE_NAME)), "an empty folder is a fine target");
-        IOException inside = assertThrows(IOException.class, () -> ProjectSession.copyWhole(original, original.resolve("copy")));
+        IOException inside = assertThrows(IOException.class, () -> OpenProject.copyWhole(original, original.resolve("copy")));
         assertTrue(inside.getMessage().contains("inside the project"), inside.getMessage());
-        IOException taken = assertThrows(IOException.class, () -> ProjectSession.copyWhole(original, saved));
+        IOException taken = assertThrows(IOException.class, () -> OpenProject.copyWhole(original, saved));
         assertTrue(taken.getMessage().contains("exists already"), taken.getMessage());
-        assertThrows(IOException.class, () -> ProjectSession.create(saved, "x", fashion(), true), "a new project never overwrites one");
+        assertThrows(IOException.class, () -> OpenProject.create(saved, "x", fashion(), true), "a new project never overwrites one");
     }
 
     private Path copyOfSample() throws IOException {
         Path p = dir.resolve("sample-" + System.nanoTime());
-        ProjectSession.copy(fashion(), p);
+        OpenProject.copy(fashion(), p);
         return p;
     }
 }

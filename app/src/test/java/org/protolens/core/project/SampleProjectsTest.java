@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.Backbone;
 import org.protolens.core.embed.BackboneLoader;
@@ -17,23 +18,11 @@ import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.proto.L2;
 
 /** The bundled sample projects open, and what they store agrees with their own images. */
-public class SampleProjectsTest {
-    /** sample-projects/ of this checkout (tests run in app/). */
-    public static Path samples() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("sample-projects"))) {
-            p = p.getParent();
-        }
-        if (p == null) {
-            throw new IllegalStateException("no sample-projects folder above " + Path.of("").toAbsolutePath());
-        }
-        return p.resolve("sample-projects");
-    }
-
+class SampleProjectsTest {
     @ParameterizedTest
     @ValueSource(strings = {"cifar10-fewshot", "fashion-fewshot"})
     void sampleOpensAndItsStoredEmbeddingsAndPrototypesMatchItsImages(String name) throws IOException {
-        Path dir = samples().resolve(name);
+        Path dir = TestResources.samples().resolve(name);
         ProjectManifest m = ProjectManifest.read(dir);
         List<ProjectManifest.ClassEntry> base = m.baseClasses();
         assertEquals(6, base.size());

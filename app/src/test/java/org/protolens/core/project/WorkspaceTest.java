@@ -1,5 +1,6 @@
 package org.protolens.core.project;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +24,7 @@ class WorkspaceTest {
      */
     @Test
     void sampleWorkspaceAgreesWithTheFscilEvaluation() throws IOException {
-        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         assertEquals(10, w.classNames().size());
         FloatMatrix protos = w.manifest().basePrototypes(w.dir());
         int d = protos.cols();

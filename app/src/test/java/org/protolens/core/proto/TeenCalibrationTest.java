@@ -9,7 +9,7 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.project.NpyFile;
+import org.protolens.core.io.NpyFile;
 
 class TeenCalibrationTest {
     // base prototypes (2, 0) and (0, 3): unit vectors e1, e2; novel mean (3, 4): c = (0.6, 0.8)

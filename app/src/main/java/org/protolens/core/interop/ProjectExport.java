@@ -1,4 +1,4 @@
-package org.protolens.core.project;
+package org.protolens.core.interop;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -17,6 +17,11 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.TeenCalibration;
+import org.protolens.core.analysis.SessionTable;
+import org.protolens.core.io.NpyFile;
+import org.protolens.core.io.PathLines;
+import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.Workspace;
 
 /**
  * What a project gives to the next tool: labels as CSV, embeddings as .npy with their paths,
@@ -90,7 +95,7 @@ public final class ProjectExport {
      * @throws IOException naming the folder when it is not empty, or the file that failed
      */
     public static int writeLabelFolders(FolderPlan plan, Path dir, boolean links) throws IOException {
-        if (Files.exists(dir) && !ProjectSession.isEmptyFolder(dir)) {
+        if (Files.exists(dir) && !OpenProject.isEmptyFolder(dir)) {
             throw new IOException(dir + " is not empty: choose a new or empty folder");
         }
         Files.createDirectories(dir);

@@ -1,7 +1,8 @@
-package org.protolens.core.project;
+package org.protolens.core.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.protolens.core.project.Workspace;
 
 /**
  * Where the labelled images of each novel class go (shots left out): the share predicted as each

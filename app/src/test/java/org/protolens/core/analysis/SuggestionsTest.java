@@ -1,5 +1,6 @@
-package org.protolens.core.project;
+package org.protolens.core.analysis;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,13 +15,16 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.History;
+import org.protolens.core.project.Workspace;
 
 /** Ranking unlabelled images for labelling, and "not this class" marks. */
 class SuggestionsTest {
 
     /** The Fashion sample with every image that is no shot unlabelled. */
     private static Workspace unlabelled() throws IOException {
-        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         int[] free = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).toArray();
         int[] none = new int[free.length];
         java.util.Arrays.fill(none, -1);
@@ -84,7 +88,7 @@ class SuggestionsTest {
 
     @Test
     void markingLabelledImagesNotOfTheirClassUnlabelsThemAndShotsAreRefused() throws IOException {
-        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         int k = w.classNames().size() - 1;
         String name = w.classNames().get(k);
         int shot = w.imagesOf(k).stream().filter(w::isShot).findFirst().orElseThrow();
@@ -136,17 +140,17 @@ class SuggestionsTest {
     @Test
     void notThisClassMarksSurviveClosingAndReopening(@TempDir Path tmp) throws IOException {
         Path project = tmp.resolve("p");
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
         int image;
         String name;
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             Workspace w = s.workspace();
             image = 3;
             name = w.classNames().get(w.predicted(image));
             new History(w).apply(History.reject(name, new int[] {image}));
             s.save("mark");
         }
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             Workspace w = s.workspace();
             assertEquals(Set.of(name), w.rejectedClasses(image));
             assertTrue(w.isRejected(image, w.classNames().indexOf(name)));

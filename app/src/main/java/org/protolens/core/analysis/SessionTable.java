@@ -1,10 +1,12 @@
-package org.protolens.core.project;
+package org.protolens.core.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.SessionResult;
+import org.protolens.core.project.ProjectManifest;
+import org.protolens.core.project.Workspace;
 
 /**
  * The project's classes arranged in FSCIL sessions, measured on its labelled images (shots left

@@ -1,4 +1,4 @@
-package org.protolens.core;
+package org.protolens.core.io;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package org.protolens.core.project;
+package org.protolens.core.analysis;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,13 +16,15 @@ import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.proto.TeenCalibration;
+import org.protolens.core.interop.ProjectExport;
+import org.protolens.core.project.Workspace;
 
 /** The app's novel -> base flow is the fscil engine's confusion, counted on the project's images. */
 class NovelFlowTest {
 
     @Test
     void theFlowOfEveryNovelClassEqualsTheFscilReportOnTheSameImages() throws IOException {
-        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         w.setCalibration(new TeenCalibration(0.7, 12));
         int baseCount = (int) java.util.stream.IntStream.range(0, w.classNames().size()).filter(w::isBase).count();
         int classes = w.classNames().size();
@@ -103,7 +106,7 @@ class NovelFlowTest {
 
     @Test
     void theSessionTableEqualsTheFscilReportSessionBySession() throws IOException {
-        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         w.setCalibration(new TeenCalibration(0.6, 20));
         // the sample's classes: 6 base in session 0, then 2 new ones in each of sessions 1 and 2
         FscilEvaluation.Report report = fscil(w, new FscilProtocol(6, 2, 5, 3));

@@ -1,9 +1,10 @@
-package org.protolens.core.project;
+package org.protolens.core.analysis;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.protolens.core.proto.L2;
+import org.protolens.core.project.Workspace;
 
 /**
  * Unlabelled images ranked for labelling. "Most uncertain first" orders them by the margin between

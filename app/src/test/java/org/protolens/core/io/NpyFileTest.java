@@ -1,4 +1,4 @@
-package org.protolens.core.project;
+package org.protolens.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

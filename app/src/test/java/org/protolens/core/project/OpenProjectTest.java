@@ -1,5 +1,6 @@
 package org.protolens.core.project;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,19 +15,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.core.proto.TeenCalibration;
 
-class ProjectSessionTest {
+class OpenProjectTest {
     @TempDir
     Path dir;
 
     @Test
     void editsAndSettingsSurviveClosingAndReopening() throws IOException {
         Path project = dir.resolve("my-fashion");
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
         assertTrue(Files.exists(project.resolve("images")) && Files.notExists(project.resolve(ProjectCatalog.FILE_NAME)));
         int[] edited;
         List<String> classes;
         int[] picked;
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             Workspace w = s.workspace();
             int bag = w.classNames().indexOf("Bag");
             picked = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(4).mapToInt(Integer::intValue).toArray();
@@ -39,7 +40,7 @@ class ProjectSessionTest {
             edited = w.predictions();
             classes = List.copyOf(w.classNames());
         }
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             Workspace w = s.workspace();
             assertEquals(classes, w.classNames());
             int k = w.classNames().indexOf("Handbag");
@@ -59,7 +60,7 @@ class ProjectSessionTest {
             h.undo();
             s.save("Undo");
         }
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             assertFalse(s.workspace().classNames().contains("Tote"));
             assertTrue(s.workspace().classNames().contains("Handbag"));
         }
@@ -68,11 +69,11 @@ class ProjectSessionTest {
     @Test
     void aDamagedCatalogIsReportedWithItsFile() throws IOException {
         Path project = dir.resolve("p");
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
         Files.writeString(project.resolve(ProjectCatalog.FILE_NAME), "this is not a database, it is text");
-        IOException e = assertThrows(IOException.class, () -> ProjectSession.open(project));
+        IOException e = assertThrows(IOException.class, () -> OpenProject.open(project));
         assertTrue(e.getMessage().contains(ProjectCatalog.FILE_NAME), e.getMessage());
-        assertThrows(IOException.class, () -> ProjectSession.copy(project, project), "copying onto an existing folder is refused");
+        assertThrows(IOException.class, () -> OpenProject.copy(project, project), "copying onto an existing folder is refused");
     }
 
     /** Rewrites one field of a project's project.json. */
@@ -87,7 +88,7 @@ class ProjectSessionTest {
     @Test
     void aReceivedProjectCannotNameFilesOutsideItsFolder() throws IOException {
         Path original = dir.resolve("original");
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), original);
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), original);
         Path outside = Files.writeString(dir.resolve("secret.txt"), "not the project's");
         record Case(String what, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit, String field) {
         }
@@ -105,10 +106,10 @@ class ProjectSessionTest {
                 new Case("alpha out of range", t -> t.with("calibration").put("alpha", 7), "calibration"));
         for (Case c : cases) {
             Path p = dir.resolve("received-" + cases.indexOf(c));
-            ProjectSession.copy(original, p);
+            OpenProject.copy(original, p);
             Files.createSymbolicLink(p.resolve("images/link.png"), outside);
             tamper(p, c.edit());
-            IOException e = assertThrows(IOException.class, () -> ProjectSession.open(p), c.what());
+            IOException e = assertThrows(IOException.class, () -> OpenProject.open(p), c.what());
             assertTrue(e.getMessage().contains(p.resolve(ProjectManifest.FILE_NAME).toString()) && e.getMessage().contains(c.field()),
                     c.what() + ": " + e.getMessage());
         }
@@ -117,9 +118,9 @@ class ProjectSessionTest {
     @Test
     void aFailedOpenLeavesNothingLockedAndAProjectIsOpenedOnceAtATime() throws Exception {
         Path project = dir.resolve("p");
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), project);
-        try (ProjectSession s = ProjectSession.open(project)) {
-            IOException twice = assertThrows(IOException.class, () -> ProjectSession.open(project));
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        try (OpenProject s = OpenProject.open(project)) {
+            IOException twice = assertThrows(IOException.class, () -> OpenProject.open(project));
             assertTrue(twice.getMessage().contains("in use by another ProtoLens"), twice.getMessage());
         }
         // a catalog whose settings were tampered with: refused naming the file, and nothing stays locked
@@ -127,20 +128,20 @@ class ProjectSessionTest {
              var st = db.createStatement()) {
             st.execute("UPDATE meta SET value = 'lots' WHERE key = 'schema'");
         }
-        IOException e = assertThrows(IOException.class, () -> ProjectSession.open(project));
+        IOException e = assertThrows(IOException.class, () -> OpenProject.open(project));
         assertTrue(e.getMessage().contains(ProjectCatalog.FILE_NAME) && e.getMessage().contains("lots"), e.getMessage());
         try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
              var st = db.createStatement()) {
             st.execute("UPDATE meta SET value = '3' WHERE key = 'schema'");
             st.execute("UPDATE meta SET value = 'NaN' WHERE key = 'alpha'");
         }
-        e = assertThrows(IOException.class, () -> ProjectSession.open(project));
+        e = assertThrows(IOException.class, () -> OpenProject.open(project));
         assertTrue(e.getMessage().contains(ProjectCatalog.FILE_NAME) && e.getMessage().contains("alpha"), e.getMessage());
         try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
              var st = db.createStatement()) {
             st.execute("UPDATE meta SET value = '0.25' WHERE key = 'alpha'");
         }
-        try (ProjectSession s = ProjectSession.open(project)) {
+        try (OpenProject s = OpenProject.open(project)) {
             assertEquals(0.25, s.workspace().calibration().alpha(), "mended, the project opens in the same process");
         }
     }
@@ -152,10 +153,10 @@ class ProjectSessionTest {
         Path b = dir.resolve("shared/b/project");
         Files.createDirectories(a.getParent());
         Files.createDirectories(b.getParent());
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("fashion-fewshot"), a);
-        ProjectSession.copy(SampleProjectsTest.samples().resolve("cifar10-fewshot"), b);
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), a);
+        OpenProject.copy(TestResources.samples().resolve("cifar10-fewshot"), b);
         for (Path p : List.of(a, b)) {
-            try (ProjectSession s = ProjectSession.open(p)) {
+            try (OpenProject s = OpenProject.open(p)) {
                 Workspace w = s.workspace();
                 History h = new History(w);
                 h.apply(History.newClass("Mine", new int[] {w.imageCount() - 1}));
@@ -163,15 +164,15 @@ class ProjectSessionTest {
             }
         }
         Path copies = dir.resolve("copies");
-        Path copyA = ProjectSession.ownCopy(a, copies, false);
-        Path copyB = ProjectSession.ownCopy(b, copies, false);
+        Path copyA = OpenProject.ownCopy(a, copies, false);
+        Path copyB = OpenProject.ownCopy(b, copies, false);
         assertFalse(copyA.equals(copyB), "folders of one name never share a copy");
         for (Path[] pair : new Path[][] {{a, copyA}, {b, copyB}}) {
-            try (ProjectSession original = ProjectSession.open(pair[0]); ProjectSession copy = ProjectSession.open(pair[1])) {
+            try (OpenProject original = OpenProject.open(pair[0]); OpenProject copy = OpenProject.open(pair[1])) {
                 assertEquals(original.workspace().classNames(), copy.workspace().classNames(), "the catalog came along");
                 assertEquals(original.workspace().manifest().name(), copy.workspace().manifest().name());
             }
         }
-        assertEquals(copyA, ProjectSession.ownCopy(a, copies, false), "the copy is reused");
+        assertEquals(copyA, OpenProject.ownCopy(a, copies, false), "the copy is reused");
     }
 }

@@ -1,4 +1,4 @@
-package org.protolens.core.project;
+package org.protolens.core.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

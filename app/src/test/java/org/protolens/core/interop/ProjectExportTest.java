@@ -1,5 +1,6 @@
-package org.protolens.core.project;
+package org.protolens.core.interop;
 
+import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,13 +14,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.io.NpyFile;
+import org.protolens.core.project.History;
+import org.protolens.core.project.Workspace;
 
 class ProjectExportTest {
     @TempDir
     Path dir;
 
     private Workspace fashion() throws IOException {
-        return Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        return Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
     }
 
     @Test
@@ -96,7 +100,7 @@ class ProjectExportTest {
 
     @Test
     void labelsAsAFolderPerClassHoldEveryLabelledImageAsACopyOrALink() throws IOException {
-        Workspace w = Workspace.open(SampleProjectsTest.samples().resolve("fashion-fewshot"));
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         ProjectExport.FolderPlan plan = ProjectExport.labelFolders(w);
         Path copies = dir.resolve("copies");
         assertEquals(w.imageCount(), ProjectExport.writeLabelFolders(plan, copies, false), "every sample image is labelled");

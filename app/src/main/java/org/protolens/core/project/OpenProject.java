@@ -13,12 +13,14 @@ import org.protolens.core.embed.Backbone;
 import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.embed.EmbeddingCache;
 import org.protolens.core.embed.EmbeddingPipeline;
+import org.protolens.core.io.AtomicFiles;
+import org.protolens.core.io.NpyFile;
 
 /**
  * An open project: its workspace, restored from and saved to its catalog, and the embedding cache
  * that holds the embeddings of imported images ({@code embedding-cache/} in the project folder).
  */
-public final class ProjectSession implements AutoCloseable {
+public final class OpenProject implements AutoCloseable {
     public static final String CACHE_FOLDER = "embedding-cache";
     /**
      * The file in every project folder that desktops associate with ProtoLens: double-clicking it
@@ -32,7 +34,7 @@ public final class ProjectSession implements AutoCloseable {
     private final EmbeddingCache cache;
     private final List<String> problems;
 
-    private ProjectSession(Workspace workspace, ProjectCatalog catalog, EmbeddingCache cache, List<String> problems) {
+    private OpenProject(Workspace workspace, ProjectCatalog catalog, EmbeddingCache cache, List<String> problems) {
         this.workspace = workspace;
         this.catalog = catalog;
         this.cache = cache;
@@ -83,7 +85,7 @@ public final class ProjectSession implements AutoCloseable {
      * Opens the project folder {@code dir}, embedding again from their files the imported images
      * whose embeddings the cache lost (see {@link #open(Path, Recovery)}).
      */
-    public static ProjectSession open(Path dir) throws IOException {
+    public static OpenProject open(Path dir) throws IOException {
         return open(dir, Recovery.withBackbone(null, null));
     }
 
@@ -102,7 +104,7 @@ public final class ProjectSession implements AutoCloseable {
      *
      * @throws IOException naming the file and the problem; nothing stays open or locked then
      */
-    public static ProjectSession open(Path dir, Recovery recovery) throws IOException {
+    public static OpenProject open(Path dir, Recovery recovery) throws IOException {
         Workspace w = Workspace.open(dir);
         List<String> problems = new ArrayList<>();
         EmbeddingCache cache = EmbeddingCache.open(dir.resolve(CACHE_FOLDER),
@@ -133,7 +135,7 @@ public final class ProjectSession implements AutoCloseable {
             throw e;
         }
         writeProjectFile(dir);
-        return new ProjectSession(w, c, cache, problems);
+        return new OpenProject(w, c, cache, problems);
     }
 
     /** One imported image, from the catalog's images or from those set aside. */
