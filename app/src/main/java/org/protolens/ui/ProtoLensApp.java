@@ -598,18 +598,18 @@ public final class ProtoLensApp extends Application {
             }
         });
         MenuItem exportLabels = exportItem("Labels as CSV…", "CSV: path, label, predicted, score", "*.csv", "labels.csv",
-                (w, f) -> org.protolens.core.interop.ProjectExport.writeLabels(w, f));
+                (w, f) -> org.protolens.core.interop.ProjectExport.writeLabels(w.state(), f));
         MenuItem exportEmbeddings = exportItem("Embeddings (.npy and paths)…", "NumPy array", "*.npy", "embeddings.npy",
-                (w, f) -> org.protolens.core.interop.ProjectExport.writeEmbeddings(w, f));
+                (w, f) -> org.protolens.core.interop.ProjectExport.writeEmbeddings(w.state(), f));
         MenuItem exportPrototypes = exportItem("Prototypes, raw and calibrated (.npy and CSV)…", "File name prefix", "*",
-                "prototypes", (w, f) -> org.protolens.core.interop.ProjectExport.writePrototypes(w, f));
+                "prototypes", (w, f) -> org.protolens.core.interop.ProjectExport.writePrototypes(w.state(), f));
         MenuItem exportFolders = new MenuItem("Labels as Folders (one per class)…");
         exportFolders.setOnAction(e -> exportFolders());
         MenuItem exportSessions = new MenuItem("Session Table as CSV…");
         exportSessions.setOnAction(e -> {
             Workspace w = model.workspace().get();
             if (w != null && !w.classNames().isEmpty()) {
-                exportSessions(org.protolens.core.analysis.SessionTable.of(w));
+                exportSessions(org.protolens.core.analysis.SessionTable.of(w.state()));
             }
         });
         Menu export = new Menu("Export", null, exportLabels, exportFolders, exportEmbeddings, exportPrototypes, exportSessions);
@@ -728,7 +728,7 @@ public final class ProtoLensApp extends Application {
         how.showAndWait().ifPresent(choice -> {
             Path target = dir.toPath();
             // what to write is read here, on the JavaFX thread, so that edits made meanwhile do not mix in
-            var plan = org.protolens.core.interop.ProjectExport.labelFolders(w);
+            var plan = org.protolens.core.interop.ProjectExport.labelFolders(w.state());
             inBackground(target, () -> org.protolens.core.interop.ProjectExport.writeLabelFolders(plan, target, LINKS.equals(choice)));
         });
     }
@@ -760,7 +760,7 @@ public final class ProtoLensApp extends Application {
             return;
         }
         try {
-            var read = org.protolens.core.interop.ProjectExport.readLabels(w, file);
+            var read = org.protolens.core.interop.ProjectExport.readLabels(w.state(), file);
             model.edit(org.protolens.core.project.History.assign("Labels of " + read.images().length + " images from "
                     + file.getFileName(), read.images(), read.labels()));
             status.setText("Labelled " + read.images().length + " images from " + file.getFileName());

@@ -65,7 +65,7 @@ class UntrustedFilesFuzzTest {
             switch (parser) {
                 case 0 -> ProjectManifest.read(project);
                 case 1 -> NpyFile.readMatrix(target);
-                case 2 -> ProjectExport.readLabels(workspace, target);
+                case 2 -> ProjectExport.readLabels(workspace.state(), target);
                 case 3 -> BackboneSpec.read(target);
                 case 4 -> FscilCommand.readSplit(target);
                 case 5 -> MapLayout.read(target, mapEmbeddings);

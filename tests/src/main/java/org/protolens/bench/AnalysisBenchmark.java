@@ -51,36 +51,36 @@ public class AnalysisBenchmark {
 
     @Benchmark
     public List<Suggestions.Suggestion> mostUncertain() {
-        return Suggestions.uncertain(w, 200, false);
+        return Suggestions.uncertain(w.state(), 200, false);
     }
 
     @Benchmark
     public List<Suggestions.Suggestion> mostUncertainDiverse() {
-        return Suggestions.uncertain(w, 200, true);
+        return Suggestions.uncertain(w.state(), 200, true);
     }
 
     @Benchmark
     public List<Suggestions.Suggestion> likelyMembers() {
-        return Suggestions.likelyMembers(w, w.classNames().size() - 1, 200, false);
+        return Suggestions.likelyMembers(w.state(), w.classNames().size() - 1, 200, false);
     }
 
     /** A likely member of a new class accepted as a shot (its prototype moves), then the list ranked again; undone after. */
     @Benchmark
     public List<Suggestions.Suggestion> acceptAndReRank() {
-        int image = Suggestions.likelyMembers(w, w.classNames().size() - 1, 1, false).getFirst().image();
+        int image = Suggestions.likelyMembers(w.state(), w.classNames().size() - 1, 1, false).getFirst().image();
         history.apply(History.relabel("accept", new int[] {image}, novel, true));
-        List<Suggestions.Suggestion> next = Suggestions.likelyMembers(w, w.classNames().size() - 1, 200, false);
+        List<Suggestions.Suggestion> next = Suggestions.likelyMembers(w.state(), w.classNames().size() - 1, 200, false);
         history.undo();
         return next;
     }
 
     @Benchmark
     public int[][] confusion() {
-        return NovelFlow.of(w).confusion(true);
+        return NovelFlow.of(w.state()).confusion(true);
     }
 
     @Benchmark
     public SessionTable.Result sessionTable() {
-        return SessionTable.of(w);
+        return SessionTable.of(w.state());
     }
 }

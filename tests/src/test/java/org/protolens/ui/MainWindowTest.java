@@ -359,7 +359,7 @@ class MainWindowTest {
     void clickingAFlowSegmentSelectsTheImagesItCounts() throws Exception {
         org.protolens.ui.analysis.FlowView flowView = robot.lookup("#flow-view").queryAs(org.protolens.ui.analysis.FlowView.class);
         var w = ((ProtoLensApp) app).model().workspace().get();
-        var flow = org.protolens.core.analysis.NovelFlow.of(w);
+        var flow = org.protolens.core.analysis.NovelFlow.of(w.state());
         org.jfree.chart.fx.ChartCanvas canvas = flowView.viewer().getCanvas();
         // the biggest segment of a novel class's images predicted as a base class, before calibration
         org.jfree.chart.entity.CategoryItemEntity target = null;
@@ -401,7 +401,7 @@ class MainWindowTest {
         var w = window.model().workspace().get();
         int[] original = w.labels();
         Path csv = temp.resolve("labels.csv");
-        org.protolens.core.interop.ProjectExport.writeLabels(w, csv);
+        org.protolens.core.interop.ProjectExport.writeLabels(w.state(), csv);
         int[] plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).limit(50).toArray();
         robot.interact(() -> window.model().edit(org.protolens.core.project.History.assign("forget", plain,
                 java.util.stream.IntStream.range(0, plain.length).map(i -> -1).toArray())));
@@ -436,7 +436,7 @@ class MainWindowTest {
         robot.clickOn("Suggestions");
         var view = robot.lookup("#suggestions-view").queryAs(org.protolens.ui.analysis.SuggestionsView.class);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !view.suggestions().isEmpty());
-        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(w, 200, false), view.suggestions(),
+        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(w.state(), 200, false), view.suggestions(),
                 "the list is the engine's ranking, most uncertain first");
         var first = view.suggestions().getFirst();
         robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
@@ -445,7 +445,7 @@ class MainWindowTest {
         robot.type(javafx.scene.input.KeyCode.A);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(first.suggested(), w.label(first.image()), "A labels the image with the suggested class");
-        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(w, 200, false), view.suggestions(), "ranked again");
+        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(w.state(), 200, false), view.suggestions(), "ranked again");
         assertTrue(view.suggestions().stream().noneMatch(s -> s.image() == first.image()));
         var second = view.list().getSelectionModel().getSelectedItem();
         assertEquals(view.suggestions().getFirst(), second, "the next suggestion is highlighted");
@@ -462,14 +462,14 @@ class MainWindowTest {
         robot.interact(() -> view.showLikelyMembers(novel));
         WaitForAsyncUtils.waitForFxEvents();
         var likely = view.suggestions().getFirst();
-        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(w, k, 200, false), view.suggestions());
+        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(w.state(), k, 200, false), view.suggestions());
         robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
         robot.type(javafx.scene.input.KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(shots + 1, w.stats(k).shots(), "an accepted member of a new class becomes a shot");
         assertTrue(w.isShot(likely.image()));
         assertTrue(!java.util.Arrays.equals(prototype, w.rawPrototype(k)), "and its prototype moves");
-        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(w, k, 200, false), view.suggestions(),
+        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(w.state(), k, 200, false), view.suggestions(),
                 "ranked against the new prototype");
 
         for (int undo = 0; undo < 3; undo++) {
@@ -534,7 +534,7 @@ class MainWindowTest {
         var view = robot.lookup("#confusion-view").queryAs(org.protolens.ui.analysis.ConfusionView.class);
         WaitForAsyncUtils.waitForFxEvents();
         var w = ((ProtoLensApp) app).model().workspace().get();
-        var flow = org.protolens.core.analysis.NovelFlow.of(w);
+        var flow = org.protolens.core.analysis.NovelFlow.of(w.state());
         int[][] now = flow.confusion(true);
         // the biggest mistake now: a label predicted as another class
         int label = -1, as = -1;

@@ -3,6 +3,7 @@ package org.protolens.core.analysis;
 import java.util.ArrayList;
 import java.util.List;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.project.WorkspaceState;
 
 /**
  * Where the labelled images of each novel class go (shots left out): the share predicted as each
@@ -30,8 +31,8 @@ public final class NovelFlow {
         this.base = base;
     }
 
-    /** The flow of {@code w} as it predicts now. */
-    public static NovelFlow of(Workspace w) {
+    /** The flow of {@code w} as it predicted then. */
+    public static NovelFlow of(WorkspaceState w) {
         int c = w.classNames().size();
         List<Integer> novel = new ArrayList<>();
         boolean[] base = new boolean[c];
@@ -45,9 +46,9 @@ public final class NovelFlow {
         boolean[] evaluated = new boolean[n];
         int[] labels = w.labels();
         for (int i = 0; i < n; i++) {
-            evaluated[i] = labels[i] >= 0 && !w.isShot(i);
+            evaluated[i] = w.isEvaluated(i);
         }
-        return new NovelFlow(c, List.copyOf(novel), labels, evaluated, w.rawPredictions(), w.predictions(), base);
+        return new NovelFlow(c, List.copyOf(novel), labels, evaluated, w.rawPredictions(), w.predictedClasses(), base);
     }
 
     /** The novel classes, in class order. */

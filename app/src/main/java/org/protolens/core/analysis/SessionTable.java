@@ -7,6 +7,7 @@ import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.project.WorkspaceState;
 
 /**
  * The project's classes arranged in FSCIL sessions, measured on its labelled images (shots left
@@ -27,7 +28,7 @@ public final class SessionTable {
     }
 
     /** The session class {@code k} of {@code w} belongs to. */
-    public static int session(Workspace w, int k) {
+    public static int session(WorkspaceState w, int k) {
         String name = w.classNames().get(k);
         int last = 0;
         for (ProjectManifest.ClassEntry c : w.manifest().classes()) {
@@ -39,7 +40,7 @@ public final class SessionTable {
         return w.isBase(k) ? 0 : last + 1;
     }
 
-    public static Result of(Workspace w) {
+    public static Result of(WorkspaceState w) {
         int classes = w.classNames().size();
         int[] session = new int[classes];
         TreeSet<Integer> sessions = new TreeSet<>();
@@ -49,7 +50,7 @@ public final class SessionTable {
         }
         List<Integer> evaluated = new ArrayList<>();
         for (int i = 0; i < w.imageCount(); i++) {
-            if (w.label(i) >= 0 && !w.isShot(i)) {
+            if (w.isEvaluated(i)) {
                 evaluated.add(i);
             }
         }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.protolens.core.proto.L2;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.project.WorkspaceState;
 
 /**
  * Unlabelled images ranked for labelling. "Most uncertain first" orders them by the margin between
@@ -32,7 +33,7 @@ public final class Suggestions {
     }
 
     /** Unlabelled images with the smallest margin between their two best classes first; at most {@code limit}. */
-    public static List<Suggestion> uncertain(Workspace w, int limit, boolean diverse) {
+    public static List<Suggestion> uncertain(WorkspaceState w, int limit, boolean diverse) {
         List<Suggestion> all = new ArrayList<>();
         int classes = w.classNames().size();
         if (classes == 0) {
@@ -72,7 +73,7 @@ public final class Suggestions {
     }
 
     /** Unlabelled images not marked as "not k", the most similar to class {@code k}'s prototype first. */
-    public static List<Suggestion> likelyMembers(Workspace w, int k, int limit, boolean diverse) {
+    public static List<Suggestion> likelyMembers(WorkspaceState w, int k, int limit, boolean diverse) {
         List<Suggestion> all = new ArrayList<>();
         int classes = w.classNames().size();
         for (int i = 0; i < w.imageCount(); i++) {
@@ -95,7 +96,7 @@ public final class Suggestions {
         return finish(w, all, limit, diverse);
     }
 
-    private static List<Suggestion> finish(Workspace w, List<Suggestion> ranked, int limit, boolean diverse) {
+    private static List<Suggestion> finish(WorkspaceState w, List<Suggestion> ranked, int limit, boolean diverse) {
         if (!diverse || ranked.size() <= 2) {
             return List.copyOf(ranked.subList(0, Math.min(limit, ranked.size())));
         }
@@ -109,7 +110,7 @@ public final class Suggestions {
      * whose nearest already chosen image is farthest away (cosine distance); ties go to the better
      * rank. Returns positions into {@code images}.
      */
-    static int[] farthestPoints(Workspace w, int[] images, int count) {
+    static int[] farthestPoints(WorkspaceState w, int[] images, int count) {
         int m = images.length;
         int d = w.dim();
         float[][] unit = new float[m][];

@@ -22,6 +22,7 @@ import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.project.WorkspaceState;
 
 /**
  * What a project gives to the next tool: labels as CSV, embeddings as .npy with their paths,
@@ -32,9 +33,9 @@ public final class ProjectExport {
     }
 
     /** {@code path,label,predicted,score}: every image, its absolute path, label (empty: none), prediction and cosine. */
-    public static void writeLabels(Workspace w, Path file) throws IOException {
+    public static void writeLabels(WorkspaceState w, Path file) throws IOException {
         List<String> names = w.classNames();
-        int[] predicted = w.predictions();
+        int[] predicted = w.predictedClasses();
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("path", "label", "predicted", "score").get())) {
             for (int i = 0; i < w.imageCount(); i++) {
@@ -72,7 +73,7 @@ public final class ProjectExport {
     }
 
     /** The labelled images of every class (shots included), read at once. */
-    public static FolderPlan labelFolders(Workspace w) {
+    public static FolderPlan labelFolders(WorkspaceState w) {
         Map<String, List<Path>> byClass = new java.util.LinkedHashMap<>();
         for (String name : w.classNames()) {
             byClass.put(name, new ArrayList<>());
@@ -145,7 +146,7 @@ public final class ProjectExport {
     }
 
     /** {@code OUT.npy} (images x d, float32, in image order) and {@code OUT.paths.txt} (one absolute path per row, see {@link PathLines}). */
-    public static void writeEmbeddings(Workspace w, Path npy) throws IOException {
+    public static void writeEmbeddings(WorkspaceState w, Path npy) throws IOException {
         NpyFile.writeMatrix(npy, w.embeddings());
         List<String> paths = new ArrayList<>(w.imageCount());
         for (int i = 0; i < w.imageCount(); i++) {
@@ -163,7 +164,7 @@ public final class ProjectExport {
      * {@code PREFIX-raw.npy} and {@code PREFIX-calibrated.npy} (classes x d, class order), and
      * {@code PREFIX.csv}: {@code class,kind,prototype,d0,...} with a raw and a calibrated row per class.
      */
-    public static void writePrototypes(Workspace w, Path prefix) throws IOException {
+    public static void writePrototypes(WorkspaceState w, Path prefix) throws IOException {
         int c = w.classNames().size();
         int d = w.dim();
         float[] raw = new float[c * d];
@@ -218,7 +219,7 @@ public final class ProjectExport {
      * An empty label makes the image unlabelled. Unknown paths, unknown classes, shots and
      * malformed rows are all reported at once, and then nothing is applied.
      */
-    public static Labels readLabels(Workspace w, Path file) throws IOException {
+    public static Labels readLabels(WorkspaceState w, Path file) throws IOException {
         Map<Path, Integer> byPath = new HashMap<>();
         for (int i = 0; i < w.imageCount(); i++) {
             byPath.put(w.imageFile(i).toAbsolutePath().normalize(), i);

@@ -1,9 +1,18 @@
 package org.protolens.core.project;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.TeenCalibration;
 
-/** Undo and redo of labelling edits on a workspace: every edit goes through {@link #apply}. */
+/**
+ * Undo and redo of every change the person makes to a workspace (labels, classes, imports, the
+ * calibration): every edit goes through {@link #apply}. A series of small changes made in one
+ * gesture (a dragged slider, the batches of one import) is one step to undo.
+ */
 public final class History {
 
     /** A change that can be taken back exactly. */
@@ -14,6 +23,14 @@ public final class History {
         void apply(Workspace w);
 
         void revert(Workspace w);
+
+        /**
+         * Whether this edit, the last one applied, takes in {@code next}, which was just applied
+         * after it, so that one undo takes both back (they continue one gesture).
+         */
+        default boolean absorb(Edit next) {
+            return false;
+        }
     }
 
     private final Workspace workspace;
@@ -27,8 +44,10 @@ public final class History {
     /** Applies the edit; it becomes the one to undo, and nothing is left to redo. */
     public void apply(Edit edit) {
         edit.apply(workspace);
-        done.push(edit);
         undone.clear();
+        if (done.isEmpty() || !done.peek().absorb(edit)) {
+            done.push(edit);
+        }
     }
 
     public boolean canUndo() {
@@ -126,7 +145,7 @@ public final class History {
                     }
                 }
                 for (var e : shotsLost.entrySet()) {
-                    if (w.stats(e.getKey()).shots() == e.getValue()) {
+                    if (w.shotCount(e.getKey()) == e.getValue()) {
                         throw new IllegalArgumentException("“" + w.classNames().get(e.getKey())
                                 + "” would have no shots left; a new class needs at least one");
                     }
@@ -303,5 +322,159 @@ public final class History {
                 members.restore(w);
             }
         };
+    }
+
+    /**
+     * New calibration settings (alpha, tau, TEEN on or off); undo puts the old ones back.
+     *
+     * @param continuing whether it continues the gesture of the edit before it (a slider still
+     *                   being dragged): then both are one step to undo
+     */
+    public static Edit calibrate(TeenCalibration to, boolean enabled, boolean continuing) {
+        return new Calibration(to, enabled, continuing);
+    }
+
+    private static final class Calibration implements Edit {
+        private TeenCalibration to;
+        private boolean enabled;
+        private final boolean continuing;
+        private TeenCalibration from;
+        private boolean wasEnabled;
+
+        Calibration(TeenCalibration to, boolean enabled, boolean continuing) {
+            this.to = to;
+            this.enabled = enabled;
+            this.continuing = continuing;
+        }
+
+        @Override
+        public String description() {
+            if (from == null) {
+                return "Calibration";
+            }
+            List<String> parts = new ArrayList<>();
+            if (wasEnabled != enabled) {
+                parts.add(enabled ? "Calibration on" : "Calibration off");
+            }
+            if (from.alpha() != to.alpha()) {
+                parts.add(String.format(Locale.ROOT, "\u03b1 %.2f \u2192 %.2f", from.alpha(), to.alpha()));
+            }
+            if (from.tau() != to.tau()) {
+                parts.add(String.format(Locale.ROOT, "\u03c4 %.1f \u2192 %.1f", from.tau(), to.tau()));
+            }
+            return parts.isEmpty() ? "Calibration" : String.join(", ", parts);
+        }
+
+        @Override
+        public void apply(Workspace w) {
+            from = w.calibration();
+            wasEnabled = w.calibrationEnabled();
+            set(w, to, enabled);
+        }
+
+        @Override
+        public void revert(Workspace w) {
+            set(w, from, wasEnabled);
+        }
+
+        private static void set(Workspace w, TeenCalibration c, boolean on) {
+            if (!c.equals(w.calibration())) {
+                w.setCalibration(c);
+            }
+            if (on != w.calibrationEnabled()) {
+                w.setCalibrationEnabled(on);
+            }
+        }
+
+        @Override
+        public boolean absorb(Edit next) {
+            if (next instanceof Calibration c && c.continuing) {
+                to = c.to;
+                enabled = c.enabled;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Embedded images joining the workspace as an import planned them (classes it names are made);
+     * undo takes them out again, with the classes they brought.
+     *
+     * @param job the import they belong to: its batches applied one after another are one step to undo
+     */
+    public static Edit importBatch(Object job, List<ImportPlan.Item> items, List<byte[]> sha256, FloatMatrix rows) {
+        return new Import(job, new ImportPart(List.copyOf(items), List.copyOf(sha256), rows));
+    }
+
+    /** One batch of an import: what it added, and from which image on. */
+    private static final class ImportPart {
+        final List<ImportPlan.Item> items;
+        final List<byte[]> sha256;
+        /** the batch's embeddings while it is not in the workspace (before it is applied, after it is undone) */
+        FloatMatrix rows;
+        int first;
+        List<String> classesBefore;
+
+        ImportPart(List<ImportPlan.Item> items, List<byte[]> sha256, FloatMatrix rows) {
+            this.items = items;
+            this.sha256 = sha256;
+            this.rows = rows;
+        }
+
+        void apply(Workspace w) {
+            first = w.imageCount();
+            classesBefore = List.copyOf(w.classNames());
+            w.addImported(items, sha256, rows);
+            // the workspace holds them now; kept again only when they are taken out
+            rows = null;
+        }
+
+        void revert(Workspace w) {
+            rows = w.embeddings(first, first + items.size());
+            for (int k = w.classNames().size() - 1; k >= 0; k--) {
+                if (!classesBefore.contains(w.classNames().get(k))) {
+                    w.removeClass(k);
+                }
+            }
+            w.truncate(first);
+        }
+    }
+
+    private static final class Import implements Edit {
+        private final Object job;
+        private final List<ImportPart> parts = new ArrayList<>();
+
+        Import(Object job, ImportPart part) {
+            this.job = job;
+            parts.add(part);
+        }
+
+        @Override
+        public String description() {
+            int images = parts.stream().mapToInt(p -> p.items.size()).sum();
+            return "Import of " + images + (images == 1 ? " image" : " images");
+        }
+
+        @Override
+        public void apply(Workspace w) {
+            parts.forEach(p -> p.apply(w));
+        }
+
+        @Override
+        public void revert(Workspace w) {
+            for (int j = parts.size() - 1; j >= 0; j--) {
+                parts.get(j).revert(w);
+            }
+        }
+
+        @Override
+        public boolean absorb(Edit next) {
+            if (next instanceof Import i && i.job == job) {
+                parts.addAll(i.parts);
+                return true;
+            }
+            return false;
+        }
     }
 }

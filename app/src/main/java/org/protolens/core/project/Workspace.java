@@ -45,6 +45,10 @@ public final class Workspace {
     /** per image, the classes (by name) the user said it does not belong to; images without any are absent */
     private final java.util.Map<Integer, java.util.Set<String>> rejected = new java.util.HashMap<>();
     private final LivePredictions predictions;
+    /** increases with every change but the calibration's: see {@link WorkspaceState#labellingRevision()} */
+    private long labelling;
+    /** what {@link #state()} returned, until the next change */
+    private WorkspaceState state;
 
     private Workspace(Path dir, ProjectManifest manifest, FloatMatrix embeddings, FloatMatrix basePrototypes) {
         this.dir = dir;
@@ -85,21 +89,27 @@ public final class Workspace {
 
     /** The state to store in the catalog; {@code lastEdit} is logged with it (null: none). */
     public ProjectCatalog.Snapshot snapshot(String lastEdit) {
-        List<ProjectCatalog.ClassRecord> added = new ArrayList<>();
-        for (int k = 0; k < classNames.size(); k++) {
-            if (kinds.get(k) != Kind.BASE) {
-                added.add(new ProjectCatalog.ClassRecord(classNames.get(k),
-                        kinds.get(k) == Kind.NOVEL ? ProjectManifest.NOVEL : ProjectManifest.BASE));
-            }
+        return state().catalogSnapshot(lastEdit);
+    }
+
+    /**
+     * The workspace as it is now, immutable: readable on any thread while this goes on changing.
+     * The same object is returned until the next change.
+     */
+    public WorkspaceState state() {
+        WorkspaceState st = state;
+        if (st == null) {
+            st = new WorkspaceState(dir, manifest, classNames, kinds, n, dim, projectImages, imported, vectors, labels, shots,
+                    rejected, predictions.current(), labelling);
+            state = st;
         }
-        String[] names = new String[n];
-        for (int i = 0; i < n; i++) {
-            names[i] = labels[i] < 0 ? null : classNames.get(labels[i]);
-        }
-        String[] notThese = new String[n];
-        rejected.forEach((i, classes) -> notThese[i] = String.join("\n", new java.util.TreeSet<>(classes)));
-        return new ProjectCatalog.Snapshot(added, names, java.util.Arrays.copyOf(shots, n), notThese, List.copyOf(imported),
-                calibration().alpha(), calibration().tau(), calibrationEnabled(), lastEdit);
+        return st;
+    }
+
+    /** Images, classes, labels, shots or marks are about to change. */
+    private void touched() {
+        state = null;
+        labelling++;
     }
 
     /**
@@ -118,6 +128,7 @@ public final class Workspace {
         if (n != projectImages) {
             throw new IllegalStateException("restore needs a freshly opened workspace");
         }
+        touched();
         for (int k = classNames.size() - 1; k >= 0; k--) {
             if (kinds.get(k) != Kind.BASE) {
                 removeClass(k);
@@ -160,6 +171,7 @@ public final class Workspace {
                 rejected.put(i, new java.util.HashSet<>(List.of(notThese.split("\n"))));
             }
         }
+        touched();
         setCalibration(new TeenCalibration(s.alpha(), s.tau()));
         setCalibrationEnabled(s.calibrationOn());
     }
@@ -208,6 +220,7 @@ public final class Workspace {
 
     /** Re-averages a class whose prototype follows its images; a class left without images keeps its last one. */
     private void refreshPrototype(int k) {
+        touched();
         if (k < 0 || kinds.get(k) == Kind.BASE) {
             return;
         }
@@ -282,12 +295,15 @@ public final class Workspace {
     }
 
     private void appendRows(List<ImportedImage> images, FloatMatrix embeddings) {
+        touched();
         int m = images.size();
         if (m == 0) {
             return;
         }
         int to = Math.addExact(n, m);
-        if (to > labels.length || (long) to * dim > vectors.length) {
+        if (to > labels.length || (long) to * dim > vectors.length || tailShared) {
+            // rows past the end that published states read (an undone import) are not written over
+            tailShared = false;
             int capacity = Math.max(to, labels.length + labels.length / 2 + 16);
             vectors = java.util.Arrays.copyOf(vectors, Math.multiplyExact(capacity, dim));
             labels = java.util.Arrays.copyOf(labels, capacity);
@@ -301,6 +317,38 @@ public final class Workspace {
         embeddingsView = null;
         predictions.append(embeddings);
     }
+
+    /**
+     * Takes out the images from {@code size} on, the last ones imported: how an import is undone.
+     * Their labels and marks go with them; the classes that had some of them are re-averaged over
+     * the images they keep.
+     *
+     * @throws IllegalArgumentException when that would take out images the project was made with
+     */
+    public void truncate(int size) {
+        if (size < projectImages || size > n) {
+            throw new IllegalArgumentException("cannot keep " + size + " of " + n + " images; the project was made with "
+                    + projectImages);
+        }
+        if (size == n) {
+            return;
+        }
+        touched();
+        java.util.Set<Integer> classes = new java.util.HashSet<>();
+        for (int i = size; i < n; i++) {
+            classes.add(labels[i]);
+            rejected.remove(i);
+        }
+        imported.subList(size - projectImages, imported.size()).clear();
+        n = size;
+        embeddingsView = null;
+        tailShared = true;
+        predictions.truncate(size);
+        classes.forEach(this::refreshPrototype);
+    }
+
+    /** whether rows from {@link #n} on were read by published states (after {@link #truncate}) */
+    private boolean tailShared;
 
     public Path dir() {
         return dir;
@@ -350,6 +398,7 @@ public final class Workspace {
 
     /** Puts a class name at index {@code at}; images labelled with later classes follow them up. */
     private int insertName(int at, String name, Kind kind) {
+        touched();
         if (at < 0 || at > classNames.size()) {
             throw new IndexOutOfBoundsException("class index " + at + " of " + classNames.size());
         }
@@ -386,6 +435,7 @@ public final class Workspace {
 
     /** Renames a class. @throws IllegalArgumentException for an empty or taken name */
     public void renameClass(int k, String name) {
+        touched();
         String nm = name == null ? "" : name.strip();
         if (nm.equals(classNames.get(k))) {
             return;
@@ -414,6 +464,7 @@ public final class Workspace {
 
     /** Marks images as not of the named class ({@code rejected}) or takes that mark back. */
     public void setRejected(int[] images, String className, boolean rejected) {
+        touched();
         for (int i : images) {
             java.util.Objects.checkIndex(i, n);
             if (rejected) {
@@ -447,6 +498,7 @@ public final class Workspace {
      * least one shot.
      */
     private int addClass(String name, int[] images, int at, Kind kind) {
+        touched();
         String nm = checkedName(name);
         if (images.length == 0) {
             throw new IllegalArgumentException(kind == Kind.NOVEL ? "a new class needs at least one shot"
@@ -460,7 +512,7 @@ public final class Workspace {
             }
         }
         for (var e : taken.entrySet()) {
-            if (stats(e.getKey()).shots() == e.getValue()) {
+            if (shotCount(e.getKey()) == e.getValue()) {
                 throw new IllegalArgumentException("the selection holds every shot of \"" + classNames.get(e.getKey())
                         + "\"; a class needs at least one");
             }
@@ -488,6 +540,7 @@ public final class Workspace {
         if (kinds.get(k) == Kind.BASE) {
             throw new IllegalArgumentException("base class \"" + classNames.get(k) + "\" belongs to the project's backbone");
         }
+        touched();
         classNames.remove(k);
         kinds.remove(k);
         for (int i = 0; i < n; i++) {
@@ -506,6 +559,7 @@ public final class Workspace {
      * follow them: a novel class's shots, an imported base class's images.
      */
     public void setLabels(int[] images, int[] newLabels, boolean[] newShots) {
+        touched();
         for (int j = 0; j < images.length; j++) {
             if (newShots[j] && (newLabels[j] < 0 || isBase(newLabels[j]))) {
                 throw new IllegalArgumentException("shots belong to novel classes");
@@ -648,10 +702,12 @@ public final class Workspace {
     }
 
     public void setCalibration(TeenCalibration calibration) {
+        state = null;
         predictions.setCalibration(calibration);
     }
 
     public void setCalibrationEnabled(boolean enabled) {
+        state = null;
         predictions.setCalibrationEnabled(enabled);
     }
 
@@ -663,75 +719,37 @@ public final class Workspace {
     public record ClassStats(int images, int shots, int predicted, double accuracy) {
     }
 
-    /** {@link #stats} of every class, in one pass over the images. */
+    /** Per class, its images, shots and accuracy (see {@link WorkspaceState#classStats()}). */
     public List<ClassStats> classStats() {
-        int c = classNames.size();
-        int[] images = new int[c], shotCount = new int[c], evaluated = new int[c], correct = new int[c], predictedAs = new int[c];
-        int[] predicted = predictions.predictions();
-        for (int i = 0; i < n; i++) {
-            int p = predicted[i];
-            predictedAs[p]++;
-            int k = labels[i];
-            if (k < 0) {
-                continue;
-            }
-            images[k]++;
-            if (shots[i]) {
-                shotCount[k]++;
-            } else {
-                evaluated[k]++;
-                correct[k] += p == k ? 1 : 0;
-            }
-        }
-        List<ClassStats> out = new ArrayList<>(c);
-        for (int k = 0; k < c; k++) {
-            out.add(new ClassStats(images[k], shotCount[k], predictedAs[k],
-                    evaluated[k] == 0 ? Double.NaN : (double) correct[k] / evaluated[k]));
-        }
-        return out;
+        return state().classStats();
     }
 
     public ClassStats stats(int k) {
-        int images = 0, shotCount = 0, evaluated = 0, correct = 0, predictedAs = 0;
-        for (int i = 0; i < n; i++) {
-            int p = predicted(i);
-            predictedAs += p == k ? 1 : 0;
-            if (labels[i] != k) {
-                continue;
-            }
-            images++;
-            if (shots[i]) {
-                shotCount++;
-            } else {
-                evaluated++;
-                correct += p == k ? 1 : 0;
-            }
-        }
-        return new ClassStats(images, shotCount, predictedAs, evaluated == 0 ? Double.NaN : (double) correct / evaluated);
+        return state().stats(k);
     }
 
-    /** Share of labelled novel-class images (shots excluded) predicted as a base class; NaN when there are none. */
+    /** Share of evaluated new-class images predicted as a base class; NaN when there are none. */
     public double novelToBase() {
-        int novel = 0, toBase = 0;
-        for (int i = 0; i < n; i++) {
-            if (labels[i] >= 0 && !shots[i] && !isBase(labels[i])) {
-                novel++;
-                toBase += isBase(predicted(i)) ? 1 : 0;
-            }
-        }
-        return novel == 0 ? Double.NaN : (double) toBase / novel;
+        return state().novelToBase();
     }
 
-    /** Accuracy over every labelled image that is no shot; NaN when there are none. */
+    /** Accuracy over every evaluated image (labelled, no shot); NaN when there are none. */
     public double accuracy() {
-        int evaluated = 0, ok = 0;
+        return state().accuracy();
+    }
+
+    /** Whether image {@code i} counts in accuracies: labelled and no shot. */
+    public boolean isEvaluated(int i) {
+        return labels[i] >= 0 && !shots[i];
+    }
+
+    /** How many shots class {@code k} has. */
+    public int shotCount(int k) {
+        int count = 0;
         for (int i = 0; i < n; i++) {
-            if (labels[i] >= 0 && !shots[i]) {
-                evaluated++;
-                ok += predicted(i) == labels[i] ? 1 : 0;
-            }
+            count += labels[i] == k && shots[i] ? 1 : 0;
         }
-        return evaluated == 0 ? Double.NaN : (double) ok / evaluated;
+        return count;
     }
 
     /** Every image's class by its raw prototype (novel classes uncalibrated), in image order. */

@@ -62,16 +62,21 @@ public final class L2 {
      * several multiply-adds in flight. This loop is the inner loop of every re-prediction.
      */
     public static float dot(float[] a, int aOffset, float[] b, int length) {
+        return dot(a, aOffset, b, 0, length);
+    }
+
+    /** As {@link #dot(float[], int, float[], int)}, both vectors read from an offset. */
+    public static float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;
         for (; i + 3 < length; i += 4) {
-            s0 += a[aOffset + i] * b[i];
-            s1 += a[aOffset + i + 1] * b[i + 1];
-            s2 += a[aOffset + i + 2] * b[i + 2];
-            s3 += a[aOffset + i + 3] * b[i + 3];
+            s0 += a[aOffset + i] * b[bOffset + i];
+            s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
+            s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
+            s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
         }
         for (; i < length; i++) {
-            s0 += a[aOffset + i] * b[i];
+            s0 += a[aOffset + i] * b[bOffset + i];
         }
         return (s0 + s1) + (s2 + s3);
     }

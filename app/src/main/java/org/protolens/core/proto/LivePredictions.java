@@ -24,7 +24,10 @@ import org.protolens.core.FloatMatrix;
  *   <li>tau: each novel class's delta column is rebuilt from base columns (N x B).</li>
  * </ul>
  * Ties go to the lower class index, as in {@link CosineClassifier}. Not thread-safe: one owner
- * changes and reads it.
+ * changes it. What it predicts at any moment is {@link #current()}, an immutable
+ * {@link Predictions} that other threads may read while the owner goes on: an array a published
+ * {@code Predictions} holds is never written again (a changed column is a new array; the best
+ * and second-best classes are copied before they change).
  */
 public final class LivePredictions {
     private static final int PARALLEL_ROWS = 16_384;
@@ -44,6 +47,12 @@ public final class LivePredictions {
     private TopTwo baseTop;
     private int[] novelIndices = new int[0];
     private int[] baseIndices = new int[0];
+    /** what {@link #current()} returned, until the next change (null: not made yet) */
+    private Predictions current;
+    /** whether {@link #top} is held by a published {@link Predictions} (it is copied before it changes) */
+    private boolean topShared;
+    /** whether rows from {@link #n} on were read by published predictions (after {@link #truncate}) */
+    private boolean tailShared;
 
     private static final class ClassColumn {
         final boolean novel;
@@ -86,11 +95,15 @@ public final class LivePredictions {
         if (m == 0) {
             return;
         }
+        changed();
         int from = n;
         int to = Math.addExact(n, m);
         int capacity = top.best.length;
-        if (to > capacity) {
-            capacity = Math.max(to, capacity + capacity / 2 + 16);
+        if (to > capacity || tailShared) {
+            // rows past the end that published predictions read (an undone import) are not written over
+            capacity = Math.max(to, capacity + (to > capacity ? capacity / 2 + 16 : 0));
+            tailShared = false;
+            topShared = false;
             x = Arrays.copyOf(x, Math.multiplyExact(capacity, d));
             top = top.grown(capacity);
             baseTop = baseTop.grown(capacity);
@@ -127,6 +140,21 @@ public final class LivePredictions {
         }
     }
 
+    /**
+     * Drops the embeddings from {@code size} on (the last images imported, when their import is
+     * undone); the rest keep their predictions.
+     */
+    public void truncate(int size) {
+        java.util.Objects.checkIndex(size, n + 1);
+        if (size == n) {
+            return;
+        }
+        changed();
+        n = size;
+        rawBest = null;
+        tailShared = true;
+    }
+
     private static float[] toFloat(double[] v) {
         float[] f = new float[v.length];
         for (int j = 0; j < v.length; j++) {
@@ -157,6 +185,7 @@ public final class LivePredictions {
 
     /** Adds a base class with its raw prototype (mean embedding); returns its class index. */
     public int addBaseClass(float[] prototype) {
+        changed();
         ClassColumn c = new ClassColumn(false);
         classes.add(c);
         setColumn(c, prototype);
@@ -166,6 +195,7 @@ public final class LivePredictions {
 
     /** Adds a novel class with the raw mean of its shots; returns its class index. */
     public int addNovelClass(float[] shotMean) {
+        changed();
         ClassColumn c = new ClassColumn(true);
         classes.add(c);
         indexClasses();
@@ -180,6 +210,7 @@ public final class LivePredictions {
      * removal puts a class back where it was.
      */
     public int insertClass(int at, boolean novel, float[] prototype) {
+        changed();
         if (at == classes.size()) {
             return novel ? addNovelClass(prototype) : addBaseClass(prototype);
         }
@@ -199,6 +230,7 @@ public final class LivePredictions {
 
     /** Replaces a class's raw prototype (the new mean of its images or shots). */
     public void setPrototype(int k, float[] prototype) {
+        changed();
         ClassColumn c = classes.get(k);
         setColumn(c, prototype);
         if (c.novel) {
@@ -211,6 +243,7 @@ public final class LivePredictions {
 
     /** Removes a class; indices of the classes after it shift down by one. */
     public void removeClass(int k) {
+        changed();
         ClassColumn removed = classes.remove(k);
         rawBest = null;
         if (!removed.novel) {
@@ -223,6 +256,7 @@ public final class LivePredictions {
     }
 
     public void setCalibration(TeenCalibration next) {
+        changed();
         boolean tauChanged = next.tau() != calibration.tau();
         calibration = next;
         if (tauChanged) {
@@ -237,6 +271,7 @@ public final class LivePredictions {
     }
 
     public void setCalibrationEnabled(boolean enabled) {
+        changed();
         calibrationEnabled = enabled;
         for (ClassColumn c : classes) {
             if (c.novel) {
@@ -248,26 +283,26 @@ public final class LivePredictions {
 
     /** Predicted class of embedding i, or -1 while there are no classes. */
     public int predicted(int i) {
-        return top.best[i];
+        return current().predicted(i);
     }
 
     /** Cosine similarity of embedding i to its predicted class's prototype. */
     public float score(int i) {
-        return top.bestScore[i];
+        return current().score(i);
     }
 
     /** Second-best class of embedding i, or -1 with fewer than two classes. */
     public int runnerUp(int i) {
-        return top.second[i];
+        return current().runnerUp(i);
     }
 
     /** Difference between the best and second-best similarity (infinite with one class). */
     public float margin(int i) {
-        return top.bestScore[i] - top.secondScore[i];
+        return current().margin(i);
     }
 
     public int[] predictions() {
-        return Arrays.copyOf(top.best, n);
+        return current().predictions();
     }
 
     /**
@@ -276,73 +311,76 @@ public final class LivePredictions {
      */
     public int[] rawPredictions() {
         // raw similarities change only with the prototypes and the images, not with alpha or tau
-        if (rawBest == null || rawBest.length != n) {
-            rawBest = computeRawPredictions();
-        }
-        return rawBest.clone();
+        int[] raw = current().rawPredictions();
+        rawBest = raw;
+        return raw.clone();
     }
 
     /** the raw predictions, until a prototype, a class or an image changes (null: not known) */
     private int[] rawBest;
 
-    private int[] computeRawPredictions() {
-        int[] out = new int[n];
-        rows(i -> {
-            int best = -1;
-            float bestScore = Float.NEGATIVE_INFINITY;
-            for (int k = 0; k < classes.size(); k++) {
-                float v = classes.get(k).dot[i];
-                if (v > bestScore) {
-                    bestScore = v;
-                    best = k;
-                }
+    /**
+     * What is predicted now, immutable: other threads may read it while this goes on changing.
+     * The same object is returned until the next change.
+     */
+    public Predictions current() {
+        Predictions p = current;
+        if (p == null) {
+            Predictions.Column[] cols = new Predictions.Column[classes.size()];
+            for (int k = 0; k < cols.length; k++) {
+                ClassColumn c = classes.get(k);
+                cols[k] = new Predictions.Column(c.novel, c.rawPrototype, c.dot, c.dotDelta, c.a, c.b, c.result);
             }
-            out[i] = best;
-        });
-        return out;
+            p = new Predictions(n, d, x, cols, top.best, top.second, top.bestScore, top.secondScore, calibration,
+                    calibrationEnabled, rawBest);
+            topShared = true;
+            current = p;
+        }
+        return p;
+    }
+
+    /** Something is about to change: the published predictions stay as they were. */
+    private void changed() {
+        current = null;
+    }
+
+    /** {@link #top}, to be written: copied first while published predictions hold it. */
+    private TopTwo ownTop() {
+        if (topShared) {
+            top = top.grown(top.best.length);
+            topShared = false;
+        }
+        return top;
     }
 
     /** Cosine similarity of embedding i to class k's prototype, as currently calibrated. */
     public float similarity(int i, int k) {
-        return score(classes.get(k), i);
+        return current().similarity(i, k);
     }
 
     /** Cosine similarity of embedding i to every prototype, as currently calibrated. */
     public float[] similarities(int i) {
-        float[] s = new float[classes.size()];
-        for (int k = 0; k < s.length; k++) {
-            s[k] = score(classes.get(k), i);
-        }
-        return s;
+        return current().similarities(i);
     }
 
     /** Raw (uncalibrated) cosine similarity of embedding i to every class's raw prototype. */
     public float[] rawSimilarities(int i) {
-        float[] s = new float[classes.size()];
-        for (int k = 0; k < s.length; k++) {
-            s[k] = classes.get(k).dot[i];
-        }
-        return s;
+        return current().rawSimilarities(i);
     }
 
     /** The prototype a class is classified with: calibrated for novel classes when enabled. */
     public float[] prototype(int k) {
-        ClassColumn c = classes.get(k);
-        if (c.novel && calibrationEnabled && c.result != null) {
-            return c.result.calibrated().clone();
-        }
-        return c.rawPrototype.clone();
+        return current().prototype(k);
     }
 
     /** The raw prototype of class k: a base class's mean, a novel class's mean of shots. */
     public float[] rawPrototype(int k) {
-        return classes.get(k).rawPrototype.clone();
+        return current().rawPrototype(k);
     }
 
     /** TEEN's softmax weights over the base classes for novel class k (null for a base class). */
     public double[] calibrationWeights(int k) {
-        ClassColumn c = classes.get(k);
-        return c.result == null ? null : c.result.weights().clone();
+        return current().calibrationWeights(k);
     }
 
     // ---- internals ----
@@ -359,7 +397,8 @@ public final class LivePredictions {
         for (int j = 0; j < d; j++) {
             u[j] = (float) c.unit[j];
         }
-        float[] dot = c.dot != null && c.dot.length == top.best.length ? c.dot : new float[top.best.length];
+        // a new array: published predictions may hold the old one
+        float[] dot = new float[top.best.length];
         rows(i -> dot[i] = L2.dot(x, i * d, u, d));
         c.dot = dot;
     }
@@ -404,12 +443,9 @@ public final class LivePredictions {
             c.result = calibration.calibrate(basis, c.rawPrototype);
             double[] w = c.result.weights();
             double sumNorm = L2.norm(basis.weightedSum(w));
-            if (c.dotDelta == null || c.dotDelta.length != top.best.length) {
-                c.dotDelta = new float[top.best.length];
-            }
-            if (sumNorm < L2.EPS) {
-                Arrays.fill(c.dotDelta, 0f);
-            } else {
+            // a new array: published predictions may hold the old one
+            c.dotDelta = new float[top.best.length];
+            if (sumNorm >= L2.EPS) {
                 coef[t] = new float[w.length];
                 for (int b = 0; b < w.length; b++) {
                     coef[t][b] = (float) (w[b] / sumNorm);
@@ -474,6 +510,7 @@ public final class LivePredictions {
 
     private void updateArgmaxFor(int k) {
         ClassColumn c = classes.get(k);
+        TopTwo top = ownTop();
         rows(i -> {
             float s = score(c, i);
             if (top.best[i] == k) {
@@ -498,6 +535,11 @@ public final class LivePredictions {
     }
 
     private void rescanAll() {
+        if (topShared) {
+            // every row is written: fresh arrays, nothing to copy
+            top = new TopTwo(top.best.length);
+            topShared = false;
+        }
         rows(this::rescan);
     }
 

@@ -64,7 +64,7 @@ public final class ConfusionView extends AnalysisView {
     @Override
     protected void refresh() {
         Workspace w = model.workspace().get();
-        flow = w == null ? null : NovelFlow.of(w);
+        flow = w == null ? null : NovelFlow.of(w.state());
         if (flow == null) {
             rows = List.of();
             raw.set(List.of(), List.of(), new double[0][], new String[0][]);

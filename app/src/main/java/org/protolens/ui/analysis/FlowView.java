@@ -100,7 +100,7 @@ public final class FlowView extends AnalysisView {
     protected void refresh() {
         Workspace w = model.workspace().get();
         data.clear();
-        flow = w == null ? null : NovelFlow.of(w);
+        flow = w == null ? null : NovelFlow.of(w.state());
         if (flow == null || flow.novelClasses().isEmpty()) {
             summary.setText("No new classes yet: make one from a selection on the map (Ctrl+N) to see where its images go.");
             return;

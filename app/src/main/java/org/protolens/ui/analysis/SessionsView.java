@@ -131,7 +131,7 @@ public final class SessionsView extends AnalysisView {
         Workspace w = model.workspace().get();
         data.clear();
         table.getItems().clear();
-        result = w == null || w.classNames().isEmpty() ? null : SessionTable.of(w);
+        result = w == null || w.classNames().isEmpty() ? null : SessionTable.of(w.state());
         if (result == null) {
             summary.setText("");
             return;

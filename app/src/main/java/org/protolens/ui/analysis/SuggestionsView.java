@@ -178,8 +178,8 @@ public final class SuggestionsView extends AnalysisView {
             }
             boolean likely = LIKELY.equals(order.getValue());
             List<Suggestions.Suggestion> s = likely
-                    ? Suggestions.likelyMembers(w, w.classNames().indexOf(chosen), SHOWN, diverse.isSelected())
-                    : Suggestions.uncertain(w, SHOWN, diverse.isSelected());
+                    ? Suggestions.likelyMembers(w.state(), w.classNames().indexOf(chosen), SHOWN, diverse.isSelected())
+                    : Suggestions.uncertain(w.state(), SHOWN, diverse.isSelected());
             list.getItems().setAll(s);
             if (unlabelled == 0) {
                 summary.setText("Every image is labelled: import more images (Ctrl+I) to get suggestions.");

@@ -35,7 +35,7 @@ class NovelFlowTest {
         SessionResult teen = report.calibrated().getLast();
         SessionResult baseline = report.baseline().getLast();
 
-        NovelFlow flow = NovelFlow.of(w);
+        NovelFlow flow = NovelFlow.of(w.state());
         assertEquals(List.of(6, 7, 8, 9), flow.novelClasses());
         for (int k : flow.novelClasses()) {
             assertArrayEquals(baseline.confusion()[k], flow.counts(k, false), "class " + k + " before calibration");
@@ -110,7 +110,7 @@ class NovelFlowTest {
         w.setCalibration(new TeenCalibration(0.6, 20));
         // the sample's classes: 6 base in session 0, then 2 new ones in each of sessions 1 and 2
         FscilEvaluation.Report report = fscil(w, new FscilProtocol(6, 2, 5, 3));
-        SessionTable.Result table = SessionTable.of(w);
+        SessionTable.Result table = SessionTable.of(w.state());
         assertEquals(3, table.now().size());
         assertEquals(List.of("Shirt", "Sneaker"), table.classesBySession().get(1));
         for (int s = 0; s < 3; s++) {

@@ -35,7 +35,7 @@ class SuggestionsTest {
     @Test
     void theMostUncertainImagesComeFirstByTheMarginBetweenTheirTwoBestClasses() throws IOException {
         Workspace w = unlabelled();
-        List<Suggestions.Suggestion> s = Suggestions.uncertain(w, Integer.MAX_VALUE, false);
+        List<Suggestions.Suggestion> s = Suggestions.uncertain(w.state(), Integer.MAX_VALUE, false);
         long unlabelled = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> w.label(i) < 0).count();
         assertEquals(unlabelled, s.size(), "every unlabelled image is offered once");
         for (int j = 0; j < s.size(); j++) {
@@ -49,14 +49,14 @@ class SuggestionsTest {
                 assertTrue(s.get(j - 1).margin() <= x.margin(), "ordered by margin at " + j);
             }
         }
-        assertEquals(s.subList(0, 10), Suggestions.uncertain(w, 10, false), "the limit keeps the first ones");
+        assertEquals(s.subList(0, 10), Suggestions.uncertain(w.state(), 10, false), "the limit keeps the first ones");
     }
 
     @Test
     void likelyMembersAreRankedBySimilarityToTheClassAndSkipImagesMarkedNotOfIt() throws IOException {
         Workspace w = unlabelled();
         int k = w.classNames().size() - 1;
-        List<Suggestions.Suggestion> s = Suggestions.likelyMembers(w, k, 50, false);
+        List<Suggestions.Suggestion> s = Suggestions.likelyMembers(w.state(), k, 50, false);
         assertEquals(50, s.size());
         for (int j = 1; j < s.size(); j++) {
             assertEquals(k, s.get(j).suggested());
@@ -67,20 +67,20 @@ class SuggestionsTest {
         History h = new History(w);
         h.apply(History.reject(w.classNames().get(k), new int[] {top}));
         assertTrue(w.isRejected(top, k));
-        assertFalse(Suggestions.likelyMembers(w, k, 50, false).stream().anyMatch(x -> x.image() == top),
+        assertFalse(Suggestions.likelyMembers(w.state(), k, 50, false).stream().anyMatch(x -> x.image() == top),
                 "an image marked as not of the class is no longer offered for it");
         h.undo();
         assertFalse(w.isRejected(top, k));
-        assertEquals(top, Suggestions.likelyMembers(w, k, 1, false).getFirst().image(), "undo offers it again");
+        assertEquals(top, Suggestions.likelyMembers(w.state(), k, 1, false).getFirst().image(), "undo offers it again");
     }
 
     @Test
     void anImageMarkedNotOfItsPredictedClassIsSuggestedTheNextOne() throws IOException {
         Workspace w = unlabelled();
-        Suggestions.Suggestion first = Suggestions.uncertain(w, 1, false).getFirst();
+        Suggestions.Suggestion first = Suggestions.uncertain(w.state(), 1, false).getFirst();
         History h = new History(w);
         h.apply(History.reject(w.classNames().get(first.suggested()), new int[] {first.image()}));
-        Suggestions.Suggestion again = Suggestions.uncertain(w, Integer.MAX_VALUE, false).stream()
+        Suggestions.Suggestion again = Suggestions.uncertain(w.state(), Integer.MAX_VALUE, false).stream()
                 .filter(x -> x.image() == first.image()).findFirst().orElseThrow();
         assertEquals(first.runnerUp(), again.suggested(), "the runner-up is offered instead");
         assertNotEquals(first.suggested(), again.suggested());
@@ -109,7 +109,7 @@ class SuggestionsTest {
     @Test
     void withDiversityNearDuplicatesDoNotFollowEachOther() throws IOException {
         Workspace w = unlabelled();
-        Suggestions.Suggestion first = Suggestions.uncertain(w, 1, false).getFirst();
+        Suggestions.Suggestion first = Suggestions.uncertain(w.state(), 1, false).getFirst();
         // three more copies of the most uncertain image: same embedding, so same margin, ranked together
         float[] e = w.embedding(first.image());
         FloatMatrix copies = new FloatMatrix(3, e.length, new float[3 * e.length]);
@@ -118,10 +118,10 @@ class SuggestionsTest {
         }
         int added = w.addImages(List.of(copy(1), copy(2), copy(3)), copies);
         Set<Integer> twins = Set.of(first.image(), added, added + 1, added + 2);
-        List<Suggestions.Suggestion> plain = Suggestions.uncertain(w, 20, false);
+        List<Suggestions.Suggestion> plain = Suggestions.uncertain(w.state(), 20, false);
         assertTrue(twins.contains(plain.get(0).image()) && twins.contains(plain.get(1).image()),
                 "without diversity the copies come one after another");
-        List<Suggestions.Suggestion> diverse = Suggestions.uncertain(w, 20, true);
+        List<Suggestions.Suggestion> diverse = Suggestions.uncertain(w.state(), 20, true);
         assertEquals(20, diverse.size());
         assertEquals(20, new HashSet<>(diverse.stream().map(Suggestions.Suggestion::image).toList()).size(), "no image twice");
         assertEquals(plain.getFirst().image(), diverse.getFirst().image(), "the most uncertain image still comes first");

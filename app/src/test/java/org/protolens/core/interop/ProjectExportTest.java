@@ -31,7 +31,7 @@ class ProjectExportTest {
         Workspace w = fashion();
         int[] original = w.labels();
         Path csv = dir.resolve("labels.csv");
-        ProjectExport.writeLabels(w, csv);
+        ProjectExport.writeLabels(w.state(), csv);
         List<String> lines = Files.readAllLines(csv);
         assertEquals("path,label,predicted,score", lines.getFirst());
         assertEquals(w.imageCount() + 1, lines.size());
@@ -41,7 +41,7 @@ class ProjectExportTest {
         History h = new History(w);
         h.apply(History.assign("forget", forgotten, java.util.stream.IntStream.range(0, forgotten.length).map(i -> -1).toArray()));
         assertFalse(java.util.Arrays.equals(original, w.labels()));
-        ProjectExport.Labels read = ProjectExport.readLabels(w, csv);
+        ProjectExport.Labels read = ProjectExport.readLabels(w.state(), csv);
         h.apply(History.assign("Labels from labels.csv", read.images(), read.labels()));
         assertArrayEquals(original, w.labels(), "the exported labels come back as they were");
         h.undo();
@@ -64,7 +64,7 @@ class ProjectExportTest {
                 "just-one-column",
                 w.imageFile(shot) + "," + base,
                 w.dir().relativize(w.imageFile(plain)) + "," + base) + "\n");
-        ProjectExport.LabelsException e = assertThrows(ProjectExport.LabelsException.class, () -> ProjectExport.readLabels(w, csv));
+        ProjectExport.LabelsException e = assertThrows(ProjectExport.LabelsException.class, () -> ProjectExport.readLabels(w.state(), csv));
         List<String> problems = e.problems();
         assertEquals(4, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith(csv + ":3: ") && problems.get(0).contains("elsewhere.png is no image"), problems.get(0));
@@ -78,13 +78,13 @@ class ProjectExportTest {
     void embeddingsAndPrototypesAreWrittenForPython() throws IOException {
         Workspace w = fashion();
         Path npy = dir.resolve("fashion.npy");
-        ProjectExport.writeEmbeddings(w, npy);
+        ProjectExport.writeEmbeddings(w.state(), npy);
         assertArrayEquals(w.embeddings().data(), NpyFile.readMatrix(npy).data());
         List<String> paths = Files.readAllLines(dir.resolve("fashion.paths.txt"));
         assertEquals(w.imageCount(), paths.size());
         assertEquals(w.imageFile(7).toAbsolutePath().normalize().toString(), paths.get(7));
 
-        ProjectExport.writePrototypes(w, dir.resolve("prototypes"));
+        ProjectExport.writePrototypes(w.state(), dir.resolve("prototypes"));
         FloatMatrix raw = NpyFile.readMatrix(dir.resolve("prototypes-raw.npy"));
         FloatMatrix calibrated = NpyFile.readMatrix(dir.resolve("prototypes-calibrated.npy"));
         assertEquals(w.classNames().size(), raw.rows());
@@ -101,7 +101,7 @@ class ProjectExportTest {
     @Test
     void labelsAsAFolderPerClassHoldEveryLabelledImageAsACopyOrALink() throws IOException {
         Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
-        ProjectExport.FolderPlan plan = ProjectExport.labelFolders(w);
+        ProjectExport.FolderPlan plan = ProjectExport.labelFolders(w.state());
         Path copies = dir.resolve("copies");
         assertEquals(w.imageCount(), ProjectExport.writeLabelFolders(plan, copies, false), "every sample image is labelled");
         for (int k = 0; k < w.classNames().size(); k++) {

@@ -121,4 +121,87 @@ class HistoryTest {
         h.redo();
         assertEquals(-1, w.classNames().indexOf("Handbag"));
     }
+
+    /**
+     * The calibration is undoable: the steps of one dragged slider are one step to undo, a new
+     * gesture is another, and switching TEEN off and on is undone like any edit.
+     */
+    @Test
+    void calibrationChangesOfOneGestureAreOneUndo() throws IOException {
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
+        org.protolens.core.proto.TeenCalibration start = w.calibration();
+        int[] atStart = w.predictions();
+        History h = new History(w);
+        h.apply(History.calibrate(new org.protolens.core.proto.TeenCalibration(0.6, start.tau()), true, false));
+        h.apply(History.calibrate(new org.protolens.core.proto.TeenCalibration(0.75, start.tau()), true, true));
+        h.apply(History.calibrate(new org.protolens.core.proto.TeenCalibration(0.9, start.tau()), true, true));
+        assertEquals(0.9, w.calibration().alpha());
+        assertEquals(String.format(java.util.Locale.ROOT, "\u03b1 %.2f \u2192 0.90", start.alpha()), h.nextUndo().description());
+        int[] strong = w.predictions();
+        h.apply(History.calibrate(new org.protolens.core.proto.TeenCalibration(0.9, 4), true, false));
+        h.apply(History.calibrate(w.calibration(), false, false));
+        assertFalse(w.calibrationEnabled());
+        assertEquals("Calibration off", h.nextUndo().description());
+
+        h.undo();
+        assertTrue(w.calibrationEnabled());
+        h.undo();
+        assertEquals(16, w.calibration().tau(), 0, "the tau step undone on its own");
+        assertArrayEquals(strong, w.predictions());
+        h.undo();
+        assertEquals(start, w.calibration(), "the whole drag is one undo");
+        assertArrayEquals(atStart, w.predictions());
+        assertFalse(h.canUndo());
+        h.redo();
+        assertEquals(0.9, w.calibration().alpha());
+    }
+
+    /**
+     * An import's batches are one step to undo: undone, the images and the classes they brought are
+     * gone and every prediction is as before; redone, they are back as they were.
+     */
+    @Test
+    void anImportIsUndoneWithTheClassesItBroughtAndRedoneAsItWas() throws IOException {
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
+        int n = w.imageCount();
+        int bag = w.classNames().indexOf("Bag");
+        int[] bags = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(9).mapToInt(Integer::intValue).toArray();
+        java.util.List<ImportPlan.Item> items = new java.util.ArrayList<>();
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        for (int j = 0; j < bags.length; j++) {
+            // three new "Satchel" images (two of them shots), then six more labelled "Bag"
+            items.add(new ImportPlan.Item(w.imageFile(bags[j]), j < 3 ? "Satchel" : "Bag",
+                    j < 3 ? ProjectManifest.NOVEL : ProjectManifest.BASE, j < 2));
+            keys.add(new byte[] {(byte) j});
+        }
+        org.protolens.core.FloatMatrix rows = w.embeddings().selectRows(bags);
+        int[] predictedBefore = w.predictions();
+        List<String> classesBefore = List.copyOf(w.classNames());
+        Object job = new Object();
+        History h = new History(w);
+        h.apply(History.importBatch(job, items.subList(0, 3), keys.subList(0, 3), rows.selectRows(new int[] {0, 1, 2})));
+        h.apply(History.importBatch(job, items.subList(3, 9), keys.subList(3, 9), rows.selectRows(new int[] {3, 4, 5, 6, 7, 8})));
+        assertEquals(n + 9, w.imageCount());
+        int satchel = w.classNames().indexOf("Satchel");
+        assertEquals(2, w.stats(satchel).shots());
+        assertEquals("Import of 9 images", h.nextUndo().description(), "the two batches are one edit");
+        int[] predictedAfter = w.predictions();
+
+        h.undo();
+        assertEquals(n, w.imageCount());
+        assertEquals(classesBefore, w.classNames(), "the class the import brought is gone");
+        assertArrayEquals(predictedBefore, w.predictions(), "and every image is predicted as before");
+        assertFalse(h.canUndo());
+        h.redo();
+        assertEquals(n + 9, w.imageCount());
+        assertArrayEquals(predictedAfter, w.predictions());
+        assertEquals("Bag", w.classNames().get(w.label(n + 5)));
+        // an edit in between: the next batch of the same import is a step of its own
+        h.apply(History.rename("Satchel", "Tote"));
+        h.apply(History.importBatch(job, List.of(items.get(0)), List.of(keys.get(0)), rows.selectRows(new int[] {0})));
+        assertEquals("Import of 1 image", h.nextUndo().description());
+        h.undo();
+        assertEquals(n + 9, w.imageCount());
+        assertTrue(w.classNames().contains("Tote"));
+    }
 }

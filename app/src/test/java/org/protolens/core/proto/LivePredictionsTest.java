@@ -84,6 +84,74 @@ class LivePredictionsTest {
         check(live, emb);
     }
 
+    /**
+     * What {@link LivePredictions#current()} returned stays as it was while the predictions go on
+     * changing (the views read it on another thread); an undone import (truncate) followed by
+     * another import predicts as if the first had never happened.
+     */
+    @ParameterizedTest(name = "{0} embeddings")
+    @ValueSource(ints = {3_000, 20_000})
+    void publishedPredictionsNeverChangeAndTruncatedRowsCanBeReplaced(int n) {
+        Random rnd = new Random(7);
+        float[][] centers = new float[8][];
+        for (int c = 0; c < centers.length; c++) {
+            centers[c] = gaussian(rnd, D, 1);
+        }
+        float[] x = new float[n * D];
+        for (int i = 0; i < n; i++) {
+            float[] c = centers[rnd.nextInt(centers.length)];
+            for (int j = 0; j < D; j++) {
+                x[i * D + j] = c[j] + 0.8f * (float) rnd.nextGaussian();
+            }
+        }
+        int start = n / 2;
+        LivePredictions live = new LivePredictions(new FloatMatrix(start, D, java.util.Arrays.copyOf(x, start * D)),
+                TeenCalibration.defaults());
+        for (int b = 0; b < 5; b++) {
+            addBase(live, centers[b]);
+        }
+        addNovel(live, noisy(rnd, centers[5]));
+        addNovel(live, noisy(rnd, centers[6]));
+        List<Predictions> published = new ArrayList<>();
+        List<int[]> predicted = new ArrayList<>();
+        List<float[]> firstRow = new ArrayList<>();
+        java.util.function.Consumer<LivePredictions> publish = l -> {
+            Predictions p = l.current();
+            published.add(p);
+            predicted.add(p.predictions());
+            firstRow.add(p.similarities(0));
+        };
+        publish.accept(live);
+        live.setCalibration(new TeenCalibration(0.9, 16));
+        publish.accept(live);
+        live.setCalibration(new TeenCalibration(0.9, 4));
+        publish.accept(live);
+        setPrototype(live, 6, noisy(rnd, centers[2]));
+        publish.accept(live);
+        int imported = n / 4;
+        live.append(new FloatMatrix(imported, D, java.util.Arrays.copyOfRange(x, start * D, (start + imported) * D)));
+        publish.accept(live);
+        // the import is undone, and other images are imported in its place
+        live.truncate(start);
+        publish.accept(live);
+        live.append(new FloatMatrix(n - start - imported, D, java.util.Arrays.copyOfRange(x, (start + imported) * D, n * D)));
+        publish.accept(live);
+        live.setCalibrationEnabled(false);
+        live.removeClass(5);
+        protos.remove(5);
+        novel.remove(5);
+        for (int j = 0; j < published.size(); j++) {
+            assertArrayEquals(predicted.get(j), published.get(j).predictions(), "predictions published at step " + j);
+            assertArrayEquals(firstRow.get(j), published.get(j).similarities(0), "similarities published at step " + j);
+        }
+        assertEquals(start + imported, published.get(4).size());
+        assertEquals(start, published.get(5).size());
+        float[] kept = new float[start * D + (n - start - imported) * D];
+        System.arraycopy(x, 0, kept, 0, start * D);
+        System.arraycopy(x, (start + imported) * D, kept, start * D, (n - start - imported) * D);
+        check(live, new FloatMatrix(kept.length / D, D, kept));
+    }
+
     private void addBase(LivePredictions live, float[] p) {
         assertEquals(protos.size(), live.addBaseClass(p));
         protos.add(p);

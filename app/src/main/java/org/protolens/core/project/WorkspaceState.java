@@ -1,0 +1,368 @@
+package org.protolens.core.project;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.Predictions;
+import org.protolens.core.proto.TeenCalibration;
+
+/**
+ * The workspace as it was after one change: its images, classes, labels, shots and marks, and what
+ * was predicted then. Immutable, so that the views and the analyses read it on any thread while
+ * the workspace goes on changing on its own; made by {@link Workspace#state()}.
+ */
+public final class WorkspaceState {
+    private final Path dir;
+    private final ProjectManifest manifest;
+    private final List<String> classNames;
+    private final List<Workspace.Kind> kinds;
+    private final int n;
+    private final int dim;
+    private final int projectImages;
+    private final List<Workspace.ImportedImage> imported;
+    /** rows below n are never written again */
+    private final float[] vectors;
+    private final int[] labels;
+    private final boolean[] shots;
+    private final Map<Integer, Set<String>> rejected;
+    private final Predictions predictions;
+    private final long labelling;
+    private volatile FloatMatrix embeddings;
+    private volatile List<Workspace.ClassStats> stats;
+
+    WorkspaceState(Path dir, ProjectManifest manifest, List<String> classNames, List<Workspace.Kind> kinds, int n, int dim,
+                   int projectImages, List<Workspace.ImportedImage> imported, float[] vectors, int[] labels, boolean[] shots,
+                   Map<Integer, Set<String>> rejected, Predictions predictions, long labelling) {
+        this.dir = dir;
+        this.manifest = manifest;
+        this.classNames = List.copyOf(classNames);
+        this.kinds = List.copyOf(kinds);
+        this.n = n;
+        this.dim = dim;
+        this.projectImages = projectImages;
+        this.imported = List.copyOf(imported);
+        this.vectors = vectors;
+        this.labels = Arrays.copyOf(labels, n);
+        this.shots = Arrays.copyOf(shots, n);
+        Map<Integer, Set<String>> marks = new java.util.HashMap<>();
+        rejected.forEach((i, classes) -> marks.put(i, Set.copyOf(classes)));
+        this.rejected = Map.copyOf(marks);
+        this.predictions = predictions;
+        this.labelling = labelling;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String name() {
+        return manifest.name();
+    }
+
+    public ProjectManifest manifest() {
+        return manifest;
+    }
+
+    /** The project's backbone folder. */
+    public Path backboneDir() {
+        return dir.resolve(manifest.backbone());
+    }
+
+    /** Class names, base classes first; a class's index is its position here. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public int classCount() {
+        return classNames.size();
+    }
+
+    /** Whether class k is a base class (TEEN calibrates new classes towards base classes). */
+    public boolean isBase(int k) {
+        return kinds.get(k) != Workspace.Kind.NOVEL;
+    }
+
+    public Workspace.Kind kind(int k) {
+        return kinds.get(k);
+    }
+
+    public int imageCount() {
+        return n;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    /** Images the project was made with; imported images come after them. */
+    public int projectImageCount() {
+        return projectImages;
+    }
+
+    /**
+     * Increases with every change of images, classes, labels, shots or marks, and stays when only
+     * the calibration changed: what must be stored again.
+     */
+    public long labellingRevision() {
+        return labelling;
+    }
+
+    /** The image's class index, or -1 when unlabelled. */
+    public int label(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return labels[i];
+    }
+
+    /** Every image's label (-1: unlabelled), in image order: a copy. */
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    public boolean isShot(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return shots[i];
+    }
+
+    /**
+     * Whether image {@code i} counts in accuracies: labelled and no shot (a shot is what its
+     * prototype is made of, so predicting it says nothing).
+     */
+    public boolean isEvaluated(int i) {
+        return label(i) >= 0 && !shots[i];
+    }
+
+    /** The file of image i. */
+    public Path imageFile(int i) {
+        return dir.resolve(imagePath(i));
+    }
+
+    /** Image i's path as stored: relative to the project folder, or absolute for images imported from elsewhere. */
+    public String imagePath(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return i < projectImages ? manifest.images().get(i).path() : imported.get(i - projectImages).path();
+    }
+
+    /** Every image's path as stored, in image order. */
+    public List<String> imagePaths() {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(imagePath(i));
+        }
+        return out;
+    }
+
+    /** The images added after the project was made, in order. */
+    public List<Workspace.ImportedImage> imported() {
+        return imported;
+    }
+
+    /** Whether the user said image {@code i} is not of class {@code k} ("not this class"). */
+    public boolean isRejected(int i, int k) {
+        Set<String> classes = rejected.get(i);
+        return classes != null && classes.contains(classNames.get(k));
+    }
+
+    /** The classes the user said image {@code i} is not of, by name (empty for none). */
+    public Set<String> rejectedClasses(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return rejected.getOrDefault(i, Set.of());
+    }
+
+    /** Embedding of image i (a copy). */
+    public float[] embedding(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return Arrays.copyOfRange(vectors, i * dim, (i + 1) * dim);
+    }
+
+    /** The embeddings of images {@code from} (inclusive) to {@code to} (exclusive), copied. */
+    public FloatMatrix embeddings(int from, int to) {
+        java.util.Objects.checkFromToIndex(from, to, n);
+        return new FloatMatrix(to - from, dim, Arrays.copyOfRange(vectors, from * dim, to * dim));
+    }
+
+    /** The embeddings of all images, one row each (made on first use and kept). */
+    public FloatMatrix embeddings() {
+        FloatMatrix e = embeddings;
+        if (e == null) {
+            e = new FloatMatrix(n, dim, vectors.length == n * dim ? vectors : Arrays.copyOf(vectors, n * dim));
+            embeddings = e;
+        }
+        return e;
+    }
+
+    /** What was predicted, with the similarities behind it. */
+    public Predictions predictions() {
+        return predictions;
+    }
+
+    /** The predicted class index of image {@code i}. */
+    public int predicted(int i) {
+        return predictions.predicted(i);
+    }
+
+    /** The predicted class index of every image: a copy. */
+    public int[] predictedClasses() {
+        return predictions.predictions();
+    }
+
+    /** Every image's class by its raw prototype (novel classes uncalibrated), in image order. */
+    public int[] rawPredictions() {
+        return predictions.rawPredictions();
+    }
+
+    /** Cosine similarity of image i to its predicted class's prototype. */
+    public float score(int i) {
+        return predictions.score(i);
+    }
+
+    /** How much nearer image {@code i} is to its predicted class than to the runner-up (infinite with one class). */
+    public float margin(int i) {
+        return predictions.margin(i);
+    }
+
+    /** The second-best class of image {@code i}, or -1 with fewer than two classes. */
+    public int runnerUp(int i) {
+        return predictions.runnerUp(i);
+    }
+
+    /** Cosine similarity of image {@code i} to class {@code k}'s prototype (calibrated where on). */
+    public float similarity(int i, int k) {
+        return predictions.similarity(i, k);
+    }
+
+    /** Cosine similarity of image {@code i} to each class's prototype (calibrated where on), by class index. */
+    public float[] similarities(int i) {
+        return predictions.similarities(i);
+    }
+
+    /** As {@link #similarities} with the novel prototypes uncalibrated. */
+    public float[] rawSimilarities(int i) {
+        return predictions.rawSimilarities(i);
+    }
+
+    /** The prototype class {@code k} is predicted with: calibrated for a novel class when calibration is on. */
+    public float[] prototype(int k) {
+        return predictions.prototype(k);
+    }
+
+    /** The class's prototype before calibration: a base class's mean, a novel class's mean of shots. */
+    public float[] rawPrototype(int k) {
+        return predictions.rawPrototype(k);
+    }
+
+    /** TEEN's softmax weights over the base classes for new class {@code k}; null for a base class. */
+    public double[] calibrationWeights(int k) {
+        return predictions.calibrationWeights(k);
+    }
+
+    public TeenCalibration calibration() {
+        return predictions.calibration();
+    }
+
+    public boolean calibrationEnabled() {
+        return predictions.calibrationEnabled();
+    }
+
+    /** Per class, its images, shots and accuracy, in one pass over the images (made on first use and kept). */
+    public List<Workspace.ClassStats> classStats() {
+        List<Workspace.ClassStats> s = stats;
+        if (s == null) {
+            s = computeStats();
+            stats = s;
+        }
+        return s;
+    }
+
+    public Workspace.ClassStats stats(int k) {
+        return classStats().get(k);
+    }
+
+    private List<Workspace.ClassStats> computeStats() {
+        int c = classNames.size();
+        int[] images = new int[c], shotCount = new int[c], evaluated = new int[c], correct = new int[c], predictedAs = new int[c];
+        for (int i = 0; i < n; i++) {
+            int p = predictions.predicted(i);
+            if (p >= 0) {
+                predictedAs[p]++;
+            }
+            int k = labels[i];
+            if (k < 0) {
+                continue;
+            }
+            images[k]++;
+            if (shots[i]) {
+                shotCount[k]++;
+            } else {
+                evaluated[k]++;
+                correct[k] += p == k ? 1 : 0;
+            }
+        }
+        List<Workspace.ClassStats> out = new ArrayList<>(c);
+        for (int k = 0; k < c; k++) {
+            out.add(new Workspace.ClassStats(images[k], shotCount[k], predictedAs[k],
+                    evaluated[k] == 0 ? Double.NaN : (double) correct[k] / evaluated[k]));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Share of evaluated new-class images predicted as a base class; NaN when there are none. */
+    public double novelToBase() {
+        int novel = 0, toBase = 0;
+        for (int i = 0; i < n; i++) {
+            if (isEvaluated(i) && !isBase(labels[i])) {
+                novel++;
+                toBase += isBase(predicted(i)) ? 1 : 0;
+            }
+        }
+        return novel == 0 ? Double.NaN : (double) toBase / novel;
+    }
+
+    /** Accuracy over every evaluated image; NaN when there are none. */
+    public double accuracy() {
+        int evaluated = 0, ok = 0;
+        for (int i = 0; i < n; i++) {
+            if (isEvaluated(i)) {
+                evaluated++;
+                ok += predicted(i) == labels[i] ? 1 : 0;
+            }
+        }
+        return evaluated == 0 ? Double.NaN : (double) ok / evaluated;
+    }
+
+    /** Indices of the images whose label is {@code k}. */
+    public int[] imagesOf(int k) {
+        return java.util.stream.IntStream.range(0, n).filter(i -> labels[i] == k).toArray();
+    }
+
+    /** How many images are unlabelled. */
+    public int unlabelledCount() {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            count += labels[i] < 0 ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** What the catalog keeps of this state; {@code lastEdit} is logged with it (null: none). */
+    public ProjectCatalog.Snapshot catalogSnapshot(String lastEdit) {
+        List<ProjectCatalog.ClassRecord> added = new ArrayList<>();
+        for (int k = 0; k < classNames.size(); k++) {
+            if (kinds.get(k) != Workspace.Kind.BASE) {
+                added.add(new ProjectCatalog.ClassRecord(classNames.get(k),
+                        kinds.get(k) == Workspace.Kind.NOVEL ? ProjectManifest.NOVEL : ProjectManifest.BASE));
+            }
+        }
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = labels[i] < 0 ? null : classNames.get(labels[i]);
+        }
+        String[] notThese = new String[n];
+        rejected.forEach((i, classes) -> notThese[i] = String.join("\n", new java.util.TreeSet<>(classes)));
+        return new ProjectCatalog.Snapshot(added, names, shots.clone(), notThese, imported,
+                calibration().alpha(), calibration().tau(), calibrationEnabled(), lastEdit);
+    }
+}

@@ -1,0 +1,227 @@
+package org.protolens.core.proto;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * The live predictions as they were at one moment: immutable, so that any thread may read them
+ * while {@link LivePredictions} goes on changing (the views read one of these while the next
+ * re-prediction runs). Made by {@link LivePredictions#current()}; it shares the arrays of that
+ * moment, which {@link LivePredictions} never writes again (it writes new ones instead).
+ */
+public final class Predictions {
+    /**
+     * One class at that moment: cos(x, p) = a x.c + b x.delta (b = 0 for base classes and when
+     * calibration is off).
+     */
+    record Column(boolean novel, float[] rawPrototype, float[] dot, float[] dotDelta, float a, float b,
+                  TeenCalibration.Result result) {
+    }
+
+    private static final int PARALLEL_ROWS = 16_384;
+
+    private final int n;
+    private final int d;
+    /** unit rows; rows below n are never written again */
+    private final float[] x;
+    private final Column[] classes;
+    private final int[] best;
+    private final int[] second;
+    private final float[] bestScore;
+    private final float[] secondScore;
+    private final TeenCalibration calibration;
+    private final boolean calibrationEnabled;
+    private volatile int[] rawBest;
+
+    Predictions(int n, int d, float[] x, Column[] classes, int[] best, int[] second, float[] bestScore, float[] secondScore,
+                TeenCalibration calibration, boolean calibrationEnabled, int[] rawBest) {
+        this.n = n;
+        this.d = d;
+        this.x = x;
+        this.classes = classes;
+        this.best = best;
+        this.second = second;
+        this.bestScore = bestScore;
+        this.secondScore = secondScore;
+        this.calibration = calibration;
+        this.calibrationEnabled = calibrationEnabled;
+        this.rawBest = rawBest;
+    }
+
+    /** How many embeddings were predicted. */
+    public int size() {
+        return n;
+    }
+
+    public int dim() {
+        return d;
+    }
+
+    public int classCount() {
+        return classes.length;
+    }
+
+    public boolean isNovel(int k) {
+        return classes[k].novel();
+    }
+
+    public TeenCalibration calibration() {
+        return calibration;
+    }
+
+    public boolean calibrationEnabled() {
+        return calibrationEnabled;
+    }
+
+    /** Predicted class of embedding i, or -1 while there are no classes. */
+    public int predicted(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return best[i];
+    }
+
+    /** Cosine similarity of embedding i to its predicted class's prototype. */
+    public float score(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return bestScore[i];
+    }
+
+    /** Second-best class of embedding i, or -1 with fewer than two classes. */
+    public int runnerUp(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return second[i];
+    }
+
+    /** Difference between the best and second-best similarity (infinite with one class). */
+    public float margin(int i) {
+        java.util.Objects.checkIndex(i, n);
+        return bestScore[i] - secondScore[i];
+    }
+
+    /** Every embedding's predicted class, a copy. */
+    public int[] predictions() {
+        return Arrays.copyOf(best, n);
+    }
+
+    /**
+     * The class every embedding is nearest to by its raw prototype (a novel class's mean of shots,
+     * uncalibrated: TEEN at alpha = 0), a copy; -1 while there are no classes. Computed on first
+     * use and kept.
+     */
+    public int[] rawPredictions() {
+        int[] raw = rawBest;
+        if (raw == null) {
+            raw = computeRawPredictions();
+            rawBest = raw;
+        }
+        return raw.clone();
+    }
+
+    /** The raw predictions if they were known when this was made, else null (for reuse). */
+    int[] knownRawPredictions() {
+        return rawBest;
+    }
+
+    private int[] computeRawPredictions() {
+        int[] out = new int[n];
+        IntStream.range(0, (n + 4095) / 4096).parallel().forEach(ch -> {
+            for (int i = ch * 4096, to = Math.min(n, i + 4096); i < to; i++) {
+                int top = -1;
+                float topScore = Float.NEGATIVE_INFINITY;
+                for (int k = 0; k < classes.length; k++) {
+                    float v = classes[k].dot()[i];
+                    if (v > topScore) {
+                        topScore = v;
+                        top = k;
+                    }
+                }
+                out[i] = top;
+            }
+        });
+        return out;
+    }
+
+    /** Cosine similarity of embedding i to class k's prototype, as calibrated then. */
+    public float similarity(int i, int k) {
+        java.util.Objects.checkIndex(i, n);
+        return score(classes[k], i);
+    }
+
+    /** Cosine similarity of embedding i to every prototype, as calibrated then. */
+    public float[] similarities(int i) {
+        java.util.Objects.checkIndex(i, n);
+        float[] s = new float[classes.length];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = score(classes[k], i);
+        }
+        return s;
+    }
+
+    /** Raw (uncalibrated) cosine similarity of embedding i to every class's raw prototype. */
+    public float[] rawSimilarities(int i) {
+        java.util.Objects.checkIndex(i, n);
+        float[] s = new float[classes.length];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = classes[k].dot()[i];
+        }
+        return s;
+    }
+
+    /** Cosine similarity of every embedding to class k's prototype, as calibrated then, in embedding order. */
+    public float[] similaritiesTo(int k) {
+        Column c = classes[k];
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = score(c, i);
+        }
+        return out;
+    }
+
+    /** The prototype a class is classified with: calibrated for novel classes when enabled. */
+    public float[] prototype(int k) {
+        Column c = classes[k];
+        if (c.novel() && calibrationEnabled && c.result() != null) {
+            return c.result().calibrated().clone();
+        }
+        return c.rawPrototype().clone();
+    }
+
+    /** The raw prototype of class k: a base class's mean, a novel class's mean of shots. */
+    public float[] rawPrototype(int k) {
+        return classes[k].rawPrototype().clone();
+    }
+
+    /** TEEN's softmax weights over the base classes for novel class k (null for a base class). */
+    public double[] calibrationWeights(int k) {
+        Column c = classes[k];
+        return c.result() == null ? null : c.result().weights().clone();
+    }
+
+    /**
+     * Cosine similarity of embedding i to every embedding, in embedding order (one pass over the
+     * embeddings; the embeddings are stored at unit length).
+     */
+    public float[] cosines(int i) {
+        java.util.Objects.checkIndex(i, n);
+        float[] out = new float[n];
+        int off = i * d;
+        if (n < PARALLEL_ROWS) {
+            for (int j = 0; j < n; j++) {
+                out[j] = L2.dot(x, j * d, x, off, d);
+            }
+        } else {
+            IntStream.range(0, (n + 4095) / 4096).parallel().forEach(ch -> {
+                for (int j = ch * 4096, to = Math.min(n, j + 4096); j < to; j++) {
+                    out[j] = L2.dot(x, j * d, x, off, d);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static float score(Column c, int i) {
+        if (c.b() == 0) {
+            return c.a() * c.dot()[i];
+        }
+        return c.a() * c.dot()[i] + c.b() * c.dotDelta()[i];
+    }
+}
