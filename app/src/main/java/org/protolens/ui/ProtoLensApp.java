@@ -29,6 +29,7 @@ import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.embed.Devices;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.SampleProjects;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.classes.ClassesView;
 import org.protolens.ui.importer.ImportDialog;

@@ -192,11 +192,15 @@ public final class MapLayout {
         }
     }
 
-    /** Stores the computed part of this layout (the images it was computed on), atomically. */
+    /**
+     * Stores the computed part of this layout (the images it was computed on, as far as they are
+     * still there), atomically.
+     */
     public void write(java.nio.file.Path file) throws java.io.IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + 8 * laidOut).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC).putInt(method.ordinal()).putLong(seed).putInt(laidOut).putInt(landmarks);
-        b.asFloatBuffer().put(laidOutXy);
+        int count = Math.min(laidOut, xy.length / 2);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + 8 * count).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(MAGIC).putInt(method.ordinal()).putLong(seed).putInt(count).putInt(Math.min(landmarks, count));
+        b.asFloatBuffer().put(laidOutXy, 0, 2 * count);
         org.protolens.core.io.AtomicFiles.write(file, out -> out.write(b.array()));
     }
 
@@ -268,7 +272,10 @@ public final class MapLayout {
         return landmarks;
     }
 
-    /** x, y of every laid-out image, interleaved. */
+    /**
+     * x, y of every laid-out image, interleaved. The array is never written again: {@link #extend}
+     * and {@link #truncate} make a new one, so another thread may go on drawing this one.
+     */
     public float[] xy() {
         return xy;
     }
@@ -383,7 +390,14 @@ public final class MapLayout {
         return 0.05 * Math.max(maxX - minX, maxY - minY);
     }
 
-    /** Appends positions of added images (from {@link #place}) to {@link #xy}. */
+    /** Keeps the positions of the first {@code count} images only (the last ones imported were taken out). */
+    public void truncate(int count) {
+        if (count < xy.length / 2) {
+            xy = Arrays.copyOf(xy, 2 * count);
+        }
+    }
+
+    /** Appends positions of added images (from {@link #place}) to {@link #xy}; the array {@link #xy} gave before is not changed. */
     public void extend(float[] more) {
         float[] grown = Arrays.copyOf(xy, xy.length + more.length);
         System.arraycopy(more, 0, grown, xy.length, more.length);

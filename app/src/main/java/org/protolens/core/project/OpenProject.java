@@ -33,6 +33,8 @@ public final class OpenProject implements AutoCloseable {
     private final ProjectCatalog catalog;
     private final EmbeddingCache cache;
     private final List<String> problems;
+    /** the project's backbone, loaded on first use */
+    private Backbone backbone;
 
     private OpenProject(Workspace workspace, ProjectCatalog catalog, EmbeddingCache cache, List<String> problems) {
         this.workspace = workspace;
@@ -372,12 +374,74 @@ public final class OpenProject implements AutoCloseable {
         return catalog;
     }
 
+    /**
+     * The project's backbone, loaded on first use (on the calling thread: the one that embeds) and
+     * kept until the project closes.
+     */
+    public synchronized Backbone backbone() throws IOException {
+        if (backbone == null) {
+            backbone = BackboneLoader.folder(workspace.dir().resolve(workspace.manifest().backbone()), null);
+        }
+        return backbone;
+    }
+
     @Override
     public void close() throws IOException {
         try {
             catalog.close();
         } finally {
-            cache.close();
+            try {
+                cache.close();
+            } finally {
+                synchronized (this) {
+                    if (backbone != null) {
+                        backbone.close();
+                        backbone = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A project opened for the person to work in.
+     *
+     * @param copiedFrom the read-only folder of which {@code project} is a copy, or null
+     * @param map        the map it was last shown with (or a PCA map; null with fewer than two images)
+     * @param notes      what could not be restored, each naming the file (empty when all was)
+     */
+    public record Opened(OpenProject project, Path copiedFrom, org.protolens.core.map.MapLayout map, List<String> notes) {
+    }
+
+    /**
+     * Opens {@code folder} for work: a bundled sample opens as the user's own copy under
+     * {@code copies} ({@link #ownCopy}), so does a folder that cannot be written (as a whole);
+     * any other folder opens in place. Images whose embeddings the cache lost are embedded again
+     * with the project's backbone (see {@link #open(Path, Recovery)}).
+     *
+     * @param bundled  whether {@code folder} is one of the samples that come with ProtoLens
+     * @param progress told what is being done, for a status line
+     * @throws IOException naming the file and the problem; nothing stays open then
+     */
+    public static Opened openForWork(Path folder, boolean bundled, Path copies, java.util.function.Consumer<String> progress,
+                                     BooleanSupplier cancelled) throws IOException {
+        Path dir = folder;
+        Path copiedFrom = null;
+        if (bundled || !Files.isWritable(dir)) {
+            progress.accept("Copying " + dir + " to " + copies + "\u2026");
+            dir = ownCopy(dir, copies, bundled);
+            copiedFrom = bundled ? null : folder;
+        }
+        progress.accept("Opening " + dir + "\u2026");
+        OpenProject p = open(dir, Recovery.withBackbone((done, total) -> progress.accept("Embedding again " + done + " of "
+                + total + " images whose embeddings the cache lost\u2026"), cancelled));
+        try {
+            List<String> notes = new ArrayList<>(p.problems());
+            org.protolens.core.map.MapLayout map = ProjectMap.open(p.workspace().state(), notes);
+            return new Opened(p, copiedFrom, map, List.copyOf(notes));
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
         }
     }
 

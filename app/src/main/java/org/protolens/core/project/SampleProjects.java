@@ -1,4 +1,4 @@
-package org.protolens.ui;
+package org.protolens.core.project;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Where the bundled sample projects are: -Dprotolens.samples, else a sample-projects folder above the jar or the working folder. */
-final class SampleProjects {
-    static final String DEFAULT = "cifar10-fewshot";
+public final class SampleProjects {
+    public static final String DEFAULT = "cifar10-fewshot";
 
     private SampleProjects() {
     }
 
     /** The default sample's folder, or null when no sample is found. */
-    static Path defaultSample() {
+    public static Path defaultSample() {
         for (Path root : roots()) {
             for (String name : new String[] {DEFAULT, "fashion-fewshot"}) {
                 Path p = root.resolve(name);
@@ -27,7 +27,7 @@ final class SampleProjects {
     }
 
     /** Every bundled sample's folder, the default first. */
-    static List<Path> all() {
+    public static List<Path> all() {
         java.util.Map<String, Path> found = new java.util.LinkedHashMap<>();
         Path first = defaultSample();
         if (first != null) {
@@ -48,33 +48,29 @@ final class SampleProjects {
     }
 
     /** Whether {@code dir} is one of the bundled samples (never changed in place). */
-    static boolean isBundled(Path dir) {
+    public static boolean isBundled(Path dir) {
         Path d = dir.toAbsolutePath().normalize();
         return roots().stream().anyMatch(r -> d.startsWith(r.toAbsolutePath().normalize()));
     }
 
     /** Where the user's own copies of samples and of read-only projects live. */
-    static Path copies() {
+    public static Path copies() {
         return dataFolder().resolve("projects");
     }
 
-    /** ProtoLens's data folder: -Dprotolens.data, else the platform's place for application data. */
-    static Path dataFolder() {
+    /**
+     * ProtoLens's data folder: -Dprotolens.data, else the platform's place for application data
+     * ({@code ~/.local/share/protolens} or $XDG_DATA_HOME on Linux, {@code ~/Library/Application
+     * Support/ProtoLens} on macOS, {@code %APPDATA%\\ProtoLens} on Windows).
+     */
+    public static Path dataFolder() {
         String prop = System.getProperty("protolens.data");
         if (prop != null) {
             return Path.of(prop);
         }
-        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
-        Path home = Path.of(System.getProperty("user.home"));
-        if (os.contains("win")) {
-            String appData = System.getenv("APPDATA");
-            return (appData != null ? Path.of(appData) : home).resolve("ProtoLens");
-        }
-        if (os.contains("mac")) {
-            return home.resolve("Library/Application Support/ProtoLens");
-        }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/share")).resolve("protolens");
+        boolean linux = !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).matches(".*(win|mac).*");
+        return Path.of(net.harawata.appdirs.AppDirsFactory.getInstance().getUserDataDir(linux ? "protolens" : "ProtoLens", null,
+                null, true));
     }
 
     private static List<Path> roots() {

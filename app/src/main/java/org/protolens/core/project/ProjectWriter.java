@@ -1,0 +1,110 @@
+package org.protolens.core.project;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Stores an open project's changes in its catalog as they are made, off the thread that makes
+ * them: of quick changes (a dragged slider, the batches of an import) only the latest state is
+ * written, with every edit that led to it logged. A change of the calibration alone stores the
+ * settings only; any other stores the labelling, in one transaction.
+ *
+ * <p>Writes run in order on the executor it is given (one at a time); a write that fails is
+ * reported to {@code problems} with the reason, and the next change tries again.
+ */
+public final class ProjectWriter {
+    private final OpenProject project;
+    private final Executor executor;
+    private final Consumer<String> problems;
+    private final AtomicReference<WorkspaceState> pending = new AtomicReference<>();
+    private final ConcurrentLinkedQueue<String> edits = new ConcurrentLinkedQueue<>();
+    /** the labelling last stored (the executor's thread only); -1: unknown, so the first write stores it */
+    private long storedLabelling = -1;
+    private volatile boolean closed;
+
+    /**
+     * @param executor runs the writes one after another (a single background thread)
+     * @param problems told "Not saved: reason" when a write fails, and null when one succeeds again
+     */
+    public ProjectWriter(OpenProject project, Executor executor, Consumer<String> problems) {
+        this.project = project;
+        this.executor = executor;
+        this.problems = problems;
+        this.storedLabelling = project.workspace().state().labellingRevision();
+    }
+
+    public OpenProject project() {
+        return project;
+    }
+
+    /**
+     * The workspace changed to {@code state} by {@code edit} (null: logged with the next one, or
+     * not at all): it is stored soon.
+     */
+    public void changed(WorkspaceState state, String edit) {
+        if (closed) {
+            throw new IllegalStateException("the project " + project.workspace().dir() + " is closed");
+        }
+        if (edit != null) {
+            edits.add(edit);
+        }
+        if (pending.getAndSet(state) == null) {
+            executor.execute(this::writePending);
+        }
+    }
+
+    private void writePending() {
+        WorkspaceState s = pending.getAndSet(null);
+        if (s == null) {
+            return;
+        }
+        List<String> log = new ArrayList<>();
+        for (String e; (e = edits.poll()) != null; ) {
+            log.add(e);
+        }
+        try {
+            if (s.labellingRevision() == storedLabelling && log.isEmpty()) {
+                project.saveSettings(s.calibration().alpha(), s.calibration().tau(), s.calibrationEnabled());
+            } else {
+                project.save(s.catalogSnapshot(null), log);
+                storedLabelling = s.labellingRevision();
+            }
+            problems.accept(null);
+        } catch (IOException | RuntimeException e) {
+            // the edits are logged with the next write that succeeds
+            edits.addAll(log);
+            problems.accept("Not saved: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Stores what is pending and closes the project (its catalog and cache), on the executor;
+     * later changes are refused. The future completes when the project is closed.
+     */
+    public CompletableFuture<Void> close() {
+        closed = true;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                writePending();
+                project.close();
+                done.complete(null);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    project.close();
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+                problems.accept("Not saved: " + e.getMessage());
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+}
