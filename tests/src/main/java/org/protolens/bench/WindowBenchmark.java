@@ -1,5 +1,7 @@
 package org.protolens.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,22 +15,28 @@ import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
 import javafx.stage.Stage;
 import javafx.stage.Window;
+import org.controlsfx.control.NotificationPane;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.project.ProjectManifest;
+import org.protolens.core.project.Workspace;
+import org.protolens.core.proto.TeenCalibration;
 import org.protolens.ui.ProtoLensApp;
 import org.protolens.ui.map.MapView;
+import org.protolens.ui.shell.MainWindow;
 
 /**
  * The window with 100,000 images of 512 dimensions and 100 classes (60 base, 40 novel with 5
  * shots each), as a person drives it: frame times while panning and zooming the map, the time to
- * find the point under the cursor, the time from moving the alpha slider to the next drawn frame
- * (re-prediction, class panel, map colours); and, side by side, the same panning drawn by
+ * find the point under the cursor, and the alpha slider: frame times while it is dragged (a new
+ * value every frame), and for single steps the time from the change to the frame that shows it
+ * and the JavaFX thread's CPU time spent on it. Side by side, the same panning drawn by
  * JFreeChart (XYPlot with its fastest renderer, XYDotRenderer). Run with
  * -Djavafx.animation.fullspeed=true so that frames are not capped at 60 per second: a frame's
- * time is then the time between two pulses. Prints medians of every measure.
+ * time is then the time between two pulses. Prints medians and 90th percentiles.
  *
  * <p>Usage: WindowBenchmark WORK_DIR [FRAMES]
  */
@@ -37,6 +45,7 @@ public final class WindowBenchmark {
     private static final int D = 512;
     private static final int BASE = 60;
     private static final int NOVEL = 40;
+    private static final int WARM = 10;
 
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]);
@@ -50,47 +59,32 @@ public final class WindowBenchmark {
         long t0 = System.nanoTime();
         ui.start();
         Scene scene = awaitWindow();
+        MainWindow window = windowOf(scene);
+        awaitIdle(window);
         System.out.printf("project of %,d images opened and drawn in %.1f s%n", N, (System.nanoTime() - t0) / 1e9);
         System.out.println("prism pipeline: " + pipeline());
-        MapView map = (MapView) scene.lookup("#map");
-        javafx.scene.control.Slider alpha = (javafx.scene.control.Slider) scene.lookup("#alpha");
+        MapView map = window.map();
+        Slider alpha = (Slider) scene.lookup("#alpha");
 
         double[] pan = frames(frames, f -> map.panBy(f % 2 == 0 ? 3 : -3, 1));
         double[] zoom = frames(frames, f -> map.zoomAt(f % 2 == 0 ? 1.05 : 1 / 1.05, 400, 300));
         double[] hit = new double[frames];
+        double[] redraw = new double[frames];
         onFx(() -> {
             for (int f = 0; f < frames; f++) {
                 long a = System.nanoTime();
                 map.pointAt(100 + f * 5, 100 + f * 3);
                 hit[f] = (System.nanoTime() - a) / 1e6;
-            }
-        });
-        double[] setAll = new double[frames + WARM];
-        double[] slider = frames(frames, f -> {
-            long a = System.nanoTime();
-            alpha.setValue(f % 2 == 0 ? 0.3 + 0.001 * f : 0.7 - 0.001 * f);
-            setAll[f] = (System.nanoTime() - a) / 1e6;
-        });
-        double[] set = Arrays.copyOfRange(setAll, WARM, setAll.length);
-        double[] redraw = new double[frames];
-        double[] repredict = new double[frames];
-        double[] stats = new double[frames];
-        onFx(() -> {
-            var w = workspaceOf(scene);
-            for (int f = 0; f < frames; f++) {
-                long a = System.nanoTime();
+                a = System.nanoTime();
                 map.redraw();
                 redraw[f] = (System.nanoTime() - a) / 1e6;
-                a = System.nanoTime();
-                w.setCalibration(new org.protolens.core.proto.TeenCalibration(f % 2 == 0 ? 0.3 : 0.7, w.calibration().tau()));
-                repredict[f] = (System.nanoTime() - a) / 1e6;
-                a = System.nanoTime();
-                w.classStats();
-                w.accuracy();
-                w.novelToBase();
-                stats[f] = (System.nanoTime() - a) / 1e6;
             }
         });
+        // the slider dragged: a new value every frame, as the mouse moves it
+        double[] drag = frames(frames, f -> alpha.setValue(f % 2 == 0 ? 0.3 + 0.001 * f : 0.7 - 0.001 * f));
+        awaitIdle(window);
+        double[][] steps = steps(window, alpha, frames);
+        double[] repredict = repredictAlone(project, frames);
         double[] chart = jfreeChartPan(scene, map, frames);
 
         System.out.println();
@@ -103,10 +97,10 @@ public final class WindowBenchmark {
         row("JFreeChart XYPlot + XYDotRenderer: frame while panning", chart);
         row("point under the cursor (hover, click)", hit);
         row("map redraw alone (JavaFX thread)", redraw);
-        row("alpha: re-prediction alone", repredict);
-        row("alpha: class statistics, accuracy, novel->base", stats);
-        row("alpha slider: re-predict, classes, map (JavaFX thread)", set);
-        row("alpha slider: change to next frame drawn", slider);
+        row("alpha: re-prediction alone (off the JavaFX thread)", repredict);
+        row("alpha slider dragged: frame time", drag);
+        row("alpha step: JavaFX thread CPU time", steps[1]);
+        row("alpha step: from the change to the frame that shows it", steps[0]);
         System.out.printf("ratio JFreeChart / Canvas frame while panning: %.2f%n", median(chart) / median(pan));
         Platform.exit();
         System.exit(0);
@@ -126,7 +120,68 @@ public final class WindowBenchmark {
         return s[(int) Math.min(s.length - 1, Math.round(p * (s.length - 1)))];
     }
 
-    private static final int WARM = 10;
+    /**
+     * Single alpha steps, each once the window is idle: [0] the time from the change to the first
+     * frame after the state with the new alpha was shown, [1] the JavaFX thread's CPU time from
+     * the change to that frame.
+     */
+    private static double[][] steps(MainWindow window, Slider alpha, int count) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long[] fx = new long[1];
+        onFx(() -> fx[0] = Thread.currentThread().threadId());
+        double[] latency = new double[count];
+        double[] cpu = new double[count];
+        for (int s = -WARM; s < count; s++) {
+            double value = s % 2 == 0 ? 0.35 + 0.002 * (s + WARM) : 0.65 - 0.002 * (s + WARM);
+            CountDownLatch done = new CountDownLatch(1);
+            long[] start = new long[2];
+            int at = s;
+            Platform.runLater(() -> {
+                start[0] = System.nanoTime();
+                start[1] = threads.getThreadCpuTime(fx[0]);
+                alpha.setValue(value);
+                new AnimationTimer() {
+                    boolean shown;
+
+                    @Override
+                    public void handle(long now) {
+                        var st = window.project().workspace().get();
+                        if (shown) {
+                            stop();
+                            if (at >= 0) {
+                                latency[at] = (System.nanoTime() - start[0]) / 1e6;
+                                cpu[at] = (threads.getThreadCpuTime(fx[0]) - start[1]) / 1e6;
+                            }
+                            done.countDown();
+                        } else if (st != null && Math.abs(st.calibration().alpha() - value) < 1e-12) {
+                            // the state is shown; the next pulse draws what it scheduled
+                            shown = true;
+                        }
+                    }
+                }.start();
+            });
+            if (!done.await(1, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("alpha step " + s + " was never shown");
+            }
+            awaitIdle(window);
+        }
+        return new double[][] {latency, cpu};
+    }
+
+    /** The re-prediction of an alpha change alone, on a workspace of the same project opened here. */
+    private static double[] repredictAlone(Path project, int count) throws Exception {
+        Workspace w = Workspace.open(project);
+        double[] out = new double[count];
+        for (int f = -WARM; f < count; f++) {
+            long a = System.nanoTime();
+            w.setCalibration(new TeenCalibration(f % 2 == 0 ? 0.3 : 0.7, w.calibration().tau()));
+            w.state();
+            if (f >= 0) {
+                out[f] = (System.nanoTime() - a) / 1e6;
+            }
+        }
+        return out;
+    }
 
     /** Calls {@code step} with 0, 1, ... (the first {@link #WARM} not measured); returns the times between pulses. */
     private static double[] frames(int count, IntConsumer step) throws InterruptedException {
@@ -168,10 +223,19 @@ public final class WindowBenchmark {
         done.await();
     }
 
+    private static void awaitIdle(MainWindow window) throws InterruptedException {
+        for (int quiet = 0; quiet < 3; ) {
+            Thread.sleep(20);
+            boolean[] idle = new boolean[1];
+            onFx(() -> idle[0] = window.tasks().idle());
+            quiet = idle[0] ? quiet + 1 : 0;
+        }
+    }
+
     /** The same points in JFreeChart's fastest XY renderer, in the map's place, panned the same way. */
     private static double[] jfreeChartPan(Scene scene, MapView map, int frames) throws InterruptedException {
         var series = new org.jfree.data.xy.DefaultXYDataset();
-        float[] xy = map.mapLayout().xy();
+        float[] xy = map.viewModel().xy();
         double[][] data = new double[2][xy.length / 2];
         for (int i = 0; i < data[0].length; i++) {
             data[0][i] = xy[2 * i];
@@ -186,12 +250,7 @@ public final class WindowBenchmark {
         var chart = new org.jfree.chart.JFreeChart(plot);
         chart.removeLegend();
         var viewer = new org.jfree.chart.fx.ChartViewer(chart);
-        List<javafx.scene.Node> swapped = new ArrayList<>();
-        onFx(() -> {
-            var centre = (javafx.scene.layout.StackPane) map.getParent();
-            swapped.addAll(centre.getChildren());
-            centre.getChildren().setAll(viewer);
-        });
+        onFx(() -> ((NotificationPane) scene.lookup("#problems")).setContent(viewer));
         return frames(frames, f -> {
             var axis = plot.getDomainAxis();
             double shift = (f % 2 == 0 ? 0.01 : -0.01) * axis.getRange().getLength();
@@ -199,13 +258,19 @@ public final class WindowBenchmark {
         });
     }
 
-    private static org.protolens.core.project.Workspace workspaceOf(Scene scene) {
-        for (Window w : Window.getWindows()) {
-            if (w instanceof Stage s && s.getScene() == scene && s.getUserData() instanceof ProtoLensApp app) {
-                return app.model().workspace().get();
+    private static MainWindow windowOf(Scene scene) throws InterruptedException {
+        MainWindow[] found = new MainWindow[1];
+        onFx(() -> {
+            for (Window w : Window.getWindows()) {
+                if (w instanceof Stage s && s.getScene() == scene && s.getUserData() instanceof MainWindow m) {
+                    found[0] = m;
+                }
             }
+        });
+        if (found[0] == null) {
+            throw new IllegalStateException("no ProtoLens window");
         }
-        throw new IllegalStateException("no ProtoLens window");
+        return found[0];
     }
 
     private static Scene awaitWindow() throws InterruptedException {

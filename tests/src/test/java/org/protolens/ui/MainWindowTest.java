@@ -48,8 +48,28 @@ class MainWindowTest {
         app = FxToolkit.setupApplication(ProtoLensApp.class, project.toString());
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                 () -> robot.lookup("#status").queryAs(Label.class).getText().contains("images"));
-        // the project is shown in one JavaFX event: let it finish before looking at the views
+        settle();
+    }
+
+    private org.protolens.ui.shell.MainWindow window() {
+        return ((ProtoLensApp) app).window();
+    }
+
+    /** Waits until the window's background work is done and its results are shown. */
+    private void settle() throws java.util.concurrent.TimeoutException {
+        for (int round = 0; round < 3; round++) {
+            WaitForAsyncUtils.waitForFxEvents();
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window().tasks().idle());
+        }
         WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private String status() {
+        return robot.lookup("#status").queryAs(Label.class).getText();
+    }
+
+    private org.protolens.core.project.WorkspaceState state() {
+        return window().project().workspace().get();
     }
 
     @AfterEach
@@ -58,11 +78,17 @@ class MainWindowTest {
         FxToolkit.cleanupStages();
     }
 
+    /** The classes as their rows show them: [name, images, shots, accuracy]. */
     private String classRows() {
-        return robot.lookup(".class-row").queryAll().stream()
-                .map(n -> ((javafx.scene.layout.HBox) n).getChildren().stream()
-                        .filter(ch -> ch instanceof Label).map(ch -> ((Label) ch).getText()).toList().toString())
-                .reduce("", String::concat);
+        StringBuilder out = new StringBuilder();
+        for (var r : window().classes().viewModel().allRows()) {
+            if (r.index() >= 0) {
+                out.append(java.util.List.of(r.name(), Integer.toString(r.images()),
+                        r.kind() == org.protolens.core.project.Workspace.Kind.NOVEL ? Integer.toString(r.shots()) : "",
+                        Double.isNaN(r.accuracy()) ? "–" : String.format(java.util.Locale.ROOT, "%.0f%%", 100 * r.accuracy())));
+            }
+        }
+        return out.toString();
     }
 
     /** Waits until the node is on a shown window (a dialog opens a moment after its nodes exist). */
@@ -77,40 +103,48 @@ class MainWindowTest {
     }
 
     @Test
-    void movingAlphaAndSwitchingCalibrationRepredictAtOnce() {
-        assertEquals("1020 images, 10 classes", robot.lookup("#status").queryAs(Label.class).getText());
+    void movingAlphaAndSwitchingCalibrationRepredictAtOnce() throws Exception {
+        assertEquals("1,020 images, 10 classes", status());
         String atDefaults = summary();
         assertTrue(atDefaults.contains("Accuracy"), atDefaults);
 
         Slider alpha = robot.lookup("#alpha").queryAs(Slider.class);
         robot.interact(() -> alpha.setValue(0.9));
+        settle();
         String strong = summary();
         assertNotEquals(atDefaults, strong, "alpha 0.9 changes the predictions");
 
         // dragging the thumb to the left end is alpha 0: the same as switching calibration off
         robot.drag(alpha.lookup(".thumb")).moveBy(-400, 0).release(javafx.scene.input.MouseButton.PRIMARY);
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         assertEquals(0.0, alpha.getValue(), 1e-9);
         String alphaZero = summary();
         robot.interact(() -> alpha.setValue(0.5));
+        settle();
         assertEquals(atDefaults, summary(), "back at the defaults, the same predictions");
         robot.clickOn("#calibration-on");
+        settle();
         assertTrue(!robot.lookup("#calibration-on").queryAs(CheckBox.class).isSelected());
         assertEquals(alphaZero, summary(), "calibration off predicts as alpha = 0");
         assertTrue(alpha.isDisabled(), "the sliders rest while calibration is off");
+        // the whole series is undone step by step: off, then back to 0.9 and the defaults
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+        settle();
+        assertTrue(robot.lookup("#calibration-on").queryAs(CheckBox.class).isSelected(), "undo switches calibration on again");
+        assertEquals(atDefaults, summary());
     }
 
     @Test
-    void clickingAPointInspectsItsImageAndHoveringShowsItsCard() throws java.io.IOException {
+    void clickingAPointInspectsItsImageAndHoveringShowsItsCard() throws Exception {
         var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
         org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
         // the first image of the project: images are listed class by class, T-shirt/top first
         javafx.geometry.Point2D p = map.localToScreen(map.pointOf(0));
         robot.moveTo(p);
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         assertTrue(map.hoverShowing(), "hovering a point shows its card");
         robot.clickOn(p);
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         String verdict = robot.lookup("#verdict").queryAs(Label.class).getText();
         int hit = map.pointAt(map.pointOf(0).getX(), map.pointOf(0).getY());
         assertTrue(hit >= 0, "a point is under the cursor");
@@ -134,7 +168,7 @@ class MainWindowTest {
                 .moveTo(map.localToScreen(c.add(-15, 15))).moveTo(map.localToScreen(c.add(-15, -14)))
                 .release(javafx.scene.input.MouseButton.PRIMARY);
         robot.release(javafx.scene.input.KeyCode.SHIFT);
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         java.util.List<double[]> square = java.util.List.of(new double[] {c.getX() - 15, c.getY() - 15},
                 new double[] {c.getX() + 15, c.getY() - 15}, new double[] {c.getX() + 15, c.getY() + 15},
                 new double[] {c.getX() - 15, c.getY() + 15});
@@ -149,37 +183,32 @@ class MainWindowTest {
         javafx.scene.control.Button newClass = robot.lookup("#new-class").queryAs(javafx.scene.control.Button.class);
         assertTrue(!newClass.isDisabled(), "a selection enables New class");
         robot.clickOn(newClass);
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         javafx.scene.control.TextField name = robot.lookup(".dialog-pane .text-field").queryAs(javafx.scene.control.TextField.class);
         robot.clickOn(name).write("Long trousers");
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         assertEquals("Long trousers", name.getText());
         robot.clickOn(robot.lookup(".dialog-pane .button").match((javafx.scene.control.Button b) -> b.isDefaultButton())
                 .queryButton());
-        WaitForAsyncUtils.waitForFxEvents();
-        String rows = robot.lookup(".class-row").queryAll().stream()
-                .map(n -> ((javafx.scene.layout.HBox) n).getChildren().stream()
-                        .filter(ch -> ch instanceof Label).map(ch -> ((Label) ch).getText()).toList().toString())
-                .reduce("", String::concat);
+        settle();
+        String rows = classRows();
         assertTrue(rows.contains("[Long trousers, " + count + ", " + count + ","), rows);
         assertTrue(newClass.isDisabled(), "the selection is used up");
 
         robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
-        WaitForAsyncUtils.waitForFxEvents();
-        String after = robot.lookup(".class-row").queryAll().stream()
-                .map(n -> ((javafx.scene.layout.HBox) n).getChildren().stream()
-                        .filter(ch -> ch instanceof Label).map(ch -> ((Label) ch).getText()).toList().toString())
-                .reduce("", String::concat);
+        settle();
+        String after = classRows();
         assertTrue(!after.contains("Long trousers"), "undo removes the class: " + after);
         assertTrue(after.contains("[Trouser, 100, , "), "the images are trousers again: " + after);
 
         // redo, close the window, open the project again: the class is there, as it was
         robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.Z);
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         String redone = classRows();
         assertTrue(redone.contains("[Long trousers, " + count + ", " + count + ","), redone);
         Slider alpha = robot.lookup("#alpha").queryAs(Slider.class);
         robot.interact(() -> alpha.setValue(0.8));
+        settle();
         String before = classRows();
         FxToolkit.cleanupApplication(app);
         FxToolkit.cleanupStages();
@@ -211,8 +240,7 @@ class MainWindowTest {
             }
         }
         Files.writeString(drop.resolve("Wellington").resolve("99-broken.png"), "not a picture");
-        ProtoLensApp window = (ProtoLensApp) app;
-        javafx.application.Platform.runLater(() -> window.importFiles(java.util.List.of(drop)));
+        javafx.application.Platform.runLater(() -> window().importer().importFiles(java.util.List.of(drop)));
         waitShown("#import-ok");
         assertTrue(robot.lookup("#groups-novel").queryAs(javafx.scene.control.RadioButton.class).isSelected(),
                 "folders with new names are offered as new classes");
@@ -220,21 +248,17 @@ class MainWindowTest {
         javafx.scene.control.Spinner<Integer> shots = robot.lookup("#shots-per-class").queryAs(javafx.scene.control.Spinner.class);
         robot.interact(() -> shots.getValueFactory().setValue(3));
         robot.clickOn("#import-ok");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !robot.lookup("#import-progress").query().isVisible()
-                && robot.lookup("#status").queryAs(Label.class).getText().startsWith("1036 images"));
-        WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("1036 images, 12 classes", robot.lookup("#status").queryAs(Label.class).getText());
+        settle();
+        assertEquals("1,036 images, 12 classes", status());
         String rows = classRows();
         assertTrue(rows.contains("[Slipper, 8, 3,"), rows);
         assertTrue(rows.contains("[Wellington, 8, 3,"), rows);
-        assertTrue(robot.lookup("#problems").query().isVisible(), "the broken file is reported");
-        ProblemsPanel problems = robot.lookup("#problems").queryAs(ProblemsPanel.class);
-        assertEquals(1, problems.problems().size());
-        assertTrue(problems.problems().getFirst().contains("99-broken.png"), problems.problems().toString());
+        assertTrue(window().noticeShowing(), "the broken file is reported");
+        assertEquals(1, window().noticeLines().size());
+        assertTrue(window().noticeLines().getFirst().contains("99-broken.png"), window().noticeLines().toString());
 
         org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
-        WorkspaceModel model = window.model();
-        var w = model.workspace().get();
+        var w = state();
         for (int j = 0; j < copied.size(); j++) {
             int imported = 1020 + j;
             assertEquals(w.imageFile(imported).getFileName().toString(), String.format("%02d.png", j % 8));
@@ -242,14 +266,24 @@ class MainWindowTest {
             assertEquals(map.pointOf(copied.get(j)).getX(), map.pointOf(imported).getX(), 0.5);
             assertEquals(map.pointOf(copied.get(j)).getY(), map.pointOf(imported).getY(), 0.5);
         }
-        robot.clickOn("#problems-dismiss");
-        assertTrue(!robot.lookup("#problems").query().isVisible());
+        robot.clickOn("Dismiss");
+        settle();
+        assertTrue(!window().noticeShowing());
+
+        // the import is one step to undo: its images and both classes go, and come back with redo
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+        settle();
+        assertEquals("1,020 images, 10 classes", status());
+        assertTrue(!classRows().contains("Slipper"), classRows());
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.Z);
+        settle();
+        assertEquals("1,036 images, 12 classes", status());
 
         String before = classRows();
         FxToolkit.cleanupApplication(app);
         FxToolkit.cleanupStages();
         launch();
-        assertEquals("1036 images, 12 classes", robot.lookup("#status").queryAs(Label.class).getText());
+        assertEquals("1,036 images, 12 classes", status());
         assertEquals(before, classRows(), "reopened, the imported classes are as they were");
     }
 
@@ -258,16 +292,12 @@ class MainWindowTest {
     void aUmapMapIsComputedInTheBackgroundAndKeptWithTheProject() throws Exception {
         org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
         assertEquals(org.protolens.core.map.MapLayout.Method.PCA, map.mapLayout().method());
-        @SuppressWarnings("unchecked")
-        javafx.scene.control.ChoiceBox<org.protolens.core.map.MapLayout.Method> method =
-                robot.lookup("#layout-method").queryAs(javafx.scene.control.ChoiceBox.class);
-        robot.interact(() -> method.setValue(org.protolens.core.map.MapLayout.Method.UMAP));
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
-                () -> map.mapLayout().method() == org.protolens.core.map.MapLayout.Method.UMAP);
-        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#layout-umap");
+        settle();
+        assertEquals(org.protolens.core.map.MapLayout.Method.UMAP, map.mapLayout().method());
         float[] umap = map.mapLayout().xy().clone();
         assertEquals(2 * 1020, umap.length, "every image has a point");
-        var w = ((ProtoLensApp) app).model().workspace().get();
+        var w = state();
         double t = org.protolens.core.map.Trustworthiness.of(w.embeddings(), umap, 10);
         assertTrue(t > 0.93, "UMAP keeps neighbourhoods: trustworthiness " + t);
 
@@ -276,8 +306,9 @@ class MainWindowTest {
         launch();
         org.protolens.ui.map.MapView again = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
         assertEquals(org.protolens.core.map.MapLayout.Method.UMAP, again.mapLayout().method());
-        assertEquals(org.protolens.core.map.MapLayout.Method.UMAP,
-                robot.lookup("#layout-method").queryAs(javafx.scene.control.ChoiceBox.class).getValue());
+        assertEquals(org.protolens.core.map.MapLayout.Method.UMAP, window().map().viewModel().method().get());
+        assertTrue(robot.lookup("#layout-umap").queryAs(javafx.scene.control.ToggleButton.class).isSelected(),
+                "the toolbar shows the map's method");
         org.junit.jupiter.api.Assertions.assertArrayEquals(umap, again.mapLayout().xy(), "reopened, the same map");
     }
 
@@ -298,15 +329,14 @@ class MainWindowTest {
             name.setText("Shoes and bags");
             location.setText(projects.toString());
         });
+        WaitForAsyncUtils.waitForFxEvents();
         assertEquals("Folder: " + projects.resolve("Shoes and bags"),
                 robot.lookup("#new-project-folder").queryAs(Label.class).getText());
         robot.clickOn("#new-project-keep-base");
         robot.clickOn("#new-project-create");
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
-                () -> robot.lookup("#status").queryAs(Label.class).getText().equals("0 images, 0 classes"));
-        WaitForAsyncUtils.waitForFxEvents();
-        ProtoLensApp window = (ProtoLensApp) app;
-        assertEquals(projects.resolve("Shoes and bags"), window.model().workspace().get().dir());
+        settle();
+        assertEquals("0 images, 0 classes", status());
+        assertEquals(projects.resolve("Shoes and bags"), state().dir());
         assertTrue(robot.lookup("#map-empty-hint").query().isVisible(), "an empty map says how images get in");
 
         Path drop = temp.resolve("drop");
@@ -317,19 +347,19 @@ class MainWindowTest {
                 Files.copy(workspace.imageFile(i), drop.resolve(cls).resolve(String.format("%02d.png", j++)));
             }
         }
-        javafx.application.Platform.runLater(() -> window.importFiles(java.util.List.of(drop)));
+        javafx.application.Platform.runLater(() -> window().importer().importFiles(java.util.List.of(drop)));
         waitShown("#import-ok");
         robot.clickOn("#groups-base");
         robot.clickOn("#import-ok");
         org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !robot.lookup("#import-progress").query().isVisible()
-                && map.mapLayout() != null && !map.isProvisional() && map.mapLayout().xy().length == 48);
-        WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("24 images, 2 classes", robot.lookup("#status").queryAs(Label.class).getText());
+        settle();
+        assertTrue(map.mapLayout() != null && !map.viewModel().provisional().get() && map.mapLayout().xy().length == 48,
+                "once the import is done, the map is laid out from all its images");
+        assertEquals("24 images, 2 classes", status());
         assertTrue(!robot.lookup("#map-empty-hint").query().isVisible());
         String rows = classRows();
         assertTrue(rows.contains("[Bag, 12, ") && rows.contains("[Sandal, 12, "), rows);
-        var w = window.model().workspace().get();
+        var w = state();
         int right = 0;
         for (int i = 0; i < w.imageCount(); i++) {
             right += w.predicted(i) == w.label(i) ? 1 : 0;
@@ -337,11 +367,10 @@ class MainWindowTest {
         assertTrue(right >= 22, "bags and sandals are told apart by the prototypes of their own images: " + right + "/24");
 
         Path copy = temp.resolve("elsewhere").resolve("Shoes and bags v2");
-        javafx.application.Platform.runLater(() -> window.saveAs(copy));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.model().workspace().get() != null
-                && window.model().workspace().get().dir().equals(copy)
-                && robot.lookup("#status").queryAs(Label.class).getText().equals("24 images, 2 classes"));
-        WaitForAsyncUtils.waitForFxEvents();
+        javafx.application.Platform.runLater(() -> window().saveAs(copy));
+        settle();
+        assertEquals(copy, state().dir());
+        assertEquals("24 images, 2 classes", status());
         assertEquals(rows, classRows(), "the copy has the same classes and counts");
         assertEquals("Shoes and bags v2 – ProtoLens", robot.window(0).getScene().getWindow() instanceof javafx.stage.Stage st
                 ? st.getTitle() : "");
@@ -358,8 +387,8 @@ class MainWindowTest {
     @Test
     void clickingAFlowSegmentSelectsTheImagesItCounts() throws Exception {
         org.protolens.ui.analysis.FlowView flowView = robot.lookup("#flow-view").queryAs(org.protolens.ui.analysis.FlowView.class);
-        var w = ((ProtoLensApp) app).model().workspace().get();
-        var flow = org.protolens.core.analysis.NovelFlow.of(w.state());
+        var w = state();
+        var flow = org.protolens.core.analysis.NovelFlow.of(w);
         org.jfree.chart.fx.ChartCanvas canvas = flowView.viewer().getCanvas();
         // the biggest segment of a novel class's images predicted as a base class, before calibration
         org.jfree.chart.entity.CategoryItemEntity target = null;
@@ -380,8 +409,8 @@ class MainWindowTest {
         int as = w.classNames().indexOf(target.getRowKey().toString());
         java.awt.geom.Rectangle2D box = target.getArea().getBounds2D();
         robot.clickOn(canvas.localToScreen(box.getCenterX(), box.getCenterY()));
-        WaitForAsyncUtils.waitForFxEvents();
-        int[] selected = ((ProtoLensApp) app).model().selection().get();
+        settle();
+        int[] selected = window().project().selection().get();
         org.junit.jupiter.api.Assertions.assertArrayEquals(flow.images(novel, as, false), selected);
         int[] raw = w.rawPredictions();
         for (int i : selected) {
@@ -393,32 +422,38 @@ class MainWindowTest {
 
     /**
      * Labels exported as CSV come back through File > Import Labels as one undoable edit; a file
-     * with a bad line is listed in the problems panel and changes nothing.
+     * with a bad line is listed in the notice bar and changes nothing.
      */
     @Test
     void labelsExportedAsCsvImportBackAndABadFileChangesNothing() throws Exception {
-        ProtoLensApp window = (ProtoLensApp) app;
-        var w = window.model().workspace().get();
+        var w = state();
         int[] original = w.labels();
         Path csv = temp.resolve("labels.csv");
-        org.protolens.core.interop.ProjectExport.writeLabels(w.state(), csv);
+        org.protolens.core.interop.ProjectExport.writeLabels(w, csv);
         int[] plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).limit(50).toArray();
-        robot.interact(() -> window.model().edit(org.protolens.core.project.History.assign("forget", plain,
-                java.util.stream.IntStream.range(0, plain.length).map(i -> -1).toArray())));
+        forget(plain);
 
         Path bad = temp.resolve("bad.csv");
         Files.writeString(bad, "path,label\n" + w.imageFile(plain[0]) + ",Unicorn\n");
-        robot.interact(() -> window.importLabels(bad));
-        assertTrue(robot.lookup("#problems").query().isVisible(), "the bad file is reported");
-        ProblemsPanel problems = robot.lookup("#problems").queryAs(ProblemsPanel.class);
-        assertEquals(java.util.List.of(bad + ":2: the project has no class \"Unicorn\""), problems.problems());
-        assertEquals(-1, w.label(plain[0]), "nothing of the bad file is applied");
+        robot.interact(() -> window().importer().importLabels(bad));
+        settle();
+        assertTrue(window().noticeShowing(), "the bad file is reported");
+        assertEquals(java.util.List.of(bad + ":2: the project has no class \"Unicorn\""), window().noticeLines());
+        assertEquals(-1, state().label(plain[0]), "nothing of the bad file is applied");
 
-        robot.interact(() -> window.importLabels(csv));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(original, w.labels(), "the exported labels are back");
+        robot.interact(() -> window().importer().importLabels(csv));
+        settle();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(original, state().labels(), "the exported labels are back");
         robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
-        WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(java.util.Arrays.stream(plain).allMatch(i -> w.label(i) < 0), "undo takes the imported labels back");
+        settle();
+        assertTrue(java.util.Arrays.stream(plain).allMatch(i -> state().label(i) < 0), "undo takes the imported labels back");
+    }
+
+    /** Takes the labels of {@code images} away, as an edit (undoable). */
+    private void forget(int[] images) throws Exception {
+        robot.interact(() -> window().commands().edit(org.protolens.core.project.History.assign("forget", images,
+                java.util.stream.IntStream.range(0, images.length).map(i -> -1).toArray())));
+        settle();
     }
 
     /**
@@ -428,58 +463,57 @@ class MainWindowTest {
      */
     @Test
     void acceptingAndRejectingSuggestionsWithOneKeyLabelsAndReRanksLive() throws Exception {
-        ProtoLensApp window = (ProtoLensApp) app;
-        var w = window.model().workspace().get();
+        var w = state();
         int[] plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).toArray();
-        robot.interact(() -> window.model().edit(org.protolens.core.project.History.assign("forget", plain,
-                java.util.stream.IntStream.range(0, plain.length).map(i -> -1).toArray())));
+        forget(plain);
         robot.clickOn("Suggestions");
+        settle();
         var view = robot.lookup("#suggestions-view").queryAs(org.protolens.ui.analysis.SuggestionsView.class);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !view.suggestions().isEmpty());
-        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(w.state(), 200, false), view.suggestions(),
+        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(state(), 200, false), view.suggestions(),
                 "the list is the engine's ranking, most uncertain first");
         var first = view.suggestions().getFirst();
         robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
-        assertEquals(first.image(), window.model().selected().get(), "the highlighted suggestion is inspected");
+        settle();
+        assertEquals(first.image(), window().project().inspected().get(), "the highlighted suggestion is inspected");
 
         robot.type(javafx.scene.input.KeyCode.A);
-        WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(first.suggested(), w.label(first.image()), "A labels the image with the suggested class");
-        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(w.state(), 200, false), view.suggestions(), "ranked again");
+        settle();
+        assertEquals(first.suggested(), state().label(first.image()), "A labels the image with the suggested class");
+        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(state(), 200, false), view.suggestions(), "ranked again");
         assertTrue(view.suggestions().stream().noneMatch(s -> s.image() == first.image()));
         var second = view.list().getSelectionModel().getSelectedItem();
         assertEquals(view.suggestions().getFirst(), second, "the next suggestion is highlighted");
 
         robot.type(javafx.scene.input.KeyCode.R);
-        WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(w.isRejected(second.image(), second.suggested()), "R marks it as not of the suggested class");
+        settle();
+        assertTrue(state().isRejected(second.image(), second.suggested()), "R marks it as not of the suggested class");
         assertTrue(view.suggestions().stream().noneMatch(s -> s.image() == second.image() && s.suggested() == second.suggested()));
 
-        String novel = w.classNames().getLast();
-        int k = w.classNames().size() - 1;
-        int shots = w.stats(k).shots();
-        float[] prototype = w.rawPrototype(k);
+        String novel = state().classNames().getLast();
+        int k = state().classNames().size() - 1;
+        int shots = state().stats(k).shots();
+        float[] prototype = state().rawPrototype(k);
         robot.interact(() -> view.showLikelyMembers(novel));
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         var likely = view.suggestions().getFirst();
-        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(w.state(), k, 200, false), view.suggestions());
+        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(state(), k, 200, false), view.suggestions());
         robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
         robot.type(javafx.scene.input.KeyCode.ENTER);
-        WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(shots + 1, w.stats(k).shots(), "an accepted member of a new class becomes a shot");
-        assertTrue(w.isShot(likely.image()));
-        assertTrue(!java.util.Arrays.equals(prototype, w.rawPrototype(k)), "and its prototype moves");
-        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(w.state(), k, 200, false), view.suggestions(),
+        settle();
+        assertEquals(shots + 1, state().stats(k).shots(), "an accepted member of a new class becomes a shot");
+        assertTrue(state().isShot(likely.image()));
+        assertTrue(!java.util.Arrays.equals(prototype, state().rawPrototype(k)), "and its prototype moves");
+        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(state(), k, 200, false), view.suggestions(),
                 "ranked against the new prototype");
 
         for (int undo = 0; undo < 3; undo++) {
             robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
         }
-        WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(-1, w.label(first.image()));
-        assertTrue(!w.isRejected(second.image(), second.suggested()));
-        assertEquals(shots, w.stats(k).shots());
-        assertTrue(java.util.Arrays.equals(prototype, w.rawPrototype(k)), "undo puts the prototype back");
+        settle();
+        assertEquals(-1, state().label(first.image()));
+        assertTrue(!state().isRejected(second.image(), second.suggested()));
+        assertEquals(shots, state().stats(k).shots());
+        assertTrue(java.util.Arrays.equals(prototype, state().rawPrototype(k)), "undo puts the prototype back");
     }
 
     /**
@@ -488,43 +522,47 @@ class MainWindowTest {
      */
     @Test
     void theImageGridFiltersNovelImagesPredictedAsBaseAndMakesAClassOfChosenRows() throws Exception {
-        ProtoLensApp window = (ProtoLensApp) app;
-        var w = window.model().workspace().get();
-        robot.interact(() -> window.model().calibrationOn().set(false));
+        robot.interact(() -> window().classes().viewModel().calibrationOn().set(false));
+        settle();
+        var w = state();
+        assertTrue(!w.calibrationEnabled());
         robot.clickOn("Images");
         var view = robot.lookup("#images-view").queryAs(org.protolens.ui.analysis.ImagesView.class);
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         assertEquals(w.imageCount(), view.table().getItems().size(), "with nothing selected the grid shows every image");
         robot.clickOn("#grid-novel-as-base");
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         java.util.List<Integer> expected = java.util.stream.IntStream.range(0, w.imageCount())
                 .filter(i -> w.label(i) >= 0 && !w.isShot(i) && !w.isBase(w.label(i)) && w.isBase(w.predicted(i)))
                 .boxed().toList();
         assertTrue(!expected.isEmpty());
-        assertEquals(expected, view.table().getItems().stream().map(org.protolens.ui.analysis.ImagesView.Row::image).sorted().toList());
+        assertEquals(expected, view.table().getItems().stream().map(org.protolens.ui.analysis.ImagesViewModel.Row::image).sorted().toList());
 
         // sort by similarity, lowest first: a click on the column header
         robot.clickOn("Similarity");
-        WaitForAsyncUtils.waitForFxEvents();
+        settle();
         var rows = view.table().getItems();
         for (int j = 1; j < rows.size(); j++) {
             assertTrue(rows.get(j - 1).similarity() <= rows.get(j).similarity(), "sorted at " + j);
         }
         int[] chosen = {rows.get(0).image(), rows.get(1).image()};
         robot.interact(() -> view.table().getSelectionModel().selectRange(0, 2));
+        settle();
         // Monocle sends no context-menu request for a right click: the table's menu is opened as the request would
         javafx.scene.Node row = robot.lookup("#images-table .table-row-cell").nth(0).queryAs(javafx.scene.Node.class);
         robot.interact(() -> view.table().getContextMenu().show(row, javafx.geometry.Side.BOTTOM, 0, 0));
+        settle();
         robot.clickOn("New Class from 2 images…");
         waitShown(".dialog-pane .text-field");
         robot.clickOn(".dialog-pane .text-field").write("Lookalikes");
         robot.clickOn(robot.lookup(".dialog-pane .button").match((javafx.scene.control.Button b) -> b.isDefaultButton())
                 .queryButton());
-        WaitForAsyncUtils.waitForFxEvents();
-        int k = w.classNames().indexOf("Lookalikes");
+        settle();
+        var after = state();
+        int k = after.classNames().indexOf("Lookalikes");
         assertTrue(k >= 0, "the chosen rows became a new class");
-        assertEquals(java.util.Set.of(chosen[0], chosen[1]), java.util.Set.copyOf(w.imagesOf(k)));
-        assertTrue(w.isShot(chosen[0]) && w.isShot(chosen[1]));
+        assertEquals(java.util.Set.of(chosen[0], chosen[1]), java.util.Set.copyOf(java.util.Arrays.stream(after.imagesOf(k)).boxed().toList()));
+        assertTrue(after.isShot(chosen[0]) && after.isShot(chosen[1]));
     }
 
     /** A click on a confusion cell selects the images labelled with its row's class and predicted as its column's. */
@@ -532,9 +570,9 @@ class MainWindowTest {
     void clickingAConfusionCellSelectsItsImages() throws Exception {
         robot.clickOn("Confusion");
         var view = robot.lookup("#confusion-view").queryAs(org.protolens.ui.analysis.ConfusionView.class);
-        WaitForAsyncUtils.waitForFxEvents();
-        var w = ((ProtoLensApp) app).model().workspace().get();
-        var flow = org.protolens.core.analysis.NovelFlow.of(w.state());
+        settle();
+        var w = state();
+        var flow = org.protolens.core.analysis.NovelFlow.of(w);
         int[][] now = flow.confusion(true);
         // the biggest mistake now: a label predicted as another class
         int label = -1, as = -1;
@@ -557,8 +595,8 @@ class MainWindowTest {
         }
         assertTrue(box != null, "the cell is drawn");
         robot.clickOn(canvas.localToScreen(box.getCenterX(), box.getCenterY()));
-        WaitForAsyncUtils.waitForFxEvents();
-        int[] selected = ((ProtoLensApp) app).model().selection().get();
+        settle();
+        int[] selected = window().project().selection().get();
         assertEquals(now[label][as], selected.length);
         org.junit.jupiter.api.Assertions.assertArrayEquals(flow.images(label, as, true), selected);
         for (int i : selected) {

@@ -1,54 +1,76 @@
 package org.protolens.ui.analysis;
 
-import javafx.application.Platform;
+import java.util.function.Supplier;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.geometry.Insets;
 import javafx.scene.layout.VBox;
-import org.protolens.ui.WorkspaceModel;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Recompute;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.Theme;
 
 /**
- * A tab under the map. It is drawn again when predictions or the project change, or when its tab
- * is chosen: of quick changes (a dragged slider) once per frame, and only while its tab shows.
+ * A tab under the map. Its numbers are computed in the background from the workspace's latest
+ * state whenever it changes (of quick changes, the latest), and only while its tab is chosen; the
+ * JavaFX thread only shows them.
+ *
+ * @param <D> the numbers the view shows
  */
-public abstract class AnalysisView extends VBox {
-    protected final WorkspaceModel model;
-    private final javafx.beans.property.BooleanProperty shown = new javafx.beans.property.SimpleBooleanProperty(true);
-    private boolean pending;
+public abstract class AnalysisView<D> extends VBox {
+    protected final ProjectState project;
+    protected final Theme theme;
+    private final BooleanProperty shown = new SimpleBooleanProperty(true);
+    private final Recompute<Supplier<D>, D> numbers;
+    private boolean stale = true;
 
-    AnalysisView(WorkspaceModel model, String id) {
-        this.model = model;
+    AnalysisView(ProjectState project, Tasks tasks, Theme theme, String id) {
+        this.project = project;
+        this.theme = theme;
         setId(id);
         getStyleClass().add("analysis");
         setPadding(new Insets(6, 10, 6, 10));
         setSpacing(4);
-        model.revision().addListener((o, a, b) -> refreshSoon());
-        model.workspace().addListener((o, a, b) -> refreshSoon());
-        shown.addListener((o, a, b) -> refreshSoon());
+        numbers = new Recompute<>(tasks, id, Supplier::get, this::show);
+        project.workspace().addListener((o, a, b) -> refresh());
+        shown.addListener((o, a, now) -> {
+            if (now && stale) {
+                refresh();
+            }
+        });
+        theme.dark().addListener((o, a, dark) -> themed(dark));
     }
 
     /**
      * Whether the view's tab is the chosen one (bind it to the tab's selected property): a view
-     * behind another tab does no work until it is chosen.
+     * behind another tab computes nothing until it is chosen.
      */
-    public javafx.beans.property.BooleanProperty shownProperty() {
+    public BooleanProperty shownProperty() {
         return shown;
     }
 
-    /** Draws the view again at the next pulse, unless it is hidden or already due. */
-    protected final void refreshSoon() {
-        if (pending || !shown.get()) {
+    /** Computes the numbers again (the state or one of the view's own choices changed). */
+    protected final void refresh() {
+        if (!shown.get()) {
+            stale = true;
             return;
         }
-        pending = true;
-        Platform.runLater(() -> {
-            pending = false;
-            refresh();
-        });
+        stale = false;
+        WorkspaceState s = project.workspace().get();
+        numbers.request(prepare(s));
     }
 
-    /** Chart colours for the dark theme; views without charts follow the style sheet alone. */
-    public void setDark(boolean dark) {
-    }
+    /**
+     * What to compute for {@code s} (null: no project), read on the JavaFX thread with the view's
+     * choices; the supplier runs in the background and must touch nothing but what it captured.
+     */
+    protected abstract Supplier<D> prepare(WorkspaceState s);
 
-    /** Draws the view from the workspace as it is now. */
-    protected abstract void refresh();
+    /** Shows the numbers (the JavaFX thread). */
+    protected abstract void show(D numbers);
+
+    /** The theme changed: charts take its colours. */
+    protected void themed(boolean dark) {
+    }
 }

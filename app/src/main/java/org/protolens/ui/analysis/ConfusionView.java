@@ -1,31 +1,50 @@
 package org.protolens.ui.analysis;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import org.jfree.chart.fx.ChartViewer;
 import org.protolens.core.analysis.NovelFlow;
-import org.protolens.core.project.Workspace;
-import org.protolens.ui.WorkspaceModel;
-import org.protolens.core.analysis.Suggestions;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.Theme;
 
 /**
- * Confusion matrices over every class with labelled images (shots left out), before calibration
- * (alpha = 0) and now, side by side: rows are the labels, columns the predictions, each cell the
- * count, shaded by its share of the row. Clicking a cell selects its images.
+ * Confusion matrices over every class with evaluated images, before calibration (alpha = 0) and
+ * now, side by side: rows are the labels, columns the predictions, each cell the count, shaded by
+ * its share of the row. A click on a cell selects its images. With many classes, the classes with
+ * the most images are drawn.
  */
-public final class ConfusionView extends AnalysisView {
-    private final Heatmap raw = new Heatmap("α = 0 (raw prototypes)", "label", "predicted", new java.awt.Color(0x3b6fb6));
-    private final Heatmap now = new Heatmap("now", "label", "predicted", new java.awt.Color(0x3b6fb6));
-    private final Label summary = new Label();
-    private NovelFlow flow;
-    private List<Integer> rows = List.of();
+public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
+    /** At most this many rows and columns are drawn. */
+    static final int MAX_CELLS = 30;
 
-    public ConfusionView(WorkspaceModel model) {
-        super(model, "confusion-view");
+    /**
+     * @param rows the classes of the rows, by class index
+     * @param cols the classes of the columns, by class index
+     */
+    record Numbers(NovelFlow flow, List<Integer> rows, List<Integer> cols, List<String> rowNames, List<String> colNames,
+                   int[][] before, int[][] after, String title, String summary) {
+    }
+
+    private final Heatmap raw = new Heatmap(Messages.get("confusion.raw"), Messages.get("confusion.rows"),
+            Messages.get("confusion.columns"), new java.awt.Color(0x3b6fb6));
+    private final Heatmap now = new Heatmap(Messages.get("confusion.now"), Messages.get("confusion.rows"),
+            Messages.get("confusion.columns"), new java.awt.Color(0x3b6fb6));
+    private final Label summary = new Label();
+    private Numbers shown;
+
+    public ConfusionView(ProjectState project, Tasks tasks, Theme theme) {
+        super(project, tasks, theme, "confusion-view");
         summary.getStyleClass().add("hint");
         summary.setWrapText(true);
         summary.setId("confusion-summary");
@@ -41,69 +60,97 @@ public final class ConfusionView extends AnalysisView {
         }
         VBox.setVgrow(charts, Priority.ALWAYS);
         getChildren().addAll(summary, charts);
+        themed(theme.isDark());
         refresh();
     }
 
     /** The heatmap before calibration ({@code calibrated} false) or now, for tests. */
-    public org.jfree.chart.fx.ChartViewer viewer(boolean calibrated) {
+    public ChartViewer viewer(boolean calibrated) {
         return (calibrated ? now : raw).viewer();
     }
 
-    /** The classes of the rows, by class index. */
+    /** The classes of the rows drawn, by class index. */
     public List<Integer> rowClasses() {
-        return rows;
+        return shown == null ? List.of() : shown.rows();
+    }
+
+    /** The classes of the columns drawn, by class index. */
+    public List<Integer> columnClasses() {
+        return shown == null ? List.of() : shown.cols();
     }
 
     private void select(int r, int c, boolean calibrated) {
-        if (flow != null && r < rows.size()) {
-            model.selection().set(flow.images(rows.get(r), c, calibrated));
+        if (shown != null && shown.flow() != null && r < shown.rows().size() && c < shown.cols().size()) {
+            project.selection().set(shown.flow().images(shown.rows().get(r), shown.cols().get(c), calibrated));
         }
     }
 
-
     @Override
-    protected void refresh() {
-        Workspace w = model.workspace().get();
-        flow = w == null ? null : NovelFlow.of(w.state());
+    protected Supplier<Numbers> prepare(WorkspaceState s) {
+        return () -> numbersOf(s);
+    }
+
+    static Numbers numbersOf(WorkspaceState w) {
+        NovelFlow flow = w == null ? null : NovelFlow.of(w);
         if (flow == null) {
-            rows = List.of();
-            raw.set(List.of(), List.of(), new double[0][], new String[0][]);
-            now.set(List.of(), List.of(), new double[0][], new String[0][]);
-            summary.setText("");
-            return;
+            return new Numbers(null, List.of(), List.of(), List.of(), List.of(), new int[0][], new int[0][], "", "");
         }
         int[][] before = flow.confusion(false);
         int[][] after = flow.confusion(true);
-        List<Integer> labelled = new ArrayList<>();
-        for (int k = 0; k < before.length; k++) {
-            if (java.util.Arrays.stream(before[k]).sum() > 0) {
-                labelled.add(k);
+        int classes = before.length;
+        int[] labelled = IntStream.range(0, classes).map(k -> IntStream.of(before[k]).sum()).toArray();
+        int[] predicted = new int[classes];
+        for (int[][] m : new int[][][] {before, after}) {
+            for (int[] row : m) {
+                for (int c = 0; c < classes; c++) {
+                    predicted[c] += row[c];
+                }
             }
         }
-        rows = List.copyOf(labelled);
-        List<String> rowNames = rows.stream().map(w.classNames()::get).toList();
-        show(raw, rowNames, w.classNames(), before);
-        show(now, rowNames, w.classNames(), after);
-        now.chart().setTitle(!w.calibrationEnabled() ? "now (calibration off)"
-                : String.format(Locale.ROOT, "now: α = %.2f, τ = %.0f", w.calibration().alpha(), w.calibration().tau()));
-        now.setDark(dark);
-        summary.setText(rows.isEmpty() ? "No labelled images besides shots: label some (import, Suggestions, Images) to see them here."
-                : String.format(Locale.ROOT, "Accuracy %.1f%% before calibration, %.1f%% now, over %d labelled images. "
-                        + "Click a cell to select its images.", 100 * accuracy(before), 100 * accuracy(after), total(before)));
+        List<Integer> rows = IntStream.range(0, classes).filter(k -> labelled[k] > 0).boxed()
+                .sorted(Comparator.comparingInt((Integer k) -> -labelled[k]).thenComparingInt(k -> k)).limit(MAX_CELLS).sorted().toList();
+        List<Integer> cols = classes <= MAX_CELLS ? IntStream.range(0, classes).boxed().toList()
+                : IntStream.range(0, classes).boxed().sorted(Comparator.comparingInt((Integer k) -> -predicted[k]).thenComparingInt(k -> k))
+                        .limit(MAX_CELLS).sorted().toList();
+        String title = !w.calibrationEnabled() ? Messages.get("confusion.now.off")
+                : Messages.get("confusion.now.at", String.format(Locale.ROOT, "%.2f", w.calibration().alpha()),
+                        String.format(Locale.ROOT, "%.0f", w.calibration().tau()));
+        String text = rows.isEmpty() ? Messages.get("confusion.none")
+                : Messages.get("confusion.summary", String.format(Locale.ROOT, "%.1f", 100 * accuracy(before)),
+                        String.format(Locale.ROOT, "%.1f", 100 * accuracy(after)), total(before));
+        long shownRows = IntStream.range(0, classes).filter(k -> labelled[k] > 0).count();
+        if (rows.size() < shownRows || cols.size() < classes) {
+            text += " " + Messages.get("confusion.limited", rows.size(), shownRows, cols.size(), classes);
+        }
+        return new Numbers(flow, rows, cols, rows.stream().map(w.classNames()::get).toList(),
+                cols.stream().map(w.classNames()::get).toList(), before, after, title, text);
     }
 
-    private void show(Heatmap map, List<String> rowNames, List<String> cols, int[][] m) {
+    @Override
+    protected void show(Numbers n) {
+        shown = n;
+        draw(raw, n, n.before());
+        draw(now, n, n.after());
+        now.chart().setTitle(n.title());
+        now.setDark(theme.isDark());
+        summary.setText(n.summary());
+    }
+
+    private static void draw(Heatmap map, Numbers n, int[][] m) {
+        List<Integer> rows = n.rows();
+        List<Integer> cols = n.cols();
         double[][] shade = new double[rows.size()][cols.size()];
         String[][] text = new String[rows.size()][cols.size()];
         for (int r = 0; r < rows.size(); r++) {
             int[] row = m[rows.get(r)];
-            int sum = java.util.Arrays.stream(row).sum();
+            int sum = IntStream.of(row).sum();
             for (int c = 0; c < cols.size(); c++) {
-                shade[r][c] = sum == 0 ? 0 : (double) row[c] / sum;
-                text[r][c] = row[c] == 0 ? "" : Integer.toString(row[c]);
+                int v = row[cols.get(c)];
+                shade[r][c] = sum == 0 ? 0 : (double) v / sum;
+                text[r][c] = v == 0 ? "" : Integer.toString(v);
             }
         }
-        map.set(rowNames, cols, shade, text);
+        map.set(new ArrayList<>(n.rowNames()), new ArrayList<>(n.colNames()), shade, text);
     }
 
     private static int total(int[][] m) {
@@ -118,13 +165,9 @@ public final class ConfusionView extends AnalysisView {
         return (double) ok / Math.max(1, total(m));
     }
 
-    private boolean dark;
-
     @Override
-    public void setDark(boolean dark) {
-        this.dark = dark;
+    protected void themed(boolean dark) {
         raw.setDark(dark);
         now.setDark(dark);
-        refreshSoon();
     }
 }

@@ -1,11 +1,17 @@
 package org.protolens.ui.analysis;
 
 import java.awt.BasicStroke;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import javafx.scene.control.Label;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.entity.CategoryItemEntity;
@@ -18,16 +24,27 @@ import org.jfree.chart.renderer.category.StackedBarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.protolens.core.analysis.NovelFlow;
-import org.protolens.core.project.Workspace;
-import org.protolens.ui.ClassColours;
-import org.protolens.ui.WorkspaceModel;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ChartThemes;
+import org.protolens.ui.common.ClassColours;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.Theme;
 
 /**
- * Novel -> base: for each new class, the share of its labelled images (shots left out) predicted
- * as each class, before calibration (alpha = 0) and now, as stacked bars side by side. Clicking a
- * segment selects those images on the map. Right-click the chart to export it (PNG, SVG).
+ * Novel -> base: for each new class, the share of its evaluated images predicted as each class,
+ * before calibration (alpha = 0) and now, as stacked bars side by side. A click on a segment
+ * selects those images. With many classes, the new classes with the most images are drawn, and
+ * the segments of the classes that take the fewest images are one "other classes" segment.
+ * Right-click the chart to export it (PNG, SVG).
  */
-public final class FlowView extends AnalysisView {
+public final class FlowView extends AnalysisView<FlowView.Numbers> {
+    /** At most this many new classes get bars. */
+    static final int MAX_BARS = 16;
+    /** At most this many classes get a segment of their own. */
+    static final int MAX_SEGMENTS = 12;
+
     /** A bar: one novel class, before calibration or now. */
     record Bar(int novelClass, boolean calibrated, String label) implements Comparable<Bar> {
         @Override
@@ -41,11 +58,21 @@ public final class FlowView extends AnalysisView {
         }
     }
 
-    /** A segment's class (the stacked series), shown by its name. */
-    record Target(int k, String name) implements Comparable<Target> {
+    /** A segment's classes (the stacked series), shown by name: one class, or the others together. */
+    record Target(int k, int[] classes, String name) implements Comparable<Target> {
         @Override
         public int compareTo(Target o) {
-            return Integer.compare(k, o.k);
+            return Integer.compare(k < 0 ? Integer.MAX_VALUE : k, o.k < 0 ? Integer.MAX_VALUE : o.k);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Target t && t.k == k;
+        }
+
+        @Override
+        public int hashCode() {
+            return k;
         }
 
         @Override
@@ -54,18 +81,39 @@ public final class FlowView extends AnalysisView {
         }
     }
 
-    private final DefaultCategoryDataset data = new DefaultCategoryDataset();
+    /** What the chart shows: the dataset (rows: targets, columns: bars), its colours, the words above it. */
+    record Numbers(NovelFlow flow, DefaultCategoryDataset data, List<java.awt.Color> paints, String summary) {
+    }
+
     private final JFreeChart chart;
+    private final CategoryPlot plot;
     private final ChartViewer viewer;
     private final Label summary = new Label();
     private NovelFlow flow;
 
-    public FlowView(WorkspaceModel model) {
-        super(model, "flow-view");
+    public FlowView(ProjectState project, Tasks tasks, Theme theme) {
+        super(project, tasks, theme, "flow-view");
         summary.setId("flow-summary");
         summary.getStyleClass().add("hint");
         summary.setWrapText(true);
-        chart = chart();
+        NumberAxis share = new NumberAxis(Messages.get("flow.axis"));
+        share.setRange(0, 100);
+        CategoryAxis bars = new CategoryAxis();
+        bars.setCategoryMargin(0.15);
+        StackedBarRenderer r = new StackedBarRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        r.setDrawBarOutline(true);
+        r.setDefaultOutlinePaint(java.awt.Color.WHITE);
+        r.setDefaultOutlineStroke(new BasicStroke(0.8f));
+        r.setDefaultToolTipGenerator((dataset, row, column) -> String.format(Locale.ROOT, "%s → %s: %.1f%%",
+                dataset.getColumnKey(column), dataset.getRowKey(row), dataset.getValue(row, column).doubleValue()));
+        plot = new CategoryPlot(new DefaultCategoryDataset(), bars, share, r);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
+        plot.setOutlineVisible(false);
+        chart = new JFreeChart(null, new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 11), plot, true);
+        ChartThemes.apply(chart, theme.isDark());
         viewer = new ChartViewer(chart);
         viewer.setId("flow-chart");
         VBox.setVgrow(viewer, Priority.ALWAYS);
@@ -74,7 +122,7 @@ public final class FlowView extends AnalysisView {
             public void chartMouseClicked(ChartMouseEventFX e) {
                 if (e.getEntity() instanceof CategoryItemEntity item && flow != null
                         && item.getColumnKey() instanceof Bar bar && item.getRowKey() instanceof Target target) {
-                    model.selection().set(flow.images(bar.novelClass(), target.k(), bar.calibrated()));
+                    project.selection().set(imagesOf(flow, bar, target));
                 }
             }
 
@@ -88,76 +136,98 @@ public final class FlowView extends AnalysisView {
 
     /** The dataset drawn: rows are the predicted classes, columns the bars (for tests and export). */
     public DefaultCategoryDataset data() {
-        return data;
+        return (DefaultCategoryDataset) plot.getDataset();
     }
 
     public ChartViewer viewer() {
         return viewer;
     }
 
+    private static int[] imagesOf(NovelFlow flow, Bar bar, Target target) {
+        return IntStream.of(target.classes()).flatMap(as -> IntStream.of(flow.images(bar.novelClass(), as, bar.calibrated())))
+                .sorted().toArray();
+    }
 
     @Override
-    protected void refresh() {
-        Workspace w = model.workspace().get();
-        data.clear();
-        flow = w == null ? null : NovelFlow.of(w.state());
+    protected Supplier<Numbers> prepare(WorkspaceState s) {
+        return () -> numbersOf(s);
+    }
+
+    static Numbers numbersOf(WorkspaceState w) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        NovelFlow flow = w == null ? null : NovelFlow.of(w);
         if (flow == null || flow.novelClasses().isEmpty()) {
-            summary.setText("No new classes yet: make one from a selection on the map (Ctrl+N) to see where its images go.");
-            return;
+            return new Numbers(flow, data, List.of(), Messages.get("flow.none"));
         }
-        String now = !w.calibrationEnabled() ? "now (calibration off)"
+        String now = !w.calibrationEnabled() ? Messages.get("flow.now.off")
                 : String.format(Locale.ROOT, "α=%.2f τ=%.0f", w.calibration().alpha(), w.calibration().tau());
-        StackedBarRenderer r = (StackedBarRenderer) chart.getCategoryPlot().getRenderer();
-        // every class in every bar (empty segments draw nothing): the legend lists the classes in order
-        for (int k : flow.novelClasses()) {
-            String name = w.classNames().get(k);
-            for (boolean calibrated : new boolean[] {false, true}) {
-                Bar bar = new Bar(k, calibrated, name + (calibrated ? "  " + now : "  α=0"));
-                int[] counts = flow.counts(k, calibrated);
-                int total = Math.max(1, java.util.Arrays.stream(counts).sum());
+        // the new classes with the most evaluated images get bars
+        List<Integer> novel = new ArrayList<>(flow.novelClasses());
+        int[][] raw = new int[w.classCount()][];
+        int[][] cal = new int[w.classCount()][];
+        for (int k : novel) {
+            raw[k] = flow.counts(k, false);
+            cal[k] = flow.counts(k, true);
+        }
+        List<Integer> drawn = novel.stream().sorted(Comparator.comparingInt((Integer k) -> -IntStream.of(raw[k]).sum())
+                .thenComparingInt(k -> k)).limit(MAX_BARS).sorted().toList();
+        // the classes that take the most of them get segments; the rest are "other classes"
+        double[] taken = new double[w.classCount()];
+        for (int k : drawn) {
+            for (int[] counts : new int[][] {raw[k], cal[k]}) {
+                int total = Math.max(1, IntStream.of(counts).sum());
                 for (int as = 0; as < counts.length; as++) {
-                    data.addValue(100.0 * counts[as] / total, new Target(as, w.classNames().get(as)), bar);
+                    taken[as] += (double) counts[as] / total;
                 }
             }
         }
-        for (int s = 0; s < data.getRowCount(); s++) {
-            Target t = (Target) data.getRowKey(s);
-            javafx.scene.paint.Color c = ClassColours.of(t.k());
-            r.setSeriesPaint(s, new java.awt.Color((float) c.getRed(), (float) c.getGreen(), (float) c.getBlue()));
+        List<Integer> receiving = IntStream.range(0, w.classCount()).filter(as -> taken[as] > 0).boxed()
+                .sorted(Comparator.comparingDouble((Integer as) -> -taken[as]).thenComparingInt(as -> as)).toList();
+        List<Integer> own = receiving.size() <= MAX_SEGMENTS ? receiving : receiving.subList(0, MAX_SEGMENTS - 1);
+        int[] others = receiving.stream().filter(as -> !own.contains(as)).mapToInt(Integer::intValue).toArray();
+        List<Target> targets = new ArrayList<>();
+        own.stream().sorted().forEach(as -> targets.add(new Target(as, new int[] {as}, w.classNames().get(as))));
+        if (others.length > 0) {
+            targets.add(new Target(-1, others, Messages.get("flow.others", others.length)));
         }
-        summary.setText(String.format(Locale.ROOT,
-                "New-class images predicted as a base class: %.1f%% before calibration, %.1f%% %s. "
-                        + "Click a segment to select its images.",
-                100 * flow.toBase(false), 100 * flow.toBase(true), w.calibrationEnabled() ? "with it" : "now"));
-    }
-
-    private JFreeChart chart() {
-        NumberAxis share = new NumberAxis("% of the class's images (shots left out)");
-        share.setRange(0, 100);
-        CategoryAxis bars = new CategoryAxis();
-        bars.setCategoryMargin(0.15);
-        StackedBarRenderer r = new StackedBarRenderer();
-        r.setBarPainter(new StandardBarPainter());
-        r.setShadowVisible(false);
-        r.setDrawBarOutline(true);
-        r.setDefaultOutlinePaint(java.awt.Color.WHITE);
-        r.setDefaultOutlineStroke(new BasicStroke(0.8f));
-        r.setDefaultToolTipGenerator((dataset, row, column) -> String.format(Locale.ROOT, "%s → %s: %.1f%%",
-                dataset.getColumnKey(column), dataset.getRowKey(row), dataset.getValue(row, column).doubleValue()));
-        CategoryPlot plot = new CategoryPlot(data, bars, share, r);
-        plot.setOrientation(PlotOrientation.HORIZONTAL);
-        plot.setRangeAxisLocation(org.jfree.chart.axis.AxisLocation.BOTTOM_OR_RIGHT);
-        plot.setBackgroundPaint(java.awt.Color.WHITE);
-        plot.setRangeGridlinePaint(new java.awt.Color(0xd3d8e0));
-        plot.setOutlineVisible(false);
-        JFreeChart c = new JFreeChart(null, new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 11), plot, true);
-        c.setBackgroundPaint(new java.awt.Color(0xf7f8fa));
-        c.getLegend().setBackgroundPaint(new java.awt.Color(0xf7f8fa));
-        return c;
+        for (int k : drawn) {
+            String name = w.classNames().get(k);
+            for (boolean calibrated : new boolean[] {false, true}) {
+                Bar bar = new Bar(k, calibrated, name + (calibrated ? "  " + now : "  α=0"));
+                int[] counts = calibrated ? cal[k] : raw[k];
+                int total = Math.max(1, IntStream.of(counts).sum());
+                for (Target t : targets) {
+                    int c = IntStream.of(t.classes()).map(as -> counts[as]).sum();
+                    data.addValue(100.0 * c / total, t, bar);
+                }
+            }
+        }
+        List<java.awt.Color> paints = new ArrayList<>();
+        for (Target t : targets) {
+            javafx.scene.paint.Color c = t.k() < 0 ? javafx.scene.paint.Color.gray(0.72) : ClassColours.of(t.k());
+            paints.add(new java.awt.Color((float) c.getRed(), (float) c.getGreen(), (float) c.getBlue()));
+        }
+        String text = Messages.get("flow.summary", String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(false)),
+                String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(true)), w.calibrationEnabled() ? 1 : 0);
+        if (drawn.size() < novel.size()) {
+            text += " " + Messages.get("flow.limited", drawn.size(), novel.size());
+        }
+        return new Numbers(flow, data, paints, text);
     }
 
     @Override
-    public void setDark(boolean dark) {
-        org.protolens.ui.ChartThemes.apply(chart, dark);
+    protected void show(Numbers n) {
+        flow = n.flow();
+        StackedBarRenderer r = (StackedBarRenderer) plot.getRenderer();
+        for (int s = 0; s < n.paints().size(); s++) {
+            r.setSeriesPaint(s, n.paints().get(s), false);
+        }
+        plot.setDataset(n.data());
+        summary.setText(n.summary());
+    }
+
+    @Override
+    protected void themed(boolean dark) {
+        ChartThemes.apply(chart, dark);
     }
 }

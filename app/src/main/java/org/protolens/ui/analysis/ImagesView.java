@@ -1,9 +1,15 @@
 package org.protolens.ui.analysis;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -23,67 +29,85 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.protolens.core.project.History;
-import org.protolens.core.project.Workspace;
-import org.protolens.ui.Thumbnails;
-import org.protolens.ui.WorkspaceModel;
+import javafx.util.StringConverter;
+import org.controlsfx.control.CheckComboBox;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.Dialogs;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.Theme;
+import org.protolens.ui.common.Thumbnails;
 
 /**
  * The images of the latest selection (a lasso, a chart segment or cell, a class) or of the whole
  * project, one row each: thumbnail, file, label, prediction, similarity, margin, whether the
- * prediction is right. Sortable by any column, filtered by label, prediction, correctness and
- * "new class predicted as base". Rows chosen here can be labelled, made a new class, or marked as
- * not of a class (right-click).
+ * prediction is right. Sortable by any column; filtered by labels and predictions (any number of
+ * classes), by result, and to new-class images predicted as a base class. Rows chosen here can be
+ * labelled, made a new class, or marked as not of a class (right-click).
  */
-public final class ImagesView extends AnalysisView {
-    /** One image as the table shows it (built once per refresh, so sorting reads plain values). */
-    public record Row(int image, String file, String label, String predicted, float similarity, float margin, String correct) {
-    }
-
-    private static final String ANY = "any";
-    private static final String UNLABELLED = "(unlabelled)";
+public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
+    private final ImagesViewModel vm;
     private final Thumbnails thumbnails;
-    private final TableView<Row> table = new TableView<>();
-    private final ChoiceBox<String> label = new ChoiceBox<>();
-    private final ChoiceBox<String> predicted = new ChoiceBox<>();
-    private final ChoiceBox<String> correctness = new ChoiceBox<>();
-    private final CheckBox novelAsBase = new CheckBox("New class → base");
+    private final TableView<ImagesViewModel.Row> table = new TableView<>();
+    private final CheckComboBox<String> label = new CheckComboBox<>();
+    private final CheckComboBox<String> predicted = new CheckComboBox<>();
+    private final ChoiceBox<ImagesViewModel.Result> result = new ChoiceBox<>();
+    private final CheckBox novelAsBase = new CheckBox(Messages.get("images.novelAsBase"));
     private final Label source = new Label();
-    private final Button all = new Button("Show all");
-    private final java.util.function.Consumer<int[]> newClass;
-    /** the images shown before filters: the latest selection, or null for all */
-    private int[] shown;
+    private final Button all = new Button(Messages.get("images.all"));
+    private final Consumer<int[]> newClass;
+    private WorkspaceState listed;
+    private boolean updatingChoices;
 
     /** @param newClass asks for a name and makes a new class of the given images */
-    public ImagesView(WorkspaceModel model, Thumbnails thumbnails, java.util.function.Consumer<int[]> newClass) {
-        super(model, "images-view");
+    public ImagesView(ImagesViewModel vm, ProjectState project, Tasks tasks, Theme theme, Thumbnails thumbnails,
+                      Consumer<int[]> newClass) {
+        super(project, tasks, theme, "images-view");
+        this.vm = vm;
         this.thumbnails = thumbnails;
         this.newClass = newClass;
         setSpacing(6);
-        correctness.getItems().setAll(ANY, "right", "wrong", "unlabelled");
-        correctness.setValue(ANY);
         label.setId("grid-label");
         predicted.setId("grid-predicted");
-        correctness.setId("grid-correct");
+        result.setId("grid-correct");
         novelAsBase.setId("grid-novel-as-base");
-        novelAsBase.setTooltip(new Tooltip("Images labelled with a new class but predicted as a base class: "
-                + "what TEEN calibration sets out to fix"));
-        for (ChoiceBox<String> c : List.of(label, predicted, correctness)) {
-            c.valueProperty().addListener((o, a, b) -> refreshSoon());
-        }
-        novelAsBase.selectedProperty().addListener((o, a, b) -> refreshSoon());
+        novelAsBase.setTooltip(new Tooltip(Messages.get("images.novelAsBase.tip")));
+        novelAsBase.selectedProperty().bindBidirectional(vm.novelAsBase());
+        label.setConverter(names(n -> ImagesViewModel.UNLABELLED.equals(n) ? Messages.get("images.unlabelled") : n));
+        label.setTitle(Messages.get("images.filter.any"));
+        predicted.setTitle(Messages.get("images.filter.any"));
+        label.setShowCheckedCount(true);
+        predicted.setShowCheckedCount(true);
+        follow(label, vm.labels());
+        follow(predicted, vm.predicted());
+        result.getItems().setAll(ImagesViewModel.Result.values());
+        result.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(ImagesViewModel.Result r) {
+                return r == null ? "" : Messages.get("images.result." + r.name().toLowerCase(Locale.ROOT));
+            }
+
+            @Override
+            public ImagesViewModel.Result fromString(String s) {
+                return null;
+            }
+        });
+        result.valueProperty().bindBidirectional(vm.result());
+        vm.result().addListener((o, a, b) -> refresh());
+        vm.novelAsBase().addListener((o, a, b) -> refresh());
+        vm.source().addListener((o, a, b) -> refresh());
+        vm.labels().addListener((javafx.collections.SetChangeListener<String>) c -> refresh());
+        vm.predicted().addListener((javafx.collections.SetChangeListener<String>) c -> refresh());
         all.setId("grid-all");
         all.getStyleClass().add("small");
-        all.setOnAction(e -> {
-            shown = null;
-            refreshSoon();
-        });
+        all.setOnAction(e -> vm.showAll());
         source.getStyleClass().add("hint");
         source.setId("grid-source");
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox bar = new HBox(8, new Label("Label"), label, new Label("Predicted"), predicted, new Label("Result"),
-                correctness, novelAsBase, gap, source, all);
+        HBox bar = new HBox(8, new Label(Messages.get("images.filter.label")), label, new Label(Messages.get("images.filter.predicted")),
+                predicted, new Label(Messages.get("images.filter.result")), result, novelAsBase, gap, source, all);
         bar.setAlignment(Pos.CENTER_LEFT);
         // the filters keep their size; the count gives way when the area is narrow
         bar.getChildren().stream().filter(n -> n != source && n instanceof Region).forEach(n -> ((Region) n).setMinWidth(Region.USE_PREF_SIZE));
@@ -91,14 +115,17 @@ public final class ImagesView extends AnalysisView {
         table.setId("images-table");
         table.getStyleClass().add("image-grid");
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        table.setPlaceholder(new Label("No images match"));
-        table.getColumns().setAll(List.of(thumbnailColumn(), column("File", Row::file, 180), column("Label", Row::label, 110),
-                column("Predicted", Row::predicted, 110), number("Similarity", Row::similarity),
-                number("Margin", Row::margin), column("", Row::correct, 30)));
+        table.setPlaceholder(new Label(Messages.get("images.none")));
+        table.getColumns().setAll(List.of(thumbnailColumn(), column(Messages.get("images.column.file"), ImagesViewModel.Row::file, 200),
+                column(Messages.get("images.column.label"), ImagesViewModel.Row::label, 110),
+                column(Messages.get("images.column.predicted"), ImagesViewModel.Row::predicted, 110),
+                number(Messages.get("images.column.similarity"), ImagesViewModel.Row::similarity),
+                number(Messages.get("images.column.margin"), ImagesViewModel.Row::margin),
+                column("", ImagesViewModel.Row::correct, 30)));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
-            if (r != null) {
-                model.selected().set(r.image());
+            if (r != null && !updatingChoices) {
+                project.inspected().set(r.image());
             }
         });
         // a menu with no items does not show: it holds one until it is filled for the chosen rows
@@ -106,134 +133,127 @@ public final class ImagesView extends AnalysisView {
         table.getContextMenu().setOnShowing(e -> fillMenu(table.getContextMenu()));
         VBox.setVgrow(table, Priority.ALWAYS);
         getChildren().addAll(bar, table);
-        // made when its tab is first chosen: it starts with the selection made before
-        int[] selected = model.selection().get();
-        shown = selected == null || selected.length == 0 ? null : selected.clone();
-        model.selection().addListener((o, a, sel) -> {
-            // an edit clears the selection; the grid keeps showing what was chosen
-            if (sel != null && sel.length > 0) {
-                shown = sel.clone();
-                refreshSoon();
-            }
-        });
-        model.workspace().addListener((o, a, b) -> {
-            shown = null;
-            refreshSoon();
-        });
         refresh();
     }
 
-    public TableView<Row> table() {
+    public TableView<ImagesViewModel.Row> table() {
         return table;
     }
 
-    /** Filters to images labelled with a new class and predicted as a base class. */
-    public void setNovelAsBase(boolean on) {
-        novelAsBase.setSelected(on);
+    public ImagesViewModel viewModel() {
+        return vm;
     }
 
+    private static StringConverter<String> names(Function<String, String> show) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(String s) {
+                return s == null ? "" : show.apply(s);
+            }
 
-    @Override
-    protected void refresh() {
-        Workspace w = model.workspace().get();
-        if (w == null) {
-            table.getItems().clear();
+            @Override
+            public String fromString(String s) {
+                return s;
+            }
+        };
+    }
+
+    /** The check box list writes its checks into the view model's set. */
+    private void follow(CheckComboBox<String> box, Set<String> into) {
+        box.getCheckModel().getCheckedItems().addListener((ListChangeListener<String>) c -> {
+            if (!updatingChoices) {
+                Set<String> now = new HashSet<>(box.getCheckModel().getCheckedItems());
+                into.retainAll(now);
+                into.addAll(now);
+            }
+        });
+    }
+
+    /** The class names offered by a filter, keeping what is checked where it still exists. */
+    private void offer(CheckComboBox<String> box, List<String> items, Set<String> checked) {
+        if (box.getItems().equals(items)) {
             return;
         }
-        List<String> labels = new ArrayList<>(List.of(ANY, UNLABELLED));
-        labels.addAll(w.classNames());
-        keepChoices(label, labels);
-        List<String> classes = new ArrayList<>(List.of(ANY));
-        classes.addAll(w.classNames());
-        keepChoices(predicted, classes);
-        int[] images = shown == null || java.util.Arrays.stream(shown).anyMatch(i -> i >= w.imageCount())
-                ? java.util.stream.IntStream.range(0, w.imageCount()).toArray() : shown;
-        if (images != shown) {
-            shown = null;
+        updatingChoices = true;
+        try {
+            box.getCheckModel().clearChecks();
+            box.getItems().setAll(items);
+            checked.retainAll(Set.copyOf(items));
+            for (String s : checked) {
+                box.getCheckModel().check(s);
+            }
+        } finally {
+            updatingChoices = false;
         }
-        int wantLabel = label.getValue() == null || ANY.equals(label.getValue()) ? -2
-                : UNLABELLED.equals(label.getValue()) ? -1 : w.classNames().indexOf(label.getValue());
-        int wantPredicted = predicted.getValue() == null || ANY.equals(predicted.getValue()) ? -2
-                : w.classNames().indexOf(predicted.getValue());
-        String right = correctness.getValue();
-        List<Row> rows = new ArrayList<>();
-        for (int i : images) {
-            int l = w.label(i);
-            int p = w.predicted(i);
-            if ((wantLabel != -2 && l != wantLabel) || (wantPredicted != -2 && p != wantPredicted)) {
-                continue;
-            }
-            boolean evaluated = l >= 0 && !w.isShot(i);
-            if (("right".equals(right) && !(evaluated && p == l)) || ("wrong".equals(right) && !(evaluated && p != l))
-                    || ("unlabelled".equals(right) && l >= 0)) {
-                continue;
-            }
-            if (novelAsBase.isSelected() && !(evaluated && !w.isBase(l) && p >= 0 && w.isBase(p))) {
-                continue;
-            }
-            String lab = l < 0 ? "" : w.classNames().get(l) + (w.isShot(i) ? " (shot)" : "");
-            rows.add(new Row(i, w.imageFile(i).getFileName().toString(), lab, p < 0 ? "" : w.classNames().get(p),
-                    p < 0 ? Float.NaN : w.score(i), w.margin(i), !evaluated ? "" : p == l ? "✓" : "✗"));
-        }
-        java.util.Set<Integer> chosen = new java.util.HashSet<>();
-        table.getSelectionModel().getSelectedItems().forEach(r -> chosen.add(r.image()));
-        table.getItems().setAll(rows);
-        table.sort();
-        for (int j = 0; j < table.getItems().size() && !chosen.isEmpty(); j++) {
-            if (chosen.contains(table.getItems().get(j).image())) {
-                table.getSelectionModel().select(j);
-            }
-        }
-        source.setText(String.format(Locale.ROOT, "%d of %d %s", rows.size(), images.length,
-                shown == null ? "images" : "selected"));
-        all.setDisable(shown == null);
     }
 
-    private static void keepChoices(ChoiceBox<String> box, List<String> items) {
-        if (!box.getItems().equals(items)) {
-            String was = box.getValue();
-            box.getItems().setAll(items);
-            box.setValue(items.contains(was) ? was : ANY);
+    @Override
+    protected Supplier<ImagesViewModel.Rows> prepare(WorkspaceState s) {
+        if (s != null) {
+            List<String> labels = new ArrayList<>(List.of(ImagesViewModel.UNLABELLED));
+            labels.addAll(s.classNames());
+            offer(label, labels, vm.labels());
+            offer(predicted, s.classNames(), vm.predicted());
         }
+        Supplier<ImagesViewModel.Rows> rows = vm.prepare(s);
+        return () -> rows.get();
+    }
+
+    @Override
+    protected void show(ImagesViewModel.Rows r) {
+        listed = project.workspace().get();
+        Set<Integer> chosen = new HashSet<>();
+        table.getSelectionModel().getSelectedItems().forEach(row -> chosen.add(row.image()));
+        updatingChoices = true;
+        try {
+            table.getItems().setAll(r.rows());
+            table.sort();
+            for (int j = 0; j < table.getItems().size() && !chosen.isEmpty(); j++) {
+                if (chosen.contains(table.getItems().get(j).image())) {
+                    table.getSelectionModel().select(j);
+                }
+            }
+        } finally {
+            updatingChoices = false;
+        }
+        source.setText(Messages.get("images.count", r.rows().size(), r.of(), r.selection() ? 1 : 0));
+        all.setDisable(!r.selection());
     }
 
     /** Actions on the chosen rows: label them, make a new class, mark them as not of a class, select them on the map. */
     private void fillMenu(ContextMenu menu) {
-        Workspace w = model.workspace().get();
-        int[] chosen = table.getSelectionModel().getSelectedItems().stream().mapToInt(Row::image).toArray();
+        WorkspaceState w = project.workspace().get();
+        int[] chosen = table.getSelectionModel().getSelectedItems().stream().mapToInt(ImagesViewModel.Row::image).toArray();
         menu.getItems().clear();
         if (w == null || chosen.length == 0) {
-            MenuItem none = new MenuItem("Choose rows first (Shift or Ctrl + click)");
+            MenuItem none = new MenuItem(Messages.get("images.menu.none"));
             none.setDisable(true);
             menu.getItems().add(none);
             return;
         }
-        String count = chosen.length + (chosen.length == 1 ? " image" : " images");
-        Menu labelAs = new Menu("Label " + count + " as");
-        Menu notOf = new Menu("Mark " + count + " as Not");
+        Menu labelAs = new Menu(Messages.get("images.menu.label", chosen.length));
+        Menu notOf = new Menu(Messages.get("images.menu.reject", chosen.length));
         for (String name : w.classNames()) {
             MenuItem l = new MenuItem(name);
-            l.setOnAction(e -> apply(History.relabel("Label " + count + " as “" + name + "”", chosen, name, false)));
+            l.setMnemonicParsing(false);
+            l.setOnAction(e -> Dialogs.explainRefusal(vm.label(chosen, name), this, Messages.get("edit.refused")));
             labelAs.getItems().add(l);
             MenuItem n = new MenuItem(name);
-            n.setOnAction(e -> apply(History.reject(name, chosen)));
+            n.setMnemonicParsing(false);
+            n.setOnAction(e -> Dialogs.explainRefusal(vm.reject(chosen, name), this, Messages.get("edit.refused")));
             notOf.getItems().add(n);
         }
-        MenuItem make = new MenuItem("New Class from " + count + "…");
+        MenuItem make = new MenuItem(Messages.get("images.menu.newClass", chosen.length));
         make.setOnAction(e -> newClass.accept(chosen));
-        MenuItem unlabel = new MenuItem("Remove Labels of " + count);
-        unlabel.setOnAction(e -> apply(History.relabel("Remove the labels of " + count, chosen, null, false)));
-        MenuItem select = new MenuItem("Select on the Map");
-        select.setOnAction(e -> model.selection().set(java.util.Arrays.stream(chosen).sorted().toArray()));
+        MenuItem unlabel = new MenuItem(Messages.get("images.menu.unlabel", chosen.length));
+        unlabel.setOnAction(e -> Dialogs.explainRefusal(vm.unlabel(chosen), this, Messages.get("edit.refused")));
+        MenuItem select = new MenuItem(Messages.get("images.menu.select"));
+        select.setOnAction(e -> vm.select(chosen));
         menu.getItems().setAll(labelAs, make, notOf, unlabel, new SeparatorMenuItem(), select);
     }
 
-    private void apply(History.Edit edit) {
-        org.protolens.ui.EditRefusal.apply(model, edit, this, "Nothing was changed");
-    }
-
-    private TableColumn<Row, Row> thumbnailColumn() {
-        TableColumn<Row, Row> c = new TableColumn<>("");
+    private TableColumn<ImagesViewModel.Row, ImagesViewModel.Row> thumbnailColumn() {
+        TableColumn<ImagesViewModel.Row, ImagesViewModel.Row> c = new TableColumn<>("");
         c.setSortable(false);
         c.setMinWidth(40);
         c.setMaxWidth(40);
@@ -248,9 +268,9 @@ public final class ImagesView extends AnalysisView {
             }
 
             @Override
-            protected void updateItem(Row r, boolean empty) {
+            protected void updateItem(ImagesViewModel.Row r, boolean empty) {
                 super.updateItem(r, empty);
-                Workspace w = model.workspace().get();
+                WorkspaceState w = listed;
                 if (empty || r == null || w == null || r.image() >= w.imageCount()) {
                     setGraphic(null);
                 } else {
@@ -262,15 +282,16 @@ public final class ImagesView extends AnalysisView {
         return c;
     }
 
-    private static TableColumn<Row, String> column(String title, java.util.function.Function<Row, String> value, double width) {
-        TableColumn<Row, String> c = new TableColumn<>(title);
+    private static TableColumn<ImagesViewModel.Row, String> column(String title, Function<ImagesViewModel.Row, String> value,
+                                                                double width) {
+        TableColumn<ImagesViewModel.Row, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
         c.setCellValueFactory(r -> new ReadOnlyObjectWrapper<>(value.apply(r.getValue())));
         return c;
     }
 
-    private static TableColumn<Row, Float> number(String title, java.util.function.Function<Row, Float> value) {
-        TableColumn<Row, Float> c = new TableColumn<>(title);
+    private static TableColumn<ImagesViewModel.Row, Float> number(String title, Function<ImagesViewModel.Row, Float> value) {
+        TableColumn<ImagesViewModel.Row, Float> c = new TableColumn<>(title);
         c.setPrefWidth(80);
         c.setCellValueFactory(r -> new ReadOnlyObjectWrapper<>(value.apply(r.getValue())));
         c.setCellFactory(col -> new TableCell<>() {

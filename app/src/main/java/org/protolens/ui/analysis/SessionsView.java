@@ -23,23 +23,31 @@ import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.analysis.SessionTable;
-import org.protolens.core.project.Workspace;
-import org.protolens.ui.WorkspaceModel;
+import org.protolens.core.project.WorkspaceState;
+import java.util.function.Supplier;
+import org.protolens.ui.common.ChartThemes;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.Theme;
 
 /**
  * The project's classes in FSCIL sessions: acc, acc_base, acc_novel and their harmonic mean after
  * each session, before calibration (alpha = 0, dashed) and now (solid), as a line chart with the
  * table beside it. The table exports as CSV.
  */
-public final class SessionsView extends AnalysisView {
+public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
     /** One session as the table shows it. */
     public record Row(SessionResult raw, SessionResult now, String added) {
+    }
+
+    /** The table, the chart's dataset and the words above them. */
+    record Numbers(SessionTable.Result result, List<Row> rows, DefaultCategoryDataset data, String summary) {
     }
 
     private static final String[] MEASURES = {"acc", "acc_base", "acc_novel", "hm"};
     private static final Color[] COLOURS = {new Color(0x3c4858), new Color(0x3b6fb6), new Color(0xc7642c), new Color(0x3a9a5b)};
 
-    private final DefaultCategoryDataset data = new DefaultCategoryDataset();
     private final JFreeChart chart;
     private final ChartViewer viewer;
     private final TableView<Row> table = new TableView<>();
@@ -48,13 +56,13 @@ public final class SessionsView extends AnalysisView {
     private SessionTable.Result result;
 
     /** @param export saves the table as CSV (asks where) */
-    public SessionsView(WorkspaceModel model, java.util.function.Consumer<SessionTable.Result> export) {
-        super(model, "sessions-view");
+    public SessionsView(ProjectState project, Tasks tasks, Theme theme, java.util.function.Consumer<SessionTable.Result> export) {
+        super(project, tasks, theme, "sessions-view");
         this.export = export;
         summary.getStyleClass().add("hint");
         summary.setWrapText(true);
         summary.setId("sessions-summary");
-        Button csv = new Button("Export CSV…");
+        Button csv = new Button(Messages.get("sessions.export"));
         csv.getStyleClass().add("small");
         csv.setMinWidth(Region.USE_PREF_SIZE);
         csv.setId("sessions-export");
@@ -74,12 +82,12 @@ public final class SessionsView extends AnalysisView {
         viewer.setMinWidth(0);
         table.setId("sessions-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(text("session", r -> Integer.toString(r.now().session()), 60));
-        table.getColumns().add(text("classes", r -> Integer.toString(r.now().classes()), 60));
+        table.getColumns().add(text(Messages.get("sessions.column.session"), r -> Integer.toString(r.now().session()), 60));
+        table.getColumns().add(text(Messages.get("sessions.column.classes"), r -> Integer.toString(r.now().classes()), 60));
         for (String m : MEASURES) {
             table.getColumns().add(text(m, r -> pair(value(r.raw(), m), value(r.now(), m)), 95));
         }
-        table.getColumns().add(text("added", Row::added, 120));
+        table.getColumns().add(text(Messages.get("sessions.column.added"), Row::added, 120));
         table.setPlaceholder(new Label(""));
         table.setMinWidth(0);
         HBox body = new HBox(8, viewer, table);
@@ -87,6 +95,7 @@ public final class SessionsView extends AnalysisView {
         HBox.setHgrow(table, Priority.ALWAYS);
         VBox.setVgrow(body, Priority.ALWAYS);
         getChildren().addAll(top, body);
+        ChartThemes.apply(chart, theme.isDark());
         refresh();
     }
 
@@ -127,38 +136,47 @@ public final class SessionsView extends AnalysisView {
 
 
     @Override
-    protected void refresh() {
-        Workspace w = model.workspace().get();
-        data.clear();
-        table.getItems().clear();
-        result = w == null || w.classNames().isEmpty() ? null : SessionTable.of(w.state());
+    protected Supplier<Numbers> prepare(WorkspaceState s) {
+        return () -> numbersOf(s);
+    }
+
+    static Numbers numbersOf(WorkspaceState w) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        SessionTable.Result result = w == null || w.classNames().isEmpty() ? null : SessionTable.of(w);
         if (result == null) {
-            summary.setText("");
-            return;
+            return new Numbers(null, List.of(), data, "");
         }
-        String now = !w.calibrationEnabled() ? "now (calibration off)"
+        String now = !w.calibrationEnabled() ? Messages.get("sessions.now.off")
                 : String.format(Locale.ROOT, "α=%.2f", w.calibration().alpha());
+        List<Row> rows = new java.util.ArrayList<>();
         for (int s = 0; s < result.now().size(); s++) {
             SessionResult raw = result.raw().get(s), cal = result.now().get(s);
             String session = Integer.toString(raw.session());
-            for (int m = 0; m < MEASURES.length; m++) {
-                Double a = value(raw, MEASURES[m]), b = value(cal, MEASURES[m]);
-                data.addValue(b == null ? null : 100 * b, MEASURES[m] + " " + now, session);
-                data.addValue(a == null ? null : 100 * a, MEASURES[m] + " α=0", session);
+            for (String m : MEASURES) {
+                Double a = value(raw, m), b = value(cal, m);
+                data.addValue(b == null ? null : 100 * b, m + " " + now, session);
+                data.addValue(a == null ? null : 100 * a, m + " α=0", session);
             }
-            table.getItems().add(new Row(raw, cal, String.join(", ", result.classesBySession().get(s))));
-        }
-        LineAndShapeRenderer r = (LineAndShapeRenderer) chart.getCategoryPlot().getRenderer();
-        for (int series = 0; series < data.getRowCount(); series++) {
-            r.setSeriesPaint(series, COLOURS[series / 2]);
-            r.setSeriesStroke(series, series % 2 == 0 ? new BasicStroke(2f)
-                    : new BasicStroke(1.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {5f, 4f}, 0f));
+            rows.add(new Row(raw, cal, String.join(", ", result.classesBySession().get(s))));
         }
         SessionResult last = result.now().getLast(), lastRaw = result.raw().getLast();
-        summary.setText(result.now().size() < 2
-                ? "All classes belong to one session: new classes made here form the next one."
-                : String.format(Locale.ROOT, "%% of the labelled images (shots left out), α=0 → %s (dashed → solid). "
-                        + "Last session: hm %s → %s.", now, pct(lastRaw.hm()), pct(last.hm())));
+        String text = result.now().size() < 2 ? Messages.get("sessions.one")
+                : Messages.get("sessions.summary", now, pct(lastRaw.hm()), pct(last.hm()));
+        return new Numbers(result, rows, data, text);
+    }
+
+    @Override
+    protected void show(Numbers n) {
+        result = n.result();
+        table.getItems().setAll(n.rows());
+        LineAndShapeRenderer r = (LineAndShapeRenderer) chart.getCategoryPlot().getRenderer();
+        for (int series = 0; series < n.data().getRowCount(); series++) {
+            r.setSeriesPaint(series, COLOURS[series / 2], false);
+            r.setSeriesStroke(series, series % 2 == 0 ? new BasicStroke(2f)
+                    : new BasicStroke(1.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {5f, 4f}, 0f), false);
+        }
+        chart.getCategoryPlot().setDataset(n.data());
+        summary.setText(n.summary());
     }
 
     private JFreeChart chart() {
@@ -168,7 +186,7 @@ public final class SessionsView extends AnalysisView {
         LineAndShapeRenderer r = new LineAndShapeRenderer(true, true);
         r.setDefaultToolTipGenerator((ds, row, col) -> String.format(Locale.ROOT, "session %s, %s: %.1f%%",
                 ds.getColumnKey(col), ds.getRowKey(row), ds.getValue(row, col).doubleValue()));
-        CategoryPlot plot = new CategoryPlot(data, sessions, pct, r);
+        CategoryPlot plot = new CategoryPlot(new DefaultCategoryDataset(), sessions, pct, r);
         plot.setOutlineVisible(false);
         // the legend names the measures by colour; the summary says which lines are dashed
         org.jfree.chart.LegendItemCollection key = new org.jfree.chart.LegendItemCollection();
@@ -180,12 +198,11 @@ public final class SessionsView extends AnalysisView {
         plot.setFixedLegendItems(key);
         JFreeChart c = new JFreeChart(null, new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 11), plot, true);
         c.getLegend().setPosition(org.jfree.chart.ui.RectangleEdge.RIGHT);
-        org.protolens.ui.ChartThemes.apply(c, false);
         return c;
     }
 
     @Override
-    public void setDark(boolean dark) {
-        org.protolens.ui.ChartThemes.apply(chart, dark);
+    protected void themed(boolean dark) {
+        ChartThemes.apply(chart, dark);
     }
 }

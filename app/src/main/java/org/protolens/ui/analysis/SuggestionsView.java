@@ -1,7 +1,8 @@
 package org.protolens.ui.analysis;
 
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -18,55 +19,70 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
-import org.protolens.core.project.History;
+import javafx.util.StringConverter;
 import org.protolens.core.analysis.Suggestions;
-import org.protolens.core.project.Workspace;
-import org.protolens.ui.ClassColours;
-import org.protolens.ui.Thumbnails;
-import org.protolens.ui.WorkspaceModel;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ClassColours;
+import org.protolens.ui.common.Dialogs;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.Theme;
+import org.protolens.ui.common.Thumbnails;
 
 /**
- * Unlabelled images offered for labelling, one class each: the most uncertain first (smallest
- * margin between the two nearest prototypes) or the likely members of one class. A accepts the
- * highlighted suggestion (the image joins the class: a new class takes it as a shot, so its
- * prototype moves at once), R marks it as not of that class; both are undoable, and the list is
- * ranked again after each.
+ * Unlabelled images offered for labelling, one class each, ranked in the background. A or Enter
+ * accepts the highlighted suggestion, R or Delete marks it as not of that class; both are
+ * undoable, the list is ranked again after each, and the next suggestion takes the place of the
+ * one decided.
  */
-public final class SuggestionsView extends AnalysisView {
-    /** How many suggestions the list holds. */
-    static final int SHOWN = 200;
-    private static final String UNCERTAIN = "Most uncertain first";
-    private static final String LIKELY = "Likely members of";
-
+public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ranking> {
+    private final SuggestionsViewModel vm;
     private final Thumbnails thumbnails;
-    private final ChoiceBox<String> order = new ChoiceBox<>();
+    private final ChoiceBox<SuggestionsViewModel.Order> order = new ChoiceBox<>();
     private final ChoiceBox<String> ofClass = new ChoiceBox<>();
-    private final CheckBox diverse = new CheckBox("Diverse");
+    private final CheckBox diverse = new CheckBox(Messages.get("suggestions.diverse"));
     private final ListView<Suggestions.Suggestion> list = new ListView<>();
     private final Label summary = new Label();
+    private WorkspaceState ranked;
     private boolean updating;
+    /** where the highlight goes when the next ranking arrives (after a decision), -1: where it was */
+    private int focusAt = -1;
 
-    public SuggestionsView(WorkspaceModel model, Thumbnails thumbnails) {
-        super(model, "suggestions-view");
+    public SuggestionsView(SuggestionsViewModel vm, ProjectState project, Tasks tasks, Theme theme, Thumbnails thumbnails) {
+        super(project, tasks, theme, "suggestions-view");
+        this.vm = vm;
         this.thumbnails = thumbnails;
         setSpacing(6);
-        order.getItems().setAll(UNCERTAIN, LIKELY);
-        order.setValue(UNCERTAIN);
-        order.setId("suggestion-order");
-        ofClass.setId("suggestion-class");
-        ofClass.visibleProperty().bind(order.valueProperty().isEqualTo(LIKELY));
-        ofClass.managedProperty().bind(ofClass.visibleProperty());
-        diverse.setId("suggestion-diverse");
-        diverse.setTooltip(new Tooltip("No near-duplicates in a row: the best-ranked images are reordered so that each "
-                + "is as far as possible from those before it (farthest-point sampling)"));
-        order.valueProperty().addListener((o, a, b) -> refreshSoon());
-        ofClass.valueProperty().addListener((o, a, b) -> {
-            if (!updating) {
-                refreshSoon();
+        order.getItems().setAll(SuggestionsViewModel.Order.values());
+        order.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(SuggestionsViewModel.Order o) {
+                return o == null ? "" : Messages.get("suggestions.order." + o.name().toLowerCase(java.util.Locale.ROOT));
+            }
+
+            @Override
+            public SuggestionsViewModel.Order fromString(String s) {
+                return null;
             }
         });
-        diverse.selectedProperty().addListener((o, a, b) -> refreshSoon());
-        Label keys = new Label("A or Enter: accept   R or Delete: not this class   Ctrl+Z: undo");
+        order.valueProperty().bindBidirectional(vm.order());
+        order.setId("suggestion-order");
+        ofClass.setId("suggestion-class");
+        ofClass.visibleProperty().bind(vm.order().isEqualTo(SuggestionsViewModel.Order.LIKELY));
+        ofClass.managedProperty().bind(ofClass.visibleProperty());
+        ofClass.valueProperty().addListener((o, a, b) -> {
+            if (!updating && b != null) {
+                vm.ofClass().set(b);
+            }
+        });
+        diverse.setId("suggestion-diverse");
+        diverse.setTooltip(new Tooltip(Messages.get("suggestions.diverse.tip")));
+        diverse.selectedProperty().bindBidirectional(vm.diverse());
+        vm.order().addListener((o, a, b) -> refresh());
+        vm.ofClass().addListener((o, a, b) -> refresh());
+        vm.diverse().addListener((o, a, b) -> refresh());
+        Label keys = new Label(Messages.get("suggestions.keys"));
         keys.getStyleClass().add("hint");
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
@@ -80,7 +96,7 @@ public final class SuggestionsView extends AnalysisView {
         VBox.setVgrow(list, Priority.ALWAYS);
         list.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> {
             if (s != null && !updating) {
-                model.selected().set(s.image());
+                project.inspected().set(s.image());
             }
         });
         list.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
@@ -109,94 +125,70 @@ public final class SuggestionsView extends AnalysisView {
         return list;
     }
 
+    public SuggestionsViewModel viewModel() {
+        return vm;
+    }
+
     /** Shows the likely members of class {@code name}. */
     public void showLikelyMembers(String name) {
-        order.setValue(LIKELY);
-        ofClass.setValue(name);
+        vm.showLikelyMembers(name);
     }
 
-    /** The image joins the suggested class: as a shot of a new class (its prototype follows), labelled otherwise. */
+    /** Accepts a suggestion: the image joins the suggested class. */
     public void accept(Suggestions.Suggestion s) {
-        Workspace w = model.workspace().get();
-        String name = w.classNames().get(s.suggested());
-        boolean shot = w.kind(s.suggested()) == Workspace.Kind.NOVEL;
-        apply(History.relabel("Accept " + w.imageFile(s.image()).getFileName() + " as “" + name + "”",
-                new int[] {s.image()}, name, shot));
+        decided(vm.accept(ranked, s));
     }
 
-    /** Marks the image as not of the suggested class: it is offered its next class, or no longer for that class. */
+    /** Marks the suggestion's image as not of the suggested class. */
     public void reject(Suggestions.Suggestion s) {
-        Workspace w = model.workspace().get();
-        apply(History.reject(w.classNames().get(s.suggested()), new int[] {s.image()}));
+        decided(vm.reject(ranked, s));
     }
 
-    private void apply(History.Edit edit) {
-        int at = list.getSelectionModel().getSelectedIndex();
-        try {
-            model.edit(edit);
-        } catch (IllegalArgumentException ex) {
-            summary.setText("Not changed: " + ex.getMessage());
-            return;
-        }
-        refresh();
-        // the next suggestion takes the place of the one just decided
-        if (!list.getItems().isEmpty()) {
-            int next = Math.min(Math.max(at, 0), list.getItems().size() - 1);
-            list.getSelectionModel().select(next);
-            list.scrollTo(Math.max(0, next - 2));
-        }
+    private void decided(CompletableFuture<Void> edit) {
+        focusAt = Math.max(0, list.getSelectionModel().getSelectedIndex());
+        Dialogs.explainRefusal(edit, this, Messages.get("edit.refused")).whenComplete((v, e) -> {
+            if (e != null) {
+                focusAt = -1;
+            }
+        });
         list.requestFocus();
     }
 
+    @Override
+    protected Supplier<SuggestionsViewModel.Ranking> prepare(WorkspaceState s) {
+        return vm.prepare(s);
+    }
 
     @Override
-    protected void refresh() {
-        Workspace w = model.workspace().get();
+    protected void show(SuggestionsViewModel.Ranking r) {
         updating = true;
+        ranked = r.state();
         try {
             Suggestions.Suggestion focused = list.getSelectionModel().getSelectedItem();
-            int at = list.getSelectionModel().getSelectedIndex();
-            String chosen = ofClass.getValue();
-            if (w == null) {
-                ofClass.getItems().clear();
-                list.getItems().clear();
-                summary.setText("");
-                return;
+            int at = focusAt >= 0 ? focusAt : list.getSelectionModel().getSelectedIndex();
+            boolean decided = focusAt >= 0;
+            focusAt = -1;
+            if (!ofClass.getItems().equals(r.classes())) {
+                ofClass.getItems().setAll(r.classes());
             }
-            if (!ofClass.getItems().equals(w.classNames())) {
-                ofClass.getItems().setAll(w.classNames());
-            }
-            if (chosen == null || !w.classNames().contains(chosen)) {
-                chosen = w.classNames().isEmpty() ? null : w.classNames().getLast();
-            }
-            ofClass.setValue(chosen);
-            long unlabelled = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> w.label(i) < 0).count();
-            if (w.classNames().isEmpty()) {
-                list.getItems().clear();
-                summary.setText("No classes yet: import labelled images or make a class from a selection on the map.");
-                return;
-            }
-            boolean likely = LIKELY.equals(order.getValue());
-            List<Suggestions.Suggestion> s = likely
-                    ? Suggestions.likelyMembers(w.state(), w.classNames().indexOf(chosen), SHOWN, diverse.isSelected())
-                    : Suggestions.uncertain(w.state(), SHOWN, diverse.isSelected());
-            list.getItems().setAll(s);
-            if (unlabelled == 0) {
-                summary.setText("Every image is labelled: import more images (Ctrl+I) to get suggestions.");
-            } else {
-                summary.setText(String.format(Locale.ROOT, "%d unlabelled images; %s %d %s.", unlabelled,
-                        s.size() < unlabelled ? "the first" : "all", s.size(),
-                        likely ? "ranked by similarity to “" + chosen + "”" : "ranked by the margin between their two nearest classes"));
-            }
-            // keep the highlighted image where it is still offered, else the same place in the list
-            int again = focused == null ? -1 : indexOf(s, focused.image());
+            ofClass.setValue(r.ofClass());
+            list.getItems().setAll(r.suggestions());
+            summary.setText(r.summary());
+            // after a decision the next suggestion takes its place; otherwise the highlighted image stays highlighted
+            int again = decided || focused == null ? -1 : indexOf(r.suggestions(), focused.image());
             if (again >= 0) {
                 list.getSelectionModel().select(again);
-            } else if (at >= 0 && !s.isEmpty()) {
-                list.getSelectionModel().select(Math.min(at, s.size() - 1));
+            } else if (at >= 0 && !r.suggestions().isEmpty()) {
+                int next = Math.min(at, r.suggestions().size() - 1);
+                list.getSelectionModel().select(next);
+                list.scrollTo(Math.max(0, next - 2));
             }
         } finally {
             updating = false;
+        }
+        Suggestions.Suggestion now = list.getSelectionModel().getSelectedItem();
+        if (now != null) {
+            project.inspected().set(now.image());
         }
     }
 
@@ -215,8 +207,6 @@ public final class SuggestionsView extends AnalysisView {
         private final Rectangle swatch = new Rectangle(10, 10);
         private final Label what = new Label();
         private final Label why = new Label();
-        private final Button yes = new Button("✓");
-        private final Button no = new Button("✗");
         private final HBox box;
 
         SuggestionCell() {
@@ -226,12 +216,20 @@ public final class SuggestionsView extends AnalysisView {
             thumb.setSmooth(false);
             what.getStyleClass().add("suggestion-class");
             why.getStyleClass().add("hint");
+            Button yes = new Button("✓");
+            Button no = new Button("✗");
             yes.getStyleClass().addAll("small", "accept");
             no.getStyleClass().addAll("small", "reject");
-            yes.setTooltip(new Tooltip("Accept (A)"));
-            no.setTooltip(new Tooltip("Not this class (R)"));
-            yes.setOnAction(e -> accept(getItem()));
-            no.setOnAction(e -> reject(getItem()));
+            yes.setTooltip(new Tooltip(Messages.get("suggestions.accept.tip")));
+            no.setTooltip(new Tooltip(Messages.get("suggestions.reject.tip")));
+            yes.setOnAction(e -> {
+                getListView().getSelectionModel().select(getIndex());
+                accept(getItem());
+            });
+            no.setOnAction(e -> {
+                getListView().getSelectionModel().select(getIndex());
+                reject(getItem());
+            });
             HBox title = new HBox(6, swatch, what);
             title.setAlignment(Pos.CENTER_LEFT);
             Region gap = new Region();
@@ -243,7 +241,7 @@ public final class SuggestionsView extends AnalysisView {
         @Override
         protected void updateItem(Suggestions.Suggestion s, boolean empty) {
             super.updateItem(s, empty);
-            Workspace w = model.workspace().get();
+            WorkspaceState w = ranked;
             if (empty || s == null || w == null || s.image() >= w.imageCount() || s.suggested() >= w.classNames().size()) {
                 setGraphic(null);
                 setText(null);
@@ -252,10 +250,7 @@ public final class SuggestionsView extends AnalysisView {
             thumb.setImage(thumbnails.get(w.imageFile(s.image()), 64));
             swatch.setFill(ClassColours.of(s.suggested()));
             what.setText(w.classNames().get(s.suggested()) + "?   " + w.imageFile(s.image()).getFileName());
-            String next = s.runnerUp() < 0 || s.runnerUp() >= w.classNames().size() ? ""
-                    : String.format(Locale.ROOT, Math.abs(s.margin()) < 1e-3 ? "  ·  margin %.1e over %s" : "  ·  margin %.3f over %s",
-                            s.margin(), w.classNames().get(s.runnerUp()));
-            why.setText(String.format(Locale.ROOT, "similarity %.3f%s", s.score(), next));
+            why.setText(SuggestionsViewModel.why(w, s));
             setText(null);
             setGraphic(box);
         }

@@ -1,10 +1,6 @@
 package org.protolens.ui.inspector;
 
 import java.awt.BasicStroke;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Locale;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
@@ -13,6 +9,7 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.chart.plot.CategoryPlot;
@@ -20,35 +17,36 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
-import org.protolens.core.project.Workspace;
-import org.protolens.ui.Thumbnails;
-import org.protolens.ui.WorkspaceModel;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ChartThemes;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.Theme;
+import org.protolens.ui.common.Thumbnails;
 
 /**
- * The selected image: the picture, its label and prediction, the five most similar prototypes as
- * bars (raw beside calibrated), and its nearest neighbours, which select on click.
+ * The inspected image: the picture, its label and prediction, the five most similar prototypes as
+ * bars (raw beside calibrated), and its nearest images, which are inspected on a click.
  */
 public final class InspectorView extends VBox {
-    private static final int NEIGHBOURS = 8;
-    private final WorkspaceModel model;
+    private final InspectorViewModel vm;
     private final Thumbnails thumbnails;
     private final ImageView image = new ImageView();
     private final Label name = new Label();
     private final Label verdict = new Label();
-    private final DefaultCategoryDataset bars = new DefaultCategoryDataset();
     private final FlowPane neighbours = new FlowPane(4, 4);
     private final VBox details;
-    private final Label empty = new Label("Click a point on the map to inspect its image.");
-    private JFreeChart chart;
+    private final Label empty = new Label(Messages.get("inspector.empty"));
+    private final JFreeChart chart;
+    private final CategoryPlot plot;
 
-    public InspectorView(WorkspaceModel model, Thumbnails thumbnails) {
-        this.model = model;
+    public InspectorView(InspectorViewModel vm, Thumbnails thumbnails, Theme theme) {
+        this.vm = vm;
         this.thumbnails = thumbnails;
         getStyleClass().add("inspector");
         setId("inspector");
         setPadding(new Insets(10));
         setSpacing(6);
-        Label title = new Label("Inspector");
+        Label title = new Label(Messages.get("inspector.title"));
         title.getStyleClass().add("section-title");
         image.setFitWidth(96);
         image.setFitHeight(96);
@@ -58,32 +56,11 @@ public final class InspectorView extends VBox {
         name.setId("inspector-name");
         verdict.setId("verdict");
         verdict.setWrapText(true);
-        VBox text = new VBox(4, name, verdict);
-        HBox top = new HBox(10, image, text);
+        HBox top = new HBox(10, image, new VBox(4, name, verdict));
 
-        chart = barChart();
-        ChartViewer viewer = new ChartViewer(chart);
-        viewer.setPrefHeight(190);
-        viewer.setMinHeight(150);
-        Label nnTitle = new Label("Nearest images");
-        nnTitle.getStyleClass().add("class-group");
-        details = new VBox(6, top, viewer, nnTitle, neighbours);
-        empty.setWrapText(true);
-        empty.getStyleClass().add("hint");
-        getChildren().addAll(title, empty, details);
-        // neighbours depend on the selected image only; similarities also on the prototypes
-        model.selected().addListener((o, a, b) -> {
-            refresh();
-            refreshNeighbours();
-        });
-        model.revision().addListener((o, a, b) -> refresh());
-        refresh();
-    }
-
-    private JFreeChart barChart() {
-        NumberAxis value = new NumberAxis("cosine");
+        NumberAxis value = new NumberAxis(Messages.get("inspector.cosine"));
         value.setAutoRangeIncludesZero(false);
-        CategoryPlot plot = new CategoryPlot(bars, new org.jfree.chart.axis.CategoryAxis(), value, new BarRenderer());
+        plot = new CategoryPlot(new DefaultCategoryDataset(), new CategoryAxis(), value, new BarRenderer());
         plot.setOrientation(PlotOrientation.HORIZONTAL);
         BarRenderer r = (BarRenderer) plot.getRenderer();
         r.setBarPainter(new StandardBarPainter());
@@ -91,89 +68,65 @@ public final class InspectorView extends VBox {
         r.setItemMargin(0.05);
         r.setSeriesPaint(0, new java.awt.Color(0xbab0ac));
         r.setSeriesPaint(1, new java.awt.Color(0x4e79a7));
-        plot.setBackgroundPaint(java.awt.Color.WHITE);
-        plot.setRangeGridlinePaint(new java.awt.Color(0xd3d8e0));
         plot.setRangeGridlineStroke(new BasicStroke(0.6f));
         plot.setOutlineVisible(false);
-        JFreeChart chart = new JFreeChart(null, new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 11), plot, true);
-        chart.setBackgroundPaint(new java.awt.Color(0xf7f8fa));
-        chart.getLegend().setBackgroundPaint(new java.awt.Color(0xf7f8fa));
-        return chart;
+        chart = new JFreeChart(null, new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 11), plot, true);
+        ChartThemes.apply(chart, theme.isDark());
+        theme.dark().addListener((o, a, dark) -> ChartThemes.apply(chart, dark));
+        ChartViewer viewer = new ChartViewer(chart);
+        viewer.setPrefHeight(190);
+        viewer.setMinHeight(150);
+        Label nnTitle = new Label(Messages.get("inspector.nearest"));
+        nnTitle.getStyleClass().add("class-group");
+        details = new VBox(6, top, viewer, nnTitle, neighbours);
+        empty.setWrapText(true);
+        empty.getStyleClass().add("hint");
+        getChildren().addAll(title, empty, details);
+        vm.details().addListener((o, was, now) -> show(now));
+        vm.neighbours().addListener((o, was, now) -> showNeighbours(now));
+        show(vm.details().get());
     }
 
-    /** Chart colours for the dark theme (the rest follows the style sheet). */
-    public void setDark(boolean dark) {
-        org.protolens.ui.ChartThemes.apply(chart, dark);
-    }
-
-    private void refresh() {
-        Workspace w = model.workspace().get();
-        int i = model.selected().get();
-        boolean show = w != null && i >= 0 && i < w.imageCount();
-        details.setVisible(show);
-        details.setManaged(show);
-        empty.setVisible(!show);
-        empty.setManaged(!show);
-        if (!show) {
+    private void show(InspectorViewModel.Details d) {
+        boolean shown = d != null;
+        details.setVisible(shown);
+        details.setManaged(shown);
+        empty.setVisible(!shown);
+        empty.setManaged(!shown);
+        if (!shown) {
             return;
         }
-        image.setImage(thumbnails.get(w.imageFile(i), 256));
-        name.setText(w.imageFile(i).getFileName().toString());
-        int label = w.label(i);
-        int predicted = w.predicted(i);
-        float[] sims = w.similarities(i);
-        float[] raw = w.rawSimilarities(i);
-        verdict.setText(String.format(Locale.ROOT, "%s%s%npredicted %s (cosine %.3f)%s",
-                label < 0 ? "unlabelled" : "label " + w.classNames().get(label), w.isShot(i) ? ", a shot" : "",
-                w.classNames().get(predicted), sims[predicted],
-                label < 0 ? "" : predicted == label ? "  ✓" : "  ✗"));
-        List<Integer> order = new ArrayList<>();
-        for (int k = 0; k < sims.length; k++) {
-            order.add(k);
+        image.setImage(thumbnails.get(d.state().imageFile(d.image()), 256));
+        name.setText(d.file());
+        verdict.setText(d.verdict());
+        // a new dataset set once: filling the chart's own dataset would redraw it per value
+        DefaultCategoryDataset bars = new DefaultCategoryDataset();
+        String now = Messages.get(d.calibrated() ? "inspector.series.calibrated" : "inspector.series.off");
+        for (InspectorViewModel.Bar b : d.bars()) {
+            String cls = b.base() ? b.className() : Messages.get("inspector.newClass", b.className());
+            bars.addValue(b.raw(), Messages.get("inspector.series.raw"), cls);
+            bars.addValue(b.now(), now, cls);
         }
-        order.sort(Comparator.comparingDouble(k -> -sims[k]));
-        bars.clear();
-        for (int k : order.subList(0, Math.min(5, order.size()))) {
-            String cls = w.classNames().get(k) + (w.isBase(k) ? "" : " (new)");
-            bars.addValue(raw[k], "raw", cls);
-            bars.addValue(sims[k], model.calibrationOn().get() ? "calibrated" : "calibration off", cls);
-        }
+        plot.setDataset(bars);
     }
 
-    private void refreshNeighbours() {
+    private void showNeighbours(InspectorViewModel.Neighbours n) {
         neighbours.getChildren().clear();
-        Workspace w = model.workspace().get();
-        int i = model.selected().get();
-        if (w == null || i < 0 || i >= w.imageCount()) {
+        if (n == null) {
             return;
         }
-        for (int j : nearest(w, i)) {
-            ImageView v = new ImageView(thumbnails.get(w.imageFile(j), 64));
+        WorkspaceState s = n.state();
+        for (int j : n.nearest()) {
+            ImageView v = new ImageView(thumbnails.get(s.imageFile(j), 64));
             v.setFitWidth(40);
             v.setFitHeight(40);
             v.setPreserveRatio(true);
             v.setSmooth(false);
             v.getStyleClass().add("neighbour");
-            String lab = w.label(j) < 0 ? "unlabelled" : w.classNames().get(w.label(j));
-            Tooltip.install(v, new Tooltip(w.imageFile(j).getFileName() + ": " + lab));
-            v.setOnMouseClicked(e -> model.selected().set(j));
+            String lab = s.label(j) < 0 ? Messages.get("image.unlabelled") : s.classNames().get(s.label(j));
+            Tooltip.install(v, new Tooltip(s.imageFile(j).getFileName() + ": " + lab));
+            v.setOnMouseClicked(e -> vm.inspect(j));
             neighbours.getChildren().add(v);
         }
-    }
-
-    /** The images most similar to image i by cosine of their embeddings. */
-    private static int[] nearest(Workspace w, int i) {
-        var x = w.embeddings();
-        float[] q = x.row(i);
-        double qn = org.protolens.core.proto.L2.norm(q, 0, q.length);
-        int n = x.rows();
-        double[] sim = new double[n];
-        for (int j = 0; j < n; j++) {
-            double dot = org.protolens.core.proto.L2.dot(x.data(), x.offset(j), q, q.length);
-            sim[j] = j == i ? Double.NEGATIVE_INFINITY
-                    : dot / Math.max(qn * org.protolens.core.proto.L2.norm(x.data(), x.offset(j), q.length), 1e-12);
-        }
-        return java.util.stream.IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(j -> -sim[j]))
-                .limit(NEIGHBOURS).mapToInt(Integer::intValue).toArray();
     }
 }

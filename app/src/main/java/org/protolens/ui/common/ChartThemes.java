@@ -1,4 +1,4 @@
-package org.protolens.ui;
+package org.protolens.ui.common;
 
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.CategoryPlot;

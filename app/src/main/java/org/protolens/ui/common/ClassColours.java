@@ -1,4 +1,4 @@
-package org.protolens.ui;
+package org.protolens.ui.common;
 
 import javafx.scene.paint.Color;
 

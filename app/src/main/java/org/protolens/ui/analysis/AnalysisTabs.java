@@ -1,0 +1,76 @@
+package org.protolens.ui.analysis;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.Tooltip;
+import org.protolens.core.analysis.SessionTable;
+import org.protolens.ui.common.Commands;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.Theme;
+import org.protolens.ui.common.Thumbnails;
+
+/**
+ * The tabs under the map. A tab's view is made when the tab is first chosen and works only while
+ * it is chosen: hidden tabs cost nothing.
+ */
+public final class AnalysisTabs {
+    private final TabPane pane = new TabPane();
+    private final SuggestionsViewModel suggestions;
+    private final Tab suggestTab;
+
+    /**
+     * @param newClass      asks for a name and makes a new class of the given images
+     * @param exportSessions saves the session table as CSV (asks where)
+     */
+    public AnalysisTabs(ProjectState project, Commands commands, Tasks tasks, Theme theme, Thumbnails thumbnails,
+                        Consumer<int[]> newClass, Consumer<SessionTable.Result> exportSessions) {
+        suggestions = new SuggestionsViewModel(commands);
+        ImagesViewModel images = new ImagesViewModel(project, commands);
+        Tab flow = tab("flow", () -> new FlowView(project, tasks, theme));
+        Tab similarity = tab("similarity", () -> new SimilarityView(project, tasks, theme));
+        Tab confusion = tab("confusion", () -> new ConfusionView(project, tasks, theme));
+        Tab sessions = tab("sessions", () -> new SessionsView(project, tasks, theme, exportSessions));
+        suggestTab = tab("suggestions", () -> new SuggestionsView(suggestions, project, tasks, theme, thumbnails));
+        Tab grid = tab("images", () -> new ImagesView(images, project, tasks, theme, thumbnails, newClass));
+        pane.getTabs().setAll(flow, similarity, confusion, sessions, suggestTab, grid);
+        pane.setId("analysis");
+        pane.getStyleClass().add("analysis-tabs");
+    }
+
+    public TabPane pane() {
+        return pane;
+    }
+
+    /** Shows the Suggestions tab with the likely members of class {@code name}. */
+    public void suggestLikelyMembers(String name) {
+        suggestions.showLikelyMembers(name);
+        pane.getSelectionModel().select(suggestTab);
+    }
+
+    private static Tab tab(String key, Supplier<AnalysisView<?>> make) {
+        Tab tab = new Tab(Messages.get("tab." + key));
+        tab.setId("tab-" + key);
+        tab.setClosable(false);
+        tab.setTooltip(new Tooltip(Messages.get("tab." + key + ".tip")));
+        Runnable create = () -> {
+            if (tab.getContent() == null) {
+                AnalysisView<?> view = make.get();
+                view.shownProperty().bind(tab.selectedProperty());
+                tab.setContent(view);
+            }
+        };
+        tab.selectedProperty().addListener((o, was, selected) -> {
+            if (selected) {
+                create.run();
+            }
+        });
+        if (tab.isSelected()) {
+            create.run();
+        }
+        return tab;
+    }
+}

@@ -1,0 +1,158 @@
+package org.protolens.ui.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableSet;
+import org.protolens.core.project.History;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.Commands;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+
+/**
+ * The image grid's state: which images it lists (the latest selection, or all), the filters (by
+ * label, by prediction, right or wrong, new-class images predicted as a base class), and what can
+ * be done to the rows chosen in it. The rows are made in the background from an immutable state.
+ */
+public final class ImagesViewModel {
+    /** The label filter's entry for images without a label. */
+    public static final String UNLABELLED = "\u0000unlabelled";
+
+    public enum Result { ANY, RIGHT, WRONG, UNLABELLED }
+
+    /** One image as the table shows it (plain values, so that sorting reads no state). */
+    public record Row(int image, String file, String label, String predicted, float similarity, float margin, String correct) {
+    }
+
+    /** The rows of one state, and how many of how many images they are. */
+    public record Rows(List<Row> rows, int of, boolean selection) {
+    }
+
+    private final ProjectState project;
+    private final Commands commands;
+    /** the images listed before filtering: the latest selection, or null for all */
+    private final ObjectProperty<int[]> source = new SimpleObjectProperty<>();
+    private final ObservableSet<String> labels = FXCollections.observableSet();
+    private final ObservableSet<String> predicted = FXCollections.observableSet();
+    private final ObjectProperty<Result> result = new SimpleObjectProperty<>(Result.ANY);
+    private final BooleanProperty novelAsBase = new SimpleBooleanProperty();
+
+    public ImagesViewModel(ProjectState project, Commands commands) {
+        this.project = project;
+        this.commands = commands;
+        int[] selected = project.selection().get();
+        source.set(selected == null || selected.length == 0 ? null : selected.clone());
+        project.selection().addListener((o, a, sel) -> {
+            // an edit clears the selection; the grid keeps listing what was chosen
+            if (sel != null && sel.length > 0) {
+                source.set(sel.clone());
+            }
+        });
+        project.workspace().addListener((o, was, now) -> {
+            if (now == null || was == null || !now.dir().equals(was.dir())) {
+                source.set(null);
+            }
+        });
+    }
+
+    /** The images listed before filtering: the latest selection, or null for all. */
+    public ObjectProperty<int[]> source() {
+        return source;
+    }
+
+    /** Lists every image again. */
+    public void showAll() {
+        source.set(null);
+    }
+
+    /** The labels shown (class names, {@link #UNLABELLED}); empty: any. */
+    public ObservableSet<String> labels() {
+        return labels;
+    }
+
+    /** The predictions shown (class names); empty: any. */
+    public ObservableSet<String> predicted() {
+        return predicted;
+    }
+
+    public ObjectProperty<Result> result() {
+        return result;
+    }
+
+    /** Only images labelled with a new class and predicted as a base class: what TEEN sets out to fix. */
+    public BooleanProperty novelAsBase() {
+        return novelAsBase;
+    }
+
+    /** The rows for {@code s} with the current filters, to be made in the background. */
+    Supplier<Rows> prepare(WorkspaceState s) {
+        int[] from = source.get();
+        Set<String> l = Set.copyOf(labels);
+        Set<String> p = Set.copyOf(predicted);
+        Result r = result.get();
+        boolean nb = novelAsBase.get();
+        return () -> rows(s, from, l, p, r, nb);
+    }
+
+    /** The rows of the images in {@code from} (null: all) that pass the filters. */
+    static Rows rows(WorkspaceState w, int[] from, Set<String> labels, Set<String> predicted, Result result, boolean novelAsBase) {
+        if (w == null) {
+            return new Rows(List.of(), 0, false);
+        }
+        boolean selection = from != null && java.util.Arrays.stream(from).allMatch(i -> i < w.imageCount());
+        int[] images = selection ? from : java.util.stream.IntStream.range(0, w.imageCount()).toArray();
+        List<Row> rows = new ArrayList<>();
+        for (int i : images) {
+            int l = w.label(i);
+            int p = w.predicted(i);
+            if (!labels.isEmpty() && !labels.contains(l < 0 ? UNLABELLED : w.classNames().get(l))) {
+                continue;
+            }
+            if (!predicted.isEmpty() && (p < 0 || !predicted.contains(w.classNames().get(p)))) {
+                continue;
+            }
+            boolean evaluated = w.isEvaluated(i);
+            boolean keep = switch (result) {
+                case ANY -> true;
+                case RIGHT -> evaluated && p == l;
+                case WRONG -> evaluated && p != l;
+                case UNLABELLED -> l < 0;
+            };
+            if (!keep || (novelAsBase && !(evaluated && !w.isBase(l) && p >= 0 && w.isBase(p)))) {
+                continue;
+            }
+            String lab = l < 0 ? "" : w.isShot(i) ? Messages.get("images.shot", w.classNames().get(l)) : w.classNames().get(l);
+            rows.add(new Row(i, w.imagePath(i), lab, p < 0 ? "" : w.classNames().get(p), p < 0 ? Float.NaN : w.score(i),
+                    w.margin(i), !evaluated ? "" : p == l ? "✓" : "✗"));
+        }
+        return new Rows(List.copyOf(rows), images.length, selection);
+    }
+
+    /** Labels {@code images} as class {@code name} (undoable). */
+    public CompletableFuture<Void> label(int[] images, String name) {
+        return commands.edit(History.relabel(Messages.get("edit.label", images.length, name), images, name, false));
+    }
+
+    /** Marks {@code images} as not of class {@code name} (undoable). */
+    public CompletableFuture<Void> reject(int[] images, String name) {
+        return commands.edit(History.reject(name, images));
+    }
+
+    /** Takes the labels of {@code images} away (undoable). */
+    public CompletableFuture<Void> unlabel(int[] images) {
+        return commands.edit(History.relabel(Messages.get("edit.unlabel", images.length), images, null, false));
+    }
+
+    /** Makes {@code images} the map's selection. */
+    public void select(int[] images) {
+        project.selection().set(java.util.Arrays.stream(images).sorted().toArray());
+    }
+}

@@ -1,0 +1,86 @@
+package org.protolens.ui.common;
+
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import org.protolens.core.project.WorkspaceState;
+
+/**
+ * What the window shows, as properties the views observe (the JavaFX thread only): the open
+ * workspace as it was after its latest change (immutable; {@link Commands} publishes it), the
+ * images selected on the map or in a chart, the image inspected, what Undo and Redo would do.
+ */
+public final class ProjectState {
+    private final ReadOnlyObjectWrapper<WorkspaceState> workspace = new ReadOnlyObjectWrapper<>();
+    private final ObjectProperty<int[]> selection = new SimpleObjectProperty<>(new int[0]);
+    private final IntegerProperty inspected = new SimpleIntegerProperty(-1);
+    private final ReadOnlyStringWrapper undoText = new ReadOnlyStringWrapper();
+    private final ReadOnlyStringWrapper redoText = new ReadOnlyStringWrapper();
+    private final ReadOnlyStringWrapper saveProblem = new ReadOnlyStringWrapper();
+    private final Notices notices = new Notices();
+
+    public ProjectState() {
+        workspace.addListener((o, was, now) -> {
+            boolean other = now == null || was == null || !now.dir().equals(was.dir());
+            int n = now == null ? 0 : now.imageCount();
+            // another project: nothing stays chosen; images taken out (an undone import) cannot stay selected
+            int[] sel = selection.get();
+            if (sel.length > 0 && (other || sel[sel.length - 1] >= n)) {
+                selection.set(other ? new int[0] : java.util.Arrays.stream(sel).filter(i -> i < n).toArray());
+            }
+            if (other || inspected.get() >= n) {
+                inspected.set(-1);
+            }
+        });
+    }
+
+    /** The open workspace after its latest change, or null while no project is open. */
+    public ReadOnlyObjectProperty<WorkspaceState> workspace() {
+        return workspace.getReadOnlyProperty();
+    }
+
+    /** The images chosen with the lasso, a chart or a class action (sorted; empty for none). */
+    public ObjectProperty<int[]> selection() {
+        return selection;
+    }
+
+    /** The image shown in the inspector, -1 for none. */
+    public IntegerProperty inspected() {
+        return inspected;
+    }
+
+    /** What Undo would take back, or null when there is nothing. */
+    public ReadOnlyStringProperty undoText() {
+        return undoText.getReadOnlyProperty();
+    }
+
+    /** What Redo would apply again, or null when there is nothing. */
+    public ReadOnlyStringProperty redoText() {
+        return redoText.getReadOnlyProperty();
+    }
+
+    /** Why the last change could not be stored, or null while storing works. */
+    public ReadOnlyStringProperty saveProblem() {
+        return saveProblem.getReadOnlyProperty();
+    }
+
+    public Notices notices() {
+        return notices;
+    }
+
+    /** A new state of the workspace (from {@link Commands}). */
+    void publish(WorkspaceState state, String undo, String redo) {
+        workspace.set(state);
+        undoText.set(undo);
+        redoText.set(redo);
+    }
+
+    void saveProblem(String problem) {
+        saveProblem.set(problem);
+    }
+}

@@ -1,0 +1,207 @@
+package org.protolens.ui.importer;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import javafx.stage.Window;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.EmbeddingPipeline;
+import org.protolens.core.interop.ProjectExport;
+import org.protolens.core.project.History;
+import org.protolens.core.project.ImportPlan;
+import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.ProjectManifest;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.Commands;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+
+/**
+ * Imports dropped or chosen files and folders into the open project: the folders are walked in
+ * the background, the person is asked how the images join (the import dialog), then they are
+ * embedded with the project's backbone on the import lane, one import after another, listed with
+ * progress and cancel. Each embedded batch joins the workspace at once (the points appear on the
+ * map), as one undoable import; files that cannot be read are listed and the rest goes in.
+ */
+public final class Importer {
+    /** What happened: images added, files that failed (with the reason), whether it was cancelled. */
+    public record Outcome(int added, List<EmbeddingPipeline.Failure> failures, boolean cancelled) {
+    }
+
+    private final ProjectState project;
+    private final Commands commands;
+    private final Tasks tasks;
+    private final Supplier<Window> owner;
+    private Runnable onFinished = () -> { };
+    private int running;
+
+    public Importer(ProjectState project, Commands commands, Tasks tasks, Supplier<Window> owner) {
+        this.project = project;
+        this.commands = commands;
+        this.tasks = tasks;
+        this.owner = owner;
+    }
+
+    /** What happens when the last queued import has finished (the map is laid out again). */
+    public void setOnFinished(Runnable action) {
+        onFinished = action;
+    }
+
+    /** Whether an import is queued or running. */
+    public boolean busy() {
+        return running > 0;
+    }
+
+    /** Plans the import of {@code files} in the background, asks how they join, and queues their embedding. */
+    public void importFiles(List<Path> files) {
+        WorkspaceState s = project.workspace().get();
+        OpenProject open = commands.project();
+        if (s == null || open == null) {
+            project.notices().problem(Messages.get("import.noProject"), List.of());
+            return;
+        }
+        Path dir = s.dir();
+        List<String> paths = s.imagePaths();
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("import.planning"), job -> {
+            Set<Path> present = new HashSet<>();
+            for (String p : paths) {
+                present.add(dir.resolve(p).toAbsolutePath().normalize());
+            }
+            return ImportPlan.of(files, present);
+            // the question waits for the person: it is asked after the job is done, not inside it
+        }).onDone(plan -> javafx.application.Platform.runLater(() -> ask(open, plan))).onFailure(e -> project.notices().problem(Messages.get("import.nothing"),
+                List.of(String.valueOf(e.getMessage())))), false);
+    }
+
+    /** Asks how a planned import joins the project (the JavaFX thread), then queues its embedding. */
+    private void ask(OpenProject open, ImportPlan plan) {
+        WorkspaceState s = project.workspace().get();
+        if (s == null || commands.project() != open) {
+            return;
+        }
+        List<String> skipped = plan.skipped().stream().map(sk -> sk.file() + ": " + sk.reason()).toList();
+        if (plan.imageCount() == 0) {
+            project.notices().problem(Messages.get("import.noImages"), skipped);
+            return;
+        }
+        Map<String, String> existing = new LinkedHashMap<>();
+        for (int k = 0; k < s.classCount(); k++) {
+            existing.put(s.classNames().get(k), s.isBase(k) ? ProjectManifest.BASE : ProjectManifest.NOVEL);
+        }
+        ImportDialog.ask(owner.get(), plan, existing).ifPresent(items -> embed(open, items, skipped));
+    }
+
+    /** Queues the embedding of planned items; each batch joins the workspace as it is embedded. */
+    public Tasks.Job<Outcome> embed(OpenProject open, List<ImportPlan.Item> items, List<String> skipped) {
+        Object token = new Object();
+        int total = items.size();
+        Tasks.Job<Outcome> job = tasks.job(Tasks.Lane.IMPORT, Messages.get("import.job", total), j -> {
+            j.say(Messages.get("import.loading", total));
+            j.progress(0, -1);
+            var backbone = open.backbone();
+            Map<Path, Deque<ImportPlan.Item>> byPath = new HashMap<>();
+            List<Path> files = new ArrayList<>(total);
+            for (ImportPlan.Item it : items) {
+                byPath.computeIfAbsent(it.file(), p -> new ArrayDeque<>()).add(it);
+                files.add(it.file());
+            }
+            List<EmbeddingPipeline.Failure> failures = new ArrayList<>();
+            int[] added = {0};
+            EmbeddingPipeline pipeline = new EmbeddingPipeline(backbone, open.cache(), 32, EmbeddingPipeline.defaultDecodeThreads());
+            try {
+                pipeline.embed(files, new EmbeddingPipeline.Listener() {
+                    @Override
+                    public void progress(int done, int all) {
+                        j.progress(done, all);
+                        j.say(Messages.get("import.progress", done, all, failures.size()));
+                    }
+
+                    @Override
+                    public void failed(EmbeddingPipeline.Failure failure) {
+                        failures.add(failure);
+                    }
+
+                    @Override
+                    public void embedded(List<Path> paths, List<byte[]> sha256, FloatMatrix rows) {
+                        List<ImportPlan.Item> batch = new ArrayList<>(paths.size());
+                        for (Path p : paths) {
+                            batch.add(byPath.get(p).removeFirst());
+                        }
+                        added[0] += batch.size();
+                        tasks.later(() -> {
+                            if (commands.project() == open) {
+                                commands.imported(token, batch, sha256, rows);
+                            }
+                        });
+                    }
+                }, j::isCancelled);
+            } catch (java.util.concurrent.CancellationException e) {
+                return new Outcome(added[0], failures, true);
+            }
+            return new Outcome(added[0], failures, false);
+        });
+        running++;
+        job.onDone(o -> finished(o, skipped))
+                .onFailure(e -> {
+                    project.notices().problem(Messages.get("import.stopped"), List.of(String.valueOf(e.getMessage())));
+                    finished(null, skipped);
+                })
+                .onCancel(() -> finished(null, skipped));
+        return tasks.start(job, true);
+    }
+
+    private void finished(Outcome outcome, List<String> skipped) {
+        running--;
+        List<String> lines = new ArrayList<>(skipped);
+        if (outcome != null) {
+            outcome.failures().forEach(f -> lines.add(f.file() + ": " + f.problem()));
+        }
+        if (!lines.isEmpty()) {
+            project.notices().problem(Messages.get("import.failedFiles", lines.size()), lines);
+        }
+        if (running == 0) {
+            // once the last batches are in the workspace
+            commands.settled().thenRun(() -> {
+                if (running == 0) {
+                    onFinished.run();
+                }
+            });
+        }
+    }
+
+    /**
+     * File > Import Labels: reads {@code path,label} rows in the background and applies them as one
+     * undoable edit; a file with any problem is listed line by line and nothing of it is applied.
+     */
+    public void importLabels(Path file) {
+        WorkspaceState s = project.workspace().get();
+        if (s == null) {
+            return;
+        }
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("labels.reading", file.getFileName()), j -> ProjectExport.readLabels(s, file))
+                .onDone(read -> commands.edit(History.assign(Messages.get("edit.labelsFrom", read.images().length, file.getFileName()),
+                        read.images(), read.labels())).whenComplete((v, e) -> {
+                            if (e != null) {
+                                project.notices().problem(Messages.get("labels.none"), List.of(file + ": " + e.getMessage()));
+                            } else {
+                                project.notices().note(Messages.get("labels.done", read.images().length, file.getFileName()), List.of());
+                            }
+                        }))
+                .onFailure(e -> {
+                    if (e instanceof ProjectExport.LabelsException le) {
+                        project.notices().problem(Messages.get("labels.problems", file.getFileName(), le.problems().size()), le.problems());
+                    } else {
+                        project.notices().problem(Messages.get("labels.none"), List.of(file + ": " + e.getMessage()));
+                    }
+                }), false);
+    }
+}

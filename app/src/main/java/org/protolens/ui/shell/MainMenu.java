@@ -1,0 +1,163 @@
+package org.protolens.ui.shell;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.application.Platform;
+import javafx.beans.binding.BooleanExpression;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import org.controlsfx.control.action.Action;
+import org.controlsfx.control.action.ActionUtils;
+import org.protolens.core.embed.ImageFiles;
+import org.protolens.ui.classes.ClassesView;
+import org.protolens.ui.common.Commands;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Theme;
+import org.protolens.ui.common.UserSettings;
+import org.protolens.ui.exporter.Exporter;
+import org.protolens.ui.importer.Importer;
+import org.protolens.ui.map.MapView;
+import org.protolens.ui.map.MapViewModel;
+
+/**
+ * The menu bar. Each entry is an action (ControlsFX), so that a menu item, a button and a context
+ * menu that do the same share one command, its text, shortcut and whether it can be done now.
+ */
+final class MainMenu {
+    private final MenuBar bar;
+    private final Menu recent = new Menu(Messages.get("menu.file.recent"));
+    private final UserSettings settings;
+    private final ProjectActions projects;
+
+    MainMenu(Stage stage, ProjectState project, Commands commands, ProjectActions projects, Importer importer, Exporter exporter,
+             MapView map, ClassesView classes, Theme theme, UserSettings settings, Runnable about) {
+        this.settings = settings;
+        this.projects = projects;
+        BooleanExpression none = project.workspace().isNull();
+
+        Action newProject = action("menu.file.new", "Shortcut+Shift+N", e -> projects.newProject());
+        Action open = action("menu.file.open", "Shortcut+O", e -> projects.chooseAndOpen());
+        Action sample = action("menu.file.sample", null, e -> projects.openSample());
+        Action saveAs = action("menu.file.saveAs", "Shortcut+Shift+S", e -> projects.chooseAndSaveAs());
+        saveAs.disabledProperty().bind(none);
+        Action importImages = action("menu.file.importImages", "Shortcut+I", e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle(Messages.get("import.chooseImages"));
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(Messages.get("import.images"),
+                    ImageFiles.EXTENSIONS.stream().sorted().map(x -> "*." + x).toList()));
+            List<File> chosen = chooser.showOpenMultipleDialog(stage);
+            if (chosen != null) {
+                importer.importFiles(chosen.stream().map(File::toPath).toList());
+            }
+        });
+        importImages.disabledProperty().bind(none);
+        Action importFolder = action("menu.file.importFolder", "Shortcut+Shift+I", e -> {
+            DirectoryChooser chooser = new DirectoryChooser();
+            chooser.setTitle(Messages.get("import.chooseFolder"));
+            File dir = chooser.showDialog(stage);
+            if (dir != null) {
+                importer.importFiles(List.of(dir.toPath()));
+            }
+        });
+        importFolder.disabledProperty().bind(none);
+        Action importLabels = action("menu.file.importLabels", null, e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle(Messages.get("labels.choose"));
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV", "*.csv"));
+            var s = project.workspace().get();
+            if (s != null && java.nio.file.Files.isDirectory(s.dir())) {
+                chooser.setInitialDirectory(s.dir().toFile());
+            }
+            File f = chooser.showOpenDialog(stage);
+            if (f != null) {
+                importer.importLabels(f.toPath());
+            }
+        });
+        importLabels.disabledProperty().bind(none);
+        Menu export = new Menu(Messages.get("menu.file.export"));
+        for (Exporter.Kind k : Exporter.Kind.values()) {
+            export.getItems().add(ActionUtils.createMenuItem(action("menu.file.export." + k.name().toLowerCase(java.util.Locale.ROOT),
+                    null, e -> exporter.export(k))));
+        }
+        export.disableProperty().bind(none);
+        Action quit = action("menu.file.quit", "Shortcut+Q", e -> Platform.exit());
+        fillRecent();
+        Menu file = new Menu(Messages.get("menu.file"), null, item(newProject), item(open), recent, item(sample), item(saveAs),
+                new SeparatorMenuItem(), item(importImages), item(importFolder), item(importLabels), export, new SeparatorMenuItem(),
+                item(quit));
+
+        Action undo = action("menu.edit.undo", "Shortcut+Z", e -> commands.undo());
+        undo.textProperty().bind(project.undoText().map(t -> Messages.get("menu.edit.undoWhat", t)).orElse(Messages.get("menu.edit.undo")));
+        undo.disabledProperty().bind(project.undoText().isNull());
+        Action redo = action("menu.edit.redo", "Shortcut+Shift+Z", e -> commands.redo());
+        redo.textProperty().bind(project.redoText().map(t -> Messages.get("menu.edit.redoWhat", t)).orElse(Messages.get("menu.edit.redo")));
+        redo.disabledProperty().bind(project.redoText().isNull());
+        Menu edit = new Menu(Messages.get("menu.edit"), null, item(undo), item(redo));
+
+        Menu view = new Menu(Messages.get("menu.view"));
+        int n = 1;
+        for (MapViewModel.Colouring c : MapViewModel.Colouring.values()) {
+            view.getItems().add(item(action("menu.view.colour." + c.name().toLowerCase(java.util.Locale.ROOT), "Shortcut+" + n++,
+                    e -> map.viewModel().colouring().set(c))));
+        }
+        Action fit = action("menu.view.fit", "Shortcut+0", e -> map.resetView());
+        CheckMenuItem dark = new CheckMenuItem(Messages.get("menu.view.dark"));
+        dark.setId("menu-dark");
+        dark.setAccelerator(KeyCombination.keyCombination("Shortcut+D"));
+        dark.selectedProperty().bindBidirectional(theme.dark());
+        dark.setOnAction(e -> settings.setDark(dark.isSelected()));
+        view.getItems().addAll(new SeparatorMenuItem(), item(fit), dark);
+
+        CheckMenuItem calibrate = new CheckMenuItem(Messages.get("menu.classes.calibrate"));
+        calibrate.setId("menu-calibrate");
+        calibrate.setAccelerator(KeyCombination.keyCombination("Shortcut+K"));
+        calibrate.selectedProperty().bindBidirectional(classes.viewModel().calibrationOn());
+        calibrate.disableProperty().bind(none);
+        Menu classesMenu = new Menu(Messages.get("menu.classes"), null, ActionUtils.createMenuItem(classes.newClassAction()),
+                new SeparatorMenuItem(), calibrate);
+        classes.newClassAction().setAccelerator(KeyCombination.keyCombination("Shortcut+N"));
+
+        Menu help = new Menu(Messages.get("menu.help"), null, item(action("menu.help.about", null, e -> about.run())));
+        bar = new MenuBar(file, edit, view, classesMenu, help);
+        bar.setId("menu-bar");
+    }
+
+    MenuBar bar() {
+        return bar;
+    }
+
+    /** File > Open Recent: the projects opened last that still exist. */
+    void fillRecent() {
+        recent.getItems().clear();
+        for (Path r : settings.recentProjects()) {
+            MenuItem item = new MenuItem(r.getFileName() + "  —  " + r);
+            item.setMnemonicParsing(false);
+            item.setOnAction(e -> projects.open(r));
+            recent.getItems().add(item);
+        }
+        recent.setDisable(recent.getItems().isEmpty());
+    }
+
+    private static Action action(String key, String accelerator, java.util.function.Consumer<javafx.event.ActionEvent> handler) {
+        Action a = new Action(Messages.get(key), handler);
+        if (accelerator != null) {
+            a.setAccelerator(KeyCombination.keyCombination(accelerator));
+        }
+        return a;
+    }
+
+    private static MenuItem item(Action a) {
+        MenuItem m = ActionUtils.createMenuItem(a);
+        m.setMnemonicParsing(false);
+        return m;
+    }
+}

@@ -1,0 +1,280 @@
+package org.protolens.ui.shell;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.animation.AnimationTimer;
+import javafx.fxml.FXML;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.ToolBar;
+import javafx.scene.image.Image;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import org.controlsfx.control.NotificationPane;
+import org.controlsfx.control.StatusBar;
+import org.protolens.Version;
+import org.protolens.core.embed.Devices;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.analysis.AnalysisTabs;
+import org.protolens.ui.classes.ClassesView;
+import org.protolens.ui.classes.ClassesViewModel;
+import org.protolens.ui.common.Commands;
+import org.protolens.ui.common.Fxml;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.Theme;
+import org.protolens.ui.common.Thumbnails;
+import org.protolens.ui.common.UserSettings;
+import org.protolens.ui.exporter.Exporter;
+import org.protolens.ui.importer.Importer;
+import org.protolens.ui.inspector.InspectorView;
+import org.protolens.ui.inspector.InspectorViewModel;
+import org.protolens.ui.map.MapControls;
+import org.protolens.ui.map.MapView;
+import org.protolens.ui.map.MapViewModel;
+
+/**
+ * The main window (fxml/MainWindow.fxml): it makes the ground floor (the project state, the one
+ * command path, the one task runner, the theme), puts each feature's view into its place, and
+ * wires what one feature asks of another (a class's "suggest likely members" opens the
+ * Suggestions tab; an import that finishes lays the map out again).
+ */
+public final class MainWindow {
+    @FXML private BorderPane root;
+    @FXML private VBox top;
+    @FXML private ToolBar toolbar;
+    @FXML private Label projectName;
+    @FXML private HBox layoutHolder;
+    @FXML private HBox colourHolder;
+    @FXML private SplitPane mapAndAnalysis;
+    @FXML private NotificationPane notifications;
+    @FXML private StackPane analysisHolder;
+    @FXML private SplitPane side;
+    @FXML private StackPane classesHolder;
+    @FXML private StackPane inspectorHolder;
+    @FXML private StatusBar statusBar;
+
+    private final Stage stage;
+    private final UserSettings settings = new UserSettings();
+    private final Tasks tasks = new Tasks();
+    private final ProjectState project = new ProjectState();
+    private final Commands commands = new Commands(tasks, project);
+    private final Theme theme = new Theme(settings.dark());
+    private final Thumbnails thumbnails = new Thumbnails();
+    private final Scene scene;
+    private final MapView map;
+    private final ClassesView classes;
+    private final AnalysisTabs analysis;
+    private final Importer importer;
+    private final Exporter exporter;
+    private final ProjectActions projects;
+    private final StatusLine status;
+    private final NoticeBar noticeBar;
+    private final MainMenu menu;
+    private boolean deviceProbed;
+
+    public MainWindow(Stage stage) {
+        this.stage = stage;
+        Fxml.load("MainWindow", this);
+        tasks.setDefaultFailure(e -> project.notices().problem(Messages.get("job.failed"), List.of(String.valueOf(e.getMessage()))));
+        status = new StatusLine(statusBar, project, tasks);
+        noticeBar = new NoticeBar(notifications, project.notices());
+
+        MapViewModel mapVm = new MapViewModel(project, tasks);
+        map = new MapView(mapVm, project, theme, thumbnails);
+        notifications.setContent(map);
+        MapControls controls = new MapControls(mapVm, project);
+        layoutHolder.getChildren().setAll(controls.layoutControls());
+        colourHolder.getChildren().setAll(controls.colourControls());
+        projectName.textProperty().bind(project.workspace().map(WorkspaceState::name).orElse(""));
+
+        classes = new ClassesView(new ClassesViewModel(project, commands), project);
+        classesHolder.getChildren().setAll(classes);
+        InspectorView inspector = new InspectorView(new InspectorViewModel(project, tasks), thumbnails, theme);
+        ScrollPane inspectorScroll = new ScrollPane(inspector);
+        inspectorScroll.setFitToWidth(true);
+        inspectorScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        inspectorScroll.getStyleClass().add("side-scroll");
+        inspectorHolder.getChildren().setAll(inspectorScroll);
+        side.setDividerPositions(0.56);
+
+        exporter = new Exporter(project, tasks, () -> stage);
+        importer = new Importer(project, commands, tasks, () -> stage);
+        importer.setOnFinished(mapVm::importFinished);
+        analysis = new AnalysisTabs(project, commands, tasks, theme, thumbnails, classes::newClassFrom, exporter::sessions);
+        analysisHolder.getChildren().setAll(analysis.pane());
+        classes.viewModel().setOnSuggest(analysis::suggestLikelyMembers);
+        mapAndAnalysis.setDividerPositions(0.62);
+        SplitPane.setResizableWithParent(analysisHolder, false);
+
+        projects = new ProjectActions(stage, project, commands, tasks, mapVm, settings, status);
+        menu = new MainMenu(stage, project, commands, projects, importer, exporter, map, classes, theme, settings, this::about);
+        top.getChildren().addFirst(menu.bar());
+        projects.setOnShown(s -> {
+            menu.fillRecent();
+            probeDevice();
+        });
+
+        scene = new Scene(root, 1280, 800);
+        theme.style(scene);
+        DropHandler.install(scene, project, importer);
+        var icon = MainWindow.class.getResourceAsStream("/org/protolens/icons/protolens-256.png");
+        if (icon != null) {
+            stage.getIcons().add(new Image(icon));
+        }
+        stage.titleProperty().bind(project.workspace().map(w -> Messages.get("window.titleWith", w.name()))
+                .orElse(Messages.get("window.title")));
+        stage.setScene(scene);
+        stage.setUserData(this);
+    }
+
+    /**
+     * Shows the window and opens a project: the folder given, else the last one, else the bundled
+     * sample. {@code --screenshot OUT.png} first: the smoke mode (write the window once it is drawn, exit).
+     */
+    public void show(List<String> parameters) {
+        List<String> params = new ArrayList<>(parameters);
+        Path screenshot = null;
+        if (params.size() >= 2 && params.getFirst().equals("--screenshot")) {
+            screenshot = Path.of(params.get(1));
+            params = params.subList(2, params.size());
+        }
+        stage.show();
+        Path folder = params.isEmpty() ? projects.lastOrSample() : Path.of(params.getFirst());
+        if (screenshot != null) {
+            Path out = screenshot;
+            deviceProbed = true;
+            projects.setRemember(false);
+            projects.setOnFailed(why -> Screenshot.fail("cannot open " + folder + ": " + why));
+            projects.setOnShown(s -> whenIdle(() -> Screenshot.takeAndExit(scene, out)));
+            if (folder == null) {
+                Screenshot.fail("no project to open");
+                return;
+            }
+        }
+        if (folder == null) {
+            probeDevice();
+            status.say(Messages.get("status.noSample"));
+        } else {
+            projects.open(folder);
+        }
+    }
+
+    /** Runs {@code r} at the first pulse at which no background work is left (the map and its prototypes placed). */
+    private void whenIdle(Runnable r) {
+        new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                if (tasks.idle()) {
+                    stop();
+                    r.run();
+                }
+            }
+        }.start();
+    }
+
+    /**
+     * Loads the engine to name the device for the status bar, once, after the first project is
+     * drawn: loading libtorch takes a core for a second or two, which the first picture should not wait for.
+     */
+    private void probeDevice() {
+        if (deviceProbed) {
+            return;
+        }
+        deviceProbed = true;
+        tasks.start(tasks.job(Tasks.Lane.IMPORT, Messages.get("status.device.looking"), j -> Devices.describe(Devices.preferred()))
+                .onDone(text -> status.device(Messages.get("status.device", text)))
+                .onFailure(e -> status.device(Messages.get("status.device.none", e.getMessage()))), false);
+    }
+
+    private void about() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.initOwner(stage);
+        a.setTitle(Messages.get("about.title"));
+        a.setHeaderText(Messages.get("about.header", Version.protolens()));
+        a.setContentText(String.join("\n", Version.lines()) + "\n\n" + Messages.get("about.text"));
+        a.getDialogPane().setPrefWidth(560);
+        a.showAndWait();
+    }
+
+    /** Stores what is pending and closes the project and the background work (the window closes). */
+    public void close() {
+        try {
+            commands.close().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            System.err.println("protolens: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tasks.shutdown(10);
+    }
+
+    // ---- for window tests and benchmarks ----
+
+    public ProjectState project() {
+        return project;
+    }
+
+    public Commands commands() {
+        return commands;
+    }
+
+    public Tasks tasks() {
+        return tasks;
+    }
+
+    public Importer importer() {
+        return importer;
+    }
+
+    public Exporter exporter() {
+        return exporter;
+    }
+
+    public MapView map() {
+        return map;
+    }
+
+    public ClassesView classes() {
+        return classes;
+    }
+
+    public AnalysisTabs analysis() {
+        return analysis;
+    }
+
+    public Theme theme() {
+        return theme;
+    }
+
+    /** Opens a project folder as File > Open does. */
+    public void open(Path folder) {
+        projects.open(folder);
+    }
+
+    /** Saves the open project as {@code target} and goes on there, as File > Save Project As does. */
+    public void saveAs(Path target) {
+        projects.saveAs(target);
+    }
+
+    /** Whether the notice bar shows a notice, and its details. */
+    public boolean noticeShowing() {
+        return noticeBar.showing();
+    }
+
+    public List<String> noticeLines() {
+        return noticeBar.lines();
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+}

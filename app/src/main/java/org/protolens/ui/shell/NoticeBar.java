@@ -1,0 +1,79 @@
+package org.protolens.ui.shell;
+
+import java.util.List;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.Region;
+import org.controlsfx.control.NotificationPane;
+import org.controlsfx.control.action.Action;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.Notices;
+
+/**
+ * The bar over the map that shows the latest notice: a problem (files that were not imported, a
+ * project that was not saved) or a note (a copy was opened), with its details listed under it.
+ * It stays until it is dismissed; a newer notice takes its place.
+ */
+final class NoticeBar {
+    private final NotificationPane pane;
+    private final ListView<String> lines = new ListView<>();
+    private final Notices notices;
+
+    NoticeBar(NotificationPane pane, Notices notices) {
+        this.pane = pane;
+        this.notices = notices;
+        pane.setId("problems");
+        lines.setId("problems-list");
+        lines.setFocusTraversable(false);
+        lines.getStyleClass().add("notice-lines");
+        // long paths wrap instead of scrolling sideways; the full line is also the cell's tooltip
+        lines.setCellFactory(v -> new ListCell<>() {
+            {
+                setWrapText(true);
+                prefWidthProperty().bind(v.widthProperty().subtract(24));
+                setMaxWidth(Region.USE_PREF_SIZE);
+            }
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setTooltip(empty ? null : new Tooltip(item));
+            }
+        });
+        notices.current().addListener((o, was, now) -> show(now));
+        pane.setOnHidden(e -> {
+            if (notices.current().get() != null && !pane.isShowing()) {
+                notices.dismiss();
+            }
+        });
+    }
+
+    private void show(Notices.Notice n) {
+        if (n == null) {
+            pane.hide();
+            return;
+        }
+        pane.getStyleClass().removeAll("notice-problem", "notice-note");
+        pane.getStyleClass().add(n.kind() == Notices.Kind.PROBLEM ? "notice-problem" : "notice-note");
+        lines.getItems().setAll(n.lines());
+        lines.setPrefHeight(Math.min(4, Math.max(1, n.lines().size())) * 40 + 4);
+        lines.setMaxWidth(640);
+        Action dismiss = new Action(Messages.get("notice.dismiss"), e -> notices.dismiss());
+        if (pane.isShowing()) {
+            pane.hide();
+        }
+        pane.show(n.title(), n.lines().isEmpty() ? null : lines, dismiss);
+    }
+
+    /** Whether a notice shows. */
+    boolean showing() {
+        return pane.isShowing();
+    }
+
+    /** The details of the notice shown. */
+    List<String> lines() {
+        return List.copyOf(lines.getItems());
+    }
+}

@@ -1,0 +1,264 @@
+package org.protolens.ui.shell;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Label;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import org.protolens.core.embed.BackboneSpec;
+import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.ProjectManifest;
+import org.protolens.core.project.SampleProjects;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.Commands;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.UserSettings;
+import org.protolens.ui.map.MapViewModel;
+import org.protolens.ui.project.NewProjectDialog;
+
+/**
+ * Opening, creating and copying projects: File > Open, Open Recent, Open Sample, New Project and
+ * Save Project As. Each runs in the background, listed with its progress and a cancel button. The
+ * open project is closed first, its pending changes stored (so that reopening it finds its catalog
+ * free); a project that cannot be opened gets a dialog saying why and what to do.
+ */
+final class ProjectActions {
+    private final Stage stage;
+    private final ProjectState project;
+    private final Commands commands;
+    private final Tasks tasks;
+    private final MapViewModel map;
+    private final UserSettings settings;
+    private final StatusLine status;
+    /** what happens once a project is shown (the screenshot of the smoke mode, the device probe) */
+    private Consumer<WorkspaceState> onShown = s -> { };
+    private Consumer<String> onFailed;
+    /** whether the project shown is remembered as the last and recent one */
+    private boolean remember = true;
+
+    ProjectActions(Stage stage, ProjectState project, Commands commands, Tasks tasks, MapViewModel map, UserSettings settings,
+                   StatusLine status) {
+        this.stage = stage;
+        this.project = project;
+        this.commands = commands;
+        this.tasks = tasks;
+        this.map = map;
+        this.settings = settings;
+        this.status = status;
+    }
+
+    void setOnShown(Consumer<WorkspaceState> action) {
+        onShown = action;
+    }
+
+    /** What happens instead of the dialog when opening fails (the smoke mode exits). */
+    void setOnFailed(Consumer<String> action) {
+        onFailed = action;
+    }
+
+    void setRemember(boolean remember) {
+        this.remember = remember;
+    }
+
+    /** The project opened last, when it still exists, else the bundled sample (null: none). */
+    Path lastOrSample() {
+        Path last = settings.lastProject();
+        return last != null ? last : SampleProjects.defaultSample();
+    }
+
+    /** File > Open Project: asks for a folder. */
+    void chooseAndOpen() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(Messages.get("open.title"));
+        File dir = chooser.showDialog(stage);
+        if (dir != null) {
+            open(dir.toPath());
+        }
+    }
+
+    /**
+     * Opens a project folder (or the folder of a project.json or .protolens file): a bundled sample
+     * or a read-only folder as the user's own copy. The open project is closed first, so that
+     * reopening it finds its catalog free.
+     */
+    void open(Path folder) {
+        Path f = folder;
+        if (f.getFileName() != null && (f.getFileName().toString().equals(ProjectManifest.FILE_NAME)
+                || f.getFileName().toString().endsWith(OpenProject.PROJECT_FILE_EXTENSION))) {
+            f = f.toAbsolutePath().getParent();
+        }
+        Path dir = f;
+        map.cancelComputation();
+        project.notices().dismiss();
+        var closing = commands.close();
+        boolean bundled = SampleProjects.isBundled(dir);
+        Path copies = SampleProjects.copies();
+        status.say(Messages.get("status.openingProject", dir));
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("open.job", dir.getFileName()), j -> {
+            closing.get();
+            j.progress(0, -1);
+            return OpenProject.openForWork(dir, bundled, copies, j::say, j::isCancelled);
+        }).onDone(opened -> show(opened)).onFailure(e -> failed(dir, e)).onCancel(() -> status.say(Messages.get("status.noProject"))), true);
+    }
+
+    private void show(OpenProject.Opened opened) {
+        commands.show(opened.project());
+        map.show(opened.map());
+        WorkspaceState s = project.workspace().get();
+        List<String> notes = new ArrayList<>(opened.notes());
+        if (opened.copiedFrom() != null) {
+            notes.addFirst(Messages.get("open.copied", opened.copiedFrom(), s.dir()));
+        }
+        if (!notes.isEmpty()) {
+            boolean problem = notes.size() > (opened.copiedFrom() != null ? 1 : 0);
+            if (problem) {
+                project.notices().problem(Messages.get("open.problems"), notes);
+            } else {
+                project.notices().note(Messages.get("open.copiedTitle"), notes);
+            }
+        }
+        if (remember) {
+            settings.opened(s.dir());
+        }
+        status.backbone(backboneName(s.backboneDir()));
+        onShown.accept(s);
+    }
+
+    private void failed(Path folder, Throwable e) {
+        String why = String.valueOf(e.getMessage());
+        status.say(Messages.get("status.cannotOpen", folder));
+        if (onFailed != null) {
+            onFailed.accept(why);
+            return;
+        }
+        String hint = why.contains("in use by another ProtoLens") ? Messages.get("open.hint.inUse")
+                : why.contains("outside") ? Messages.get("open.hint.outside") : Messages.get("open.hint.other");
+        Alert a = new Alert(Alert.AlertType.ERROR);
+        a.initOwner(stage);
+        a.setTitle(Messages.get("open.failed.title"));
+        a.setHeaderText(Messages.get("open.failed.header", folder));
+        Label text = new Label(why + "\n\n" + hint);
+        text.setWrapText(true);
+        text.setId("open-failure");
+        a.getDialogPane().setContent(text);
+        a.getDialogPane().setPrefWidth(620);
+        a.show();
+    }
+
+    /** File > Open Sample Project. */
+    void openSample() {
+        Path p = SampleProjects.defaultSample();
+        if (p != null) {
+            open(p);
+        } else {
+            project.notices().problem(Messages.get("open.noSample"), List.of());
+        }
+    }
+
+    /** File > New Project: asks for a name, a folder and the backbone to start from, then creates and opens it. */
+    void newProject() {
+        List<NewProjectDialog.Source> sources = new ArrayList<>();
+        WorkspaceState w = project.workspace().get();
+        if (w != null) {
+            sources.add(new NewProjectDialog.Source(Messages.get("newProject.fromThis", w.name()), w.dir(),
+                    w.manifest().baseClasses().size(), backboneName(w.backboneDir())));
+        }
+        for (Path p : SampleProjects.all()) {
+            try {
+                ProjectManifest m = ProjectManifest.read(p);
+                sources.add(new NewProjectDialog.Source(Messages.get("newProject.fromSample", m.name()), p, m.baseClasses().size(),
+                        backboneName(p.resolve(m.backbone()))));
+            } catch (IOException e) {
+                // a sample that does not read is not offered
+            }
+        }
+        if (sources.isEmpty()) {
+            project.notices().problem(Messages.get("newProject.noSource"), List.of(Messages.get("newProject.noSource.why")));
+            return;
+        }
+        NewProjectDialog.ask(stage, sources, settings.newProjectLocation()).ifPresent(this::create);
+    }
+
+    /** Creates the project asked for in the background and opens it; on a problem the open project stays. */
+    void create(NewProjectDialog.Request r) {
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("newProject.job", r.folder()), j -> {
+            j.say(Messages.get("newProject.job", r.folder()));
+            j.progress(0, -1);
+            return OpenProject.create(r.folder(), r.name(), r.source().dir(), r.keepBaseClasses());
+        }).onDone(dir -> {
+            Path parent = r.folder().toAbsolutePath().getParent();
+            if (parent != null) {
+                settings.setNewProjectLocation(parent);
+            }
+            open(dir);
+        }).onFailure(e -> project.notices().problem(Messages.get("newProject.failed"), List.of(String.valueOf(e.getMessage())))), true);
+    }
+
+    /** File > Save Project As: asks for a new folder. */
+    void chooseAndSaveAs() {
+        WorkspaceState w = project.workspace().get();
+        if (w == null) {
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(Messages.get("saveAs.title"));
+        Path parent = w.dir().toAbsolutePath().getParent();
+        if (SampleProjects.isBundled(w.dir()) || parent == null || parent.startsWith(SampleProjects.dataFolder())) {
+            parent = settings.newProjectLocation();
+        }
+        if (java.nio.file.Files.isDirectory(parent)) {
+            chooser.setInitialDirectory(parent.toFile());
+        }
+        chooser.setInitialFileName(NewProjectDialog.folderName(Messages.get("saveAs.name", w.name())));
+        File chosen = chooser.showSaveDialog(stage);
+        if (chosen != null) {
+            saveAs(chosen.toPath());
+        }
+    }
+
+    /**
+     * Copies the open project as a whole (images in its folder, classes, labels, history,
+     * embeddings, map) to {@code target} and goes on in the copy; the original stays as it was. The
+     * project is closed while it is copied (listed with progress and cancel); on a problem or a
+     * cancel the original opens again.
+     */
+    void saveAs(Path target) {
+        WorkspaceState w = project.workspace().get();
+        if (w == null) {
+            return;
+        }
+        Path from = w.dir();
+        map.cancelComputation();
+        var closing = commands.close();
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("saveAs.job", target.getFileName()), j -> {
+            j.say(Messages.get("saveAs.job", target));
+            j.progress(0, -1);
+            closing.get();
+            OpenProject.copyWhole(from, target);
+            ProjectManifest.read(target).withName(target.getFileName().toString()).write(target);
+            return target;
+        }).onDone(this::open).onFailure(e -> {
+            open(from);
+            project.notices().problem(Messages.get("saveAs.failed", target), List.of(String.valueOf(e.getMessage())));
+        }).onCancel(() -> open(from)), true);
+    }
+
+    /** The backbone's name for the status bar: its architecture (or format) and input size. */
+    static String backboneName(Path dir) {
+        try {
+            BackboneSpec spec = BackboneSpec.read(dir.resolve(BackboneSpec.FILE_NAME));
+            return (spec.architecture() != null ? spec.architecture() : spec.format())
+                    + " " + spec.input().width() + "×" + spec.input().height();
+        } catch (IOException e) {
+            return Messages.get("status.backbone.unreadable");
+        }
+    }
+}
