@@ -2,7 +2,12 @@ package org.protolens;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import org.protolens.cli.ProtoLensCommand;
+import org.protolens.core.project.OpenProject;
+import org.protolens.ui.ProtoLensApp;
 
 /**
  * {@code java -jar protolens.jar}: with no arguments the desktop app on the last project (or the
@@ -15,16 +20,16 @@ public final class Main {
     }
 
     private static boolean isProject(String arg) {
-        java.nio.file.Path p;
+        Path p;
         try {
-            p = java.nio.file.Path.of(arg);
-        } catch (java.nio.file.InvalidPathException e) {
+            p = Path.of(arg);
+        } catch (InvalidPathException e) {
             return false;
         }
         String name = p.getFileName() == null ? "" : p.getFileName().toString();
-        return java.nio.file.Files.isRegularFile(p.resolve("project.json"))
-                || ((name.equals("project.json") || name.endsWith(org.protolens.core.project.OpenProject.PROJECT_FILE_EXTENSION))
-                    && java.nio.file.Files.isRegularFile(p));
+        return Files.isRegularFile(p.resolve("project.json"))
+                || ((name.equals("project.json") || name.endsWith(OpenProject.PROJECT_FILE_EXTENSION))
+                    && Files.isRegularFile(p));
     }
 
     public static void main(String[] args) {
@@ -32,7 +37,7 @@ public final class Main {
             System.setProperty("ai.djl.offline", "true");
         }
         if (args.length == 0 || isProject(args[0]) || (args[0].equals("--screenshot") && args.length <= 3)) {
-            org.protolens.ui.ProtoLensApp.launchApp(args);
+            ProtoLensApp.launchApp(args);
             return;
         }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);

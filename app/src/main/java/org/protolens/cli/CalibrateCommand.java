@@ -18,7 +18,8 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, paramLabel = "BASE.npy", description = "B x d raw base prototypes (float32/float64)")
     Path base;
 
-    @Option(names = "--novel", required = true, paramLabel = "NOVEL.npy", description = "N x d raw novel means (mean of each class's shots)")
+    @Option(names = "--novel", required = true, paramLabel = "NOVEL.npy",
+            description = "N x d raw novel means (mean of each class's shots)")
     Path novel;
 
     @picocli.CommandLine.Mixin

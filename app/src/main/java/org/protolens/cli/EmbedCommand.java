@@ -15,6 +15,7 @@ import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.embed.ImageFiles;
 import org.protolens.core.embed.Preprocessing;
 import org.protolens.core.io.NpyFile;
+import org.protolens.core.io.PathLines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,7 +53,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "images per forward pass (default ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--decode-threads", description = "most threads decoding ahead of the model; more start only while the model waits (default: one per core, at most 8)")
+    @Option(names = "--decode-threads", description = "most threads decoding ahead of the model; more start only while the model waits "
+            + "(default: one per core, at most 8)")
     Integer decodeThreads;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "embedding cache folder (default: ${DEFAULT-VALUE})",
@@ -123,7 +125,7 @@ final class EmbedCommand implements Callable<Integer> {
                     throw new IOException("none of the " + files.size() + " files could be read as an image");
                 }
                 NpyFile.writeMatrix(Path.of(prefix + ".npy"), result.embeddings());
-                org.protolens.core.io.PathLines.write(Path.of(prefix + ".paths.txt"),
+                PathLines.write(Path.of(prefix + ".paths.txt"),
                         result.paths().stream().map(Path::toString).toList());
                 err.printf(Locale.ROOT, "wrote %s.npy (%d x %d) and %s.paths.txt; %d from cache, %d skipped%n", prefix,
                         result.embeddings().rows(), result.embeddings().cols(), prefix, result.cached(), result.failures().size());

@@ -1,10 +1,12 @@
 package org.protolens.cli;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -125,7 +127,8 @@ final class FscilCommand implements Callable<Integer> {
         try {
             report = FscilEvaluation.run(trX, trY, teX, teY, protocol, calibration, shotsByClass);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException((split != null && e.getMessage().startsWith("split") ? split : trainY) + ": " + e.getMessage());
+            throw new IllegalArgumentException((split != null && e.getMessage().startsWith("split") ? split : trainY) + ": "
+                    + e.getMessage());
         }
         AtomicFiles.writeString(out, JSON.writeValueAsString(toJson(report)) + "\n");
         printTable(spec.commandLine().getOut(), protocol, report);
@@ -136,9 +139,9 @@ final class FscilCommand implements Callable<Integer> {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readAllBytes(file));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new IOException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        } catch (java.io.CharConversionException e) {
+        } catch (CharConversionException e) {
             throw new IOException(file + ": not valid JSON (not UTF-8 text: " + e.getMessage() + ")");
         }
         if (root == null || !root.isObject()) {

@@ -4,17 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.protolens.Version;
@@ -73,7 +79,8 @@ final class MakeSampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "fixes the draws and the map images (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--map-images", defaultValue = "100", description = "held-out images per class in the sample (default ${DEFAULT-VALUE})")
+    @Option(names = "--map-images", defaultValue = "100",
+            description = "held-out images per class in the sample (default ${DEFAULT-VALUE})")
     int mapImages;
 
     @Option(names = "--name", required = true, description = "the project's name")
@@ -185,7 +192,7 @@ final class MakeSampleCommand implements Callable<Integer> {
                     images, provenance).write(out);
             fillReadme(table, sweepTable);
             err.printf(Locale.ROOT, "wrote %s: %d classes, %d images, base prototypes over %d training images%n", out,
-                    all.size(), images.size(), java.util.Arrays.stream(trainCount, 0, baseClasses.size()).sum());
+                    all.size(), images.size(), Arrays.stream(trainCount, 0, baseClasses.size()).sum());
         }
         return 0;
     }
@@ -200,15 +207,15 @@ final class MakeSampleCommand implements Callable<Integer> {
             Path classDir = imagesDir.resolve(folderName(all.get(c)));
             Files.createDirectories(classDir);
             final int cls = c;
-            int[] rows = java.util.stream.IntStream.range(0, testY.length).filter(r -> testY[r] == cls).toArray();
+            int[] rows = IntStream.range(0, testY.length).filter(r -> testY[r] == cls).toArray();
             for (int i = 0; i < Math.min(mapImages, rows.length); i++) {
                 int j = i + rnd.nextInt(rows.length - i);
                 int t = rows[i];
                 rows[i] = rows[j];
                 rows[j] = t;
             }
-            int[] chosen = java.util.Arrays.copyOf(rows, Math.min(mapImages, rows.length));
-            java.util.Arrays.sort(chosen);
+            int[] chosen = Arrays.copyOf(rows, Math.min(mapImages, rows.length));
+            Arrays.sort(chosen);
             for (int r : chosen) {
                 entries.add(new ProjectManifest.ImageEntry(write(dataset.heldOut(), r, classDir, "test"), all.get(c), false));
             }
@@ -230,14 +237,15 @@ final class MakeSampleCommand implements Callable<Integer> {
             Files.copy(source, target);
         } else {
             // named by the image's index in the dataset's own file, so that it can be found there
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("#(\\d+)$").matcher(images.source(row));
+            Matcher m = Pattern.compile("#(\\d+)$").matcher(images.source(row));
             int index = m.find() ? Integer.parseInt(m.group(1)) : row;
             target = classDir.resolve(String.format(Locale.ROOT, "%s-%05d.png", split, index));
             ImageDecoder.RgbImage img = images.image(row);
-            boolean grey = java.util.Arrays.stream(img.rgb()).allMatch(p -> (p >> 16 & 0xFF) == (p & 0xFF) && (p >> 8 & 0xFF) == (p & 0xFF));
-            BufferedImage bi = new BufferedImage(img.width(), img.height(), grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+            boolean grey = Arrays.stream(img.rgb()).allMatch(p -> (p >> 16 & 0xFF) == (p & 0xFF) && (p >> 8 & 0xFF) == (p & 0xFF));
+            BufferedImage bi = new BufferedImage(img.width(), img.height(),
+                    grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
             if (grey) {
-                byte[] px = ((java.awt.image.DataBufferByte) bi.getRaster().getDataBuffer()).getData();
+                byte[] px = ((DataBufferByte) bi.getRaster().getDataBuffer()).getData();
                 for (int i = 0; i < px.length; i++) {
                     px[i] = (byte) img.rgb()[i];
                 }
@@ -273,7 +281,7 @@ final class MakeSampleCommand implements Callable<Integer> {
         try {
             Path p = Path.of(source).toAbsolutePath().normalize();
             return p.startsWith(root) ? root.relativize(p).toString().replace('\\', '/') : source;
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             return source;
         }
     }

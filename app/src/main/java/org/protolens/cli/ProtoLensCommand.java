@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         versionProvider = ProtoLensCommand.Versions.class,
         description = "Few-shot image classes with training-free prototype calibration (TEEN).%n"
                 + "Without arguments, java -jar protolens.jar opens the desktop app.",
-        subcommands = {EmbedCommand.class, CalibrateCommand.class, FscilCommand.class, TrainBackboneCommand.class, MakeSampleCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EmbedCommand.class, CalibrateCommand.class, FscilCommand.class, TrainBackboneCommand.class, MakeSampleCommand.class,
+            CommandLine.HelpCommand.class})
 public final class ProtoLensCommand implements Runnable {
 
     @CommandLine.Spec

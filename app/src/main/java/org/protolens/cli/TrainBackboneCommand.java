@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -106,7 +106,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
         int size = architecture.inputSize();
         Preprocessing preprocessing = TrainingData.normalisation(base.train(), size, size);
         err.printf(Locale.ROOT, "normalisation from the training images: mean %s, std %s%n",
-                java.util.Arrays.toString(preprocessing.mean()), java.util.Arrays.toString(preprocessing.std()));
+                Arrays.toString(preprocessing.mean()), Arrays.toString(preprocessing.std()));
         err.flush();
         Path checkpoint = Path.of(out + ".checkpoint");
         Progress progress = new Progress(err, settings.epochs(), settings.batchSize());
@@ -120,7 +120,8 @@ final class TrainBackboneCommand implements Callable<Integer> {
         AtomicFiles.deleteTree(checkpoint);
         err.printf(Locale.ROOT, "wrote %s: %s, %d epochs in %s on %s, held-out base accuracy %s%n", out, architecture.id(),
                 settings.epochs(), Progress.duration(result.trainingSeconds()), result.device(),
-                Double.isNaN(result.heldOutAccuracy()) ? "not measured" : String.format(Locale.ROOT, "%.2f%%", 100 * result.heldOutAccuracy()));
+                Double.isNaN(result.heldOutAccuracy()) ? "not measured"
+                        : String.format(Locale.ROOT, "%.2f%%", 100 * result.heldOutAccuracy()));
         return 0;
     }
 

@@ -20,6 +20,7 @@ import org.protolens.core.FloatMatrix;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
 import org.protolens.core.io.NpyFile;
+import org.protolens.core.io.PathLines;
 import org.protolens.core.proto.TeenCalibration;
 
 class CommandLineTest {
@@ -193,7 +194,7 @@ class CommandLineTest {
         FloatMatrix emb = NpyFile.readMatrix(dir.resolve("odd-emb.npy"));
         String text = Files.readString(dir.resolve("odd-emb.paths.txt"));
         assertEquals(emb.rows(), text.split("\n", -1).length - 1, "one line per row: " + text);
-        List<String> read = org.protolens.core.io.PathLines.read(dir.resolve("odd-emb.paths.txt"));
+        List<String> read = PathLines.read(dir.resolve("odd-emb.paths.txt"));
         assertEquals(names.stream().map(n -> images.resolve(n).toString()).sorted().toList(), read.stream().sorted().toList());
     }
 

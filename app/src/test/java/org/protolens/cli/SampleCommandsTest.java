@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class SampleCommandsTest {
         assertTrue(train.err().contains("time left"), train.err());
         BackboneSpec spec = BackboneSpec.read(backbone.resolve(BackboneSpec.FILE_NAME));
         assertEquals("smallcnn", spec.architecture());
-        assertEquals(java.util.List.of("red", "green"), spec.classNames());
+        assertEquals(List.of("red", "green"), spec.classNames());
         JsonNode p = spec.provenance();
         assertEquals(2, p.get("epochs").asInt());
         assertEquals(48, p.get("data").get("trainingImages").asInt());

@@ -1,6 +1,5 @@
 package org.protolens.cli;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,14 +7,16 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.BackboneSpec;
-import org.protolens.core.map.MapLayout;
+import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
-import org.protolens.core.interop.ProjectExport;
-import org.protolens.core.project.ProjectManifest;
+import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.Workspace;
 
 /**
@@ -53,7 +54,7 @@ class UntrustedFilesFuzzTest {
             return;
         }
         setUp();
-        byte[] file = java.util.Arrays.copyOfRange(input, 1, input.length);
+        byte[] file = Arrays.copyOfRange(input, 1, input.length);
         int parser = Math.floorMod(input[0], 7);
         Path target = switch (parser) {
             case 0 -> project.resolve(ProjectManifest.FILE_NAME);

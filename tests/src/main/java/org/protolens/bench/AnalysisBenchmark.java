@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,10 +16,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.protolens.core.project.History;
 import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.analysis.SessionTable;
 import org.protolens.core.analysis.Suggestions;
+import org.protolens.core.project.History;
 import org.protolens.core.project.Workspace;
 
 /**
@@ -43,8 +44,8 @@ public class AnalysisBenchmark {
         Path dir = Files.createTempDirectory("protolens-analysis-bench");
         WindowBenchmark.makeProject(dir);
         w = Workspace.open(dir);
-        int[] half = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> i % 2 == 0 && !w.isShot(i)).toArray();
-        w.setLabels(half, java.util.stream.IntStream.range(0, half.length).map(i -> -1).toArray(), new boolean[half.length]);
+        int[] half = IntStream.range(0, w.imageCount()).filter(i -> i % 2 == 0 && !w.isShot(i)).toArray();
+        w.setLabels(half, IntStream.range(0, half.length).map(i -> -1).toArray(), new boolean[half.length]);
         history = new History(w);
         novel = w.classNames().getLast();
     }

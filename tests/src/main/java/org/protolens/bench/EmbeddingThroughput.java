@@ -27,7 +27,8 @@ public final class EmbeddingThroughput {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: EmbeddingThroughput MODEL.pt IMAGE_DIR [count=640] [rounds=5] [batch=32] [size=224] [decodeThreads]");
+            System.err.println("usage: EmbeddingThroughput MODEL.pt IMAGE_DIR [count=640] [rounds=5] [batch=32] [size=224] "
+                    + "[decodeThreads]");
             System.exit(2);
         }
         Path modelFile = Path.of(args[0]);

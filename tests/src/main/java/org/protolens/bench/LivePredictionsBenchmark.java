@@ -1,5 +1,6 @@
 package org.protolens.bench;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -111,8 +112,8 @@ public class LivePredictionsBenchmark {
     /** The same answer from scratch: calibrate every novel class, then classify every embedding. */
     @Benchmark
     public int fullRecomputation() {
-        FloatMatrix base = FloatMatrix.ofRows(java.util.Arrays.copyOf(prototypes, baseClasses));
-        FloatMatrix novel = FloatMatrix.ofRows(java.util.Arrays.copyOfRange(prototypes, baseClasses, prototypes.length));
+        FloatMatrix base = FloatMatrix.ofRows(Arrays.copyOf(prototypes, baseClasses));
+        FloatMatrix novel = FloatMatrix.ofRows(Arrays.copyOfRange(prototypes, baseClasses, prototypes.length));
         FloatMatrix calibrated = TeenCalibration.defaults().calibrateAll(base, novel);
         float[] all = new float[prototypes.length * d];
         System.arraycopy(base.data(), 0, all, 0, base.data().length);

@@ -1,5 +1,6 @@
 package org.protolens.bench;
 
+import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -18,7 +19,14 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
 import javafx.stage.Stage;
 import javafx.stage.Window;
+import javax.imageio.ImageIO;
 import org.controlsfx.control.NotificationPane;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYDotRenderer;
+import org.jfree.data.xy.DefaultXYDataset;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.project.ProjectManifest;
@@ -234,7 +242,7 @@ public final class WindowBenchmark {
 
     /** The same points in JFreeChart's fastest XY renderer, in the map's place, panned the same way. */
     private static double[] jfreeChartPan(Scene scene, MapView map, int frames) throws InterruptedException {
-        var series = new org.jfree.data.xy.DefaultXYDataset();
+        var series = new DefaultXYDataset();
         float[] xy = map.viewModel().xy();
         double[][] data = new double[2][xy.length / 2];
         for (int i = 0; i < data[0].length; i++) {
@@ -242,14 +250,14 @@ public final class WindowBenchmark {
             data[1][i] = xy[2 * i + 1];
         }
         series.addSeries("images", data);
-        var renderer = new org.jfree.chart.renderer.xy.XYDotRenderer();
+        var renderer = new XYDotRenderer();
         renderer.setDotWidth(4);
         renderer.setDotHeight(4);
-        var plot = new org.jfree.chart.plot.XYPlot(series, new org.jfree.chart.axis.NumberAxis(),
-                new org.jfree.chart.axis.NumberAxis(), renderer);
-        var chart = new org.jfree.chart.JFreeChart(plot);
+        var plot = new XYPlot(series, new NumberAxis(),
+                new NumberAxis(), renderer);
+        var chart = new JFreeChart(plot);
         chart.removeLegend();
-        var viewer = new org.jfree.chart.fx.ChartViewer(chart);
+        var viewer = new ChartViewer(chart);
         onFx(() -> ((NotificationPane) scene.lookup("#problems")).setContent(viewer));
         return frames(frames, f -> {
             var axis = plot.getDomainAxis();
@@ -307,8 +315,8 @@ public final class WindowBenchmark {
      */
     static void makeProject(Path dir) throws Exception {
         Files.createDirectories(dir.resolve("images"));
-        var png = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        javax.imageio.ImageIO.write(png, "png", dir.resolve("images/dot.png").toFile());
+        var png = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(png, "png", dir.resolve("images/dot.png").toFile());
         Random rnd = new Random(11);
         int k = BASE + NOVEL;
         float[][] centres = new float[k][D];

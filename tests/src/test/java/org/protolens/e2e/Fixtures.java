@@ -3,6 +3,8 @@ package org.protolens.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Paths shared with the app module: its built jar and its committed test resources. */
 final class Fixtures {
@@ -30,13 +32,13 @@ final class Fixtures {
 
     /** Runs {@code java -jar protolens.jar ARGS} as a user would. */
     static Result protolens(Path workDir, String... args) throws IOException, InterruptedException {
-        var cmd = new java.util.ArrayList<String>();
+        var cmd = new ArrayList<String>();
         cmd.add(java().toString());
         cmd.add("-DDJL_CACHE_DIR=" + workDir.resolve("djl-cache"));
         cmd.add("-DENGINE_CACHE_DIR=" + Path.of(System.getProperty("user.home"), ".djl.ai"));
         cmd.add("-jar");
         cmd.add(appJar().toString());
-        cmd.addAll(java.util.List.of(args));
+        cmd.addAll(List.of(args));
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();

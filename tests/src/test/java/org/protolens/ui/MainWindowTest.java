@@ -4,19 +4,61 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.geom.Rectangle2D;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.geometry.Point2D;
+import javafx.geometry.Side;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.RadioButton;
 import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
+import javafx.stage.Stage;
+import org.jfree.chart.entity.CategoryItemEntity;
+import org.jfree.chart.entity.XYItemEntity;
+import org.jfree.chart.fx.ChartCanvas;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.protolens.core.analysis.NovelFlow;
+import org.protolens.core.analysis.Suggestions;
+import org.protolens.core.interop.ProjectExport;
+import org.protolens.core.map.MapLayout;
+import org.protolens.core.map.Trustworthiness;
+import org.protolens.core.project.History;
+import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.Workspace;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.analysis.ConfusionView;
+import org.protolens.ui.analysis.FlowView;
+import org.protolens.ui.analysis.ImagesView;
+import org.protolens.ui.analysis.ImagesViewModel;
+import org.protolens.ui.analysis.SuggestionsView;
+import org.protolens.ui.map.MapView;
+import org.protolens.ui.shell.MainWindow;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
+import org.testfx.util.NodeQueryUtils;
 import org.testfx.util.WaitForAsyncUtils;
-import org.protolens.core.analysis.Suggestions;
 
 /** The real window, headless (Monocle), on the Fashion sample project. */
 class MainWindowTest {
@@ -30,16 +72,16 @@ class MainWindowTest {
         return p.resolve("sample-projects").resolve(name);
     }
 
-    @org.junit.jupiter.api.io.TempDir
+    @TempDir
     Path temp;
     private Path project;
-    private javafx.application.Application app;
+    private Application app;
 
     /** Each test works on its own copy of the Fashion sample. */
     @BeforeEach
     void open() throws Exception {
         project = temp.resolve("fashion");
-        org.protolens.core.project.OpenProject.copy(sample("fashion-fewshot"), project);
+        OpenProject.copy(sample("fashion-fewshot"), project);
         launch();
     }
 
@@ -51,12 +93,12 @@ class MainWindowTest {
         settle();
     }
 
-    private org.protolens.ui.shell.MainWindow window() {
+    private MainWindow window() {
         return ((ProtoLensApp) app).window();
     }
 
     /** Waits until the window's background work is done and its results are shown. */
-    private void settle() throws java.util.concurrent.TimeoutException {
+    private void settle() throws TimeoutException {
         for (int round = 0; round < 3; round++) {
             WaitForAsyncUtils.waitForFxEvents();
             WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window().tasks().idle());
@@ -68,7 +110,7 @@ class MainWindowTest {
         return robot.lookup("#status").queryAs(Label.class).getText();
     }
 
-    private org.protolens.core.project.WorkspaceState state() {
+    private WorkspaceState state() {
         return window().project().workspace().get();
     }
 
@@ -83,18 +125,18 @@ class MainWindowTest {
         StringBuilder out = new StringBuilder();
         for (var r : window().classes().viewModel().allRows()) {
             if (r.index() >= 0) {
-                out.append(java.util.List.of(r.name(), Integer.toString(r.images()),
-                        r.kind() == org.protolens.core.project.Workspace.Kind.NOVEL ? Integer.toString(r.shots()) : "",
-                        Double.isNaN(r.accuracy()) ? "–" : String.format(java.util.Locale.ROOT, "%.0f%%", 100 * r.accuracy())));
+                out.append(List.of(r.name(), Integer.toString(r.images()),
+                        r.kind() == Workspace.Kind.NOVEL ? Integer.toString(r.shots()) : "",
+                        Double.isNaN(r.accuracy()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * r.accuracy())));
             }
         }
         return out.toString();
     }
 
     /** Waits until the node is on a shown window (a dialog opens a moment after its nodes exist). */
-    private void waitShown(String query) throws java.util.concurrent.TimeoutException {
+    private void waitShown(String query) throws TimeoutException {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
-                () -> robot.lookup(query).match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery().isPresent());
+                () -> robot.lookup(query).match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
         WaitForAsyncUtils.waitForFxEvents();
     }
 
@@ -115,7 +157,7 @@ class MainWindowTest {
         assertNotEquals(atDefaults, strong, "alpha 0.9 changes the predictions");
 
         // dragging the thumb to the left end is alpha 0: the same as switching calibration off
-        robot.drag(alpha.lookup(".thumb")).moveBy(-400, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+        robot.drag(alpha.lookup(".thumb")).moveBy(-400, 0).release(MouseButton.PRIMARY);
         settle();
         assertEquals(0.0, alpha.getValue(), 1e-9);
         String alphaZero = summary();
@@ -128,7 +170,7 @@ class MainWindowTest {
         assertEquals(alphaZero, summary(), "calibration off predicts as alpha = 0");
         assertTrue(alpha.isDisabled(), "the sliders rest while calibration is off");
         // the whole series is undone step by step: off, then back to 0.9 and the defaults
-        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
         settle();
         assertTrue(robot.lookup("#calibration-on").queryAs(CheckBox.class).isSelected(), "undo switches calibration on again");
         assertEquals(atDefaults, summary());
@@ -136,10 +178,10 @@ class MainWindowTest {
 
     @Test
     void clickingAPointInspectsItsImageAndHoveringShowsItsCard() throws Exception {
-        var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
-        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        var workspace = Workspace.open(sample("fashion-fewshot"));
+        MapView map = robot.lookup("#map").queryAs(MapView.class);
         // the first image of the project: images are listed class by class, T-shirt/top first
-        javafx.geometry.Point2D p = map.localToScreen(map.pointOf(0));
+        Point2D p = map.localToScreen(map.pointOf(0));
         robot.moveTo(p);
         settle();
         assertTrue(map.hoverShowing(), "hovering a point shows its card");
@@ -156,53 +198,53 @@ class MainWindowTest {
 
     @Test
     void aLassoSelectionBecomesANewClassAndUndoTakesItBack() throws Exception {
-        var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
-        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        var workspace = Workspace.open(sample("fashion-fewshot"));
+        MapView map = robot.lookup("#map").queryAs(MapView.class);
         int trouser = workspace.classNames().indexOf("Trouser");
         int first = workspace.imagesOf(trouser).getFirst();
-        javafx.geometry.Point2D c = map.pointOf(first);
+        Point2D c = map.pointOf(first);
         // a square lasso of 30 px around one trouser's point, drawn with Shift held
-        robot.press(javafx.scene.input.KeyCode.SHIFT);
-        robot.drag(map.localToScreen(c.add(-15, -15)), javafx.scene.input.MouseButton.PRIMARY)
+        robot.press(KeyCode.SHIFT);
+        robot.drag(map.localToScreen(c.add(-15, -15)), MouseButton.PRIMARY)
                 .moveTo(map.localToScreen(c.add(15, -15))).moveTo(map.localToScreen(c.add(15, 15)))
                 .moveTo(map.localToScreen(c.add(-15, 15))).moveTo(map.localToScreen(c.add(-15, -14)))
-                .release(javafx.scene.input.MouseButton.PRIMARY);
-        robot.release(javafx.scene.input.KeyCode.SHIFT);
+                .release(MouseButton.PRIMARY);
+        robot.release(KeyCode.SHIFT);
         settle();
-        java.util.List<double[]> square = java.util.List.of(new double[] {c.getX() - 15, c.getY() - 15},
+        List<double[]> square = List.of(new double[] {c.getX() - 15, c.getY() - 15},
                 new double[] {c.getX() + 15, c.getY() - 15}, new double[] {c.getX() + 15, c.getY() + 15},
                 new double[] {c.getX() - 15, c.getY() + 15});
         int[] square30 = map.inside(square);
-        assertTrue(java.util.Arrays.stream(square30).anyMatch(i -> i == first), "the square holds the point");
+        assertTrue(Arrays.stream(square30).anyMatch(i -> i == first), "the square holds the point");
         String selected = robot.lookup("#selection-info").queryAs(Label.class).getText();
         assertTrue(selected.matches("\\d+ images selected\\."), selected);
         int count = Integer.parseInt(selected.split(" ")[0]);
         assertTrue(Math.abs(count - square30.length) <= 3, "the lasso drawn by the mouse selects about the square's "
                 + square30.length + " images: " + count);
 
-        javafx.scene.control.Button newClass = robot.lookup("#new-class").queryAs(javafx.scene.control.Button.class);
+        Button newClass = robot.lookup("#new-class").queryAs(Button.class);
         assertTrue(!newClass.isDisabled(), "a selection enables New class");
         robot.clickOn(newClass);
         settle();
-        javafx.scene.control.TextField name = robot.lookup(".dialog-pane .text-field").queryAs(javafx.scene.control.TextField.class);
+        TextField name = robot.lookup(".dialog-pane .text-field").queryAs(TextField.class);
         robot.clickOn(name).write("Long trousers");
         settle();
         assertEquals("Long trousers", name.getText());
-        robot.clickOn(robot.lookup(".dialog-pane .button").match((javafx.scene.control.Button b) -> b.isDefaultButton())
+        robot.clickOn(robot.lookup(".dialog-pane .button").match((Button b) -> b.isDefaultButton())
                 .queryButton());
         settle();
         String rows = classRows();
         assertTrue(rows.contains("[Long trousers, " + count + ", " + count + ","), rows);
         assertTrue(newClass.isDisabled(), "the selection is used up");
 
-        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
         settle();
         String after = classRows();
         assertTrue(!after.contains("Long trousers"), "undo removes the class: " + after);
         assertTrue(after.contains("[Trouser, 100, , "), "the images are trousers again: " + after);
 
         // redo, close the window, open the project again: the class is there, as it was
-        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.Z);
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z);
         settle();
         String redone = classRows();
         assertTrue(redone.contains("[Long trousers, " + count + ", " + count + ","), redone);
@@ -225,9 +267,9 @@ class MainWindowTest {
      */
     @Test
     void importingAFolderOfClassFoldersAddsClassesAndListsBrokenFiles() throws Exception {
-        var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
+        var workspace = Workspace.open(sample("fashion-fewshot"));
         Path drop = temp.resolve("new shoes");
-        java.util.List<Integer> copied = new java.util.ArrayList<>();
+        List<Integer> copied = new ArrayList<>();
         int sandal = workspace.classNames().indexOf("Sandal");
         int boot = workspace.classNames().indexOf("Ankle boot");
         for (int[] spec : new int[][] {{sandal, 0}, {boot, 1}}) {
@@ -240,12 +282,12 @@ class MainWindowTest {
             }
         }
         Files.writeString(drop.resolve("Wellington").resolve("99-broken.png"), "not a picture");
-        javafx.application.Platform.runLater(() -> window().importer().importFiles(java.util.List.of(drop)));
+        Platform.runLater(() -> window().importer().importFiles(List.of(drop)));
         waitShown("#import-ok");
-        assertTrue(robot.lookup("#groups-novel").queryAs(javafx.scene.control.RadioButton.class).isSelected(),
+        assertTrue(robot.lookup("#groups-novel").queryAs(RadioButton.class).isSelected(),
                 "folders with new names are offered as new classes");
         @SuppressWarnings("unchecked")
-        javafx.scene.control.Spinner<Integer> shots = robot.lookup("#shots-per-class").queryAs(javafx.scene.control.Spinner.class);
+        Spinner<Integer> shots = robot.lookup("#shots-per-class").queryAs(Spinner.class);
         robot.interact(() -> shots.getValueFactory().setValue(3));
         robot.clickOn("#import-ok");
         settle();
@@ -257,7 +299,7 @@ class MainWindowTest {
         assertEquals(1, window().noticeLines().size());
         assertTrue(window().noticeLines().getFirst().contains("99-broken.png"), window().noticeLines().toString());
 
-        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        MapView map = robot.lookup("#map").queryAs(MapView.class);
         var w = state();
         for (int j = 0; j < copied.size(); j++) {
             int imported = 1020 + j;
@@ -271,11 +313,11 @@ class MainWindowTest {
         assertTrue(!window().noticeShowing());
 
         // the import is one step to undo: its images and both classes go, and come back with redo
-        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
         settle();
         assertEquals("1,020 images, 10 classes", status());
         assertTrue(!classRows().contains("Slipper"), classRows());
-        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.Z);
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z);
         settle();
         assertEquals("1,036 images, 12 classes", status());
 
@@ -290,26 +332,26 @@ class MainWindowTest {
     /** Choosing UMAP lays the map out again in the background; the project reopens with the same map. */
     @Test
     void aUmapMapIsComputedInTheBackgroundAndKeptWithTheProject() throws Exception {
-        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
-        assertEquals(org.protolens.core.map.MapLayout.Method.PCA, map.mapLayout().method());
+        MapView map = robot.lookup("#map").queryAs(MapView.class);
+        assertEquals(MapLayout.Method.PCA, map.mapLayout().method());
         robot.clickOn("#layout-umap");
         settle();
-        assertEquals(org.protolens.core.map.MapLayout.Method.UMAP, map.mapLayout().method());
+        assertEquals(MapLayout.Method.UMAP, map.mapLayout().method());
         float[] umap = map.mapLayout().xy().clone();
         assertEquals(2 * 1020, umap.length, "every image has a point");
         var w = state();
-        double t = org.protolens.core.map.Trustworthiness.of(w.embeddings(), umap, 10);
+        double t = Trustworthiness.of(w.embeddings(), umap, 10);
         assertTrue(t > 0.93, "UMAP keeps neighbourhoods: trustworthiness " + t);
 
         FxToolkit.cleanupApplication(app);
         FxToolkit.cleanupStages();
         launch();
-        org.protolens.ui.map.MapView again = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
-        assertEquals(org.protolens.core.map.MapLayout.Method.UMAP, again.mapLayout().method());
-        assertEquals(org.protolens.core.map.MapLayout.Method.UMAP, window().map().viewModel().method().get());
-        assertTrue(robot.lookup("#layout-umap").queryAs(javafx.scene.control.ToggleButton.class).isSelected(),
+        MapView again = robot.lookup("#map").queryAs(MapView.class);
+        assertEquals(MapLayout.Method.UMAP, again.mapLayout().method());
+        assertEquals(MapLayout.Method.UMAP, window().map().viewModel().method().get());
+        assertTrue(robot.lookup("#layout-umap").queryAs(ToggleButton.class).isSelected(),
                 "the toolbar shows the map's method");
-        org.junit.jupiter.api.Assertions.assertArrayEquals(umap, again.mapLayout().xy(), "reopened, the same map");
+        Assertions.assertArrayEquals(umap, again.mapLayout().xy(), "reopened, the same map");
     }
 
     /**
@@ -319,11 +361,11 @@ class MainWindowTest {
      */
     @Test
     void aNewEmptyProjectTakesItsClassesFromAnImportAndSaveAsGoesOnInACopy() throws Exception {
-        var workspace = org.protolens.core.project.Workspace.open(sample("fashion-fewshot"));
-        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.N);
+        var workspace = Workspace.open(sample("fashion-fewshot"));
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.N);
         waitShown("#new-project-create");
-        javafx.scene.control.TextField name = robot.lookup("#new-project-name").queryAs(javafx.scene.control.TextField.class);
-        javafx.scene.control.TextField location = robot.lookup("#new-project-location").queryAs(javafx.scene.control.TextField.class);
+        TextField name = robot.lookup("#new-project-name").queryAs(TextField.class);
+        TextField location = robot.lookup("#new-project-location").queryAs(TextField.class);
         Path projects = temp.resolve("my projects");
         robot.interact(() -> {
             name.setText("Shoes and bags");
@@ -347,11 +389,11 @@ class MainWindowTest {
                 Files.copy(workspace.imageFile(i), drop.resolve(cls).resolve(String.format("%02d.png", j++)));
             }
         }
-        javafx.application.Platform.runLater(() -> window().importer().importFiles(java.util.List.of(drop)));
+        Platform.runLater(() -> window().importer().importFiles(List.of(drop)));
         waitShown("#import-ok");
         robot.clickOn("#groups-base");
         robot.clickOn("#import-ok");
-        org.protolens.ui.map.MapView map = robot.lookup("#map").queryAs(org.protolens.ui.map.MapView.class);
+        MapView map = robot.lookup("#map").queryAs(MapView.class);
         settle();
         assertTrue(map.mapLayout() != null && !map.viewModel().provisional().get() && map.mapLayout().xy().length == 48,
                 "once the import is done, the map is laid out from all its images");
@@ -367,14 +409,14 @@ class MainWindowTest {
         assertTrue(right >= 22, "bags and sandals are told apart by the prototypes of their own images: " + right + "/24");
 
         Path copy = temp.resolve("elsewhere").resolve("Shoes and bags v2");
-        javafx.application.Platform.runLater(() -> window().saveAs(copy));
+        Platform.runLater(() -> window().saveAs(copy));
         settle();
         assertEquals(copy, state().dir());
         assertEquals("24 images, 2 classes", status());
         assertEquals(rows, classRows(), "the copy has the same classes and counts");
-        assertEquals("Shoes and bags v2 – ProtoLens", robot.window(0).getScene().getWindow() instanceof javafx.stage.Stage st
+        assertEquals("Shoes and bags v2 – ProtoLens", robot.window(0).getScene().getWindow() instanceof Stage st
                 ? st.getTitle() : "");
-        try (var original = org.protolens.core.project.OpenProject.open(projects.resolve("Shoes and bags"))) {
+        try (var original = OpenProject.open(projects.resolve("Shoes and bags"))) {
             assertEquals(24, original.workspace().imageCount(), "the first project keeps its images");
             assertEquals("Shoes and bags", original.workspace().name());
         }
@@ -386,15 +428,15 @@ class MainWindowTest {
      */
     @Test
     void clickingAFlowSegmentSelectsTheImagesItCounts() throws Exception {
-        org.protolens.ui.analysis.FlowView flowView = robot.lookup("#flow-view").queryAs(org.protolens.ui.analysis.FlowView.class);
+        FlowView flowView = robot.lookup("#flow-view").queryAs(FlowView.class);
         var w = state();
-        var flow = org.protolens.core.analysis.NovelFlow.of(w);
-        org.jfree.chart.fx.ChartCanvas canvas = flowView.viewer().getCanvas();
+        var flow = NovelFlow.of(w);
+        ChartCanvas canvas = flowView.viewer().getCanvas();
         // the biggest segment of a novel class's images predicted as a base class, before calibration
-        org.jfree.chart.entity.CategoryItemEntity target = null;
+        CategoryItemEntity target = null;
         int most = 0;
         for (Object o : canvas.getRenderingInfo().getEntityCollection().getEntities()) {
-            if (o instanceof org.jfree.chart.entity.CategoryItemEntity e && e.getColumnKey().toString().endsWith("α=0")) {
+            if (o instanceof CategoryItemEntity e && e.getColumnKey().toString().endsWith("α=0")) {
                 int novel = w.classNames().indexOf(e.getColumnKey().toString().replace("  α=0", ""));
                 int as = w.classNames().indexOf(e.getRowKey().toString());
                 int count = flow.images(novel, as, false).length;
@@ -407,11 +449,11 @@ class MainWindowTest {
         assertTrue(target != null && most > 0, "some new-class images fall into a base class");
         int novel = w.classNames().indexOf(target.getColumnKey().toString().replace("  α=0", ""));
         int as = w.classNames().indexOf(target.getRowKey().toString());
-        java.awt.geom.Rectangle2D box = target.getArea().getBounds2D();
+        Rectangle2D box = target.getArea().getBounds2D();
         robot.clickOn(canvas.localToScreen(box.getCenterX(), box.getCenterY()));
         settle();
         int[] selected = window().project().selection().get();
-        org.junit.jupiter.api.Assertions.assertArrayEquals(flow.images(novel, as, false), selected);
+        Assertions.assertArrayEquals(flow.images(novel, as, false), selected);
         int[] raw = w.rawPredictions();
         for (int i : selected) {
             assertEquals(novel, w.label(i));
@@ -429,8 +471,8 @@ class MainWindowTest {
         var w = state();
         int[] original = w.labels();
         Path csv = temp.resolve("labels.csv");
-        org.protolens.core.interop.ProjectExport.writeLabels(w, csv);
-        int[] plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).limit(50).toArray();
+        ProjectExport.writeLabels(w, csv);
+        int[] plain = IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).limit(50).toArray();
         forget(plain);
 
         Path bad = temp.resolve("bad.csv");
@@ -438,21 +480,21 @@ class MainWindowTest {
         robot.interact(() -> window().importer().importLabels(bad));
         settle();
         assertTrue(window().noticeShowing(), "the bad file is reported");
-        assertEquals(java.util.List.of(bad + ":2: the project has no class \"Unicorn\""), window().noticeLines());
+        assertEquals(List.of(bad + ":2: the project has no class \"Unicorn\""), window().noticeLines());
         assertEquals(-1, state().label(plain[0]), "nothing of the bad file is applied");
 
         robot.interact(() -> window().importer().importLabels(csv));
         settle();
-        org.junit.jupiter.api.Assertions.assertArrayEquals(original, state().labels(), "the exported labels are back");
-        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+        Assertions.assertArrayEquals(original, state().labels(), "the exported labels are back");
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
         settle();
-        assertTrue(java.util.Arrays.stream(plain).allMatch(i -> state().label(i) < 0), "undo takes the imported labels back");
+        assertTrue(Arrays.stream(plain).allMatch(i -> state().label(i) < 0), "undo takes the imported labels back");
     }
 
     /** Takes the labels of {@code images} away, as an edit (undoable). */
     private void forget(int[] images) throws Exception {
-        robot.interact(() -> window().commands().edit(org.protolens.core.project.History.assign("forget", images,
-                java.util.stream.IntStream.range(0, images.length).map(i -> -1).toArray())));
+        robot.interact(() -> window().commands().edit(History.assign("forget", images,
+                IntStream.range(0, images.length).map(i -> -1).toArray())));
         settle();
     }
 
@@ -464,27 +506,27 @@ class MainWindowTest {
     @Test
     void acceptingAndRejectingSuggestionsWithOneKeyLabelsAndReRanksLive() throws Exception {
         var w = state();
-        int[] plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).toArray();
+        int[] plain = IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).toArray();
         forget(plain);
         robot.clickOn("Suggestions");
         settle();
-        var view = robot.lookup("#suggestions-view").queryAs(org.protolens.ui.analysis.SuggestionsView.class);
-        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(state(), 200, false), view.suggestions(),
+        var view = robot.lookup("#suggestions-view").queryAs(SuggestionsView.class);
+        assertEquals(Suggestions.uncertain(state(), 200, false), view.suggestions(),
                 "the list is the engine's ranking, most uncertain first");
         var first = view.suggestions().getFirst();
-        robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
+        robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(Node.class));
         settle();
         assertEquals(first.image(), window().project().inspected().get(), "the highlighted suggestion is inspected");
 
-        robot.type(javafx.scene.input.KeyCode.A);
+        robot.type(KeyCode.A);
         settle();
         assertEquals(first.suggested(), state().label(first.image()), "A labels the image with the suggested class");
-        assertEquals(org.protolens.core.analysis.Suggestions.uncertain(state(), 200, false), view.suggestions(), "ranked again");
+        assertEquals(Suggestions.uncertain(state(), 200, false), view.suggestions(), "ranked again");
         assertTrue(view.suggestions().stream().noneMatch(s -> s.image() == first.image()));
         var second = view.list().getSelectionModel().getSelectedItem();
         assertEquals(view.suggestions().getFirst(), second, "the next suggestion is highlighted");
 
-        robot.type(javafx.scene.input.KeyCode.R);
+        robot.type(KeyCode.R);
         settle();
         assertTrue(state().isRejected(second.image(), second.suggested()), "R marks it as not of the suggested class");
         assertTrue(view.suggestions().stream().noneMatch(s -> s.image() == second.image() && s.suggested() == second.suggested()));
@@ -496,24 +538,24 @@ class MainWindowTest {
         robot.interact(() -> view.showLikelyMembers(novel));
         settle();
         var likely = view.suggestions().getFirst();
-        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(state(), k, 200, false), view.suggestions());
-        robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(javafx.scene.Node.class));
-        robot.type(javafx.scene.input.KeyCode.ENTER);
+        assertEquals(Suggestions.likelyMembers(state(), k, 200, false), view.suggestions());
+        robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(Node.class));
+        robot.type(KeyCode.ENTER);
         settle();
         assertEquals(shots + 1, state().stats(k).shots(), "an accepted member of a new class becomes a shot");
         assertTrue(state().isShot(likely.image()));
-        assertTrue(!java.util.Arrays.equals(prototype, state().rawPrototype(k)), "and its prototype moves");
-        assertEquals(org.protolens.core.analysis.Suggestions.likelyMembers(state(), k, 200, false), view.suggestions(),
+        assertTrue(!Arrays.equals(prototype, state().rawPrototype(k)), "and its prototype moves");
+        assertEquals(Suggestions.likelyMembers(state(), k, 200, false), view.suggestions(),
                 "ranked against the new prototype");
 
         for (int undo = 0; undo < 3; undo++) {
-            robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.Z);
+            robot.push(KeyCode.CONTROL, KeyCode.Z);
         }
         settle();
         assertEquals(-1, state().label(first.image()));
         assertTrue(!state().isRejected(second.image(), second.suggested()));
         assertEquals(shots, state().stats(k).shots());
-        assertTrue(java.util.Arrays.equals(prototype, state().rawPrototype(k)), "undo puts the prototype back");
+        assertTrue(Arrays.equals(prototype, state().rawPrototype(k)), "undo puts the prototype back");
     }
 
     /**
@@ -527,16 +569,16 @@ class MainWindowTest {
         var w = state();
         assertTrue(!w.calibrationEnabled());
         robot.clickOn("Images");
-        var view = robot.lookup("#images-view").queryAs(org.protolens.ui.analysis.ImagesView.class);
+        var view = robot.lookup("#images-view").queryAs(ImagesView.class);
         settle();
         assertEquals(w.imageCount(), view.table().getItems().size(), "with nothing selected the grid shows every image");
         robot.clickOn("#grid-novel-as-base");
         settle();
-        java.util.List<Integer> expected = java.util.stream.IntStream.range(0, w.imageCount())
+        List<Integer> expected = IntStream.range(0, w.imageCount())
                 .filter(i -> w.label(i) >= 0 && !w.isShot(i) && !w.isBase(w.label(i)) && w.isBase(w.predicted(i)))
                 .boxed().toList();
         assertTrue(!expected.isEmpty());
-        assertEquals(expected, view.table().getItems().stream().map(org.protolens.ui.analysis.ImagesViewModel.Row::image).sorted().toList());
+        assertEquals(expected, view.table().getItems().stream().map(ImagesViewModel.Row::image).sorted().toList());
 
         // sort by similarity, lowest first: a click on the column header
         robot.clickOn("Similarity");
@@ -549,19 +591,19 @@ class MainWindowTest {
         robot.interact(() -> view.table().getSelectionModel().selectRange(0, 2));
         settle();
         // Monocle sends no context-menu request for a right click: the table's menu is opened as the request would
-        javafx.scene.Node row = robot.lookup("#images-table .table-row-cell").nth(0).queryAs(javafx.scene.Node.class);
-        robot.interact(() -> view.table().getContextMenu().show(row, javafx.geometry.Side.BOTTOM, 0, 0));
+        Node row = robot.lookup("#images-table .table-row-cell").nth(0).queryAs(Node.class);
+        robot.interact(() -> view.table().getContextMenu().show(row, Side.BOTTOM, 0, 0));
         settle();
         robot.clickOn("New Class from 2 images…");
         waitShown(".dialog-pane .text-field");
         robot.clickOn(".dialog-pane .text-field").write("Lookalikes");
-        robot.clickOn(robot.lookup(".dialog-pane .button").match((javafx.scene.control.Button b) -> b.isDefaultButton())
+        robot.clickOn(robot.lookup(".dialog-pane .button").match((Button b) -> b.isDefaultButton())
                 .queryButton());
         settle();
         var after = state();
         int k = after.classNames().indexOf("Lookalikes");
         assertTrue(k >= 0, "the chosen rows became a new class");
-        assertEquals(java.util.Set.of(chosen[0], chosen[1]), java.util.Set.copyOf(java.util.Arrays.stream(after.imagesOf(k)).boxed().toList()));
+        assertEquals(Set.of(chosen[0], chosen[1]), Set.copyOf(Arrays.stream(after.imagesOf(k)).boxed().toList()));
         assertTrue(after.isShot(chosen[0]) && after.isShot(chosen[1]));
     }
 
@@ -569,10 +611,10 @@ class MainWindowTest {
     @Test
     void clickingAConfusionCellSelectsItsImages() throws Exception {
         robot.clickOn("Confusion");
-        var view = robot.lookup("#confusion-view").queryAs(org.protolens.ui.analysis.ConfusionView.class);
+        var view = robot.lookup("#confusion-view").queryAs(ConfusionView.class);
         settle();
         var w = state();
-        var flow = org.protolens.core.analysis.NovelFlow.of(w);
+        var flow = NovelFlow.of(w);
         int[][] now = flow.confusion(true);
         // the biggest mistake now: a label predicted as another class
         int label = -1, as = -1;
@@ -584,12 +626,12 @@ class MainWindowTest {
                 }
             }
         }
-        org.jfree.chart.fx.ChartCanvas canvas = view.viewer(true).getCanvas();
+        ChartCanvas canvas = view.viewer(true).getCanvas();
         int row = view.rowClasses().indexOf(label);
         int item = row * w.classNames().size() + as;
-        java.awt.geom.Rectangle2D box = null;
+        Rectangle2D box = null;
         for (Object o : canvas.getRenderingInfo().getEntityCollection().getEntities()) {
-            if (o instanceof org.jfree.chart.entity.XYItemEntity e && e.getItem() == item) {
+            if (o instanceof XYItemEntity e && e.getItem() == item) {
                 box = e.getArea().getBounds2D();
             }
         }
@@ -598,7 +640,7 @@ class MainWindowTest {
         settle();
         int[] selected = window().project().selection().get();
         assertEquals(now[label][as], selected.length);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(flow.images(label, as, true), selected);
+        Assertions.assertArrayEquals(flow.images(label, as, true), selected);
         for (int i : selected) {
             assertEquals(label, w.label(i));
             assertEquals(as, w.predicted(i));

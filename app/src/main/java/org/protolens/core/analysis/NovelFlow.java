@@ -2,7 +2,7 @@ package org.protolens.core.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.protolens.core.project.Workspace;
+import java.util.stream.IntStream;
 import org.protolens.core.project.WorkspaceState;
 
 /**
@@ -71,7 +71,7 @@ public final class NovelFlow {
     /** Class k's labelled images (no shots) predicted as class {@code as}, in image order. */
     public int[] images(int k, int as, boolean calibrated) {
         int[] p = calibrated ? now : raw;
-        return java.util.stream.IntStream.range(0, labels.length)
+        return IntStream.range(0, labels.length)
                 .filter(i -> evaluated[i] && labels[i] == k && p[i] == as).toArray();
     }
 

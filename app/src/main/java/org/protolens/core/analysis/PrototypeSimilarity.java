@@ -2,8 +2,8 @@ package org.protolens.core.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.protolens.core.proto.L2;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.proto.L2;
 
 /**
  * What each new class borrows from the base classes: for every new class (rows) and base class

@@ -1,12 +1,12 @@
 package org.protolens.core.analysis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.project.ProjectManifest;
-import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
 
 /**
@@ -76,7 +76,7 @@ public final class SessionTable {
             }
             int baseCount = (int) seen.stream().filter(w::isBase).count();
             int[] id = new int[classes];
-            java.util.Arrays.fill(id, -1);
+            Arrays.fill(id, -1);
             for (int t = 0; t < seen.size(); t++) {
                 id[seen.get(t)] = t;
             }

@@ -3,9 +3,8 @@ package org.protolens.core.analysis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.protolens.core.proto.L2;
-import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.proto.L2;
 
 /**
  * Unlabelled images ranked for labelling. "Most uncertain first" orders them by the margin between

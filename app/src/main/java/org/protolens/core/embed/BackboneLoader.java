@@ -9,6 +9,10 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.util.Progress;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.io.FolderFiles;
 
 /**
  * Opens a backbone from what a person names:
@@ -113,7 +118,7 @@ public final class BackboneLoader {
         if (spec.weights() == null) {
             throw new IOException(sidecar + ": \"weights\" (the weights file name) is missing");
         }
-        org.protolens.core.io.FolderFiles.requireInside(dir, spec.weights(), sidecar, "weights");
+        FolderFiles.requireInside(dir, spec.weights(), sidecar, "weights");
         Path weights = dir.resolve(spec.weights());
         if (!Files.isRegularFile(weights)) {
             throw new IOException(sidecar + ": the weights file " + spec.weights() + " is missing");
@@ -138,7 +143,7 @@ public final class BackboneLoader {
             throw new IOException(sidecar + ": \"weights\" (the weights file name) is missing");
         }
         Preprocessing p = spec.input().preprocessing();
-        org.protolens.core.io.FolderFiles.requireInside(dir, spec.weights(), sidecar, "weights");
+        FolderFiles.requireInside(dir, spec.weights(), sidecar, "weights");
         Path weights = dir.resolve(spec.weights());
         String format = spec.format() == null ? "" : spec.format();
         return switch (format) {
@@ -209,10 +214,10 @@ public final class BackboneLoader {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        if (t instanceof java.net.UnknownHostException) {
+        if (t instanceof UnknownHostException) {
             return "no connection to " + t.getMessage();
         }
-        if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
+        if (t instanceof ConnectException || t instanceof SocketTimeoutException) {
             return "no connection: " + t.getMessage();
         }
         return DjlBackbone.rootMessage(e);
@@ -239,7 +244,7 @@ public final class BackboneLoader {
                 }
             }
         }
-        md.update(extra.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update(extra.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(md.digest());
     }
 

@@ -2,13 +2,16 @@ package org.protolens.core.embed;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.protolens.core.io.AtomicFiles;
 
 /**
  * The JSON sidecar that describes a backbone: {@code backbone.json} in a backbone folder, or
@@ -50,9 +53,9 @@ public record BackboneSpec(String format, String architecture, String weights, I
         BackboneSpec spec;
         try {
             spec = JSON.readValue(Files.readAllBytes(file), BackboneSpec.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new IOException(file + ": not a valid backbone description (" + e.getOriginalMessage() + ")");
-        } catch (java.io.CharConversionException e) {
+        } catch (CharConversionException e) {
             throw new IOException(file + ": not a valid backbone description (not UTF-8 text: " + e.getMessage() + ")");
         }
         if (spec.input() == null) {
@@ -67,6 +70,6 @@ public record BackboneSpec(String format, String architecture, String weights, I
     }
 
     public void write(Path file) throws IOException {
-        org.protolens.core.io.AtomicFiles.writeString(file, JSON.writeValueAsString(this) + "\n");
+        AtomicFiles.writeString(file, JSON.writeValueAsString(this) + "\n");
     }
 }

@@ -2,6 +2,7 @@ package org.protolens.core.embed;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
@@ -35,7 +36,7 @@ final class BatchTranslator implements NoBatchifyTranslator<BatchTranslator.Inpu
         ByteBuffer buf = staging.clear().limit(values * 4);
         buf.asFloatBuffer().put(in.data(), 0, values);
         NDArray array = ctx.getNDManager().create(buf, new Shape(in.count(), 3, in.height(), in.width()),
-                ai.djl.ndarray.types.DataType.FLOAT32);
+                DataType.FLOAT32);
         return new NDList(array);
     }
 
@@ -52,7 +53,7 @@ final class BatchTranslator implements NoBatchifyTranslator<BatchTranslator.Inpu
             throw new IllegalStateException("the model's output has shape " + Arrays.toString(shape)
                     + "; ProtoLens needs a 2-D (batch, features) matrix");
         }
-        float[] values = out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] values = out.toType(DataType.FLOAT32, false).toFloatArray();
         return new FloatMatrix((int) squeezed[0], (int) squeezed[1], values);
     }
 

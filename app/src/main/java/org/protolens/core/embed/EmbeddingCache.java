@@ -7,12 +7,15 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import org.protolens.core.io.AtomicFiles;
 
 /**
  * Embeddings on disk, keyed by the SHA-256 of an image file's bytes, one folder per backbone
@@ -34,7 +37,7 @@ public final class EmbeddingCache implements AutoCloseable {
     private final int dim;
     private final FileChannel vectors;
     private final FileChannel keys;
-    private final java.nio.channels.FileLock lock;
+    private final FileLock lock;
     private final Map<Key, Integer> index = new HashMap<>();
     private int rows;
     private Arena arena;
@@ -55,10 +58,10 @@ public final class EmbeddingCache implements AutoCloseable {
                 StandardOpenOption.WRITE);
         this.keys = FileChannel.open(dir.resolve(KEYS), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        java.nio.channels.FileLock held;
+        FileLock held;
         try {
             held = keys.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             held = null;
         }
         if (held == null) {
@@ -99,7 +102,7 @@ public final class EmbeddingCache implements AutoCloseable {
                 throw new IOException(dir + ": this cache belongs to another backbone (" + found.strip() + ")");
             }
         } else {
-            org.protolens.core.io.AtomicFiles.writeString(identity, expected);
+            AtomicFiles.writeString(identity, expected);
         }
         return new EmbeddingCache(dir, dim);
     }
@@ -119,10 +122,10 @@ public final class EmbeddingCache implements AutoCloseable {
     private static void markAsCache(Path root) {
         try {
             if (Files.notExists(root.resolve("CACHEDIR.TAG"))) {
-                org.protolens.core.io.AtomicFiles.writeString(root.resolve("CACHEDIR.TAG"), CACHEDIR_TAG);
+                AtomicFiles.writeString(root.resolve("CACHEDIR.TAG"), CACHEDIR_TAG);
             }
             if (Files.notExists(root.resolve("README.txt"))) {
-                org.protolens.core.io.AtomicFiles.writeString(root.resolve("README.txt"),
+                AtomicFiles.writeString(root.resolve("README.txt"),
                         "Embeddings of images, computed by ProtoLens from the image files (one folder per backbone).\n"
                         + "This is derived data: deleting it loses nothing. ProtoLens embeds the images again from\n"
                         + "their files when it needs them. Backups may leave this folder out (see CACHEDIR.TAG).\n"

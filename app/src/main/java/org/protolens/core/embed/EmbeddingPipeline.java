@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
@@ -192,7 +193,7 @@ public final class EmbeddingPipeline {
                 if (listener != null) {
                     if (!batchPaths.isEmpty()) {
                         listener.embedded(batchPaths, cache == null ? null : batchKeys, new FloatMatrix(rows - firstRow, d,
-                                java.util.Arrays.copyOfRange(out, firstRow * d, rows * d)));
+                                Arrays.copyOfRange(out, firstRow * d, rows * d)));
                     }
                     listener.progress(done, total);
                 }
@@ -201,7 +202,7 @@ public final class EmbeddingPipeline {
             ahead.forEach(f -> f.cancel(true));
             workers.shutdownNow();
         }
-        float[] exact = rows * d == out.length ? out : java.util.Arrays.copyOf(out, rows * d);
+        float[] exact = rows * d == out.length ? out : Arrays.copyOf(out, rows * d);
         return new Result(okPaths, new FloatMatrix(rows, d, exact), failures, cachedCount, waitNanos, modelNanos);
     }
 

@@ -3,13 +3,19 @@ package org.protolens.core.embed;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.awt.image.DataBufferUShort;
+import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes image files in plain Java (ImageIO with the TwelveMonkeys plugins: JPEG including CMYK,
@@ -84,17 +90,17 @@ public final class ImageDecoder {
 
     /** Reads the header first; decodes subsampled when the image declares more than {@link #maxPixels()}. */
     private static BufferedImage read(byte[] bytes, String name) throws IOException {
-        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
                 return null;
             }
-            javax.imageio.ImageReader reader = readers.next();
+            ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
-                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+                ImageReadParam param = reader.getDefaultReadParam();
                 int step = subsampling(w, h, maxPixels());
                 if (step > 1) {
                     param.setSourceSubsampling(step, step, 0, 0);
@@ -194,8 +200,8 @@ public final class ImageDecoder {
             }
         }
         var cm = image.getColorModel();
-        if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY && cm.getNumComponents() <= 2
-                && !(cm instanceof java.awt.image.IndexColorModel)) {
+        if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && cm.getNumComponents() <= 2
+                && !(cm instanceof IndexColorModel)) {
             // grey (with or without alpha) of any depth: take the stored value, not a linear-light conversion
             int bits = cm.getComponentSize(0);
             int[] px = new int[raster.getNumBands()];

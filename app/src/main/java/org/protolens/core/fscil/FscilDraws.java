@@ -1,11 +1,13 @@
 package org.protolens.core.fscil;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.TeenCalibration;
 
@@ -56,7 +58,7 @@ public final class FscilDraws {
         Map<Integer, int[]> rowsOf = new HashMap<>();
         for (int cls = protocol.baseClasses(); cls < protocol.totalClasses(); cls++) {
             final int c = cls;
-            int[] rows = java.util.stream.IntStream.range(0, trainY.length).filter(r -> trainY[r] == c).toArray();
+            int[] rows = IntStream.range(0, trainY.length).filter(r -> trainY[r] == c).toArray();
             if (rows.length < protocol.shots()) {
                 throw new IllegalArgumentException("novel class " + cls + " has " + rows.length + " training rows, "
                         + protocol.shots() + " shots are needed");
@@ -75,8 +77,8 @@ public final class FscilDraws {
                     pool[i] = pool[j];
                     pool[j] = t;
                 }
-                int[] shots = java.util.Arrays.copyOf(pool, protocol.shots());
-                java.util.Arrays.sort(shots);
+                int[] shots = Arrays.copyOf(pool, protocol.shots());
+                Arrays.sort(shots);
                 split.put(cls, shots);
             }
             out.add(split);

@@ -1,8 +1,10 @@
 package org.protolens.core.fscil;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.CosineClassifier;
 import org.protolens.core.proto.TeenCalibration;
@@ -130,8 +132,8 @@ public final class FscilEvaluation {
         List<SessionResult> out = new ArrayList<>();
         for (int s = 0; s < p.sessions(); s++) {
             int seen = p.classesSeen(s);
-            FloatMatrix protos = new FloatMatrix(seen, d, java.util.Arrays.copyOf(all, seen * d));
-            int[] rows = java.util.stream.IntStream.range(0, testY.length).filter(r -> testY[r] < seen).toArray();
+            FloatMatrix protos = new FloatMatrix(seen, d, Arrays.copyOf(all, seen * d));
+            int[] rows = IntStream.range(0, testY.length).filter(r -> testY[r] < seen).toArray();
             int[] predicted = new CosineClassifier(protos).predict(testX.selectRows(rows));
             out.add(measure(s, seen, p.baseClasses(), rows, testY, predicted));
         }

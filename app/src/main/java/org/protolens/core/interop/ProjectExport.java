@@ -2,27 +2,33 @@ package org.protolens.core.interop;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.proto.TeenCalibration;
 import org.protolens.core.analysis.SessionTable;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.project.OpenProject;
-import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.proto.TeenCalibration;
 
 /**
  * What a project gives to the next tool: labels as CSV, embeddings as .npy with their paths,
@@ -37,7 +43,7 @@ public final class ProjectExport {
         List<String> names = w.classNames();
         int[] predicted = w.predictedClasses();
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-             CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("path", "label", "predicted", "score").get())) {
+                CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("path", "label", "predicted", "score").get())) {
             for (int i = 0; i < w.imageCount(); i++) {
                 int p = predicted[i];
                 csv.printRecord(w.imageFile(i).toAbsolutePath().normalize(), w.label(i) < 0 ? "" : names.get(w.label(i)),
@@ -54,9 +60,9 @@ public final class ProjectExport {
     public static void writeSessions(SessionTable.Result r, TeenCalibration calibration, boolean calibrationOn, Path file)
             throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-             CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("session", "classes", "added",
-                     "acc_raw", "acc_base_raw", "acc_novel_raw", "hm_raw", "novel_to_base_raw",
-                     "acc", "acc_base", "acc_novel", "hm", "novel_to_base", "alpha", "tau", "calibration").get())) {
+                CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("session", "classes", "added",
+                        "acc_raw", "acc_base_raw", "acc_novel_raw", "hm_raw", "novel_to_base_raw",
+                        "acc", "acc_base", "acc_novel", "hm", "novel_to_base", "alpha", "tau", "calibration").get())) {
             for (int s = 0; s < r.raw().size(); s++) {
                 var a = r.raw().get(s);
                 var c = r.now().get(s);
@@ -74,7 +80,7 @@ public final class ProjectExport {
 
     /** The labelled images of every class (shots included), read at once. */
     public static FolderPlan labelFolders(WorkspaceState w) {
-        Map<String, List<Path>> byClass = new java.util.LinkedHashMap<>();
+        Map<String, List<Path>> byClass = new LinkedHashMap<>();
         for (String name : w.classNames()) {
             byClass.put(name, new ArrayList<>());
         }
@@ -101,14 +107,14 @@ public final class ProjectExport {
         }
         Files.createDirectories(dir);
         int written = 0;
-        java.util.Set<String> folders = new java.util.HashSet<>();
+        Set<String> folders = new HashSet<>();
         for (var e : plan.byClass().entrySet()) {
             String folder = folderName(e.getKey());
-            for (int n = 2; !folders.add(folder.toLowerCase(java.util.Locale.ROOT)); n++) {
+            for (int n = 2; !folders.add(folder.toLowerCase(Locale.ROOT)); n++) {
                 folder = folderName(e.getKey()) + "-" + n;
             }
             Path classDir = Files.createDirectories(dir.resolve(folder));
-            java.util.Set<String> names = new java.util.HashSet<>();
+            Set<String> names = new HashSet<>();
             for (Path image : e.getValue()) {
                 String name = image.getFileName().toString();
                 String unique = name;
@@ -121,7 +127,7 @@ public final class ProjectExport {
                     if (links) {
                         Files.createSymbolicLink(to, image);
                     } else {
-                        Files.copy(image, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                        Files.copy(image, to, StandardCopyOption.COPY_ATTRIBUTES);
                     }
                 } catch (IOException | UnsupportedOperationException ex) {
                     throw new IOException(image + ": cannot " + (links ? "link" : "copy") + " it to " + to + " (" + ex + ")", ex);
@@ -142,10 +148,13 @@ public final class ProjectExport {
     }
 
     private static String pct(Double v) {
-        return v == null ? "" : String.format(java.util.Locale.ROOT, "%.2f", 100 * v);
+        return v == null ? "" : String.format(Locale.ROOT, "%.2f", 100 * v);
     }
 
-    /** {@code OUT.npy} (images x d, float32, in image order) and {@code OUT.paths.txt} (one absolute path per row, see {@link PathLines}). */
+    /**
+     * {@code OUT.npy} (images x d, float32, in image order) and {@code OUT.paths.txt} (one absolute
+     * path per row, see {@link PathLines}).
+     */
     public static void writeEmbeddings(WorkspaceState w, Path npy) throws IOException {
         NpyFile.writeMatrix(npy, w.embeddings());
         List<String> paths = new ArrayList<>(w.imageCount());
@@ -180,7 +189,7 @@ public final class ProjectExport {
             header.add("d" + j);
         }
         try (Writer out = Files.newBufferedWriter(prefix.resolveSibling(prefix.getFileName() + ".csv"), StandardCharsets.UTF_8);
-             CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).get())) {
+                CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).get())) {
             for (int k = 0; k < c; k++) {
                 for (boolean cal : new boolean[] {false, true}) {
                     List<Object> row = new ArrayList<>(List.of(w.classNames().get(k), w.isBase(k) ? "base" : "novel",
@@ -225,9 +234,9 @@ public final class ProjectExport {
             byPath.put(w.imageFile(i).toAbsolutePath().normalize(), i);
         }
         List<String> problems = new ArrayList<>();
-        Map<Integer, Integer> assigned = new java.util.LinkedHashMap<>();
+        Map<Integer, Integer> assigned = new LinkedHashMap<>();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             CSVParser csv = CSVParser.parse(in, CSVFormat.DEFAULT.builder().setTrim(true).setIgnoreEmptyLines(true).get())) {
+                CSVParser csv = CSVParser.parse(in, CSVFormat.DEFAULT.builder().setTrim(true).setIgnoreEmptyLines(true).get())) {
             for (CSVRecord r : csv) {
                 String where = file + ":" + r.getRecordNumber();
                 if (r.getRecordNumber() == 1 && r.size() >= 2 && r.get(0).equalsIgnoreCase("path") && r.get(1).equalsIgnoreCase("label")) {
@@ -241,7 +250,7 @@ public final class ProjectExport {
                 try {
                     Path p = Path.of(r.get(0));
                     image = byPath.get((p.isAbsolute() ? p : w.dir().resolve(p)).toAbsolutePath().normalize());
-                } catch (java.nio.file.InvalidPathException e) {
+                } catch (InvalidPathException e) {
                     image = null;
                 }
                 if (image == null) {
@@ -266,9 +275,9 @@ public final class ProjectExport {
                     problems.add(where + ": " + r.get(0) + " is listed again with another label");
                 }
             }
-        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+        } catch (UncheckedIOException | IllegalStateException e) {
             problems.add(file + ": not readable as CSV (" + e.getMessage() + ")");
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             problems.add(file + ": not UTF-8 text (" + e + ")");
         }
         if (!problems.isEmpty()) {

@@ -2,6 +2,7 @@ package org.protolens.core.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /** Paths that a file in a folder names, checked to stay inside that folder. */
@@ -22,7 +23,7 @@ public final class FolderFiles {
         Path p;
         try {
             p = Path.of(path);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new IOException(file + ": \"" + field + "\" is not a file name (" + e.getReason() + ")");
         }
         Path resolved = root.resolve(p).normalize();

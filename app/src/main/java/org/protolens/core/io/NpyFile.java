@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.protolens.core.FloatMatrix;
@@ -182,7 +183,7 @@ public final class NpyFile {
             throw new NpyFormatException(file, "array is stored in Fortran order (save it in C order, e.g. np.ascontiguousarray(arr))");
         }
         String[] dims = shape.group(1).split(",");
-        long[] s = java.util.Arrays.stream(dims).map(String::strip).filter(t -> !t.isEmpty()).mapToLong(t -> {
+        long[] s = Arrays.stream(dims).map(String::strip).filter(t -> !t.isEmpty()).mapToLong(t -> {
             try {
                 return Long.parseLong(t);
             } catch (NumberFormatException e) {

@@ -1,13 +1,24 @@
 package org.protolens.core.map;
 
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Flow;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.proto.L2;
+import smile.graph.NearestNeighborGraph;
 import smile.manifold.TSNE;
 import smile.manifold.UMAP;
+import smile.math.MathEx;
 import smile.util.AlgoStatus;
 import smile.util.IterativeAlgorithmController;
 
@@ -110,14 +121,14 @@ public final class MapLayout {
         }
         progress.report(method + " of " + chosen.length + " images", -1);
         double[][] coords;
-        smile.math.MathEx.setSeed(seed);
+        MathEx.setSeed(seed);
         if (method == Method.TSNE) {
             coords = tsne(input, progress, cancelled);
         } else {
             int k = Math.min(15, chosen.length - 1);
             // the exact neighbour graph: Smile's approximate one for large inputs is not reproducible
-            smile.graph.NearestNeighborGraph graph = smile.graph.NearestNeighborGraph.of(input, k);
-            smile.math.MathEx.setSeed(seed);
+            NearestNeighborGraph graph = NearestNeighborGraph.of(input, k);
+            MathEx.setSeed(seed);
             coords = UMAP.fit(input, graph, new UMAP.Options(k));
         }
         check(cancelled);
@@ -156,18 +167,18 @@ public final class MapLayout {
      *
      * @throws IOException naming the file when it is damaged or belongs to other embeddings
      */
-    public static MapLayout read(java.nio.file.Path file, FloatMatrix embeddings) throws java.io.IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    public static MapLayout read(Path file, FloatMatrix embeddings) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         try {
             if (b.getInt() != MAGIC) {
-                throw new java.io.IOException(file + ": not a ProtoLens map layout");
+                throw new IOException(file + ": not a ProtoLens map layout");
             }
             Method method = Method.values()[b.getInt()];
             long seed = b.getLong();
             int n = b.getInt();
             int landmarks = b.getInt();
             if (n < 2 || n > embeddings.rows() || b.remaining() != 8L * n) {
-                throw new java.io.IOException(file + ": holds " + n + " points; the project has " + embeddings.rows() + " images");
+                throw new IOException(file + ": holds " + n + " points; the project has " + embeddings.rows() + " images");
             }
             float[] xy = new float[2 * n];
             b.asFloatBuffer().get(xy);
@@ -187,8 +198,8 @@ public final class MapLayout {
                 layout.extend(layout.place(embeddings.selectRows(IntStream.range(n, embeddings.rows()).toArray())));
             }
             return layout;
-        } catch (java.nio.BufferUnderflowException | ArrayIndexOutOfBoundsException e) {
-            throw new java.io.IOException(file + ": damaged map layout", e);
+        } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException e) {
+            throw new IOException(file + ": damaged map layout", e);
         }
     }
 
@@ -196,12 +207,12 @@ public final class MapLayout {
      * Stores the computed part of this layout (the images it was computed on, as far as they are
      * still there), atomically.
      */
-    public void write(java.nio.file.Path file) throws java.io.IOException {
+    public void write(Path file) throws IOException {
         int count = Math.min(laidOut, xy.length / 2);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + 8 * count).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(24 + 8 * count).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putInt(method.ordinal()).putLong(seed).putInt(count).putInt(Math.min(landmarks, count));
         b.asFloatBuffer().put(laidOutXy, 0, 2 * count);
-        org.protolens.core.io.AtomicFiles.write(file, out -> out.write(b.array()));
+        AtomicFiles.write(file, out -> out.write(b.array()));
     }
 
     private static final int MAGIC = 0x504c4d31; // "PLM1"
@@ -209,9 +220,9 @@ public final class MapLayout {
     private static double[][] tsne(double[][] input, Progress progress, BooleanSupplier cancelled) {
         TSNE.Options defaults = new TSNE.Options(2, Math.min(30, (input.length - 1) / 3.0), 200, 12, 1000);
         try (IterativeAlgorithmController<AlgoStatus> controller = new IterativeAlgorithmController<>(Runnable::run, 1)) {
-            controller.subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+            controller.subscribe(new Flow.Subscriber<>() {
                 @Override
-                public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                public void onSubscribe(Flow.Subscription s) {
                     s.request(Long.MAX_VALUE);
                 }
 
@@ -242,7 +253,7 @@ public final class MapLayout {
 
     private static void check(BooleanSupplier cancelled) {
         if (cancelled.getAsBoolean()) {
-            throw new java.util.concurrent.CancellationException("layout cancelled");
+            throw new CancellationException("layout cancelled");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.protolens.core.map;
 
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import smile.feature.extraction.PCA;
 
@@ -68,7 +69,7 @@ public final class PcaMap {
         }
         int k = axes.length;
         float[] out = new float[k * x.rows()];
-        java.util.stream.IntStream rows = java.util.stream.IntStream.range(0, x.rows());
+        IntStream rows = IntStream.range(0, x.rows());
         (x.rows() > 4096 ? rows.parallel() : rows).forEach(r -> {
             int off = x.offset(r);
             for (int a = 0; a < k; a++) {

@@ -2,9 +2,13 @@ package org.protolens.core.project;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.TeenCalibration;
 
@@ -138,7 +142,7 @@ public final class History {
                 if (label != null && k < 0) {
                     throw new IllegalArgumentException("there is no class \"" + label + "\"");
                 }
-                java.util.Map<Integer, Integer> shotsLost = new java.util.HashMap<>();
+                Map<Integer, Integer> shotsLost = new HashMap<>();
                 for (int j = 0; j < this.images.length; j++) {
                     if (old.shots()[j] && !(shot && old.labels()[j] == k)) {
                         shotsLost.merge(old.labels()[j], 1, Integer::sum);
@@ -152,8 +156,8 @@ public final class History {
                 }
                 int[] labels = new int[this.images.length];
                 boolean[] shots = new boolean[this.images.length];
-                java.util.Arrays.fill(labels, k);
-                java.util.Arrays.fill(shots, shot);
+                Arrays.fill(labels, k);
+                Arrays.fill(shots, shot);
                 w.setLabels(this.images, labels, shots);
             }
         };
@@ -172,7 +176,8 @@ public final class History {
             void set(Workspace w, Before old) {
                 for (int j = 0; j < this.images.length; j++) {
                     if (old.shots()[j]) {
-                        throw new IllegalArgumentException("image " + w.imageFile(this.images[j]) + " is a shot; labels of shots are not assigned");
+                        throw new IllegalArgumentException("image " + w.imageFile(this.images[j])
+                                + " is a shot; labels of shots are not assigned");
                     }
                 }
                 w.setLabels(this.images, labels2, new boolean[this.images.length]);
@@ -224,7 +229,7 @@ public final class History {
 
             @Override
             public void revert(Workspace w) {
-                int[] marked = java.util.stream.IntStream.range(0, images2.length).filter(j -> !wasRejected[j])
+                int[] marked = IntStream.range(0, images2.length).filter(j -> !wasRejected[j])
                         .map(j -> images2[j]).toArray();
                 w.setRejected(marked, name, false);
                 before.restore(w);
@@ -311,7 +316,7 @@ public final class History {
 
             @Override
             public void revert(Workspace w) {
-                int[] core = java.util.stream.IntStream.range(0, members.images().length)
+                int[] core = IntStream.range(0, members.images().length)
                         .filter(j -> kind != Workspace.Kind.NOVEL || members.shots()[j]).map(j -> members.images()[j]).toArray();
                 if (kind == Workspace.Kind.NOVEL) {
                     w.addNovelClass(name, core, index);

@@ -94,7 +94,8 @@ public final class ImportPlan {
                     if (ImageFiles.isImageName(f)) {
                         images.add(f);
                     } else if (!f.getFileName().toString().startsWith(".")) {
-                        skipped.add(new Skipped(f, "not an image file (" + String.join(", ", ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")"));
+                        skipped.add(new Skipped(f, "not an image file ("
+                                + String.join(", ", ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")"));
                     }
                 }
                 images = keep(images, present, skipped);

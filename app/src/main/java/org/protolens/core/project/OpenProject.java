@@ -1,13 +1,28 @@
 package org.protolens.core.project;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.Backbone;
 import org.protolens.core.embed.BackboneLoader;
@@ -15,6 +30,7 @@ import org.protolens.core.embed.EmbeddingCache;
 import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.NpyFile;
+import org.protolens.core.map.MapLayout;
 
 /**
  * An open project: its workspace, restored from and saved to its catalog, and the embedding cache
@@ -63,7 +79,7 @@ public final class OpenProject implements AutoCloseable {
          * @param progress told (done, total) as files are embedded; may be null
          * @param cancelled stops the embedding between batches (what is not embedded yet is set aside)
          */
-        static Recovery withBackbone(java.util.function.BiConsumer<Integer, Integer> progress, BooleanSupplier cancelled) {
+        static Recovery withBackbone(BiConsumer<Integer, Integer> progress, BooleanSupplier cancelled) {
             return (backbone, cache, files, problems) -> {
                 try (Backbone b = BackboneLoader.folder(backbone, null)) {
                     EmbeddingPipeline.Result r = new EmbeddingPipeline(b, cache, 32, EmbeddingPipeline.defaultDecodeThreads())
@@ -76,7 +92,7 @@ public final class OpenProject implements AutoCloseable {
                                 }
                             }, cancelled);
                     r.failures().forEach(f -> problems.add(f.file() + ": " + f.problem()));
-                } catch (java.util.concurrent.CancellationException e) {
+                } catch (CancellationException e) {
                     problems.add("embedding the images again was cancelled: " + e.getMessage());
                 }
             };
@@ -157,9 +173,9 @@ public final class OpenProject implements AutoCloseable {
     private static Restored restore(Path dir, Workspace w, ProjectCatalog.Snapshot s, ProjectCatalog.Held held,
                                     EmbeddingCache cache, Recovery recovery, List<String> problems) throws IOException {
         int project = w.imageCount();
-        String[] labels = java.util.Arrays.copyOf(s.labels(), project);
-        boolean[] shots = java.util.Arrays.copyOf(s.shots(), project);
-        String[] rejected = java.util.Arrays.copyOf(s.rejected(), project);
+        String[] labels = Arrays.copyOf(s.labels(), project);
+        boolean[] shots = Arrays.copyOf(s.shots(), project);
+        String[] rejected = Arrays.copyOf(s.rejected(), project);
         List<Candidate> candidates = new ArrayList<>();
         for (int i = project; i < s.labels().length; i++) {
             candidates.add(new Candidate(s.imported().get(i - project), s.labels()[i], s.shots()[i], s.rejected()[i]));
@@ -173,7 +189,7 @@ public final class OpenProject implements AutoCloseable {
                 labelHolds.add(h);
             }
         }
-        java.util.LinkedHashMap<String, ProjectCatalog.ClassRecord> classes = new java.util.LinkedHashMap<>();
+        LinkedHashMap<String, ProjectCatalog.ClassRecord> classes = new LinkedHashMap<>();
         s.classes().forEach(k -> classes.put(k.name(), k));
         held.classes().forEach(k -> classes.putIfAbsent(k.name(), k));
 
@@ -206,14 +222,14 @@ public final class OpenProject implements AutoCloseable {
         }
 
         // a project image's held label comes back where the person has not labelled it since
-        java.util.Map<Integer, ProjectCatalog.HeldImage> pendingLabels = new java.util.HashMap<>();
+        Map<Integer, ProjectCatalog.HeldImage> pendingLabels = new HashMap<>();
         for (ProjectCatalog.HeldImage h : labelHolds) {
             if (labels[h.position()] == null && classes.containsKey(h.label())) {
                 pendingLabels.put(h.position(), h);
             }
         }
         // a class is set aside when none of its shots (novel) or images (base from images) can be shown
-        java.util.Set<String> available = new java.util.HashSet<>();
+        Set<String> available = new HashSet<>();
         for (int i = 0; i < project; i++) {
             ProjectCatalog.HeldImage h = pendingLabels.get(i);
             String label = h != null ? h.label() : labels[i];
@@ -234,7 +250,7 @@ public final class OpenProject implements AutoCloseable {
         for (ProjectCatalog.ClassRecord k : classes.values()) {
             (available.contains(k.name()) ? shown : heldClasses).add(k);
         }
-        java.util.Set<String> heldNames = new java.util.HashSet<>();
+        Set<String> heldNames = new HashSet<>();
         heldClasses.forEach(k -> heldNames.add(k.name()));
 
         List<ProjectCatalog.HeldImage> newHeld = new ArrayList<>();
@@ -273,9 +289,9 @@ public final class OpenProject implements AutoCloseable {
             changed |= keep != j < storedImported;
         }
         int n = project + keptImages.size();
-        String[] allLabels = java.util.Arrays.copyOf(labels, n);
-        boolean[] allShots = java.util.Arrays.copyOf(shots, n);
-        String[] allRejected = java.util.Arrays.copyOf(rejected, n);
+        String[] allLabels = Arrays.copyOf(labels, n);
+        boolean[] allShots = Arrays.copyOf(shots, n);
+        String[] allRejected = Arrays.copyOf(rejected, n);
         for (int j = 0; j < keptImages.size(); j++) {
             allLabels[project + j] = keptLabels.get(j);
             allShots[project + j] = keptShots.get(j);
@@ -410,7 +426,7 @@ public final class OpenProject implements AutoCloseable {
      * @param map        the map it was last shown with (or a PCA map; null with fewer than two images)
      * @param notes      what could not be restored, each naming the file (empty when all was)
      */
-    public record Opened(OpenProject project, Path copiedFrom, org.protolens.core.map.MapLayout map, List<String> notes) {
+    public record Opened(OpenProject project, Path copiedFrom, MapLayout map, List<String> notes) {
     }
 
     /**
@@ -423,7 +439,7 @@ public final class OpenProject implements AutoCloseable {
      * @param progress told what is being done, for a status line
      * @throws IOException naming the file and the problem; nothing stays open then
      */
-    public static Opened openForWork(Path folder, boolean bundled, Path copies, java.util.function.Consumer<String> progress,
+    public static Opened openForWork(Path folder, boolean bundled, Path copies, Consumer<String> progress,
                                      BooleanSupplier cancelled) throws IOException {
         Path dir = folder;
         Path copiedFrom = null;
@@ -437,7 +453,7 @@ public final class OpenProject implements AutoCloseable {
                 + total + " images whose embeddings the cache lost\u2026"), cancelled));
         try {
             List<String> notes = new ArrayList<>(p.problems());
-            org.protolens.core.map.MapLayout map = ProjectMap.open(p.workspace().state(), notes);
+            MapLayout map = ProjectMap.open(p.workspace().state(), notes);
             return new Opened(p, copiedFrom, map, List.copyOf(notes));
         } catch (RuntimeException e) {
             p.close();
@@ -469,8 +485,8 @@ public final class OpenProject implements AutoCloseable {
         if (bundledSample) {
             copy = projects.resolve(name);
         } else {
-            byte[] h = EmbeddingPipeline.sha256().digest(abs.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            copy = projects.resolve(name + "-" + java.util.HexFormat.of().formatHex(h, 0, 4));
+            byte[] h = EmbeddingPipeline.sha256().digest(abs.toString().getBytes(StandardCharsets.UTF_8));
+            copy = projects.resolve(name + "-" + HexFormat.of().formatHex(h, 0, 4));
         }
         if (!Files.exists(copy.resolve(ProjectManifest.FILE_NAME))) {
             Files.createDirectories(projects);
@@ -496,7 +512,7 @@ public final class OpenProject implements AutoCloseable {
     }
 
     /** Copies the folder {@code from} into {@code to}, the files whose relative path {@code keep} accepts. */
-    private static void copyTree(Path from, Path to, java.util.function.Predicate<String> keep) throws IOException {
+    private static void copyTree(Path from, Path to, Predicate<String> keep) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 String rel = from.relativize(p).toString();
@@ -580,9 +596,9 @@ public final class OpenProject implements AutoCloseable {
                 NpyFile.writeMatrix(tmp.resolve(protoFile), protos);
             }
             NpyFile.writeMatrix(tmp.resolve("embeddings.npy"), new FloatMatrix(0, dim, new float[0]));
-            var provenance = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+            var provenance = JsonNodeFactory.instance.objectNode()
                     .put("createdFrom", from.name())
-                    .put("created", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                    .put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             new ProjectManifest(ProjectManifest.FORMAT, 1, name.strip(), null, "backbone", from.calibration(), classes,
                     protoFile, "embeddings.npy", List.of(), provenance).write(tmp);
             writeProjectFile(tmp);

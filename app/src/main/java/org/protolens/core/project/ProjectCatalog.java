@@ -8,8 +8,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.protolens.core.proto.TeenCalibration;
 
 /**
  * A project's catalog in SQLite ({@code catalog.db} in the project folder): the classes made or
@@ -144,7 +147,7 @@ public final class ProjectCatalog implements AutoCloseable {
             }
             List<ClassRecord> classes = new ArrayList<>();
             try (Statement s = db.createStatement();
-                 ResultSet r = s.executeQuery("SELECT name, kind FROM classes ORDER BY position")) {
+                    ResultSet r = s.executeQuery("SELECT name, kind FROM classes ORDER BY position")) {
                 while (r.next()) {
                     String kind = r.getString(2);
                     if (!ProjectManifest.NOVEL.equals(kind) && !ProjectManifest.BASE.equals(kind)) {
@@ -158,7 +161,7 @@ public final class ProjectCatalog implements AutoCloseable {
             List<Boolean> shots = new ArrayList<>();
             List<Workspace.ImportedImage> imported = new ArrayList<>();
             try (Statement s = db.createStatement();
-                 ResultSet r = s.executeQuery("SELECT position, label, shot, path, sha256, rejected FROM images ORDER BY position")) {
+                    ResultSet r = s.executeQuery("SELECT position, label, shot, path, sha256, rejected FROM images ORDER BY position")) {
                 while (r.next()) {
                     int i = r.getInt(1);
                     if (i != labels.size()) {
@@ -186,7 +189,7 @@ public final class ProjectCatalog implements AutoCloseable {
             }
             double alpha = Double.parseDouble(meta("alpha"));
             double tau = Double.parseDouble(meta("tau"));
-            new org.protolens.core.proto.TeenCalibration(alpha, tau); // refuses values out of range, naming them
+            new TeenCalibration(alpha, tau); // refuses values out of range, naming them
             return new Snapshot(classes, labels.toArray(String[]::new), shotArray, rejected.toArray(String[]::new), imported, alpha,
                     tau, Boolean.parseBoolean(meta("calibrationOn")), null);
         } catch (SQLException | RuntimeException e) {
@@ -199,7 +202,7 @@ public final class ProjectCatalog implements AutoCloseable {
         try {
             List<ClassRecord> classes = new ArrayList<>();
             try (Statement s = db.createStatement();
-                 ResultSet r = s.executeQuery("SELECT name, kind FROM held_classes ORDER BY position")) {
+                    ResultSet r = s.executeQuery("SELECT name, kind FROM held_classes ORDER BY position")) {
                 while (r.next()) {
                     String kind = r.getString(2);
                     if (!ProjectManifest.NOVEL.equals(kind) && !ProjectManifest.BASE.equals(kind)) {
@@ -256,7 +259,7 @@ public final class ProjectCatalog implements AutoCloseable {
                     HeldImage h = held.images().get(j);
                     p.setInt(1, j);
                     if (h.position() == null) {
-                        p.setNull(2, java.sql.Types.INTEGER);
+                        p.setNull(2, Types.INTEGER);
                     } else {
                         p.setInt(2, h.position());
                     }
@@ -299,7 +302,8 @@ public final class ProjectCatalog implements AutoCloseable {
                 p.executeBatch();
             }
             int projectImages = s.labels().length - s.imported().size();
-            try (PreparedStatement p = db.prepareStatement("INSERT INTO images(position, label, shot, path, sha256, rejected) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement p = db.prepareStatement(
+                    "INSERT INTO images(position, label, shot, path, sha256, rejected) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < s.labels().length; i++) {
                     p.setInt(1, i);
                     p.setString(2, s.labels()[i]);
@@ -316,7 +320,7 @@ public final class ProjectCatalog implements AutoCloseable {
             if (!edits.isEmpty()) {
                 try (PreparedStatement p = db.prepareStatement("INSERT INTO history(at, description) VALUES (?, ?)")) {
                     for (String edit : edits) {
-                        p.setString(1, java.time.Instant.now().toString());
+                        p.setString(1, Instant.now().toString());
                         p.setString(2, edit);
                         p.addBatch();
                     }

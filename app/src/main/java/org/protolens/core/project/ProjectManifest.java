@@ -1,10 +1,13 @@
 package org.protolens.core.project;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.io.FolderFiles;
 import org.protolens.core.io.AtomicFiles;
+import org.protolens.core.io.FolderFiles;
 import org.protolens.core.io.NpyFile;
+import org.protolens.core.proto.TeenCalibration;
 
 /**
  * A project in text form, {@code project.json} in a project folder: its backbone, its classes, its
@@ -55,7 +59,7 @@ public record ProjectManifest(String format, int version, String name, String de
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ClassEntry(String name, String kind, int session, Integer trainingImages) {
-        @com.fasterxml.jackson.annotation.JsonIgnore
+        @JsonIgnore
         public boolean isBase() {
             return BASE.equals(kind);
         }
@@ -68,7 +72,7 @@ public record ProjectManifest(String format, int version, String name, String de
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public List<ClassEntry> baseClasses() {
         return classes.stream().filter(ClassEntry::isBase).toList();
     }
@@ -92,9 +96,9 @@ public record ProjectManifest(String format, int version, String name, String de
         ProjectManifest m;
         try {
             m = JSON.readValue(Files.readAllBytes(file), ProjectManifest.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new IOException(file + ": not a valid project description (" + e.getOriginalMessage() + ")");
-        } catch (java.io.CharConversionException e) {
+        } catch (CharConversionException e) {
             throw new IOException(file + ": not a valid project description (not UTF-8 text: " + e.getMessage() + ")");
         }
         m.check(file, dir);
@@ -113,7 +117,7 @@ public record ProjectManifest(String format, int version, String name, String de
         FolderFiles.requireInside(dir, embeddings, file, "embeddings");
         if (calibration != null) {
             try {
-                new org.protolens.core.proto.TeenCalibration(calibration.alpha(), calibration.tau());
+                new TeenCalibration(calibration.alpha(), calibration.tau());
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": \"calibration\": " + e.getMessage());
             }

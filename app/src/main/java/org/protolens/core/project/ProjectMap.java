@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.protolens.core.map.MapLayout;
 
@@ -42,7 +43,7 @@ public final class ProjectMap {
     /**
      * Lays the images out with {@code method} and stores the map in the project.
      *
-     * @throws java.util.concurrent.CancellationException when {@code cancelled} says so
+     * @throws CancellationException when {@code cancelled} says so
      * @throws IOException naming the map file when it cannot be written
      */
     public static MapLayout compute(WorkspaceState s, MapLayout.Method method, MapLayout.Progress progress,

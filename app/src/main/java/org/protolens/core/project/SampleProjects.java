@@ -1,10 +1,16 @@
 package org.protolens.core.project;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import net.harawata.appdirs.AppDirsFactory;
 
 /** Where the bundled sample projects are: -Dprotolens.samples, else a sample-projects folder above the jar or the working folder. */
 public final class SampleProjects {
@@ -28,19 +34,19 @@ public final class SampleProjects {
 
     /** Every bundled sample's folder, the default first. */
     public static List<Path> all() {
-        java.util.Map<String, Path> found = new java.util.LinkedHashMap<>();
+        Map<String, Path> found = new LinkedHashMap<>();
         Path first = defaultSample();
         if (first != null) {
             found.put(first.getFileName().toString(), first);
         }
         for (Path root : roots()) {
-            try (java.util.stream.Stream<Path> s = Files.list(root)) {
+            try (Stream<Path> s = Files.list(root)) {
                 for (Path p : s.sorted().toList()) {
                     if (Files.isRegularFile(p.resolve("project.json"))) {
                         found.putIfAbsent(p.getFileName().toString(), p);
                     }
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // an unreadable samples folder offers none
             }
         }
@@ -68,8 +74,8 @@ public final class SampleProjects {
         if (prop != null) {
             return Path.of(prop);
         }
-        boolean linux = !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).matches(".*(win|mac).*");
-        return Path.of(net.harawata.appdirs.AppDirsFactory.getInstance().getUserDataDir(linux ? "protolens" : "ProtoLens", null,
+        boolean linux = !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).matches(".*(win|mac).*");
+        return Path.of(AppDirsFactory.getInstance().getUserDataDir(linux ? "protolens" : "ProtoLens", null,
                 null, true));
     }
 

@@ -3,7 +3,16 @@ package org.protolens.core.project;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.LivePredictions;
 import org.protolens.core.proto.TeenCalibration;
@@ -43,7 +52,7 @@ public final class Workspace {
     private int[] labels;
     private boolean[] shots;
     /** per image, the classes (by name) the user said it does not belong to; images without any are absent */
-    private final java.util.Map<Integer, java.util.Set<String>> rejected = new java.util.HashMap<>();
+    private final Map<Integer, Set<String>> rejected = new HashMap<>();
     private final LivePredictions predictions;
     /** increases with every change but the calibration's: see {@link WorkspaceState#labellingRevision()} */
     private long labelling;
@@ -137,7 +146,7 @@ public final class Workspace {
         appendRows(s.imported(), importedEmbeddings);
         for (ProjectCatalog.ClassRecord c : s.classes()) {
             boolean novel = ProjectManifest.NOVEL.equals(c.kind());
-            int[] members = java.util.stream.IntStream.range(0, n)
+            int[] members = IntStream.range(0, n)
                     .filter(i -> (!novel || s.shots()[i]) && c.name().equals(s.labels()[i])).toArray();
             if (members.length == 0) {
                 problems.add(catalog + ": class \"" + c.name() + "\" has no " + (novel ? "shots" : "images")
@@ -150,7 +159,7 @@ public final class Workspace {
                 addClassFromImages(c.name(), members);
             }
         }
-        int[] all = java.util.stream.IntStream.range(0, n).toArray();
+        int[] all = IntStream.range(0, n).toArray();
         int[] newLabels = new int[n];
         for (int i = 0; i < n; i++) {
             newLabels[i] = s.labels()[i] == null ? -1 : classNames.indexOf(s.labels()[i]);
@@ -168,7 +177,7 @@ public final class Workspace {
         for (int i = 0; i < n; i++) {
             String notThese = s.rejected()[i];
             if (notThese != null && !notThese.isEmpty()) {
-                rejected.put(i, new java.util.HashSet<>(List.of(notThese.split("\n"))));
+                rejected.put(i, new HashSet<>(List.of(notThese.split("\n"))));
             }
         }
         touched();
@@ -259,7 +268,7 @@ public final class Workspace {
             images.add(new ImportedImage(path, sha256.get(j)));
         }
         int first = addImages(images, rows);
-        java.util.Map<String, List<Integer>> byClass = new java.util.LinkedHashMap<>();
+        Map<String, List<Integer>> byClass = new LinkedHashMap<>();
         for (int j = 0; j < items.size(); j++) {
             if (items.get(j).label() != null) {
                 byClass.computeIfAbsent(items.get(j).label(), k -> new ArrayList<>()).add(j);
@@ -305,13 +314,13 @@ public final class Workspace {
             // rows past the end that published states read (an undone import) are not written over
             tailShared = false;
             int capacity = Math.max(to, labels.length + labels.length / 2 + 16);
-            vectors = java.util.Arrays.copyOf(vectors, Math.multiplyExact(capacity, dim));
-            labels = java.util.Arrays.copyOf(labels, capacity);
-            shots = java.util.Arrays.copyOf(shots, capacity);
+            vectors = Arrays.copyOf(vectors, Math.multiplyExact(capacity, dim));
+            labels = Arrays.copyOf(labels, capacity);
+            shots = Arrays.copyOf(shots, capacity);
         }
         System.arraycopy(embeddings.data(), 0, vectors, n * dim, m * dim);
-        java.util.Arrays.fill(labels, n, to, -1);
-        java.util.Arrays.fill(shots, n, to, false);
+        Arrays.fill(labels, n, to, -1);
+        Arrays.fill(shots, n, to, false);
         imported.addAll(images);
         n = to;
         embeddingsView = null;
@@ -334,7 +343,7 @@ public final class Workspace {
             return;
         }
         touched();
-        java.util.Set<Integer> classes = new java.util.HashSet<>();
+        Set<Integer> classes = new HashSet<>();
         for (int i = size; i < n; i++) {
             classes.add(labels[i]);
             rejected.remove(i);
@@ -364,7 +373,7 @@ public final class Workspace {
 
     /** Class names, base classes first; a class's index is its position here. */
     public List<String> classNames() {
-        return java.util.Collections.unmodifiableList(classNames);
+        return Collections.unmodifiableList(classNames);
     }
 
     /** Whether class k is a base class (TEEN calibrates new classes towards base classes). */
@@ -414,8 +423,8 @@ public final class Workspace {
         return at;
     }
 
-    private static java.util.Set<Integer> shifted(java.util.Set<Integer> classes, int at) {
-        java.util.Set<Integer> out = new java.util.HashSet<>();
+    private static Set<Integer> shifted(Set<Integer> classes, int at) {
+        Set<Integer> out = new HashSet<>();
         for (int k : classes) {
             out.add(k >= at ? k + 1 : k);
         }
@@ -442,7 +451,7 @@ public final class Workspace {
         }
         String was = classNames.get(k);
         classNames.set(k, checkedName(nm));
-        for (java.util.Set<String> classes : rejected.values()) {
+        for (Set<String> classes : rejected.values()) {
             if (classes.remove(was)) {
                 classes.add(nm);
             }
@@ -451,26 +460,26 @@ public final class Workspace {
 
     /** Whether the user said image {@code i} is not of class {@code k} ("not this class"). */
     public boolean isRejected(int i, int k) {
-        java.util.Set<String> classes = rejected.get(i);
+        Set<String> classes = rejected.get(i);
         return classes != null && classes.contains(classNames.get(k));
     }
 
     /** The classes the user said image {@code i} is not of, by name (empty for none). */
-    public java.util.Set<String> rejectedClasses(int i) {
-        java.util.Objects.checkIndex(i, n);
-        java.util.Set<String> classes = rejected.get(i);
-        return classes == null ? java.util.Set.of() : java.util.Set.copyOf(classes);
+    public Set<String> rejectedClasses(int i) {
+        Objects.checkIndex(i, n);
+        Set<String> classes = rejected.get(i);
+        return classes == null ? Set.of() : Set.copyOf(classes);
     }
 
     /** Marks images as not of the named class ({@code rejected}) or takes that mark back. */
     public void setRejected(int[] images, String className, boolean rejected) {
         touched();
         for (int i : images) {
-            java.util.Objects.checkIndex(i, n);
+            Objects.checkIndex(i, n);
             if (rejected) {
-                this.rejected.computeIfAbsent(i, x -> new java.util.HashSet<>()).add(className);
+                this.rejected.computeIfAbsent(i, x -> new HashSet<>()).add(className);
             } else {
-                java.util.Set<String> classes = this.rejected.get(i);
+                Set<String> classes = this.rejected.get(i);
                 if (classes != null && classes.remove(className) && classes.isEmpty()) {
                     this.rejected.remove(i);
                 }
@@ -505,7 +514,7 @@ public final class Workspace {
                     : "a class needs at least one image");
         }
         // novel classes whose shots are taken keep at least one, and are re-averaged
-        java.util.Map<Integer, Integer> taken = new java.util.HashMap<>();
+        Map<Integer, Integer> taken = new HashMap<>();
         for (int i : images) {
             if (shots[i] && labels[i] >= 0) {
                 taken.merge(labels[i], 1, Integer::sum);
@@ -517,7 +526,7 @@ public final class Workspace {
                         + "\"; a class needs at least one");
             }
         }
-        java.util.Set<Integer> touched = new java.util.HashSet<>();
+        Set<Integer> touched = new HashSet<>();
         for (int i : images) {
             touched.add(labels[i]);
         }
@@ -565,7 +574,7 @@ public final class Workspace {
                 throw new IllegalArgumentException("shots belong to novel classes");
             }
         }
-        java.util.Set<Integer> touched = new java.util.HashSet<>();
+        Set<Integer> touched = new HashSet<>();
         for (int j = 0; j < images.length; j++) {
             int i = images[j];
             if (labels[i] != newLabels[j] || shots[i] != newShots[j]) {
@@ -589,26 +598,26 @@ public final class Workspace {
     /** The embeddings of all images, one row each (a copy is made once after images were added). */
     public FloatMatrix embeddings() {
         if (embeddingsView == null) {
-            embeddingsView = new FloatMatrix(n, dim, vectors.length == n * dim ? vectors : java.util.Arrays.copyOf(vectors, n * dim));
+            embeddingsView = new FloatMatrix(n, dim, vectors.length == n * dim ? vectors : Arrays.copyOf(vectors, n * dim));
         }
         return embeddingsView;
     }
 
     /** The embeddings of images {@code from} (inclusive) to {@code to} (exclusive), copied; the rest is not touched. */
     public FloatMatrix embeddings(int from, int to) {
-        java.util.Objects.checkFromToIndex(from, to, n);
-        return new FloatMatrix(to - from, dim, java.util.Arrays.copyOfRange(vectors, from * dim, to * dim));
+        Objects.checkFromToIndex(from, to, n);
+        return new FloatMatrix(to - from, dim, Arrays.copyOfRange(vectors, from * dim, to * dim));
     }
 
     /** Embedding of image i (a copy). */
     public float[] embedding(int i) {
-        java.util.Objects.checkIndex(i, n);
-        return java.util.Arrays.copyOfRange(vectors, i * dim, (i + 1) * dim);
+        Objects.checkIndex(i, n);
+        return Arrays.copyOfRange(vectors, i * dim, (i + 1) * dim);
     }
 
     /** The file of image i. */
     public Path imageFile(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         String path = i < projectImages ? manifest.images().get(i).path() : imported.get(i - projectImages).path();
         return dir.resolve(path);
     }
@@ -759,7 +768,7 @@ public final class Workspace {
 
     /** Every image's label (-1: unlabelled), in image order: a copy. */
     public int[] labels() {
-        return java.util.Arrays.copyOf(labels, n);
+        return Arrays.copyOf(labels, n);
     }
 
     /** Indices of the images whose label is {@code k}. */

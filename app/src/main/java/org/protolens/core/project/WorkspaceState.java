@@ -3,9 +3,13 @@ package org.protolens.core.project;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.Predictions;
 import org.protolens.core.proto.TeenCalibration;
@@ -48,7 +52,7 @@ public final class WorkspaceState {
         this.vectors = vectors;
         this.labels = Arrays.copyOf(labels, n);
         this.shots = Arrays.copyOf(shots, n);
-        Map<Integer, Set<String>> marks = new java.util.HashMap<>();
+        Map<Integer, Set<String>> marks = new HashMap<>();
         rejected.forEach((i, classes) -> marks.put(i, Set.copyOf(classes)));
         this.rejected = Map.copyOf(marks);
         this.predictions = predictions;
@@ -113,7 +117,7 @@ public final class WorkspaceState {
 
     /** The image's class index, or -1 when unlabelled. */
     public int label(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return labels[i];
     }
 
@@ -123,7 +127,7 @@ public final class WorkspaceState {
     }
 
     public boolean isShot(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return shots[i];
     }
 
@@ -142,7 +146,7 @@ public final class WorkspaceState {
 
     /** Image i's path as stored: relative to the project folder, or absolute for images imported from elsewhere. */
     public String imagePath(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return i < projectImages ? manifest.images().get(i).path() : imported.get(i - projectImages).path();
     }
 
@@ -168,19 +172,19 @@ public final class WorkspaceState {
 
     /** The classes the user said image {@code i} is not of, by name (empty for none). */
     public Set<String> rejectedClasses(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return rejected.getOrDefault(i, Set.of());
     }
 
     /** Embedding of image i (a copy). */
     public float[] embedding(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return Arrays.copyOfRange(vectors, i * dim, (i + 1) * dim);
     }
 
     /** The embeddings of images {@code from} (inclusive) to {@code to} (exclusive), copied. */
     public FloatMatrix embeddings(int from, int to) {
-        java.util.Objects.checkFromToIndex(from, to, n);
+        Objects.checkFromToIndex(from, to, n);
         return new FloatMatrix(to - from, dim, Arrays.copyOfRange(vectors, from * dim, to * dim));
     }
 
@@ -335,7 +339,7 @@ public final class WorkspaceState {
 
     /** Indices of the images whose label is {@code k}. */
     public int[] imagesOf(int k) {
-        return java.util.stream.IntStream.range(0, n).filter(i -> labels[i] == k).toArray();
+        return IntStream.range(0, n).filter(i -> labels[i] == k).toArray();
     }
 
     /** How many images are unlabelled. */
@@ -361,7 +365,7 @@ public final class WorkspaceState {
             names[i] = labels[i] < 0 ? null : classNames.get(labels[i]);
         }
         String[] notThese = new String[n];
-        rejected.forEach((i, classes) -> notThese[i] = String.join("\n", new java.util.TreeSet<>(classes)));
+        rejected.forEach((i, classes) -> notThese[i] = String.join("\n", new TreeSet<>(classes)));
         return new ProjectCatalog.Snapshot(added, names, shots.clone(), notThese, imported,
                 calibration().alpha(), calibration().tau(), calibrationEnabled(), lastEdit);
     }

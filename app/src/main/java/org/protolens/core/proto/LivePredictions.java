@@ -3,6 +3,8 @@ package org.protolens.core.proto;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 
@@ -145,7 +147,7 @@ public final class LivePredictions {
      * undone); the rest keep their predictions.
      */
     public void truncate(int size) {
-        java.util.Objects.checkIndex(size, n + 1);
+        Objects.checkIndex(size, n + 1);
         if (size == n) {
             return;
         }
@@ -544,8 +546,8 @@ public final class LivePredictions {
     }
 
     private void indexClasses() {
-        novelIndices = java.util.stream.IntStream.range(0, classes.size()).filter(k -> classes.get(k).novel).toArray();
-        baseIndices = java.util.stream.IntStream.range(0, classes.size()).filter(k -> !classes.get(k).novel).toArray();
+        novelIndices = IntStream.range(0, classes.size()).filter(k -> classes.get(k).novel).toArray();
+        baseIndices = IntStream.range(0, classes.size()).filter(k -> !classes.get(k).novel).toArray();
     }
 
     /** The two best base classes of every row (base classes are scored by their raw prototype). */
@@ -628,7 +630,7 @@ public final class LivePredictions {
         }
     }
 
-    private void rows(java.util.function.IntConsumer body) {
+    private void rows(IntConsumer body) {
         chunks((from, to) -> {
             for (int i = from; i < to; i++) {
                 body.accept(i);

@@ -1,6 +1,7 @@
 package org.protolens.core.proto;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -75,25 +76,25 @@ public final class Predictions {
 
     /** Predicted class of embedding i, or -1 while there are no classes. */
     public int predicted(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return best[i];
     }
 
     /** Cosine similarity of embedding i to its predicted class's prototype. */
     public float score(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return bestScore[i];
     }
 
     /** Second-best class of embedding i, or -1 with fewer than two classes. */
     public int runnerUp(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return second[i];
     }
 
     /** Difference between the best and second-best similarity (infinite with one class). */
     public float margin(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return bestScore[i] - secondScore[i];
     }
 
@@ -142,13 +143,13 @@ public final class Predictions {
 
     /** Cosine similarity of embedding i to class k's prototype, as calibrated then. */
     public float similarity(int i, int k) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         return score(classes[k], i);
     }
 
     /** Cosine similarity of embedding i to every prototype, as calibrated then. */
     public float[] similarities(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         float[] s = new float[classes.length];
         for (int k = 0; k < s.length; k++) {
             s[k] = score(classes[k], i);
@@ -158,7 +159,7 @@ public final class Predictions {
 
     /** Raw (uncalibrated) cosine similarity of embedding i to every class's raw prototype. */
     public float[] rawSimilarities(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         float[] s = new float[classes.length];
         for (int k = 0; k < s.length; k++) {
             s[k] = classes[k].dot()[i];
@@ -201,7 +202,7 @@ public final class Predictions {
      * embeddings; the embeddings are stored at unit length).
      */
     public float[] cosines(int i) {
-        java.util.Objects.checkIndex(i, n);
+        Objects.checkIndex(i, n);
         float[] out = new float[n];
         int off = i * d;
         if (n < PARALLEL_ROWS) {

@@ -1,12 +1,16 @@
 package org.protolens.core.train;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -21,10 +25,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.protolens.core.embed.BuiltinArchitecture;
+import org.protolens.core.embed.BuiltinBackbones;
 import org.protolens.core.embed.Devices;
 import org.protolens.core.embed.ImageDecoder;
 import org.protolens.core.embed.Preprocessing;
@@ -94,7 +100,7 @@ public final class BackboneTrainer {
 
     /**
      * Trains a new block of the architecture and returns it with its weights (the backbone only,
-     * without the head), ready for {@link org.protolens.core.embed.BuiltinBackbones#write}.
+     * without the head), ready for {@link BuiltinBackbones#write}.
      *
      * @param manager    owns the returned block's parameters
      * @param heldOut    base-class images not trained on, labelled as the training data; null for none
@@ -135,9 +141,9 @@ public final class BackboneTrainer {
                 .build();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(sgd)
-                .optInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT)
+                .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
                 .optDevices(new Device[] {device});
-        ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed((int) settings.seed());
+        Engine.getEngine("PyTorch").setRandomSeed((int) settings.seed());
         int h = preprocessing.height();
         int w = preprocessing.width();
         int per = preprocessing.valuesPerImage();
@@ -148,8 +154,8 @@ public final class BackboneTrainer {
             Shape inputShape = new Shape(settings.batchSize(), 3, h, w);
             if (previous != null) {
                 // the weights must be in place before the trainer takes hold of the parameters
-                net.setInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
-                net.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, inputShape);
+                net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+                net.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
                 loadWeights(net, model.getNDManager(), checkpoint.resolve(previous.weights()));
                 if (listener != null) {
                     listener.resumed(firstEpoch);
@@ -228,7 +234,7 @@ public final class BackboneTrainer {
     private static void loadWeights(Block net, NDManager manager, Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             net.loadParameters(manager, in);
-        } catch (ai.djl.MalformedModelException | RuntimeException e) {
+        } catch (MalformedModelException | RuntimeException e) {
             throw new IOException(file + ": cannot load the checkpoint's weights (" + e.getMessage()
                     + "); delete the checkpoint folder to start afresh", e);
         }
@@ -249,7 +255,7 @@ public final class BackboneTrainer {
                 ImageDecoder.writeInput(images.image(from + i), preprocessing, input, i * per);
             }
             try (NDManager batch = trainer.getManager().newSubManager()) {
-                NDArray x = batch.create(java.util.Arrays.copyOf(input, n * per),
+                NDArray x = batch.create(Arrays.copyOf(input, n * per),
                         new Shape(n, 3, preprocessing.height(), preprocessing.width()));
                 long[] predicted = trainer.evaluate(new NDList(x)).singletonOrThrow().argMax(1).toLongArray();
                 for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package org.protolens.core.train;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -99,7 +100,7 @@ public final class IdxDataset implements ImageDataset {
                 throw new IOException(file + ": not a gzip file (" + e.getMessage() + ")");
             }
         }
-        return new java.io.BufferedInputStream(raw, 1 << 16);
+        return new BufferedInputStream(raw, 1 << 16);
     }
 
     private static int readInt(DataInputStream in, Path file, String what) throws IOException {

@@ -1,7 +1,14 @@
 package org.protolens.core.train;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.protolens.core.embed.ImageDecoder;
 
@@ -24,7 +31,7 @@ public interface ImageDataset {
     String source(int index);
 
     /** The image's own file when it has one (a folder dataset), else null (images inside IDX files). */
-    default java.nio.file.Path file(int index) {
+    default Path file(int index) {
         return null;
     }
 
@@ -33,26 +40,26 @@ public interface ImageDataset {
      * the same images with the same labels give the same fingerprint whatever their file format.
      */
     default String fingerprint() throws IOException {
-        java.security.MessageDigest md;
+        MessageDigest md;
         try {
-            md = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        md.update(String.join("\n", classNames()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(0);
+        md.update(String.join("\n", classNames()).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buf = ByteBuffer.allocate(0);
         for (int i = 0; i < size(); i++) {
             ImageDecoder.RgbImage img = image(i);
             int need = 12 + 4 * img.rgb().length;
             if (buf.capacity() < need) {
-                buf = java.nio.ByteBuffer.allocate(need);
+                buf = ByteBuffer.allocate(need);
             }
             buf.clear();
             buf.putInt(label(i)).putInt(img.width()).putInt(img.height());
             buf.asIntBuffer().put(img.rgb());
             md.update(buf.array(), 0, need);
         }
-        return java.util.HexFormat.of().formatHex(md.digest());
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /**
@@ -63,7 +70,7 @@ public interface ImageDataset {
     default ImageDataset restrictTo(List<String> names) {
         List<String> all = classNames();
         int[] newLabel = new int[all.size()];
-        java.util.Arrays.fill(newLabel, -1);
+        Arrays.fill(newLabel, -1);
         for (int i = 0; i < names.size(); i++) {
             int old = all.indexOf(names.get(i));
             if (old < 0) {
@@ -110,7 +117,7 @@ public interface ImageDataset {
             }
 
             @Override
-            public java.nio.file.Path file(int index) {
+            public Path file(int index) {
                 return parent.file(keep.get(index));
             }
         };

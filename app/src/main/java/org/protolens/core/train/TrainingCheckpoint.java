@@ -1,11 +1,13 @@
 package org.protolens.core.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.protolens.core.io.AtomicFiles;
 
@@ -38,8 +40,9 @@ public record TrainingCheckpoint(int epochsDone, BackboneTrainer.Settings settin
         TrainingCheckpoint c;
         try {
             c = JSON.readValue(Files.readAllBytes(state), TrainingCheckpoint.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(state + ": not a training checkpoint (" + e.getOriginalMessage() + "); delete the folder to start afresh");
+        } catch (JacksonException e) {
+            throw new IOException(state + ": not a training checkpoint (" + e.getOriginalMessage()
+                    + "); delete the folder to start afresh");
         }
         if (c.settings() == null || c.weights() == null || !Files.exists(dir.resolve(c.weights()))) {
             throw new IOException(state + ": incomplete training checkpoint; delete the folder to start afresh");
@@ -77,6 +80,6 @@ public record TrainingCheckpoint(int epochsDone, BackboneTrainer.Settings settin
     }
 
     static String weightsName(int epochsDone) {
-        return String.format(java.util.Locale.ROOT, "net-%04d.params", epochsDone);
+        return String.format(Locale.ROOT, "net-%04d.params", epochsDone);
     }
 }

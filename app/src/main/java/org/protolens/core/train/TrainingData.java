@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.protolens.core.embed.Preprocessing;
 
 /**
  * A dataset as it comes, with its held-out part when it has one:
@@ -48,7 +49,7 @@ public record TrainingData(ImageDataset train, ImageDataset heldOut, String layo
      * The normalisation the network trains with: per-channel mean and standard deviation of the
      * pixels (on [0, 1]) of {@code images}, as CIFAR's usual constants are computed.
      */
-    public static org.protolens.core.embed.Preprocessing normalisation(ImageDataset images, int width, int height)
+    public static Preprocessing normalisation(ImageDataset images, int width, int height)
             throws IOException {
         double[] sum = new double[3];
         double[] sq = new double[3];
@@ -71,6 +72,6 @@ public record TrainingData(ImageDataset train, ImageDataset heldOut, String layo
             mean[c] = Math.round(m * 1e4) / 1e4f;
             std[c] = Math.max(Math.round(Math.sqrt(Math.max(sq[c] / n - m * m, 0)) * 1e4) / 1e4f, 1e-4f);
         }
-        return new org.protolens.core.embed.Preprocessing(width, height, mean, std);
+        return new Preprocessing(width, height, mean, std);
     }
 }

@@ -1,6 +1,8 @@
 package org.protolens.ui.analysis;
 
+import java.awt.Color;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -37,9 +39,9 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
     }
 
     private final Heatmap raw = new Heatmap(Messages.get("confusion.raw"), Messages.get("confusion.rows"),
-            Messages.get("confusion.columns"), new java.awt.Color(0x3b6fb6));
+            Messages.get("confusion.columns"), new Color(0x3b6fb6));
     private final Heatmap now = new Heatmap(Messages.get("confusion.now"), Messages.get("confusion.rows"),
-            Messages.get("confusion.columns"), new java.awt.Color(0x3b6fb6));
+            Messages.get("confusion.columns"), new Color(0x3b6fb6));
     private final Label summary = new Label();
     private Numbers shown;
 
@@ -154,7 +156,7 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
     }
 
     private static int total(int[][] m) {
-        return java.util.Arrays.stream(m).flatMapToInt(java.util.Arrays::stream).sum();
+        return Arrays.stream(m).flatMapToInt(Arrays::stream).sum();
     }
 
     private static double accuracy(int[][] m) {

@@ -1,6 +1,8 @@
 package org.protolens.ui.analysis;
 
 import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,6 +46,8 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
     static final int MAX_BARS = 16;
     /** At most this many classes get a segment of their own. */
     static final int MAX_SEGMENTS = 12;
+    /** the colour of the "other classes" segment */
+    private static final int OTHERS = 0xb8b8b8;
 
     /** A bar: one novel class, before calibration or now. */
     record Bar(int novelClass, boolean calibrated, String label) implements Comparable<Bar> {
@@ -82,7 +86,7 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
     }
 
     /** What the chart shows: the dataset (rows: targets, columns: bars), its colours, the words above it. */
-    record Numbers(NovelFlow flow, DefaultCategoryDataset data, List<java.awt.Color> paints, String summary) {
+    record Numbers(NovelFlow flow, DefaultCategoryDataset data, List<Color> paints, String summary) {
     }
 
     private final JFreeChart chart;
@@ -104,7 +108,7 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);
         r.setDrawBarOutline(true);
-        r.setDefaultOutlinePaint(java.awt.Color.WHITE);
+        r.setDefaultOutlinePaint(Color.WHITE);
         r.setDefaultOutlineStroke(new BasicStroke(0.8f));
         r.setDefaultToolTipGenerator((dataset, row, column) -> String.format(Locale.ROOT, "%s → %s: %.1f%%",
                 dataset.getColumnKey(column), dataset.getRowKey(row), dataset.getValue(row, column).doubleValue()));
@@ -112,7 +116,7 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
         plot.setOrientation(PlotOrientation.HORIZONTAL);
         plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
         plot.setOutlineVisible(false);
-        chart = new JFreeChart(null, new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 11), plot, true);
+        chart = new JFreeChart(null, new Font("SansSerif", Font.PLAIN, 11), plot, true);
         ChartThemes.apply(chart, theme.isDark());
         viewer = new ChartViewer(chart);
         viewer.setId("flow-chart");
@@ -202,10 +206,9 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
                 }
             }
         }
-        List<java.awt.Color> paints = new ArrayList<>();
+        List<Color> paints = new ArrayList<>();
         for (Target t : targets) {
-            javafx.scene.paint.Color c = t.k() < 0 ? javafx.scene.paint.Color.gray(0.72) : ClassColours.of(t.k());
-            paints.add(new java.awt.Color((float) c.getRed(), (float) c.getGreen(), (float) c.getBlue()));
+            paints.add(new Color(t.k() < 0 ? OTHERS : ClassColours.rgb(t.k())));
         }
         String text = Messages.get("flow.summary", String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(false)),
                 String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(true)), w.calibrationEnabled() ? 1 : 0);

@@ -2,11 +2,13 @@ package org.protolens.ui.analysis;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Paint;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.entity.XYItemEntity;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.chart.fx.interaction.ChartMouseEventFX;
@@ -173,7 +175,7 @@ final class Heatmap {
     }
 
     private void themeAxes() {
-        for (var axis : new org.jfree.chart.axis.ValueAxis[] {plot.getDomainAxis(), plot.getRangeAxis()}) {
+        for (var axis : new ValueAxis[] {plot.getDomainAxis(), plot.getRangeAxis()}) {
             axis.setTickLabelPaint(text());
             axis.setLabelPaint(text());
             axis.setLabelFont(new Font("SansSerif", Font.PLAIN, 11));
@@ -197,7 +199,7 @@ final class Heatmap {
             }
 
             @Override
-            public java.awt.Paint getPaint(double v) {
+            public Paint getPaint(double v) {
                 double t = Double.isNaN(v) ? 0 : Math.max(0, Math.min(1, v));
                 return new Color((int) Math.round(from.getRed() + t * (to.getRed() - from.getRed())),
                         (int) Math.round(from.getGreen() + t * (to.getGreen() - from.getGreen())),

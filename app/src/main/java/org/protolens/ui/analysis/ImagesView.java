@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
+import javafx.collections.SetChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -97,8 +98,8 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         vm.result().addListener((o, a, b) -> refresh());
         vm.novelAsBase().addListener((o, a, b) -> refresh());
         vm.source().addListener((o, a, b) -> refresh());
-        vm.labels().addListener((javafx.collections.SetChangeListener<String>) c -> refresh());
-        vm.predicted().addListener((javafx.collections.SetChangeListener<String>) c -> refresh());
+        vm.labels().addListener((SetChangeListener<String>) c -> refresh());
+        vm.predicted().addListener((SetChangeListener<String>) c -> refresh());
         all.setId("grid-all");
         all.getStyleClass().add("small");
         all.setOnAction(e -> vm.showAll());
@@ -110,7 +111,8 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
                 predicted, new Label(Messages.get("images.filter.result")), result, novelAsBase, gap, source, all);
         bar.setAlignment(Pos.CENTER_LEFT);
         // the filters keep their size; the count gives way when the area is narrow
-        bar.getChildren().stream().filter(n -> n != source && n instanceof Region).forEach(n -> ((Region) n).setMinWidth(Region.USE_PREF_SIZE));
+        bar.getChildren().stream().filter(n -> n != source && n instanceof Region)
+                .forEach(n -> ((Region) n).setMinWidth(Region.USE_PREF_SIZE));
         source.setMinWidth(0);
         table.setId("images-table");
         table.getStyleClass().add("image-grid");

@@ -1,10 +1,12 @@
 package org.protolens.ui.analysis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -107,8 +109,8 @@ public final class ImagesViewModel {
         if (w == null) {
             return new Rows(List.of(), 0, false);
         }
-        boolean selection = from != null && java.util.Arrays.stream(from).allMatch(i -> i < w.imageCount());
-        int[] images = selection ? from : java.util.stream.IntStream.range(0, w.imageCount()).toArray();
+        boolean selection = from != null && Arrays.stream(from).allMatch(i -> i < w.imageCount());
+        int[] images = selection ? from : IntStream.range(0, w.imageCount()).toArray();
         List<Row> rows = new ArrayList<>();
         for (int i : images) {
             int l = w.label(i);
@@ -153,6 +155,6 @@ public final class ImagesViewModel {
 
     /** Makes {@code images} the map's selection. */
     public void select(int[] images) {
-        project.selection().set(java.util.Arrays.stream(images).sorted().toArray());
+        project.selection().set(Arrays.stream(images).sorted().toArray());
     }
 }

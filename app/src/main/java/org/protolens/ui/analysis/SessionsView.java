@@ -2,8 +2,14 @@ package org.protolens.ui.analysis;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
+import java.awt.geom.Line2D;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -15,16 +21,18 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.renderer.category.LineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.category.DefaultCategoryDataset;
-import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.analysis.SessionTable;
+import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.project.WorkspaceState;
-import java.util.function.Supplier;
 import org.protolens.ui.common.ChartThemes;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
@@ -52,11 +60,11 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
     private final ChartViewer viewer;
     private final TableView<Row> table = new TableView<>();
     private final Label summary = new Label();
-    private final java.util.function.Consumer<SessionTable.Result> export;
+    private final Consumer<SessionTable.Result> export;
     private SessionTable.Result result;
 
     /** @param export saves the table as CSV (asks where) */
-    public SessionsView(ProjectState project, Tasks tasks, Theme theme, java.util.function.Consumer<SessionTable.Result> export) {
+    public SessionsView(ProjectState project, Tasks tasks, Theme theme, Consumer<SessionTable.Result> export) {
         super(project, tasks, theme, "sessions-view");
         this.export = export;
         summary.getStyleClass().add("hint");
@@ -125,7 +133,7 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
         return v == null ? "–" : String.format(Locale.ROOT, "%.1f", 100 * v);
     }
 
-    private static TableColumn<Row, String> text(String title, java.util.function.Function<Row, String> value, double width) {
+    private static TableColumn<Row, String> text(String title, Function<Row, String> value, double width) {
         TableColumn<Row, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
         c.setMinWidth(width * 0.85);
@@ -148,7 +156,7 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
         }
         String now = !w.calibrationEnabled() ? Messages.get("sessions.now.off")
                 : String.format(Locale.ROOT, "α=%.2f", w.calibration().alpha());
-        List<Row> rows = new java.util.ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         for (int s = 0; s < result.now().size(); s++) {
             SessionResult raw = result.raw().get(s), cal = result.now().get(s);
             String session = Integer.toString(raw.session());
@@ -189,15 +197,15 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
         CategoryPlot plot = new CategoryPlot(new DefaultCategoryDataset(), sessions, pct, r);
         plot.setOutlineVisible(false);
         // the legend names the measures by colour; the summary says which lines are dashed
-        org.jfree.chart.LegendItemCollection key = new org.jfree.chart.LegendItemCollection();
+        LegendItemCollection key = new LegendItemCollection();
         for (int m = 0; m < MEASURES.length; m++) {
-            org.jfree.chart.LegendItem item = new org.jfree.chart.LegendItem(MEASURES[m], null, null, null,
-                    new java.awt.geom.Line2D.Double(-7, 0, 7, 0), new BasicStroke(2f), COLOURS[m]);
+            LegendItem item = new LegendItem(MEASURES[m], null, null, null,
+                    new Line2D.Double(-7, 0, 7, 0), new BasicStroke(2f), COLOURS[m]);
             key.add(item);
         }
         plot.setFixedLegendItems(key);
-        JFreeChart c = new JFreeChart(null, new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 11), plot, true);
-        c.getLegend().setPosition(org.jfree.chart.ui.RectangleEdge.RIGHT);
+        JFreeChart c = new JFreeChart(null, new Font("SansSerif", Font.PLAIN, 11), plot, true);
+        c.getLegend().setPosition(RectangleEdge.RIGHT);
         return c;
     }
 

@@ -1,5 +1,6 @@
 package org.protolens.ui.analysis;
 
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,9 +34,9 @@ public final class SimilarityView extends AnalysisView<SimilarityView.Numbers> {
     }
 
     private final Heatmap cosines = new Heatmap(Messages.get("similarity.cosines"), Messages.get("similarity.rows"),
-            Messages.get("similarity.columns"), new java.awt.Color(0x3b6fb6));
+            Messages.get("similarity.columns"), new Color(0x3b6fb6));
     private final Heatmap weights = new Heatmap(Messages.get("similarity.weights"), Messages.get("similarity.rows"),
-            Messages.get("similarity.columns"), new java.awt.Color(0xc7642c));
+            Messages.get("similarity.columns"), new Color(0xc7642c));
     private final Label summary = new Label();
     private PrototypeSimilarity shown;
 

@@ -1,6 +1,7 @@
 package org.protolens.ui.analysis;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javafx.geometry.Pos;
@@ -58,7 +59,7 @@ public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ran
         order.setConverter(new StringConverter<>() {
             @Override
             public String toString(SuggestionsViewModel.Order o) {
-                return o == null ? "" : Messages.get("suggestions.order." + o.name().toLowerCase(java.util.Locale.ROOT));
+                return o == null ? "" : Messages.get("suggestions.order." + o.name().toLowerCase(Locale.ROOT));
             }
 
             @Override

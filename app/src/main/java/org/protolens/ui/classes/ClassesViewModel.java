@@ -1,6 +1,7 @@
 package org.protolens.ui.classes;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -218,7 +219,7 @@ public final class ClassesViewModel {
         String name = s.classNames().get(k);
         Workspace.Kind kind = s.kind(k);
         int[] sel = project.selection().get();
-        int[] selectedShots = java.util.Arrays.stream(sel).filter(i -> i < s.imageCount() && s.label(i) == k && s.isShot(i)).toArray();
+        int[] selectedShots = Arrays.stream(sel).filter(i -> i < s.imageCount() && s.label(i) == k && s.isShot(i)).toArray();
         out.add(new ClassAction(Messages.get("class.select"), true, () -> {
             project.selection().set(s.imagesOf(k));
             return null;

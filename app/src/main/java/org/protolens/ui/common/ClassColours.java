@@ -16,4 +16,15 @@ public final class ClassColours {
         }
         return k < TABLEAU.length ? Color.web(TABLEAU[k]) : Color.hsb((k * 137.508) % 360, 0.55, 0.85);
     }
+
+    /** The colour of class {@code k} as 0xRRGGBB (for pixel buffers and charts). */
+    public static int rgb(int k) {
+        return rgb(of(k));
+    }
+
+    /** A colour as 0xRRGGBB. */
+    public static int rgb(Color c) {
+        return ((int) Math.round(c.getRed() * 255) << 16) | ((int) Math.round(c.getGreen() * 255) << 8)
+                | (int) Math.round(c.getBlue() * 255);
+    }
 }

@@ -1,6 +1,7 @@
 package org.protolens.ui.common;
 
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javafx.scene.Node;
@@ -36,7 +37,7 @@ public final class Dialogs {
      */
     public static CompletableFuture<Void> explainRefusal(CompletableFuture<Void> edit, Node owner, String header) {
         return edit.whenComplete((v, e) -> {
-            if (e != null && !(e instanceof java.util.concurrent.CancellationException)) {
+            if (e != null && !(e instanceof CancellationException)) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 Alert a = new Alert(Alert.AlertType.WARNING, cause.getMessage());
                 a.initOwner(windowOf(owner));

@@ -1,5 +1,6 @@
 package org.protolens.ui.common;
 
+import java.util.Arrays;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -31,7 +32,7 @@ public final class ProjectState {
             // another project: nothing stays chosen; images taken out (an undone import) cannot stay selected
             int[] sel = selection.get();
             if (sel.length > 0 && (other || sel[sel.length - 1] >= n)) {
-                selection.set(other ? new int[0] : java.util.Arrays.stream(sel).filter(i -> i < n).toArray());
+                selection.set(other ? new int[0] : Arrays.stream(sel).filter(i -> i < n).toArray());
             }
             if (other || inspected.get() >= n) {
                 inspected.set(-1);

@@ -1,9 +1,13 @@
 package org.protolens.ui.common;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -51,7 +55,7 @@ public final class Tasks {
 
         boolean isCancelled();
 
-        /** Throws {@link java.util.concurrent.CancellationException} when the job was cancelled. */
+        /** Throws {@link CancellationException} when the job was cancelled. */
         void checkCancelled();
     }
 
@@ -91,7 +95,7 @@ public final class Tasks {
         @Override
         public void checkCancelled() {
             if (isCancelled()) {
-                throw new java.util.concurrent.CancellationException(getTitle() + " cancelled");
+                throw new CancellationException(getTitle() + " cancelled");
             }
         }
 
@@ -126,7 +130,7 @@ public final class Tasks {
 
     public Tasks() {
         for (Lane lane : Lane.values()) {
-            String name = "protolens-" + lane.name().toLowerCase(java.util.Locale.ROOT);
+            String name = "protolens-" + lane.name().toLowerCase(Locale.ROOT);
             lanes.put(lane, Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name(name).factory()));
         }
     }
@@ -155,7 +159,7 @@ public final class Tasks {
         inFlight.incrementAndGet();
         try {
             lanes.get(job.lane).execute(job);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // the window is closing: the job does not run
             inFlight.decrementAndGet();
             return job;
@@ -190,7 +194,7 @@ public final class Tasks {
     }
 
     /** A lane as a plain executor, for core code that schedules its own work (it gets no handlers). */
-    public java.util.concurrent.Executor executor(Lane lane) {
+    public Executor executor(Lane lane) {
         ExecutorService e = lanes.get(lane);
         return r -> {
             inFlight.incrementAndGet();

@@ -1,5 +1,7 @@
 package org.protolens.ui.common;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,8 +27,8 @@ public final class Thumbnails {
         return cache.computeIfAbsent(key, k -> {
             long bytes;
             try {
-                bytes = java.nio.file.Files.size(file);
-            } catch (java.io.IOException e) {
+                bytes = Files.size(file);
+            } catch (IOException e) {
                 bytes = Long.MAX_VALUE;
             }
             return bytes < SMALL_FILE ? new Image(file.toUri().toString(), true)

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.ChoiceBox;
@@ -107,7 +108,7 @@ public final class ImportDialog {
         return plan.items(g, shots.getValue(), l, cls, existing);
     }
 
-    private static void show(javafx.scene.Node node, boolean shown) {
+    private static void show(Node node, boolean shown) {
         node.setVisible(shown);
         node.setManaged(shown);
     }

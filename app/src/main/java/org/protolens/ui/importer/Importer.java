@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
+import javafx.application.Platform;
 import javafx.stage.Window;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.EmbeddingPipeline;
@@ -78,7 +80,7 @@ public final class Importer {
             }
             return ImportPlan.of(files, present);
             // the question waits for the person: it is asked after the job is done, not inside it
-        }).onDone(plan -> javafx.application.Platform.runLater(() -> ask(open, plan))).onFailure(e -> project.notices().problem(Messages.get("import.nothing"),
+        }).onDone(plan -> Platform.runLater(() -> ask(open, plan))).onFailure(e -> project.notices().problem(Messages.get("import.nothing"),
                 List.of(String.valueOf(e.getMessage())))), false);
     }
 
@@ -144,7 +146,7 @@ public final class Importer {
                         });
                     }
                 }, j::isCancelled);
-            } catch (java.util.concurrent.CancellationException e) {
+            } catch (CancellationException e) {
                 return new Outcome(added[0], failures, true);
             }
             return new Outcome(added[0], failures, false);

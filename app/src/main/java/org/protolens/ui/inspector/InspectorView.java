@@ -1,6 +1,8 @@
 package org.protolens.ui.inspector;
 
 import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
@@ -66,11 +68,11 @@ public final class InspectorView extends VBox {
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);
         r.setItemMargin(0.05);
-        r.setSeriesPaint(0, new java.awt.Color(0xbab0ac));
-        r.setSeriesPaint(1, new java.awt.Color(0x4e79a7));
+        r.setSeriesPaint(0, new Color(0xbab0ac));
+        r.setSeriesPaint(1, new Color(0x4e79a7));
         plot.setRangeGridlineStroke(new BasicStroke(0.6f));
         plot.setOutlineVisible(false);
-        chart = new JFreeChart(null, new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 11), plot, true);
+        chart = new JFreeChart(null, new Font("SansSerif", Font.PLAIN, 11), plot, true);
         ChartThemes.apply(chart, theme.isDark());
         theme.dark().addListener((o, a, dark) -> ChartThemes.apply(chart, dark));
         ChartViewer viewer = new ChartViewer(chart);

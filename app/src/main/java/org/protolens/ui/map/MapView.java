@@ -357,9 +357,7 @@ public final class MapView extends Region {
     private static int[] classRgb(int classes) {
         int[] out = new int[classes + 1];
         for (int c = -1; c < classes; c++) {
-            Color col = ClassColours.of(c);
-            out[c + 1] = ((int) Math.round(col.getRed() * 255) << 16) | ((int) Math.round(col.getGreen() * 255) << 8)
-                    | (int) Math.round(col.getBlue() * 255);
+            out[c + 1] = ClassColours.rgb(c);
         }
         return out;
     }

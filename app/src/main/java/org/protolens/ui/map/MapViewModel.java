@@ -1,5 +1,6 @@
 package org.protolens.ui.map;
 
+import java.util.Arrays;
 import java.util.List;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -125,10 +126,10 @@ public final class MapViewModel {
         float[] xy = p.xy();
         int have = xy.length / 2;
         if (have > n) {
-            xy = java.util.Arrays.copyOf(xy, 2 * n);
+            xy = Arrays.copyOf(xy, 2 * n);
         } else if (have < n) {
             float[] more = l.place(s.embeddings(have, n));
-            float[] grown = java.util.Arrays.copyOf(xy, 2 * n);
+            float[] grown = Arrays.copyOf(xy, 2 * n);
             System.arraycopy(more, 0, grown, 2 * have, more.length);
             xy = grown;
         }

@@ -1,6 +1,10 @@
 package org.protolens.ui.map;
 
 import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 import javafx.scene.image.PixelBuffer;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
@@ -26,7 +30,7 @@ final class PointRaster {
     private WritableImage image;
 
     private static int[] disc(int r) {
-        java.util.List<Integer> out = new java.util.ArrayList<>();
+        List<Integer> out = new ArrayList<>();
         for (int dy = -r; dy <= r; dy++) {
             for (int dx = -r; dx <= r; dx++) {
                 if (dx * dx + dy * dy <= r * r + 1) {
@@ -47,7 +51,7 @@ final class PointRaster {
             buffer = new PixelBuffer<>(width, height, IntBuffer.wrap(pixels), PixelFormat.getIntArgbPreInstance());
             image = new WritableImage(buffer);
         }
-        java.util.Arrays.fill(pixels, background | 0xff000000);
+        Arrays.fill(pixels, background | 0xff000000);
     }
 
     /**
@@ -59,7 +63,7 @@ final class PointRaster {
         disc = count > DENSE ? SMALL : NORMAL;
         int bands = count < 20_000 ? 1 : Math.min(8, Runtime.getRuntime().availableProcessors() * 2);
         int bandHeight = (height + bands - 1) / bands;
-        java.util.stream.IntStream.range(0, bands).parallel().forEach(band -> {
+        IntStream.range(0, bands).parallel().forEach(band -> {
             int top = band * bandHeight;
             int bottom = Math.min(height, top + bandHeight);
             for (int i = 0; i < count; i++) {

@@ -1,10 +1,14 @@
 package org.protolens.ui.shell;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.binding.BooleanExpression;
+import javafx.event.ActionEvent;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
@@ -74,7 +78,7 @@ final class MainMenu {
             chooser.setTitle(Messages.get("labels.choose"));
             chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV", "*.csv"));
             var s = project.workspace().get();
-            if (s != null && java.nio.file.Files.isDirectory(s.dir())) {
+            if (s != null && Files.isDirectory(s.dir())) {
                 chooser.setInitialDirectory(s.dir().toFile());
             }
             File f = chooser.showOpenDialog(stage);
@@ -85,7 +89,7 @@ final class MainMenu {
         importLabels.disabledProperty().bind(none);
         Menu export = new Menu(Messages.get("menu.file.export"));
         for (Exporter.Kind k : Exporter.Kind.values()) {
-            export.getItems().add(ActionUtils.createMenuItem(action("menu.file.export." + k.name().toLowerCase(java.util.Locale.ROOT),
+            export.getItems().add(ActionUtils.createMenuItem(action("menu.file.export." + k.name().toLowerCase(Locale.ROOT),
                     null, e -> exporter.export(k))));
         }
         export.disableProperty().bind(none);
@@ -106,7 +110,7 @@ final class MainMenu {
         Menu view = new Menu(Messages.get("menu.view"));
         int n = 1;
         for (MapViewModel.Colouring c : MapViewModel.Colouring.values()) {
-            view.getItems().add(item(action("menu.view.colour." + c.name().toLowerCase(java.util.Locale.ROOT), "Shortcut+" + n++,
+            view.getItems().add(item(action("menu.view.colour." + c.name().toLowerCase(Locale.ROOT), "Shortcut+" + n++,
                     e -> map.viewModel().colouring().set(c))));
         }
         Action fit = action("menu.view.fit", "Shortcut+0", e -> map.resetView());
@@ -147,7 +151,7 @@ final class MainMenu {
         recent.setDisable(recent.getItems().isEmpty());
     }
 
-    private static Action action(String key, String accelerator, java.util.function.Consumer<javafx.event.ActionEvent> handler) {
+    private static Action action(String key, String accelerator, Consumer<ActionEvent> handler) {
         Action a = new Action(Messages.get(key), handler);
         if (accelerator != null) {
             a.setAccelerator(KeyCombination.keyCombination(accelerator));

@@ -2,6 +2,7 @@ package org.protolens.ui.shell;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +107,8 @@ final class ProjectActions {
             closing.get();
             j.progress(0, -1);
             return OpenProject.openForWork(dir, bundled, copies, j::say, j::isCancelled);
-        }).onDone(opened -> show(opened)).onFailure(e -> failed(dir, e)).onCancel(() -> status.say(Messages.get("status.noProject"))), true);
+        }).onDone(this::show).onFailure(e -> failed(dir, e))
+                .onCancel(() -> status.say(Messages.get("status.noProject"))), true);
     }
 
     private void show(OpenProject.Opened opened) {
@@ -214,7 +216,7 @@ final class ProjectActions {
         if (SampleProjects.isBundled(w.dir()) || parent == null || parent.startsWith(SampleProjects.dataFolder())) {
             parent = settings.newProjectLocation();
         }
-        if (java.nio.file.Files.isDirectory(parent)) {
+        if (Files.isDirectory(parent)) {
             chooser.setInitialDirectory(parent.toFile());
         }
         chooser.setInitialFileName(NewProjectDialog.folderName(Messages.get("saveAs.name", w.name())));

@@ -1,23 +1,27 @@
 package org.protolens.core.analysis;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
 import org.protolens.core.fscil.SessionResult;
-import org.protolens.core.proto.TeenCalibration;
 import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.proto.TeenCalibration;
 
 /** The app's novel -> base flow is the fscil engine's confusion, counted on the project's images. */
 class NovelFlowTest {
@@ -26,7 +30,7 @@ class NovelFlowTest {
     void theFlowOfEveryNovelClassEqualsTheFscilReportOnTheSameImages() throws IOException {
         Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         w.setCalibration(new TeenCalibration(0.7, 12));
-        int baseCount = (int) java.util.stream.IntStream.range(0, w.classNames().size()).filter(w::isBase).count();
+        int baseCount = (int) IntStream.range(0, w.classNames().size()).filter(w::isBase).count();
         int classes = w.classNames().size();
         for (int k = 0; k < classes; k++) {
             assertEquals(k < baseCount, w.isBase(k), "the sample lists its base classes first");
@@ -96,7 +100,7 @@ class NovelFlowTest {
             }
         }
         int[] rows = test.stream().mapToInt(Integer::intValue).toArray();
-        int[] testY = java.util.Arrays.stream(rows).map(w::label).toArray();
+        int[] testY = Arrays.stream(rows).map(w::label).toArray();
         FscilEvaluation.Report report = FscilEvaluation.run(FloatMatrix.ofRows(train.toArray(float[][]::new)),
                 trainY.stream().mapToInt(Integer::intValue).toArray(), w.embeddings().selectRows(rows), testY,
                 protocol, w.calibration(), split);
@@ -127,12 +131,12 @@ class NovelFlowTest {
             }
         }
 
-        java.nio.file.Path csv = java.nio.file.Files.createTempFile("sessions", ".csv");
+        Path csv = Files.createTempFile("sessions", ".csv");
         ProjectExport.writeSessions(table, w.calibration(), w.calibrationEnabled(), csv);
-        List<String> lines = java.nio.file.Files.readAllLines(csv);
+        List<String> lines = Files.readAllLines(csv);
         assertEquals(4, lines.size());
         assertTrue(lines.get(0).startsWith("session,classes,added,acc_raw,"), lines.get(0));
         assertTrue(lines.get(2).startsWith("1,8,Shirt;Sneaker,"), lines.get(2));
-        java.nio.file.Files.delete(csv);
+        Files.delete(csv);
     }
 }

@@ -1,6 +1,5 @@
 package org.protolens.core.analysis;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.History;
+import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 
 /** Ranking unlabelled images for labelling, and "not this class" marks. */
@@ -25,9 +27,9 @@ class SuggestionsTest {
     /** The Fashion sample with every image that is no shot unlabelled. */
     private static Workspace unlabelled() throws IOException {
         Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
-        int[] free = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).toArray();
+        int[] free = IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).toArray();
         int[] none = new int[free.length];
-        java.util.Arrays.fill(none, -1);
+        Arrays.fill(none, -1);
         w.setLabels(free, none, new boolean[free.length]);
         return w;
     }
@@ -36,13 +38,13 @@ class SuggestionsTest {
     void theMostUncertainImagesComeFirstByTheMarginBetweenTheirTwoBestClasses() throws IOException {
         Workspace w = unlabelled();
         List<Suggestions.Suggestion> s = Suggestions.uncertain(w.state(), Integer.MAX_VALUE, false);
-        long unlabelled = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> w.label(i) < 0).count();
+        long unlabelled = IntStream.range(0, w.imageCount()).filter(i -> w.label(i) < 0).count();
         assertEquals(unlabelled, s.size(), "every unlabelled image is offered once");
         for (int j = 0; j < s.size(); j++) {
             Suggestions.Suggestion x = s.get(j);
             float[] sim = w.similarities(x.image());
             float[] sorted = sim.clone();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             assertEquals(w.predicted(x.image()), x.suggested(), "the suggested class is the predicted one");
             assertEquals(sorted[sorted.length - 1] - sorted[sorted.length - 2], x.margin(), 1e-6);
             if (j > 0) {

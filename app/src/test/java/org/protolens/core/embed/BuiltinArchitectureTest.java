@@ -13,11 +13,12 @@ import ai.djl.nn.Parameter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.io.NpyFile;
@@ -45,7 +46,7 @@ class BuiltinArchitectureTest {
             int offset = 0;
             for (Parameter p : block.getParameters().values()) {
                 int n = (int) p.getArray().size();
-                float[] values = java.util.Arrays.copyOfRange(flat, offset, offset + n);
+                float[] values = Arrays.copyOfRange(flat, offset, offset + n);
                 p.getArray().set(values);
                 offset += n;
             }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -98,7 +99,7 @@ class EmbeddingPipelineTest {
             folder = cache.folder();
         }
         // a crash after the vector of a third row was written but before its key
-        Files.write(folder.resolve("vectors.f32"), new byte[12], java.nio.file.StandardOpenOption.APPEND);
+        Files.write(folder.resolve("vectors.f32"), new byte[12], StandardOpenOption.APPEND);
         try (EmbeddingCache cache = EmbeddingCache.open(dir, "f".repeat(64), 3)) {
             assertEquals(2, cache.size());
             assertArrayEquals(new float[] {1, 2, 3}, cache.get(k1));
@@ -144,7 +145,7 @@ class EmbeddingPipelineTest {
     void aModelThatReturnsNaNIsRefusedByNameAndNothingIsCached() throws IOException {
         List<Path> images = testImages();
         try (Backbone b = BackboneLoader.open(TestResources.torchscript("tiny.pt").toString(), null, null);
-             EmbeddingCache cache = EmbeddingCache.open(dir, b.fingerprint(), b.embeddingDim())) {
+                EmbeddingCache cache = EmbeddingCache.open(dir, b.fingerprint(), b.embeddingDim())) {
             // the real model, with one value of the third image's embedding broken as a diverged model breaks it
             Backbone broken = new Backbone() {
                 public String name() { return "broken.pt"; }

@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.protolens.TestResources;
@@ -122,7 +127,7 @@ class ImageDecoderTest {
      */
     static byte[] pngBomb(int side) throws IOException {
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        try (var z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9))) {
+        try (var z = new DeflaterOutputStream(idat, new Deflater(9))) {
             byte[] row = new byte[1 + (side + 7) / 8];
             for (int y = 0; y < side; y++) {
                 z.write(row);
@@ -130,7 +135,7 @@ class ImageDecoderTest {
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(side).putInt(side).put((byte) 1).put((byte) 0)
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(side).putInt(side).put((byte) 1).put((byte) 0)
                 .put((byte) 0).put((byte) 0).put((byte) 0);
         chunk(png, "IHDR", ihdr.array());
         chunk(png, "IDAT", idat.toByteArray());
@@ -139,13 +144,13 @@ class ImageDecoderTest {
     }
 
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
-        var crc = new java.util.zip.CRC32();
-        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        var crc = new CRC32();
+        crc.update(type.getBytes(StandardCharsets.US_ASCII));
         crc.update(data);
-        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
-        out.write(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(type.getBytes(StandardCharsets.US_ASCII));
         out.write(data);
-        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     @Test

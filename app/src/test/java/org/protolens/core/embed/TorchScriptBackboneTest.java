@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
@@ -76,7 +77,7 @@ class TorchScriptBackboneTest {
         }
         Path other = dir.resolve("spatial-free.pt");
         Files.copy(TestResources.torchscript("tiny.pt"), other);
-        Files.write(other, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(other, new byte[] {0}, StandardOpenOption.APPEND);
         try (Backbone x = BackboneLoader.torchScript(TestResources.torchscript("tiny.pt"), ImageDecoderTest.CIFAR)) {
             c = x.fingerprint();
         }

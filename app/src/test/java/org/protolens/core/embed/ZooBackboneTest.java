@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ class ZooBackboneTest {
 
     @Test
     void anOfflineDownloadSaysThereIsNoConnection() {
-        var wrapped = new java.io.IOException(new java.net.UnknownHostException("mlrepo.djl.ai"));
+        var wrapped = new IOException(new UnknownHostException("mlrepo.djl.ai"));
         assertEquals("no connection to mlrepo.djl.ai", BackboneLoader.describe(wrapped));
     }
 

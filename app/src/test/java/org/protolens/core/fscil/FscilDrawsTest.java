@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,18 +52,18 @@ class FscilDrawsTest {
             for (int cls : List.of(2, 3)) {
                 int[] shots = a.get(d).get(cls);
                 assertEquals(3, shots.length);
-                assertEquals(3, new HashSet<>(java.util.Arrays.stream(shots).boxed().toList()).size(), "distinct rows");
+                assertEquals(3, new HashSet<>(Arrays.stream(shots).boxed().toList()).size(), "distinct rows");
                 for (int row : shots) {
                     assertEquals(cls, trainY[row]);
                 }
                 assertArrayEquals(shots, b.get(d).get(cls), "same seed, same draw");
             }
         }
-        assertFalse(java.util.Arrays.equals(a.get(0).get(2), a.get(1).get(2))
-                && java.util.Arrays.equals(a.get(0).get(3), a.get(1).get(3)), "two draws of one seed differ");
+        assertFalse(Arrays.equals(a.get(0).get(2), a.get(1).get(2))
+                && Arrays.equals(a.get(0).get(3), a.get(1).get(3)), "two draws of one seed differ");
         boolean differs = false;
         for (int d = 0; d < 10; d++) {
-            differs |= !java.util.Arrays.equals(a.get(d).get(2), c.get(d).get(2));
+            differs |= !Arrays.equals(a.get(d).get(2), c.get(d).get(2));
         }
         assertTrue(differs, "another seed gives other draws");
         assertThrows(IllegalArgumentException.class, () -> FscilDraws.drawSplits(trainY, new FscilProtocol(2, 1, 21, 3), 1, 1));
@@ -87,14 +88,14 @@ class FscilDrawsTest {
                 acc[d] = r.baseline().get(s).acc();
                 hm[d] = s == 0 ? 0 : r.calibrated().get(s).hm();
             }
-            double mean = java.util.Arrays.stream(acc).average().orElseThrow();
-            double var = java.util.Arrays.stream(acc).map(v -> (v - mean) * (v - mean)).sum() / 4;
+            double mean = Arrays.stream(acc).average().orElseThrow();
+            double var = Arrays.stream(acc).map(v -> (v - mean) * (v - mean)).sum() / 4;
             assertEquals(mean, summary.baseline().get(s).acc().mean(), 1e-12);
             assertEquals(Math.sqrt(var), summary.baseline().get(s).acc().std(), 1e-12);
             if (s == 0) {
                 assertNull(summary.calibrated().get(s).hm(), "no harmonic mean before novel classes");
             } else {
-                assertEquals(java.util.Arrays.stream(hm).average().orElseThrow(), summary.calibrated().get(s).hm().mean(), 1e-12);
+                assertEquals(Arrays.stream(hm).average().orElseThrow(), summary.calibrated().get(s).hm().mean(), 1e-12);
             }
         }
         double[][] grid = FscilDraws.lastSessionHm(trainX, trainY, testX, testY, PROTOCOL, summary.splits(),

@@ -1,6 +1,5 @@
 package org.protolens.core.interop;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.project.History;
@@ -37,23 +39,23 @@ class ProjectExportTest {
         assertEquals(w.imageCount() + 1, lines.size());
 
         // forget the labels of 300 images that are no shots, then read the file back
-        int[] forgotten = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).limit(300).toArray();
+        int[] forgotten = IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).limit(300).toArray();
         History h = new History(w);
-        h.apply(History.assign("forget", forgotten, java.util.stream.IntStream.range(0, forgotten.length).map(i -> -1).toArray()));
-        assertFalse(java.util.Arrays.equals(original, w.labels()));
+        h.apply(History.assign("forget", forgotten, IntStream.range(0, forgotten.length).map(i -> -1).toArray()));
+        assertFalse(Arrays.equals(original, w.labels()));
         ProjectExport.Labels read = ProjectExport.readLabels(w.state(), csv);
         h.apply(History.assign("Labels from labels.csv", read.images(), read.labels()));
         assertArrayEquals(original, w.labels(), "the exported labels come back as they were");
         h.undo();
-        assertTrue(java.util.Arrays.stream(forgotten).allMatch(i -> w.label(i) < 0), "undo takes the imported labels back");
+        assertTrue(Arrays.stream(forgotten).allMatch(i -> w.label(i) < 0), "undo takes the imported labels back");
     }
 
     @Test
     void aLabelsFileWithProblemsNamesEachLineAndChangesNothing() throws IOException {
         Workspace w = fashion();
         int[] before = w.labels();
-        int plain = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).findFirst().orElseThrow();
-        int shot = java.util.stream.IntStream.range(0, w.imageCount()).filter(w::isShot).findFirst().orElseThrow();
+        int plain = IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).findFirst().orElseThrow();
+        int shot = IntStream.range(0, w.imageCount()).filter(w::isShot).findFirst().orElseThrow();
         String base = w.classNames().get(0);
         Path csv = dir.resolve("labels.csv");
         Files.writeString(csv, String.join("\n",
@@ -91,7 +93,7 @@ class ProjectExportTest {
         for (int k = 0; k < raw.rows(); k++) {
             assertArrayEquals(w.rawPrototype(k), raw.row(k));
             assertArrayEquals(w.prototype(k), calibrated.row(k));
-            assertEquals(w.isBase(k), java.util.Arrays.equals(raw.row(k), calibrated.row(k)), "only new classes are calibrated");
+            assertEquals(w.isBase(k), Arrays.equals(raw.row(k), calibrated.row(k)), "only new classes are calibrated");
         }
         List<String> csv = Files.readAllLines(dir.resolve("prototypes.csv"));
         assertEquals(1 + 2 * w.classNames().size(), csv.size());

@@ -1,20 +1,22 @@
 package org.protolens.core.map;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.project.Workspace;
 
 /** Maps of the Fashion sample's 1,020 embeddings: every image placed, neighbourhoods kept, same seed same map. */
 class MapLayoutTest {
-    @org.junit.jupiter.api.io.TempDir
+    @TempDir
     Path dir;
 
     private static final MapLayout.Progress QUIET = (what, done) -> { };
@@ -42,15 +44,15 @@ class MapLayoutTest {
         // stored and read back, with 3 images more than it was computed on: the same map, the new ones placed
         Path file = dir.resolve("map.bin");
         layout.write(file);
-        FloatMatrix more = new FloatMatrix(e.rows() + 3, e.cols(), java.util.Arrays.copyOf(e.data(), e.data().length + 3 * e.cols()));
+        FloatMatrix more = new FloatMatrix(e.rows() + 3, e.cols(), Arrays.copyOf(e.data(), e.data().length + 3 * e.cols()));
         System.arraycopy(e.row(17), 0, more.data(), e.data().length, e.cols());
         System.arraycopy(e.row(400), 0, more.data(), e.data().length + e.cols(), e.cols());
         System.arraycopy(e.row(900), 0, more.data(), e.data().length + 2 * e.cols(), e.cols());
         MapLayout read = MapLayout.read(file, more);
         assertEquals(method, read.method());
-        assertArrayEquals(xy, java.util.Arrays.copyOf(read.xy(), xy.length), "the stored map comes back as it was");
+        assertArrayEquals(xy, Arrays.copyOf(read.xy(), xy.length), "the stored map comes back as it was");
         assertArrayEquals(layout.place(more.selectRows(new int[] {e.rows(), e.rows() + 1, e.rows() + 2})),
-                java.util.Arrays.copyOfRange(read.xy(), xy.length, xy.length + 6), 1e-4f);
+                Arrays.copyOfRange(read.xy(), xy.length, xy.length + 6), 1e-4f);
 
         // an image added later with the embedding of image 17 lands where image 17 is
         float[] again = layout.place(e.selectRows(new int[] {17}));

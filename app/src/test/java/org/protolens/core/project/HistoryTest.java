@@ -1,6 +1,5 @@
 package org.protolens.core.project;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.protolens.TestResources;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.TeenCalibration;
 
 class HistoryTest {
     @Test
@@ -88,7 +94,7 @@ class HistoryTest {
         assertEquals(shots.length + 3, w.stats(bag).shots());
         // the prototype is the mean of the 8 shots now
         float[] mean = new float[w.dim()];
-        for (int i : java.util.stream.IntStream.concat(java.util.Arrays.stream(shots), java.util.Arrays.stream(more)).toArray()) {
+        for (int i : IntStream.concat(Arrays.stream(shots), Arrays.stream(more)).toArray()) {
             float[] e = w.embedding(i);
             for (int j = 0; j < mean.length; j++) {
                 mean[j] += e[j] / (shots.length + 3);
@@ -129,16 +135,16 @@ class HistoryTest {
     @Test
     void calibrationChangesOfOneGestureAreOneUndo() throws IOException {
         Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
-        org.protolens.core.proto.TeenCalibration start = w.calibration();
+        TeenCalibration start = w.calibration();
         int[] atStart = w.predictions();
         History h = new History(w);
-        h.apply(History.calibrate(new org.protolens.core.proto.TeenCalibration(0.6, start.tau()), true, false));
-        h.apply(History.calibrate(new org.protolens.core.proto.TeenCalibration(0.75, start.tau()), true, true));
-        h.apply(History.calibrate(new org.protolens.core.proto.TeenCalibration(0.9, start.tau()), true, true));
+        h.apply(History.calibrate(new TeenCalibration(0.6, start.tau()), true, false));
+        h.apply(History.calibrate(new TeenCalibration(0.75, start.tau()), true, true));
+        h.apply(History.calibrate(new TeenCalibration(0.9, start.tau()), true, true));
         assertEquals(0.9, w.calibration().alpha());
-        assertEquals(String.format(java.util.Locale.ROOT, "\u03b1 %.2f \u2192 0.90", start.alpha()), h.nextUndo().description());
+        assertEquals(String.format(Locale.ROOT, "\u03b1 %.2f \u2192 0.90", start.alpha()), h.nextUndo().description());
         int[] strong = w.predictions();
-        h.apply(History.calibrate(new org.protolens.core.proto.TeenCalibration(0.9, 4), true, false));
+        h.apply(History.calibrate(new TeenCalibration(0.9, 4), true, false));
         h.apply(History.calibrate(w.calibration(), false, false));
         assertFalse(w.calibrationEnabled());
         assertEquals("Calibration off", h.nextUndo().description());
@@ -166,15 +172,15 @@ class HistoryTest {
         int n = w.imageCount();
         int bag = w.classNames().indexOf("Bag");
         int[] bags = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(9).mapToInt(Integer::intValue).toArray();
-        java.util.List<ImportPlan.Item> items = new java.util.ArrayList<>();
-        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        List<ImportPlan.Item> items = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
         for (int j = 0; j < bags.length; j++) {
             // three new "Satchel" images (two of them shots), then six more labelled "Bag"
             items.add(new ImportPlan.Item(w.imageFile(bags[j]), j < 3 ? "Satchel" : "Bag",
                     j < 3 ? ProjectManifest.NOVEL : ProjectManifest.BASE, j < 2));
             keys.add(new byte[] {(byte) j});
         }
-        org.protolens.core.FloatMatrix rows = w.embeddings().selectRows(bags);
+        FloatMatrix rows = w.embeddings().selectRows(bags);
         int[] predictedBefore = w.predictions();
         List<String> classesBefore = List.copyOf(w.classNames());
         Object job = new Object();

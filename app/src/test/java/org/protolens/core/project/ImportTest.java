@@ -1,6 +1,5 @@
 package org.protolens.core.project;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 
 /** Images imported into an open project: how drops are read, labelled, predicted and kept. */
@@ -143,7 +144,7 @@ class ImportTest {
                 assertArrayEquals(w.similarities(bags[j]), w.similarities(before + j), 1e-6f);
                 assertEquals(w.predicted(bags[j]), w.predicted(before + j));
             }
-            assertTrue(java.util.Arrays.stream(w.predictions()).anyMatch(p -> p == satchelK), "the new class takes images");
+            assertTrue(Arrays.stream(w.predictions()).anyMatch(p -> p == satchelK), "the new class takes images");
             s.save("Imported 22 images");
             predicted = w.predictions();
             classes = List.copyOf(w.classNames());
@@ -166,7 +167,7 @@ class ImportTest {
         }
         Path keys = cacheDir.resolve("keys.sha256");
         byte[] all = Files.readAllBytes(keys);
-        Files.write(keys, java.util.Arrays.copyOf(all, all.length - 32));
+        Files.write(keys, Arrays.copyOf(all, all.length - 32));
         try (OpenProject s = OpenProject.open(project)) {
             assertEquals(before + 21, s.workspace().imageCount());
             assertEquals(1, s.catalog().readHeld().images().size(), "kept in the catalog");

@@ -1,6 +1,5 @@
 package org.protolens.core.project;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,10 +9,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.Backbone;
 import org.protolens.core.embed.BackboneLoader;
@@ -42,7 +43,7 @@ class LostEmbeddingsTest {
             for (int i = 0; i < w.projectImageCount(); i++) {
                 project.add(w.label(i) < 0 ? null : w.classNames().get(w.label(i)));
             }
-            return new Seen(List.copyOf(w.classNames()), labels, shots, project, java.util.Arrays.stream(w.predictions()).boxed().toList());
+            return new Seen(List.copyOf(w.classNames()), labels, shots, project, Arrays.stream(w.predictions()).boxed().toList());
         }
     }
 
@@ -176,7 +177,7 @@ class LostEmbeddingsTest {
         // the last row of the cache is cut off (a torn copy): one non-shot image is set aside alone
         Path keys = cacheDir.resolve("keys.sha256");
         byte[] all = Files.readAllBytes(keys);
-        Files.write(keys, java.util.Arrays.copyOf(all, all.length - 32));
+        Files.write(keys, Arrays.copyOf(all, all.length - 32));
         try (OpenProject s = OpenProject.open(project, OpenProject.Recovery.NONE)) {
             Workspace w = s.workspace();
             assertEquals(w.projectImageCount() + 4, w.imageCount());

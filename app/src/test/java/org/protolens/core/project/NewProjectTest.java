@@ -1,6 +1,5 @@
 package org.protolens.core.project;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 
 /** File > New Project and File > Save As: what the new folder holds and how it opens. */
@@ -64,7 +64,7 @@ class NewProjectTest {
         FloatMatrix protos = source.basePrototypes(fashion());
         assertTrue(Files.isRegularFile(made.resolve("backbone").resolve("backbone.json")), "the backbone is copied");
         try (OpenProject sample = OpenProject.open(copyOfSample());
-             OpenProject s = OpenProject.open(made)) {
+                OpenProject s = OpenProject.open(made)) {
             Workspace w = s.workspace();
             assertEquals("Shoes", w.name());
             assertEquals(0, w.imageCount(), "a new project holds no images");
@@ -99,7 +99,7 @@ class NewProjectTest {
         int[] predicted;
         List<String> names;
         try (OpenProject sample = OpenProject.open(copyOfSample());
-             OpenProject s = OpenProject.open(made)) {
+                OpenProject s = OpenProject.open(made)) {
             Workspace w = s.workspace();
             assertEquals(List.of(), w.classNames());
             Rows r = importable(sample.workspace(), 60, ProjectManifest.BASE, true);

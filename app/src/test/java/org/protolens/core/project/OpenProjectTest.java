@@ -1,18 +1,22 @@
 package org.protolens.core.project;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.protolens.TestResources;
 import org.protolens.core.proto.TeenCalibration;
 
 class OpenProjectTest {
@@ -77,10 +81,10 @@ class OpenProjectTest {
     }
 
     /** Rewrites one field of a project's project.json. */
-    private static void tamper(Path project, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
+    private static void tamper(Path project, Consumer<ObjectNode> edit)
             throws IOException {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(project.resolve(ProjectManifest.FILE_NAME).toFile());
+        var json = new ObjectMapper();
+        var tree = (ObjectNode) json.readTree(project.resolve(ProjectManifest.FILE_NAME).toFile());
         edit.accept(tree);
         Files.writeString(project.resolve(ProjectManifest.FILE_NAME), json.writeValueAsString(tree));
     }
@@ -90,15 +94,15 @@ class OpenProjectTest {
         Path original = dir.resolve("original");
         OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), original);
         Path outside = Files.writeString(dir.resolve("secret.txt"), "not the project's");
-        record Case(String what, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit, String field) {
+        record Case(String what, Consumer<ObjectNode> edit, String field) {
         }
         String climb = "../".repeat(12) + "etc/passwd";
         List<Case> cases = List.of(
-                new Case("an image climbing out", t -> ((com.fasterxml.jackson.databind.node.ObjectNode) t.withArray("images").get(0))
+                new Case("an image climbing out", t -> ((ObjectNode) t.withArray("images").get(0))
                         .put("path", climb), "images[].path"),
-                new Case("an absolute image path", t -> ((com.fasterxml.jackson.databind.node.ObjectNode) t.withArray("images").get(0))
+                new Case("an absolute image path", t -> ((ObjectNode) t.withArray("images").get(0))
                         .put("path", outside.toAbsolutePath().toString()), "images[].path"),
-                new Case("an image through a link", t -> ((com.fasterxml.jackson.databind.node.ObjectNode) t.withArray("images").get(0))
+                new Case("an image through a link", t -> ((ObjectNode) t.withArray("images").get(0))
                         .put("path", "images/link.png"), "images[].path"),
                 new Case("the backbone outside", t -> t.put("backbone", "../original/backbone"), "backbone"),
                 new Case("embeddings outside", t -> t.put("embeddings", "/tmp/x.npy"), "embeddings"),
@@ -124,21 +128,21 @@ class OpenProjectTest {
             assertTrue(twice.getMessage().contains("in use by another ProtoLens"), twice.getMessage());
         }
         // a catalog whose settings were tampered with: refused naming the file, and nothing stays locked
-        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
-             var st = db.createStatement()) {
+        try (var db = DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
+                var st = db.createStatement()) {
             st.execute("UPDATE meta SET value = 'lots' WHERE key = 'schema'");
         }
         IOException e = assertThrows(IOException.class, () -> OpenProject.open(project));
         assertTrue(e.getMessage().contains(ProjectCatalog.FILE_NAME) && e.getMessage().contains("lots"), e.getMessage());
-        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
-             var st = db.createStatement()) {
+        try (var db = DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
+                var st = db.createStatement()) {
             st.execute("UPDATE meta SET value = '3' WHERE key = 'schema'");
             st.execute("UPDATE meta SET value = 'NaN' WHERE key = 'alpha'");
         }
         e = assertThrows(IOException.class, () -> OpenProject.open(project));
         assertTrue(e.getMessage().contains(ProjectCatalog.FILE_NAME) && e.getMessage().contains("alpha"), e.getMessage());
-        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
-             var st = db.createStatement()) {
+        try (var db = DriverManager.getConnection("jdbc:sqlite:" + project.resolve(ProjectCatalog.FILE_NAME));
+                var st = db.createStatement()) {
             st.execute("UPDATE meta SET value = '0.25' WHERE key = 'alpha'");
         }
         try (OpenProject s = OpenProject.open(project)) {

@@ -1,15 +1,16 @@
 package org.protolens.core.project;
 
-import org.protolens.TestResources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
@@ -67,7 +68,7 @@ class WorkspaceTest {
         assertEquals(s.novelToBase(), w.novelToBase(), 1e-12);
         for (int k = 0; k < 10; k++) {
             int[] row = s.confusion()[k];
-            int total = java.util.Arrays.stream(row).sum();
+            int total = Arrays.stream(row).sum();
             assertEquals((double) row[k] / total, w.stats(k).accuracy(), 1e-12, w.classNames().get(k));
             assertEquals(w.isBase(k) ? 0 : 5, w.stats(k).shots());
         }

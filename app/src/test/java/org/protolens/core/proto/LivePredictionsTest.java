@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.protolens.core.FloatMatrix;
@@ -39,7 +41,7 @@ class LivePredictionsTest {
         // the last rows arrive later, as imported images do
         int later = n / 3;
         FloatMatrix emb = new FloatMatrix(n, D, x);
-        FloatMatrix first = new FloatMatrix(n - later, D, java.util.Arrays.copyOf(x, (n - later) * D));
+        FloatMatrix first = new FloatMatrix(n - later, D, Arrays.copyOf(x, (n - later) * D));
         LivePredictions live = new LivePredictions(first, TeenCalibration.defaults());
 
         for (int b = 0; b < 6; b++) {
@@ -54,9 +56,9 @@ class LivePredictionsTest {
         int at = n - later;
         for (int size : new int[] {1, 7, later / 2, later}) {
             int to = Math.min(n, at + size);
-            live.append(new FloatMatrix(to - at, D, java.util.Arrays.copyOfRange(x, at * D, to * D)));
+            live.append(new FloatMatrix(to - at, D, Arrays.copyOfRange(x, at * D, to * D)));
             at = to;
-            check(live, new FloatMatrix(at, D, java.util.Arrays.copyOf(x, at * D)));
+            check(live, new FloatMatrix(at, D, Arrays.copyOf(x, at * D)));
         }
         assertEquals(n, live.size());
         assertEquals(n, live.predictions().length);
@@ -105,7 +107,7 @@ class LivePredictionsTest {
             }
         }
         int start = n / 2;
-        LivePredictions live = new LivePredictions(new FloatMatrix(start, D, java.util.Arrays.copyOf(x, start * D)),
+        LivePredictions live = new LivePredictions(new FloatMatrix(start, D, Arrays.copyOf(x, start * D)),
                 TeenCalibration.defaults());
         for (int b = 0; b < 5; b++) {
             addBase(live, centers[b]);
@@ -115,7 +117,7 @@ class LivePredictionsTest {
         List<Predictions> published = new ArrayList<>();
         List<int[]> predicted = new ArrayList<>();
         List<float[]> firstRow = new ArrayList<>();
-        java.util.function.Consumer<LivePredictions> publish = l -> {
+        Consumer<LivePredictions> publish = l -> {
             Predictions p = l.current();
             published.add(p);
             predicted.add(p.predictions());
@@ -129,12 +131,12 @@ class LivePredictionsTest {
         setPrototype(live, 6, noisy(rnd, centers[2]));
         publish.accept(live);
         int imported = n / 4;
-        live.append(new FloatMatrix(imported, D, java.util.Arrays.copyOfRange(x, start * D, (start + imported) * D)));
+        live.append(new FloatMatrix(imported, D, Arrays.copyOfRange(x, start * D, (start + imported) * D)));
         publish.accept(live);
         // the import is undone, and other images are imported in its place
         live.truncate(start);
         publish.accept(live);
-        live.append(new FloatMatrix(n - start - imported, D, java.util.Arrays.copyOfRange(x, (start + imported) * D, n * D)));
+        live.append(new FloatMatrix(n - start - imported, D, Arrays.copyOfRange(x, (start + imported) * D, n * D)));
         publish.accept(live);
         live.setCalibrationEnabled(false);
         live.removeClass(5);
@@ -202,7 +204,7 @@ class LivePredictionsTest {
             float[] s = reference.similarities(emb.row(i));
             assertArrayEquals(s, live.similarities(i), 2e-5f, "similarities of row " + i);
             float[] sorted = s.clone();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             if (sorted[sorted.length - 1] - sorted[sorted.length - 2] > 1e-4f) {
                 assertEquals(expected[i], live.predicted(i), "prediction of row " + i);
                 assertEquals(sorted[sorted.length - 1], live.score(i), 2e-5f);

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.core.FloatMatrix;
@@ -106,7 +107,7 @@ class BackboneTrainerTest {
                     stop[0] = epoch == 1;
                 }
             };
-            assertThrows(java.util.concurrent.CancellationException.class,
+            assertThrows(CancellationException.class,
                     () -> new BackboneTrainer(data, PRE, settings).train(manager, heldOut, checkpoint, listener, () -> stop[0]));
         }
         TrainingCheckpoint saved = TrainingCheckpoint.read(checkpoint);

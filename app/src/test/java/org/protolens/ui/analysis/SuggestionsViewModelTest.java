@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.protolens.TestResources;
 import org.protolens.core.analysis.Suggestions;
@@ -16,8 +18,8 @@ class SuggestionsViewModelTest {
     @Test
     void acceptingIntoANewClassAddsAShotAndIntoABaseClassALabel() throws IOException {
         Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
-        int[] free = java.util.stream.IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).toArray();
-        w.setLabels(free, java.util.stream.IntStream.range(0, free.length).map(i -> -1).toArray(), new boolean[free.length]);
+        int[] free = IntStream.range(0, w.imageCount()).filter(i -> !w.isShot(i)).toArray();
+        w.setLabels(free, IntStream.range(0, free.length).map(i -> -1).toArray(), new boolean[free.length]);
         History h = new History(w);
         int novel = w.classNames().size() - 1;
         var ranking = SuggestionsViewModel.rank(w.state(), SuggestionsViewModel.Order.LIKELY, w.classNames().get(novel), false);
@@ -30,7 +32,7 @@ class SuggestionsViewModelTest {
         assertEquals(novel, w.label(member.image()));
         assertTrue(w.isShot(member.image()));
         assertEquals(shots + 1, w.shotCount(novel));
-        assertFalse(java.util.Arrays.equals(before, w.rawPrototype(novel)), "the new class's prototype follows its new shot");
+        assertFalse(Arrays.equals(before, w.rawPrototype(novel)), "the new class's prototype follows its new shot");
 
         var uncertain = SuggestionsViewModel.rank(w.state(), SuggestionsViewModel.Order.UNCERTAIN, null, false);
         Suggestions.Suggestion base = uncertain.suggestions().stream().filter(s -> w.isBase(s.suggested())).findFirst().orElseThrow();
@@ -39,8 +41,9 @@ class SuggestionsViewModelTest {
         h.apply(SuggestionsViewModel.acceptance(w.state(), base));
         assertEquals(base.suggested(), w.label(base.image()));
         assertFalse(w.isShot(base.image()), "a base class takes it as a labelled image");
-        assertTrue(java.util.Arrays.equals(baseBefore, w.rawPrototype(base.suggested())), "a backbone base prototype stays");
-        assertEquals(w.state().unlabelledCount() + " unlabelled images; the first 200 ranked by the margin between their two nearest classes.",
+        assertTrue(Arrays.equals(baseBefore, w.rawPrototype(base.suggested())), "a backbone base prototype stays");
+        assertEquals(w.state().unlabelledCount()
+                        + " unlabelled images; the first 200 ranked by the margin between their two nearest classes.",
                 SuggestionsViewModel.rank(w.state(), SuggestionsViewModel.Order.UNCERTAIN, null, false).summary());
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -52,23 +53,23 @@ class MessagesTest {
         }
         // keys made from a name
         for (MapViewModel.Colouring c : MapViewModel.Colouring.values()) {
-            String n = c.name().toLowerCase(java.util.Locale.ROOT);
+            String n = c.name().toLowerCase(Locale.ROOT);
             Collections.addAll(used, "map.colour." + n, "map.colour." + n + ".tip", "menu.view.colour." + n);
         }
         for (MapLayout.Method m : MapLayout.Method.values()) {
-            used.add("map.method." + m.name().toLowerCase(java.util.Locale.ROOT) + ".tip");
+            used.add("map.method." + m.name().toLowerCase(Locale.ROOT) + ".tip");
         }
         for (Exporter.Kind k : Exporter.Kind.values()) {
-            used.add("menu.file.export." + k.name().toLowerCase(java.util.Locale.ROOT));
+            used.add("menu.file.export." + k.name().toLowerCase(Locale.ROOT));
             if (k != Exporter.Kind.FOLDERS) {
-                used.add("export." + k.name().toLowerCase(java.util.Locale.ROOT) + ".title");
+                used.add("export." + k.name().toLowerCase(Locale.ROOT) + ".title");
             }
         }
         for (ImagesViewModel.Result r : ImagesViewModel.Result.values()) {
-            used.add("images.result." + r.name().toLowerCase(java.util.Locale.ROOT));
+            used.add("images.result." + r.name().toLowerCase(Locale.ROOT));
         }
         for (SuggestionsViewModel.Order o : SuggestionsViewModel.Order.values()) {
-            used.add("suggestions.order." + o.name().toLowerCase(java.util.Locale.ROOT));
+            used.add("suggestions.order." + o.name().toLowerCase(Locale.ROOT));
         }
         for (String kind : List.of("base", "base_from_images", "novel")) {
             used.add("classes.kind." + kind);
