@@ -78,8 +78,6 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         label.setConverter(names(n -> ImagesViewModel.UNLABELLED.equals(n) ? Messages.get("images.unlabelled") : n));
         label.setTitle(Messages.get("images.filter.any"));
         predicted.setTitle(Messages.get("images.filter.any"));
-        label.setShowCheckedCount(true);
-        predicted.setShowCheckedCount(true);
         follow(label, vm.labels());
         follow(predicted, vm.predicted());
         result.getItems().setAll(ImagesViewModel.Result.values());
@@ -168,7 +166,19 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
                 into.retainAll(now);
                 into.addAll(now);
             }
+            box.setTitle(title(box));
         });
+    }
+
+    /** What a filter shows closed: "any", the classes checked, or the first two and how many more. */
+    private static String title(CheckComboBox<String> box) {
+        StringConverter<String> names = box.getConverter();
+        List<String> checked = box.getCheckModel().getCheckedItems().stream().map(n -> names == null ? n : names.toString(n)).toList();
+        if (checked.isEmpty()) {
+            return Messages.get("images.filter.any");
+        }
+        return checked.size() <= 2 ? String.join(", ", checked)
+                : Messages.get("images.filter.more", String.join(", ", checked.subList(0, 2)), checked.size() - 2);
     }
 
     /** The class names offered by a filter, keeping what is checked where it still exists. */

@@ -2,8 +2,11 @@ package org.protolens.ui.classes;
 
 import java.util.List;
 import java.util.Locale;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.DoubleProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ContextMenu;
@@ -22,7 +25,6 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
 import org.controlsfx.control.action.Action;
-import org.controlsfx.control.action.ActionUtils;
 import org.controlsfx.control.textfield.TextFields;
 import org.protolens.core.project.Workspace;
 import org.protolens.ui.common.ClassColours;
@@ -48,18 +50,22 @@ public final class ClassesView extends VBox {
         this.project = project;
         getStyleClass().add("classes");
         setId("classes");
-        setPadding(new Insets(10));
-        setSpacing(8);
+        setPadding(new Insets(10, 10, 8, 10));
+        setSpacing(6);
 
         Label title = new Label(Messages.get("classes.title"));
         title.getStyleClass().add("section-title");
         TextField search = TextFields.createClearableTextField();
         search.setId("class-search");
         search.setPromptText(Messages.get("classes.search"));
+        search.setPrefColumnCount(10);
         search.textProperty().bindBidirectional(vm.search());
-        search.visibleProperty().bind(javafx.beans.binding.Bindings.size(vm.rows()).greaterThan(SEARCH_FROM)
-                .or(search.textProperty().isNotEmpty()));
+        search.visibleProperty().bind(Bindings.size(vm.rows()).greaterThan(SEARCH_FROM).or(search.textProperty().isNotEmpty()));
         search.managedProperty().bind(search.visibleProperty());
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox top = new HBox(8, title, gap, search);
+        top.setAlignment(Pos.CENTER_LEFT);
 
         list.setId("class-list");
         list.getStyleClass().add("class-list");
@@ -68,7 +74,7 @@ public final class ClassesView extends VBox {
         list.setPlaceholder(new Label(Messages.get("classes.none")));
         list.setFixedCellSize(24);
         list.setPrefHeight(24 * 12 + 4);
-        list.setMinHeight(24 * 4 + 4);
+        list.setMinHeight(24 * 3 + 4);
         VBox.setVgrow(list, Priority.ALWAYS);
         HBox header = row(null, Messages.get("classes.column.class"), Messages.get("classes.column.images"),
                 Messages.get("classes.column.shots"), Messages.get("classes.column.accuracy"));
@@ -78,20 +84,29 @@ public final class ClassesView extends VBox {
         Label selectionInfo = new Label();
         selectionInfo.getStyleClass().add("hint");
         selectionInfo.setId("selection-info");
+        selectionInfo.setMinWidth(0);
         selectionInfo.textProperty().bind(vm.selectionText());
+        HBox.setHgrow(selectionInfo, Priority.ALWAYS);
+        selectionInfo.setMaxWidth(Double.MAX_VALUE);
         newClass = new Action(Messages.get("classes.newClass"), e -> newClassFromSelection());
         newClass.setLongText(Messages.get("classes.newClass.tip"));
         newClass.disabledProperty().bind(project.selection().map(sel -> sel.length == 0).orElse(true));
-        Button newClassButton = ActionUtils.createButton(newClass);
+        // the button does what the menu's action does, with a shorter text
+        Button newClassButton = new Button(Messages.get("classes.newClass.short"));
         newClassButton.setId("new-class");
-        newClassButton.setMaxWidth(Double.MAX_VALUE);
+        newClassButton.setMinWidth(Region.USE_PREF_SIZE);
+        newClassButton.setOnAction(newClass::handle);
+        newClassButton.disableProperty().bind(newClass.disabledProperty());
+        newClassButton.setTooltip(new Tooltip(Messages.get("classes.newClass.tip")));
+        HBox selectionRow = new HBox(8, selectionInfo, newClassButton);
+        selectionRow.setAlignment(Pos.CENTER_LEFT);
 
-        Label calTitle = new Label(Messages.get("calibration.title"));
-        calTitle.getStyleClass().add("section-title");
         CheckBox on = new CheckBox(Messages.get("calibration.on"));
+        on.getStyleClass().add("section-title");
         on.selectedProperty().bindBidirectional(vm.calibrationOn());
         on.setId("calibration-on");
         on.setTooltip(new Tooltip(Messages.get("calibration.on.tip")));
+        on.disableProperty().bind(project.workspace().isNull());
         Slider alpha = slider("alpha", 0, 1, vm.alpha(), Messages.get("calibration.alpha.tip"));
         Slider tau = slider("tau", 1, 64, vm.tau(), Messages.get("calibration.tau.tip"));
         Label alphaValue = new Label();
@@ -102,7 +117,7 @@ public final class ClassesView extends VBox {
             v.setMinWidth(Region.USE_PREF_SIZE);
             v.getStyleClass().add("slider-value");
         }
-        GridPane controls = new GridPane(8, 4);
+        GridPane controls = new GridPane(8, 2);
         controls.addRow(0, new Label("α"), alpha, alphaValue);
         controls.addRow(1, new Label("τ"), tau, tauValue);
         GridPane.setHgrow(alpha, Priority.ALWAYS);
@@ -113,7 +128,10 @@ public final class ClassesView extends VBox {
         summary.setWrapText(true);
         summary.setMinHeight(Region.USE_PREF_SIZE);
         summary.textProperty().bind(vm.summary());
-        getChildren().addAll(title, search, header, list, selectionInfo, newClassButton, calTitle, on, controls, summary);
+        summary.setTooltip(new Tooltip(Messages.get("classes.summary.tip")));
+        VBox calibration = new VBox(4, on, controls, summary);
+        calibration.setPadding(new Insets(4, 0, 0, 0));
+        getChildren().addAll(top, header, list, selectionRow, calibration);
     }
 
     public ClassesViewModel viewModel() {
@@ -125,7 +143,7 @@ public final class ClassesView extends VBox {
         return newClass;
     }
 
-    private Slider slider(String id, double min, double max, javafx.beans.property.DoubleProperty value, String tip) {
+    private Slider slider(String id, double min, double max, DoubleProperty value, String tip) {
         Slider s = new Slider(min, max, value.get());
         s.setId(id);
         s.valueProperty().bindBidirectional(value);
@@ -215,7 +233,7 @@ public final class ClassesView extends VBox {
                 return;
             }
             swatch.setFill(ClassColours.of(r.index()));
-            List<javafx.scene.Node> cells = box.getChildren();
+            List<Node> cells = box.getChildren();
             ((Label) cells.get(1)).setText(r.name());
             ((Label) cells.get(2)).setText(Integer.toString(r.images()));
             ((Label) cells.get(3)).setText(r.kind() == Workspace.Kind.NOVEL ? Integer.toString(r.shots()) : "");

@@ -1,6 +1,7 @@
 package org.protolens.ui.map;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -24,6 +25,7 @@ public final class MapControls {
     private final Map<MapViewModel.Colouring, ToggleButton> colourings = new EnumMap<>(MapViewModel.Colouring.class);
     private final HBox layoutBox;
     private final HBox colourBox;
+    private final Label legend;
     private boolean following;
 
     public MapControls(MapViewModel vm, ProjectState project) {
@@ -32,8 +34,8 @@ public final class MapControls {
         method.setId("layout-method");
         for (MapLayout.Method m : MapLayout.Method.values()) {
             ToggleButton b = new ToggleButton(m.toString());
-            b.setId("layout-" + m.name().toLowerCase(java.util.Locale.ROOT));
-            b.setTooltip(new Tooltip(Messages.get("map.method." + m.name().toLowerCase(java.util.Locale.ROOT) + ".tip")));
+            b.setId("layout-" + m.name().toLowerCase(Locale.ROOT));
+            b.setTooltip(new Tooltip(Messages.get("map.method." + m.name().toLowerCase(Locale.ROOT) + ".tip")));
             b.setOnAction(e -> {
                 if (!following) {
                     // a second click on the chosen method keeps it chosen
@@ -65,9 +67,9 @@ public final class MapControls {
         SegmentedButton colour = new SegmentedButton();
         colour.setId("colouring");
         for (MapViewModel.Colouring c : MapViewModel.Colouring.values()) {
-            ToggleButton b = new ToggleButton(Messages.get("map.colour." + c.name().toLowerCase(java.util.Locale.ROOT)));
-            b.setId("colour-" + c.name().toLowerCase(java.util.Locale.ROOT));
-            b.setTooltip(new Tooltip(Messages.get("map.colour." + c.name().toLowerCase(java.util.Locale.ROOT) + ".tip")));
+            ToggleButton b = new ToggleButton(Messages.get("map.colour." + c.name().toLowerCase(Locale.ROOT)));
+            b.setId("colour-" + c.name().toLowerCase(Locale.ROOT));
+            b.setTooltip(new Tooltip(Messages.get("map.colour." + c.name().toLowerCase(Locale.ROOT) + ".tip")));
             b.setOnAction(e -> {
                 b.setSelected(true);
                 vm.colouring().set(c);
@@ -77,9 +79,10 @@ public final class MapControls {
         }
         vm.colouring().addListener((o, was, now) -> colourings.get(now).setSelected(true));
         colourings.get(vm.colouring().get()).setSelected(true);
-        Label legend = new Label(Messages.get("map.legend"));
+        legend = new Label(Messages.get("map.legend"));
         legend.getStyleClass().add("legend");
         legend.setMinWidth(0);
+        legend.managedProperty().bind(legend.visibleProperty());
         Label colourTitle = new Label(Messages.get("map.colour.title"));
         colourBox = new HBox(6, legend, colourTitle, colour);
         colourBox.setAlignment(Pos.CENTER_LEFT);
@@ -95,6 +98,11 @@ public final class MapControls {
     /** Method, Recompute and the busy sign, for the left of the toolbar. */
     public HBox layoutControls() {
         return layoutBox;
+    }
+
+    /** What the map's marks mean (hidden where the toolbar is narrow). */
+    public Label legend() {
+        return legend;
     }
 
     /** The legend and the colouring, for the right of the toolbar. */

@@ -3,8 +3,12 @@ package org.protolens.ui.shell;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javafx.animation.AnimationTimer;
 import javafx.fxml.FXML;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Label;
@@ -16,6 +20,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import org.controlsfx.control.NotificationPane;
 import org.controlsfx.control.StatusBar;
@@ -94,6 +99,8 @@ public final class MainWindow {
         MapControls controls = new MapControls(mapVm, project);
         layoutHolder.getChildren().setAll(controls.layoutControls());
         colourHolder.getChildren().setAll(controls.colourControls());
+        // the legend gives way when the window is too narrow for the whole toolbar
+        controls.legend().visibleProperty().bind(root.widthProperty().greaterThan(1240));
         projectName.textProperty().bind(project.workspace().map(WorkspaceState::name).orElse(""));
 
         classes = new ClassesView(new ClassesViewModel(project, commands), project);
@@ -104,7 +111,7 @@ public final class MainWindow {
         inspectorScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         inspectorScroll.getStyleClass().add("side-scroll");
         inspectorHolder.getChildren().setAll(inspectorScroll);
-        side.setDividerPositions(0.56);
+        side.setDividerPositions(0.62);
 
         exporter = new Exporter(project, tasks, () -> stage);
         importer = new Importer(project, commands, tasks, () -> stage);
@@ -123,7 +130,8 @@ public final class MainWindow {
             probeDevice();
         });
 
-        scene = new Scene(root, 1280, 800);
+        double[] size = windowSize();
+        scene = new Scene(root, size[0], size[1]);
         theme.style(scene);
         DropHandler.install(scene, project, importer);
         var icon = MainWindow.class.getResourceAsStream("/org/protolens/icons/protolens-256.png");
@@ -134,6 +142,20 @@ public final class MainWindow {
                 .orElse(Messages.get("window.title")));
         stage.setScene(scene);
         stage.setUserData(this);
+    }
+
+    /**
+     * The window's first size: -Dprotolens.window=WIDTHxHEIGHT, else 1280 x 800 or the screen's
+     * usable area where that is smaller.
+     */
+    private static double[] windowSize() {
+        String asked = System.getProperty("protolens.window");
+        if (asked != null && asked.matches("\\d{3,5}x\\d{3,5}")) {
+            String[] wh = asked.split("x");
+            return new double[] {Double.parseDouble(wh[0]), Double.parseDouble(wh[1])};
+        }
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        return new double[] {Math.min(1280, screen.getWidth()), Math.min(800, screen.getHeight())};
     }
 
     /**
@@ -208,9 +230,9 @@ public final class MainWindow {
     /** Stores what is pending and closes the project and the background work (the window closes). */
     public void close() {
         try {
-            commands.close().get(20, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            System.err.println("protolens: " + e.getMessage());
+            commands.close().get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            System.getLogger(MainWindow.class.getName()).log(System.Logger.Level.WARNING, "the project was not closed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,10 +1,12 @@
 package org.protolens.ui.shell;
 
 import java.util.List;
+import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 import org.controlsfx.control.NotificationPane;
 import org.controlsfx.control.action.Action;
 import org.protolens.ui.common.Messages;
@@ -18,6 +20,8 @@ import org.protolens.ui.common.Notices;
 final class NoticeBar {
     private final NotificationPane pane;
     private final ListView<String> lines = new ListView<>();
+    private final Label title = new Label();
+    private final VBox body = new VBox(6, title, lines);
     private final Notices notices;
 
     NoticeBar(NotificationPane pane, Notices notices) {
@@ -27,6 +31,13 @@ final class NoticeBar {
         lines.setId("problems-list");
         lines.setFocusTraversable(false);
         lines.getStyleClass().add("notice-lines");
+        title.setId("notice-title");
+        title.getStyleClass().add("notice-title");
+        title.setWrapText(true);
+        body.setFillWidth(true);
+        // the details take the bar's width, less the room its buttons need
+        body.prefWidthProperty().bind(pane.widthProperty().subtract(160));
+        body.setMaxWidth(Region.USE_PREF_SIZE);
         // long paths wrap instead of scrolling sideways; the full line is also the cell's tooltip
         lines.setCellFactory(v -> new ListCell<>() {
             {
@@ -58,18 +69,25 @@ final class NoticeBar {
         pane.getStyleClass().removeAll("notice-problem", "notice-note");
         pane.getStyleClass().add(n.kind() == Notices.Kind.PROBLEM ? "notice-problem" : "notice-note");
         lines.getItems().setAll(n.lines());
-        lines.setPrefHeight(Math.min(4, Math.max(1, n.lines().size())) * 40 + 4);
-        lines.setMaxWidth(640);
+        lines.setPrefHeight(Math.min(4, Math.max(1, n.lines().size())) * 26 + 6);
+        lines.setVisible(!n.lines().isEmpty());
+        lines.setManaged(!n.lines().isEmpty());
+        title.setText(n.title());
         Action dismiss = new Action(Messages.get("notice.dismiss"), e -> notices.dismiss());
         if (pane.isShowing()) {
             pane.hide();
         }
-        pane.show(n.title(), n.lines().isEmpty() ? null : lines, dismiss);
+        pane.show("", body, dismiss);
     }
 
     /** Whether a notice shows. */
     boolean showing() {
         return pane.isShowing();
+    }
+
+    /** The title of the notice shown. */
+    String title() {
+        return title.getText();
     }
 
     /** The details of the notice shown. */
