@@ -17,6 +17,8 @@ import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import javax.imageio.ImageIO;
@@ -41,7 +43,8 @@ import org.protolens.ui.shell.MainWindow;
  * shots each), as a person drives it: frame times while panning and zooming the map, the time to
  * find the point under the cursor, and the alpha slider: frame times while it is dragged (a new
  * value every frame), and for single steps the time from the change to the frame that shows it
- * and the JavaFX thread's CPU time spent on it. Side by side, the same panning drawn by
+ * and the JavaFX thread's CPU time spent on it, with the analysis tabs hidden and with the
+ * Novel -> base tab shown. Side by side, the same panning drawn by
  * JFreeChart (XYPlot with its fastest renderer, XYDotRenderer). Run with
  * -Djavafx.animation.fullspeed=true so that frames are not capped at 60 per second: a frame's
  * time is then the time between two pulses. Prints medians and 90th percentiles.
@@ -93,6 +96,10 @@ public final class WindowBenchmark {
         awaitIdle(window);
         double[][] steps = steps(window, alpha, frames);
         double[] repredict = repredictAlone(project, frames);
+        // the same steps with the Novel -> base tab shown: its chart follows every step
+        onFx(() -> ((TabPane) scene.lookup("#analysis")).getTabs().setAll(HIDDEN_TABS));
+        awaitIdle(window);
+        double[][] withChart = steps(window, alpha, frames);
         double[] chart = jfreeChartPan(scene, map, frames);
 
         System.out.println();
@@ -109,6 +116,8 @@ public final class WindowBenchmark {
         row("alpha slider dragged: frame time", drag);
         row("alpha step: JavaFX thread CPU time", steps[1]);
         row("alpha step: from the change to the frame that shows it", steps[0]);
+        row("alpha step, Novel -> base tab shown: JavaFX thread CPU time", withChart[1]);
+        row("alpha step, Novel -> base tab shown: change to frame", withChart[0]);
         System.out.printf("ratio JFreeChart / Canvas frame while panning: %.2f%n", median(chart) / median(pan));
         Platform.exit();
         System.exit(0);
@@ -281,12 +290,21 @@ public final class WindowBenchmark {
         return found[0];
     }
 
+    /** the analysis tabs, taken out of the window until they are measured */
+    private static final List<Tab> HIDDEN_TABS = new ArrayList<>();
+
     private static Scene awaitWindow() throws InterruptedException {
         for (int tries = 0; tries < 3000; tries++) {
             Thread.sleep(100);
             Scene[] found = new Scene[1];
             onFx(() -> {
                 for (Window w : Window.getWindows()) {
+                    // the analysis tabs hidden from the start: the measures are the map's, the classes' and the inspector's
+                    if (w instanceof Stage s && s.getScene() != null && s.getScene().lookup("#analysis") instanceof TabPane tabs
+                            && HIDDEN_TABS.isEmpty()) {
+                        HIDDEN_TABS.addAll(tabs.getTabs());
+                        tabs.getTabs().clear();
+                    }
                     if (w instanceof Stage s && s.getScene() != null && s.getScene().lookup("#status") instanceof Label l
                             && l.getText().contains(" images")) {
                         found[0] = s.getScene();

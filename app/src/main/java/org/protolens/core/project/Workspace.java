@@ -58,6 +58,8 @@ public final class Workspace {
     private long labelling;
     /** what {@link #state()} returned, until the next change */
     private WorkspaceState state;
+    /** the last state made: a change of the calibration alone shares its images, classes and labels */
+    private WorkspaceState last;
 
     private Workspace(Path dir, ProjectManifest manifest, FloatMatrix embeddings, FloatMatrix basePrototypes) {
         this.dir = dir;
@@ -108,9 +110,11 @@ public final class Workspace {
     public WorkspaceState state() {
         WorkspaceState st = state;
         if (st == null) {
-            st = new WorkspaceState(dir, manifest, classNames, kinds, n, dim, projectImages, imported, vectors, labels, shots,
+            st = last != null && last.labellingRevision() == labelling ? last.withPredictions(predictions.current())
+                    : new WorkspaceState(dir, manifest, classNames, kinds, n, dim, projectImages, imported, vectors, labels, shots,
                     rejected, predictions.current(), labelling);
             state = st;
+            last = st;
         }
         return st;
     }

@@ -37,6 +37,8 @@ public final class WorkspaceState {
     private final long labelling;
     private volatile FloatMatrix embeddings;
     private volatile List<Workspace.ClassStats> stats;
+    /** accuracy and novel-to-base share, made on first use */
+    private volatile double[] shares;
 
     WorkspaceState(Path dir, ProjectManifest manifest, List<String> classNames, List<Workspace.Kind> kinds, int n, int dim,
                    int projectImages, List<Workspace.ImportedImage> imported, float[] vectors, int[] labels, boolean[] shots,
@@ -57,6 +59,30 @@ public final class WorkspaceState {
         this.rejected = Map.copyOf(marks);
         this.predictions = predictions;
         this.labelling = labelling;
+    }
+
+    /** The same images, classes and labels with other predictions (the calibration changed): nothing is copied. */
+    private WorkspaceState(WorkspaceState same, Predictions predictions) {
+        this.dir = same.dir;
+        this.manifest = same.manifest;
+        this.classNames = same.classNames;
+        this.kinds = same.kinds;
+        this.n = same.n;
+        this.dim = same.dim;
+        this.projectImages = same.projectImages;
+        this.imported = same.imported;
+        this.vectors = same.vectors;
+        this.labels = same.labels;
+        this.shots = same.shots;
+        this.rejected = same.rejected;
+        this.predictions = predictions;
+        this.labelling = same.labelling;
+        this.embeddings = same.embeddings;
+    }
+
+    /** This state's images, classes and labels with {@code predictions} (of the same images and classes). */
+    WorkspaceState withPredictions(Predictions predictions) {
+        return new WorkspaceState(this, predictions);
     }
 
     public Path dir() {
@@ -315,26 +341,45 @@ public final class WorkspaceState {
 
     /** Share of evaluated new-class images predicted as a base class; NaN when there are none. */
     public double novelToBase() {
-        int novel = 0, toBase = 0;
-        for (int i = 0; i < n; i++) {
-            if (isEvaluated(i) && !isBase(labels[i])) {
-                novel++;
-                toBase += isBase(predicted(i)) ? 1 : 0;
-            }
-        }
-        return novel == 0 ? Double.NaN : (double) toBase / novel;
+        return shares()[1];
     }
 
     /** Accuracy over every evaluated image; NaN when there are none. */
     public double accuracy() {
-        int evaluated = 0, ok = 0;
-        for (int i = 0; i < n; i++) {
-            if (isEvaluated(i)) {
+        return shares()[0];
+    }
+
+    /** Accuracy and novel-to-base share, in one pass over the images (made on first use and kept). */
+    private double[] shares() {
+        double[] out = shares;
+        if (out == null) {
+            int evaluated = 0, ok = 0, novel = 0, toBase = 0;
+            for (int i = 0; i < n; i++) {
+                if (!isEvaluated(i)) {
+                    continue;
+                }
+                int p = predictions.predicted(i);
                 evaluated++;
-                ok += predicted(i) == labels[i] ? 1 : 0;
+                ok += p == labels[i] ? 1 : 0;
+                if (!isBase(labels[i])) {
+                    novel++;
+                    toBase += p >= 0 && isBase(p) ? 1 : 0;
+                }
             }
+            out = new double[] {evaluated == 0 ? Double.NaN : (double) ok / evaluated, novel == 0 ? Double.NaN : (double) toBase / novel};
+            shares = out;
         }
-        return evaluated == 0 ? Double.NaN : (double) ok / evaluated;
+        return out;
+    }
+
+    /**
+     * Makes the numbers every view shows now (per-class statistics, accuracy, novel-to-base share),
+     * so that the thread that made this state pays for them instead of the one that shows it.
+     */
+    public WorkspaceState summarised() {
+        classStats();
+        shares();
+        return this;
     }
 
     /** Indices of the images whose label is {@code k}. */

@@ -536,13 +536,40 @@ public final class LivePredictions {
         });
     }
 
+    /**
+     * Every row's best and second-best class again: the base pair of each row, then each novel
+     * class offered in turn. Class by class over a chunk of rows, so that each pass streams two
+     * columns (x.c and x.delta) instead of every row visiting every column.
+     */
     private void rescanAll() {
         if (topShared) {
             // every row is written: fresh arrays, nothing to copy
             top = new TopTwo(top.best.length);
             topShared = false;
         }
-        rows(this::rescan);
+        TopTwo t = top;
+        ClassColumn[] novel = new ClassColumn[novelIndices.length];
+        for (int j = 0; j < novel.length; j++) {
+            novel[j] = classes.get(novelIndices[j]);
+        }
+        int[] ks = novelIndices;
+        chunks((from, to) -> {
+            System.arraycopy(baseTop.best, from, t.best, from, to - from);
+            System.arraycopy(baseTop.second, from, t.second, from, to - from);
+            System.arraycopy(baseTop.bestScore, from, t.bestScore, from, to - from);
+            System.arraycopy(baseTop.secondScore, from, t.secondScore, from, to - from);
+            for (int j = 0; j < novel.length; j++) {
+                ClassColumn c = novel[j];
+                int k = ks[j];
+                float a = c.a;
+                float b = c.b;
+                float[] dot = c.dot;
+                float[] dotDelta = c.dotDelta;
+                for (int i = from; i < to; i++) {
+                    t.offer(i, k, b == 0 ? a * dot[i] : a * dot[i] + b * dotDelta[i]);
+                }
+            }
+        });
     }
 
     private void indexClasses() {

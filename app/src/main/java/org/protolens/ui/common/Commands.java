@@ -55,7 +55,7 @@ public final class Commands {
         ProjectWriter w = new ProjectWriter(project, tasks.executor(Tasks.Lane.WRITER),
                 problem -> tasks.later(() -> state.saveProblem(problem)));
         writer = w;
-        WorkspaceState first = project.workspace().state();
+        WorkspaceState first = project.workspace().state().summarised();
         state.publish(first, null, null);
         tasks.run(Tasks.Lane.WORKSPACE, "Show project", job -> {
             open = new Open(project.workspace(), new History(project.workspace()), w);
@@ -200,7 +200,7 @@ public final class Commands {
                 throw new IllegalStateException("no project is open");
             }
             String logged = change.apply(o);
-            WorkspaceState s = o.workspace().state();
+            WorkspaceState s = o.workspace().state().summarised();
             if (logged != null) {
                 o.writer().changed(s, logged);
             }

@@ -256,7 +256,8 @@ public final class MapView extends Region {
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.setFill(dark ? Color.web("#1b1f24") : Color.WHITE);
         g.fillRect(0, 0, w, h);
-        WorkspaceState s = project.workspace().get();
+        // the state the positions and prototypes were placed for: its colours go with them
+        WorkspaceState s = vm.placedFor() != null ? vm.placedFor() : project.workspace().get();
         float[] xy = vm.xy();
         emptyHint.setVisible(s != null && s.imageCount() == 0);
         if (s == null || xy.length < 4 || w < 20 || h < 20) {

@@ -105,9 +105,17 @@ public final class MapViewModel {
             // another project: its map comes with show()
             return;
         }
-        placing.request(new Placing(layout.get(), xy, now));
-        // colours and shots follow at once; positions and prototypes when they are placed
-        changed();
+        // the map is drawn once the state's prototypes (and any new images) are placed: one
+        // picture per state, its colours and its prototypes together
+        MapLayout l = layout.get();
+        if (l != null && l.method() == MapLayout.Method.PCA && xy.length / 2 == now.imageCount()) {
+            // a PCA map projects 2 x classes prototypes: at once, with no trip to another thread
+            prototypes = prototypesOf(l, now);
+            drawn = now;
+            changed();
+            return;
+        }
+        placing.request(new Placing(l, xy, now));
     }
 
     /** Positions for the state's images (new ones placed, removed ones dropped) and its prototypes: the VIEWS lane. */
@@ -158,6 +166,10 @@ public final class MapViewModel {
         }
         if (layout.get() != null && p.layout() != layout.get()) {
             // placed into a map that has been replaced since
+            return;
+        }
+        if (drawn == s && p.xy().length == xy.length) {
+            // the latest state is drawn already
             return;
         }
         boolean first = layout.get() == null && p.layout() != null;
