@@ -297,6 +297,10 @@ public final class WindowBenchmark {
         for (int tries = 0; tries < 3000; tries++) {
             Thread.sleep(100);
             Scene[] found = new Scene[1];
+            if (Window.getWindows().isEmpty()) {
+                // JavaFX may not have started yet
+                continue;
+            }
             onFx(() -> {
                 for (Window w : Window.getWindows()) {
                     // the analysis tabs hidden from the start: the measures are the map's, the classes' and the inspector's

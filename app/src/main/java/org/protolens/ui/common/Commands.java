@@ -191,13 +191,14 @@ public final class Commands {
         CompletableFuture<Void> done = new CompletableFuture<>();
         int gen = generation;
         if (writer == null) {
-            done.completeExceptionally(new IllegalStateException("no project is open"));
+            done.cancel(false);
             return done;
         }
         tasks.start(tasks.job(Tasks.Lane.WORKSPACE, title, job -> {
             Open o = open;
             if (o == null) {
-                throw new IllegalStateException("no project is open");
+                // the project closed before this change came to be made
+                return null;
             }
             String logged = change.apply(o);
             WorkspaceState s = o.workspace().state().summarised();
@@ -207,16 +208,26 @@ public final class Commands {
             History h = o.history();
             return new Changed(s, h.canUndo() ? h.nextUndo().description() : null, h.canRedo() ? h.nextRedo().description() : null);
         }).onDone(c -> {
-            if (gen == generation) {
-                state.publish(c.state(), c.undo(), c.redo());
-                if (clearsSelection) {
-                    state.selection().set(new int[0]);
-                }
+            if (c == null || gen != generation) {
+                done.cancel(false);
+                return;
+            }
+            state.publish(c.state(), c.undo(), c.redo());
+            if (clearsSelection) {
+                state.selection().set(new int[0]);
             }
             done.complete(null);
-        }).onFailure(e -> done.completeExceptionally(e instanceof IndexOutOfBoundsException
-                ? new IllegalArgumentException(Messages.get("edit.stale"), e) : e))
-                .onCancel(() -> done.cancel(false)), false);
+        }).onFailure(e -> {
+            if (e instanceof IllegalArgumentException) {
+                // refused: the caller says why
+                done.completeExceptionally(e);
+            } else if (e instanceof IndexOutOfBoundsException) {
+                done.completeExceptionally(new IllegalArgumentException(Messages.get("edit.stale"), e));
+            } else {
+                state.notices().problem(Messages.get("edit.failed", title), List.of(String.valueOf(e)));
+                done.completeExceptionally(e);
+            }
+        }).onCancel(() -> done.cancel(false)), false);
         assert Platform.isFxApplicationThread();
         return done;
     }

@@ -1,7 +1,6 @@
 package org.protolens.ui.common;
 
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javafx.scene.Node;
@@ -30,15 +29,15 @@ public final class Dialogs {
     }
 
     /**
-     * Says why an edit was refused, once it is known: the workspace did not change. Other failures
-     * are said the same way, with their message.
+     * Says why an edit was refused, once it is known: the workspace did not change. (Other
+     * failures are shown in the notice bar by {@link Commands}.)
      *
      * @param header what the explanation starts with ("Nothing was changed")
      */
     public static CompletableFuture<Void> explainRefusal(CompletableFuture<Void> edit, Node owner, String header) {
         return edit.whenComplete((v, e) -> {
-            if (e != null && !(e instanceof CancellationException)) {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof IllegalArgumentException) {
                 Alert a = new Alert(Alert.AlertType.WARNING, cause.getMessage());
                 a.initOwner(windowOf(owner));
                 a.setHeaderText(header);

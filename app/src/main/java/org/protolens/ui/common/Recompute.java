@@ -13,6 +13,7 @@ import java.util.function.Function;
  */
 public final class Recompute<I, R> {
     private final Tasks tasks;
+    private final Tasks.Lane lane;
     private final String title;
     private final Function<I, R> compute;
     private final Consumer<R> apply;
@@ -21,7 +22,13 @@ public final class Recompute<I, R> {
     private I next;
 
     public Recompute(Tasks tasks, String title, Function<I, R> compute, Consumer<R> apply) {
+        this(tasks, Tasks.Lane.VIEWS, title, compute, apply);
+    }
+
+    /** As {@link #Recompute(Tasks, String, Function, Consumer)}, computed on {@code lane}. */
+    public Recompute(Tasks tasks, Tasks.Lane lane, String title, Function<I, R> compute, Consumer<R> apply) {
         this.tasks = tasks;
+        this.lane = lane;
         this.title = title;
         this.compute = compute;
         this.apply = apply;
@@ -41,7 +48,7 @@ public final class Recompute<I, R> {
         next = null;
         waiting = false;
         running = true;
-        tasks.start(tasks.job(Tasks.Lane.VIEWS, title, job -> compute.apply(input))
+        tasks.start(tasks.job(lane, title, job -> compute.apply(input))
                 .onDone(r -> {
                     if (!waiting) {
                         apply.accept(r);

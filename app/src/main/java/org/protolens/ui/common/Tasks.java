@@ -36,6 +36,8 @@ public final class Tasks {
         LAYOUT,
         /** the numbers behind views: charts, suggestions, rows, nearest images, map positions */
         VIEWS,
+        /** the map's dots, drawn into a pixel buffer */
+        MAP,
         /** opening, copying and exporting projects and files */
         FILES
     }

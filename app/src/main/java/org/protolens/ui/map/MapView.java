@@ -2,6 +2,7 @@ package org.protolens.ui.map;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
 import javafx.geometry.Point2D;
 import javafx.scene.canvas.Canvas;
@@ -17,6 +18,8 @@ import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.ClassColours;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Recompute;
+import org.protolens.ui.common.Tasks;
 import org.protolens.ui.common.Theme;
 import org.protolens.ui.common.Thumbnails;
 
@@ -34,9 +37,13 @@ public final class MapView extends Region {
     private final Thumbnails thumbnails;
     private final Canvas canvas = new Canvas();
     private final PointRaster raster = new PointRaster();
-    private int[] dotX = new int[0];
-    private int[] dotY = new int[0];
-    private int[] dotRgb = new int[0];
+    /** the dots are drawn into pixels in the background; the JavaFX thread shows the latest */
+    private final Recompute<Dots, Drawn> dotting;
+    /** what the image of dots shown was drawn for, and what was asked for last */
+    private Dots shownDots;
+    private Dots askedDots;
+    /** the pixels the next drawing of dots writes into, when one is free */
+    private final AtomicReference<int[]> freePixels = new AtomicReference<>();
     private final ImageView hoverImage = new ImageView();
     private final Label hoverName = new Label();
     private final VBox hoverBox = new VBox(4, hoverImage, hoverName);
@@ -50,11 +57,26 @@ public final class MapView extends Region {
     private final List<double[]> lasso = new ArrayList<>();
     private boolean redrawDue;
 
-    public MapView(MapViewModel vm, ProjectState project, Theme theme, Thumbnails thumbnails) {
+    /**
+     * What a picture of the dots is drawn from: the state (labels, predictions), the positions,
+     * the colouring and theme, the size and the view's transform (pixels per map unit, and where
+     * map x = 0 and y = 0 land). Compared by identity of the state and positions.
+     */
+    private record Dots(WorkspaceState state, float[] xy, MapViewModel.Colouring colouring, boolean dark, int w, int h,
+                        double scale, double x0, double y0) {
+    }
+
+    /** A picture of the dots. */
+    private record Drawn(Dots dots, int[] pixels) {
+    }
+
+    public MapView(MapViewModel vm, ProjectState project, Theme theme, Thumbnails thumbnails, Tasks tasks) {
         this.vm = vm;
         this.project = project;
         this.theme = theme;
         this.thumbnails = thumbnails;
+        this.dotting = new Recompute<>(tasks, Tasks.Lane.MAP, "Map dots", d -> new Drawn(d, drawDots(d, freePixels.getAndSet(null))),
+                this::dotsDrawn);
         setId("map");
         getStyleClass().add("map");
         getChildren().addAll(canvas, hoverBox, emptyHint);
@@ -266,35 +288,25 @@ public final class MapView extends Region {
         MapViewport v = vm.viewport();
         int n = Math.min(s.imageCount(), xy.length / 2);
         MapViewModel.Colouring colouring = vm.colouring().get();
-        int[] rgbOf = classRgb(s.classCount());
-        int grey = 0xb3b3b3;
-        int[] predicted = colouring == MapViewModel.Colouring.LABEL ? null : s.predictedClasses();
-        raster.begin((int) Math.ceil(w), (int) Math.ceil(h), dark ? 0x1b1f24 : 0xffffff);
-        if (dotX.length < n) {
-            dotX = new int[n];
-            dotY = new int[n];
-            dotRgb = new int[n];
+        int[] predicted = s.predictedClasses();
+        Dots want = new Dots(s, xy, colouring, dark, (int) Math.ceil(w), (int) Math.ceil(h), v.pixelsPerUnit(), v.screenX(0),
+                v.screenY(0));
+        if (!want.equals(shownDots) && !want.equals(askedDots)) {
+            askedDots = want;
+            dotting.request(want);
         }
-        double zs = v.pixelsPerUnit();
-        double zx = v.screenX(0);
-        double zy = v.screenY(0);
-        int count = 0;
-        for (int i = 0; i < n; i++) {
-            if (s.isShot(i)) {
-                continue;
+        var image = raster.image();
+        if (image != null && shownDots != null) {
+            // the last picture of the dots, moved and scaled to the view as it is now until the next one is drawn
+            double sc = want.scale() / shownDots.scale();
+            double dx = want.x0() - shownDots.x0() * sc;
+            double dy = want.y0() - shownDots.y0() * sc;
+            if (sc == 1 && dx == 0 && dy == 0) {
+                g.drawImage(image, 0, 0);
+            } else {
+                g.drawImage(image, dx, dy, image.getWidth() * sc, image.getHeight() * sc);
             }
-            int label = s.label(i);
-            dotRgb[count] = switch (colouring) {
-                case PREDICTION -> rgbOf[predicted[i] + 1];
-                case LABEL -> rgbOf[label + 1];
-                case CORRECT -> label < 0 ? grey : predicted[i] == label ? 0x59a14f : 0xe15759;
-            };
-            dotX[count] = (int) Math.round(zx + zs * xy[2 * i]);
-            dotY[count] = (int) Math.round(zy - zs * xy[2 * i + 1]);
-            count++;
         }
-        raster.dots(dotX, dotY, dotRgb, count);
-        g.drawImage(raster.end(), 0, 0);
 
         g.setStroke(ink());
         g.setLineWidth(1.5);
@@ -352,6 +364,46 @@ public final class MapView extends Region {
             g.strokePolyline(xs, ys, xs.length);
             g.setLineDashes();
         }
+    }
+
+    /** Draws the dots of {@code d} into pixels (the map lane): images but shots, in image order. */
+    private static int[] drawDots(Dots d, int[] free) {
+        WorkspaceState s = d.state();
+        float[] xy = d.xy();
+        int n = Math.min(s.imageCount(), xy.length / 2);
+        int[] rgbOf = classRgb(s.classCount());
+        int grey = 0xb3b3b3;
+        int[] predicted = d.colouring() == MapViewModel.Colouring.LABEL ? null : s.predictedClasses();
+        int[] x = new int[n];
+        int[] y = new int[n];
+        int[] rgb = new int[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (s.isShot(i)) {
+                continue;
+            }
+            int label = s.label(i);
+            rgb[count] = switch (d.colouring()) {
+                case PREDICTION -> rgbOf[predicted[i] + 1];
+                case LABEL -> rgbOf[label + 1];
+                case CORRECT -> label < 0 ? grey : predicted[i] == label ? 0x59a14f : 0xe15759;
+            };
+            x[count] = (int) Math.round(d.x0() + d.scale() * xy[2 * i]);
+            y[count] = (int) Math.round(d.y0() - d.scale() * xy[2 * i + 1]);
+            count++;
+        }
+        int[] pixels = free != null && free.length >= d.w() * d.h() ? free : new int[Math.max(1, d.w() * d.h())];
+        PointRaster.draw(pixels, d.w(), d.h(), d.dark() ? 0x1b1f24 : 0xffffff, x, y, rgb, count);
+        return pixels;
+    }
+
+    /** A picture of the dots is ready: it is shown, and its pixels are free for the next one. */
+    private void dotsDrawn(Drawn drawn) {
+        Dots d = drawn.dots();
+        raster.show(drawn.pixels(), d.w(), d.h());
+        shownDots = d;
+        freePixels.set(drawn.pixels());
+        redrawSoon();
     }
 
     /** 0xRRGGBB of every class, index k + 1 (index 0: no class). */

@@ -10,10 +10,10 @@ import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 
 /**
- * The map's dots, drawn into one pixel buffer that the canvas shows as a single image: with
- * 100,000 images, one JavaFX Canvas oval per image took about 240 ms a frame in the software
- * pipeline; writing the pixels directly takes a few milliseconds. Dots are small discs with 80%
- * opacity blended over what is below, in drawing order.
+ * The map's dots, drawn into a pixel array (on any thread) that the map then shows as a single
+ * image: with 100,000 images, one JavaFX Canvas oval per image took about 240 ms a frame in the
+ * software pipeline; writing the pixels directly takes a few milliseconds, and off the JavaFX
+ * thread. Dots are small discs with 80% opacity blended over what is below, in drawing order.
  */
 final class PointRaster {
     /** dots of radius 3 pixels; beyond {@link #DENSE} images radius 2, where bigger dots would only cover each other */
@@ -21,11 +21,10 @@ final class PointRaster {
     private static final int[] SMALL = disc(2);
     static final int DENSE = 20_000;
     private static final int RADIUS = 3;
-    private int[] disc = NORMAL;
 
     private int width;
     private int height;
-    private int[] pixels = new int[0];
+    private int[] shown = new int[0];
     private PixelBuffer<IntBuffer> buffer;
     private WritableImage image;
 
@@ -42,39 +41,29 @@ final class PointRaster {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Starts a frame of w x h pixels filled with the opaque colour {@code background} (0xAARRGGBB). */
-    void begin(int w, int h, int background) {
-        if (w != width || h != height || image == null) {
-            width = Math.max(1, w);
-            height = Math.max(1, h);
-            pixels = new int[width * height];
-            buffer = new PixelBuffer<>(width, height, IntBuffer.wrap(pixels), PixelFormat.getIntArgbPreInstance());
-            image = new WritableImage(buffer);
-        }
-        Arrays.fill(pixels, background | 0xff000000);
-    }
-
     /**
-     * Dots at pixel centres (x[i], y[i]) in colours rgb[i] (0xRRGGBB), 80% opaque, in order. Large
+     * Fills {@code pixels} (w x h, 0xAARRGGBB) with the opaque colour {@code background}, then draws
+     * dots at pixel centres (x[i], y[i]) in colours rgb[i] (0xRRGGBB), 80% opaque, in order. Large
      * sets are drawn in horizontal bands, one task each: every band visits the dots in order, so
-     * the picture is the same as drawing them one after another.
+     * the picture is the same as drawing them one after another. Any thread.
      */
-    void dots(int[] x, int[] y, int[] rgb, int count) {
-        disc = count > DENSE ? SMALL : NORMAL;
+    static void draw(int[] pixels, int w, int h, int background, int[] x, int[] y, int[] rgb, int count) {
+        Arrays.fill(pixels, 0, w * h, background | 0xff000000);
+        int[] disc = count > DENSE ? SMALL : NORMAL;
         int bands = count < 20_000 ? 1 : Math.min(8, Runtime.getRuntime().availableProcessors() * 2);
-        int bandHeight = (height + bands - 1) / bands;
+        int bandHeight = (h + bands - 1) / bands;
         IntStream.range(0, bands).parallel().forEach(band -> {
             int top = band * bandHeight;
-            int bottom = Math.min(height, top + bandHeight);
+            int bottom = Math.min(h, top + bandHeight);
             for (int i = 0; i < count; i++) {
                 if (y[i] + RADIUS >= top && y[i] - RADIUS < bottom) {
-                    dot(x[i], y[i], rgb[i], top, bottom);
+                    dot(pixels, w, disc, x[i], y[i], rgb[i], top, bottom);
                 }
             }
         });
     }
 
-    private void dot(int cx, int cy, int rgb, int top, int bottom) {
+    private static void dot(int[] pixels, int width, int[] offsets, int cx, int cy, int rgb, int top, int bottom) {
         if (cx < -RADIUS || cx >= width + RADIUS) {
             return;
         }
@@ -82,7 +71,6 @@ final class PointRaster {
         int sg = (rgb >> 8) & 0xff;
         int sb = rgb & 0xff;
         boolean inside = cx >= RADIUS && cy >= top + RADIUS && cx < width - RADIUS && cy < bottom - RADIUS;
-        int[] offsets = disc;
         for (int p = 0; p < offsets.length; p += 2) {
             int px = cx + offsets[p];
             int py = cy + offsets[p + 1];
@@ -99,9 +87,22 @@ final class PointRaster {
         }
     }
 
-    /** The finished frame, as an image for the canvas. */
-    WritableImage end() {
+    /** Shows drawn pixels (w x h) as the image: copied into the image's own buffer (the JavaFX thread). */
+    WritableImage show(int[] pixels, int w, int h) {
+        if (w != width || h != height || image == null) {
+            width = Math.max(1, w);
+            height = Math.max(1, h);
+            shown = new int[width * height];
+            buffer = new PixelBuffer<>(width, height, IntBuffer.wrap(shown), PixelFormat.getIntArgbPreInstance());
+            image = new WritableImage(buffer);
+        }
+        System.arraycopy(pixels, 0, shown, 0, Math.min(pixels.length, shown.length));
         buffer.updateBuffer(b -> null);
+        return image;
+    }
+
+    /** The image last shown, or null. */
+    WritableImage image() {
         return image;
     }
 }

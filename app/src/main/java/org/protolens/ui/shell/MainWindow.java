@@ -94,7 +94,7 @@ public final class MainWindow {
         noticeBar = new NoticeBar(notifications, project.notices());
 
         MapViewModel mapVm = new MapViewModel(project, tasks);
-        map = new MapView(mapVm, project, theme, thumbnails);
+        map = new MapView(mapVm, project, theme, thumbnails, tasks);
         notifications.setContent(map);
         MapControls controls = new MapControls(mapVm, project);
         layoutHolder.getChildren().setAll(controls.layoutControls());
