@@ -71,8 +71,9 @@ public final class WindowBenchmark {
         ui.start();
         Scene scene = awaitWindow();
         MainWindow window = windowOf(scene);
-        awaitIdle(window);
+        awaitDrawn(window);
         System.out.printf("project of %,d images opened and drawn in %.1f s%n", N, (System.nanoTime() - t0) / 1e9);
+        awaitIdle(window);
         System.out.println("prism pipeline: " + pipeline());
         MapView map = window.map();
         Slider alpha = (Slider) scene.lookup("#alpha");
@@ -238,6 +239,15 @@ public final class WindowBenchmark {
             done.countDown();
         });
         done.await();
+    }
+
+    /** Until the map shows the project's state with its dots (not waiting for other background work, such as the device probe). */
+    private static void awaitDrawn(MainWindow window) throws InterruptedException {
+        for (boolean[] drawn = {false}; !drawn[0]; ) {
+            Thread.sleep(20);
+            onFx(() -> drawn[0] = window.project().workspace().get() != null
+                    && window.map().viewModel().placedFor() == window.project().workspace().get() && window.map().dotsShown());
+        }
     }
 
     private static void awaitIdle(MainWindow window) throws InterruptedException {

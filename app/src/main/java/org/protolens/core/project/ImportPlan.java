@@ -38,10 +38,11 @@ public final class ImportPlan {
      * One file to embed and how to label it once embedded.
      *
      * @param label    the class name, or null for unlabelled
-     * @param newClass when the class does not exist yet: created as {@code kind} ("base" or "novel")
+     * @param kind     the class's kind; when the class does not exist yet it is created so (a novel
+     *                 class, or a base class from its images); null for unlabelled
      * @param shot     a shot of its novel class
      */
-    public record Item(Path file, String label, String kind, boolean shot) {
+    public record Item(Path file, String label, Workspace.Kind kind, boolean shot) {
     }
 
     private final List<Group> groups;
@@ -157,19 +158,20 @@ public final class ImportPlan {
      * @param shotsPerClass sub-folders taken as novel classes: their first images by name are shots
      * @param looseAs      how loose images are taken
      * @param looseClass   the class for loose images (existing or new), else null
-     * @param existing     the names of the project's classes, with their kind ("base" or "novel")
+     * @param existing     the names of the project's classes, with their kind
      */
-    public List<Item> items(GroupsAs groupsAs, int shotsPerClass, LooseAs looseAs, String looseClass, Map<String, String> existing) {
+    public List<Item> items(GroupsAs groupsAs, int shotsPerClass, LooseAs looseAs, String looseClass,
+                            Map<String, Workspace.Kind> existing) {
         List<Item> out = new ArrayList<>();
         for (Group g : groups) {
             switch (groupsAs) {
                 case UNLABELLED -> g.files().forEach(f -> out.add(new Item(f, null, null, false)));
                 case BASE -> {
-                    String kind = existing.getOrDefault(g.name(), ProjectManifest.BASE);
+                    Workspace.Kind kind = existing.getOrDefault(g.name(), Workspace.Kind.BASE_FROM_IMAGES);
                     g.files().forEach(f -> out.add(new Item(f, g.name(), kind, false)));
                 }
                 case NOVEL -> {
-                    String kind = existing.getOrDefault(g.name(), ProjectManifest.NOVEL);
+                    Workspace.Kind kind = existing.getOrDefault(g.name(), Workspace.Kind.NOVEL);
                     boolean newNovel = !existing.containsKey(g.name());
                     for (int j = 0; j < g.files().size(); j++) {
                         out.add(new Item(g.files().get(j), g.name(), kind, newNovel && j < shotsPerClass));
@@ -180,7 +182,7 @@ public final class ImportPlan {
         switch (looseAs) {
             case UNLABELLED -> loose.forEach(f -> out.add(new Item(f, null, null, false)));
             case EXISTING_CLASS -> loose.forEach(f -> out.add(new Item(f, looseClass, existing.get(looseClass), false)));
-            case NEW_CLASS -> loose.forEach(f -> out.add(new Item(f, looseClass, ProjectManifest.NOVEL, true)));
+            case NEW_CLASS -> loose.forEach(f -> out.add(new Item(f, looseClass, Workspace.Kind.NOVEL, true)));
         }
         return out;
     }

@@ -336,7 +336,7 @@ public final class OpenProject implements AutoCloseable {
     }
 
     private static boolean isNovel(ProjectCatalog.ClassRecord k) {
-        return ProjectManifest.NOVEL.equals(k.kind());
+        return k.kind() == Workspace.Kind.NOVEL;
     }
 
     /** Puts the file that opens the project on a double click into {@code dir}, where it is missing and can be written. */

@@ -27,8 +27,11 @@ public final class ProjectCatalog implements AutoCloseable {
     /** 4: images and classes set aside while their embeddings cannot be had (held_images, held_classes) */
     private static final int SCHEMA = 4;
 
-    /** A class made or imported in the app; {@code kind} is "novel" or "base" (a base class from imported images). */
-    public record ClassRecord(String name, String kind) {
+    /**
+     * A class made or imported in the app: {@link Workspace.Kind#NOVEL} or
+     * {@link Workspace.Kind#BASE_FROM_IMAGES} (stored as "novel" and "base").
+     */
+    public record ClassRecord(String name, Workspace.Kind kind) {
     }
 
     /**
@@ -62,6 +65,21 @@ public final class ProjectCatalog implements AutoCloseable {
         public boolean isEmpty() {
             return classes.isEmpty() && images.isEmpty();
         }
+    }
+
+    /** How a class's kind is stored: "novel" or "base" (a base class from imported images). */
+    static String stored(Workspace.Kind kind) {
+        return switch (kind) {
+            case NOVEL -> ProjectManifest.NOVEL;
+            case BASE_FROM_IMAGES -> ProjectManifest.BASE;
+            case BASE -> throw new IllegalArgumentException("the project's own base classes are not stored in the catalog");
+        };
+    }
+
+    /** The kind a stored name means, or null for none. */
+    static Workspace.Kind kindOf(String stored) {
+        return ProjectManifest.NOVEL.equals(stored) ? Workspace.Kind.NOVEL
+                : ProjectManifest.BASE.equals(stored) ? Workspace.Kind.BASE_FROM_IMAGES : null;
     }
 
     private final Path file;
@@ -149,9 +167,9 @@ public final class ProjectCatalog implements AutoCloseable {
             try (Statement s = db.createStatement();
                     ResultSet r = s.executeQuery("SELECT name, kind FROM classes ORDER BY position")) {
                 while (r.next()) {
-                    String kind = r.getString(2);
-                    if (!ProjectManifest.NOVEL.equals(kind) && !ProjectManifest.BASE.equals(kind)) {
-                        throw new IOException(file + ": class \"" + r.getString(1) + "\" has kind " + kind);
+                    Workspace.Kind kind = kindOf(r.getString(2));
+                    if (kind == null) {
+                        throw new IOException(file + ": class \"" + r.getString(1) + "\" has kind " + r.getString(2));
                     }
                     classes.add(new ClassRecord(r.getString(1), kind));
                 }
@@ -204,9 +222,9 @@ public final class ProjectCatalog implements AutoCloseable {
             try (Statement s = db.createStatement();
                     ResultSet r = s.executeQuery("SELECT name, kind FROM held_classes ORDER BY position")) {
                 while (r.next()) {
-                    String kind = r.getString(2);
-                    if (!ProjectManifest.NOVEL.equals(kind) && !ProjectManifest.BASE.equals(kind)) {
-                        throw new IOException(file + ": set-aside class \"" + r.getString(1) + "\" has kind " + kind);
+                    Workspace.Kind kind = kindOf(r.getString(2));
+                    if (kind == null) {
+                        throw new IOException(file + ": set-aside class \"" + r.getString(1) + "\" has kind " + r.getString(2));
                     }
                     classes.add(new ClassRecord(r.getString(1), kind));
                 }
@@ -248,7 +266,7 @@ public final class ProjectCatalog implements AutoCloseable {
                 for (int k = 0; k < held.classes().size(); k++) {
                     p.setInt(1, k);
                     p.setString(2, held.classes().get(k).name());
-                    p.setString(3, held.classes().get(k).kind());
+                    p.setString(3, stored(held.classes().get(k).kind()));
                     p.addBatch();
                 }
                 p.executeBatch();
@@ -296,7 +314,7 @@ public final class ProjectCatalog implements AutoCloseable {
                 for (int k = 0; k < s.classes().size(); k++) {
                     p.setInt(1, k);
                     p.setString(2, s.classes().get(k).name());
-                    p.setString(3, s.classes().get(k).kind());
+                    p.setString(3, stored(s.classes().get(k).kind()));
                     p.addBatch();
                 }
                 p.executeBatch();

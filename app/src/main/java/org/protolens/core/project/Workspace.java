@@ -31,7 +31,12 @@ public final class Workspace {
         /** a base class imported into the project: its prototype is the mean of its labelled images */
         BASE_FROM_IMAGES,
         /** a new class: its prototype is the mean of its shots, calibrated by TEEN */
-        NOVEL
+        NOVEL;
+
+        /** Whether TEEN calibrates new classes towards this one (every kind but {@link #NOVEL}). */
+        public boolean isBase() {
+            return this != NOVEL;
+        }
     }
 
     /** An image added to the project after it was made; {@code path} is relative to the project or absolute. */
@@ -149,7 +154,7 @@ public final class Workspace {
         }
         appendRows(s.imported(), importedEmbeddings);
         for (ProjectCatalog.ClassRecord c : s.classes()) {
-            boolean novel = ProjectManifest.NOVEL.equals(c.kind());
+            boolean novel = c.kind() == Kind.NOVEL;
             int[] members = IntStream.range(0, n)
                     .filter(i -> (!novel || s.shots()[i]) && c.name().equals(s.labels()[i])).toArray();
             if (members.length == 0) {
@@ -283,7 +288,7 @@ public final class Workspace {
             List<Integer> js = e.getValue();
             int k = classNames.indexOf(name);
             if (k < 0) {
-                boolean novel = ProjectManifest.NOVEL.equals(items.get(js.getFirst()).kind());
+                boolean novel = items.get(js.getFirst()).kind() == Kind.NOVEL;
                 int[] members = js.stream().filter(j -> !novel || items.get(j).shot()).mapToInt(j -> first + j).toArray();
                 if (members.length == 0) {
                     members = new int[] {first + js.getFirst()};

@@ -401,8 +401,7 @@ public final class WorkspaceState {
         List<ProjectCatalog.ClassRecord> added = new ArrayList<>();
         for (int k = 0; k < classNames.size(); k++) {
             if (kinds.get(k) != Workspace.Kind.BASE) {
-                added.add(new ProjectCatalog.ClassRecord(classNames.get(k),
-                        kinds.get(k) == Workspace.Kind.NOVEL ? ProjectManifest.NOVEL : ProjectManifest.BASE));
+                added.add(new ProjectCatalog.ClassRecord(classNames.get(k), kinds.get(k)));
             }
         }
         String[] names = new String[n];

@@ -18,7 +18,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import org.protolens.core.project.ImportPlan;
-import org.protolens.core.project.ProjectManifest;
+import org.protolens.core.project.Workspace;
 import org.protolens.ui.common.Fxml;
 import org.protolens.ui.common.Messages;
 
@@ -47,10 +47,10 @@ public final class ImportDialog {
     }
 
     /**
-     * @param existing the project's classes by name, with kind "base" or "novel"
+     * @param existing the project's classes by name, with their kind
      * @return the items to import, or empty when the person cancels
      */
-    public static Optional<List<ImportPlan.Item>> ask(Window owner, ImportPlan plan, Map<String, String> existing) {
+    public static Optional<List<ImportPlan.Item>> ask(Window owner, ImportPlan plan, Map<String, Workspace.Kind> existing) {
         ImportDialog c = new ImportDialog();
         VBox content = Fxml.load("ImportDialog", c);
         Dialog<List<ImportPlan.Item>> d = new Dialog<>();
@@ -67,13 +67,13 @@ public final class ImportDialog {
         return d.showAndWait();
     }
 
-    private void fill(ImportPlan plan, Map<String, String> existing, Button ok) {
+    private void fill(ImportPlan plan, Map<String, Workspace.Kind> existing, Button ok) {
         shots.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 100, 5));
         shots.disableProperty().bind(asNovel.selectedProperty().not());
         List<String> names = plan.groups().stream().map(ImportPlan.Group::name).toList();
         show(groups, !names.isEmpty());
         if (!names.isEmpty()) {
-            boolean allBase = names.stream().allMatch(n -> ProjectManifest.BASE.equals(existing.get(n)));
+            boolean allBase = names.stream().allMatch(n -> existing.get(n) != null && existing.get(n).isBase());
             (allBase ? asBase : asNovel).setSelected(true);
             groupsText.setText(Messages.get("import.groups", names.size(), preview(names)));
         }
@@ -98,7 +98,7 @@ public final class ImportDialog {
                 looseNew.selectedProperty(), newName.textProperty()));
     }
 
-    private List<ImportPlan.Item> items(ImportPlan plan, Map<String, String> existing) {
+    private List<ImportPlan.Item> items(ImportPlan plan, Map<String, Workspace.Kind> existing) {
         ImportPlan.GroupsAs g = asBase.isSelected() ? ImportPlan.GroupsAs.BASE
                 : asNone.isSelected() ? ImportPlan.GroupsAs.UNLABELLED : ImportPlan.GroupsAs.NOVEL;
         ImportPlan.LooseAs l = looseExisting.isSelected() ? ImportPlan.LooseAs.EXISTING_CLASS

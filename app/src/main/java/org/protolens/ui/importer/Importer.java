@@ -20,7 +20,7 @@ import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.project.History;
 import org.protolens.core.project.ImportPlan;
 import org.protolens.core.project.OpenProject;
-import org.protolens.core.project.ProjectManifest;
+import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.Commands;
 import org.protolens.ui.common.Messages;
@@ -95,9 +95,9 @@ public final class Importer {
             project.notices().problem(Messages.get("import.noImages"), skipped);
             return;
         }
-        Map<String, String> existing = new LinkedHashMap<>();
+        Map<String, Workspace.Kind> existing = new LinkedHashMap<>();
         for (int k = 0; k < s.classCount(); k++) {
-            existing.put(s.classNames().get(k), s.isBase(k) ? ProjectManifest.BASE : ProjectManifest.NOVEL);
+            existing.put(s.classNames().get(k), s.kind(k));
         }
         ImportDialog.ask(owner.get(), plan, existing).ifPresent(items -> embed(open, items, skipped));
     }

@@ -202,6 +202,11 @@ public final class MapView extends Region {
         return vm.viewport().inside(polygon);
     }
 
+    /** Whether the dots shown were drawn for the state and positions shown (for benchmarks and tests). */
+    public boolean dotsShown() {
+        return shownDots != null && shownDots.state() == vm.placedFor() && shownDots.xy() == vm.xy();
+    }
+
     public boolean hoverShowing() {
         return hoverBox.isVisible();
     }

@@ -112,8 +112,9 @@ final class ProjectActions {
     }
 
     private void show(OpenProject.Opened opened) {
-        commands.show(opened.project());
+        // the map first: the state that follows is placed into it (not into a first map of its own)
         map.show(opened.map());
+        commands.show(opened.project());
         WorkspaceState s = project.workspace().get();
         List<String> notes = new ArrayList<>(opened.notes());
         if (opened.copiedFrom() != null) {

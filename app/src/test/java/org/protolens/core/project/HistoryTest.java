@@ -177,7 +177,7 @@ class HistoryTest {
         for (int j = 0; j < bags.length; j++) {
             // three new "Satchel" images (two of them shots), then six more labelled "Bag"
             items.add(new ImportPlan.Item(w.imageFile(bags[j]), j < 3 ? "Satchel" : "Bag",
-                    j < 3 ? ProjectManifest.NOVEL : ProjectManifest.BASE, j < 2));
+                    j < 3 ? Workspace.Kind.NOVEL : Workspace.Kind.BASE, j < 2));
             keys.add(new byte[] {(byte) j});
         }
         FloatMatrix rows = w.embeddings().selectRows(bags);

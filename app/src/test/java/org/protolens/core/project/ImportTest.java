@@ -57,10 +57,10 @@ class ImportTest {
         assertTrue(skipped.containsKey(dir.resolve("gone.jpg")));
 
         // new classes: the first two images of each folder are shots, and come first
-        Map<String, String> existing = Map.of("boot", ProjectManifest.BASE);
+        Map<String, Workspace.Kind> existing = Map.of("boot", Workspace.Kind.BASE);
         List<ImportPlan.Item> items = plan.items(ImportPlan.GroupsAs.NOVEL, 2, ImportPlan.LooseAs.NEW_CLASS, "misc", existing);
         assertEquals(6, items.size());
-        assertEquals(new ImportPlan.Item(drop.resolve("boot/x.jpg"), "boot", ProjectManifest.BASE, false), items.get(0),
+        assertEquals(new ImportPlan.Item(drop.resolve("boot/x.jpg"), "boot", Workspace.Kind.BASE, false), items.get(0),
                 "a folder named like an existing base class labels into it, no shots");
         assertEquals(List.of(true, true, false), items.subList(1, 4).stream().map(ImportPlan.Item::shot).toList());
         assertTrue(items.subList(4, 6).stream().allMatch(i -> i.shot() && "misc".equals(i.label())));
@@ -72,7 +72,7 @@ class ImportTest {
     private record Picked(List<ImportPlan.Item> items, List<byte[]> keys, FloatMatrix rows) {
     }
 
-    private static Picked pick(Workspace w, int[] rows, String label, String kind, int shots) {
+    private static Picked pick(Workspace w, int[] rows, String label, Workspace.Kind kind, int shots) {
         List<ImportPlan.Item> items = new ArrayList<>();
         List<byte[]> keys = new ArrayList<>();
         for (int j = 0; j < rows.length; j++) {
@@ -101,8 +101,8 @@ class ImportTest {
             int[] bags = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(12).mapToInt(Integer::intValue).toArray();
             int[] shirts = w.imagesOf(shirt).stream().filter(i -> !w.isShot(i)).limit(10).mapToInt(Integer::intValue).toArray();
             // a new novel class "Satchel" of 12 bag images, 3 of them shots; a new base class "Blouse" of 10 shirts
-            Picked satchel = pick(w, bags, "Satchel", ProjectManifest.NOVEL, 3);
-            Picked blouse = pick(w, shirts, "Blouse", ProjectManifest.BASE, 0);
+            Picked satchel = pick(w, bags, "Satchel", Workspace.Kind.NOVEL, 3);
+            Picked blouse = pick(w, shirts, "Blouse", Workspace.Kind.BASE_FROM_IMAGES, 0);
             for (Picked p : List.of(satchel, blouse)) {
                 for (int j = 0; j < p.keys().size(); j++) {
                     s.cache().put(p.keys().get(j), p.rows().row(j));

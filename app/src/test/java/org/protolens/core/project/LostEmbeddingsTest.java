@@ -66,7 +66,7 @@ class LostEmbeddingsTest {
         }
         List<ImportPlan.Item> items = new ArrayList<>();
         for (int j = 0; j < files.size(); j++) {
-            items.add(new ImportPlan.Item(files.get(j), "Satchel", ProjectManifest.NOVEL, j < 3));
+            items.add(new ImportPlan.Item(files.get(j), "Satchel", Workspace.Kind.NOVEL, j < 3));
         }
         w.addImported(items, keys, rows);
     }

@@ -28,7 +28,7 @@ class NewProjectTest {
     private record Rows(List<ImportPlan.Item> items, List<byte[]> keys, FloatMatrix rows, int[] sourceLabels) {
     }
 
-    private static Rows importable(Workspace source, int count, String kind, boolean labelled) {
+    private static Rows importable(Workspace source, int count, Workspace.Kind kind, boolean labelled) {
         List<ImportPlan.Item> items = new ArrayList<>();
         List<byte[]> keys = new ArrayList<>();
         int[] rows = new int[count];
@@ -102,7 +102,7 @@ class NewProjectTest {
                 OpenProject s = OpenProject.open(made)) {
             Workspace w = s.workspace();
             assertEquals(List.of(), w.classNames());
-            Rows r = importable(sample.workspace(), 60, ProjectManifest.BASE, true);
+            Rows r = importable(sample.workspace(), 60, Workspace.Kind.BASE_FROM_IMAGES, true);
             for (int j = 0; j < r.keys().size(); j++) {
                 s.cache().put(r.keys().get(j), r.rows().row(j));
             }
