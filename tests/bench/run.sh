@@ -4,7 +4,8 @@
 #   tests/bench/run.sh live        JMH: re-predicting 100,000 x 512 embeddings, 100 classes, after one change
 #   tests/bench/run.sh analysis    JMH: what the analysis tabs compute per change on 100,000 x 512 embeddings
 #   tests/bench/run.sh window      the window with 100,000 images: map frame times (Canvas vs JFreeChart),
-#                                  hover hit-test, alpha slider to next frame (needs xvfb-run for a display)
+#                                  hover hit-test, alpha steps (JavaFX thread time, change to frame) and
+#                                  a dragged alpha slider (needs xvfb-run for a display)
 # Needs JDK 25 (JAVA_HOME), and for 'embedding' Debian's python3-torch and python3-torchvision
 # (to write the TorchScript model) and ../shared/data/cifar10-jpg.tar.gz.
 set -euo pipefail
