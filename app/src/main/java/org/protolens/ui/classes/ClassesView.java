@@ -88,6 +88,7 @@ public final class ClassesView extends VBox {
         selectionInfo.textProperty().bind(vm.selectionText());
         HBox.setHgrow(selectionInfo, Priority.ALWAYS);
         selectionInfo.setMaxWidth(Double.MAX_VALUE);
+        selectionInfo.setTooltip(new Tooltip(Messages.get("classes.newClass.tip")));
         newClass = new Action(Messages.get("classes.newClass"), e -> newClassFromSelection());
         newClass.setLongText(Messages.get("classes.newClass.tip"));
         newClass.disabledProperty().bind(project.selection().map(sel -> sel.length == 0).orElse(true));
