@@ -565,8 +565,23 @@ public final class LivePredictions {
                 float b = c.b;
                 float[] dot = c.dot;
                 float[] dotDelta = c.dotDelta;
-                for (int i = from; i < to; i++) {
-                    t.offer(i, k, b == 0 ? a * dot[i] : a * dot[i] + b * dotDelta[i]);
+                float[] secondScore = t.secondScore;
+                // most rows' novel scores fall below their second best: one comparison rejects them
+                // (a row without a second best has -infinity there; NaN goes on to offer)
+                if (b == 0) {
+                    for (int i = from; i < to; i++) {
+                        float s = a * dot[i];
+                        if (!(s < secondScore[i])) {
+                            t.offer(i, k, s);
+                        }
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        float s = a * dot[i] + b * dotDelta[i];
+                        if (!(s < secondScore[i])) {
+                            t.offer(i, k, s);
+                        }
+                    }
                 }
             }
         });
