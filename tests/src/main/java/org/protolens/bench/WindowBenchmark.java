@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
@@ -33,6 +35,7 @@ import org.protolens.core.FloatMatrix;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.proto.TeenCalibration;
 import org.protolens.ui.ProtoLensApp;
 import org.protolens.ui.map.MapView;
@@ -116,6 +119,7 @@ public final class WindowBenchmark {
         row("alpha: re-prediction alone (off the JavaFX thread)", repredict);
         row("alpha slider dragged: frame time", drag);
         row("alpha step: JavaFX thread CPU time", steps[1]);
+        row("alpha step: from the change to its state reaching the JavaFX thread", steps[2]);
         row("alpha step: from the change to the frame that shows it", steps[0]);
         row("alpha step, Novel -> base tab shown: JavaFX thread CPU time", withChart[1]);
         row("alpha step, Novel -> base tab shown: change to frame", withChart[0]);
@@ -141,7 +145,7 @@ public final class WindowBenchmark {
     /**
      * Single alpha steps, each once the window is idle: [0] the time from the change to the first
      * frame after the state with the new alpha was shown, [1] the JavaFX thread's CPU time from
-     * the change to that frame.
+     * the change to that frame, [2] the time from the change to the state reaching the JavaFX thread.
      */
     private static double[][] steps(MainWindow window, Slider alpha, int count) throws Exception {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -149,6 +153,7 @@ public final class WindowBenchmark {
         onFx(() -> fx[0] = Thread.currentThread().threadId());
         double[] latency = new double[count];
         double[] cpu = new double[count];
+        double[] arrived = new double[count];
         for (int s = -WARM; s < count; s++) {
             double value = s % 2 == 0 ? 0.35 + 0.002 * (s + WARM) : 0.65 - 0.002 * (s + WARM);
             CountDownLatch done = new CountDownLatch(1);
@@ -157,6 +162,17 @@ public final class WindowBenchmark {
             Platform.runLater(() -> {
                 start[0] = System.nanoTime();
                 start[1] = threads.getThreadCpuTime(fx[0]);
+                window.project().workspace().addListener(new ChangeListener<WorkspaceState>() {
+                    @Override
+                    public void changed(ObservableValue<? extends WorkspaceState> o, WorkspaceState was, WorkspaceState st) {
+                        if (st != null && Math.abs(st.calibration().alpha() - value) < 1e-12) {
+                            o.removeListener(this);
+                            if (at >= 0) {
+                                arrived[at] = (System.nanoTime() - start[0]) / 1e6;
+                            }
+                        }
+                    }
+                });
                 alpha.setValue(value);
                 new AnimationTimer() {
                     boolean shown;
@@ -183,7 +199,7 @@ public final class WindowBenchmark {
             }
             awaitIdle(window);
         }
-        return new double[][] {latency, cpu};
+        return new double[][] {latency, cpu, arrived};
     }
 
     /** The re-prediction of an alpha change alone, on a workspace of the same project opened here. */
