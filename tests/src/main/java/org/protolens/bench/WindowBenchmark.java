@@ -1,6 +1,5 @@
 package org.protolens.bench;
 
-import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -8,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -23,7 +21,6 @@ import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
 import javafx.stage.Window;
-import javax.imageio.ImageIO;
 import org.controlsfx.control.NotificationPane;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -31,9 +28,6 @@ import org.jfree.chart.fx.ChartViewer;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYDotRenderer;
 import org.jfree.data.xy.DefaultXYDataset;
-import org.protolens.core.FloatMatrix;
-import org.protolens.core.io.NpyFile;
-import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.proto.TeenCalibration;
@@ -357,54 +351,8 @@ public final class WindowBenchmark {
         }
     }
 
-    /**
-     * A synthetic project: 100 clustered classes in 512 dimensions; every image entry names the
-     * same small PNG (the window never decodes 100,000 files to draw its map).
-     */
+    /** The synthetic project: 100 clustered classes in 512 dimensions. */
     static void makeProject(Path dir) throws Exception {
-        Files.createDirectories(dir.resolve("images"));
-        var png = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
-        ImageIO.write(png, "png", dir.resolve("images/dot.png").toFile());
-        Random rnd = new Random(11);
-        int k = BASE + NOVEL;
-        float[][] centres = new float[k][D];
-        for (float[] c : centres) {
-            for (int j = 0; j < D; j++) {
-                c[j] = (float) rnd.nextGaussian();
-            }
-        }
-        float[] x = new float[N * D];
-        int[] label = new int[N];
-        for (int i = 0; i < N; i++) {
-            label[i] = rnd.nextInt(k);
-            for (int j = 0; j < D; j++) {
-                x[i * D + j] = centres[label[i]][j] + 1.2f * (float) rnd.nextGaussian();
-            }
-        }
-        NpyFile.writeMatrix(dir.resolve("embeddings.npy"), new FloatMatrix(N, D, x));
-        float[] protos = new float[BASE * D];
-        for (int b = 0; b < BASE; b++) {
-            System.arraycopy(centres[b], 0, protos, b * D, D);
-        }
-        NpyFile.writeMatrix(dir.resolve("base-prototypes.npy"), new FloatMatrix(BASE, D, protos));
-        List<ProjectManifest.ClassEntry> classes = new ArrayList<>();
-        for (int c = 0; c < k; c++) {
-            classes.add(new ProjectManifest.ClassEntry("class " + c, c < BASE ? ProjectManifest.BASE : ProjectManifest.NOVEL,
-                    c < BASE ? 0 : 1, null));
-        }
-        int[] shots = new int[k];
-        List<ProjectManifest.ImageEntry> images = new ArrayList<>(N);
-        for (int i = 0; i < N; i++) {
-            boolean shot = label[i] >= BASE && shots[label[i]]++ < 5;
-            images.add(new ProjectManifest.ImageEntry("images/dot.png", "class " + label[i], shot));
-        }
-        // a backbone folder is required by the project format; its files are never loaded here
-        Path backbone = dir.resolve("backbone");
-        Files.createDirectories(backbone);
-        Files.writeString(backbone.resolve("backbone.json"), "{\"format\": \"torchscript\", \"weights\": \"model.pt\","
-                + " \"input\": {\"width\": 32, \"height\": 32, \"mean\": [0.5, 0.5, 0.5], \"std\": [0.25, 0.25, 0.25]}}\n");
-        Files.write(backbone.resolve("model.pt"), new byte[] {0});
-        new ProjectManifest(ProjectManifest.FORMAT, 1, "100,000 images, 100 classes", "window benchmark", "backbone",
-                new ProjectManifest.Calibration(0.5, 16), classes, "base-prototypes.npy", "embeddings.npy", images, null).write(dir);
+        SyntheticProject.write(dir, N, D, BASE, NOVEL, 11);
     }
 }

@@ -38,7 +38,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.protolens.bench.FxStallWatchdog;
 import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.analysis.Suggestions;
 import org.protolens.core.interop.ProjectExport;
@@ -76,6 +78,8 @@ class MainWindowTest {
     Path temp;
     private Path project;
     private Application app;
+    /** times the JavaFX thread through each test; its longest stall is printed, not judged */
+    private FxStallWatchdog watchdog;
 
     /** Each test works on its own copy of the Fashion sample. */
     @BeforeEach
@@ -87,6 +91,9 @@ class MainWindowTest {
 
     private void launch() throws Exception {
         FxToolkit.registerPrimaryStage();
+        if (watchdog == null) {
+            watchdog = new FxStallWatchdog(100);
+        }
         app = FxToolkit.setupApplication(ProtoLensApp.class, project.toString());
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                 () -> robot.lookup("#status").queryAs(Label.class).getText().contains("images"));
@@ -115,7 +122,11 @@ class MainWindowTest {
     }
 
     @AfterEach
-    void close() throws Exception {
+    void close(TestInfo test) throws Exception {
+        if (watchdog != null) {
+            System.out.println("JavaFX thread in " + test.getDisplayName() + ": " + watchdog.report());
+            watchdog.close();
+        }
         FxToolkit.cleanupApplication(app);
         FxToolkit.cleanupStages();
     }

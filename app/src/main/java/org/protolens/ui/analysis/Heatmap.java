@@ -111,9 +111,24 @@ final class Heatmap {
                 xyz[2][i] = shade[r][c];
             }
         }
-        data.removeSeries("m");
-        data.addSeries("m", xyz);
-        layout();
+        changing(() -> {
+            data.removeSeries("m");
+            data.addSeries("m", xyz);
+            layout();
+        });
+    }
+
+    /** Makes a change with one redraw at its end: the chart would otherwise draw itself after every setter. */
+    private void changing(Runnable change) {
+        boolean notifying = chart.isNotify();
+        chart.setNotify(false);
+        try {
+            change.run();
+        } finally {
+            if (notifying) {
+                chart.setNotify(true);
+            }
+        }
     }
 
     private double[][] shade = new double[0][];
@@ -123,6 +138,10 @@ final class Heatmap {
      * side by side, and numbers are written only in cells big enough to read them.
      */
     private void layout() {
+        changing(this::layoutQuietly);
+    }
+
+    private void layoutQuietly() {
         double width = Math.max(1, viewer.getWidth() - 110);
         double height = Math.max(1, viewer.getHeight() - 70);
         int rows = rowNames.size(), cols = columnNames.size();
@@ -159,6 +178,10 @@ final class Heatmap {
     }
 
     void setDark(boolean dark) {
+        changing(() -> setDarkQuietly(dark));
+    }
+
+    private void setDarkQuietly(boolean dark) {
         this.dark = dark;
         Color back = dark ? new Color(0x23282f) : new Color(0xf7f8fa);
         chart.setBackgroundPaint(back);

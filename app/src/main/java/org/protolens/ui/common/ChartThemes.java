@@ -13,6 +13,9 @@ public final class ChartThemes {
         Color back = dark ? new Color(0x23282f) : new Color(0xf7f8fa);
         Color text = dark ? new Color(0xd5dae1) : new Color(0x3c4858);
         CategoryPlot plot = chart.getCategoryPlot();
+        // one redraw at the end, not one per setter
+        boolean notifying = chart.isNotify();
+        chart.setNotify(false);
         chart.setBackgroundPaint(back);
         chart.getLegend().setBackgroundPaint(back);
         chart.getLegend().setItemPaint(text);
@@ -21,5 +24,6 @@ public final class ChartThemes {
         plot.getRangeAxis().setTickLabelPaint(text);
         plot.getRangeAxis().setLabelPaint(text);
         plot.setRangeGridlinePaint(dark ? new Color(0x3a414b) : new Color(0xd3d8e0));
+        chart.setNotify(notifying);
     }
 }
