@@ -6,8 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code protolens embed | calibrate | fscil}. Exit code 0 on success, 2 on a
- * usage error, 1 on any other failure, whose message names the file and the problem.
+ * The command line: {@code protolens embed | calibrate | fscil | train-backbone | make-sample |
+ * make-shortcut-dataset}. Exit code 0 on success, 2 on a usage error, 1 on any other failure,
+ * whose message names the file and the problem.
  */
 @Command(name = "protolens",
         mixinStandardHelpOptions = true,
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
         description = "Few-shot image classes with training-free prototype calibration (TEEN).%n"
                 + "Without arguments, java -jar protolens.jar opens the desktop app.",
         subcommands = {EmbedCommand.class, CalibrateCommand.class, FscilCommand.class, TrainBackboneCommand.class, MakeSampleCommand.class,
+            MakeShortcutDatasetCommand.class,
             CommandLine.HelpCommand.class})
 public final class ProtoLensCommand implements Runnable {
 
@@ -23,7 +25,8 @@ public final class ProtoLensCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: embed, calibrate, fscil or train-backbone");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command: embed, calibrate, fscil, train-backbone, make-sample or make-shortcut-dataset");
     }
 
     /** Runs the command line and returns its exit code. */

@@ -1,0 +1,311 @@
+package org.protolens.core.shortcut;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.Polygon;
+import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.protolens.core.io.FolderFiles;
+
+/**
+ * Synthetic images of two latent features, after Hermann et al. (ICLR 2024): a core feature (the
+ * object's shape) and a shortcut (background colour, texture, a patch or the object's position),
+ * each showing a class. The label is uniform over the classes; the core value equals it with
+ * probability P (the core predictivity), otherwise it is one of the other classes at random; the
+ * shortcut value equals it with probability Q, independently. Availability is set by the size of
+ * each feature in pixels and by the shortcut's contrast. Deterministic for a seed.
+ *
+ * <p>Written as a folder per class (the label) and {@code manifest.csv}: each image's path, label,
+ * core and shortcut values, and whether they agree ("aligned") or not ("conflict").
+ */
+public final class ShortcutDataset {
+    /** The object shapes, one per class (the core feature). */
+    public static final List<String> SHAPES = List.of("circle", "square", "triangle", "cross", "diamond", "ring", "bar", "star");
+    public static final String MANIFEST = "manifest.csv";
+
+    /** What the shortcut is. */
+    public enum Shortcut {
+        /** the background's colour, in a band {@code shortcutSize} pixels wide along the border (the whole background when large) */
+        BACKGROUND_COLOUR("background-colour"),
+        /** stripes over the background, at an angle of the class's own, {@code shortcutSize} pixels apart */
+        TEXTURE("texture"),
+        /** a square of the class's colour, {@code shortcutSize} pixels wide, in the top left corner */
+        PATCH("patch"),
+        /** the object's place: one of the classes' places on a circle {@code shortcutSize} pixels from the centre */
+        POSITION("position");
+
+        private final String name;
+
+        Shortcut(String name) {
+            this.name = name;
+        }
+
+        public String optionName() {
+            return name;
+        }
+
+        public static Shortcut parse(String s) {
+            for (Shortcut k : values()) {
+                if (k.name.equals(s)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown shortcut \"" + s + "\": background-colour, texture, patch or position");
+        }
+    }
+
+    /**
+     * @param classes          2 to 8
+     * @param shortcut         what the shortcut feature is
+     * @param coreP            core predictivity in [0, 1]
+     * @param shortcutQ        shortcut predictivity in [0, 1]
+     * @param coreSize         the object's size in pixels
+     * @param shortcutSize     the shortcut's size in pixels (see {@link Shortcut})
+     * @param shortcutContrast 0 (invisible) to 1 (full colour)
+     * @param imagesPerClass   images in each label's folder
+     * @param imageSize        width and height in pixels
+     */
+    public record Spec(int classes, Shortcut shortcut, double coreP, double shortcutQ, int coreSize, int shortcutSize,
+                       double shortcutContrast, int imagesPerClass, int imageSize, long seed) {
+        public Spec {
+            if (classes < 2 || classes > SHAPES.size()) {
+                throw new IllegalArgumentException("classes must be 2 to " + SHAPES.size() + " (one shape each), not " + classes);
+            }
+            ShortcutBias.requireProbability("core predictivity", coreP);
+            ShortcutBias.requireProbability("shortcut predictivity", shortcutQ);
+            ShortcutBias.requireProbability("shortcut contrast", shortcutContrast);
+            if (imageSize < 16 || imageSize > 1024) {
+                throw new IllegalArgumentException("image size must be 16 to 1024 pixels, not " + imageSize);
+            }
+            if (coreSize < 4 || coreSize > imageSize) {
+                throw new IllegalArgumentException("core size must be 4 to the image size (" + imageSize + ") pixels, not " + coreSize);
+            }
+            if (shortcutSize < 1 || shortcutSize > imageSize) {
+                throw new IllegalArgumentException("shortcut size must be 1 to the image size (" + imageSize + ") pixels, not "
+                        + shortcutSize);
+            }
+            if (imagesPerClass < 1 || imagesPerClass > 100_000) {
+                throw new IllegalArgumentException("images per class must be 1 to 100,000, not " + imagesPerClass);
+            }
+        }
+    }
+
+    /** One image of the dataset: its file (relative to the dataset's folder) and its three values. */
+    public record Item(String path, int label, int core, int shortcut) {
+        public boolean aligned() {
+            return core == shortcut;
+        }
+    }
+
+    private ShortcutDataset() {
+    }
+
+    /** Draws the dataset into {@code out} (which must not exist or be empty) and returns its items in manifest order. */
+    public static List<Item> write(Spec spec, Path out) throws IOException {
+        if (Files.exists(out)) {
+            try (var s = Files.list(out)) {
+                if (s.findAny().isPresent()) {
+                    throw new IOException(out + ": is not empty; choose a new folder");
+                }
+            }
+        }
+        for (int c = 0; c < spec.classes(); c++) {
+            Files.createDirectories(out.resolve(className(c)));
+        }
+        SplittableRandom random = new SplittableRandom(spec.seed());
+        List<Item> items = new ArrayList<>();
+        for (int c = 0; c < spec.classes(); c++) {
+            for (int j = 0; j < spec.imagesPerClass(); j++) {
+                int core = value(random, c, spec.coreP(), spec.classes());
+                int shortcut = value(random, c, spec.shortcutQ(), spec.classes());
+                String path = className(c) + "/" + String.format(Locale.ROOT, "%05d.png", j);
+                BufferedImage img = draw(spec, core, shortcut, random.split());
+                ImageIO.write(img, "png", out.resolve(path).toFile());
+                items.add(new Item(path, c, core, shortcut));
+            }
+        }
+        try (BufferedWriter w = Files.newBufferedWriter(out.resolve(MANIFEST), StandardCharsets.UTF_8)) {
+            w.write("path,label,core,shortcut,kind\n");
+            for (Item it : items) {
+                w.write(it.path() + "," + className(it.label()) + "," + className(it.core()) + "," + className(it.shortcut()) + ","
+                        + (it.aligned() ? "aligned" : "conflict") + "\n");
+            }
+        }
+        return items;
+    }
+
+    /** A class's folder name: its shape. */
+    public static String className(int c) {
+        return SHAPES.get(c);
+    }
+
+    /** The label with probability p, otherwise one of the other classes, uniformly. */
+    private static int value(SplittableRandom random, int label, double p, int classes) {
+        if (random.nextDouble() < p) {
+            return label;
+        }
+        int other = random.nextInt(classes - 1);
+        return other >= label ? other + 1 : other;
+    }
+
+    /** The class's colour: hues spread around the wheel. */
+    static Color colour(int c, int classes) {
+        return Color.getHSBColor((float) c / classes, 0.8f, 0.85f);
+    }
+
+    private static final Color NEUTRAL = new Color(128, 128, 128);
+
+    private static Color blend(Color base, Color to, double t) {
+        return new Color((int) Math.round(base.getRed() + t * (to.getRed() - base.getRed())),
+                (int) Math.round(base.getGreen() + t * (to.getGreen() - base.getGreen())),
+                (int) Math.round(base.getBlue() + t * (to.getBlue() - base.getBlue())));
+    }
+
+    static BufferedImage draw(Spec spec, int core, int shortcut, SplittableRandom random) {
+        int size = spec.imageSize();
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(NEUTRAL);
+            g.fillRect(0, 0, size, size);
+            Color mark = blend(NEUTRAL, colour(shortcut, spec.classes()), spec.shortcutContrast());
+            int t = spec.shortcutSize();
+            double cx = size / 2.0;
+            double cy = size / 2.0;
+            switch (spec.shortcut()) {
+                case BACKGROUND_COLOUR -> {
+                    g.setColor(mark);
+                    g.fillRect(0, 0, size, size);
+                    if (2 * t < size) {
+                        g.setColor(NEUTRAL);
+                        g.fillRect(t, t, size - 2 * t, size - 2 * t);
+                    }
+                }
+                case TEXTURE -> {
+                    g.setColor(mark);
+                    g.setStroke(new BasicStroke(Math.max(1f, t / 2f)));
+                    double angle = Math.PI * shortcut / spec.classes();
+                    double dx = Math.cos(angle);
+                    double dy = Math.sin(angle);
+                    double reach = size * 1.5;
+                    for (double o = -reach; o <= reach; o += Math.max(2, t)) {
+                        // a line through the point o along the normal, in the stripes' direction
+                        double px = cx - dy * o;
+                        double py = cy + dx * o;
+                        g.draw(new Line2D.Double(px - dx * reach, py - dy * reach, px + dx * reach, py + dy * reach));
+                    }
+                }
+                case PATCH -> {
+                    g.setColor(mark);
+                    g.fillRect(0, 0, t, t);
+                }
+                case POSITION -> {
+                    double angle = 2 * Math.PI * shortcut / spec.classes();
+                    cx += t * Math.cos(angle);
+                    cy += t * Math.sin(angle);
+                }
+            }
+            // the object: its shape in a grey of its own, a little off centre
+            cx += random.nextDouble(-2, 2);
+            cy += random.nextDouble(-2, 2);
+            int grey = 20 + random.nextInt(40);
+            g.setColor(random.nextBoolean() ? new Color(grey, grey, grey) : new Color(255 - grey, 255 - grey, 255 - grey));
+            g.setStroke(new BasicStroke(Math.max(1.5f, spec.coreSize() / 8f)));
+            g.fill(shape(core, cx, cy, spec.coreSize() / 2.0));
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    private static Shape shape(int c, double cx, double cy, double r) {
+        return switch (SHAPES.get(c)) {
+            case "circle" -> new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r);
+            case "square" -> new Rectangle2D.Double(cx - r * 0.85, cy - r * 0.85, 1.7 * r, 1.7 * r);
+            case "triangle" -> polygon(cx, cy, r, 3, -Math.PI / 2);
+            case "diamond" -> polygon(cx, cy, r, 4, 0);
+            case "cross" -> {
+                Path2D p = new Path2D.Double(new Rectangle2D.Double(cx - r, cy - r / 3, 2 * r, 2 * r / 3));
+                p.append(new Rectangle2D.Double(cx - r / 3, cy - r, 2 * r / 3, 2 * r), false);
+                yield p;
+            }
+            case "ring" -> {
+                Path2D p = new Path2D.Double(Path2D.WIND_EVEN_ODD);
+                p.append(new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r), false);
+                p.append(new Ellipse2D.Double(cx - r / 2, cy - r / 2, r, r), false);
+                yield p;
+            }
+            case "bar" -> new Rectangle2D.Double(cx - r, cy - r / 4, 2 * r, r / 2);
+            case "star" -> {
+                Path2D p = new Path2D.Double();
+                for (int k = 0; k < 10; k++) {
+                    double a = -Math.PI / 2 + k * Math.PI / 5;
+                    double rr = k % 2 == 0 ? r : r * 0.45;
+                    if (k == 0) {
+                        p.moveTo(cx + rr * Math.cos(a), cy + rr * Math.sin(a));
+                    } else {
+                        p.lineTo(cx + rr * Math.cos(a), cy + rr * Math.sin(a));
+                    }
+                }
+                p.closePath();
+                yield p;
+            }
+            default -> throw new IllegalStateException("no shape " + c);
+        };
+    }
+
+    private static Polygon polygon(double cx, double cy, double r, int corners, double start) {
+        Polygon p = new Polygon();
+        for (int k = 0; k < corners; k++) {
+            double a = start + 2 * Math.PI * k / corners;
+            p.addPoint((int) Math.round(cx + r * Math.cos(a)), (int) Math.round(cy + r * Math.sin(a)));
+        }
+        return p;
+    }
+
+    /** Reads a dataset's manifest back (for the bias report): items in file order. */
+    public static List<Item> readManifest(Path dir) throws IOException {
+        Path file = dir.resolve(MANIFEST);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.getFirst().equals("path,label,core,shortcut,kind")) {
+            throw new IOException(file + ": is not a shortcut dataset's manifest (its first line must be path,label,core,shortcut,kind)");
+        }
+        List<Item> items = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length != 5) {
+                throw new IOException(file + ": line " + (i + 1) + " has " + f.length + " fields, not 5");
+            }
+            int label = SHAPES.indexOf(f[1]);
+            int core = SHAPES.indexOf(f[2]);
+            int shortcut = SHAPES.indexOf(f[3]);
+            if (label < 0 || core < 0 || shortcut < 0) {
+                throw new IOException(file + ": line " + (i + 1) + " names a class that is not one of " + SHAPES);
+            }
+            if (!f[4].equals(core == shortcut ? "aligned" : "conflict")) {
+                throw new IOException(file + ": line " + (i + 1) + " says \"" + f[4] + "\", but its core and shortcut values "
+                        + (core == shortcut ? "agree" : "differ"));
+            }
+            FolderFiles.requireInside(dir, f[0], file, "path of line " + (i + 1));
+            items.add(new Item(f[0], label, core, shortcut));
+        }
+        return items;
+    }
+}

@@ -1,0 +1,140 @@
+package org.protolens.core.shortcut;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import smile.classification.LogisticRegression;
+
+/** The shortcut datasets and the bias figure: what a researcher reads the report by. */
+class ShortcutTest {
+    @TempDir
+    Path dir;
+
+    private static ShortcutDataset.Spec spec(ShortcutDataset.Shortcut kind, double p, double q, int perClass, long seed) {
+        return new ShortcutDataset.Spec(4, kind, p, q, 14, 6, 1.0, perClass, 32, seed);
+    }
+
+    @Test
+    void theManifestDescribesEveryImageAndTheShortcutIsInItsPixels() throws IOException {
+        for (ShortcutDataset.Shortcut kind : List.of(ShortcutDataset.Shortcut.PATCH, ShortcutDataset.Shortcut.BACKGROUND_COLOUR)) {
+            Path out = dir.resolve(kind.optionName());
+            List<ShortcutDataset.Item> made = ShortcutDataset.write(spec(kind, 0.9, 0.6, 20, 1), out);
+            assertEquals(made, ShortcutDataset.readManifest(out), "the manifest reads back as written");
+            assertEquals(80, made.size());
+            for (ShortcutDataset.Item it : made) {
+                assertTrue(it.path().startsWith(ShortcutDataset.className(it.label()) + "/"), "an image lies in its label's folder");
+                BufferedImage img = ImageIO.read(out.resolve(it.path()).toFile());
+                assertEquals(32, img.getWidth());
+                // the corner pixel shows the shortcut's class colour (patch and background band both cover it)
+                assertEquals(ShortcutDataset.colour(it.shortcut(), 4).getRGB() | 0xff000000, img.getRGB(1, 1) | 0xff000000,
+                        it.path() + ": shortcut " + it.shortcut());
+            }
+        }
+    }
+
+    @Test
+    void predictivitiesAreAsAskedWithinSamplingErrorAndASeedGivesTheSameFiles() throws IOException {
+        double p = 0.9;
+        double q = 0.7;
+        List<ShortcutDataset.Item> items = ShortcutDataset.write(spec(ShortcutDataset.Shortcut.TEXTURE, p, q, 300, 7), dir.resolve("a"));
+        int n = items.size();
+        double coreShare = items.stream().filter(i -> i.core() == i.label()).count() / (double) n;
+        double shortcutShare = items.stream().filter(i -> i.shortcut() == i.label()).count() / (double) n;
+        assertEquals(p, coreShare, 4 * Math.sqrt(p * (1 - p) / n), "core predictivity");
+        assertEquals(q, shortcutShare, 4 * Math.sqrt(q * (1 - q) / n), "shortcut predictivity");
+
+        ShortcutDataset.write(spec(ShortcutDataset.Shortcut.TEXTURE, p, q, 5, 3), dir.resolve("b"));
+        ShortcutDataset.write(spec(ShortcutDataset.Shortcut.TEXTURE, p, q, 5, 3), dir.resolve("c"));
+        for (String f : List.of("manifest.csv", "circle/00000.png", "cross/00004.png")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("b").resolve(f)), Files.readAllBytes(dir.resolve("c").resolve(f)), f);
+        }
+    }
+
+    @Test
+    void aDatasetAsksForSensibleValuesAndAManifestThatNamesOutsideIsRefused() throws IOException {
+        assertThrows(IllegalArgumentException.class, () -> new ShortcutDataset.Spec(9, ShortcutDataset.Shortcut.PATCH, 1, 1, 8, 4, 1,
+                1, 32, 1), "one shape per class: at most 8");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ShortcutDataset.Spec(3, ShortcutDataset.Shortcut.PATCH, 1.5, 1, 8, 4, 1, 1, 32, 1));
+        assertTrue(e.getMessage().contains("core predictivity"), e.getMessage());
+        Files.writeString(dir.resolve("manifest.csv"), "path,label,core,shortcut,kind\n../../etc/passwd,circle,circle,circle,aligned\n");
+        IOException refused = assertThrows(IOException.class, () -> ShortcutDataset.readManifest(dir));
+        assertTrue(refused.getMessage().contains("manifest.csv") && refused.getMessage().contains("outside"), refused.getMessage());
+    }
+
+    @Test
+    void relianceCountsConflictsOnlyAndBiasIsMeasuredAgainstTheOptimalClassifier() {
+        // four images: two aligned (both right), two conflicts: one follows the shortcut, one the core
+        int[] label = {0, 1, 0, 1};
+        int[] core = {0, 1, 0, 1};
+        int[] shortcut = {0, 1, 1, 0};
+        int[] predicted = {0, 1, 1, 1};
+        ShortcutBias.Report r = ShortcutBias.of(label, core, shortcut, predicted, 1.0, 0.9, 2);
+        assertEquals(2, r.aligned());
+        assertEquals(2, r.conflicts());
+        assertEquals(1.0, r.alignedAccuracy());
+        assertEquals(0.5, r.conflictAccuracy());
+        assertEquals(0.5, r.shortcutShare());
+        assertEquals(0.5, r.coreShare());
+        assertEquals(0.0, r.reliance());
+        assertEquals(-1.0, r.optimalReliance(), "with P > Q the optimal classifier follows the core");
+        assertEquals(1.0, r.bias());
+        assertEquals(1.0, ShortcutBias.optimalReliance(0.6, 0.9, 4), "with Q > P it follows the shortcut");
+        assertEquals(0.0, ShortcutBias.optimalReliance(0.8, 0.8, 4));
+        assertEquals(0.0, ShortcutBias.optimalReliance(0.02, 0.05, 10), "below chance a third class is likelier than both");
+    }
+
+    @Test
+    void onTheVectorDataALinearModelHasNoShortcutBiasAndAShortcutOnlyModelTheMost() {
+        // core fully predictive, the shortcut 90 % predictive and three times as available
+        int d = 8;
+        TwoFeatureData train = TwoFeatureData.sample(4000, 1.0, 0.9, 1.0, 3.0, d, 42);
+        TwoFeatureData probes = TwoFeatureData.probes(4000, 1.0, 3.0, d, 42);
+        int[] y01 = new int[train.y().length];
+        for (int i = 0; i < y01.length; i++) {
+            y01[i] = train.y()[i] > 0 ? 1 : 0;
+        }
+        var linear = LogisticRegression.binomial(train.x(), y01, new LogisticRegression.Options(0, 1e-8, 2000));
+        int n = probes.y().length;
+        int[] linearSays = new int[n];
+        int[] shortcutSays = new int[n];
+        int[] label = new int[n];
+        int[] core = new int[n];
+        int[] shortcut = new int[n];
+        for (int i = 0; i < n; i++) {
+            linearSays[i] = linear.predict(probes.x()[i]) == 1 ? 1 : -1;
+            shortcutSays[i] = probes.zs()[i] > 0 ? 1 : -1;
+            label[i] = probes.y()[i] > 0 ? 1 : 0;
+            core[i] = probes.zc()[i] > 0 ? 1 : 0;
+            shortcut[i] = probes.zs()[i] > 0 ? 1 : 0;
+        }
+        double linearBias = ShortcutBias.of(label, core, shortcut, toClasses(linearSays), 1.0, 0.9, 2).bias();
+        double shortcutBias = ShortcutBias.of(label, core, shortcut, toClasses(shortcutSays), 1.0, 0.9, 2).bias();
+        System.out.printf("two-feature data, P = 1, Q = 0.9, shortcut 3x as available: bias of a linear model %.3f, of a shortcut-only"
+                + " model %.3f%n", linearBias, shortcutBias);
+        assertEquals(0, linearBias, 0.1, "the linear model relies on the core as the optimal classifier does");
+        assertEquals(2, shortcutBias, 1e-9, "the shortcut-only model follows the shortcut on every conflict");
+        // the two-class form over all probes is the conflicts' reliance times the share of conflicts (about half)
+        var viaConflicts = ShortcutBias.of(label, core, shortcut, toClasses(shortcutSays), 1.0, 0.9, 2);
+        assertEquals(1.0, viaConflicts.reliance(), 1e-9);
+        assertEquals(viaConflicts.conflicts() / (double) n, ShortcutBias.twoClassReliance(probes.zs(), probes.zc(), shortcutSays), 1e-9);
+    }
+
+    private static int[] toClasses(int[] pm) {
+        int[] c = new int[pm.length];
+        for (int i = 0; i < pm.length; i++) {
+            c[i] = pm[i] > 0 ? 1 : 0;
+        }
+        return c;
+    }
+}
