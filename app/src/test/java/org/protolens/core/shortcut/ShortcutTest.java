@@ -10,9 +10,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.TeenCalibration;
 import smile.classification.LogisticRegression;
 
 /** The shortcut datasets and the bias figure: what a researcher reads the report by. */
@@ -136,5 +140,35 @@ class ShortcutTest {
             c[i] = pm[i] > 0 ? 1 : 0;
         }
         return c;
+    }
+
+    /** Embeddings that show one feature only: the class of the shape, or of the shortcut, as a one-hot direction with noise. */
+    private static FloatMatrix showing(List<ShortcutDataset.Item> items, boolean shortcut, int classes) {
+        Random random = new Random(3);
+        float[] x = new float[items.size() * classes];
+        for (int i = 0; i < items.size(); i++) {
+            int c = shortcut ? items.get(i).shortcut() : items.get(i).core();
+            for (int j = 0; j < classes; j++) {
+                x[i * classes + j] = (j == c ? 1f : 0f) + 0.05f * (float) random.nextGaussian();
+            }
+        }
+        return new FloatMatrix(items.size(), classes, x);
+    }
+
+    @Test
+    void theReportOfABackboneThatSeesOnlyTheShortcutSaysSoAndOfOneThatSeesTheShapeSaysNoBias() throws IOException {
+        List<ShortcutDataset.Item> items = ShortcutDataset.write(spec(ShortcutDataset.Shortcut.PATCH, 0.95, 0.8, 60, 9), dir.resolve("d"));
+        TeenCalibration teen = new TeenCalibration(0.5, 16);
+        ShortcutReport.Result onShortcut = ShortcutReport.of(items, showing(items, true, 4), Set.of("cross"), 5, 1, teen);
+        assertEquals(List.of("circle", "square", "triangle", "cross"), onShortcut.classes());
+        assertEquals(1.0, onShortcut.raw().shortcutShare(), 1e-9, "every conflict goes to its shortcut's class");
+        assertEquals(-1.0, onShortcut.raw().optimalReliance(), "the shape is the more predictive feature");
+        assertEquals(2.0, onShortcut.raw().bias(), 1e-9);
+        ShortcutReport.Result onShape = ShortcutReport.of(items, showing(items, false, 4), Set.of("cross"), 5, 1, teen);
+        assertEquals(1.0, onShape.raw().coreShare(), 1e-9);
+        assertEquals(0.0, onShape.raw().bias(), 1e-9);
+        assertEquals(items.size() - 3 * 30 - 5, onShape.evaluated(), "half of each base class and the shots build the prototypes");
+        assertEquals(0.95, onShape.coreP(), 0.05);
+        assertTrue(onShape.rawNovel().conflicts() > 0 && onShape.calibratedNovel() != null);
     }
 }
