@@ -94,13 +94,15 @@ public final class Workspace {
         var cal = manifest.calibration() == null ? TeenCalibration.defaults()
                 : new TeenCalibration(manifest.calibration().alpha(), manifest.calibration().tau());
         predictions = new LivePredictions(embeddings, cal);
-        for (int k = 0; k < classNames.size(); k++) {
-            if (kinds.get(k) == Kind.BASE) {
-                predictions.addBaseClass(basePrototypes.row(k));
-            } else {
-                predictions.addNovelClass(mean(k, true));
+        predictions.batch(() -> {
+            for (int k = 0; k < classNames.size(); k++) {
+                if (kinds.get(k) == Kind.BASE) {
+                    predictions.addBaseClass(basePrototypes.row(k));
+                } else {
+                    predictions.addNovelClass(mean(k, true));
+                }
             }
-        }
+        });
     }
 
     /** The state to store in the catalog; {@code lastEdit} is logged with it (null: none). */
@@ -146,6 +148,21 @@ public final class Workspace {
         if (n != projectImages) {
             throw new IllegalStateException("restore needs a freshly opened workspace");
         }
+        IOException[] refused = new IOException[1];
+        predictions.batch(() -> {
+            try {
+                restoreClasses(s, importedEmbeddings, catalog, problems);
+            } catch (IOException e) {
+                refused[0] = e;
+            }
+        });
+        if (refused[0] != null) {
+            throw refused[0];
+        }
+    }
+
+    private void restoreClasses(ProjectCatalog.Snapshot s, FloatMatrix importedEmbeddings, Path catalog, List<String> problems)
+            throws IOException {
         touched();
         for (int k = classNames.size() - 1; k >= 0; k--) {
             if (kinds.get(k) != Kind.BASE) {

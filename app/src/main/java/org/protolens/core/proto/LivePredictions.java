@@ -41,6 +41,9 @@ public final class LivePredictions {
     private final List<ClassColumn> classes = new ArrayList<>();
     private TeenCalibration calibration;
     private boolean calibrationEnabled = true;
+    /** how many {@link #batch} calls are under way, and whether a change in them waits for upkeep */
+    private int batchDepth;
+    private boolean batchDirty;
     private TeenCalibration.Basis basis;
 
     private TopTwo top;
@@ -185,13 +188,41 @@ public final class LivePredictions {
         return calibrationEnabled;
     }
 
+    /**
+     * Makes {@code changes} (classes added, removed, prototypes and calibration set) as one: each
+     * class's column of similarities is computed as it comes, the calibration of the novel classes
+     * and every row's best classes once at the end. How a project's classes are built at open.
+     */
+    public void batch(Runnable changes) {
+        batchDepth++;
+        try {
+            changes.run();
+        } finally {
+            if (--batchDepth == 0 && batchDirty) {
+                batchDirty = false;
+                basesChanged();
+            }
+        }
+    }
+
+    /** Whether the upkeep after a change waits for the end of a {@link #batch}. */
+    private boolean deferred() {
+        if (batchDepth > 0) {
+            batchDirty = true;
+            return true;
+        }
+        return false;
+    }
+
     /** Adds a base class with its raw prototype (mean embedding); returns its class index. */
     public int addBaseClass(float[] prototype) {
         changed();
         ClassColumn c = new ClassColumn(false);
         classes.add(c);
         setColumn(c, prototype);
-        basesChanged();
+        if (!deferred()) {
+            basesChanged();
+        }
         return classes.size() - 1;
     }
 
@@ -202,8 +233,10 @@ public final class LivePredictions {
         classes.add(c);
         indexClasses();
         setColumn(c, shotMean);
-        calibrateNovel(c);
-        updateArgmaxFor(classes.size() - 1);
+        if (!deferred()) {
+            calibrateNovel(c);
+            updateArgmaxFor(classes.size() - 1);
+        }
         return classes.size() - 1;
     }
 
@@ -219,7 +252,9 @@ public final class LivePredictions {
         ClassColumn c = new ClassColumn(novel);
         classes.add(at, c);
         setColumn(c, prototype);
-        if (novel) {
+        if (deferred()) {
+            indexClasses();
+        } else if (novel) {
             indexClasses();
             calibrateNovel(c);
             refreshBaseTopTwo();
@@ -235,6 +270,9 @@ public final class LivePredictions {
         changed();
         ClassColumn c = classes.get(k);
         setColumn(c, prototype);
+        if (deferred()) {
+            return;
+        }
         if (c.novel) {
             calibrateNovel(c);
             updateArgmaxFor(k);
@@ -248,7 +286,9 @@ public final class LivePredictions {
         changed();
         ClassColumn removed = classes.remove(k);
         rawBest = null;
-        if (!removed.novel) {
+        if (deferred()) {
+            indexClasses();
+        } else if (!removed.novel) {
             basesChanged();
         } else {
             indexClasses();
@@ -261,6 +301,9 @@ public final class LivePredictions {
         changed();
         boolean tauChanged = next.tau() != calibration.tau();
         calibration = next;
+        if (deferred()) {
+            return;
+        }
         if (tauChanged) {
             calibrateNovels(novelColumns());
         } else {
@@ -275,6 +318,9 @@ public final class LivePredictions {
     public void setCalibrationEnabled(boolean enabled) {
         changed();
         calibrationEnabled = enabled;
+        if (deferred()) {
+            return;
+        }
         for (ClassColumn c : classes) {
             if (c.novel) {
                 mixCoefficients(c);

@@ -84,6 +84,18 @@ class LivePredictionsTest {
         check(live, emb);
         insert(live, 0, false, centers[0]);               // and a base class
         check(live, emb);
+        // the same kinds of change made as one batch (how a project is opened): the same predictions
+        live.batch(() -> {
+            remove(live, 7);
+            addNovel(live, noisy(rnd, centers[9]));
+            setPrototype(live, 2, noisy(rnd, centers[2]));
+            addBase(live, centers[3]);
+            insert(live, 1, true, noisy(rnd, centers[4]));
+            live.setCalibration(new TeenCalibration(0.3, 8));
+            live.setCalibrationEnabled(false);
+            live.setCalibrationEnabled(true);
+        });
+        check(live, emb);
     }
 
     /**
