@@ -199,8 +199,12 @@ public final class EmbeddingCache implements AutoCloseable {
         mappedRows = rows;
     }
 
+    /** Releases the cache; closing it again does nothing. */
     @Override
     public synchronized void close() throws IOException {
+        if (!vectors.isOpen()) {
+            return;
+        }
         if (arena != null) {
             arena.close();
             arena = null;

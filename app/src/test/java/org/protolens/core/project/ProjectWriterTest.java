@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -97,5 +100,75 @@ class ProjectWriterTest {
             writer.changed(w.state(), h.nextUndo().description());
             assertTrue(problems.getLast().startsWith("Not saved: "), problems.toString());
         }
+    }
+
+    /**
+     * The disk fills up: SQLite refuses to grow the catalog (its page limit is set to the pages it
+     * has, as a full disk would leave it). The person goes on working; each write says it failed,
+     * nothing stored is damaged, and once there is room the next change stores all of it.
+     */
+    @Test
+    void onAFullDiskEditsAreKeptAndStoredWhenThereIsRoomAgain() throws Exception {
+        Path project = dir.resolve("fashion");
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        List<String> problems = new ArrayList<>();
+        int[] labels;
+        List<String> classes;
+        String tote = ("Tote" + " with a long name that every image labelled with it stores".repeat(4)).strip();
+        try (OpenProject open = OpenProject.open(project)) {
+            Workspace w = open.workspace();
+            History h = new History(w);
+            ProjectWriter writer = new ProjectWriter(open, Runnable::run, problems::add);
+            Field field = ProjectCatalog.class.getDeclaredField("db");
+            field.setAccessible(true);
+            Connection db = (Connection) field.get(open.catalog());
+            try (Statement st = db.createStatement()) {
+                st.execute("PRAGMA max_page_count = 1"); // no growth: SQLite keeps the pages it has
+            }
+            // a class with a long name, then ever more images labelled with it: the catalog must grow
+            List<Integer> free = new ArrayList<>();
+            for (int i = 0; i < w.imageCount(); i++) {
+                if (!w.isShot(i)) {
+                    free.add(i);
+                }
+            }
+            h.apply(History.newClass(tote, new int[] {free.getFirst()}));
+            writer.changed(w.state(), h.nextUndo().description());
+            int made = 0;
+            for (int from = 1; from + 50 <= free.size() && problems.stream().noneMatch(ProjectWriterTest::notSaved); from += 50) {
+                int[] batch = free.subList(from, from + 50).stream().mapToInt(Integer::intValue).toArray();
+                h.apply(History.relabel("Label 50 images", batch, tote, false));
+                writer.changed(w.state(), h.nextUndo().description());
+                made++;
+            }
+            String full = problems.getLast();
+            assertTrue(full != null && full.startsWith("Not saved: ") && full.contains("full"), problems.toString());
+            // more work while the disk is full: kept in the window, said not saved
+            int[] more = free.subList(free.size() - 50, free.size()).stream().mapToInt(Integer::intValue).toArray();
+            h.apply(History.relabel("Label 50 more while the disk is full", more, tote, false));
+            writer.changed(w.state(), h.nextUndo().description());
+            assertTrue(notSaved(problems.getLast()), problems.getLast());
+            try (Statement st = db.createStatement()) {
+                st.execute("PRAGMA max_page_count = 1073741823"); // room again
+            }
+            h.apply(History.rename(tote, "Satchel"));
+            writer.changed(w.state(), h.nextUndo().description());
+            assertNull(problems.getLast(), "stored once there is room");
+            assertTrue(made > 0);
+            labels = w.labels();
+            classes = List.copyOf(w.classNames());
+            writer.close().get();
+        }
+        try (OpenProject again = OpenProject.open(project)) {
+            assertArrayEquals(labels, again.workspace().labels(), "every edit made while the disk was full is there");
+            assertEquals(classes, again.workspace().classNames());
+            List<String> log = again.catalog().history();
+            assertTrue(log.contains("Label 50 more while the disk is full") && log.getLast().startsWith("Rename"),
+                    "the edits of the failed writes are logged with the next one: " + log.subList(Math.max(0, log.size() - 3), log.size()));
+        }
+    }
+
+    private static boolean notSaved(String problem) {
+        return problem != null && problem.startsWith("Not saved");
     }
 }
