@@ -31,6 +31,7 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.stage.Stage;
+import org.controlsfx.control.GridView;
 import org.jfree.chart.entity.CategoryItemEntity;
 import org.jfree.chart.entity.XYItemEntity;
 import org.jfree.chart.fx.ChartCanvas;
@@ -616,6 +617,34 @@ class MainWindowTest {
         assertTrue(k >= 0, "the chosen rows became a new class");
         assertEquals(Set.of(chosen[0], chosen[1]), Set.copyOf(Arrays.stream(after.imagesOf(k)).boxed().toList()));
         assertTrue(after.isShot(chosen[0]) && after.isShot(chosen[1]));
+    }
+
+    /**
+     * The Gallery shows the map's selection as large thumbnails (all images without one), each
+     * captioned with its label and, where it differs, its prediction; a click inspects the image.
+     */
+    @Test
+    void theGalleryShowsTheSelectionAsLargeThumbnailsAndAClickInspectsOne() throws Exception {
+        robot.clickOn("Gallery");
+        settle();
+        GridView<?> grid = robot.lookup("#gallery-grid").queryAs(GridView.class);
+        assertEquals(state().imageCount(), grid.getItems().size(), "without a selection, every image");
+        var w = state();
+        int bag = w.classNames().indexOf("Bag");
+        int[] bags = Arrays.copyOf(w.imagesOf(bag), 12);
+        robot.interact(() -> window().project().selection().set(bags));
+        settle();
+        assertEquals(Arrays.stream(bags).boxed().toList(), List.copyOf(grid.getItems()));
+        assertEquals("12 selected images", robot.lookup("#gallery-summary").queryAs(Label.class).getText());
+        robot.interact(() -> robot.lookup("#gallery-size").queryAs(Slider.class).setValue(200));
+        settle();
+        Node first = robot.lookup("#gallery-grid .gallery-cell").match(NodeQueryUtils.isVisible()).nth(0).queryAs(Node.class);
+        assertEquals(200, first.getBoundsInLocal().getWidth(), 8, "the size slider sets the thumbnails' size");
+        String caption = robot.from(first).lookup(".gallery-caption").queryAs(Label.class).getText();
+        assertTrue(caption.startsWith("Bag"), caption);
+        robot.clickOn(first);
+        settle();
+        assertEquals(bags[0], window().project().inspected().get(), "a click inspects the image");
     }
 
     /** A click on a confusion cell selects the images labelled with its row's class and predicted as its column's. */

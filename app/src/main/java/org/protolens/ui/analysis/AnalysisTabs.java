@@ -36,7 +36,8 @@ public final class AnalysisTabs {
         Tab sessions = tab("sessions", () -> new SessionsView(project, tasks, theme, exportSessions));
         suggestTab = tab("suggestions", () -> new SuggestionsView(suggestions, project, tasks, theme, thumbnails));
         Tab grid = tab("images", () -> new ImagesView(images, project, tasks, theme, thumbnails, newClass));
-        pane.getTabs().setAll(flow, similarity, confusion, sessions, suggestTab, grid);
+        Tab gallery = tab("gallery", () -> new GalleryView(project, tasks, theme, thumbnails));
+        pane.getTabs().setAll(flow, similarity, confusion, sessions, suggestTab, grid, gallery);
         pane.setId("analysis");
         pane.getStyleClass().add("analysis-tabs");
     }

@@ -1,0 +1,146 @@
+package org.protolens.ui.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.css.PseudoClass;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.controlsfx.control.GridCell;
+import org.controlsfx.control.GridView;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.Theme;
+import org.protolens.ui.common.Thumbnails;
+
+/**
+ * The latest selection (or every image) as a grid of large thumbnails, each with its path in the
+ * project, label and prediction; the size is adjustable, the grid virtualised (only the visible
+ * cells load their image). Clicking a thumbnail inspects its image.
+ */
+final class GalleryView extends AnalysisView<GalleryView.Shown> {
+    private static final int SMALLEST = 48;
+    private static final int LARGEST = 320;
+
+    /** The images to show and what the line above the grid says. */
+    record Shown(WorkspaceState state, List<Integer> images, String summary) {
+    }
+
+    private final Thumbnails thumbnails;
+    private final ObservableList<Integer> items = FXCollections.observableArrayList();
+    private final GridView<Integer> grid = new GridView<>(items);
+    private final Label summary = new Label();
+    private final Slider size = new Slider(SMALLEST, LARGEST, 128);
+    private WorkspaceState state;
+
+    GalleryView(ProjectState project, Tasks tasks, Theme theme, Thumbnails thumbnails) {
+        super(project, tasks, theme, "gallery-view");
+        this.thumbnails = thumbnails;
+        summary.setId("gallery-summary");
+        size.setId("gallery-size");
+        size.setPrefWidth(160);
+        size.setTooltip(new Tooltip(Messages.get("gallery.size.tip")));
+        Label sizeLabel = new Label(Messages.get("gallery.size"));
+        sizeLabel.setMinWidth(Region.USE_PREF_SIZE);
+        summary.setMinWidth(0);
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox top = new HBox(8, summary, gap, sizeLabel, size);
+        top.setAlignment(Pos.CENTER_LEFT);
+        grid.setId("gallery-grid");
+        grid.cellWidthProperty().bind(size.valueProperty());
+        grid.cellHeightProperty().bind(size.valueProperty().add(30));
+        grid.setHorizontalCellSpacing(6);
+        grid.setVerticalCellSpacing(6);
+        grid.setCellFactory(g -> new Cell());
+        VBox.setVgrow(grid, Priority.ALWAYS);
+        getChildren().setAll(top, grid);
+        project.selection().addListener((o, a, b) -> refresh());
+        refresh();
+    }
+
+    @Override
+    protected Supplier<Shown> prepare(WorkspaceState s) {
+        int[] selected = project.selection().get();
+        return () -> {
+            if (s == null) {
+                return new Shown(null, List.of(), Messages.get("gallery.none"));
+            }
+            int[] shown = selected != null && selected.length > 0 ? selected : IntStream.range(0, s.imageCount()).toArray();
+            List<Integer> list = new ArrayList<>(shown.length);
+            for (int i : shown) {
+                if (i < s.imageCount()) {
+                    list.add(i);
+                }
+            }
+            String text = selected != null && selected.length > 0 ? Messages.get("gallery.selected", list.size())
+                    : Messages.get("gallery.all", list.size());
+            return new Shown(s, list, text);
+        };
+    }
+
+    @Override
+    protected void show(Shown shown) {
+        state = shown.state();
+        items.setAll(shown.images());
+        summary.setText(shown.summary());
+    }
+
+    /** One thumbnail with its path, label and prediction. */
+    private final class Cell extends GridCell<Integer> {
+        private final ImageView image = new ImageView();
+        private final Label caption = new Label();
+        private final VBox box = new VBox(2, image, caption);
+
+        Cell() {
+            getStyleClass().add("gallery-cell");
+            image.setPreserveRatio(true);
+            image.setSmooth(false);
+            image.fitWidthProperty().bind(size.valueProperty().subtract(4));
+            image.fitHeightProperty().bind(size.valueProperty().subtract(4));
+            caption.getStyleClass().add("gallery-caption");
+            caption.maxWidthProperty().bind(size.valueProperty());
+            box.setAlignment(Pos.TOP_CENTER);
+            setOnMouseClicked(e -> {
+                if (e.getButton() == MouseButton.PRIMARY && getItem() != null) {
+                    project.inspected().set(getItem());
+                }
+            });
+        }
+
+        @Override
+        protected void updateItem(Integer i, boolean empty) {
+            super.updateItem(i, empty);
+            WorkspaceState s = state;
+            if (empty || i == null || s == null || i >= s.imageCount()) {
+                setGraphic(null);
+                setTooltip(null);
+                return;
+            }
+            image.setImage(thumbnails.get(s.imageFile(i), LARGEST));
+            String label = s.label(i) < 0 ? Messages.get("gallery.unlabelled") : s.classNames().get(s.label(i));
+            int p = s.predicted(i);
+            String predicted = p < 0 ? "–" : s.classNames().get(p);
+            caption.setText(label.equals(predicted) ? label : label + " → " + predicted);
+            String path = s.imagePath(i);
+            setTooltip(new Tooltip(Messages.get("gallery.cell.tip", path, label, predicted)));
+            pseudoClassStateChanged(WRONG, s.label(i) >= 0 && p != s.label(i));
+            setGraphic(box);
+        }
+    }
+
+    private static final PseudoClass WRONG = PseudoClass.getPseudoClass("wrong");
+}
