@@ -645,6 +645,8 @@ class MainWindowTest {
         robot.clickOn(first);
         settle();
         assertEquals(bags[0], window().project().inspected().get(), "a click inspects the image");
+        assertTrue(first.getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("inspected")),
+                "the inspected thumbnail is framed");
     }
 
     /** A click on a confusion cell selects the images labelled with its row's class and predicted as its column's. */

@@ -29,7 +29,7 @@ import org.protolens.ui.common.Thumbnails;
 /**
  * The latest selection (or every image) as a grid of large thumbnails, each with its path in the
  * project, label and prediction; the size is adjustable, the grid virtualised (only the visible
- * cells load their image). Clicking a thumbnail inspects its image.
+ * cells load their image). Clicking a thumbnail inspects its image; the inspected image is framed.
  */
 final class GalleryView extends AnalysisView<GalleryView.Shown> {
     private static final int SMALLEST = 48;
@@ -69,6 +69,12 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
         VBox.setVgrow(grid, Priority.ALWAYS);
         getChildren().setAll(top, grid);
         project.selection().addListener((o, a, b) -> refresh());
+        // the inspected image's frame follows the inspector, wherever it was chosen
+        project.inspected().addListener((o, a, b) -> grid.lookupAll(".gallery-cell").forEach(n -> {
+            if (n instanceof Cell c) {
+                c.markInspected();
+            }
+        }));
         refresh();
     }
 
@@ -138,9 +144,15 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
             String path = s.imagePath(i);
             setTooltip(new Tooltip(Messages.get("gallery.cell.tip", path, label, predicted)));
             pseudoClassStateChanged(WRONG, s.label(i) >= 0 && p != s.label(i));
+            markInspected();
             setGraphic(box);
+        }
+
+        void markInspected() {
+            pseudoClassStateChanged(INSPECTED, !isEmpty() && getItem() != null && getItem() == project.inspected().get());
         }
     }
 
     private static final PseudoClass WRONG = PseudoClass.getPseudoClass("wrong");
+    private static final PseudoClass INSPECTED = PseudoClass.getPseudoClass("inspected");
 }
