@@ -108,16 +108,7 @@ class KilledMidWriteTest {
             for (int from = 0; from < files.size(); from += 4) {
                 List<Path> batch = files.subList(from, Math.min(files.size(), from + 4));
                 List<byte[]> keys = new ArrayList<>();
-                FloatMatrix rows = pipeline.embed(batch, new EmbeddingPipeline.Listener() {
-                    @Override
-                    public void progress(int done, int total) {
-                    }
-
-                    @Override
-                    public void embedded(List<Path> paths, List<byte[]> sha256, FloatMatrix r) {
-                        keys.addAll(sha256);
-                    }
-                }, null).embeddings();
+                FloatMatrix rows = Embedded.rows(pipeline, batch, keys);
                 List<ImportPlan.Item> items = new ArrayList<>();
                 for (int j = 0; j < batch.size(); j++) {
                     items.add(new ImportPlan.Item(batch.get(j), "Satchel", Workspace.Kind.NOVEL, from + j < 3));

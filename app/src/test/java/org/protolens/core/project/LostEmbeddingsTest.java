@@ -53,16 +53,7 @@ class LostEmbeddingsTest {
         List<byte[]> keys = new ArrayList<>();
         FloatMatrix rows;
         try (Backbone b = BackboneLoader.folder(w.dir().resolve(w.manifest().backbone()), null)) {
-            rows = new EmbeddingPipeline(b, s.cache(), 8, 1).embed(files, new EmbeddingPipeline.Listener() {
-                @Override
-                public void progress(int done, int total) {
-                }
-
-                @Override
-                public void embedded(List<Path> paths, List<byte[]> sha256, FloatMatrix r) {
-                    keys.addAll(sha256);
-                }
-            }, null).embeddings();
+            rows = Embedded.rows(new EmbeddingPipeline(b, s.cache(), 8, 1), files, keys);
         }
         List<ImportPlan.Item> items = new ArrayList<>();
         for (int j = 0; j < files.size(); j++) {
