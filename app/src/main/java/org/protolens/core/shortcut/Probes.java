@@ -1,0 +1,188 @@
+package org.protolens.core.shortcut;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.Backbone;
+import org.protolens.core.embed.ImageDecoder;
+import org.protolens.core.embed.ImageDecoder.RgbImage;
+import org.protolens.core.proto.CosineClassifier;
+import org.protolens.core.proto.L2;
+
+/**
+ * Counterfactual probes: each image and each of its {@link ImageEdit edits} is embedded with the
+ * project's backbone and predicted by the nearest prototype, raw (alpha = 0) and calibrated; an
+ * edit that flips many predictions shows evidence the prototypes rely on. The original images are
+ * embedded here too, with the same code, so that an edit that changes nothing (identity) moves
+ * nothing.
+ */
+public final class Probes {
+    private Probes() {
+    }
+
+    /** Progress of a run: {@code done} of {@code total} images embedded (originals and edits). */
+    public interface Listener {
+        void progress(int done, int total);
+    }
+
+    /**
+     * One edited image.
+     *
+     * @param image          the position of the probed image in the run's list
+     * @param edit           the edit's {@link ImageEdit#id()}
+     * @param embedding      the edited image's embedding
+     * @param moved          1 - cos(original embedding, edited embedding)
+     * @param rawSimilarity  cosine to each prototype at alpha = 0
+     * @param similarity     cosine to each calibrated prototype
+     */
+    public record Outcome(int image, String edit, float[] embedding, double moved, float[] rawSimilarity, float[] similarity,
+                          int rawPredicted, int predicted) {
+    }
+
+    /** The original of a probed image, as embedded for the run. */
+    public record Original(float[] embedding, float[] rawSimilarity, float[] similarity, int rawPredicted, int predicted) {
+    }
+
+    /**
+     * One row of the probe report: over the images an edit applied to, the share whose prediction
+     * flipped (raw and calibrated), the mean of 1 - cos(original, edited), and the mean drop of the
+     * calibrated similarity to the class each image was predicted as before the edit.
+     */
+    public record Row(String edit, String description, int images, double flippedRaw, double flipped, double moved,
+                      double similarityDrop) {
+    }
+
+    /** What a run found: the rows in the edits' order, every original and every edited image. */
+    public record Report(List<Row> rows, List<Original> originals, List<Outcome> outcomes) {
+        /** The report as CSV: a header and one line per edit, shares as fractions. */
+        public String csv() {
+            StringBuilder b = new StringBuilder("edit,description,images,flipped_alpha0,flipped_calibrated,moved,similarity_drop\n");
+            for (Row r : rows) {
+                b.append(r.edit()).append(',').append('"').append(r.description().replace("\"", "\"\"")).append('"').append(',')
+                        .append(r.images()).append(',').append(r.flippedRaw()).append(',').append(r.flipped()).append(',')
+                        .append(r.moved()).append(',').append(r.similarityDrop()).append('\n');
+            }
+            return b.toString();
+        }
+    }
+
+    /**
+     * Runs {@code edits} over {@code images}.
+     *
+     * @param donors               for each image, the image whose background a {@link ImageEdit.Background}
+     *                             without its own donor takes (null entries, or a null list: that edit is
+     *                             skipped for the image)
+     * @param rawPrototypes        one row per class, alpha = 0
+     * @param calibratedPrototypes one row per class, as the project predicts now
+     * @param batch                images per forward pass
+     */
+    public static Report run(Backbone backbone, List<RgbImage> images, List<RgbImage> donors, List<ImageEdit> edits,
+                             FloatMatrix rawPrototypes, FloatMatrix calibratedPrototypes, int batch, Listener listener,
+                             BooleanSupplier cancelled) {
+        if (rawPrototypes.rows() != calibratedPrototypes.rows() || rawPrototypes.cols() != backbone.embeddingDim()
+                || calibratedPrototypes.cols() != backbone.embeddingDim()) {
+            throw new IllegalArgumentException("prototypes of " + rawPrototypes.cols() + " and " + calibratedPrototypes.cols()
+                    + " values do not fit the backbone's " + backbone.embeddingDim() + "-value embeddings");
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, not " + batch);
+        }
+        CosineClassifier raw = new CosineClassifier(rawPrototypes);
+        CosineClassifier calibrated = new CosineClassifier(calibratedPrototypes);
+        // what is embedded: every original, then every applicable (image, edit) pair
+        List<int[]> jobs = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            jobs.add(new int[] {i, -1});
+        }
+        for (int e = 0; e < edits.size(); e++) {
+            for (int i = 0; i < images.size(); i++) {
+                if (!needsDonor(edits.get(e)) || donor(donors, i) != null) {
+                    jobs.add(new int[] {i, e});
+                }
+            }
+        }
+        int d = backbone.embeddingDim();
+        int per = backbone.preprocessing().valuesPerImage();
+        float[] embedded = new float[jobs.size() * d];
+        for (int from = 0; from < jobs.size(); from += batch) {
+            if (cancelled != null && cancelled.getAsBoolean()) {
+                throw new CancellationException();
+            }
+            int n = Math.min(batch, jobs.size() - from);
+            float[] input = new float[n * per];
+            for (int j = 0; j < n; j++) {
+                int[] job = jobs.get(from + j);
+                RgbImage img = images.get(job[0]);
+                if (job[1] >= 0) {
+                    ImageEdit edit = edits.get(job[1]);
+                    if (needsDonor(edit)) {
+                        edit = ((ImageEdit.Background) edit).withDonor(donor(donors, job[0]));
+                    }
+                    img = edit.apply(img);
+                }
+                ImageDecoder.writeInput(img, backbone.preprocessing(), input, j * per);
+            }
+            FloatMatrix out = backbone.embed(input, n);
+            System.arraycopy(out.data(), 0, embedded, from * d, n * d);
+            if (listener != null) {
+                listener.progress(from + n, jobs.size());
+            }
+        }
+        List<Original> originals = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            float[] x = row(embedded, i, d);
+            float[] rs = raw.similarities(x);
+            float[] cs = calibrated.similarities(x);
+            originals.add(new Original(x, rs, cs, CosineClassifier.argmax(rs), CosineClassifier.argmax(cs)));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int j = images.size(); j < jobs.size(); j++) {
+            int[] job = jobs.get(j);
+            float[] x = row(embedded, j, d);
+            Original o = originals.get(job[0]);
+            float[] rs = raw.similarities(x);
+            float[] cs = calibrated.similarities(x);
+            outcomes.add(new Outcome(job[0], edits.get(job[1]).id(), x, 1 - L2.cosine(o.embedding(), x), rs, cs,
+                    CosineClassifier.argmax(rs), CosineClassifier.argmax(cs)));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (ImageEdit edit : edits) {
+            int count = 0;
+            int flippedRaw = 0;
+            int flipped = 0;
+            double moved = 0;
+            double drop = 0;
+            for (Outcome o : outcomes) {
+                if (!o.edit().equals(edit.id())) {
+                    continue;
+                }
+                Original before = originals.get(o.image());
+                count++;
+                flippedRaw += o.rawPredicted() != before.rawPredicted() ? 1 : 0;
+                flipped += o.predicted() != before.predicted() ? 1 : 0;
+                moved += o.moved();
+                drop += before.similarity()[before.predicted()] - o.similarity()[before.predicted()];
+            }
+            rows.add(count == 0 ? new Row(edit.id(), edit.describe(), 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+                    : new Row(edit.id(), edit.describe(), count, flippedRaw / (double) count, flipped / (double) count,
+                    moved / count, drop / count));
+        }
+        return new Report(List.copyOf(rows), List.copyOf(originals), List.copyOf(outcomes));
+    }
+
+    private static boolean needsDonor(ImageEdit e) {
+        return e instanceof ImageEdit.Background bg && bg.fill() == ImageEdit.Fill.DONOR && bg.donor() == null;
+    }
+
+    private static RgbImage donor(List<RgbImage> donors, int i) {
+        return donors == null || i >= donors.size() ? null : donors.get(i);
+    }
+
+    private static float[] row(float[] all, int r, int d) {
+        float[] x = new float[d];
+        System.arraycopy(all, r * d, x, 0, d);
+        return x;
+    }
+}
