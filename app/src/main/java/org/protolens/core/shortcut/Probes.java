@@ -48,23 +48,31 @@ public final class Probes {
     /**
      * One row of the probe report: over the images an edit applied to, the share whose prediction
      * flipped (raw and calibrated), the mean of 1 - cos(original, edited), and the mean drop of the
-     * calibrated similarity to the class each image was predicted as before the edit.
+     * calibrated similarity to the class each image was predicted as before the edit, and the class
+     * that flipped calibrated predictions went to most often (-1: none flipped).
      */
     public record Row(String edit, String description, int images, double flippedRaw, double flipped, double moved,
-                      double similarityDrop) {
+                      double similarityDrop, int flippedTo) {
     }
 
     /** What a run found: the rows in the edits' order, every original and every edited image. */
     public record Report(List<Row> rows, List<Original> originals, List<Outcome> outcomes) {
-        /** The report as CSV: a header and one line per edit, shares as fractions. */
-        public String csv() {
-            StringBuilder b = new StringBuilder("edit,description,images,flipped_alpha0,flipped_calibrated,moved,similarity_drop\n");
+        /** The report as CSV: a header and one line per edit, shares as fractions, {@code classes} naming the classes. */
+        public String csv(List<String> classes) {
+            StringBuilder b = new StringBuilder(
+                    "edit,description,images,flipped_alpha0,flipped_calibrated,moved,similarity_drop,flipped_most_to\n");
             for (Row r : rows) {
-                b.append(r.edit()).append(',').append('"').append(r.description().replace("\"", "\"\"")).append('"').append(',')
-                        .append(r.images()).append(',').append(r.flippedRaw()).append(',').append(r.flipped()).append(',')
-                        .append(r.moved()).append(',').append(r.similarityDrop()).append('\n');
+                b.append(r.edit()).append(',').append(quoted(r.description())).append(',').append(r.images()).append(',')
+                        .append(r.flippedRaw()).append(',').append(r.flipped()).append(',').append(r.moved()).append(',')
+                        .append(r.similarityDrop()).append(',')
+                        .append(r.flippedTo() < 0 || r.flippedTo() >= classes.size() ? "" : quoted(classes.get(r.flippedTo())))
+                        .append('\n');
             }
             return b.toString();
+        }
+
+        private static String quoted(String s) {
+            return '"' + s.replace("\"", "\"\"") + '"';
         }
     }
 
@@ -89,8 +97,6 @@ public final class Probes {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, not " + batch);
         }
-        CosineClassifier raw = new CosineClassifier(rawPrototypes);
-        CosineClassifier calibrated = new CosineClassifier(calibratedPrototypes);
         // what is embedded: every original, then every applicable (image, edit) pair
         List<int[]> jobs = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
@@ -130,44 +136,81 @@ public final class Probes {
                 listener.progress(from + n, jobs.size());
             }
         }
-        List<Original> originals = new ArrayList<>();
+        List<float[]> originals = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            float[] x = row(embedded, i, d);
+            originals.add(row(embedded, i, d));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int j = images.size(); j < jobs.size(); j++) {
+            int[] job = jobs.get(j);
+            outcomes.add(new Outcome(job[0], edits.get(job[1]).id(), row(embedded, j, d), 0, null, null, -1, -1));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (ImageEdit edit : edits) {
+            rows.add(new Row(edit.id(), edit.describe(), 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1));
+        }
+        return score(rows, originals, outcomes, rawPrototypes, calibratedPrototypes);
+    }
+
+    /**
+     * The same probes scored against other prototypes (the person changed shots, classes, alpha or
+     * tau): nothing is embedded again.
+     */
+    public static Report rescore(Report report, FloatMatrix rawPrototypes, FloatMatrix calibratedPrototypes) {
+        return score(report.rows(), report.originals().stream().map(Original::embedding).toList(), report.outcomes(), rawPrototypes,
+                calibratedPrototypes);
+    }
+
+    private static Report score(List<Row> edits, List<float[]> embeddings, List<Outcome> edited, FloatMatrix rawPrototypes,
+                                FloatMatrix calibratedPrototypes) {
+        CosineClassifier raw = new CosineClassifier(rawPrototypes);
+        CosineClassifier calibrated = new CosineClassifier(calibratedPrototypes);
+        List<Original> originals = new ArrayList<>();
+        for (float[] x : embeddings) {
             float[] rs = raw.similarities(x);
             float[] cs = calibrated.similarities(x);
             originals.add(new Original(x, rs, cs, CosineClassifier.argmax(rs), CosineClassifier.argmax(cs)));
         }
         List<Outcome> outcomes = new ArrayList<>();
-        for (int j = images.size(); j < jobs.size(); j++) {
-            int[] job = jobs.get(j);
-            float[] x = row(embedded, j, d);
-            Original o = originals.get(job[0]);
+        for (Outcome e : edited) {
+            float[] x = e.embedding();
+            Original o = originals.get(e.image());
             float[] rs = raw.similarities(x);
             float[] cs = calibrated.similarities(x);
-            outcomes.add(new Outcome(job[0], edits.get(job[1]).id(), x, 1 - L2.cosine(o.embedding(), x), rs, cs,
+            outcomes.add(new Outcome(e.image(), e.edit(), x, 1 - L2.cosine(o.embedding(), x), rs, cs,
                     CosineClassifier.argmax(rs), CosineClassifier.argmax(cs)));
         }
         List<Row> rows = new ArrayList<>();
-        for (ImageEdit edit : edits) {
+        for (Row edit : edits) {
             int count = 0;
             int flippedRaw = 0;
             int flipped = 0;
             double moved = 0;
             double drop = 0;
+            int[] to = new int[calibratedPrototypes.rows()];
             for (Outcome o : outcomes) {
-                if (!o.edit().equals(edit.id())) {
+                if (!o.edit().equals(edit.edit())) {
                     continue;
                 }
                 Original before = originals.get(o.image());
                 count++;
                 flippedRaw += o.rawPredicted() != before.rawPredicted() ? 1 : 0;
-                flipped += o.predicted() != before.predicted() ? 1 : 0;
+                if (o.predicted() != before.predicted()) {
+                    flipped++;
+                    to[o.predicted()]++;
+                }
                 moved += o.moved();
                 drop += before.similarity()[before.predicted()] - o.similarity()[before.predicted()];
             }
-            rows.add(count == 0 ? new Row(edit.id(), edit.describe(), 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
-                    : new Row(edit.id(), edit.describe(), count, flippedRaw / (double) count, flipped / (double) count,
-                    moved / count, drop / count));
+            int most = -1;
+            for (int k = 0; k < to.length; k++) {
+                if (to[k] > 0 && (most < 0 || to[k] > to[most])) {
+                    most = k;
+                }
+            }
+            rows.add(count == 0 ? new Row(edit.edit(), edit.description(), 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1)
+                    : new Row(edit.edit(), edit.description(), count, flippedRaw / (double) count, flipped / (double) count,
+                    moved / count, drop / count, most));
         }
         return new Report(List.copyOf(rows), List.copyOf(originals), List.copyOf(outcomes));
     }

@@ -151,9 +151,15 @@ class ProbeTest {
         assertEquals(0.0, flipped.flipped(), "a mirrored square is still red");
         Probes.Row donor = r.rows().get(2);
         assertEquals(1, donor.images(), "only the image given a donor is probed with its background");
-        String csv = r.csv();
+        assertEquals(1, greyscale.flippedTo(), "the red images flipped to the grey class");
+        String csv = r.csv(List.of("red", "grey"));
         assertTrue(csv.startsWith("edit,description,images,flipped_alpha0,flipped_calibrated") && csv.contains("\ngreyscale,"), csv);
+        assertTrue(csv.contains("\"grey\"\n"), csv);
         assertEquals(4, csv.split("\n").length);
+        // new prototypes (the grey class gone): the same embeddings scored again, nothing flips to a class that is not there
+        Probes.Report one = Probes.rescore(r, FloatMatrix.ofRows(embed(red)), FloatMatrix.ofRows(embed(red)));
+        assertEquals(0.0, one.rows().getFirst().flipped());
+        assertArrayEquals(r.outcomes().getFirst().embedding(), one.outcomes().getFirst().embedding());
     }
 
     @Test

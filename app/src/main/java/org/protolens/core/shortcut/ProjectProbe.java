@@ -1,0 +1,126 @@
+package org.protolens.core.shortcut;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.Backbone;
+import org.protolens.core.embed.ImageDecoder;
+import org.protolens.core.embed.ImageDecoder.RgbImage;
+import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.WorkspaceState;
+
+/**
+ * Probes and saliency on an open project's images, with its backbone and its prototypes as they
+ * are now: what the window's Probes tab runs. Images that cannot be read are left out and named;
+ * the rest are probed. Nothing is added to the project.
+ */
+public final class ProjectProbe {
+    private ProjectProbe() {
+    }
+
+    /** A probe run over project images. */
+    public record Result(int[] images, Probes.Report report, List<String> problems) {
+    }
+
+    /**
+     * Probes {@code images} with the standard edits. Each image's background donor is an image of
+     * another class (by label, else prediction), drawn with {@code seed}.
+     *
+     * @param object where the object is (null: the centre)
+     * @param erase  a region the person drew to erase (null: none)
+     */
+    public static Result probe(OpenProject open, WorkspaceState s, int[] images, ImageEdit.Box object, ImageEdit.Box erase, long seed,
+                               Probes.Listener listener, BooleanSupplier cancelled) throws IOException {
+        if (s.classCount() == 0) {
+            throw new IllegalArgumentException("the project has no classes to predict");
+        }
+        List<String> problems = new ArrayList<>();
+        List<Integer> kept = new ArrayList<>();
+        List<RgbImage> decoded = new ArrayList<>();
+        for (int i : images) {
+            RgbImage img = read(s, i, problems);
+            if (img != null) {
+                kept.add(i);
+                decoded.add(img);
+            }
+        }
+        if (decoded.isEmpty()) {
+            return new Result(new int[0], new Probes.Report(List.of(), List.of(), List.of()), problems);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        List<RgbImage> donors = new ArrayList<>();
+        for (int j = 0; j < kept.size(); j++) {
+            int own = classOf(s, kept.get(j));
+            RgbImage donor = null;
+            // a few draws among all images: one of another class, readable
+            for (int attempt = 0; attempt < 20 && donor == null && s.imageCount() > 1; attempt++) {
+                int d = random.nextInt(s.imageCount());
+                if (classOf(s, d) != own) {
+                    donor = read(s, d, null);
+                }
+            }
+            donors.add(donor);
+        }
+        Backbone backbone = open.backbone();
+        FloatMatrix raw = prototypes(s, true);
+        FloatMatrix now = prototypes(s, false);
+        Probes.Report report = Probes.run(backbone, decoded, donors, ImageEdit.standard(object == null ? ImageEdit.Box.CENTRE : object,
+                erase, seed), raw, now, 32, listener, cancelled);
+        return new Result(kept.stream().mapToInt(Integer::intValue).toArray(), report, problems);
+    }
+
+    /** The same probes scored against the prototypes of {@code s} (shots, classes, alpha or tau changed). */
+    public static Result rescore(Result r, WorkspaceState s) {
+        if (r.images().length == 0 || s.classCount() == 0) {
+            return r;
+        }
+        return new Result(r.images(), Probes.rescore(r.report(), prototypes(s, true), prototypes(s, false)), r.problems());
+    }
+
+    /** The occlusion saliency of image {@code i}'s similarity to class {@code k}'s prototype as it is now. */
+    public static OcclusionSaliency.Map saliency(OpenProject open, WorkspaceState s, int i, int k, int patch, int stride,
+                                                 OcclusionSaliency.Listener listener, BooleanSupplier cancelled) throws IOException {
+        RgbImage img = image(s, i);
+        return OcclusionSaliency.compute(open.backbone(), img, s.prototype(k), patch, stride, 32, listener, cancelled);
+    }
+
+    /** Image {@code i} decoded, or an exception naming its file and the problem. */
+    public static RgbImage image(WorkspaceState s, int i) throws IOException {
+        Path file = s.imageFile(i);
+        try {
+            return ImageDecoder.decode(Files.readAllBytes(file), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file (moved or deleted?)", e);
+        }
+    }
+
+    private static RgbImage read(WorkspaceState s, int i, List<String> problems) {
+        try {
+            return image(s, i);
+        } catch (IOException e) {
+            if (problems != null) {
+                problems.add(e.getMessage() == null ? s.imagePath(i) + ": " + e : e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    private static int classOf(WorkspaceState s, int i) {
+        return s.label(i) >= 0 ? s.label(i) : s.predicted(i);
+    }
+
+    private static FloatMatrix prototypes(WorkspaceState s, boolean raw) {
+        int d = s.dim();
+        float[] all = new float[s.classCount() * d];
+        for (int k = 0; k < s.classCount(); k++) {
+            System.arraycopy(raw ? s.rawPrototype(k) : s.prototype(k), 0, all, k * d, d);
+        }
+        return new FloatMatrix(s.classCount(), d, all);
+    }
+}
