@@ -32,7 +32,8 @@ class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.protolens");
-    private static final List<String> FEATURES = List.of("map", "classes", "inspector", "analysis", "importer", "exporter", "project");
+    private static final List<String> FEATURES = List.of("map", "classes", "inspector", "analysis", "importer", "exporter", "project",
+            "probe");
 
     @Test
     void coreImportsNoJavaFxNorTheUiOrCli() {

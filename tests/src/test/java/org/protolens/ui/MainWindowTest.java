@@ -1,7 +1,10 @@
 package org.protolens.ui;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.geom.Rectangle2D;
@@ -26,8 +29,10 @@ import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.stage.Stage;
@@ -57,6 +62,7 @@ import org.protolens.ui.analysis.ImagesView;
 import org.protolens.ui.analysis.ImagesViewModel;
 import org.protolens.ui.analysis.SuggestionsView;
 import org.protolens.ui.map.MapView;
+import org.protolens.ui.probe.ProbeView;
 import org.protolens.ui.shell.MainWindow;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
@@ -647,6 +653,63 @@ class MainWindowTest {
         assertEquals(bags[0], window().project().inspected().get(), "a click inspects the image");
         assertTrue(first.getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("inspected")),
                 "the inspected thumbnail is framed");
+    }
+
+    /**
+     * The Probes tab: an inspected image's counterfactual edits, each embedded with the project's
+     * backbone, with a region the person drew as one more; a chosen row's edited copy appears on
+     * the map; the figures follow alpha; saliency for the image's prediction, exportable; nothing
+     * is added to the project.
+     */
+    @Test
+    void probesEditTheInspectedImageShowTheCopyOnTheMapAndComputeSaliency() throws Exception {
+        var w = state();
+        int bag = w.imagesOf(w.classNames().indexOf("Bag"))[3];
+        robot.interact(() -> window().project().inspected().set(bag));
+        robot.clickOn("Probes");
+        settle();
+        ProbeView view = robot.lookup("#probe-view").queryAs(ProbeView.class);
+        Node pane = robot.lookup("#probe-image-pane").query();
+        // draw a region over the image's upper left quarter: it becomes the "erase-region" edit
+        var b = pane.localToScreen(pane.getBoundsInLocal());
+        robot.drag(b.getMinX() + 5, b.getMinY() + 5, MouseButton.PRIMARY).moveTo(b.getMinX() + b.getWidth() / 2,
+                b.getMinY() + b.getHeight() / 2).release(MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertNotNull(view.viewModel().drawn().get(), "the drag drew a region");
+        robot.clickOn("#probe-run");
+        settle();
+        var shown = view.viewModel().shown().get();
+        assertNotNull(shown, "the probes ran");
+        assertArrayEquals(new int[] {bag}, shown.result().images());
+        TableView<?> table = robot.lookup("#probe-table").queryAs(TableView.class);
+        List<String> edits = shown.result().report().rows().stream().map(r -> r.edit()).toList();
+        assertEquals(List.of("greyscale", "colour-jitter", "background-flat", "background-noise", "background-other", "patch-shuffle",
+                "occlude-centre", "flip", "erase-region"), edits);
+        assertEquals(edits.size(), table.getItems().size());
+        assertEquals(w.imageCount(), state().imageCount(), "probing adds nothing to the project");
+        robot.interact(() -> table.getSelectionModel().select(edits.indexOf("patch-shuffle")));
+        WaitForAsyncUtils.waitForFxEvents();
+        var marks = window().project().probeMarks().get();
+        assertNotNull(marks, "the chosen edit's copy is on the map");
+        assertArrayEquals(new int[] {bag}, marks.images());
+        assertEquals("patch-shuffle", marks.edit());
+        // alpha changes: the same copies scored against the new prototypes, nothing embedded again
+        var before = shown;
+        robot.interact(() -> robot.lookup("#alpha").queryAs(Slider.class).setValue(0.95));
+        settle();
+        var after = view.viewModel().shown().get();
+        assertEquals(state(), after.state(), "the report follows the latest prototypes");
+        assertArrayEquals(before.result().report().outcomes().get(0).embedding(), after.result().report().outcomes().get(0).embedding());
+        robot.clickOn("#probe-saliency");
+        settle();
+        var saliency = view.viewModel().saliency().get();
+        assertNotNull(saliency, "the saliency was computed");
+        assertEquals(bag, saliency.image());
+        assertEquals(state().predicted(bag), saliency.classIndex(), "of the image's prediction by default");
+        assertTrue(saliency.map().grid().length > 1 && saliency.overlay().width() > 0);
+        assertFalse(robot.lookup("#probe-saliency-export").queryButton().isDisabled(), "the overlay can be exported");
+        ImageView image = robot.lookup("#probe-image").queryAs(ImageView.class);
+        assertEquals(saliency.overlay().width(), image.getImage().getWidth(), 0.5, "the overlay is shown on the image");
     }
 
     /** A click on a confusion cell selects the images labelled with its row's class and predicted as its column's. */

@@ -83,11 +83,20 @@ public final class ProjectProbe {
         return new Result(r.images(), Probes.rescore(r.report(), prototypes(s, true), prototypes(s, false)), r.problems());
     }
 
-    /** The occlusion saliency of image {@code i}'s similarity to class {@code k}'s prototype as it is now. */
+    /**
+     * The occlusion saliency of image {@code i}'s similarity to class {@code k}'s prototype as it is now.
+     *
+     * @param patch  in the backbone's input pixels; 0: a fourteenth of the input's shorter side, at least 4 (16 at 224, 4 at 32)
+     * @param stride 0: half the patch
+     */
     public static OcclusionSaliency.Map saliency(OpenProject open, WorkspaceState s, int i, int k, int patch, int stride,
                                                  OcclusionSaliency.Listener listener, BooleanSupplier cancelled) throws IOException {
         RgbImage img = image(s, i);
-        return OcclusionSaliency.compute(open.backbone(), img, s.prototype(k), patch, stride, 32, listener, cancelled);
+        Backbone backbone = open.backbone();
+        int side = Math.min(backbone.preprocessing().width(), backbone.preprocessing().height());
+        int p = patch > 0 ? Math.min(patch, side) : Math.min(side, Math.max(4, Math.round(side / 14f)));
+        int st = stride > 0 ? Math.min(stride, p) : Math.max(1, p / 2);
+        return OcclusionSaliency.compute(backbone, img, s.prototype(k), p, st, 32, listener, cancelled);
     }
 
     /** Image {@code i} decoded, or an exception naming its file and the problem. */

@@ -2,6 +2,7 @@ package org.protolens.ui.analysis;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javafx.scene.Node;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.Tooltip;
@@ -52,15 +53,25 @@ public final class AnalysisTabs {
         pane.getSelectionModel().select(suggestTab);
     }
 
-    private static Tab tab(String key, Supplier<AnalysisView<?>> make) {
+    /**
+     * Adds a tab of another feature (its view made when the tab is first chosen); keys name the
+     * tab's title and tooltip in the messages.
+     */
+    public void add(String key, Supplier<? extends Node> make) {
+        pane.getTabs().add(tab(key, make));
+    }
+
+    private static Tab tab(String key, Supplier<? extends Node> make) {
         Tab tab = new Tab(Messages.get("tab." + key));
         tab.setId("tab-" + key);
         tab.setClosable(false);
         tab.setTooltip(new Tooltip(Messages.get("tab." + key + ".tip")));
         Runnable create = () -> {
             if (tab.getContent() == null) {
-                AnalysisView<?> view = make.get();
-                view.shownProperty().bind(tab.selectedProperty());
+                Node view = make.get();
+                if (view instanceof AnalysisView<?> analysis) {
+                    analysis.shownProperty().bind(tab.selectedProperty());
+                }
                 tab.setContent(view);
             }
         };

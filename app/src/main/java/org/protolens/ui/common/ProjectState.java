@@ -9,6 +9,7 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import org.protolens.core.FloatMatrix;
 import org.protolens.core.project.WorkspaceState;
 
 /**
@@ -24,6 +25,18 @@ public final class ProjectState {
     private final ReadOnlyStringWrapper redoText = new ReadOnlyStringWrapper();
     private final ReadOnlyStringWrapper saveProblem = new ReadOnlyStringWrapper();
     private final Notices notices = new Notices();
+    private final ObjectProperty<ProbeMarks> probeMarks = new SimpleObjectProperty<>();
+
+    /**
+     * Edited copies of images to show on the map, each with an arrow from its original: where a
+     * probe's edit moves them.
+     *
+     * @param images     the originals, one per edited copy
+     * @param embeddings the edited copies' embeddings, one row each
+     * @param edit       what was done to them, for people
+     */
+    public record ProbeMarks(int[] images, FloatMatrix embeddings, String edit) {
+    }
 
     public ProjectState() {
         workspace.addListener((o, was, now) -> {
@@ -36,6 +49,10 @@ public final class ProjectState {
             }
             if (other || inspected.get() >= n) {
                 inspected.set(-1);
+            }
+            ProbeMarks marks = probeMarks.get();
+            if (marks != null && (other || Arrays.stream(marks.images()).anyMatch(i -> i >= n))) {
+                probeMarks.set(null);
             }
         });
     }
@@ -53,6 +70,11 @@ public final class ProjectState {
     /** The image shown in the inspector, -1 for none. */
     public IntegerProperty inspected() {
         return inspected;
+    }
+
+    /** The edited copies the map shows, or null. */
+    public ObjectProperty<ProbeMarks> probeMarks() {
+        return probeMarks;
     }
 
     /** What Undo would take back, or null when there is nothing. */

@@ -12,8 +12,11 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.protolens.core.analysis.SessionTable;
+import org.protolens.core.embed.ImageDecoder.RgbImage;
 import org.protolens.core.interop.ProjectExport;
+import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.shortcut.SaliencyImage;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Tasks;
@@ -65,9 +68,29 @@ public final class Exporter {
         }
     }
 
+    /** The Probes tab's report as CSV. */
+    public void probeReport(String csv) {
+        WorkspaceState s = project.workspace().get();
+        if (s != null && csv != null) {
+            toFile(s, Messages.get("export.probes.title"), "CSV", "*.csv", "probes.csv", (w, f) -> AtomicFiles.writeString(f, csv));
+        }
+    }
+
+    /** The Probes tab's saliency overlay as PNG. */
+    public void saliency(RgbImage image) {
+        WorkspaceState s = project.workspace().get();
+        if (s != null && image != null) {
+            toFile(s, Messages.get("export.saliency.title"), "PNG", "*.png", "saliency.png", (w, f) -> SaliencyImage.writePng(image, f));
+        }
+    }
+
     private void toFile(WorkspaceState s, Kind kind, String what, String pattern, String name, Writing writing) {
+        toFile(s, Messages.get("export." + kind.name().toLowerCase(Locale.ROOT) + ".title"), what, pattern, name, writing);
+    }
+
+    private void toFile(WorkspaceState s, String title, String what, String pattern, String name, Writing writing) {
         FileChooser chooser = new FileChooser();
-        chooser.setTitle(Messages.get("export." + kind.name().toLowerCase(Locale.ROOT) + ".title"));
+        chooser.setTitle(title);
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(what, pattern));
         if (Files.isDirectory(s.dir())) {
             chooser.setInitialDirectory(s.dir().toFile());

@@ -345,6 +345,10 @@ public final class MapView extends Region {
             }
             star(g, cx, cy, 11, ClassColours.of(k), ink());
         }
+        MapViewModel.Marks marks = vm.marks();
+        if (marks != null) {
+            drawMarks(g, v, marks, n, dark);
+        }
         g.setStroke(dark ? Color.web("#f5f5f5") : Color.web("#202020"));
         g.setLineWidth(1.2);
         double ring = 4.5;
@@ -368,6 +372,35 @@ public final class MapView extends Region {
             double[] ys = lasso.stream().mapToDouble(p -> p[1]).toArray();
             g.strokePolyline(xs, ys, xs.length);
             g.setLineDashes();
+        }
+    }
+
+    /** Arrows from images to where a probe's edit of them lands, each ending in a hollow diamond. */
+    private static void drawMarks(GraphicsContext g, MapViewport v, MapViewModel.Marks marks, int n, boolean dark) {
+        int[] from = marks.marks().images();
+        float[] to = marks.xy();
+        double alpha = from.length > 20 ? 0.5 : 0.95;
+        g.setStroke((dark ? Color.web("#ffd166") : Color.web("#b5179e")).deriveColor(0, 1, 1, alpha));
+        g.setLineWidth(1.6);
+        for (int j = 0; j < from.length && 2 * j + 1 < to.length; j++) {
+            if (from[j] >= n) {
+                continue;
+            }
+            double x0 = v.x(from[j]);
+            double y0 = v.y(from[j]);
+            double x1 = v.screenX(to[2 * j]);
+            double y1 = v.screenY(to[2 * j + 1]);
+            g.strokeLine(x0, y0, x1, y1);
+            double len = Math.hypot(x1 - x0, y1 - y0);
+            if (len > 8) {
+                double ux = (x1 - x0) / len;
+                double uy = (y1 - y0) / len;
+                double bx = x1 - 6 * ux;
+                double by = y1 - 6 * uy;
+                g.strokeLine(x1 - 5 * ux, y1 - 5 * uy, bx - 4 * uy - 3 * ux, by + 4 * ux - 3 * uy);
+                g.strokeLine(x1 - 5 * ux, y1 - 5 * uy, bx + 4 * uy - 3 * ux, by - 4 * ux - 3 * uy);
+            }
+            g.strokePolygon(new double[] {x1, x1 + 5, x1, x1 - 5}, new double[] {y1 - 5, y1, y1 + 5, y1}, 4);
         }
     }
 

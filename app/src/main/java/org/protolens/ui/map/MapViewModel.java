@@ -58,6 +58,13 @@ public final class MapViewModel {
     private record Placing(MapLayout layout, float[] xy, WorkspaceState state) {
     }
 
+    /** Where a probe's edited copies landed: their originals and their places, x and y interleaved. */
+    public record Marks(ProjectState.ProbeMarks marks, MapLayout layout, float[] xy) {
+    }
+
+    private final Recompute<Marks, Marks> markPlacing;
+    private Marks marks;
+
     private record Placed(MapLayout layout, float[] xy, Prototypes prototypes, WorkspaceState state) {
     }
 
@@ -69,6 +76,33 @@ public final class MapViewModel {
         colouring.addListener((o, a, b) -> changed());
         project.selection().addListener((o, a, b) -> changed());
         project.inspected().addListener((o, a, b) -> changed());
+        this.markPlacing = new Recompute<>(tasks, "Placing edited images",
+                m -> new Marks(m.marks(), m.layout(), m.layout().place(m.marks().embeddings())), this::marksPlaced);
+        project.probeMarks().addListener((o, a, b) -> placeMarks());
+        layout.addListener((o, a, b) -> placeMarks());
+    }
+
+    private void placeMarks() {
+        ProjectState.ProbeMarks m = project.probeMarks().get();
+        MapLayout l = layout.get();
+        if (m == null || l == null || m.images().length == 0) {
+            marks = null;
+            changed();
+            return;
+        }
+        markPlacing.request(new Marks(m, l, null));
+    }
+
+    private void marksPlaced(Marks m) {
+        if (m.marks() == project.probeMarks().get() && m.layout() == layout.get()) {
+            marks = m;
+            changed();
+        }
+    }
+
+    /** The probe's edited copies as placed on the map drawn, or null. */
+    public Marks marks() {
+        return marks;
     }
 
     /** Shows a project's map (from opening it); null: too few images for one. */

@@ -45,6 +45,8 @@ import org.protolens.ui.inspector.InspectorViewModel;
 import org.protolens.ui.map.MapControls;
 import org.protolens.ui.map.MapView;
 import org.protolens.ui.map.MapViewModel;
+import org.protolens.ui.probe.ProbeView;
+import org.protolens.ui.probe.ProbeViewModel;
 
 /**
  * The main window (fxml/MainWindow.fxml): it makes the ground floor (the project state, the one
@@ -117,6 +119,8 @@ public final class MainWindow {
         importer = new Importer(project, commands, tasks, () -> stage);
         importer.setOnFinished(mapVm::importFinished);
         analysis = new AnalysisTabs(project, commands, tasks, theme, thumbnails, classes::newClassFrom, exporter::sessions);
+        ProbeViewModel probes = new ProbeViewModel(project, commands, tasks);
+        analysis.add("probes", () -> new ProbeView(probes, project, theme, thumbnails, exporter::probeReport, exporter::saliency));
         analysisHolder.getChildren().setAll(analysis.pane());
         classes.viewModel().setOnSuggest(analysis::suggestLikelyMembers);
         mapAndAnalysis.setDividerPositions(0.62);
