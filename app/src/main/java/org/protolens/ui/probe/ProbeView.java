@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleDoubleProperty;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -24,6 +26,7 @@ import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
@@ -47,15 +50,17 @@ import org.protolens.ui.common.Thumbnails;
  * map with arrows from their originals. Beside it, the inspected image (drag on it to draw a
  * region to erase) and its occlusion saliency for a class, overlaid with adjustable opacity.
  */
-public final class ProbeView extends HBox {
-    private static final double IMAGE_SIDE = 150;
+public final class ProbeView extends VBox {
+    /** The image's largest side; it shrinks to the tab's height. */
+    private static final double IMAGE_SIDE = 200;
+    private final DoubleProperty side = new SimpleDoubleProperty(120);
 
     private final ProbeViewModel vm;
     private final ProjectState project;
     private final Thumbnails thumbnails;
     private final TableView<Probes.Row> table = new TableView<>();
     private final ImageView image = new ImageView();
-    private final Canvas region = new Canvas(IMAGE_SIDE, IMAGE_SIDE);
+    private final Canvas region = new Canvas(120, 120);
     private final ComboBox<Integer> targetClass = new ComboBox<>();
     private final ComboBox<Integer> saliencyClass = new ComboBox<>();
     private double[] dragFrom;
@@ -68,13 +73,14 @@ public final class ProbeView extends HBox {
         setId("probe-view");
         getStyleClass().add("analysis");
         setPadding(new Insets(6, 10, 6, 10));
-        setSpacing(12);
+        setSpacing(4);
 
         ComboBox<ProbeViewModel.Target> target = new ComboBox<>(FXCollections.observableArrayList(ProbeViewModel.Target.values()));
         target.setId("probe-target");
         target.setConverter(converter(t -> Messages.get("probe.target." + t.name().toLowerCase(Locale.ROOT))));
         target.valueProperty().bindBidirectional(vm.target());
-        target.setPrefWidth(170);
+        target.setPrefWidth(185);
+        target.setMinWidth(Region.USE_PREF_SIZE);
         targetClass.setId("probe-class");
         targetClass.setConverter(converter(this::className));
         targetClass.setPrefWidth(120);
@@ -99,8 +105,8 @@ public final class ProbeView extends HBox {
         for (Button b : List.of(run, cancel, csv)) {
             b.setMinWidth(Region.USE_PREF_SIZE);
         }
-        HBox controls = new HBox(6, probeLabel, target, targetClass, run, cancel, csv);
-        controls.setAlignment(Pos.CENTER_LEFT);
+        HBox probeControls = new HBox(6, probeLabel, target, targetClass, run, cancel, csv);
+        probeControls.setAlignment(Pos.CENTER_LEFT);
         Label status = new Label();
         status.setId("probe-status");
         status.textProperty().bind(vm.status());
@@ -113,7 +119,7 @@ public final class ProbeView extends HBox {
         table.setId("probe-table");
         table.setPlaceholder(new Label(Messages.get("probe.placeholder")));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        TableColumn<Probes.Row, String> edit = column("probe.col.edit", Probes.Row::edit, 125);
+        TableColumn<Probes.Row, String> edit = column("probe.col.edit", r -> Messages.get("probe.edit." + r.edit()), 95);
         edit.setCellFactory(col -> new TableCell<>() {
             @Override
             protected void updateItem(String v, boolean empty) {
@@ -124,28 +130,26 @@ public final class ProbeView extends HBox {
             }
         });
         table.getColumns().setAll(List.of(edit,
-                column("probe.col.images", r -> Integer.toString(r.images()), 45),
-                column("probe.col.flippedRaw", r -> pct(r.flippedRaw()), 72),
-                column("probe.col.flipped", r -> pct(r.flipped()), 72),
-                column("probe.col.to", r -> r.flippedTo() < 0 ? "–" : className(r.flippedTo()), 85),
-                column("probe.col.drop", r -> signed(r.similarityDrop()), 72),
+                column("probe.col.images", r -> Integer.toString(r.images()), 40),
+                column("probe.col.flipped", r -> pct(r.flippedRaw()) + " → " + pct(r.flipped()), 92),
+                column("probe.col.to", r -> r.flippedTo() < 0 ? "–" : className(r.flippedTo()), 80),
+                column("probe.col.drop", r -> signed(r.similarityDrop()), 68),
                 column("probe.col.moved", r -> Double.isNaN(r.moved()) ? "–" : String.format(Locale.ROOT, "%.3f", r.moved()), 60)));
         table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> vm.shownEdit().set(row == null ? null : row.edit()));
-        VBox.setVgrow(table, Priority.ALWAYS);
-        VBox left = new VBox(4, controls, status, table);
-        HBox.setHgrow(left, Priority.ALWAYS);
+        HBox.setHgrow(table, Priority.ALWAYS);
 
         // the inspected image, with the drawn region and the saliency over it
         image.setPreserveRatio(true);
-        image.setFitWidth(IMAGE_SIDE);
-        image.setFitHeight(IMAGE_SIDE);
+        image.fitWidthProperty().bind(side);
+        image.fitHeightProperty().bind(side);
         image.setSmooth(false);
         image.setId("probe-image");
         Pane imagePane = new Pane(image, region);
         imagePane.setId("probe-image-pane");
-        imagePane.setMinSize(IMAGE_SIDE, IMAGE_SIDE);
-        imagePane.setPrefSize(IMAGE_SIDE, IMAGE_SIDE);
-        imagePane.setMaxSize(IMAGE_SIDE, IMAGE_SIDE);
+        imagePane.minWidthProperty().bind(side);
+        imagePane.prefWidthProperty().bind(side);
+        imagePane.maxWidthProperty().bind(side);
+        imagePane.setMinHeight(0);
         imagePane.getStyleClass().add("probe-image-pane");
         Tooltip.install(imagePane, new Tooltip(Messages.get("probe.image.tip")));
         region.setOnMousePressed(e -> dragFrom = new double[] {e.getX(), e.getY()});
@@ -159,7 +163,8 @@ public final class ProbeView extends HBox {
         saliencyClass.setConverter(converter(k -> k < 0 ? Messages.get("probe.saliency.prediction") : className(k)));
         saliencyClass.valueProperty().addListener((o, a, k) -> vm.saliencyClass().set(k == null ? -1 : k));
         saliencyClass.setMaxWidth(Double.MAX_VALUE);
-        saliencyClass.setPrefWidth(130);
+        saliencyClass.setPrefWidth(150);
+        saliencyClass.setMinWidth(Region.USE_PREF_SIZE);
         Button saliency = new Button(Messages.get("probe.saliency"));
         saliency.setId("probe-saliency");
         saliency.setTooltip(new Tooltip(Messages.get("probe.saliency.tip")));
@@ -173,22 +178,30 @@ public final class ProbeView extends HBox {
         Slider opacity = new Slider(0, 1, vm.opacity().get());
         opacity.setId("probe-opacity");
         opacity.valueProperty().bindBidirectional(vm.opacity());
-        opacity.setPrefWidth(90);
+        opacity.setPrefWidth(80);
         Button png = new Button(Messages.get("probe.saliency.export"));
         png.setId("probe-saliency-export");
         png.disableProperty().bind(vm.saliency().isNull());
         png.setOnAction(e -> exportPng.accept(vm.saliency().get() == null ? null : vm.saliency().get().overlay()));
-        GridPane grid = new GridPane(6, 4);
-        grid.addRow(0, label("probe.saliency.of"), saliencyClass);
-        grid.addRow(1, label("probe.patch"), patch);
-        grid.addRow(2, label("probe.stride"), stride);
-        grid.addRow(3, label("probe.opacity"), opacity);
-        grid.add(new HBox(6, saliency, png), 0, 4, 2, 1);
-        grid.setAlignment(Pos.TOP_LEFT);
-        HBox right = new HBox(8, grid, imagePane);
-        right.setAlignment(Pos.TOP_LEFT);
-        right.setMinWidth(Region.USE_PREF_SIZE);
-        getChildren().setAll(left, right);
+        png.setMinWidth(Region.USE_PREF_SIZE);
+        HBox saliencyControls = new HBox(6, label("probe.saliency.of"), saliencyClass, saliency, png);
+        saliencyControls.setAlignment(Pos.CENTER_LEFT);
+        // the probe's and the saliency's controls on one line where there is room, on two where not
+        FlowPane controls = new FlowPane(18, 4, probeControls, saliencyControls);
+        controls.setAlignment(Pos.CENTER_LEFT);
+        GridPane settings = new GridPane(6, 4);
+        settings.addRow(0, label("probe.patch"), patch);
+        settings.addRow(1, label("probe.stride"), stride);
+        settings.addRow(2, label("probe.opacity"), opacity);
+        settings.setMinWidth(Region.USE_PREF_SIZE);
+        HBox body = new HBox(10, table, settings, imagePane);
+        VBox.setVgrow(body, Priority.ALWAYS);
+        body.setMinHeight(0);
+        body.heightProperty().addListener((o, a, h) -> {
+            side.set(Math.max(48, Math.min(IMAGE_SIDE, h.doubleValue())));
+            showImage();
+        });
+        getChildren().setAll(controls, status, body);
 
         vm.shown().addListener((o, a, sh) -> showReport(sh));
         project.workspace().addListener((o, a, s) -> classesChanged(s));
@@ -219,7 +232,7 @@ public final class ProbeView extends HBox {
         Spinner<Integer> s = new Spinner<>(0, 512, value, 1);
         s.setId(id);
         s.setEditable(true);
-        s.setPrefWidth(90);
+        s.setPrefWidth(80);
         s.getValueFactory().setConverter(new StringConverter<>() {
             @Override
             public String toString(Integer v) {
@@ -326,7 +339,7 @@ public final class ProbeView extends HBox {
         }
         Image img = image.getImage();
         if (img != null && img.getWidth() > 0 && img.getHeight() > 0) {
-            double scale = Math.min(IMAGE_SIDE / img.getWidth(), IMAGE_SIDE / img.getHeight());
+            double scale = Math.min(side.get() / img.getWidth(), side.get() / img.getHeight());
             region.setWidth(img.getWidth() * scale);
             region.setHeight(img.getHeight() * scale);
         }
