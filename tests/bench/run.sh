@@ -3,6 +3,8 @@
 #   tests/bench/run.sh embedding   ResNet-18 at 224 px: model alone vs the whole pipeline from JPEG files
 #   tests/bench/run.sh live        JMH: re-predicting 100,000 x 512 embeddings, 100 classes, after one change
 #   tests/bench/run.sh analysis    JMH: what the analysis tabs compute per change on 100,000 x 512 embeddings
+#   tests/bench/run.sh saliency    ResNet-18 at 224 px: occlusion saliency (729 copies) batched and one at a time,
+#                                  the standard probes per image, and the same occlusion in PyTorch
 #   tests/bench/run.sh window      the window with 100,000 images: map frame times (Canvas vs JFreeChart),
 #                                  hover hit-test, alpha steps (JavaFX thread time, change to frame) and
 #                                  a dragged alpha slider (needs xvfb-run for a display)
@@ -26,6 +28,13 @@ case "${1:-all}" in
     "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" org.protolens.bench.EmbeddingThroughput \
       "$work/resnet18.pt" "$work/cifar10-jpg/test" "${COUNT:-640}" "${ROUNDS:-5}"
     ;;&
+  saliency|all)
+    [ -f "$work/resnet18.pt" ] || /usr/bin/python3 tests/bench/make_resnet18.py "$work/resnet18.pt"
+    [ -d "$work/cifar10-jpg" ] || tar -xzf "$root/../shared/data/cifar10-jpg.tar.gz" -C "$work"
+    "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" org.protolens.bench.SaliencyBenchmark \
+      "$work/resnet18.pt" "$work/cifar10-jpg/test" "${ROUNDS:-3}" "${PROBE_IMAGES:-8}"
+    /usr/bin/python3 tests/bench/occlusion_peer.py "$work/resnet18.pt" "${ROUNDS:-3}"
+    ;;&
   live|all)
     "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main LivePredictionsBenchmark
     ;;&
@@ -38,6 +47,6 @@ case "${1:-all}" in
     "${run[@]}" "$java" --enable-native-access=ALL-UNNAMED -Xmx6g -Djavafx.animation.fullspeed=true \
       -Dprotolens.data="$work/user-data" -cp "$cp" org.protolens.bench.WindowBenchmark "$work" "${FRAMES:-120}"
     ;;&
-  embedding|live|analysis|window|all) ;;
-  *) echo "usage: tests/bench/run.sh [embedding|live|analysis|window|all]" >&2; exit 2 ;;
+  embedding|saliency|live|analysis|window|all) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|saliency|live|analysis|window|all]" >&2; exit 2 ;;
 esac

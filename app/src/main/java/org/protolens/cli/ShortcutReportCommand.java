@@ -94,21 +94,7 @@ final class ShortcutReportCommand implements Callable<Integer> {
         ObjectNode json = JSON.createObjectNode();
         json.put("dataset", dataset.toString());
         json.put("backbone", backbone);
-        json.putPOJO("classes", result.classes());
-        json.putPOJO("novel_classes", result.novelClasses());
-        json.put("shots", shots);
-        json.put("seed", seed);
-        json.put("alpha", calibration.alpha());
-        json.put("tau", calibration.tau());
-        json.put("core_predictivity", result.coreP());
-        json.put("shortcut_predictivity", result.shortcutQ());
-        json.put("evaluated_images", result.evaluated());
-        json.set("alpha0", toJson(result.raw()));
-        json.set("teen", toJson(result.calibrated()));
-        if (result.rawNovel() != null) {
-            json.set("novel_alpha0", toJson(result.rawNovel()));
-            json.set("novel_teen", toJson(result.calibratedNovel()));
-        }
+        json.setAll(ShortcutReport.json(result));
         AtomicFiles.writeString(out, JSON.writeValueAsString(json) + "\n");
 
         PrintWriter o = spec.commandLine().getOut();
@@ -139,27 +125,5 @@ final class ShortcutReportCommand implements Callable<Integer> {
 
     private static String signed(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.3f", v);
-    }
-
-    private static ObjectNode toJson(ShortcutBias.Report r) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("aligned", r.aligned());
-        n.put("conflicts", r.conflicts());
-        put(n, "aligned_accuracy", r.alignedAccuracy());
-        put(n, "conflict_accuracy", r.conflictAccuracy());
-        put(n, "shortcut_share", r.shortcutShare());
-        put(n, "core_share", r.coreShare());
-        put(n, "reliance", r.reliance());
-        put(n, "optimal_reliance", r.optimalReliance());
-        put(n, "bias", r.bias());
-        return n;
-    }
-
-    private static void put(ObjectNode n, String field, double v) {
-        if (Double.isNaN(v)) {
-            n.putNull(field);
-        } else {
-            n.put(field, v);
-        }
     }
 }

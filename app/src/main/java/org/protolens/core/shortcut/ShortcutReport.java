@@ -1,5 +1,8 @@
 package org.protolens.core.shortcut;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -147,5 +150,55 @@ public final class ShortcutReport {
             pred[j] = predicted[rows.get(j)];
         }
         return ShortcutBias.of(label, core, shortcut, pred, p, q, classes);
+    }
+
+    /**
+     * The report as JSON (what {@code protolens shortcut-report} writes, less the dataset and
+     * backbone it names): classes, shots, seed, alpha, tau, the measured predictivities and each
+     * reading's figures (null where a share has no images).
+     */
+    public static ObjectNode json(Result r) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        ArrayNode classes = json.putArray("classes");
+        r.classes().forEach(classes::add);
+        ArrayNode novel = json.putArray("novel_classes");
+        r.novelClasses().forEach(novel::add);
+        json.put("shots", r.shots());
+        json.put("seed", r.seed());
+        json.put("alpha", r.calibration().alpha());
+        json.put("tau", r.calibration().tau());
+        json.put("core_predictivity", r.coreP());
+        json.put("shortcut_predictivity", r.shortcutQ());
+        json.put("evaluated_images", r.evaluated());
+        json.set("alpha0", json(r.raw()));
+        json.set("teen", json(r.calibrated()));
+        if (r.rawNovel() != null) {
+            json.set("novel_alpha0", json(r.rawNovel()));
+            json.set("novel_teen", json(r.calibratedNovel()));
+        }
+        return json;
+    }
+
+    /** One reading's figures as JSON. */
+    public static ObjectNode json(ShortcutBias.Report r) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("aligned", r.aligned());
+        n.put("conflicts", r.conflicts());
+        put(n, "aligned_accuracy", r.alignedAccuracy());
+        put(n, "conflict_accuracy", r.conflictAccuracy());
+        put(n, "shortcut_share", r.shortcutShare());
+        put(n, "core_share", r.coreShare());
+        put(n, "reliance", r.reliance());
+        put(n, "optimal_reliance", r.optimalReliance());
+        put(n, "bias", r.bias());
+        return n;
+    }
+
+    private static void put(ObjectNode n, String field, double v) {
+        if (Double.isNaN(v)) {
+            n.putNull(field);
+        } else {
+            n.put(field, v);
+        }
     }
 }

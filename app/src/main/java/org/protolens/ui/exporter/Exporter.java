@@ -76,6 +76,15 @@ public final class Exporter {
         }
     }
 
+    /** The Shortcut bias tab's report as JSON. */
+    public void shortcutReport(String json) {
+        WorkspaceState s = project.workspace().get();
+        if (s != null && json != null) {
+            toFile(s, Messages.get("export.shortcut.title"), "JSON", "*.json", "shortcut-report.json",
+                    (w, f) -> AtomicFiles.writeString(f, json));
+        }
+    }
+
     /** The Probes tab's saliency overlay as PNG. */
     public void saliency(RgbImage image) {
         WorkspaceState s = project.workspace().get();

@@ -47,6 +47,8 @@ import org.protolens.ui.map.MapView;
 import org.protolens.ui.map.MapViewModel;
 import org.protolens.ui.probe.ProbeView;
 import org.protolens.ui.probe.ProbeViewModel;
+import org.protolens.ui.probe.ShortcutView;
+import org.protolens.ui.probe.ShortcutViewModel;
 
 /**
  * The main window (fxml/MainWindow.fxml): it makes the ground floor (the project state, the one
@@ -121,6 +123,8 @@ public final class MainWindow {
         analysis = new AnalysisTabs(project, commands, tasks, theme, thumbnails, classes::newClassFrom, exporter::sessions);
         ProbeViewModel probes = new ProbeViewModel(project, commands, tasks);
         analysis.add("probes", () -> new ProbeView(probes, project, theme, thumbnails, exporter::probeReport, exporter::saliency));
+        ShortcutViewModel shortcut = new ShortcutViewModel(project, tasks);
+        analysis.add("shortcut", () -> new ShortcutView(shortcut, theme, exporter::shortcutReport));
         analysisHolder.getChildren().setAll(analysis.pane());
         classes.viewModel().setOnSuggest(analysis::suggestLikelyMembers);
         mapAndAnalysis.setDividerPositions(0.62);

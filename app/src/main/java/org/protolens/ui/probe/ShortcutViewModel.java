@@ -1,0 +1,148 @@
+package org.protolens.ui.probe;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.shortcut.ProjectShortcutReport;
+import org.protolens.core.shortcut.ShortcutBias;
+import org.protolens.core.shortcut.ShortcutDataset;
+import org.protolens.core.shortcut.ShortcutReport;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Recompute;
+import org.protolens.ui.common.Tasks;
+
+/**
+ * The Shortcut bias tab's state: the shortcut dataset whose manifest describes the project's
+ * images (found beside them, or chosen), and its bias report, computed again in the background
+ * whenever the project changes while the tab is shown.
+ */
+public final class ShortcutViewModel {
+    /** The seed of the protocol's draws, as the command line's default. */
+    static final long SEED = 1;
+
+    /** One line of the report: what was predicted, and its figures. */
+    public record Reading(String name, ShortcutBias.Report report) {
+    }
+
+    /** The report as shown: its readings, a summary, the JSON to export (null: none), or why there is none. */
+    public record Shown(WorkspaceState state, ProjectShortcutReport.Result result, List<Reading> readings, String summary,
+                        String json) {
+    }
+
+    private record Ask(WorkspaceState state, Path manifest) {
+    }
+
+    private final ProjectState project;
+    private final ObjectProperty<Path> manifest = new SimpleObjectProperty<>();
+    private final BooleanProperty active = new SimpleBooleanProperty();
+    private final ReadOnlyObjectWrapper<Shown> shown = new ReadOnlyObjectWrapper<>();
+    private final Recompute<Ask, Shown> compute;
+    private boolean stale = true;
+
+    public ShortcutViewModel(ProjectState project, Tasks tasks) {
+        this.project = project;
+        this.compute = new Recompute<>(tasks, "Shortcut bias", ShortcutViewModel::report, shown::set);
+        project.workspace().addListener((o, was, now) -> {
+            if (now == null || was == null || !now.dir().equals(was.dir())) {
+                manifest.set(now == null ? null : ProjectShortcutReport.findManifest(now));
+            }
+            refresh();
+        });
+        manifest.addListener((o, a, b) -> refresh());
+        active.addListener((o, a, now) -> {
+            if (now && stale) {
+                refresh();
+            }
+        });
+        WorkspaceState s = project.workspace().get();
+        if (s != null) {
+            manifest.set(ProjectShortcutReport.findManifest(s));
+        }
+    }
+
+    /** The dataset folder (with manifest.csv); null: none found. */
+    public ObjectProperty<Path> manifest() {
+        return manifest;
+    }
+
+    /** Whether the tab is shown: a hidden tab computes nothing. */
+    public BooleanProperty active() {
+        return active;
+    }
+
+    public ReadOnlyObjectProperty<Shown> shown() {
+        return shown.getReadOnlyProperty();
+    }
+
+    /** Uses the dataset in {@code dir}, or says why it cannot. */
+    public boolean choose(Path dir) {
+        if (dir == null) {
+            return false;
+        }
+        if (!Files.isRegularFile(dir.resolve(ShortcutDataset.MANIFEST))) {
+            project.notices().problem(Messages.get("shortcut.noManifest"), List.of(dir.resolve(ShortcutDataset.MANIFEST)
+                    + ": no such file (make one with protolens make-shortcut-dataset)"));
+            return false;
+        }
+        manifest.set(dir);
+        return true;
+    }
+
+    private void refresh() {
+        if (!active.get()) {
+            stale = true;
+            return;
+        }
+        stale = false;
+        compute.request(new Ask(project.workspace().get(), manifest.get()));
+    }
+
+    private static Shown report(Ask a) {
+        WorkspaceState s = a.state();
+        if (s == null) {
+            return new Shown(null, null, List.of(), Messages.get("shortcut.none"), null);
+        }
+        if (a.manifest() == null) {
+            return new Shown(s, null, List.of(), Messages.get("shortcut.noDataset"), null);
+        }
+        ProjectShortcutReport.Result r;
+        try {
+            r = ProjectShortcutReport.of(s, a.manifest(), 0, SEED);
+        } catch (Exception e) {
+            return new Shown(s, null, List.of(), e.getMessage() == null ? e.toString() : e.getMessage(), null);
+        }
+        String alpha = String.format(Locale.ROOT, "%.2f", s.calibration().alpha());
+        List<Reading> readings = new ArrayList<>();
+        readings.add(new Reading(Messages.get("shortcut.reading.nowRaw"), r.nowRaw()));
+        readings.add(new Reading(Messages.get("shortcut.reading.now", alpha, s.calibrationEnabled() ? 1 : 0), r.now()));
+        ShortcutReport.Result p = r.protocol();
+        String json = null;
+        if (p != null) {
+            readings.add(new Reading(Messages.get("shortcut.reading.protocolRaw"), p.raw()));
+            readings.add(new Reading(Messages.get("shortcut.reading.protocol", alpha), p.calibrated()));
+            if (p.rawNovel() != null) {
+                readings.add(new Reading(Messages.get("shortcut.reading.novelRaw"), p.rawNovel()));
+                readings.add(new Reading(Messages.get("shortcut.reading.novel", alpha), p.calibratedNovel()));
+            }
+            var node = ShortcutReport.json(p);
+            node.put("dataset", a.manifest().toString());
+            node.put("project", s.dir().toString());
+            json = node.toPrettyString() + "\n";
+        }
+        String summary = Messages.get("shortcut.summary", a.manifest(), r.matched(), r.matched() + r.missing(),
+                p == null ? "–" : String.format(Locale.ROOT, "%.2f", p.coreP()),
+                p == null ? "–" : String.format(Locale.ROOT, "%.2f", p.shortcutQ()), r.shots(), r.seed())
+                + (r.problem() == null ? "" : " " + Messages.get("shortcut.protocolProblem", r.problem()));
+        return new Shown(s, r, List.copyOf(readings), summary, json);
+    }
+}
