@@ -113,9 +113,9 @@ public final class ShortcutView extends VBox {
             data.clear();
             if (s != null) {
                 for (ShortcutViewModel.Reading r : s.readings()) {
-                    add(Messages.get("shortcut.col.reliance"), r.name(), r.report().reliance());
-                    add(Messages.get("shortcut.col.optimal"), r.name(), r.report().optimalReliance());
-                    add(Messages.get("shortcut.col.bias"), r.name(), r.report().bias());
+                    add(Messages.get("shortcut.col.reliance"), r.shortName(), r.report().reliance());
+                    add(Messages.get("shortcut.col.optimal"), r.shortName(), r.report().optimalReliance());
+                    add(Messages.get("shortcut.col.bias"), r.shortName(), r.report().bias());
                 }
             }
             chart.setNotify(true);
@@ -137,7 +137,7 @@ public final class ShortcutView extends VBox {
 
     private JFreeChart chart() {
         CategoryAxis readings = new CategoryAxis(null);
-        readings.setMaximumCategoryLabelLines(3);
+        readings.setMaximumCategoryLabelLines(1);
         readings.setTickLabelFont(new Font("SansSerif", Font.PLAIN, 10));
         NumberAxis value = new NumberAxis(Messages.get("shortcut.axis"));
         value.setRange(-2, 2);

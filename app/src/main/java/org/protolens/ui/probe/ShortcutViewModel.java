@@ -31,7 +31,7 @@ public final class ShortcutViewModel {
     static final long SEED = 1;
 
     /** One line of the report: what was predicted, and its figures. */
-    public record Reading(String name, ShortcutBias.Report report) {
+    public record Reading(String name, String shortName, ShortcutBias.Report report) {
     }
 
     /** The report as shown: its readings, a summary, the JSON to export (null: none), or why there is none. */
@@ -55,6 +55,9 @@ public final class ShortcutViewModel {
         project.workspace().addListener((o, was, now) -> {
             if (now == null || was == null || !now.dir().equals(was.dir())) {
                 manifest.set(now == null ? null : ProjectShortcutReport.findManifest(now));
+            } else if (manifest.get() == null && now.imageCount() != was.imageCount()) {
+                // the images came (an opened project restores its imported images after its first state)
+                manifest.set(ProjectShortcutReport.findManifest(now));
             }
             refresh();
         });
@@ -123,16 +126,19 @@ public final class ShortcutViewModel {
         }
         String alpha = String.format(Locale.ROOT, "%.2f", s.calibration().alpha());
         List<Reading> readings = new ArrayList<>();
-        readings.add(new Reading(Messages.get("shortcut.reading.nowRaw"), r.nowRaw()));
-        readings.add(new Reading(Messages.get("shortcut.reading.now", alpha, s.calibrationEnabled() ? 1 : 0), r.now()));
+        readings.add(new Reading(Messages.get("shortcut.reading.nowRaw"), Messages.get("shortcut.short.nowRaw"), r.nowRaw()));
+        readings.add(new Reading(Messages.get("shortcut.reading.now", alpha, s.calibrationEnabled() ? 1 : 0),
+                Messages.get("shortcut.short.now"), r.now()));
         ShortcutReport.Result p = r.protocol();
         String json = null;
         if (p != null) {
-            readings.add(new Reading(Messages.get("shortcut.reading.protocolRaw"), p.raw()));
-            readings.add(new Reading(Messages.get("shortcut.reading.protocol", alpha), p.calibrated()));
+            readings.add(new Reading(Messages.get("shortcut.reading.protocolRaw"), Messages.get("shortcut.short.protocolRaw"), p.raw()));
+            readings.add(new Reading(Messages.get("shortcut.reading.protocol", alpha), Messages.get("shortcut.short.protocol"),
+                    p.calibrated()));
             if (p.rawNovel() != null) {
-                readings.add(new Reading(Messages.get("shortcut.reading.novelRaw"), p.rawNovel()));
-                readings.add(new Reading(Messages.get("shortcut.reading.novel", alpha), p.calibratedNovel()));
+                readings.add(new Reading(Messages.get("shortcut.reading.novelRaw"), Messages.get("shortcut.short.novelRaw"), p.rawNovel()));
+                readings.add(new Reading(Messages.get("shortcut.reading.novel", alpha), Messages.get("shortcut.short.novel"),
+                        p.calibratedNovel()));
             }
             var node = ShortcutReport.json(p);
             node.put("dataset", a.manifest().toString());
