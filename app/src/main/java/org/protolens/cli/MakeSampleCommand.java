@@ -36,6 +36,7 @@ import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.proto.TeenCalibration;
+import org.protolens.core.shortcut.ShortcutDataset;
 import org.protolens.core.train.DatasetEmbeddings;
 import org.protolens.core.train.ImageDataset;
 import org.protolens.core.train.TrainingData;
@@ -162,6 +163,14 @@ final class MakeSampleCommand implements Callable<Integer> {
             NpyFile.writeMatrix(out.resolve("base-prototypes.npy"), prototypes);
 
             List<ProjectManifest.ImageEntry> images = writeImages(dataset, trainY, testY, summary.splits().getFirst(), all);
+            if (Files.isRegularFile(data.resolve("test").resolve(ShortcutDataset.MANIFEST))) {
+                // a shortcut dataset: the copies' core and shortcut values go with them, for the bias report
+                Path imagesDir = out.resolve("images");
+                int listed = ShortcutDataset.writeCopiedManifest(data, imagesDir, images.stream()
+                        .map(i -> imagesDir.relativize(out.resolve(i.path())).toString().replace('\\', '/')).toList());
+                err.printf(Locale.ROOT, "wrote %s: the core and shortcut values of %d images%n",
+                        imagesDir.resolve(ShortcutDataset.MANIFEST), listed);
+            }
             List<Path> files = images.stream().map(i -> out.resolve(i.path())).toList();
             var embedded = new EmbeddingPipeline(b, null, 64, 1).embed(files, null, null);
             if (!embedded.failures().isEmpty()) {

@@ -333,6 +333,8 @@ class MainWindowTest {
         // the import is one step to undo: its images and both classes go, and come back with redo
         robot.push(KeyCode.CONTROL, KeyCode.Z);
         settle();
+        // the undo lands on the workspace's lane after the import's last batch: wait for its state to be shown
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> status().equals("1,020 images, 10 classes"));
         assertEquals("1,020 images, 10 classes", status());
         assertTrue(!classRows().contains("Slipper"), classRows());
         robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z);

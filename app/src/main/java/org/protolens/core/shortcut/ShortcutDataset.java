@@ -11,16 +11,18 @@ import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
+import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.FolderFiles;
 
 /**
@@ -140,13 +142,7 @@ public final class ShortcutDataset {
                 items.add(new Item(path, c, core, shortcut));
             }
         }
-        try (BufferedWriter w = Files.newBufferedWriter(out.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-            w.write("path,label,core,shortcut,kind\n");
-            for (Item it : items) {
-                w.write(it.path() + "," + className(it.label()) + "," + className(it.core()) + "," + className(it.shortcut()) + ","
-                        + (it.aligned() ? "aligned" : "conflict") + "\n");
-            }
-        }
+        writeManifest(out, items);
         return items;
     }
 
@@ -278,6 +274,50 @@ public final class ShortcutDataset {
             p.addPoint((int) Math.round(cx + r * Math.cos(a)), (int) Math.round(cy + r * Math.sin(a)));
         }
         return p;
+    }
+
+    /**
+     * Writes {@code imagesDir}/manifest.csv for images copied from a shortcut dataset made of a
+     * {@code train/} and a {@code test/} dataset (as make-sample copies them: CLASS/SPLIT-FILE,
+     * SPLIT being train or test), so that a project made of them knows each image's core and
+     * shortcut values.
+     *
+     * @param copied the copies' paths relative to {@code imagesDir}
+     * @return how many images the manifest lists
+     */
+    public static int writeCopiedManifest(Path dataset, Path imagesDir, List<String> copied) throws IOException {
+        Map<String, Item> bySource = new HashMap<>();
+        for (String split : List.of("train", "test")) {
+            for (Item it : readManifest(dataset.resolve(split))) {
+                bySource.put(split + "/" + it.path(), it);
+            }
+        }
+        List<Item> out = new ArrayList<>();
+        for (String c : copied) {
+            int slash = c.lastIndexOf('/');
+            int dash = c.indexOf('-', slash + 1);
+            if (slash < 0 || dash < 0) {
+                throw new IOException(c + ": not a copy named CLASS/SPLIT-FILE");
+            }
+            String split = c.substring(slash + 1, dash);
+            Item it = bySource.get(split + "/" + c.substring(0, slash) + "/" + c.substring(dash + 1));
+            if (it == null) {
+                throw new IOException(c + ": its source " + split + "/" + c.substring(0, slash) + "/" + c.substring(dash + 1)
+                        + " is not in " + dataset.resolve(split).resolve(MANIFEST));
+            }
+            out.add(new Item(c, it.label(), it.core(), it.shortcut()));
+        }
+        writeManifest(imagesDir, out);
+        return out.size();
+    }
+
+    private static void writeManifest(Path dir, List<Item> items) throws IOException {
+        StringBuilder b = new StringBuilder("path,label,core,shortcut,kind\n");
+        for (Item it : items) {
+            b.append(it.path()).append(',').append(className(it.label())).append(',').append(className(it.core())).append(',')
+                    .append(className(it.shortcut())).append(',').append(it.aligned() ? "aligned" : "conflict").append('\n');
+        }
+        AtomicFiles.writeString(dir.resolve(MANIFEST), b.toString());
     }
 
     /** Reads a dataset's manifest back (for the bias report): items in file order. */

@@ -19,7 +19,7 @@ import org.protolens.core.proto.L2;
 /** The bundled sample projects open, and what they store agrees with their own images. */
 class SampleProjectsTest {
     @ParameterizedTest
-    @ValueSource(strings = {"cifar10-fewshot", "fashion-fewshot"})
+    @ValueSource(strings = {"cifar10-fewshot", "fashion-fewshot", "shapes-shortcut"})
     void sampleOpensAndItsStoredEmbeddingsAndPrototypesMatchItsImages(String name) throws IOException {
         Path dir = TestResources.samples().resolve(name);
         ProjectManifest m = ProjectManifest.read(dir);

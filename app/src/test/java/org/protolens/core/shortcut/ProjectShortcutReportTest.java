@@ -99,6 +99,24 @@ class ProjectShortcutReportTest {
         }
     }
 
+    /** The shortcut sample: its backbone learnt the background colour although the shape alone tells every class. */
+    @Test
+    void theShortcutSampleReportsABiasTowardsTheBackground() throws IOException {
+        Path copy = dir.resolve("sample");
+        OpenProject.copy(TestResources.samples().resolve("shapes-shortcut"), copy);
+        try (OpenProject open = OpenProject.open(copy)) {
+            WorkspaceState s = open.workspace().state();
+            Path data = ProjectShortcutReport.findManifest(s);
+            assertEquals(copy.resolve("images").toAbsolutePath().normalize(), data.toAbsolutePath().normalize());
+            ProjectShortcutReport.Result r = ProjectShortcutReport.of(s, data, 0, 1);
+            assertEquals(610, r.matched());
+            assertEquals(1.0, r.protocol().coreP(), "the shape always shows the label");
+            assertEquals(-1.0, r.protocol().raw().optimalReliance(), "so the optimal classifier follows the shape");
+            assertTrue(r.protocol().raw().bias() > 0.5, "the prototypes follow the background: bias " + r.protocol().raw().bias());
+            assertTrue(r.nowRaw().bias() > 0.5, "and so does the project as it opens: bias " + r.nowRaw().bias());
+        }
+    }
+
     @Test
     void aFolderWithoutTheProjectsImagesIsRefusedByName() throws IOException {
         Path project = OpenProject.create(dir.resolve("empty"), "Empty", TestResources.samples().resolve("fashion-fewshot"), false);
