@@ -50,7 +50,15 @@ final class MainMenu {
 
         Action newProject = action("menu.file.new", "Shortcut+Shift+N", e -> projects.newProject());
         Action open = action("menu.file.open", "Shortcut+O", e -> projects.chooseAndOpen());
-        Action sample = action("menu.file.sample", null, e -> projects.openSample());
+        Menu samples = new Menu(Messages.get("menu.file.sample"));
+        samples.setId("menu-samples");
+        for (ProjectActions.Sample sp : projects.samples()) {
+            MenuItem item = new MenuItem(sp.name());
+            item.setMnemonicParsing(false);
+            item.setOnAction(e -> projects.open(sp.dir()));
+            samples.getItems().add(item);
+        }
+        samples.setDisable(samples.getItems().isEmpty());
         Action saveAs = action("menu.file.saveAs", "Shortcut+Shift+S", e -> projects.chooseAndSaveAs());
         saveAs.disabledProperty().bind(none);
         Action importImages = action("menu.file.importImages", "Shortcut+I", e -> {
@@ -95,7 +103,7 @@ final class MainMenu {
         export.disableProperty().bind(none);
         Action quit = action("menu.file.quit", "Shortcut+Q", e -> Platform.exit());
         fillRecent();
-        Menu file = new Menu(Messages.get("menu.file"), null, item(newProject), item(open), recent, item(sample), item(saveAs),
+        Menu file = new Menu(Messages.get("menu.file"), null, item(newProject), item(open), recent, samples, item(saveAs),
                 new SeparatorMenuItem(), item(importImages), item(importFolder), item(importLabels), export, new SeparatorMenuItem(),
                 item(quit));
 

@@ -156,14 +156,21 @@ final class ProjectActions {
         a.show();
     }
 
-    /** File > Open Sample Project. */
-    void openSample() {
-        Path p = SampleProjects.defaultSample();
-        if (p != null) {
-            open(p);
-        } else {
-            project.notices().problem(Messages.get("open.noSample"), List.of());
+    /** A bundled sample project: its name (from its project.json) and folder. */
+    record Sample(String name, Path dir) {
+    }
+
+    /** The bundled samples, the default first, for File > Open Sample Project. */
+    List<Sample> samples() {
+        List<Sample> out = new ArrayList<>();
+        for (Path p : SampleProjects.all()) {
+            try {
+                out.add(new Sample(ProjectManifest.read(p).name(), p));
+            } catch (IOException e) {
+                // a sample that does not read is not offered
+            }
         }
+        return out;
     }
 
     /** File > New Project: asks for a name, a folder and the backbone to start from, then creates and opens it. */
