@@ -178,6 +178,7 @@ public final class MainWindow {
             params = params.subList(2, params.size());
         }
         stage.show();
+        boolean firstStart = params.isEmpty() && screenshot == null && settings.lastProject() == null;
         Path folder = params.isEmpty() ? projects.lastOrSample() : Path.of(params.getFirst());
         if (screenshot != null) {
             Path out = screenshot;
@@ -194,6 +195,9 @@ public final class MainWindow {
             probeDevice();
             status.say(Messages.get("status.noSample"));
         } else {
+            if (firstStart) {
+                projects.introduceSamples();
+            }
             projects.open(folder);
         }
     }

@@ -56,6 +56,8 @@ final class ProjectActions {
         this.status = status;
     }
 
+    private boolean introduceSamples;
+
     void setOnShown(Consumer<WorkspaceState> action) {
         onShown = action;
     }
@@ -63,6 +65,11 @@ final class ProjectActions {
     /** What happens instead of the dialog when opening fails (the smoke mode exits). */
     void setOnFailed(Consumer<String> action) {
         onFailed = action;
+    }
+
+    /** The next project shown is the first start's sample: the other samples are named. */
+    void introduceSamples() {
+        introduceSamples = true;
     }
 
     void setRemember(boolean remember) {
@@ -120,8 +127,17 @@ final class ProjectActions {
         if (opened.copiedFrom() != null) {
             notes.addFirst(Messages.get("open.copied", opened.copiedFrom(), s.dir()));
         }
+        if (introduceSamples) {
+            // the first start: say which other samples there are, and where
+            introduceSamples = false;
+            List<String> others = samples().stream().map(Sample::name).filter(n -> !n.equals(s.name())).toList();
+            if (!others.isEmpty() && opened.notes().isEmpty()) {
+                project.notices().note(Messages.get("open.sampleTitle", s.name()),
+                        List.of(Messages.get("open.otherSamples", String.join("; ", others))));
+            }
+        }
         if (!notes.isEmpty()) {
-            boolean problem = notes.size() > (opened.copiedFrom() != null ? 1 : 0);
+            boolean problem = !opened.notes().isEmpty();
             if (problem) {
                 project.notices().problem(Messages.get("open.problems"), notes);
             } else {
