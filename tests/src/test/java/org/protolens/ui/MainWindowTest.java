@@ -56,6 +56,7 @@ import org.protolens.core.project.History;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.shortcut.ProjectShortcutReport;
 import org.protolens.ui.analysis.ConfusionView;
 import org.protolens.ui.analysis.FlowView;
 import org.protolens.ui.analysis.ImagesView;
@@ -63,6 +64,7 @@ import org.protolens.ui.analysis.ImagesViewModel;
 import org.protolens.ui.analysis.SuggestionsView;
 import org.protolens.ui.map.MapView;
 import org.protolens.ui.probe.ProbeView;
+import org.protolens.ui.probe.ShortcutView;
 import org.protolens.ui.shell.MainWindow;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
@@ -712,6 +714,43 @@ class MainWindowTest {
         assertFalse(robot.lookup("#probe-saliency-export").queryButton().isDisabled(), "the overlay can be exported");
         ImageView image = robot.lookup("#probe-image").queryAs(ImageView.class);
         assertEquals(saliency.overlay().width(), image.getImage().getWidth(), 0.5, "the overlay is shown on the image");
+    }
+
+    /**
+     * The Shortcut bias tab on the shapes sample: it finds the dataset's manifest beside the
+     * images, shows the figures the core computes for the project's prototypes and for the command
+     * line's protocol (a bias towards the background), and follows alpha.
+     */
+    @Test
+    void theShortcutBiasTabReportsTheShapesSamplesBiasAndFollowsAlpha() throws Exception {
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        project = temp.resolve("shapes");
+        OpenProject.copy(sample("shapes-shortcut"), project);
+        launch();
+        var tabs = window().analysis().pane();
+        var tab = tabs.getTabs().stream().filter(t -> t.getId().equals("tab-shortcut")).findFirst().orElseThrow();
+        robot.interact(() -> tabs.getSelectionModel().select(tab));
+        settle();
+        ShortcutView view = robot.lookup("#shortcut-view").queryAs(ShortcutView.class);
+        var shown = view.viewModel().shown().get();
+        assertNotNull(shown, "the report was computed");
+        assertEquals(project.resolve("images").toAbsolutePath().normalize(),
+                view.viewModel().manifest().get().toAbsolutePath().normalize());
+        var expected = ProjectShortcutReport.of(state(), view.viewModel().manifest().get(), 0, 1);
+        TableView<?> table = robot.lookup("#shortcut-table").queryAs(TableView.class);
+        assertEquals(6, table.getItems().size(), "project alpha 0 and now, protocol alpha 0 and TEEN, and both for the new classes");
+        assertEquals(expected.nowRaw(), shown.readings().get(0).report());
+        assertEquals(expected.now(), shown.readings().get(1).report());
+        assertEquals(expected.protocol().raw(), shown.readings().get(2).report());
+        assertEquals(expected.protocol().calibrated(), shown.readings().get(3).report());
+        assertTrue(shown.readings().get(2).report().bias() > 0.5, "the sample's prototypes follow the background");
+        assertFalse(robot.lookup("#shortcut-export").queryButton().isDisabled(), "the report can be exported");
+        robot.interact(() -> robot.lookup("#alpha").queryAs(Slider.class).setValue(0.9));
+        settle();
+        var after = view.viewModel().shown().get();
+        assertEquals(0.9, after.result().protocol().calibration().alpha(), 1e-9, "the protocol uses the new alpha");
+        assertEquals(ProjectShortcutReport.of(state(), view.viewModel().manifest().get(), 0, 1).now(), after.readings().get(1).report());
     }
 
     /** A click on a confusion cell selects the images labelled with its row's class and predicted as its column's. */
