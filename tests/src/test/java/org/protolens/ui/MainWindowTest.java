@@ -56,6 +56,7 @@ import org.protolens.core.project.History;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.shortcut.ProjectProbe;
 import org.protolens.core.shortcut.ProjectShortcutReport;
 import org.protolens.ui.analysis.ConfusionView;
 import org.protolens.ui.analysis.FlowView;
@@ -697,6 +698,17 @@ class MainWindowTest {
         assertNotNull(marks, "the chosen edit's copy is on the map");
         assertArrayEquals(new int[] {bag}, marks.images());
         assertEquals("patch-shuffle", marks.edit());
+        settle();
+        var preview = view.viewModel().preview().get();
+        assertNotNull(preview, "the chosen edit's copy is shown");
+        assertEquals(bag, preview.image());
+        ImageView shownImage = robot.lookup("#probe-image").queryAs(ImageView.class);
+        assertEquals(preview.edited().width(), shownImage.getImage().getWidth(), 0.5, "as the edit made it");
+        int[] sortedEdited = preview.edited().rgb().clone();
+        int[] sortedOriginal = ProjectProbe.image(state(), bag).rgb().clone();
+        Arrays.sort(sortedEdited);
+        Arrays.sort(sortedOriginal);
+        assertArrayEquals(sortedOriginal, sortedEdited, "a patch shuffle moves the image's pixels, nothing else");
         // alpha changes: the same copies scored against the new prototypes, nothing embedded again
         var before = shown;
         robot.interact(() -> robot.lookup("#alpha").queryAs(Slider.class).setValue(0.95));

@@ -53,10 +53,21 @@ public final class ProjectProbe {
         if (decoded.isEmpty()) {
             return new Result(new int[0], new Probes.Report(List.of(), List.of(), List.of()), problems);
         }
+        List<RgbImage> donors = donors(s, kept, seed);
+        Backbone backbone = open.backbone();
+        FloatMatrix raw = prototypes(s, true);
+        FloatMatrix now = prototypes(s, false);
+        Probes.Report report = Probes.run(backbone, decoded, donors, ImageEdit.standard(object == null ? ImageEdit.Box.CENTRE : object,
+                erase, seed), raw, now, 32, listener, cancelled);
+        return new Result(kept.stream().mapToInt(Integer::intValue).toArray(), report, problems);
+    }
+
+    /** For each image, one of another class (by label, else prediction), drawn with the seed; null where none was found. */
+    private static List<RgbImage> donors(WorkspaceState s, List<Integer> images, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<RgbImage> donors = new ArrayList<>();
-        for (int j = 0; j < kept.size(); j++) {
-            int own = classOf(s, kept.get(j));
+        for (int i : images) {
+            int own = classOf(s, i);
             RgbImage donor = null;
             // a few draws among all images: one of another class, readable
             for (int attempt = 0; attempt < 20 && donor == null && s.imageCount() > 1; attempt++) {
@@ -67,12 +78,45 @@ public final class ProjectProbe {
             }
             donors.add(donor);
         }
-        Backbone backbone = open.backbone();
-        FloatMatrix raw = prototypes(s, true);
-        FloatMatrix now = prototypes(s, false);
-        Probes.Report report = Probes.run(backbone, decoded, donors, ImageEdit.standard(object == null ? ImageEdit.Box.CENTRE : object,
-                erase, seed), raw, now, 32, listener, cancelled);
-        return new Result(kept.stream().mapToInt(Integer::intValue).toArray(), report, problems);
+        return donors;
+    }
+
+    /**
+     * Image {@code i} as the edit {@code editId} of a probe of that image alone made it (the same
+     * donor, seed, object box and erased region), at most 512 pixels a side; null when the edit needs a donor and none was found.
+     */
+    public static RgbImage preview(WorkspaceState s, int i, String editId, ImageEdit.Box object, ImageEdit.Box erase, long seed)
+            throws IOException {
+        RgbImage img = image(s, i);
+        ImageEdit edit = ImageEdit.standard(object == null ? ImageEdit.Box.CENTRE : object, erase, seed).stream()
+                .filter(e -> e.id().equals(editId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no probe edit \"" + editId + "\""));
+        if (edit instanceof ImageEdit.Background bg && bg.fill() == ImageEdit.Fill.DONOR && bg.donor() == null) {
+            RgbImage donor = donors(s, List.of(i), seed).getFirst();
+            if (donor == null) {
+                return null;
+            }
+            edit = bg.withDonor(donor);
+        }
+        return shrunk(edit.apply(img), 512);
+    }
+
+    /** The image with its longer side at most {@code side} pixels (nearest pixel). */
+    static RgbImage shrunk(RgbImage img, int side) {
+        double f = Math.min(1, side / (double) Math.max(img.width(), img.height()));
+        if (f >= 1) {
+            return img;
+        }
+        int w = Math.max(1, (int) Math.round(img.width() * f));
+        int h = Math.max(1, (int) Math.round(img.height() * f));
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int sy = Math.min(img.height() - 1, (int) ((y + 0.5) * img.height() / h));
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = img.rgb()[sy * img.width() + Math.min(img.width() - 1, (int) ((x + 0.5) * img.width() / w))];
+            }
+        }
+        return new RgbImage(w, h, out);
     }
 
     /** The same probes scored against the prototypes of {@code s} (shots, classes, alpha or tau changed). */

@@ -207,6 +207,7 @@ public final class ProbeView extends VBox {
         project.workspace().addListener((o, a, s) -> classesChanged(s));
         project.inspected().addListener((o, a, b) -> showImage());
         vm.saliency().addListener((o, a, b) -> showImage());
+        vm.preview().addListener((o, a, b) -> showImage());
         vm.drawn().addListener((o, a, box) -> {
             if (box == null) {
                 clearRegion();
@@ -330,8 +331,11 @@ public final class ProbeView extends VBox {
         WorkspaceState s = project.workspace().get();
         int i = project.inspected().get();
         ProbeViewModel.Saliency sal = vm.saliency().get();
+        ProbeViewModel.Preview edited = vm.preview().get();
         if (s == null || i < 0 || i >= s.imageCount()) {
             image.setImage(null);
+        } else if (edited != null && edited.image() == i && edited.state().dir().equals(s.dir())) {
+            image.setImage(toImage(opaque(edited.edited())));
         } else if (sal != null && sal.image() == i && sal.state().dir().equals(s.dir())) {
             image.setImage(toImage(sal.overlay()));
         } else {
@@ -344,6 +348,15 @@ public final class ProbeView extends VBox {
             region.setHeight(img.getHeight() * scale);
         }
         drawRegion(null, null);
+    }
+
+    /** 0xRRGGBB pixels as opaque ARGB. */
+    private static RgbImage opaque(RgbImage rgb) {
+        int[] px = rgb.rgb().clone();
+        for (int k = 0; k < px.length; k++) {
+            px[k] |= 0xff000000;
+        }
+        return new RgbImage(rgb.width(), rgb.height(), px);
     }
 
     private static Image toImage(RgbImage rgb) {

@@ -1,5 +1,6 @@
 package org.protolens.ui.probe;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,6 +58,10 @@ public final class ProbeViewModel {
     private record Overlay(Saliency saliency, double opacity) {
     }
 
+    /** An edited copy of a probed image, as the probe made it. */
+    public record Preview(WorkspaceState state, int image, String edit, RgbImage edited) {
+    }
+
     private final ProjectState project;
     private final Commands commands;
     private final Tasks tasks;
@@ -74,6 +79,13 @@ public final class ProbeViewModel {
     private final ReadOnlyObjectWrapper<Saliency> saliency = new ReadOnlyObjectWrapper<>();
     private final Recompute<Shown, Shown> rescoring;
     private final Recompute<Overlay, Saliency> overlaying;
+    private record PreviewAsk(WorkspaceState state, int image, String edit, ImageEdit.Box erase) {
+    }
+
+    private final Recompute<PreviewAsk, Preview> previewing;
+    private final ReadOnlyObjectWrapper<Preview> preview = new ReadOnlyObjectWrapper<>();
+    /** the region erased by the run shown */
+    private ImageEdit.Box erasedInRun;
     private Tasks.Job<?> job;
 
     public ProbeViewModel(ProjectState project, Commands commands, Tasks tasks) {
@@ -110,8 +122,28 @@ public final class ProbeViewModel {
                 overlaying.request(new Overlay(s, opacity.get()));
             }
         });
-        shownEdit.addListener((o, a, b) -> mark());
-        shown.addListener((o, a, b) -> mark());
+        previewing = new Recompute<>(tasks, "Probe preview", p -> {
+            try {
+                return new Preview(p.state(), p.image(), p.edit(), ProjectProbe.preview(p.state(), p.image(), p.edit(), null,
+                        p.erase(), SEED));
+            } catch (IOException e) {
+                return new Preview(p.state(), p.image(), p.edit(), null);
+            }
+        }, p -> {
+            if (p.edit().equals(shownEdit.get())) {
+                preview.set(p.edited() == null ? null : p);
+            }
+        });
+        shownEdit.addListener((o, a, b) -> {
+            mark();
+            previewEdit();
+        });
+        shown.addListener((o, a, b) -> {
+            mark();
+            if (a == null || b == null || a.result().images() != b.result().images()) {
+                previewEdit();
+            }
+        });
     }
 
     public ObjectProperty<Target> target() {
@@ -207,6 +239,7 @@ public final class ProbeViewModel {
             return;
         }
         ImageEdit.Box erase = target.get() == Target.INSPECTED ? drawn.get() : null;
+        erasedInRun = erase;
         int of = switch (target.get()) {
             case INSPECTED -> 1;
             case SELECTION -> project.selection().get().length;
@@ -272,6 +305,21 @@ public final class ProbeViewModel {
                 && state.dir().equals(s.state().dir())) {
             shown.set(s);
         }
+    }
+
+    /** The edited copy of a probe of one image, for the edit chosen; null: none. */
+    public ReadOnlyObjectProperty<Preview> preview() {
+        return preview.getReadOnlyProperty();
+    }
+
+    private void previewEdit() {
+        Shown sh = shown.get();
+        String edit = shownEdit.get();
+        if (sh == null || edit == null || sh.result().images().length != 1) {
+            preview.set(null);
+            return;
+        }
+        previewing.request(new PreviewAsk(sh.state(), sh.result().images()[0], edit, erasedInRun));
     }
 
     /** Puts the shown edit's copies on the map. */
