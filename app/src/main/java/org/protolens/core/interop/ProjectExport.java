@@ -1,6 +1,7 @@
 package org.protolens.core.interop;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -10,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.analysis.SessionTable;
+import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.project.OpenProject;
@@ -74,23 +78,36 @@ public final class ProjectExport {
         }
     }
 
-    /** Which file goes where in a folder per class: class name -> image files, in image order. */
-    public record FolderPlan(Map<String, List<Path>> byClass) {
+    /**
+     * Which file goes where in a folder per class: class name -> image files, in image order; for
+     * images imported from outside the project folder, the SHA-256 their bytes had when imported
+     * (a catalog can name any path: only the file the person imported is copied).
+     */
+    public record FolderPlan(Map<String, List<Path>> byClass, Map<Path, byte[]> importedSha256) {
     }
 
     /** The labelled images of every class (shots included), read at once. */
     public static FolderPlan labelFolders(WorkspaceState w) {
         Map<String, List<Path>> byClass = new LinkedHashMap<>();
+        Map<Path, byte[]> sha = new HashMap<>();
         for (String name : w.classNames()) {
             byClass.put(name, new ArrayList<>());
         }
+        Path project = w.dir().toAbsolutePath().normalize();
         for (int i = 0; i < w.imageCount(); i++) {
             if (w.label(i) >= 0) {
-                byClass.get(w.classNames().get(w.label(i))).add(w.imageFile(i).toAbsolutePath().normalize());
+                Path file = w.imageFile(i).toAbsolutePath().normalize();
+                byClass.get(w.classNames().get(w.label(i))).add(file);
+                if (i >= w.projectImageCount() && !file.startsWith(project)) {
+                    byte[] h = w.imported().get(i - w.projectImageCount()).sha256();
+                    if (h != null) {
+                        sha.put(file, h);
+                    }
+                }
             }
         }
         byClass.values().removeIf(List::isEmpty);
-        return new FolderPlan(byClass);
+        return new FolderPlan(byClass, sha);
     }
 
     /**
@@ -98,8 +115,12 @@ public final class ProjectExport {
      * class name made safe as a folder name, a file name met twice in one class numbered. Copies
      * the images, or links to them ({@code links}).
      *
+     * <p>An image imported from outside the project whose bytes are no longer those imported
+     * (moved, edited, or a catalog that names another file) is left out; the rest is written, then
+     * an IOException names each file left out.
+     *
      * @return how many images were written
-     * @throws IOException naming the folder when it is not empty, or the file that failed
+     * @throws IOException naming the folder when it is not empty, the file that failed, or the files left out
      */
     public static int writeLabelFolders(FolderPlan plan, Path dir, boolean links) throws IOException {
         if (Files.exists(dir) && !OpenProject.isEmptyFolder(dir)) {
@@ -107,6 +128,7 @@ public final class ProjectExport {
         }
         Files.createDirectories(dir);
         int written = 0;
+        List<String> leftOut = new ArrayList<>();
         Set<String> folders = new HashSet<>();
         for (var e : plan.byClass().entrySet()) {
             String folder = folderName(e.getKey());
@@ -116,6 +138,12 @@ public final class ProjectExport {
             Path classDir = Files.createDirectories(dir.resolve(folder));
             Set<String> names = new HashSet<>();
             for (Path image : e.getValue()) {
+                byte[] expected = plan.importedSha256().get(image);
+                if (expected != null && !Arrays.equals(expected, sha256(image))) {
+                    leftOut.add(image + ": is not the image imported into the project (its SHA-256 differs, or it is gone); "
+                            + "left out");
+                    continue;
+                }
                 String name = image.getFileName().toString();
                 String unique = name;
                 for (int n = 2; !names.add(unique); n++) {
@@ -135,7 +163,25 @@ public final class ProjectExport {
                 written++;
             }
         }
+        if (!leftOut.isEmpty()) {
+            throw new IOException(written + " images written to " + dir + "; " + leftOut.size() + " left out: "
+                    + String.join("; ", leftOut));
+        }
         return written;
+    }
+
+    /** The SHA-256 of a file's bytes, or null when it cannot be read. */
+    private static byte[] sha256(Path file) {
+        MessageDigest md = EmbeddingPipeline.sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return md.digest();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** A class name as a folder name: path separators and characters no file system allows become "_". */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -16,8 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.project.History;
+import org.protolens.core.project.ImportPlan;
 import org.protolens.core.project.Workspace;
 
 class ProjectExportTest {
@@ -126,5 +129,44 @@ class ProjectExportTest {
 
         IOException e = assertThrows(IOException.class, () -> ProjectExport.writeLabelFolders(plan, copies, false));
         assertTrue(e.getMessage().contains("not empty"), e.getMessage());
+    }
+
+    /**
+     * A catalog names imported images by absolute path: exporting copies only the bytes that were
+     * imported. A file replaced since (or a received catalog pointing elsewhere) is left out by
+     * name; the rest is written.
+     */
+    @Test
+    void anImportedImageWhoseBytesChangedIsLeftOutOfTheFolderExportByName() throws IOException {
+        Workspace w = fashion();
+        Path drop = Files.createDirectories(dir.resolve("drop"));
+        List<Path> files = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
+        try (var bags = Files.list(TestResources.samples().resolve("fashion-fewshot/images/Bag"))) {
+            for (Path p : bags.sorted().limit(3).toList()) {
+                Path f = Files.copy(p, drop.resolve("imported-" + p.getFileName()));
+                files.add(f);
+                keys.add(EmbeddingPipeline.sha256().digest(Files.readAllBytes(f)));
+            }
+        }
+        List<ImportPlan.Item> items = new ArrayList<>();
+        for (Path f : files) {
+            items.add(new ImportPlan.Item(f, "Satchel", Workspace.Kind.NOVEL, true));
+        }
+        w.addImported(items, keys, new FloatMatrix(3, w.dim(), new float[3 * w.dim()]));
+        // the second file is replaced by another (as a catalog naming /etc/passwd would point elsewhere)
+        Files.writeString(files.get(1), "root:x:0:0:root:/root:/bin/bash\n");
+        ProjectExport.FolderPlan plan = ProjectExport.labelFolders(w.state());
+        Path out = dir.resolve("out");
+        IOException e = assertThrows(IOException.class, () -> ProjectExport.writeLabelFolders(plan, out, false));
+        assertTrue(e.getMessage().contains(files.get(1).toString()) && e.getMessage().contains("SHA-256")
+                && e.getMessage().contains("1 left out"), e.getMessage());
+        Path satchels = out.resolve("Satchel");
+        assertTrue(Files.isRegularFile(satchels.resolve(files.get(0).getFileName())), "the unchanged imports are copied");
+        assertTrue(Files.isRegularFile(satchels.resolve(files.get(2).getFileName())));
+        assertFalse(Files.exists(satchels.resolve(files.get(1).getFileName())), "the changed file is not copied");
+        try (var all = Files.walk(out)) {
+            assertEquals(w.imageCount() - 1, all.filter(Files::isRegularFile).count(), "every other labelled image is written");
+        }
     }
 }
