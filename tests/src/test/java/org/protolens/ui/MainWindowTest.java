@@ -658,6 +658,15 @@ class MainWindowTest {
         assertEquals(bags[0], window().project().inspected().get(), "a click inspects the image");
         assertTrue(first.getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("inspected")),
                 "the inspected thumbnail is framed");
+        robot.push(KeyCode.RIGHT);
+        settle();
+        assertEquals(bags[1], window().project().inspected().get(), "the right arrow inspects the next image");
+        robot.push(KeyCode.END);
+        settle();
+        assertEquals(bags[11], window().project().inspected().get(), "End inspects the last");
+        robot.push(KeyCode.LEFT);
+        settle();
+        assertEquals(bags[10], window().project().inspected().get());
     }
 
     /**

@@ -11,7 +11,10 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Tooltip;
+import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -29,7 +32,8 @@ import org.protolens.ui.common.Thumbnails;
 /**
  * The latest selection (or every image) as a grid of large thumbnails, each with its path in the
  * project, label and prediction; the size is adjustable, the grid virtualised (only the visible
- * cells load their image). Clicking a thumbnail inspects its image; the inspected image is framed.
+ * cells load their image). Clicking a thumbnail inspects its image, the arrow keys, Home and End
+ * move through the grid; the inspected image is framed.
  */
 final class GalleryView extends AnalysisView<GalleryView.Shown> {
     private static final int SMALLEST = 48;
@@ -66,6 +70,13 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
         grid.setHorizontalCellSpacing(6);
         grid.setVerticalCellSpacing(6);
         grid.setCellFactory(g -> new Cell());
+        // the arrow keys, Home and End move the inspected image through the grid
+        grid.setFocusTraversable(true);
+        grid.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (step(e.getCode())) {
+                e.consume();
+            }
+        });
         VBox.setVgrow(grid, Priority.ALWAYS);
         getChildren().setAll(top, grid);
         project.selection().addListener((o, a, b) -> refresh());
@@ -76,6 +87,34 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
             }
         }));
         refresh();
+    }
+
+    /** Moves the inspected image by a key (the first image when none of the grid's is inspected); false: not a moving key. */
+    private boolean step(KeyCode key) {
+        if (items.isEmpty()) {
+            return false;
+        }
+        double cell = grid.getCellWidth() + grid.getHorizontalCellSpacing() * 2;
+        int columns = Math.max(1, (int) ((grid.getWidth() - 20) / Math.max(1, cell)));
+        int at = items.indexOf(project.inspected().get());
+        int to = switch (key) {
+            case LEFT -> at - 1;
+            case RIGHT -> at + 1;
+            case UP -> at - columns;
+            case DOWN -> at + columns;
+            case HOME -> 0;
+            case END -> items.size() - 1;
+            default -> Integer.MIN_VALUE;
+        };
+        if (to == Integer.MIN_VALUE) {
+            return false;
+        }
+        int index = at < 0 ? 0 : Math.max(0, Math.min(items.size() - 1, to));
+        project.inspected().set(items.get(index));
+        if (grid.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+            flow.scrollTo(index / columns);
+        }
+        return true;
     }
 
     @Override
@@ -123,6 +162,7 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
             setOnMouseClicked(e -> {
                 if (e.getButton() == MouseButton.PRIMARY && getItem() != null) {
                     project.inspected().set(getItem());
+                    grid.requestFocus();
                 }
             });
         }
