@@ -131,9 +131,9 @@ public final class ProbeView extends VBox {
         });
         table.getColumns().setAll(List.of(edit,
                 column("probe.col.images", r -> Integer.toString(r.images()), 40),
-                column("probe.col.flipped", r -> pct(r.flippedRaw()) + " → " + pct(r.flipped()), 92),
+                column("probe.col.flipped", r -> Figures.pct(r.flippedRaw(), 0) + " → " + Figures.pct(r.flipped(), 0), 92),
                 column("probe.col.to", r -> r.flippedTo() < 0 ? "–" : className(r.flippedTo()), 80),
-                column("probe.col.drop", r -> signed(r.similarityDrop()), 68),
+                column("probe.col.drop", r -> Figures.signed(r.similarityDrop()), 68),
                 column("probe.col.moved", r -> Double.isNaN(r.moved()) ? "–" : String.format(Locale.ROOT, "%.3f", r.moved()), 60)));
         table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> vm.shownEdit().set(row == null ? null : row.edit()));
         HBox.setHgrow(table, Priority.ALWAYS);
@@ -288,14 +288,6 @@ public final class ProbeView extends VBox {
             }
         });
         return c;
-    }
-
-    private static String pct(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
-    }
-
-    private static String signed(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.3f", v);
     }
 
     private void classesChanged(WorkspaceState s) {

@@ -1,7 +1,6 @@
 package org.protolens.ui.probe;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -252,14 +251,13 @@ public final class ProbeViewModel {
         };
         running.set(true);
         status.set(Messages.get("probe.running", what));
-        job = tasks.start(tasks.job(Tasks.Lane.IMPORT, Messages.get("probe.job", images.length), j -> {
+        job = start(tasks.job(Tasks.Lane.IMPORT, Messages.get("probe.job", images.length), j -> {
             j.progress(0, -1);
             return ProjectProbe.probe(open, s, images, null, erase, SEED, (d, t) -> {
                 j.progress(d, t);
                 j.say(Messages.get("probe.progress", d, t));
             }, j::isCancelled);
         }).onDone(r -> {
-            running.set(false);
             WorkspaceState now = project.workspace().get();
             if (now == null || !now.dir().equals(s.dir())) {
                 return;
@@ -277,14 +275,15 @@ public final class ProbeViewModel {
             if (now != s) {
                 rescoring.request(new Shown(now, r, what));
             }
-        }).onCancel(() -> {
-            running.set(false);
-            status.set(Messages.get("probe.cancelled"));
-        }).onFailure(e -> {
-            running.set(false);
+        }));
+    }
+
+    /** Starts a probe or saliency job, listed; its end, however it ends, frees the tab for the next. */
+    private <T> Tasks.Job<T> start(Tasks.Job<T> j) {
+        return tasks.start(j.onCancel(() -> status.set(Messages.get("probe.cancelled"))).onFailure(e -> {
             status.set(Messages.get("probe.failed"));
             project.notices().problem(Messages.get("probe.failed"), List.of(e.getMessage() == null ? e.toString() : e.getMessage()));
-        }), true);
+        }).andFinally(() -> running.set(false)), true);
     }
 
     /** Stops a probe or saliency run. */
@@ -367,7 +366,7 @@ public final class ProbeViewModel {
         running.set(true);
         String name = s.classNames().get(k);
         status.set(Messages.get("probe.saliency.running", s.imagePath(i), name));
-        job = tasks.start(tasks.job(Tasks.Lane.IMPORT, Messages.get("probe.saliency.job", name), j -> {
+        job = start(tasks.job(Tasks.Lane.IMPORT, Messages.get("probe.saliency.job", name), j -> {
             j.progress(0, -1);
             RgbImage img = ProjectProbe.image(s, i);
             OcclusionSaliency.Map map = ProjectProbe.saliency(open, s, i, k, askedPatch, askedStride, (d, t) -> {
@@ -378,7 +377,6 @@ public final class ProbeViewModel {
                     String.format(Locale.ROOT, "%.3f", map.max()), map.patch(), map.stride(), map.gridRows() * map.gridCols());
             return withOpacity(new Saliency(s, i, k, img, map, null, summary), alpha);
         }).onDone(r -> {
-            running.set(false);
             WorkspaceState now = project.workspace().get();
             if (now != null && now.dir().equals(s.dir())) {
                 saliency.set(r);
@@ -387,24 +385,11 @@ public final class ProbeViewModel {
                     overlaying.request(new Overlay(r, opacity.get()));
                 }
             }
-        }).onCancel(() -> {
-            running.set(false);
-            status.set(Messages.get("probe.cancelled"));
-        }).onFailure(e -> {
-            running.set(false);
-            status.set(Messages.get("probe.failed"));
-            project.notices().problem(Messages.get("probe.failed"), List.of(e.getMessage() == null ? e.toString() : e.getMessage()));
-        }), true);
+        }));
     }
 
     private static Saliency withOpacity(Saliency s, double opacity) {
         return new Saliency(s.state(), s.image(), s.classIndex(), s.original(), s.map(),
                 SaliencyImage.overlay(s.original(), s.map(), opacity, 512), s.summary());
-    }
-
-    /** Class names of the open project, for the choosers. */
-    List<String> classNames() {
-        WorkspaceState s = project.workspace().get();
-        return s == null ? List.of() : new ArrayList<>(s.classNames());
     }
 }

@@ -87,13 +87,13 @@ public final class ShortcutView extends VBox {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
                 column("shortcut.col.reading", ShortcutViewModel.Reading::name, 170),
-                column("shortcut.col.aligned", r -> pct(r.report().alignedAccuracy()), 70),
-                column("shortcut.col.conflict", r -> pct(r.report().conflictAccuracy()), 70),
-                column("shortcut.col.toShortcut", r -> pct(r.report().shortcutShare()), 70),
-                column("shortcut.col.toShape", r -> pct(r.report().coreShare()), 70),
-                column("shortcut.col.reliance", r -> signed(r.report().reliance()), 65),
-                column("shortcut.col.optimal", r -> signed(r.report().optimalReliance()), 65),
-                column("shortcut.col.bias", r -> signed(r.report().bias()), 65)));
+                column("shortcut.col.aligned", r -> Figures.pct(r.report().alignedAccuracy(), 1), 70),
+                column("shortcut.col.conflict", r -> Figures.pct(r.report().conflictAccuracy(), 1), 70),
+                column("shortcut.col.toShortcut", r -> Figures.pct(r.report().shortcutShare(), 1), 70),
+                column("shortcut.col.toShape", r -> Figures.pct(r.report().coreShare(), 1), 70),
+                column("shortcut.col.reliance", r -> Figures.signed(r.report().reliance()), 65),
+                column("shortcut.col.optimal", r -> Figures.signed(r.report().optimalReliance()), 65),
+                column("shortcut.col.bias", r -> Figures.signed(r.report().bias()), 65)));
         table.setMinWidth(0);
 
         chart = chart();
@@ -169,11 +169,4 @@ public final class ShortcutView extends VBox {
         return c;
     }
 
-    private static String pct(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
-    }
-
-    private static String signed(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.3f", v);
-    }
 }

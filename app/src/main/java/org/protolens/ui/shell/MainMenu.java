@@ -52,13 +52,17 @@ final class MainMenu {
         Action open = action("menu.file.open", "Shortcut+O", e -> projects.chooseAndOpen());
         Menu samples = new Menu(Messages.get("menu.file.sample"));
         samples.setId("menu-samples");
-        for (ProjectActions.Sample sp : projects.samples()) {
-            MenuItem item = new MenuItem(sp.name());
-            item.setMnemonicParsing(false);
-            item.setOnAction(e -> projects.open(sp.dir()));
-            samples.getItems().add(item);
-        }
-        samples.setDisable(samples.getItems().isEmpty());
+        samples.setDisable(true);
+        // the samples' names are read in the background, not while the window starts
+        projects.readSamples(found -> {
+            for (ProjectActions.Sample sp : found) {
+                MenuItem item = new MenuItem(sp.name());
+                item.setMnemonicParsing(false);
+                item.setOnAction(e -> projects.open(sp.dir()));
+                samples.getItems().add(item);
+            }
+            samples.setDisable(found.isEmpty());
+        });
         Action saveAs = action("menu.file.saveAs", "Shortcut+Shift+S", e -> projects.chooseAndSaveAs());
         saveAs.disabledProperty().bind(none);
         Action importImages = action("menu.file.importImages", "Shortcut+I", e -> {

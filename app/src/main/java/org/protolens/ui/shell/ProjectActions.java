@@ -130,10 +130,14 @@ final class ProjectActions {
         if (introduceSamples) {
             // the first start: say which other samples there are, and where
             introduceSamples = false;
-            List<String> others = samples().stream().map(Sample::name).filter(n -> !n.equals(s.name())).toList();
-            if (!others.isEmpty() && opened.notes().isEmpty()) {
-                project.notices().note(Messages.get("open.sampleTitle", s.name()),
-                        List.of(Messages.get("open.otherSamples", String.join("; ", others))));
+            if (opened.notes().isEmpty()) {
+                readSamples(found -> {
+                    List<String> others = found.stream().map(Sample::name).filter(n -> !n.equals(s.name())).toList();
+                    if (!others.isEmpty()) {
+                        project.notices().note(Messages.get("open.sampleTitle", s.name()),
+                                List.of(Messages.get("open.otherSamples", String.join("; ", others))));
+                    }
+                });
             }
         }
         if (!notes.isEmpty()) {
@@ -176,8 +180,13 @@ final class ProjectActions {
     record Sample(String name, Path dir) {
     }
 
+    /** Reads the bundled samples' names in the background, then hands them to {@code then} (the JavaFX thread). */
+    void readSamples(Consumer<List<Sample>> then) {
+        tasks.run(Tasks.Lane.VIEWS, "Sample projects", j -> samples(), then);
+    }
+
     /** The bundled samples, the default first, for File > Open Sample Project. */
-    List<Sample> samples() {
+    private static List<Sample> samples() {
         List<Sample> out = new ArrayList<>();
         for (Path p : SampleProjects.all()) {
             try {
