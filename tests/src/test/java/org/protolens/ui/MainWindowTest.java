@@ -262,15 +262,22 @@ class MainWindowTest {
         assertTrue(!newClass.isDisabled(), "a selection enables New class");
         robot.clickOn(newClass);
         settle();
-        TextField name = robot.lookup(".dialog-pane .text-field").queryAs(TextField.class);
+        TextField name = robot.lookup("#new-class-name").queryAs(TextField.class);
         robot.clickOn(name).write("Long trousers");
         settle();
         assertEquals("Long trousers", name.getText());
-        robot.clickOn(robot.lookup(".dialog-pane .button").match((Button b) -> b.isDefaultButton())
-                .queryButton());
+        String holds = robot.lookup("#new-class-holds").queryAs(Label.class).getText();
+        assertTrue(holds.contains("all labelled (Trouser " + count + ")"), "the dialog says what the lasso holds: " + holds);
+        Button ok = robot.lookup("#new-class-ok").queryButton();
+        assertTrue(ok.isDisabled(), "labelled images are not taken without the person's choice");
+        robot.clickOn("#new-class-relabel");
         settle();
+        assertTrue(!ok.isDisabled(), "ticked, the Trouser images can move");
+        robot.clickOn(ok);
+        settle();
+        int shots = Math.min(5, count);
         String rows = classRows();
-        assertTrue(rows.contains("[Long trousers, " + count + ", " + count + ","), rows);
+        assertTrue(rows.contains("[Long trousers, " + count + ", " + shots + ","), rows);
         assertTrue(newClass.isDisabled(), "the selection is used up");
 
         robot.push(KeyCode.CONTROL, KeyCode.Z);
@@ -283,7 +290,7 @@ class MainWindowTest {
         robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z);
         settle();
         String redone = classRows();
-        assertTrue(redone.contains("[Long trousers, " + count + ", " + count + ","), redone);
+        assertTrue(redone.contains("[Long trousers, " + count + ", " + shots + ","), redone);
         Slider alpha = robot.lookup("#alpha").queryAs(Slider.class);
         robot.interact(() -> alpha.setValue(0.8));
         settle();
@@ -635,10 +642,12 @@ class MainWindowTest {
         robot.interact(() -> view.table().getContextMenu().show(row, Side.BOTTOM, 0, 0));
         settle();
         robot.clickOn("New Class from 2 images…");
-        waitShown(".dialog-pane .text-field");
-        robot.clickOn(".dialog-pane .text-field").write("Lookalikes");
-        robot.clickOn(robot.lookup(".dialog-pane .button").match((Button b) -> b.isDefaultButton())
-                .queryButton());
+        waitShown("#new-class-name");
+        robot.clickOn("#new-class-name").write("Lookalikes");
+        assertTrue(robot.lookup("#new-class-holds").queryAs(Label.class).getText().startsWith("2 images selected, all labelled"));
+        // the rows are labelled images of new classes: they move only when the person says so
+        robot.clickOn("#new-class-relabel");
+        robot.clickOn("#new-class-ok");
         settle();
         var after = state();
         int k = after.classNames().indexOf("Lookalikes");

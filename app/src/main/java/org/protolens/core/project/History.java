@@ -103,19 +103,48 @@ public final class History {
 
     /** A new novel class whose shots are the given images; undo removes it and restores their labels. */
     public static Edit newClass(String name, int[] images) {
-        int[] images2 = images.clone();
+        return newClass(name, images, new int[0]);
+    }
+
+    /**
+     * A new novel class with {@code shots} as its shots and {@code members} as its labelled images
+     * that are no shots; undo removes it and restores every image's label.
+     *
+     * @throws IllegalArgumentException on apply, when another new class would be left without shots
+     */
+    public static Edit newClass(String name, int[] shots, int[] members) {
+        int[] shots2 = shots.clone();
+        int[] members2 = members.clone();
+        int[] all = IntStream.concat(Arrays.stream(shots2), Arrays.stream(members2)).toArray();
         return new Edit() {
             private Before before;
 
             @Override
             public String description() {
-                return "New class “" + name + "” from " + images2.length + (images2.length == 1 ? " image" : " images");
+                String made = "New class “" + name + "” from " + all.length + (all.length == 1 ? " image" : " images");
+                return members2.length == 0 ? made : made + " (" + shots2.length + (shots2.length == 1 ? " shot)" : " shots)");
             }
 
             @Override
             public void apply(Workspace w) {
-                before = Before.of(w, images2);
-                w.addNovelClass(name, images2);
+                Map<Integer, Integer> shotsTaken = new HashMap<>();
+                for (int i : all) {
+                    if (w.isShot(i) && w.label(i) >= 0) {
+                        shotsTaken.merge(w.label(i), 1, Integer::sum);
+                    }
+                }
+                for (var e : shotsTaken.entrySet()) {
+                    if (w.shotCount(e.getKey()) == e.getValue()) {
+                        throw new IllegalArgumentException("the selection holds every shot of \"" + w.classNames().get(e.getKey())
+                                + "\"; a class needs at least one");
+                    }
+                }
+                Before old = Before.of(w, all);
+                int k = w.addNovelClass(name, shots2);
+                int[] labels = new int[members2.length];
+                Arrays.fill(labels, k);
+                w.setLabels(members2, labels, new boolean[members2.length]);
+                before = old;
             }
 
             @Override

@@ -154,18 +154,22 @@ public final class ClassesView extends VBox {
         return s;
     }
 
-    /** Asks for a name and makes the selected images the shots of a new class (undoable). */
+    /** Asks how to make a new class of the selected images, then makes it (undoable). */
     public void newClassFromSelection() {
         newClassFrom(project.selection().get());
     }
 
-    /** Asks for a name and makes {@code images} the shots of a new class (undoable). */
+    /**
+     * Asks for a new class from {@code images}: its name, whether their labelled images move into
+     * it, how many become shots; then makes it (undoable).
+     */
     public void newClassFrom(int[] images) {
-        if (images == null || images.length == 0 || project.workspace().get() == null) {
+        var state = project.workspace().get();
+        if (images == null || images.length == 0 || state == null) {
             return;
         }
-        Dialogs.askName(Dialogs.windowOf(this), Messages.get("newClass.title"), Messages.get("newClass.header", images.length), "")
-                .ifPresent(name -> Dialogs.explainRefusal(vm.newClass(name, images), this, Messages.get("edit.refused.noClass")));
+        NewClassDialog.ask(Dialogs.windowOf(this), new NewClassViewModel(state, images)).ifPresent(a ->
+                Dialogs.explainRefusal(vm.newClass(a.name(), a.plan()), this, Messages.get("edit.refused.noClass")));
     }
 
     private ContextMenu menuFor(ClassesViewModel.Row r) {

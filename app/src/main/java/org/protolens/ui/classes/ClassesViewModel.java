@@ -19,6 +19,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 import org.protolens.core.project.History;
+import org.protolens.core.project.NewClassPlan;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.proto.TeenCalibration;
@@ -204,9 +205,9 @@ public final class ClassesViewModel {
         commands.calibrate(new TeenCalibration(alpha.get(), tau.get()), calibrationOn.get(), continuing);
     }
 
-    /** Makes {@code images} the shots of a new class named {@code name} (undoable). */
-    public CompletableFuture<Void> newClass(String name, int[] images) {
-        return commands.edit(History.newClass(name, images));
+    /** Makes the new class {@code name} of a plan's shots and members (undoable). */
+    public CompletableFuture<Void> newClass(String name, NewClassPlan.Result plan) {
+        return commands.edit(History.newClass(name, plan.shots(), plan.members()));
     }
 
     /** What can be done to class {@code k} with the current selection, in menu order (null entries: separators). */

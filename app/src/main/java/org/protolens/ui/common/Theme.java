@@ -2,7 +2,12 @@ package org.protolens.ui.common;
 
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.value.ChangeListener;
+import javafx.collections.ListChangeListener;
 import javafx.scene.Scene;
+import javafx.stage.PopupWindow;
+import javafx.stage.Window;
+import javafx.stage.WindowEvent;
 
 /**
  * The window's theme, one property the views observe: the style sheets follow it (the dark one
@@ -28,14 +33,41 @@ public final class Theme {
     /** Gives {@code scene} the style sheets, now and whenever the theme changes. */
     public void style(Scene scene) {
         scene.getStylesheets().add(url(LIGHT));
-        Runnable apply = () -> {
-            scene.getStylesheets().removeIf(u -> u.endsWith(DARK));
-            if (dark.get()) {
-                scene.getStylesheets().add(url(DARK));
+        ChangeListener<Boolean> apply = (o, was, now) -> follow(scene);
+        follow(scene);
+        dark.addListener(apply);
+    }
+
+    /**
+     * Gives every other window the application opens (dialogs, windows of their own) the style
+     * sheets while it is shown, so that a dialog is as dark as the window it came from; until
+     * {@code main} is closed.
+     */
+    public void styleEveryWindow(Window main) {
+        ListChangeListener<Window> opened = c -> {
+            while (c.next()) {
+                for (Window w : c.getAddedSubList()) {
+                    Scene scene = w.getScene();
+                    if (w instanceof PopupWindow || scene == null || scene.getStylesheets().contains(url(LIGHT))) {
+                        continue;
+                    }
+                    scene.getStylesheets().add(url(LIGHT));
+                    follow(scene);
+                    ChangeListener<Boolean> apply = (o, was, now) -> follow(scene);
+                    dark.addListener(apply);
+                    w.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> dark.removeListener(apply));
+                }
             }
         };
-        apply.run();
-        dark.addListener((o, was, now) -> apply.run());
+        Window.getWindows().addListener(opened);
+        main.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> Window.getWindows().removeListener(opened));
+    }
+
+    private void follow(Scene scene) {
+        scene.getStylesheets().removeIf(u -> u.endsWith(DARK));
+        if (dark.get()) {
+            scene.getStylesheets().add(url(DARK));
+        }
     }
 
     private static String url(String sheet) {

@@ -141,6 +141,7 @@ public final class MainWindow {
         double[] size = windowSize();
         scene = new Scene(root, size[0], size[1]);
         theme.style(scene);
+        theme.styleEveryWindow(stage);
         DropHandler.install(scene, project, importer);
         var icon = MainWindow.class.getResourceAsStream("/org/protolens/icons/protolens-256.png");
         if (icon != null) {
