@@ -63,6 +63,7 @@ import org.protolens.ui.analysis.FlowView;
 import org.protolens.ui.analysis.ImagesView;
 import org.protolens.ui.analysis.ImagesViewModel;
 import org.protolens.ui.analysis.SuggestionsView;
+import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.map.MapView;
 import org.protolens.ui.probe.ProbeView;
 import org.protolens.ui.probe.ShortcutView;
@@ -226,8 +227,8 @@ class MainWindowTest {
         String verdict = robot.lookup("#verdict").queryAs(Label.class).getText();
         int hit = map.pointAt(map.pointOf(0).getX(), map.pointOf(0).getY());
         assertTrue(hit >= 0, "a point is under the cursor");
-        assertEquals(workspace.imageFile(hit).getFileName().toString(),
-                robot.lookup("#inspector-name").queryAs(Label.class).getText(), "the inspector shows the clicked image");
+        assertEquals(workspace.state().imagePath(hit), robot.lookup("#inspector-name").queryAs(Label.class).getText(),
+                "the inspector shows the clicked image by its path in the project");
         assertTrue(verdict.startsWith("label " + workspace.classNames().get(workspace.label(hit))), verdict);
         assertTrue(verdict.contains("predicted "), verdict);
     }
@@ -547,8 +548,9 @@ class MainWindowTest {
 
     /**
      * Suggestions on unlabelled images: the most uncertain comes first; A accepts it, R marks the
-     * next as not of its class, each re-ranks the list at once; a class's likely members accepted
-     * with Enter become its shots and move its prototype; undo takes every decision back.
+     * next as not of its class, each re-ranks the list at once; a class's likely member accepted
+     * with Enter becomes a labelled image, S makes the next a shot that moves its prototype; undo
+     * takes every decision back.
      */
     @Test
     void acceptingAndRejectingSuggestionsWithOneKeyLabelsAndReRanksLive() throws Exception {
@@ -589,13 +591,20 @@ class MainWindowTest {
         robot.clickOn(robot.lookup("#suggestions-list .list-cell").nth(0).queryAs(Node.class));
         robot.type(KeyCode.ENTER);
         settle();
-        assertEquals(shots + 1, state().stats(k).shots(), "an accepted member of a new class becomes a shot");
-        assertTrue(state().isShot(likely.image()));
+        assertEquals(k, state().label(likely.image()), "Enter labels it as the new class");
+        assertTrue(!state().isShot(likely.image()), "as a labelled image, not a shot");
+        assertEquals(shots, state().stats(k).shots());
+        var next = view.list().getSelectionModel().getSelectedItem();
+        assertEquals(view.suggestions().getFirst(), next, "the next suggestion slides in under the highlight");
+        robot.type(KeyCode.S);
+        settle();
+        assertEquals(shots + 1, state().stats(k).shots(), "S makes a suggested member of a new class a shot");
+        assertTrue(state().isShot(next.image()));
         assertTrue(!Arrays.equals(prototype, state().rawPrototype(k)), "and its prototype moves");
         assertEquals(Suggestions.likelyMembers(state(), k, 200, false), view.suggestions(),
                 "ranked against the new prototype");
 
-        for (int undo = 0; undo < 3; undo++) {
+        for (int undo = 0; undo < 4; undo++) {
             robot.push(KeyCode.CONTROL, KeyCode.Z);
         }
         settle();
@@ -693,6 +702,64 @@ class MainWindowTest {
         robot.push(KeyCode.LEFT);
         settle();
         assertEquals(bags[10], window().project().inspected().get());
+    }
+
+    /**
+     * Labelling by key: a number labels the gallery's highlighted image as the class it stands
+     * for; Space shows the image full size with its path, label and prediction; in the viewer the
+     * arrow keys step through the gallery's images, a number labels, S makes a shot of a new
+     * class and takes it out again, Escape closes.
+     */
+    @Test
+    void numberKeysLabelAndSpaceShowsTheImageFullSize() throws Exception {
+        var w = state();
+        int bag = w.classNames().indexOf("Bag");
+        int[] bags = Arrays.copyOf(w.imagesOf(bag), 5);
+        int[] order = ImageActions.keyOrder(w);
+        int baseKey = order[0] == bag ? 2 : 1;
+        int novelKey = 1 + IntStream.range(0, Math.min(9, order.length)).filter(j -> !w.isBase(order[j])).findFirst().orElseThrow();
+        robot.interact(() -> window().project().selection().set(bags));
+        robot.clickOn("Gallery");
+        settle();
+        Node first = robot.lookup("#gallery-grid .gallery-cell").match(NodeQueryUtils.isVisible()).nth(0).queryAs(Node.class);
+        robot.clickOn(first);
+        settle();
+        robot.type(digit(baseKey));
+        settle();
+        assertEquals(order[baseKey - 1], state().label(bags[0]), "the number key labels the highlighted image");
+        assertTrue(!state().isShot(bags[0]));
+
+        robot.type(KeyCode.SPACE);
+        settle();
+        Stage viewer = window().viewer().stage();
+        assertTrue(viewer.isShowing(), "Space opens the viewer");
+        assertEquals(state().imagePath(bags[0]), robot.lookup("#viewer-path").queryAs(Label.class).getText());
+        String verdict = robot.lookup("#viewer-verdict").queryAs(Label.class).getText();
+        assertTrue(verdict.startsWith("label " + state().classNames().get(order[baseKey - 1])), verdict);
+        assertEquals("1 of 5", robot.lookup("#viewer-position").queryAs(Label.class).getText());
+        robot.type(KeyCode.RIGHT);
+        settle();
+        assertEquals(bags[1], window().project().inspected().get(), "the right arrow shows the next image");
+        assertEquals("2 of 5", robot.lookup("#viewer-position").queryAs(Label.class).getText());
+        int novel = order[novelKey - 1];
+        robot.type(digit(novelKey));
+        settle();
+        assertEquals(novel, state().label(bags[1]), "a number labels the viewed image");
+        assertTrue(!state().isShot(bags[1]), "as a labelled image");
+        robot.type(KeyCode.S);
+        settle();
+        assertTrue(state().isShot(bags[1]), "S makes it a shot of its new class");
+        assertEquals("Take out of the shots (S)", robot.lookup("#viewer-shot").queryAs(Button.class).getText());
+        robot.type(KeyCode.S);
+        settle();
+        assertTrue(!state().isShot(bags[1]), "and S again takes it out");
+        robot.type(KeyCode.ESCAPE);
+        settle();
+        assertTrue(!viewer.isShowing(), "Escape closes the viewer");
+    }
+
+    private static KeyCode digit(int d) {
+        return KeyCode.valueOf("DIGIT" + d);
     }
 
     /**

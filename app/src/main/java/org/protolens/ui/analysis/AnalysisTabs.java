@@ -8,6 +8,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.control.Tooltip;
 import org.protolens.core.analysis.SessionTable;
 import org.protolens.ui.common.Commands;
+import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Tasks;
@@ -24,20 +25,21 @@ public final class AnalysisTabs {
     private final Tab suggestTab;
 
     /**
+     * @param actions       labelling by key and the full-size viewer, as every view of images offers them
      * @param newClass      asks for a name and makes a new class of the given images
      * @param exportSessions saves the session table as CSV (asks where)
      */
     public AnalysisTabs(ProjectState project, Commands commands, Tasks tasks, Theme theme, Thumbnails thumbnails,
-                        Consumer<int[]> newClass, Consumer<SessionTable.Result> exportSessions) {
+                        ImageActions actions, Consumer<int[]> newClass, Consumer<SessionTable.Result> exportSessions) {
         suggestions = new SuggestionsViewModel(commands);
         ImagesViewModel images = new ImagesViewModel(project, commands);
         Tab flow = tab("flow", () -> new FlowView(project, tasks, theme));
         Tab similarity = tab("similarity", () -> new SimilarityView(project, tasks, theme));
         Tab confusion = tab("confusion", () -> new ConfusionView(project, tasks, theme));
         Tab sessions = tab("sessions", () -> new SessionsView(project, tasks, theme, exportSessions));
-        suggestTab = tab("suggestions", () -> new SuggestionsView(suggestions, project, tasks, theme, thumbnails));
-        Tab grid = tab("images", () -> new ImagesView(images, project, tasks, theme, thumbnails, newClass));
-        Tab gallery = tab("gallery", () -> new GalleryView(project, tasks, theme, thumbnails));
+        suggestTab = tab("suggestions", () -> new SuggestionsView(suggestions, project, tasks, theme, thumbnails, actions));
+        Tab grid = tab("images", () -> new ImagesView(images, project, tasks, theme, thumbnails, actions, newClass));
+        Tab gallery = tab("gallery", () -> new GalleryView(project, tasks, theme, thumbnails, actions));
         pane.getTabs().setAll(flow, similarity, confusion, sessions, suggestTab, grid, gallery);
         pane.setId("analysis");
         pane.getStyleClass().add("analysis-tabs");

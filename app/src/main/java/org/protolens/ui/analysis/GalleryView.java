@@ -23,6 +23,7 @@ import javafx.scene.layout.VBox;
 import org.controlsfx.control.GridCell;
 import org.controlsfx.control.GridView;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Tasks;
@@ -33,7 +34,8 @@ import org.protolens.ui.common.Thumbnails;
  * The latest selection (or every image) as a grid of large thumbnails, each with its path in the
  * project, label and prediction; the size is adjustable, the grid virtualised (only the visible
  * cells load their image). Clicking a thumbnail inspects its image, the arrow keys, Home and End
- * move through the grid; the inspected image is framed.
+ * move through the grid; the inspected image is framed. Double-click or Space shows it full size,
+ * a number key or L labels it.
  */
 final class GalleryView extends AnalysisView<GalleryView.Shown> {
     private static final int SMALLEST = 48;
@@ -44,15 +46,17 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
     }
 
     private final Thumbnails thumbnails;
+    private final ImageActions actions;
     private final ObservableList<Integer> items = FXCollections.observableArrayList();
     private final GridView<Integer> grid = new GridView<>(items);
     private final Label summary = new Label();
     private final Slider size = new Slider(SMALLEST, LARGEST, 128);
     private WorkspaceState state;
 
-    GalleryView(ProjectState project, Tasks tasks, Theme theme, Thumbnails thumbnails) {
+    GalleryView(ProjectState project, Tasks tasks, Theme theme, Thumbnails thumbnails, ImageActions actions) {
         super(project, tasks, theme, "gallery-view");
         this.thumbnails = thumbnails;
+        this.actions = actions;
         summary.setId("gallery-summary");
         size.setId("gallery-size");
         size.setPrefWidth(160);
@@ -73,7 +77,9 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
         // the arrow keys, Home and End move the inspected image through the grid
         grid.setFocusTraversable(true);
         grid.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
-            if (step(e.getCode())) {
+            int inspected = project.inspected().get();
+            int[] targets = items.contains(inspected) ? new int[] {inspected} : new int[0];
+            if (step(e.getCode()) || actions.handle(e, targets, List.copyOf(items), grid)) {
                 e.consume();
             }
         });
@@ -163,6 +169,9 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
                 if (e.getButton() == MouseButton.PRIMARY && getItem() != null) {
                     project.inspected().set(getItem());
                     grid.requestFocus();
+                    if (e.getClickCount() == 2) {
+                        actions.view(List.copyOf(items));
+                    }
                 }
             });
         }

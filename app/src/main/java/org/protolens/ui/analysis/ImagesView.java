@@ -26,6 +26,8 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -34,6 +36,7 @@ import javafx.util.StringConverter;
 import org.controlsfx.control.CheckComboBox;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.Dialogs;
+import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Tasks;
@@ -45,7 +48,8 @@ import org.protolens.ui.common.Thumbnails;
  * project, one row each: thumbnail, file, label, prediction, similarity, margin, whether the
  * prediction is right. Sortable by any column; filtered by labels and predictions (any number of
  * classes), by result, and to new-class images predicted as a base class. Rows chosen here can be
- * labelled, made a new class, or marked as not of a class (right-click).
+ * labelled, made a new class, or marked as not of a class (right-click); the number keys and L
+ * label them, Space or a double-click shows the highlighted one full size.
  */
 public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
     private final ImagesViewModel vm;
@@ -58,15 +62,17 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
     private final Label source = new Label();
     private final Button all = new Button(Messages.get("images.all"));
     private final Consumer<int[]> newClass;
+    private final ImageActions actions;
     private WorkspaceState listed;
     private boolean updatingChoices;
 
     /** @param newClass asks for a name and makes a new class of the given images */
     public ImagesView(ImagesViewModel vm, ProjectState project, Tasks tasks, Theme theme, Thumbnails thumbnails,
-                      Consumer<int[]> newClass) {
+                      ImageActions actions, Consumer<int[]> newClass) {
         super(project, tasks, theme, "images-view");
         this.vm = vm;
         this.thumbnails = thumbnails;
+        this.actions = actions;
         this.newClass = newClass;
         setSpacing(6);
         label.setId("grid-label");
@@ -128,12 +134,31 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
                 project.inspected().set(r.image());
             }
         });
+        // the number keys and L label the chosen rows, Space or a double-click shows the highlighted one full size
+        table.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (actions.handle(e, chosen(), shownImages(), table)) {
+                e.consume();
+            }
+        });
+        table.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && table.getSelectionModel().getSelectedItem() != null) {
+                actions.view(shownImages());
+            }
+        });
         // a menu with no items does not show: it holds one until it is filled for the chosen rows
         table.setContextMenu(new ContextMenu(new MenuItem("…")));
         table.getContextMenu().setOnShowing(e -> fillMenu(table.getContextMenu()));
         VBox.setVgrow(table, Priority.ALWAYS);
         getChildren().addAll(bar, table);
         refresh();
+    }
+
+    private int[] chosen() {
+        return table.getSelectionModel().getSelectedItems().stream().mapToInt(ImagesViewModel.Row::image).toArray();
+    }
+
+    private List<Integer> shownImages() {
+        return table.getItems().stream().map(ImagesViewModel.Row::image).toList();
     }
 
     public TableView<ImagesViewModel.Row> table() {
@@ -235,7 +260,7 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
     /** Actions on the chosen rows: label them, make a new class, mark them as not of a class, select them on the map. */
     private void fillMenu(ContextMenu menu) {
         WorkspaceState w = project.workspace().get();
-        int[] chosen = table.getSelectionModel().getSelectedItems().stream().mapToInt(ImagesViewModel.Row::image).toArray();
+        int[] chosen = chosen();
         menu.getItems().clear();
         if (w == null || chosen.length == 0) {
             MenuItem none = new MenuItem(Messages.get("images.menu.none"));

@@ -25,6 +25,7 @@ import org.protolens.core.analysis.Suggestions;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.ClassColours;
 import org.protolens.ui.common.Dialogs;
+import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Tasks;
@@ -33,13 +34,15 @@ import org.protolens.ui.common.Thumbnails;
 
 /**
  * Unlabelled images offered for labelling, one class each, ranked in the background. A or Enter
- * accepts the highlighted suggestion, R or Delete marks it as not of that class; both are
- * undoable, the list is ranked again after each, and the next suggestion takes the place of the
- * one decided.
+ * accepts the highlighted suggestion as a labelled image, S as a shot of its new class, R or
+ * Delete marks it as not of that class, a number key or L labels it as another class, Space shows
+ * it full size; each is undoable, the list is ranked again after each, and the next suggestion
+ * takes the place of the one decided, under the highlight.
  */
 public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ranking> {
     private final SuggestionsViewModel vm;
     private final Thumbnails thumbnails;
+    private final ImageActions actions;
     private final ChoiceBox<SuggestionsViewModel.Order> order = new ChoiceBox<>();
     private final ChoiceBox<String> ofClass = new ChoiceBox<>();
     private final CheckBox diverse = new CheckBox(Messages.get("suggestions.diverse"));
@@ -50,10 +53,12 @@ public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ran
     /** where the highlight goes when the next ranking arrives (after a decision), -1: where it was */
     private int focusAt = -1;
 
-    public SuggestionsView(SuggestionsViewModel vm, ProjectState project, Tasks tasks, Theme theme, Thumbnails thumbnails) {
+    public SuggestionsView(SuggestionsViewModel vm, ProjectState project, Tasks tasks, Theme theme, Thumbnails thumbnails,
+                           ImageActions actions) {
         super(project, tasks, theme, "suggestions-view");
         this.vm = vm;
         this.thumbnails = thumbnails;
+        this.actions = actions;
         setSpacing(6);
         order.getItems().setAll(SuggestionsViewModel.Order.values());
         order.setConverter(new StringConverter<>() {
@@ -85,9 +90,9 @@ public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ran
         vm.diverse().addListener((o, a, b) -> refresh());
         Label keys = new Label(Messages.get("suggestions.keys"));
         keys.getStyleClass().add("hint");
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox bar = new HBox(8, order, ofClass, diverse, gap, keys);
+        keys.setId("suggestions-keys");
+        keys.setMinWidth(0);
+        HBox bar = new HBox(8, order, ofClass, diverse);
         bar.setAlignment(Pos.CENTER_LEFT);
         summary.getStyleClass().add("hint");
         summary.setId("suggestions-summary");
@@ -105,15 +110,25 @@ public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ran
             if (s == null || e.isShortcutDown() || e.isAltDown()) {
                 return;
             }
+            int k = ranked == null ? -1 : ImageActions.classForKey(ranked, e.getCode());
             if (e.getCode() == KeyCode.A || e.getCode() == KeyCode.ENTER) {
                 accept(s);
-                e.consume();
+            } else if (e.getCode() == KeyCode.S) {
+                acceptAsShot(s);
             } else if (e.getCode() == KeyCode.R || e.getCode() == KeyCode.DELETE || e.getCode() == KeyCode.BACK_SPACE) {
                 reject(s);
-                e.consume();
+            } else if (k >= 0) {
+                decided(actions.label(new int[] {s.image()}, k));
+            } else if (e.getCode() == KeyCode.L && ranked != null) {
+                ImageActions.pickClass(this, ranked, 1).ifPresent(c -> decided(actions.label(new int[] {s.image()}, c)));
+            } else if (e.getCode() == KeyCode.SPACE) {
+                actions.view(list.getItems().stream().map(Suggestions.Suggestion::image).toList());
+            } else {
+                return;
             }
+            e.consume();
         });
-        getChildren().addAll(bar, summary, list);
+        getChildren().addAll(bar, summary, keys, list);
         refresh();
     }
 
@@ -138,6 +153,13 @@ public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ran
     /** Accepts a suggestion: the image joins the suggested class. */
     public void accept(Suggestions.Suggestion s) {
         decided(vm.accept(ranked, s));
+    }
+
+    /** Accepts a suggestion of a new class as one of its shots: its prototype moves. */
+    public void acceptAsShot(Suggestions.Suggestion s) {
+        if (ranked != null && SuggestionsViewModel.canBeShot(ranked, s)) {
+            decided(vm.acceptAsShot(ranked, s));
+        }
     }
 
     /** Marks the suggestion's image as not of the suggested class. */
@@ -208,6 +230,7 @@ public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ran
         private final Rectangle swatch = new Rectangle(10, 10);
         private final Label what = new Label();
         private final Label why = new Label();
+        private final Button asShot = new Button("★");
         private final HBox box;
 
         SuggestionCell() {
@@ -221,11 +244,17 @@ public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ran
             Button no = new Button("✗");
             yes.getStyleClass().addAll("small", "accept");
             no.getStyleClass().addAll("small", "reject");
+            asShot.getStyleClass().addAll("small", "accept-shot");
             yes.setTooltip(new Tooltip(Messages.get("suggestions.accept.tip")));
             no.setTooltip(new Tooltip(Messages.get("suggestions.reject.tip")));
+            asShot.setTooltip(new Tooltip(Messages.get("suggestions.shot.tip")));
             yes.setOnAction(e -> {
                 getListView().getSelectionModel().select(getIndex());
                 accept(getItem());
+            });
+            asShot.setOnAction(e -> {
+                getListView().getSelectionModel().select(getIndex());
+                acceptAsShot(getItem());
             });
             no.setOnAction(e -> {
                 getListView().getSelectionModel().select(getIndex());
@@ -235,7 +264,7 @@ public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ran
             title.setAlignment(Pos.CENTER_LEFT);
             Region gap = new Region();
             HBox.setHgrow(gap, Priority.ALWAYS);
-            box = new HBox(10, thumb, new VBox(2, title, why), gap, yes, no);
+            box = new HBox(10, thumb, new VBox(2, title, why), gap, yes, asShot, no);
             box.setAlignment(Pos.CENTER_LEFT);
         }
 
@@ -250,7 +279,10 @@ public final class SuggestionsView extends AnalysisView<SuggestionsViewModel.Ran
             }
             thumb.setImage(thumbnails.get(w.imageFile(s.image()), 64));
             swatch.setFill(ClassColours.of(s.suggested()));
-            what.setText(w.classNames().get(s.suggested()) + "?   " + w.imageFile(s.image()).getFileName());
+            what.setText(w.classNames().get(s.suggested()) + "?   " + w.imagePath(s.image()));
+            boolean shot = SuggestionsViewModel.canBeShot(w, s);
+            asShot.setVisible(shot);
+            asShot.setManaged(shot);
             why.setText(SuggestionsViewModel.why(w, s));
             setText(null);
             setGraphic(box);

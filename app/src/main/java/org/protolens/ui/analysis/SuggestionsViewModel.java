@@ -20,8 +20,9 @@ import org.protolens.ui.common.Messages;
 /**
  * The suggestions' state: which ranking (most uncertain first, or likely members of one class),
  * whether near-duplicates are spread out, and what deciding on a suggestion does. Accepting puts
- * the image into the suggested class: a new class takes it as a shot (its prototype moves at once),
- * a base class as a labelled image. "Not this class" marks it, so that it is offered its next class.
+ * the image into the suggested class as a labelled image; making it a shot of a new class (its
+ * prototype moves at once) is a choice of its own. "Not this class" marks it, so that it is offered
+ * its next class.
  */
 public final class SuggestionsViewModel {
     /** How many suggestions the list holds. */
@@ -89,21 +90,27 @@ public final class SuggestionsViewModel {
         return new Ranking(w, s, summary, w.classNames(), cls);
     }
 
-    /** Whether accepting {@code s} makes the image a shot of the suggested class (a new class) rather than a labelled image. */
-    static boolean acceptsAsShot(WorkspaceState w, Suggestions.Suggestion s) {
+    /** Whether {@code s} could be accepted as a shot: its class is a new class. */
+    static boolean canBeShot(WorkspaceState w, Suggestions.Suggestion s) {
         return w.kind(s.suggested()) == Workspace.Kind.NOVEL;
     }
 
-    /** The edit accepting {@code s} makes. */
-    static History.Edit acceptance(WorkspaceState w, Suggestions.Suggestion s) {
+    /** The edit accepting {@code s} makes: a labelled image of the class, or with {@code asShot} one of its shots. */
+    static History.Edit acceptance(WorkspaceState w, Suggestions.Suggestion s, boolean asShot) {
         String name = w.classNames().get(s.suggested());
-        return History.relabel(Messages.get("edit.accept", w.imageFile(s.image()).getFileName().toString(), name),
-                new int[] {s.image()}, name, acceptsAsShot(w, s));
+        boolean shot = asShot && canBeShot(w, s);
+        return History.relabel(Messages.get(shot ? "edit.acceptShot" : "edit.accept", w.imagePath(s.image()), name),
+                new int[] {s.image()}, name, shot);
     }
 
-    /** The image joins the suggested class (undoable). */
+    /** The image joins the suggested class as a labelled image (undoable). */
     public CompletableFuture<Void> accept(WorkspaceState w, Suggestions.Suggestion s) {
-        return commands.edit(acceptance(w, s));
+        return commands.edit(acceptance(w, s, false));
+    }
+
+    /** The image becomes a shot of the suggested new class: its prototype moves (undoable). */
+    public CompletableFuture<Void> acceptAsShot(WorkspaceState w, Suggestions.Suggestion s) {
+        return commands.edit(acceptance(w, s, true));
     }
 
     /** Marks the image as not of the suggested class: it is offered its next class, or no longer for that class. */

@@ -97,10 +97,18 @@ public final class Commands {
      * workspace refuses the edit, which then changes nothing.
      */
     public CompletableFuture<Void> edit(History.Edit edit) {
+        return edit(edit, false);
+    }
+
+    /**
+     * As {@link #edit(History.Edit)}; with {@code keepSelection} the map's selection stays (an
+     * image of it labelled by key), otherwise the edit uses it up and it is cleared.
+     */
+    public CompletableFuture<Void> edit(History.Edit edit, boolean keepSelection) {
         return change(edit.description(), o -> {
             o.history().apply(edit);
             return edit.description();
-        }, true);
+        }, !keepSelection);
     }
 
     public CompletableFuture<Void> undo() {

@@ -48,10 +48,13 @@ public final class Theme {
             while (c.next()) {
                 for (Window w : c.getAddedSubList()) {
                     Scene scene = w.getScene();
-                    if (w instanceof PopupWindow || scene == null || scene.getStylesheets().contains(url(LIGHT))) {
+                    if (w == main || w instanceof PopupWindow || scene == null) {
                         continue;
                     }
-                    scene.getStylesheets().add(url(LIGHT));
+                    // a window shown again (the image viewer) is styled again, its listener having gone when it was hidden
+                    if (!scene.getStylesheets().contains(url(LIGHT))) {
+                        scene.getStylesheets().add(url(LIGHT));
+                    }
                     follow(scene);
                     ChangeListener<Boolean> apply = (o, was, now) -> follow(scene);
                     dark.addListener(apply);

@@ -40,6 +40,7 @@ public final class InspectorView extends VBox {
     private final Label empty = new Label(Messages.get("inspector.empty"));
     private final JFreeChart chart;
     private final CategoryPlot plot;
+    private Runnable viewFullSize = () -> { };
 
     public InspectorView(InspectorViewModel vm, Thumbnails thumbnails, Theme theme) {
         this.vm = vm;
@@ -54,7 +55,15 @@ public final class InspectorView extends VBox {
         image.setFitHeight(96);
         image.setPreserveRatio(true);
         image.setSmooth(false);
+        image.setId("inspector-image");
+        Tooltip.install(image, new Tooltip(Messages.get("inspector.image.tip")));
+        image.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2) {
+                viewFullSize.run();
+            }
+        });
         name.getStyleClass().add("inspector-name");
+        name.setWrapText(true);
         name.setId("inspector-name");
         verdict.setId("verdict");
         verdict.setWrapText(true);
@@ -87,6 +96,11 @@ public final class InspectorView extends VBox {
         vm.details().addListener((o, was, now) -> show(now));
         vm.neighbours().addListener((o, was, now) -> showNeighbours(now));
         show(vm.details().get());
+    }
+
+    /** What a double-click on the picture does: show it full size. */
+    public void setOnViewFullSize(Runnable action) {
+        viewFullSize = action;
     }
 
     private void show(InspectorViewModel.Details d) {
@@ -126,7 +140,7 @@ public final class InspectorView extends VBox {
             v.setSmooth(false);
             v.getStyleClass().add("neighbour");
             String lab = s.label(j) < 0 ? Messages.get("image.unlabelled") : s.classNames().get(s.label(j));
-            Tooltip.install(v, new Tooltip(s.imageFile(j).getFileName() + ": " + lab));
+            Tooltip.install(v, new Tooltip(s.imagePath(j) + ": " + lab));
             v.setOnMouseClicked(e -> vm.inspect(j));
             neighbours.getChildren().add(v);
         }

@@ -30,6 +30,7 @@ public final class InspectorViewModel {
     /**
      * What is shown of one image (null: nothing inspected).
      *
+     * @param file    its path in the project folder (absolute for an image imported from elsewhere)
      * @param verdict its label, prediction and whether it is right, in words
      */
     public record Details(int image, WorkspaceState state, String file, String verdict, List<Bar> bars, boolean calibrated) {
@@ -93,7 +94,8 @@ public final class InspectorViewModel {
         details.set(s == null || i < 0 || i >= s.imageCount() ? null : detailsOf(s, i));
     }
 
-    static Details detailsOf(WorkspaceState s, int i) {
+    /** What is shown of image {@code i} in state {@code s}. */
+    public static Details detailsOf(WorkspaceState s, int i) {
         float[] sims = s.similarities(i);
         float[] raw = s.rawSimilarities(i);
         int label = s.label(i);
@@ -111,6 +113,6 @@ public final class InspectorViewModel {
         for (int k : order.subList(0, Math.min(BARS, order.size()))) {
             bars.add(new Bar(s.classNames().get(k), s.isBase(k), raw[k], sims[k]));
         }
-        return new Details(i, s, s.imageFile(i).getFileName().toString(), verdict, List.copyOf(bars), s.calibrationEnabled());
+        return new Details(i, s, s.imagePath(i), verdict, List.copyOf(bars), s.calibrationEnabled());
     }
 }

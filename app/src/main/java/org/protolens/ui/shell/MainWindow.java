@@ -2,10 +2,12 @@ package org.protolens.ui.shell;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import javafx.animation.AnimationTimer;
 import javafx.fxml.FXML;
 import javafx.geometry.Rectangle2D;
@@ -16,6 +18,7 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.ToolBar;
 import javafx.scene.image.Image;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
@@ -32,6 +35,7 @@ import org.protolens.ui.classes.ClassesView;
 import org.protolens.ui.classes.ClassesViewModel;
 import org.protolens.ui.common.Commands;
 import org.protolens.ui.common.Fxml;
+import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Tasks;
@@ -49,6 +53,7 @@ import org.protolens.ui.probe.ProbeView;
 import org.protolens.ui.probe.ProbeViewModel;
 import org.protolens.ui.probe.ShortcutView;
 import org.protolens.ui.probe.ShortcutViewModel;
+import org.protolens.ui.viewer.ImageViewer;
 
 /**
  * The main window (fxml/MainWindow.fxml): it makes the ground floor (the project state, the one
@@ -88,6 +93,7 @@ public final class MainWindow {
     private final StatusLine status;
     private final NoticeBar noticeBar;
     private final MainMenu menu;
+    private final ImageViewer viewer;
     private boolean deviceProbed;
 
     public MainWindow(Stage stage) {
@@ -120,7 +126,17 @@ public final class MainWindow {
         exporter = new Exporter(project, tasks, () -> stage);
         importer = new Importer(project, commands, tasks, () -> stage);
         importer.setOnFinished(mapVm::importFinished);
-        analysis = new AnalysisTabs(project, commands, tasks, theme, thumbnails, classes::newClassFrom, exporter::sessions);
+        ImageActions imageActions = new ImageActions(project, commands);
+        viewer = new ImageViewer(stage, project, imageActions);
+        imageActions.setViewer(viewer::open);
+        // on the map, the number keys and L label the selection (or the inspected image), Space shows the inspected one full size
+        map.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
+            if (imageActions.handle(e, selectedOrInspected(), selectedOrAll(), map)) {
+                e.consume();
+            }
+        });
+        inspector.setOnViewFullSize(() -> imageActions.view(selectedOrAll()));
+        analysis = new AnalysisTabs(project, commands, tasks, theme, thumbnails, imageActions, classes::newClassFrom, exporter::sessions);
         ProbeViewModel probes = new ProbeViewModel(project, commands, tasks);
         analysis.add("probes", () -> new ProbeView(probes, project, theme, thumbnails, exporter::probeReport, exporter::saliency));
         ShortcutViewModel shortcut = new ShortcutViewModel(project, tasks);
@@ -284,6 +300,26 @@ public final class MainWindow {
 
     public AnalysisTabs analysis() {
         return analysis;
+    }
+
+    /** The map's selection, or the inspected image when nothing is selected. */
+    private int[] selectedOrInspected() {
+        int[] selected = project.selection().get();
+        int inspected = project.inspected().get();
+        return selected.length > 0 ? selected : inspected >= 0 ? new int[] {inspected} : new int[0];
+    }
+
+    /** The images the viewer steps through from the map: the selection, or every image. */
+    private List<Integer> selectedOrAll() {
+        int[] selected = project.selection().get();
+        WorkspaceState s = project.workspace().get();
+        int[] images = selected.length > 0 || s == null ? selected : IntStream.range(0, s.imageCount()).toArray();
+        return Arrays.stream(images).boxed().toList();
+    }
+
+    /** The full-size image viewer (for tests). */
+    public ImageViewer viewer() {
+        return viewer;
     }
 
     public Theme theme() {
