@@ -181,6 +181,47 @@ class MainWindowTest {
         return robot.lookup("#summary").queryAs(Label.class).getText();
     }
 
+    /**
+     * alpha and tau are set by typing into the fields beside the sliders, by the arrow keys in
+     * steps of 0.05 and 1, and by the TEEN paper's settings from Reset; each re-predicts, and the
+     * preset is one undoable step.
+     */
+    @Test
+    void alphaAndTauTakeTypedValuesKeyStepsAndThePapersSettings() throws Exception {
+        var vm = window().classes().viewModel();
+        robot.doubleClickOn("#alpha-value .text-field").eraseText(6).write("0.25").type(KeyCode.ENTER);
+        settle();
+        assertEquals(0.25, vm.alpha().get(), 1e-9, "a typed alpha is taken");
+        assertEquals(0.25, state().calibration().alpha(), 1e-9, "and predicts");
+        robot.doubleClickOn("#tau-value .text-field").eraseText(6).write("thirty").type(KeyCode.ENTER);
+        settle();
+        assertEquals(16, vm.tau().get(), 1e-9, "text that is no number leaves tau as it was");
+        assertEquals("16.0", robot.lookup("#tau-value .text-field").queryAs(TextField.class).getText());
+        Slider tau = robot.lookup("#tau").queryAs(Slider.class);
+        robot.interact(tau::requestFocus);
+        robot.type(KeyCode.RIGHT);
+        settle();
+        assertEquals(17, state().calibration().tau(), 1e-9, "the arrow key moves tau by 1");
+        Slider alpha = robot.lookup("#alpha").queryAs(Slider.class);
+        robot.interact(alpha::requestFocus);
+        robot.type(KeyCode.LEFT);
+        settle();
+        assertEquals(0.20, state().calibration().alpha(), 1e-9, "and alpha by 0.05");
+        String before = summary();
+
+        robot.clickOn("#calibration-reset");
+        robot.clickOn("CIFAR-like data: α 0.1, τ 16");
+        settle();
+        assertEquals(0.1, state().calibration().alpha(), 1e-9);
+        assertEquals(16, state().calibration().tau(), 1e-9);
+        assertEquals("0.10", robot.lookup("#alpha-value .text-field").queryAs(TextField.class).getText());
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        settle();
+        assertEquals(0.20, state().calibration().alpha(), 1e-9, "one undo takes the preset back");
+        assertEquals(17, state().calibration().tau(), 1e-9);
+        assertEquals(before, summary());
+    }
+
     @Test
     void movingAlphaAndSwitchingCalibrationRepredictAtOnce() throws Exception {
         assertEquals("1,020 images, 10 classes", status());

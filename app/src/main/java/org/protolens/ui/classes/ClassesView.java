@@ -2,8 +2,10 @@ package org.protolens.ui.classes;
 
 import java.util.List;
 import java.util.Locale;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -13,9 +15,12 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
@@ -24,6 +29,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
+import javafx.util.StringConverter;
 import org.controlsfx.control.action.Action;
 import org.controlsfx.control.textfield.TextFields;
 import org.protolens.core.project.Workspace;
@@ -40,14 +46,35 @@ import org.protolens.ui.common.ProjectState;
 public final class ClassesView extends VBox {
     /** With more classes than this, a search field narrows the list. */
     static final int SEARCH_FROM = 16;
+    private static final double ALPHA_STEP = 0.05;
+    private static final double TAU_STEP = 1;
+
+    /** The settings TEEN's paper uses: alpha 0.1 on CIFAR-100, 0.5 on miniImageNet and CUB-200, tau 16 on all. */
+    private enum Preset {
+        CIFAR(0.1, 16), MINI(0.5, 16);
+
+        final double alpha;
+        final double tau;
+
+        Preset(double alpha, double tau) {
+            this.alpha = alpha;
+            this.tau = tau;
+        }
+    }
+
     private final ClassesViewModel vm;
     private final ProjectState project;
     private final ListView<ClassesViewModel.Row> list = new ListView<>();
     private final Action newClass;
+    /** the number fields' views of the settings, held here: a bidirectional binding keeps only weak references */
+    private final ObjectProperty<Double> alphaObject;
+    private final ObjectProperty<Double> tauObject;
 
     public ClassesView(ClassesViewModel vm, ProjectState project) {
         this.vm = vm;
         this.project = project;
+        this.alphaObject = vm.alpha().asObject();
+        this.tauObject = vm.tau().asObject();
         getStyleClass().add("classes");
         setId("classes");
         setPadding(new Insets(10, 10, 8, 10));
@@ -108,19 +135,26 @@ public final class ClassesView extends VBox {
         on.setId("calibration-on");
         on.setTooltip(new Tooltip(Messages.get("calibration.on.tip")));
         on.disableProperty().bind(project.workspace().isNull());
-        Slider alpha = slider("alpha", 0, 1, vm.alpha(), Messages.get("calibration.alpha.tip"));
-        Slider tau = slider("tau", 1, 64, vm.tau(), Messages.get("calibration.tau.tip"));
-        Label alphaValue = new Label();
-        alphaValue.textProperty().bind(vm.alpha().asString(Locale.ROOT, "%.2f"));
-        Label tauValue = new Label();
-        tauValue.textProperty().bind(vm.tau().asString(Locale.ROOT, "%.1f"));
-        for (Label v : List.of(alphaValue, tauValue)) {
-            v.setMinWidth(Region.USE_PREF_SIZE);
-            v.getStyleClass().add("slider-value");
+        Slider alpha = slider("alpha", 0, 1, ALPHA_STEP, vm.alpha(), Messages.get("calibration.alpha.tip"));
+        Slider tau = slider("tau", 1, 64, TAU_STEP, vm.tau(), Messages.get("calibration.tau.tip"));
+        Spinner<Double> alphaValue = field("alpha-value", 0, 1, ALPHA_STEP, alphaObject, "%.2f", Messages.get("calibration.alpha.tip"));
+        Spinner<Double> tauValue = field("tau-value", 1, 64, TAU_STEP, tauObject, "%.1f", Messages.get("calibration.tau.tip"));
+        MenuButton reset = new MenuButton(Messages.get("calibration.reset"));
+        reset.setId("calibration-reset");
+        reset.getStyleClass().add("small");
+        reset.setTooltip(new Tooltip(Messages.get("calibration.reset.tip")));
+        for (Preset p : Preset.values()) {
+            MenuItem item = new MenuItem(Messages.get("calibration.reset." + p.name().toLowerCase(Locale.ROOT), p.alpha, p.tau));
+            item.setId("calibration-reset-" + p.name().toLowerCase(Locale.ROOT));
+            item.setOnAction(e -> vm.preset(p.alpha, p.tau));
+            reset.getItems().add(item);
         }
+        reset.disableProperty().bind(project.workspace().isNull());
+        reset.setMinWidth(Region.USE_PREF_SIZE);
         GridPane controls = new GridPane(8, 2);
         controls.addRow(0, new Label("α"), alpha, alphaValue);
         controls.addRow(1, new Label("τ"), tau, tauValue);
+        controls.add(reset, 3, 0, 1, 2);
         GridPane.setHgrow(alpha, Priority.ALWAYS);
         GridPane.setHgrow(tau, Priority.ALWAYS);
         Label summary = new Label();
@@ -144,14 +178,53 @@ public final class ClassesView extends VBox {
         return newClass;
     }
 
-    private Slider slider(String id, double min, double max, DoubleProperty value, String tip) {
+    private Slider slider(String id, double min, double max, double step, DoubleProperty value, String tip) {
         Slider s = new Slider(min, max, value.get());
         s.setId(id);
+        // the arrow keys move by one step, a drag snaps to whole steps
+        s.setBlockIncrement(step);
+        s.setMajorTickUnit(step * 4);
+        s.setMinorTickCount(3);
+        s.setSnapToTicks(true);
         s.valueProperty().bindBidirectional(value);
         s.disableProperty().bind(vm.calibrationOn().not().or(project.workspace().isNull()));
         s.valueChangingProperty().addListener((o, was, now) -> vm.setDragging(now));
         Tooltip.install(s, new Tooltip(tip));
         return s;
+    }
+
+    /** A number field beside a slider: typed values (Enter) and the arrows set the same setting. */
+    private Spinner<Double> field(String id, double min, double max, double step, ObjectProperty<Double> value, String format,
+                                  String tip) {
+        var factory = new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max, value.get(), step);
+        Spinner<Double> spinner = new Spinner<>(factory);
+        spinner.setId(id);
+        spinner.setEditable(true);
+        spinner.setPrefWidth(78);
+        spinner.setMinWidth(Region.USE_PREF_SIZE);
+        spinner.getStyleClass().add("slider-value");
+        factory.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Double v) {
+                return v == null ? "" : String.format(Locale.ROOT, format, v);
+            }
+
+            @Override
+            public Double fromString(String text) {
+                try {
+                    return Double.parseDouble(text.strip().replace(',', '.'));
+                } catch (NumberFormatException e) {
+                    // not a number: the field shows the value it had again
+                    Double had = factory.getValue();
+                    Platform.runLater(() -> spinner.getEditor().setText(toString(had)));
+                    return had;
+                }
+            }
+        });
+        factory.valueProperty().bindBidirectional(value);
+        spinner.disableProperty().bind(vm.calibrationOn().not().or(project.workspace().isNull()));
+        spinner.setTooltip(new Tooltip(tip));
+        return spinner;
     }
 
     /** Asks how to make a new class of the selected images, then makes it (undoable). */

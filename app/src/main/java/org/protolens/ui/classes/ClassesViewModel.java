@@ -205,6 +205,17 @@ public final class ClassesViewModel {
         commands.calibrate(new TeenCalibration(alpha.get(), tau.get()), calibrationOn.get(), continuing);
     }
 
+    /** Sets alpha and tau together, calibration on: one undoable step of its own. */
+    public void preset(double a, double t) {
+        following = true;
+        alpha.set(a);
+        tau.set(t);
+        calibrationOn.set(true);
+        following = false;
+        lastStep = 0;
+        calibrationChanged();
+    }
+
     /** Makes the new class {@code name} of a plan's shots and members (undoable). */
     public CompletableFuture<Void> newClass(String name, NewClassPlan.Result plan) {
         return commands.edit(History.newClass(name, plan.shots(), plan.members()));
