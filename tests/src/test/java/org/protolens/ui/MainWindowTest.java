@@ -35,6 +35,7 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
+import javafx.scene.layout.GridPane;
 import javafx.stage.Stage;
 import org.controlsfx.control.GridView;
 import org.jfree.chart.entity.CategoryItemEntity;
@@ -797,6 +798,27 @@ class MainWindowTest {
         robot.type(KeyCode.ESCAPE);
         settle();
         assertTrue(!viewer.isShowing(), "Escape closes the viewer");
+    }
+
+    /** F1 opens the keyboard shortcuts, read from the menus and the views; the status bar says every change is saved. */
+    @Test
+    void theShortcutSheetListsTheMenusKeysAndTheViewsAndTheStatusBarSaysSaved() throws Exception {
+        assertEquals("✓ Saved", robot.lookup("#saved").queryAs(Label.class).getText());
+        robot.interact(() -> window().classes().viewModel().alpha().set(0.7));
+        settle();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#saved").queryAs(Label.class).getText().equals("✓ Saved"));
+        focusMap();
+        robot.push(KeyCode.F1);
+        waitShown("#shortcut-sheet");
+        List<String> lines = robot.lookup("#shortcut-sheet").queryAs(GridPane.class).getChildren().stream()
+                .map(n -> ((Label) n).getText()).toList();
+        String text = String.join("|", lines);
+        assertTrue(text.contains("Ctrl+Z|Undo"), text);
+        assertTrue(text.contains("Ctrl+N|New Class from Selection"), text);
+        assertTrue(text.contains("F1|Keyboard Shortcuts"), text);
+        assertTrue(text.contains("Full-size viewer"), text);
+        assertTrue(text.contains("S|accept as a shot of the new class (its prototype moves)"), text);
+        robot.type(KeyCode.ESCAPE);
     }
 
     private static KeyCode digit(int d) {

@@ -27,10 +27,13 @@ public final class ProjectWriter {
     /** the labelling last stored (the executor's thread only); -1: unknown, so the first write stores it */
     private long storedLabelling = -1;
     private volatile boolean closed;
+    /** changes handed in, and of them those stored (both guarded by this) */
+    private long requested;
+    private long written;
 
     /**
      * @param executor runs the writes one after another (a single background thread)
-     * @param problems told "Not saved: reason" when a write fails, and null when one succeeds again
+     * @param problems told "Not saved: reason" when a write fails, and null after each that succeeds
      */
     public ProjectWriter(OpenProject project, Executor executor, Consumer<String> problems) {
         this.project = project;
@@ -51,16 +54,31 @@ public final class ProjectWriter {
         if (closed) {
             throw new IllegalStateException("the project " + project.workspace().dir() + " is closed");
         }
-        if (edit != null) {
-            edits.add(edit);
+        boolean first;
+        synchronized (this) {
+            requested++;
+            if (edit != null) {
+                edits.add(edit);
+            }
+            first = pending.getAndSet(state) == null;
         }
-        if (pending.getAndSet(state) == null) {
+        if (first) {
             executor.execute(this::writePending);
         }
     }
 
+    /** Whether every change handed in so far is stored. */
+    public synchronized boolean allStored() {
+        return written >= requested;
+    }
+
     private void writePending() {
-        WorkspaceState s = pending.getAndSet(null);
+        WorkspaceState s;
+        long upTo;
+        synchronized (this) {
+            s = pending.getAndSet(null);
+            upTo = requested;
+        }
         if (s == null) {
             return;
         }
@@ -74,6 +92,9 @@ public final class ProjectWriter {
             } else {
                 project.save(s.catalogSnapshot(null), log);
                 storedLabelling = s.labellingRevision();
+            }
+            synchronized (this) {
+                written = Math.max(written, upTo);
             }
             problems.accept(null);
         } catch (IOException | RuntimeException e) {

@@ -53,7 +53,10 @@ public final class Commands {
         generation++;
         pendingCalibration = null;
         ProjectWriter w = new ProjectWriter(project, tasks.executor(Tasks.Lane.WRITER),
-                problem -> tasks.later(() -> state.saveProblem(problem)));
+                problem -> tasks.later(() -> {
+                    state.saveProblem(problem);
+                    showSaved();
+                }));
         writer = w;
         WorkspaceState first = project.workspace().state().summarised();
         state.publish(first, null, null);
@@ -62,6 +65,7 @@ public final class Commands {
             return null;
         }, v -> { });
         state.saveProblem(null);
+        showSaved();
     }
 
     /**
@@ -84,6 +88,11 @@ public final class Commands {
             w.close().whenComplete((ok, e) -> closed.complete(null));
         });
         return closed;
+    }
+
+    /** Tells the window whether every change is stored (JavaFX thread). */
+    private void showSaved() {
+        state.saved(writer == null || writer.allStored());
     }
 
     /** The open project's writer's project, for work that needs its files (imports), or null. */
@@ -221,6 +230,7 @@ public final class Commands {
                 return;
             }
             state.publish(c.state(), c.undo(), c.redo());
+            showSaved();
             if (clearsSelection) {
                 state.selection().set(new int[0]);
             }

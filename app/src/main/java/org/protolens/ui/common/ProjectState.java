@@ -3,6 +3,8 @@ package org.protolens.ui.common;
 import java.util.Arrays;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -24,6 +26,7 @@ public final class ProjectState {
     private final ReadOnlyStringWrapper undoText = new ReadOnlyStringWrapper();
     private final ReadOnlyStringWrapper redoText = new ReadOnlyStringWrapper();
     private final ReadOnlyStringWrapper saveProblem = new ReadOnlyStringWrapper();
+    private final ReadOnlyBooleanWrapper saved = new ReadOnlyBooleanWrapper(true);
     private final Notices notices = new Notices();
     private final ObjectProperty<ProbeMarks> probeMarks = new SimpleObjectProperty<>();
 
@@ -92,6 +95,11 @@ public final class ProjectState {
         return saveProblem.getReadOnlyProperty();
     }
 
+    /** Whether every change made so far is stored in the project folder (false while one is being written). */
+    public ReadOnlyBooleanProperty saved() {
+        return saved.getReadOnlyProperty();
+    }
+
     public Notices notices() {
         return notices;
     }
@@ -105,5 +113,9 @@ public final class ProjectState {
 
     void saveProblem(String problem) {
         saveProblem.set(problem);
+    }
+
+    void saved(boolean stored) {
+        saved.set(stored);
     }
 }

@@ -142,7 +142,9 @@ final class MainMenu {
                 new SeparatorMenuItem(), calibrate);
         classes.newClassAction().setAccelerator(KeyCombination.keyCombination("Shortcut+N"));
 
-        Menu help = new Menu(Messages.get("menu.help"), null, item(action("menu.help.about", null, e -> about.run())));
+        Menu help = new Menu(Messages.get("menu.help"), null,
+                item(action("menu.help.shortcuts", "F1", e -> ShortcutSheet.show(stage, bar()))), new SeparatorMenuItem(),
+                item(action("menu.help.about", null, e -> about.run())));
         bar = new MenuBar(file, edit, view, classesMenu, help);
         bar.setId("menu-bar");
     }

@@ -3,10 +3,12 @@ package org.protolens.ui.shell;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.concurrent.Task;
+import javafx.css.PseudoClass;
 import javafx.geometry.Orientation;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Separator;
+import javafx.scene.control.Tooltip;
 import org.controlsfx.control.PopOver;
 import org.controlsfx.control.StatusBar;
 import org.controlsfx.control.TaskProgressView;
@@ -22,10 +24,12 @@ import org.protolens.ui.common.Tasks;
  * its progress and its own cancel button.
  */
 final class StatusLine {
+    private static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
     private final StatusBar bar;
     private final Label status = new Label(Messages.get("status.opening"));
     private final Label backbone = new Label();
     private final Label device = new Label(Messages.get("status.device.looking"));
+    private final Label saved = new Label();
     private final Button jobs = new Button();
     private final TaskProgressView<Task<?>> list = new TaskProgressView<>();
     private PopOver popOver;
@@ -44,8 +48,16 @@ final class StatusLine {
         list.setPrefSize(420, 240);
         bar.setId("status-bar");
         bar.getLeftItems().setAll(status, new Separator(Orientation.VERTICAL));
-        bar.getRightItems().setAll(jobs, backbone, new Separator(Orientation.VERTICAL), device, new Separator(Orientation.VERTICAL),
-                new Label(Version.lines()[0]));
+        saved.setId("saved");
+        saved.textProperty().bind(Bindings.createStringBinding(() -> project.workspace().get() == null ? ""
+                        : project.saveProblem().get() != null ? Messages.get("status.notSaved")
+                        : Messages.get(project.saved().get() ? "status.saved" : "status.saving"),
+                project.saved(), project.saveProblem(), project.workspace()));
+        saved.setTooltip(new Tooltip(Messages.get("status.saved.tip")));
+        project.saveProblem().addListener((o, was, now) -> saved.pseudoClassStateChanged(ERROR, now != null));
+        saved.getStyleClass().add("hint");
+        bar.getRightItems().setAll(jobs, saved, new Separator(Orientation.VERTICAL), backbone, new Separator(Orientation.VERTICAL),
+                device, new Separator(Orientation.VERTICAL), new Label(Version.lines()[0]));
         // the first running job speaks in the middle of the bar
         tasks.shown().addListener((ListChangeListener<Task<?>>) c -> follow(tasks));
         follow(tasks);

@@ -62,7 +62,9 @@ class ProjectWriterTest {
         h.apply(History.calibrate(new TeenCalibration(0.8, 12), true, false));
         writer.changed(w.state(), h.nextUndo().description());
         assertEquals(1, later.queued.size(), "three quick changes, one write");
+        assertTrue(!writer.allStored(), "while the write waits, the window says Saving");
         later.runAll();
+        assertTrue(writer.allStored(), "written, it says Saved");
         assertEquals(List.of("New class “Tote” from 4 images", "Rename “Tote” to “Satchel”", "α 0.50 → 0.80, τ 16.0 → 12.0"),
                 open.catalog().history().subList(open.catalog().history().size() - 3, open.catalog().history().size()));
         assertNull(problems.getLast(), "saved");
