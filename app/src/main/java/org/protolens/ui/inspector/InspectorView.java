@@ -14,6 +14,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.fx.interaction.MouseHandlerFX;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
@@ -85,6 +86,11 @@ public final class InspectorView extends VBox {
         ChartThemes.apply(chart, theme.isDark());
         theme.dark().addListener((o, a, dark) -> ChartThemes.apply(chart, dark));
         ChartViewer viewer = new ChartViewer(chart);
+        // the wheel scrolls the inspector's panel, it does not zoom the bars
+        MouseHandlerFX wheelZoom = viewer.getCanvas().getMouseHandler("scroll");
+        if (wheelZoom != null) {
+            viewer.getCanvas().removeAuxiliaryMouseHandler(wheelZoom);
+        }
         viewer.setPrefHeight(190);
         viewer.setMinHeight(150);
         Label nnTitle = new Label(Messages.get("inspector.nearest"));

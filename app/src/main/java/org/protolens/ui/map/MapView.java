@@ -12,6 +12,8 @@ import javafx.scene.image.ImageView;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.WorkspaceState;
@@ -124,6 +126,8 @@ public final class MapView extends Region {
             lasso.clear();
             if (lassoing) {
                 lasso.add(new double[] {e.getX(), e.getY()});
+                // the hover card would cover the lasso being drawn
+                hover(-1, 0, 0);
             }
         });
         setOnMouseReleased(e -> {
@@ -320,7 +324,8 @@ public final class MapView extends Region {
             if (s.isShot(i)) {
                 int k = colouring == MapViewModel.Colouring.LABEL ? s.label(i) : predicted[i];
                 Color fill = colouring == MapViewModel.Colouring.CORRECT
-                        ? (predicted[i] == s.label(i) ? Color.web("#59a14f") : Color.web("#e15759")) : ClassColours.of(k);
+                        ? ClassColours.colour(s.label(i) < 0 ? ClassColours.UNLABELLED
+                        : predicted[i] == s.label(i) ? ClassColours.RIGHT : ClassColours.WRONG) : ClassColours.of(k);
                 double px = v.x(i);
                 double py = v.y(i);
                 g.setFill(fill);
@@ -364,6 +369,9 @@ public final class MapView extends Region {
             g.setLineWidth(2.5);
             g.strokeOval(v.x(inspected) - r, v.y(inspected) - r, 2 * r, 2 * r);
         }
+        if (colouring == MapViewModel.Colouring.CORRECT) {
+            rightWrongKey(g, h, dark);
+        }
         if (lasso.size() > 1) {
             g.setStroke(dark ? Color.web("#9fc3ea") : Color.web("#1f3a5f"));
             g.setLineWidth(1.5);
@@ -372,6 +380,33 @@ public final class MapView extends Region {
             double[] ys = lasso.stream().mapToDouble(p -> p[1]).toArray();
             g.strokePolyline(xs, ys, xs.length);
             g.setLineDashes();
+        }
+    }
+
+    /** What the colours mean when the map shows right and wrong: a key in the lower left corner. */
+    private static void rightWrongKey(GraphicsContext g, double h, boolean dark) {
+        String[] words = {Messages.get("map.key.right"), Messages.get("map.key.wrong"), Messages.get("map.key.unlabelled")};
+        int[] colours = {ClassColours.RIGHT, ClassColours.WRONG, ClassColours.UNLABELLED};
+        double x = 10;
+        double y = h - 14;
+        Font font = Font.font(12);
+        double[] widths = new double[words.length];
+        double width = 6;
+        for (int j = 0; j < words.length; j++) {
+            Text t = new Text(words[j]);
+            t.setFont(font);
+            widths[j] = t.getLayoutBounds().getWidth();
+            width += 26 + widths[j];
+        }
+        g.setFont(font);
+        g.setFill((dark ? Color.web("#1b1f24") : Color.WHITE).deriveColor(0, 1, 1, 0.85));
+        g.fillRoundRect(x - 6, y - 12, width, 22, 8, 8);
+        for (int j = 0; j < words.length; j++) {
+            g.setFill(ClassColours.colour(colours[j]));
+            g.fillOval(x, y - 6, 10, 10);
+            g.setFill(dark ? Color.web("#e6e6e6") : Color.web("#202020"));
+            g.fillText(words[j], x + 14, y + 3);
+            x += 26 + widths[j];
         }
     }
 
@@ -410,7 +445,7 @@ public final class MapView extends Region {
         float[] xy = d.xy();
         int n = Math.min(s.imageCount(), xy.length / 2);
         int[] rgbOf = classRgb(s.classCount());
-        int grey = 0xb3b3b3;
+        int grey = ClassColours.UNLABELLED;
         int[] predicted = d.colouring() == MapViewModel.Colouring.LABEL ? null : s.predictedClasses();
         int[] x = new int[n];
         int[] y = new int[n];
@@ -424,7 +459,7 @@ public final class MapView extends Region {
             rgb[count] = switch (d.colouring()) {
                 case PREDICTION -> rgbOf[predicted[i] + 1];
                 case LABEL -> rgbOf[label + 1];
-                case CORRECT -> label < 0 ? grey : predicted[i] == label ? 0x59a14f : 0xe15759;
+                case CORRECT -> label < 0 ? grey : predicted[i] == label ? ClassColours.RIGHT : ClassColours.WRONG;
             };
             x[count] = (int) Math.round(d.x0() + d.scale() * xy[2 * i]);
             y[count] = (int) Math.round(d.y0() - d.scale() * xy[2 * i + 1]);
