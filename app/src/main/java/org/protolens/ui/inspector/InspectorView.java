@@ -5,10 +5,12 @@ import java.awt.Color;
 import java.awt.Font;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -64,11 +66,16 @@ public final class InspectorView extends VBox {
             }
         });
         name.getStyleClass().add("inspector-name");
-        name.setWrapText(true);
+        // a long path gives way at its start: the file name stays readable, the tooltip has it all
+        name.setTextOverrun(OverrunStyle.LEADING_ELLIPSIS);
+        name.setMinWidth(0);
         name.setId("inspector-name");
         verdict.setId("verdict");
         verdict.setWrapText(true);
-        HBox top = new HBox(10, image, new VBox(4, name, verdict));
+        VBox words = new VBox(4, name, verdict);
+        words.setMinWidth(0);
+        HBox.setHgrow(words, Priority.ALWAYS);
+        HBox top = new HBox(10, image, words);
 
         NumberAxis value = new NumberAxis(Messages.get("inspector.cosine"));
         value.setAutoRangeIncludesZero(false);
@@ -120,6 +127,7 @@ public final class InspectorView extends VBox {
         }
         image.setImage(thumbnails.get(d.state().imageFile(d.image()), 256));
         name.setText(d.file());
+        name.setTooltip(new Tooltip(d.state().imageFile(d.image()).toString()));
         verdict.setText(d.verdict());
         // a new dataset set once: filling the chart's own dataset would redraw it per value
         DefaultCategoryDataset bars = new DefaultCategoryDataset();
