@@ -29,6 +29,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
@@ -819,6 +820,40 @@ class MainWindowTest {
         assertTrue(text.contains("Full-size viewer"), text);
         assertTrue(text.contains("S|accept as a shot of the new class (its prototype moves)"), text);
         robot.type(KeyCode.ESCAPE);
+    }
+
+    /**
+     * The analysis area grows with the window; a double-click on its tab headers gives it the
+     * map's height too and another gives the map back; View > Analysis in Its Own Window moves
+     * the tabs into a window, and closing that window brings them back.
+     */
+    @Test
+    void theAnalysisAreaMaximisesAndMovesIntoAWindowOfItsOwn() throws Exception {
+        TabPane tabs = robot.lookup("#analysis").queryAs(TabPane.class);
+        double normal = tabs.getHeight();
+        Stage main = (Stage) tabs.getScene().getWindow();
+        robot.interact(() -> main.setHeight(main.getHeight() + 200));
+        settle();
+        assertTrue(tabs.getHeight() > normal + 40, "a taller window, a taller analysis area: " + normal + " -> " + tabs.getHeight());
+        double grown = tabs.getHeight();
+        robot.doubleClickOn(robot.lookup("#analysis .tab-header-background").queryAs(Node.class));
+        settle();
+        assertTrue(tabs.getHeight() > grown * 1.5, "maximised: " + tabs.getHeight());
+        robot.doubleClickOn(robot.lookup("#analysis .tab-header-background").queryAs(Node.class));
+        settle();
+        assertEquals(grown, tabs.getHeight(), 3, "and back");
+
+        robot.clickOn("View").clickOn("Analysis in Its Own Window");
+        settle();
+        assertTrue(tabs.getScene().getWindow() != main, "the tabs are in a window of their own");
+        assertTrue(robot.lookup("#analysis-placeholder").tryQuery().isPresent());
+        robot.clickOn("Confusion");
+        settle();
+        assertTrue(robot.lookup("#confusion-view").tryQuery().isPresent(), "and work there");
+        robot.interact(() -> tabs.getScene().getWindow().hide());
+        settle();
+        assertEquals(main, tabs.getScene().getWindow(), "closing that window brings them back");
+        assertEquals(grown, tabs.getHeight(), 3);
     }
 
     private static KeyCode digit(int d) {

@@ -43,7 +43,7 @@ final class MainMenu {
     private final ProjectActions projects;
 
     MainMenu(Stage stage, ProjectState project, Commands commands, ProjectActions projects, Importer importer, Exporter exporter,
-             MapView map, ClassesView classes, Theme theme, UserSettings settings, Runnable about) {
+             MapView map, ClassesView classes, Theme theme, UserSettings settings, Runnable about, AnalysisArea analysis) {
         this.settings = settings;
         this.projects = projects;
         BooleanExpression none = project.workspace().isNull();
@@ -131,7 +131,25 @@ final class MainMenu {
         dark.setAccelerator(KeyCombination.keyCombination("Shortcut+D"));
         dark.selectedProperty().bindBidirectional(theme.dark());
         dark.setOnAction(e -> settings.setDark(dark.isSelected()));
-        view.getItems().addAll(new SeparatorMenuItem(), item(fit), dark);
+        CheckMenuItem maximise = new CheckMenuItem(Messages.get("menu.view.maximiseAnalysis"));
+        maximise.setId("menu-maximise-analysis");
+        maximise.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+M"));
+        maximise.setSelected(analysis.maximised().get());
+        analysis.maximised().addListener((o, was, now) -> maximise.setSelected(now));
+        maximise.setOnAction(e -> {
+            analysis.toggleMaximised();
+            maximise.setSelected(analysis.maximised().get());
+        });
+        maximise.disableProperty().bind(analysis.out());
+        CheckMenuItem popOut = new CheckMenuItem(Messages.get("menu.view.popOutAnalysis"));
+        popOut.setId("menu-pop-out-analysis");
+        popOut.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+W"));
+        analysis.out().addListener((o, was, now) -> popOut.setSelected(now));
+        popOut.setOnAction(e -> {
+            analysis.togglePoppedOut();
+            popOut.setSelected(analysis.out().get());
+        });
+        view.getItems().addAll(new SeparatorMenuItem(), item(fit), maximise, popOut, new SeparatorMenuItem(), dark);
 
         CheckMenuItem calibrate = new CheckMenuItem(Messages.get("menu.classes.calibrate"));
         calibrate.setId("menu-calibrate");

@@ -94,6 +94,7 @@ public final class MainWindow {
     private final NoticeBar noticeBar;
     private final MainMenu menu;
     private final ImageViewer viewer;
+    private final AnalysisArea analysisArea;
     private boolean deviceProbed;
 
     public MainWindow(Stage stage) {
@@ -141,13 +142,13 @@ public final class MainWindow {
         analysis.add("probes", () -> new ProbeView(probes, project, theme, thumbnails, exporter::probeReport, exporter::saliency));
         ShortcutViewModel shortcut = new ShortcutViewModel(project, tasks);
         analysis.add("shortcut", () -> new ShortcutView(shortcut, theme, exporter::shortcutReport));
-        analysisHolder.getChildren().setAll(analysis.pane());
+        analysisArea = new AnalysisArea(stage, mapAndAnalysis, analysisHolder, analysis.pane());
         classes.viewModel().setOnSuggest(analysis::suggestLikelyMembers);
         mapAndAnalysis.setDividerPositions(0.62);
-        SplitPane.setResizableWithParent(analysisHolder, false);
 
         projects = new ProjectActions(stage, project, commands, tasks, mapVm, settings, status);
-        menu = new MainMenu(stage, project, commands, projects, importer, exporter, map, classes, theme, settings, this::about);
+        menu = new MainMenu(stage, project, commands, projects, importer, exporter, map, classes, theme, settings, this::about,
+                analysisArea);
         top.getChildren().addFirst(menu.bar());
         projects.setOnShown(s -> {
             menu.fillRecent();
@@ -315,6 +316,11 @@ public final class MainWindow {
         WorkspaceState s = project.workspace().get();
         int[] images = selected.length > 0 || s == null ? selected : IntStream.range(0, s.imageCount()).toArray();
         return Arrays.stream(images).boxed().toList();
+    }
+
+    /** Where the analysis tabs are: under the map, maximised or in their own window (for tests). */
+    AnalysisArea analysisArea() {
+        return analysisArea;
     }
 
     /** The full-size image viewer (for tests). */
