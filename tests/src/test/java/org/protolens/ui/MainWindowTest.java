@@ -433,6 +433,17 @@ class MainWindowTest {
         var w = state();
         double t = Trustworthiness.of(w.embeddings(), umap, 10);
         assertTrue(t > 0.93, "UMAP keeps neighbourhoods: trustworthiness " + t);
+        // back to PCA and to UMAP again: the maps computed already are shown at once, not computed again
+        robot.clickOn("#layout-pca");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(MapLayout.Method.PCA, map.mapLayout().method(), "the opened PCA map, at once");
+        assertTrue(!window().map().viewModel().computing().get(), "nothing is computed");
+        robot.clickOn("#layout-umap");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(MapLayout.Method.UMAP, map.mapLayout().method());
+        assertTrue(!window().map().viewModel().computing().get());
+        Assertions.assertArrayEquals(umap, map.mapLayout().xy(), "the same UMAP map");
+        settle();
 
         FxToolkit.cleanupApplication(app);
         FxToolkit.cleanupStages();

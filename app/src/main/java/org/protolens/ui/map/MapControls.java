@@ -41,7 +41,7 @@ public final class MapControls {
                     // a second click on the chosen method keeps it chosen
                     b.setSelected(true);
                     if (m != vm.method().get() || vm.layout().get() == null || vm.layout().get().method() != m) {
-                        vm.compute(m);
+                        vm.switchTo(m);
                     }
                 }
             });

@@ -1,7 +1,10 @@
 package org.protolens.ui.map;
 
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -40,6 +43,8 @@ public final class MapViewModel {
     private final ObjectProperty<Colouring> colouring = new SimpleObjectProperty<>(Colouring.PREDICTION);
     private final ReadOnlyObjectWrapper<MapLayout> layout = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<MapLayout.Method> method = new ReadOnlyObjectWrapper<>(MapLayout.Method.PCA);
+    /** every method's latest map of the open project in this session: switching back to one is instant */
+    private final Map<MapLayout.Method, MapLayout> computed = new EnumMap<>(MapLayout.Method.class);
     private final ReadOnlyBooleanWrapper provisional = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper computing = new ReadOnlyBooleanWrapper();
     /** increases whenever there is something new to draw */
@@ -108,7 +113,36 @@ public final class MapViewModel {
     /** Shows a project's map (from opening it); null: too few images for one. */
     public void show(MapLayout opened) {
         cancelComputation();
+        computed.clear();
+        if (opened != null) {
+            computed.put(opened.method(), opened);
+        }
         layOutWhenPlaced = false;
+        use(opened);
+    }
+
+    /**
+     * Shows the map of {@code m}: the one computed already in this session, at once (images
+     * imported since are placed beside their neighbours, and it becomes the project's stored
+     * map), else a new one computed in the background.
+     */
+    public void switchTo(MapLayout.Method m) {
+        MapLayout known = computed.get(m);
+        WorkspaceState s = project.workspace().get();
+        if (known == null || s == null || known.xy().length / 2 > s.imageCount()) {
+            compute(m);
+            return;
+        }
+        cancelComputation();
+        use(known);
+        Path dir = s.dir();
+        tasks.run(Tasks.Lane.LAYOUT, Messages.get("map.storing", m), j -> {
+            ProjectMap.store(dir, known);
+            return null;
+        }, v -> { });
+    }
+
+    private void use(MapLayout opened) {
         layout.set(opened);
         method.set(opened == null ? MapLayout.Method.PCA : opened.method());
         provisional.set(false);
@@ -127,6 +161,7 @@ public final class MapViewModel {
     private void stateChanged(WorkspaceState was, WorkspaceState now) {
         if (now == null) {
             cancelComputation();
+            computed.clear();
             layout.set(null);
             xy = new float[0];
             prototypes = Prototypes.NONE;
@@ -250,6 +285,7 @@ public final class MapViewModel {
         job.onDone(l -> {
             WorkspaceState now = project.workspace().get();
             if (now != null && now.dir().equals(s.dir())) {
+                computed.put(l.method(), l);
                 layout.set(l);
                 method.set(l.method());
                 provisional.set(false);
