@@ -12,6 +12,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.collections.SetChangeListener;
 import javafx.geometry.Pos;
+import javafx.geometry.VPos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
@@ -24,16 +25,19 @@ import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.controlsfx.control.CheckComboBox;
+import org.controlsfx.control.textfield.TextFields;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.Dialogs;
 import org.protolens.ui.common.ImageActions;
@@ -109,15 +113,19 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         all.setOnAction(e -> vm.showAll());
         source.getStyleClass().add("hint");
         source.setId("grid-source");
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox bar = new HBox(8, new Label(Messages.get("images.filter.label")), label, new Label(Messages.get("images.filter.predicted")),
-                predicted, new Label(Messages.get("images.filter.result")), result, novelAsBase, gap, source, all);
+        TextField search = TextFields.createClearableTextField();
+        search.setId("grid-search");
+        search.setPromptText(Messages.get("images.search"));
+        search.setPrefColumnCount(9);
+        search.setTooltip(new Tooltip(Messages.get("images.search.tip")));
+        search.textProperty().bindBidirectional(vm.search());
+        vm.search().addListener((o, a, b) -> refresh());
+        // the filters wrap onto a second line where the area is narrow: none hides
+        FlowPane bar = new FlowPane(12, 4, search, pair(Messages.get("images.filter.label"), label),
+                pair(Messages.get("images.filter.predicted"), predicted), pair(Messages.get("images.filter.result"), result),
+                novelAsBase, new HBox(8, source, all));
         bar.setAlignment(Pos.CENTER_LEFT);
-        // the filters keep their size; the count gives way when the area is narrow
-        bar.getChildren().stream().filter(n -> n != source && n instanceof Region)
-                .forEach(n -> ((Region) n).setMinWidth(Region.USE_PREF_SIZE));
-        source.setMinWidth(0);
+        bar.setRowValignment(VPos.CENTER);
         table.setId("images-table");
         table.getStyleClass().add("image-grid");
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
@@ -151,6 +159,12 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         VBox.setVgrow(table, Priority.ALWAYS);
         getChildren().addAll(bar, table);
         refresh();
+    }
+
+    private static HBox pair(String label, Region control) {
+        HBox box = new HBox(6, new Label(label), control);
+        box.setAlignment(Pos.CENTER_LEFT);
+        return box;
     }
 
     private int[] chosen() {

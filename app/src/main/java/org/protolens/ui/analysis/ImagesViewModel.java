@@ -3,6 +3,7 @@ package org.protolens.ui.analysis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -11,6 +12,8 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableSet;
 import org.protolens.core.project.History;
@@ -46,6 +49,7 @@ public final class ImagesViewModel {
     private final ObservableSet<String> predicted = FXCollections.observableSet();
     private final ObjectProperty<Result> result = new SimpleObjectProperty<>(Result.ANY);
     private final BooleanProperty novelAsBase = new SimpleBooleanProperty();
+    private final StringProperty search = new SimpleStringProperty("");
 
     public ImagesViewModel(ProjectState project, Commands commands) {
         this.project = project;
@@ -94,6 +98,11 @@ public final class ImagesViewModel {
         return novelAsBase;
     }
 
+    /** Text the image's path in the project must hold (any case); empty: any path. */
+    public StringProperty search() {
+        return search;
+    }
+
     /** The rows for {@code s} with the current filters, to be made in the background. */
     Supplier<Rows> prepare(WorkspaceState s) {
         int[] from = source.get();
@@ -101,11 +110,14 @@ public final class ImagesViewModel {
         Set<String> p = Set.copyOf(predicted);
         Result r = result.get();
         boolean nb = novelAsBase.get();
-        return () -> rows(s, from, l, p, r, nb);
+        String text = search.get() == null ? "" : search.get().strip();
+        return () -> rows(s, from, l, p, r, nb, text);
     }
 
-    /** The rows of the images in {@code from} (null: all) that pass the filters. */
-    static Rows rows(WorkspaceState w, int[] from, Set<String> labels, Set<String> predicted, Result result, boolean novelAsBase) {
+    /** The rows of the images in {@code from} (null: all) that pass the filters, whose path holds {@code search}. */
+    static Rows rows(WorkspaceState w, int[] from, Set<String> labels, Set<String> predicted, Result result, boolean novelAsBase,
+                     String search) {
+        String needle = search == null ? "" : search.toLowerCase(Locale.ROOT);
         if (w == null) {
             return new Rows(List.of(), 0, false);
         }
@@ -113,6 +125,9 @@ public final class ImagesViewModel {
         int[] images = selection ? from : IntStream.range(0, w.imageCount()).toArray();
         List<Row> rows = new ArrayList<>();
         for (int i : images) {
+            if (!needle.isEmpty() && !w.imagePath(i).toLowerCase(Locale.ROOT).contains(needle)) {
+                continue;
+            }
             int l = w.label(i);
             int p = w.predicted(i);
             if (!labels.isEmpty() && !labels.contains(l < 0 ? UNLABELLED : w.classNames().get(l))) {

@@ -184,6 +184,14 @@ public final class MapView extends Region {
         redrawSoon();
     }
 
+    /** Zooms to the selection, or to the inspected image when nothing is selected (View > Zoom to Selection). */
+    public void zoomToSelection() {
+        int[] selected = project.selection().get();
+        int inspected = project.inspected().get();
+        vm.viewport().fitTo(selected.length > 0 ? selected : inspected >= 0 ? new int[] {inspected} : new int[0]);
+        redrawSoon();
+    }
+
     /** Back to the whole map (double click, View > Fit Map). */
     public void resetView() {
         vm.viewport().reset();

@@ -112,6 +112,35 @@ public final class MapViewport {
         zoom = next;
     }
 
+    /**
+     * Zooms and pans so that {@code images} fill the view (with its margin), as far as the zoom
+     * limits allow; nothing changes for no images.
+     */
+    public void fitTo(int[] images) {
+        double x0 = Double.MAX_VALUE, x1 = -Double.MAX_VALUE, y0 = Double.MAX_VALUE, y1 = -Double.MAX_VALUE;
+        int found = 0;
+        for (int i : images) {
+            if (i >= 0 && 2 * i + 1 < xy.length) {
+                x0 = Math.min(x0, xy[2 * i]);
+                x1 = Math.max(x1, xy[2 * i]);
+                y0 = Math.min(y0, xy[2 * i + 1]);
+                y1 = Math.max(y1, xy[2 * i + 1]);
+                found++;
+            }
+        }
+        if (found == 0) {
+            return;
+        }
+        // one image, or images on one spot: as close as a tenth of the whole map
+        double span = Math.max(Math.max(x1 - x0, y1 - y0), Math.max(maxX - minX, maxY - minY) / 10);
+        double dx = Math.max(x1 - x0, span / 4);
+        double dy = Math.max(y1 - y0, span / 4);
+        double z = Math.min((width - 2 * PAD) / (scale * dx), (height - 2 * PAD) / (scale * dy));
+        zoom = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, z));
+        panX = width / 2 - zoom * (originX + scale * (x0 + x1) / 2);
+        panY = height / 2 - zoom * (originY - scale * (y0 + y1) / 2);
+    }
+
     /** Back to the fitted view. */
     public void reset() {
         zoom = 1;

@@ -126,6 +126,8 @@ final class MainMenu {
                     e -> map.viewModel().colouring().set(c))));
         }
         Action fit = action("menu.view.fit", "Shortcut+0", e -> map.resetView());
+        Action zoomToSelection = action("menu.view.zoomToSelection", "Shortcut+Shift+0", e -> map.zoomToSelection());
+        zoomToSelection.disabledProperty().bind(none);
         CheckMenuItem dark = new CheckMenuItem(Messages.get("menu.view.dark"));
         dark.setId("menu-dark");
         dark.setAccelerator(KeyCombination.keyCombination("Shortcut+D"));
@@ -149,7 +151,8 @@ final class MainMenu {
             analysis.togglePoppedOut();
             popOut.setSelected(analysis.out().get());
         });
-        view.getItems().addAll(new SeparatorMenuItem(), item(fit), maximise, popOut, new SeparatorMenuItem(), dark);
+        view.getItems().addAll(new SeparatorMenuItem(), item(fit), item(zoomToSelection), maximise, popOut, new SeparatorMenuItem(),
+                dark);
 
         CheckMenuItem calibrate = new CheckMenuItem(Messages.get("menu.classes.calibrate"));
         calibrate.setId("menu-calibrate");

@@ -24,35 +24,40 @@ class ImagesViewModelTest {
         Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
         w.setCalibrationEnabled(false);
         WorkspaceState s = w.state();
-        var all = ImagesViewModel.rows(s, null, Set.of(), Set.of(), ImagesViewModel.Result.ANY, false);
+        var all = ImagesViewModel.rows(s, null, Set.of(), Set.of(), ImagesViewModel.Result.ANY, false, "");
         assertEquals(s.imageCount(), all.rows().size());
         assertFalse(all.selection());
 
-        var bags = ImagesViewModel.rows(s, null, Set.of("Bag", "Sandal"), Set.of(), ImagesViewModel.Result.ANY, false);
+        var bags = ImagesViewModel.rows(s, null, Set.of("Bag", "Sandal"), Set.of(), ImagesViewModel.Result.ANY, false, "");
         int bag = s.classNames().indexOf("Bag");
         int sandal = s.classNames().indexOf("Sandal");
         assertEquals(IntStream.range(0, s.imageCount()).filter(i -> s.label(i) == bag || s.label(i) == sandal).boxed().toList(),
                 images(bags), "labels: any of the checked classes");
 
-        var wrong = ImagesViewModel.rows(s, null, Set.of(), Set.of(), ImagesViewModel.Result.WRONG, false);
+        var wrong = ImagesViewModel.rows(s, null, Set.of(), Set.of(), ImagesViewModel.Result.WRONG, false, "");
         assertEquals(IntStream.range(0, s.imageCount()).filter(i -> s.isEvaluated(i) && s.predicted(i) != s.label(i)).boxed().toList(),
                 images(wrong), "wrong: evaluated images (labelled, no shot) predicted as another class");
         assertTrue(wrong.rows().stream().allMatch(r -> r.correct().equals("✗")));
 
-        var novelAsBase = ImagesViewModel.rows(s, null, Set.of(), Set.of(), ImagesViewModel.Result.ANY, true);
+        var novelAsBase = ImagesViewModel.rows(s, null, Set.of(), Set.of(), ImagesViewModel.Result.ANY, true, "");
         List<Integer> expected = IntStream.range(0, s.imageCount())
                 .filter(i -> s.isEvaluated(i) && !s.isBase(s.label(i)) && s.isBase(s.predicted(i))).boxed().toList();
         assertFalse(expected.isEmpty(), "before calibration some new-class images fall into base classes");
         assertEquals(expected, images(novelAsBase));
 
+        var searched = ImagesViewModel.rows(s, null, Set.of(), Set.of(), ImagesViewModel.Result.ANY, false, "Bag/TRAIN-");
+        List<Integer> bagTraining = IntStream.range(0, s.imageCount()).filter(i -> s.imagePath(i).contains("Bag/train-")).boxed().toList();
+        assertFalse(bagTraining.isEmpty());
+        assertEquals(bagTraining, images(searched), "search: the images whose path in the project holds the text, in any case");
+
         int[] chosen = {5, 17, 300};
         var selected = ImagesViewModel.rows(s, chosen, Set.of(), Set.of(s.classNames().get(s.predicted(17))),
-                ImagesViewModel.Result.ANY, false);
+                ImagesViewModel.Result.ANY, false, "");
         assertTrue(selected.selection());
         assertEquals(3, selected.of());
         assertTrue(images(selected).contains(17), "the selection, filtered by the prediction of one of its images");
         assertTrue(images(selected).stream().allMatch(i -> List.of(5, 17, 300).contains(i)));
-        assertFalse(ImagesViewModel.rows(s, new int[] {s.imageCount()}, Set.of(), Set.of(), ImagesViewModel.Result.ANY, false)
+        assertFalse(ImagesViewModel.rows(s, new int[] {s.imageCount()}, Set.of(), Set.of(), ImagesViewModel.Result.ANY, false, "")
                 .selection(), "a selection of images that are gone lists every image");
     }
 }

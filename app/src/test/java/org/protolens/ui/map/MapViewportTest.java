@@ -59,4 +59,25 @@ class MapViewportTest {
         List<double[]> box = List.of(new double[] {20, 90}, new double[] {200, 90}, new double[] {200, 110}, new double[] {20, 110});
         assertArrayEquals(new int[] {0, 1}, v.inside(box));
     }
+
+    /**
+     * Zoom to selection: in the 224 x 124 view of points (0, 0), (10, 0), (0, 5), (1, 1), the
+     * selected (0, 0) and (1, 1) fill 176 x 76 pixels: 76 px per unit (the tighter way), centred
+     * on (0.5, 0.5), which lands in the middle of the view.
+     */
+    @Test
+    void zoomToSelectionFitsTheSelectedPointsIntoTheViewCentred() {
+        MapViewport v = new MapViewport();
+        v.setPoints(new float[] {0, 0, 10, 0, 0, 5, 1, 1});
+        v.resize(224, 124);
+        v.fitTo(new int[] {0, 3});
+        assertEquals(76, v.pixelsPerUnit(), 1e-9);
+        assertEquals(112, (v.x(0) + v.x(3)) / 2, 1e-9, "centred across");
+        assertEquals(62, (v.y(0) + v.y(3)) / 2, 1e-9, "and down");
+        assertEquals(76, v.y(0) - v.y(3), 1e-9, "the pair spans the view's height less its margin");
+        v.fitTo(new int[0]);
+        assertEquals(76, v.pixelsPerUnit(), 1e-9, "no selection, no change");
+        v.reset();
+        assertEquals(15.2, v.pixelsPerUnit(), 1e-9);
+    }
 }
