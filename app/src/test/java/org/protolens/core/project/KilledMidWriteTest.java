@@ -3,6 +3,7 @@ package org.protolens.core.project;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -200,6 +201,13 @@ class KilledMidWriteTest {
         }
     }
 
+    /** What opening the project says, for a failure's message: its images and classes, and its problems. */
+    private static String openedAs(Path project) throws IOException {
+        try (OpenProject p = OpenProject.open(project)) {
+            return p.workspace().imageCount() + " images, classes " + p.workspace().classNames() + ", problems " + p.problems();
+        }
+    }
+
     @Test
     void labelsWrittenBeforeAKillAreAllThere() throws Exception {
         Path project = fashionCopy("labels");
@@ -230,7 +238,10 @@ class KilledMidWriteTest {
             Editor e = new Editor("import", project.toString(), drop.toString());
             e.killAfter(2 + random.nextInt(3), random.nextInt(40));
             String after = seenOnOpen(project);
-            assertTrue(e.allowed().contains(after), "kill " + kills + ": the import's stored batches are there: " + e.said);
+            if (!e.allowed().contains(after)) {
+                fail("kill " + kills + ": the import's stored batches are there: " + e.said + "; opened as " + after + ": "
+                        + openedAs(project));
+            }
             if (e.said.contains("done")) {
                 break;
             }
