@@ -1,12 +1,17 @@
 package org.protolens.ui.common;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.prefs.Preferences;
 
-/** What the window remembers between runs: the theme, the last and recent projects, where new projects go. */
+/**
+ * What the window remembers between runs: the theme, the last and recent projects, where new
+ * projects go, where each kind of file chooser was last used.
+ */
 public final class UserSettings {
     private static final String THEME = "theme";
     private static final String LAST_PROJECT = "lastProject";
@@ -69,6 +74,41 @@ public final class UserSettings {
 
     public void setNewProjectLocation(Path folder) {
         prefs.put(NEW_LOCATION, folder.toAbsolutePath().toString());
+    }
+
+    /** What a file chooser is for: each starts where the last of its kind ended. */
+    public enum Folder { IMPORT, PROJECT, EXPORT }
+
+    /**
+     * Where a chooser for {@code kind} starts: the folder used last for it while it exists, else
+     * the home folder (never the toolkit's own "Recent" view).
+     */
+    public File startIn(Folder kind) {
+        File last = lastUsed(kind);
+        return last != null ? last : new File(System.getProperty("user.home"));
+    }
+
+    /** The folder a chooser for {@code kind} was last used in, while it exists; null: none. */
+    public File lastUsed(Folder kind) {
+        String last = prefs.get("folder." + kind.name().toLowerCase(Locale.ROOT), null);
+        return last != null && Files.isDirectory(Path.of(last)) ? new File(last) : null;
+    }
+
+    /** Remembers where a chooser for {@code kind} ended: the folder chosen, or the folder of the file chosen. */
+    public void used(Folder kind, File chosen) {
+        if (chosen == null) {
+            return;
+        }
+        File folder = chosen.isDirectory() ? chosen : chosen.getAbsoluteFile().getParentFile();
+        if (folder != null) {
+            prefs.put("folder." + kind.name().toLowerCase(Locale.ROOT), folder.getAbsolutePath());
+        }
+    }
+
+    /** Remembers the folder that holds {@code folder}: the next chooser for {@code kind} shows it among its siblings. */
+    public void usedBeside(Folder kind, File folder) {
+        File parent = folder == null ? null : folder.getAbsoluteFile().getParentFile();
+        used(kind, parent != null ? parent : folder);
     }
 
     private static boolean isProject(Path dir) {

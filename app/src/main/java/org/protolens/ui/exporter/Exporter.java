@@ -20,6 +20,7 @@ import org.protolens.core.shortcut.SaliencyImage;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Tasks;
+import org.protolens.ui.common.UserSettings;
 
 /**
  * File > Export: asks where, then writes in the background from the state the window showed when
@@ -37,11 +38,13 @@ public final class Exporter {
     private final ProjectState project;
     private final Tasks tasks;
     private final Supplier<Window> owner;
+    private final UserSettings settings;
 
-    public Exporter(ProjectState project, Tasks tasks, Supplier<Window> owner) {
+    public Exporter(ProjectState project, Tasks tasks, Supplier<Window> owner, UserSettings settings) {
         this.project = project;
         this.tasks = tasks;
         this.owner = owner;
+        this.settings = settings;
     }
 
     /** Asks where and exports {@code kind}. */
@@ -101,14 +104,19 @@ public final class Exporter {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(title);
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(what, pattern));
-        if (Files.isDirectory(s.dir())) {
-            chooser.setInitialDirectory(s.dir().toFile());
-        }
+        chooser.setInitialDirectory(startIn(s));
         chooser.setInitialFileName(name);
         File f = chooser.showSaveDialog(owner.get());
         if (f != null) {
+            settings.used(UserSettings.Folder.EXPORT, f);
             write(s, f.toPath(), writing);
         }
+    }
+
+    /** Where an export's chooser starts: where the last export went, else the project's folder. */
+    private File startIn(WorkspaceState s) {
+        File last = settings.lastUsed(UserSettings.Folder.EXPORT);
+        return last != null ? last : Files.isDirectory(s.dir()) ? s.dir().toFile() : settings.startIn(UserSettings.Folder.EXPORT);
     }
 
     /** Writes in the background, listed; the result is a note or a problem. */
@@ -126,10 +134,12 @@ public final class Exporter {
     private void folders(WorkspaceState s) {
         DirectoryChooser chooser = new DirectoryChooser();
         chooser.setTitle(Messages.get("export.folders.title"));
+        chooser.setInitialDirectory(startIn(s));
         File dir = chooser.showDialog(owner.get());
         if (dir == null) {
             return;
         }
+        settings.usedBeside(UserSettings.Folder.EXPORT, dir);
         String copies = Messages.get("export.folders.copies");
         String links = Messages.get("export.folders.links");
         ChoiceDialog<String> how = new ChoiceDialog<>(copies, copies, links);

@@ -1,7 +1,6 @@
 package org.protolens.ui.shell;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -70,8 +69,10 @@ final class MainMenu {
             chooser.setTitle(Messages.get("import.chooseImages"));
             chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(Messages.get("import.images"),
                     ImageFiles.EXTENSIONS.stream().sorted().map(x -> "*." + x).toList()));
+            chooser.setInitialDirectory(settings.startIn(UserSettings.Folder.IMPORT));
             List<File> chosen = chooser.showOpenMultipleDialog(stage);
-            if (chosen != null) {
+            if (chosen != null && !chosen.isEmpty()) {
+                settings.used(UserSettings.Folder.IMPORT, chosen.getFirst());
                 importer.importFiles(chosen.stream().map(File::toPath).toList());
             }
         });
@@ -79,8 +80,11 @@ final class MainMenu {
         Action importFolder = action("menu.file.importFolder", "Shortcut+Shift+I", e -> {
             DirectoryChooser chooser = new DirectoryChooser();
             chooser.setTitle(Messages.get("import.chooseFolder"));
+            chooser.setInitialDirectory(settings.startIn(UserSettings.Folder.IMPORT));
             File dir = chooser.showDialog(stage);
             if (dir != null) {
+                // the next import starts beside this folder, where its siblings are
+                settings.usedBeside(UserSettings.Folder.IMPORT, dir);
                 importer.importFiles(List.of(dir.toPath()));
             }
         });
@@ -89,12 +93,10 @@ final class MainMenu {
             FileChooser chooser = new FileChooser();
             chooser.setTitle(Messages.get("labels.choose"));
             chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV", "*.csv"));
-            var s = project.workspace().get();
-            if (s != null && Files.isDirectory(s.dir())) {
-                chooser.setInitialDirectory(s.dir().toFile());
-            }
+            chooser.setInitialDirectory(settings.startIn(UserSettings.Folder.IMPORT));
             File f = chooser.showOpenDialog(stage);
             if (f != null) {
+                settings.used(UserSettings.Folder.IMPORT, f);
                 importer.importLabels(f.toPath());
             }
         });

@@ -124,7 +124,7 @@ public final class MainWindow {
         inspectorHolder.getChildren().setAll(inspectorScroll);
         side.setDividerPositions(0.62);
 
-        exporter = new Exporter(project, tasks, () -> stage);
+        exporter = new Exporter(project, tasks, () -> stage, settings);
         importer = new Importer(project, commands, tasks, () -> stage);
         importer.setOnFinished(mapVm::importFinished);
         ImageActions imageActions = new ImageActions(project, commands);

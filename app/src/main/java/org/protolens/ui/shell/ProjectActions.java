@@ -86,8 +86,10 @@ final class ProjectActions {
     void chooseAndOpen() {
         DirectoryChooser chooser = new DirectoryChooser();
         chooser.setTitle(Messages.get("open.title"));
+        chooser.setInitialDirectory(settings.startIn(UserSettings.Folder.PROJECT));
         File dir = chooser.showDialog(stage);
         if (dir != null) {
+            settings.usedBeside(UserSettings.Folder.PROJECT, dir);
             open(dir.toPath());
         }
     }
