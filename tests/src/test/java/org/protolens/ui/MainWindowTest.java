@@ -700,6 +700,8 @@ class MainWindowTest {
         int[] chosen = {rows.get(0).image(), rows.get(1).image()};
         robot.interact(() -> view.table().getSelectionModel().selectRange(0, 2));
         settle();
+        assertEquals(Set.of(chosen[0], chosen[1]), Set.copyOf(Arrays.stream(window().project().highlighted().get()).boxed().toList()),
+                "the chosen rows are drawn on the map");
         // Monocle sends no context-menu request for a right click: the table's menu is opened as the request would
         Node row = robot.lookup("#images-table .table-row-cell").nth(0).queryAs(Node.class);
         robot.interact(() -> view.table().getContextMenu().show(row, Side.BOTTOM, 0, 0));

@@ -137,6 +137,13 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
                 number(Messages.get("images.column.margin"), ImagesViewModel.Row::margin),
                 column("", ImagesViewModel.Row::correct, 30)));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // the chosen rows are drawn on the map while the table is shown
+        table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<ImagesViewModel.Row>) c -> {
+            if (!updatingChoices) {
+                highlight();
+            }
+        });
+        shownProperty().addListener((o, was, now) -> highlight());
         table.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r != null && !updatingChoices) {
                 project.inspected().set(r.image());
@@ -165,6 +172,10 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         HBox box = new HBox(6, new Label(label), control);
         box.setAlignment(Pos.CENTER_LEFT);
         return box;
+    }
+
+    private void highlight() {
+        project.highlighted().set(shownProperty().get() ? chosen() : new int[0]);
     }
 
     private int[] chosen() {
@@ -267,6 +278,7 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         } finally {
             updatingChoices = false;
         }
+        highlight();
         source.setText(Messages.get("images.count", r.rows().size(), r.of(), r.selection() ? 1 : 0));
         all.setDisable(!r.selection());
     }

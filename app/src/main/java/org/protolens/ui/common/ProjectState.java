@@ -23,6 +23,7 @@ public final class ProjectState {
     private final ReadOnlyObjectWrapper<WorkspaceState> workspace = new ReadOnlyObjectWrapper<>();
     private final ObjectProperty<int[]> selection = new SimpleObjectProperty<>(new int[0]);
     private final IntegerProperty inspected = new SimpleIntegerProperty(-1);
+    private final ObjectProperty<int[]> highlighted = new SimpleObjectProperty<>(new int[0]);
     private final ReadOnlyStringWrapper undoText = new ReadOnlyStringWrapper();
     private final ReadOnlyStringWrapper redoText = new ReadOnlyStringWrapper();
     private final ReadOnlyStringWrapper saveProblem = new ReadOnlyStringWrapper();
@@ -53,6 +54,10 @@ public final class ProjectState {
             if (other || inspected.get() >= n) {
                 inspected.set(-1);
             }
+            int[] lit = highlighted.get();
+            if (lit.length > 0 && (other || Arrays.stream(lit).anyMatch(i -> i >= n))) {
+                highlighted.set(new int[0]);
+            }
             ProbeMarks marks = probeMarks.get();
             if (marks != null && (other || Arrays.stream(marks.images()).anyMatch(i -> i >= n))) {
                 probeMarks.set(null);
@@ -71,6 +76,11 @@ public final class ProjectState {
     }
 
     /** The image shown in the inspector, -1 for none. */
+    /** Images chosen in a view of images (rows of the image table), drawn on the map with a halo of their own. */
+    public ObjectProperty<int[]> highlighted() {
+        return highlighted;
+    }
+
     public IntegerProperty inspected() {
         return inspected;
     }

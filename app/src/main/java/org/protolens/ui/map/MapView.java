@@ -370,6 +370,15 @@ public final class MapView extends Region {
                 g.strokeOval(v.x(i) - ring, v.y(i) - ring, 2 * ring, 2 * ring);
             }
         }
+        // images chosen in the image table: an amber halo, the class colour kept inside
+        g.setStroke(Color.web("#ffb000"));
+        g.setLineWidth(2.5);
+        double halo = 6.5;
+        for (int i : project.highlighted().get()) {
+            if (i < n) {
+                g.strokeOval(v.x(i) - halo, v.y(i) - halo, 2 * halo, 2 * halo);
+            }
+        }
         int inspected = project.inspected().get();
         if (inspected >= 0 && inspected < n) {
             double r = 9;

@@ -81,6 +81,7 @@ public final class MapViewModel {
         colouring.addListener((o, a, b) -> changed());
         project.selection().addListener((o, a, b) -> changed());
         project.inspected().addListener((o, a, b) -> changed());
+        project.highlighted().addListener((o, a, b) -> changed());
         this.markPlacing = new Recompute<>(tasks, "Placing edited images",
                 m -> new Marks(m.marks(), m.layout(), m.layout().place(m.marks().embeddings())), this::marksPlaced);
         project.probeMarks().addListener((o, a, b) -> placeMarks());
