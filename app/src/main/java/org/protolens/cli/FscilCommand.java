@@ -184,16 +184,22 @@ final class FscilCommand implements Callable<Integer> {
             baseline.remove("session");
             baseline.remove("classes");
             o.set("baseline", baseline);
-            ArrayNode confusion = o.putArray("confusion");
-            for (int[] row : s.confusion()) {
-                ArrayNode r = confusion.addArray();
-                for (int v : row) {
-                    r.add(v);
-                }
-            }
+            o.set("confusion", confusion(s.confusion()));
+            baseline.set("confusion", confusion(report.baseline().get(i).confusion()));
             list.add(o);
         }
         return list;
+    }
+
+    private static ArrayNode confusion(int[][] counts) {
+        ArrayNode out = JSON.createArrayNode();
+        for (int[] row : counts) {
+            ArrayNode r = out.addArray();
+            for (int v : row) {
+                r.add(v);
+            }
+        }
+        return out;
     }
 
     private static ObjectNode metrics(SessionResult s) {
@@ -205,6 +211,11 @@ final class FscilCommand implements Callable<Integer> {
         o.put("acc_novel", s.accNovel());
         o.put("hm", s.hm());
         o.put("novel_to_base", s.novelToBase());
+        ObjectNode classMean = o.putObject("class_mean");
+        classMean.put("acc", s.classMeanAcc());
+        classMean.put("acc_base", s.classMeanAccBase());
+        classMean.put("acc_novel", s.classMeanAccNovel());
+        classMean.put("hm", s.classMeanHm());
         return o;
     }
 
@@ -222,6 +233,22 @@ final class FscilCommand implements Callable<Integer> {
         }
         w.printf(Locale.ROOT, "performance drop (acc, first session - last): TEEN %s, alpha = 0 %s%n",
                 pct(FscilEvaluation.Report.drop(r.calibrated())), pct(FscilEvaluation.Report.drop(r.baseline())));
+        w.printf(Locale.ROOT, "the accuracies above are pooled over test images; as class means (each class's recall, "
+                + "averaged: TEEN's measure):%n");
+        w.printf(Locale.ROOT, "%-7s %-7s  %-13s  %-13s  %-13s  %-13s%n", "session", "classes", "acc", "acc_base", "acc_novel", "hm");
+        for (int i = 0; i < r.calibrated().size(); i++) {
+            SessionResult t = r.calibrated().get(i);
+            SessionResult b = r.baseline().get(i);
+            w.printf(Locale.ROOT, "%-7d %-7d  %-13s  %-13s  %-13s  %-13s%n", t.session(), t.classes(),
+                    pair(t.classMeanAcc(), b.classMeanAcc()), pair(t.classMeanAccBase(), b.classMeanAccBase()),
+                    pair(t.classMeanAccNovel(), b.classMeanAccNovel()), pair(t.classMeanHm(), b.classMeanHm()));
+        }
+        w.printf(Locale.ROOT, "AVG over sessions (acc, class means): TEEN %s, alpha = 0 %s; performance drop: TEEN %s, "
+                        + "alpha = 0 %s%n",
+                pct(FscilEvaluation.Report.average(r.calibrated(), SessionResult::classMeanAcc)),
+                pct(FscilEvaluation.Report.average(r.baseline(), SessionResult::classMeanAcc)),
+                pct(FscilEvaluation.Report.drop(r.calibrated(), SessionResult::classMeanAcc)),
+                pct(FscilEvaluation.Report.drop(r.baseline(), SessionResult::classMeanAcc)));
         w.flush();
     }
 

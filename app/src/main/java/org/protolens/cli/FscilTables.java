@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.Map;
 import org.protolens.core.fscil.FscilDraws;
+import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
+import org.protolens.core.fscil.SessionResult;
 
 /** FSCIL results over draws of the shots as a Markdown table and as JSON. */
 final class FscilTables {
@@ -15,31 +17,57 @@ final class FscilTables {
     private FscilTables() {
     }
 
-    /** Per session, alpha = 0 and TEEN rows; values in percent as mean ± std over the draws. */
+    /**
+     * Per session, alpha = 0 and TEEN rows; values in percent as mean ± std over the draws: first
+     * the class means (each class's recall averaged, as TEEN's code reports accuracies), then the
+     * same pooled over test images; the average over sessions (AVG) and the performance drop (PD);
+     * the last session's two harmonic means over draws.
+     */
     static String markdown(FscilProtocol p, FscilDraws.Summary s) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%d base classes, then %d sessions of %d ways x %d shots; mean ± std (%%) over "
-                        + "%d draws of the shots (seed %d)%n%n", p.baseClasses(), p.sessions() - 1, p.ways(), p.shots(),
-                s.draws(), s.seed()));
+                        + "%d draws of the shots (seed %d). Accuracies are class means (each class's recall, averaged: "
+                        + "TEEN's measure); novel→base is the share of novel test images predicted as a base class.%n%n",
+                p.baseClasses(), p.sessions() - 1, p.ways(), p.shots(), s.draws(), s.seed()));
+        table(b, s, true);
+        String teen = teenLabel(s);
+        b.append(String.format(Locale.ROOT, "%nAVG over the %d sessions (acc): %s %s, α = 0 %s. Performance drop (acc, first "
+                        + "session − last): %s %s, α = 0 %s.%n", p.sessions(), teen,
+                pct(s.average(true, SessionResult::classMeanAcc)), pct(s.average(false, SessionResult::classMeanAcc)), teen,
+                pct(s.drop(true, SessionResult::classMeanAcc)), pct(s.drop(false, SessionResult::classMeanAcc))));
+        FscilDraws.SessionSummary last = s.calibrated().getLast();
+        b.append(String.format(Locale.ROOT, "Last session, %s: harmonic mean of the mean accuracies %s; mean of the draws' "
+                + "harmonic means %s.%n", teen, pct(last.classMeanHmOfMeans()), pct(last.classMeanHm())));
+        b.append(String.format(Locale.ROOT, "%nPooled over test images (a class with more test images weighs more):%n%n"));
+        table(b, s, false);
+        return b.toString();
+    }
+
+    private static String teenLabel(FscilDraws.Summary s) {
+        return String.format(Locale.ROOT, "TEEN (α %s, τ %s)", num(s.calibration().alpha()), num(s.calibration().tau()));
+    }
+
+    private static void table(StringBuilder b, FscilDraws.Summary s, boolean classMeans) {
         b.append("| session | classes | prototypes | acc | acc_base | acc_novel | hm | novel→base |\n");
         b.append("|---|---|---|---|---|---|---|---|\n");
-        String teen = String.format(Locale.ROOT, "TEEN (α %s, τ %s)", num(s.calibration().alpha()), num(s.calibration().tau()));
+        String teen = teenLabel(s);
         for (int i = 0; i < s.calibrated().size(); i++) {
             FscilDraws.SessionSummary t = s.calibrated().get(i);
             FscilDraws.SessionSummary a = s.baseline().get(i);
             if (i == 0) {
-                row(b, t, "base prototypes");
+                row(b, t, "base prototypes", classMeans);
             } else {
-                row(b, a, "α = 0");
-                row(b, t, teen);
+                row(b, a, "α = 0", classMeans);
+                row(b, t, teen, classMeans);
             }
         }
-        return b.toString();
     }
 
-    private static void row(StringBuilder b, FscilDraws.SessionSummary s, String label) {
+    private static void row(StringBuilder b, FscilDraws.SessionSummary s, String label, boolean classMeans) {
         b.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %s |%n", s.session(), s.classes(), label,
-                pct(s.acc()), pct(s.accBase()), pct(s.accNovel()), pct(s.hm()), pct(s.novelToBase())));
+                pct(classMeans ? s.classMeanAcc() : s.acc()), pct(classMeans ? s.classMeanAccBase() : s.accBase()),
+                pct(classMeans ? s.classMeanAccNovel() : s.accNovel()), pct(classMeans ? s.classMeanHm() : s.hm()),
+                pct(s.novelToBase())));
     }
 
     /** The last session's mean harmonic mean for every alpha (rows) and tau (columns). */
@@ -72,6 +100,19 @@ final class FscilTables {
         o.put("draws", s.draws());
         o.put("seed", s.seed());
         o.put("std", "sample standard deviation over the draws (n - 1)");
+        o.put("measures", "acc, acc_base, acc_novel, hm: pooled over test images; class_mean: each class's recall "
+                + "(the confusion matrix normalised per true class) averaged over the classes, as TEEN reports accuracies; "
+                + "hm_of_means: the harmonic mean of the mean base and novel accuracies over the draws");
+        ObjectNode avg = o.putObject("avg_over_sessions");
+        put(avg, "acc", s.average(true, SessionResult::acc));
+        put(avg, "class_mean_acc", s.average(true, SessionResult::classMeanAcc));
+        put(avg, "baseline_acc", s.average(false, SessionResult::acc));
+        put(avg, "baseline_class_mean_acc", s.average(false, SessionResult::classMeanAcc));
+        ObjectNode drop = o.putObject("performance_drop");
+        put(drop, "acc", s.drop(true, SessionResult::acc));
+        put(drop, "class_mean_acc", s.drop(true, SessionResult::classMeanAcc));
+        put(drop, "baseline_acc", s.drop(false, SessionResult::acc));
+        put(drop, "baseline_class_mean_acc", s.drop(false, SessionResult::classMeanAcc));
         ArrayNode sessions = o.putArray("results");
         for (int i = 0; i < s.calibrated().size(); i++) {
             ObjectNode r = stats(s.calibrated().get(i));
@@ -80,6 +121,10 @@ final class FscilTables {
             base.remove("classes");
             r.set("baseline", base);
             sessions.add(r);
+        }
+        ArrayNode perDraw = o.putArray("per_draw");
+        for (FscilEvaluation.Report r : s.reports()) {
+            perDraw.add(FscilCommand.toJson(r));
         }
         ArrayNode splits = o.putArray("splits");
         for (Map<Integer, int[]> split : s.splits()) {
@@ -103,7 +148,22 @@ final class FscilTables {
         put(o, "acc_novel", s.accNovel());
         put(o, "hm", s.hm());
         put(o, "novel_to_base", s.novelToBase());
+        ObjectNode classMean = o.putObject("class_mean");
+        put(classMean, "acc", s.classMeanAcc());
+        put(classMean, "acc_base", s.classMeanAccBase());
+        put(classMean, "acc_novel", s.classMeanAccNovel());
+        put(classMean, "hm", s.classMeanHm());
+        putValue(o, "hm_of_means", s.hmOfMeans());
+        putValue(classMean, "hm_of_means", s.classMeanHmOfMeans());
         return o;
+    }
+
+    private static void putValue(ObjectNode o, String name, Double v) {
+        if (v == null) {
+            o.putNull(name);
+        } else {
+            o.put(name, v);
+        }
     }
 
     private static void put(ObjectNode o, String name, FscilDraws.Stat stat) {
@@ -112,6 +172,10 @@ final class FscilTables {
         } else {
             o.putObject(name).put("mean", stat.mean()).put("std", stat.std());
         }
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "–" : String.format(Locale.ROOT, "%.1f", 100 * v);
     }
 
     private static String pct(FscilDraws.Stat s) {

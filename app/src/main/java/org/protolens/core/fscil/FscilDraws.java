@@ -36,17 +36,59 @@ public final class FscilDraws {
         }
     }
 
-    /** One session over all draws; a field is null where the session leaves it undefined. */
-    public record SessionSummary(int session, int classes, Stat acc, Stat accBase, Stat accNovel, Stat hm, Stat novelToBase) {
+    /**
+     * One session over all draws; a field is null where the session leaves it undefined. The
+     * first accuracies are pooled over test images, the {@code classMean} ones average the
+     * classes' recalls (see {@link SessionResult}).
+     */
+    public record SessionSummary(int session, int classes, Stat acc, Stat accBase, Stat accNovel, Stat hm, Stat novelToBase,
+                                 Stat classMeanAcc, Stat classMeanAccBase, Stat classMeanAccNovel, Stat classMeanHm) {
+        /** The harmonic mean of the mean base and novel accuracies over the draws (pooled). */
+        public Double hmOfMeans() {
+            return accBase == null || accNovel == null ? null : SessionResult.harmonic(accBase.mean(), accNovel.mean());
+        }
+
+        /** The harmonic mean of the mean base and novel class means over the draws. */
+        public Double classMeanHmOfMeans() {
+            return classMeanAccBase == null || classMeanAccNovel == null ? null
+                    : SessionResult.harmonic(classMeanAccBase.mean(), classMeanAccNovel.mean());
+        }
     }
 
     /**
-     * @param splits the shots of every draw: novel class id to training row indices
+     * @param splits  the shots of every draw: novel class id to training row indices
+     * @param reports every draw's sessions, TEEN and alpha = 0, with their confusion matrices
      */
     public record Summary(List<SessionSummary> calibrated, List<SessionSummary> baseline, TeenCalibration calibration,
-                          long seed, List<Map<Integer, int[]>> splits) {
+                          long seed, List<Map<Integer, int[]>> splits, List<FscilEvaluation.Report> reports) {
         public int draws() {
             return splits.size();
+        }
+
+        /** Over the draws, the average over sessions (AVG) of {@code measure}, with TEEN ({@code calibrated}) or alpha = 0. */
+        public Stat average(boolean calibrated, Function<SessionResult, Double> measure) {
+            List<Double> values = new ArrayList<>();
+            for (FscilEvaluation.Report r : reports) {
+                Double v = FscilEvaluation.Report.average(calibrated ? r.calibrated() : r.baseline(), measure);
+                if (v == null) {
+                    return null;
+                }
+                values.add(v);
+            }
+            return Stat.of(values);
+        }
+
+        /** Over the draws, the performance drop (first session minus last) of {@code measure}. */
+        public Stat drop(boolean calibrated, Function<SessionResult, Double> measure) {
+            List<Double> values = new ArrayList<>();
+            for (FscilEvaluation.Report r : reports) {
+                Double v = FscilEvaluation.Report.drop(calibrated ? r.calibrated() : r.baseline(), measure);
+                if (v == null) {
+                    return null;
+                }
+                values.add(v);
+            }
+            return Stat.of(values);
         }
     }
 
@@ -94,7 +136,7 @@ public final class FscilDraws {
             reports.add(FscilEvaluation.run(trainX, trainY, testX, testY, protocol, calibration, split));
         }
         return new Summary(summarise(reports, FscilEvaluation.Report::calibrated),
-                summarise(reports, FscilEvaluation.Report::baseline), calibration, seed, splits);
+                summarise(reports, FscilEvaluation.Report::baseline), calibration, seed, splits, List.copyOf(reports));
     }
 
     /**
@@ -128,7 +170,9 @@ public final class FscilDraws {
             List<SessionResult> results = reports.stream().map(r -> which.apply(r).get(session)).toList();
             out.add(new SessionSummary(s, results.getFirst().classes(), stat(results, SessionResult::acc),
                     stat(results, SessionResult::accBase), stat(results, SessionResult::accNovel),
-                    stat(results, SessionResult::hm), stat(results, SessionResult::novelToBase)));
+                    stat(results, SessionResult::hm), stat(results, SessionResult::novelToBase),
+                    stat(results, SessionResult::classMeanAcc), stat(results, SessionResult::classMeanAccBase),
+                    stat(results, SessionResult::classMeanAccNovel), stat(results, SessionResult::classMeanHm)));
         }
         return out;
     }

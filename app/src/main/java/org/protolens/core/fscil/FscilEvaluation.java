@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.CosineClassifier;
@@ -18,11 +19,29 @@ public final class FscilEvaluation {
 
     /** The same protocol run with the given calibration and with the alpha = 0 baseline. */
     public record Report(List<SessionResult> calibrated, List<SessionResult> baseline, TeenCalibration calibration) {
-        /** Accuracy of the first session minus that of the last (the performance drop). */
+        /** Pooled accuracy of the first session minus that of the last (the performance drop). */
         public static Double drop(List<SessionResult> sessions) {
-            Double first = sessions.getFirst().acc();
-            Double last = sessions.getLast().acc();
+            return drop(sessions, SessionResult::acc);
+        }
+
+        /** {@code measure} of the first session minus that of the last (the performance drop, PD). */
+        public static Double drop(List<SessionResult> sessions, Function<SessionResult, Double> measure) {
+            Double first = measure.apply(sessions.getFirst());
+            Double last = measure.apply(sessions.getLast());
             return first == null || last == null ? null : first - last;
+        }
+
+        /** The mean of {@code measure} over the sessions (AVG, what leaderboards rank by); null when a session has none. */
+        public static Double average(List<SessionResult> sessions, Function<SessionResult, Double> measure) {
+            double sum = 0;
+            for (SessionResult s : sessions) {
+                Double v = measure.apply(s);
+                if (v == null) {
+                    return null;
+                }
+                sum += v;
+            }
+            return sessions.isEmpty() ? null : sum / sessions.size();
         }
     }
 
@@ -169,9 +188,8 @@ public final class FscilEvaluation {
         Double acc = rows.length == 0 ? null : (double) correct / rows.length;
         Double accBase = baseTotal == 0 ? null : (double) baseCorrect / baseTotal;
         Double accNovel = novelTotal == 0 ? null : (double) novelCorrect / novelTotal;
-        Double hm = accBase == null || accNovel == null ? null
-                : accBase + accNovel == 0 ? 0.0 : 2 * accBase * accNovel / (accBase + accNovel);
+        Double hm = SessionResult.harmonic(accBase, accNovel);
         Double n2b = novelTotal == 0 ? null : (double) novelToBase / novelTotal;
-        return new SessionResult(session, seen, acc, accBase, accNovel, hm, n2b, confusion);
+        return new SessionResult(session, seen, baseClasses, acc, accBase, accNovel, hm, n2b, confusion);
     }
 }
