@@ -25,6 +25,7 @@ import javafx.geometry.Side;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.Slider;
@@ -64,6 +65,7 @@ import org.protolens.ui.analysis.ConfusionView;
 import org.protolens.ui.analysis.FlowView;
 import org.protolens.ui.analysis.ImagesView;
 import org.protolens.ui.analysis.ImagesViewModel;
+import org.protolens.ui.analysis.SessionsView;
 import org.protolens.ui.analysis.SuggestionsView;
 import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.map.MapView;
@@ -867,6 +869,41 @@ class MainWindowTest {
         settle();
         assertEquals(main, tabs.getScene().getWindow(), "closing that window brings them back");
         assertEquals(grown, tabs.getHeight(), 3);
+    }
+
+    /**
+     * The Sessions tab reports class means (each class's recall averaged, as TEEN does) unless the
+     * person asks for accuracies pooled over images; with one class shrunk to 10 images the two differ.
+     */
+    @Test
+    void theSessionsTabShowsClassMeansUnlessPooledAccuracyIsChosen() throws Exception {
+        var w = state();
+        int trouser = w.classNames().indexOf("Trouser");
+        int[] most = Arrays.stream(w.imagesOf(trouser)).filter(i -> !w.isShot(i)).limit(90).toArray();
+        robot.interact(() -> window().commands().edit(History.relabel("unlabel", most, null, false)));
+        settle();
+        robot.clickOn("Sessions");
+        settle();
+        SessionsView view = robot.lookup("#sessions-view").queryAs(SessionsView.class);
+        var table = view.table();
+        var now = view.result().now().getLast();
+        var raw = view.result().raw().getLast();
+        assertTrue(Math.abs(now.classMeanAcc() - now.acc()) > 1e-3, "unequal classes: the two accuracies differ");
+        int last = table.getItems().size() - 1;
+        assertEquals(percent(raw.classMeanAcc()) + " → " + percent(now.classMeanAcc()), table.getColumns().get(2).getCellData(last),
+                "acc is the class mean by default");
+        assertTrue(robot.lookup("#sessions-summary").queryAs(Label.class).getText().contains("class means"));
+        robot.interact(() -> robot.lookup("#sessions-measure").queryAs(ChoiceBox.class).setValue(false));
+        settle();
+        assertEquals(percent(raw.acc()) + " → " + percent(now.acc()), table.getColumns().get(2).getCellData(table.getItems().size() - 1),
+                "pooled on request");
+        assertTrue(robot.lookup("#sessions-summary").queryAs(Label.class).getText().contains("pooled over images"));
+        String classes = robot.lookup("#summary").queryAs(Label.class).getText();
+        assertTrue(classes.contains("(pooled "), "the classes panel gives the pooled accuracy beside the class mean: " + classes);
+    }
+
+    private static String percent(Double v) {
+        return String.format(Locale.ROOT, "%.1f", 100 * v);
     }
 
     private static KeyCode digit(int d) {

@@ -58,22 +58,27 @@ public final class ProjectExport {
 
     /**
      * The session table as CSV: one row per session with the classes it adds, acc, acc_base,
-     * acc_novel and the harmonic mean in percent before calibration (_raw) and now, the share of
-     * new-class images predicted as base, and the calibration it was measured at.
+     * acc_novel and the harmonic mean in percent (pooled over images) before calibration (_raw)
+     * and now, the share of new-class images predicted as base, the calibration it was measured
+     * at, then the same accuracies as class means (class_mean_*, TEEN's measure).
      */
     public static void writeSessions(SessionTable.Result r, TeenCalibration calibration, boolean calibrationOn, Path file)
             throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
                 CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("session", "classes", "added",
                         "acc_raw", "acc_base_raw", "acc_novel_raw", "hm_raw", "novel_to_base_raw",
-                        "acc", "acc_base", "acc_novel", "hm", "novel_to_base", "alpha", "tau", "calibration").get())) {
+                        "acc", "acc_base", "acc_novel", "hm", "novel_to_base", "alpha", "tau", "calibration",
+                        "class_mean_acc_raw", "class_mean_acc_base_raw", "class_mean_acc_novel_raw", "class_mean_hm_raw",
+                        "class_mean_acc", "class_mean_acc_base", "class_mean_acc_novel", "class_mean_hm").get())) {
             for (int s = 0; s < r.raw().size(); s++) {
                 var a = r.raw().get(s);
                 var c = r.now().get(s);
                 csv.printRecord(a.session(), a.classes(), String.join(";", r.classesBySession().get(s)),
                         pct(a.acc()), pct(a.accBase()), pct(a.accNovel()), pct(a.hm()), pct(a.novelToBase()),
                         pct(c.acc()), pct(c.accBase()), pct(c.accNovel()), pct(c.hm()), pct(c.novelToBase()),
-                        calibration.alpha(), calibration.tau(), calibrationOn ? "on" : "off");
+                        calibration.alpha(), calibration.tau(), calibrationOn ? "on" : "off",
+                        pct(a.classMeanAcc()), pct(a.classMeanAccBase()), pct(a.classMeanAccNovel()), pct(a.classMeanHm()),
+                        pct(c.classMeanAcc()), pct(c.classMeanAccBase()), pct(c.classMeanAccNovel()), pct(c.classMeanHm()));
             }
         }
     }

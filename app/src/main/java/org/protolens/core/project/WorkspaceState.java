@@ -344,16 +344,27 @@ public final class WorkspaceState {
         return shares()[1];
     }
 
-    /** Accuracy over every evaluated image; NaN when there are none. */
+    /** Accuracy pooled over every evaluated image (a class with more images weighs more); NaN when there are none. */
     public double accuracy() {
         return shares()[0];
     }
 
-    /** Accuracy and novel-to-base share, in one pass over the images (made on first use and kept). */
+    /**
+     * The mean over the classes with evaluated images of each one's recall (the share of its
+     * evaluated images predicted as it): every class weighs alike, however many images it has, as
+     * TEEN reports accuracy. NaN when nothing is evaluated.
+     */
+    public double classMeanAccuracy() {
+        return shares()[2];
+    }
+
+    /** Accuracy, novel-to-base share and class-mean accuracy, in one pass over the images (made on first use and kept). */
     private double[] shares() {
         double[] out = shares;
         if (out == null) {
             int evaluated = 0, ok = 0, novel = 0, toBase = 0;
+            int[] perClass = new int[classNames.size()];
+            int[] perClassOk = new int[classNames.size()];
             for (int i = 0; i < n; i++) {
                 if (!isEvaluated(i)) {
                     continue;
@@ -361,12 +372,23 @@ public final class WorkspaceState {
                 int p = predictions.predicted(i);
                 evaluated++;
                 ok += p == labels[i] ? 1 : 0;
+                perClass[labels[i]]++;
+                perClassOk[labels[i]] += p == labels[i] ? 1 : 0;
                 if (!isBase(labels[i])) {
                     novel++;
                     toBase += p >= 0 && isBase(p) ? 1 : 0;
                 }
             }
-            out = new double[] {evaluated == 0 ? Double.NaN : (double) ok / evaluated, novel == 0 ? Double.NaN : (double) toBase / novel};
+            double recalls = 0;
+            int counted = 0;
+            for (int k = 0; k < perClass.length; k++) {
+                if (perClass[k] > 0) {
+                    recalls += (double) perClassOk[k] / perClass[k];
+                    counted++;
+                }
+            }
+            out = new double[] {evaluated == 0 ? Double.NaN : (double) ok / evaluated, novel == 0 ? Double.NaN : (double) toBase / novel,
+                counted == 0 ? Double.NaN : recalls / counted};
             shares = out;
         }
         return out;

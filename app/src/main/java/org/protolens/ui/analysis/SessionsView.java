@@ -13,13 +13,16 @@ import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
@@ -42,11 +45,12 @@ import org.protolens.ui.common.Theme;
 /**
  * The project's classes in FSCIL sessions: acc, acc_base, acc_novel and their harmonic mean after
  * each session, before calibration (alpha = 0, dashed) and now (solid), as a line chart with the
- * table beside it. The table exports as CSV.
+ * table beside it; class means (each class's recall averaged, as TEEN reports them) unless the
+ * person asks for accuracies pooled over images. The table exports as CSV.
  */
 public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
-    /** One session as the table shows it. */
-    public record Row(SessionResult raw, SessionResult now, String added) {
+    /** One session as the table shows it; {@code classMeans}: its accuracies are class means, else pooled. */
+    public record Row(SessionResult raw, SessionResult now, String added, boolean classMeans) {
     }
 
     /** The table, the chart's dataset and the words above them. */
@@ -60,6 +64,7 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
     private final ChartViewer viewer;
     private final TableView<Row> table = new TableView<>();
     private final Label summary = new Label();
+    private final ChoiceBox<Boolean> measure = new ChoiceBox<>();
     private final Consumer<SessionTable.Result> export;
     private SessionTable.Result result;
 
@@ -69,6 +74,8 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
         this.export = export;
         summary.getStyleClass().add("hint");
         summary.setWrapText(true);
+        summary.setMinHeight(Region.USE_PREF_SIZE);
+        summary.setMinWidth(0);
         summary.setId("sessions-summary");
         Button csv = new Button(Messages.get("sessions.export"));
         csv.getStyleClass().add("small");
@@ -79,9 +86,27 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
                 export.accept(result);
             }
         });
+        // class means by default, as TEEN reports accuracy; pooled over images on request
+        measure.getItems().setAll(true, false);
+        measure.setValue(true);
+        measure.setId("sessions-measure");
+        measure.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Boolean classMeans) {
+                return classMeans == null ? "" : Messages.get(classMeans ? "sessions.measure.classMean" : "sessions.measure.pooled");
+            }
+
+            @Override
+            public Boolean fromString(String text) {
+                return null;
+            }
+        });
+        measure.setTooltip(new Tooltip(Messages.get("sessions.measure.tip")));
+        measure.setMinWidth(Region.USE_PREF_SIZE);
+        measure.valueProperty().addListener((o, a, b) -> refresh());
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox top = new HBox(8, summary, gap, csv);
+        HBox top = new HBox(8, summary, gap, measure, csv);
         top.setAlignment(Pos.CENTER_LEFT);
         HBox.setHgrow(summary, Priority.SOMETIMES);
         chart = chart();
@@ -90,10 +115,10 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
         viewer.setMinWidth(0);
         table.setId("sessions-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(text(Messages.get("sessions.column.session"), r -> Integer.toString(r.now().session()), 60));
-        table.getColumns().add(text(Messages.get("sessions.column.classes"), r -> Integer.toString(r.now().classes()), 60));
+        table.getColumns().add(text(Messages.get("sessions.column.session"), r -> Integer.toString(r.now().session()), 74));
+        table.getColumns().add(text(Messages.get("sessions.column.classes"), r -> Integer.toString(r.now().classes()), 74));
         for (String m : MEASURES) {
-            table.getColumns().add(text(m, r -> pair(value(r.raw(), m), value(r.now(), m)), 95));
+            table.getColumns().add(text(m, r -> pair(value(r.raw(), m, r.classMeans()), value(r.now(), m, r.classMeans())), 95));
         }
         table.getColumns().add(text(Messages.get("sessions.column.added"), Row::added, 120));
         table.setPlaceholder(new Label(""));
@@ -116,12 +141,12 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
         return table;
     }
 
-    private static Double value(SessionResult s, String measure) {
+    private static Double value(SessionResult s, String measure, boolean classMeans) {
         return switch (measure) {
-            case "acc" -> s.acc();
-            case "acc_base" -> s.accBase();
-            case "acc_novel" -> s.accNovel();
-            default -> s.hm();
+            case "acc" -> classMeans ? s.classMeanAcc() : s.acc();
+            case "acc_base" -> classMeans ? s.classMeanAccBase() : s.accBase();
+            case "acc_novel" -> classMeans ? s.classMeanAccNovel() : s.accNovel();
+            default -> classMeans ? s.classMeanHm() : s.hm();
         };
     }
 
@@ -145,10 +170,11 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
 
     @Override
     protected Supplier<Numbers> prepare(WorkspaceState s) {
-        return () -> numbersOf(s);
+        boolean classMeans = measure.getValue() == null || measure.getValue();
+        return () -> numbersOf(s, classMeans);
     }
 
-    static Numbers numbersOf(WorkspaceState w) {
+    static Numbers numbersOf(WorkspaceState w, boolean classMeans) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         SessionTable.Result result = w == null || w.classNames().isEmpty() ? null : SessionTable.of(w);
         if (result == null) {
@@ -161,15 +187,16 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
             SessionResult raw = result.raw().get(s), cal = result.now().get(s);
             String session = Integer.toString(raw.session());
             for (String m : MEASURES) {
-                Double a = value(raw, m), b = value(cal, m);
+                Double a = value(raw, m, classMeans), b = value(cal, m, classMeans);
                 data.addValue(b == null ? null : 100 * b, m + " " + now, session);
                 data.addValue(a == null ? null : 100 * a, m + " α=0", session);
             }
-            rows.add(new Row(raw, cal, String.join(", ", result.classesBySession().get(s))));
+            rows.add(new Row(raw, cal, String.join(", ", result.classesBySession().get(s)), classMeans));
         }
         SessionResult last = result.now().getLast(), lastRaw = result.raw().getLast();
         String text = result.now().size() < 2 ? Messages.get("sessions.one")
-                : Messages.get("sessions.summary", now, pct(lastRaw.hm()), pct(last.hm()));
+                : Messages.get("sessions.summary", now, pct(value(lastRaw, "hm", classMeans)), pct(value(last, "hm", classMeans)),
+                        classMeans ? 1 : 0);
         return new Numbers(result, rows, data, text);
     }
 

@@ -158,9 +158,13 @@ public final class ClassesViewModel {
             rows.setAll(next);
             structure = names;
         }
-        double acc = s.accuracy();
+        double mean = s.classMeanAccuracy();
+        double pooled = s.accuracy();
         double n2b = s.novelToBase();
-        summary.set(Messages.get("classes.summary", percent(acc), percent(n2b)));
+        // the class mean is the accuracy shown; the pooled one beside it where the classes' sizes make them differ
+        boolean differ = !Double.isNaN(pooled) && Math.abs(mean - pooled) >= 0.0005;
+        summary.set(Messages.get("classes.summary", percent(mean), percent(n2b),
+                differ ? Messages.get("classes.summary.pooled", percent(pooled)) : ""));
     }
 
     private static String percent(double v) {

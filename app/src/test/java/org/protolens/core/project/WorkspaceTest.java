@@ -65,6 +65,7 @@ class WorkspaceTest {
 
     private static void check(Workspace w, SessionResult s) {
         assertEquals(s.acc(), w.accuracy(), 1e-12);
+        assertEquals(s.classMeanAcc(), w.state().classMeanAccuracy(), 1e-12, "the class mean, as the fscil command's");
         assertEquals(s.novelToBase(), w.novelToBase(), 1e-12);
         for (int k = 0; k < 10; k++) {
             int[] row = s.confusion()[k];
@@ -72,5 +73,41 @@ class WorkspaceTest {
             assertEquals((double) row[k] / total, w.stats(k).accuracy(), 1e-12, w.classNames().get(k));
             assertEquals(w.isBase(k) ? 0 : 5, w.stats(k).shots());
         }
+    }
+
+    /**
+     * With classes of unequal size the class mean and the pooled accuracy part: 90 of the 100
+     * Trouser images made unlabelled, the pooled accuracy counts the remaining 10 once each, the
+     * class mean counts Trouser as one class of ten.
+     */
+    @Test
+    void theClassMeanWeighsEveryClassAlike() throws IOException {
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
+        int trouser = w.classNames().indexOf("Trouser");
+        int[] most = w.imagesOf(trouser).stream().filter(i -> !w.isShot(i)).limit(90).mapToInt(Integer::intValue).toArray();
+        new History(w).apply(History.relabel("unlabel", most, null, false));
+        WorkspaceState s = w.state();
+        double[] right = new double[s.classCount()];
+        double[] all = new double[s.classCount()];
+        double pooledRight = 0;
+        double pooledAll = 0;
+        for (int i = 0; i < s.imageCount(); i++) {
+            if (s.label(i) >= 0 && !s.isShot(i)) {
+                all[s.label(i)]++;
+                pooledAll++;
+                if (s.predicted(i) == s.label(i)) {
+                    right[s.label(i)]++;
+                    pooledRight++;
+                }
+            }
+        }
+        double mean = 0;
+        for (int k = 0; k < s.classCount(); k++) {
+            mean += right[k] / all[k] / s.classCount();
+        }
+        assertEquals(10, all[trouser]);
+        assertEquals(mean, s.classMeanAccuracy(), 1e-12);
+        assertEquals(pooledRight / pooledAll, s.accuracy(), 1e-12);
+        assertTrue(Math.abs(s.classMeanAccuracy() - s.accuracy()) > 1e-3, "they differ: " + s.classMeanAccuracy() + " " + s.accuracy());
     }
 }
