@@ -21,9 +21,11 @@ import org.protolens.core.FloatMatrix;
 import org.protolens.core.fscil.FscilDraws;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
+import org.protolens.core.fscil.IndexLists;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.NpyFile;
+import org.protolens.core.io.PathLines;
 import org.protolens.core.proto.TeenCalibration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,10 +67,17 @@ final class FscilCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     CalibrationOptions calibrationOptions;
 
-    @Option(names = "--split", paramLabel = "SPLIT.json",
-            description = "shots per novel class as training row indices: {\"6\": [12, 40, ...], ...}; "
-                    + "without it a class's shots are its first K training rows in file order")
+    @Option(names = "--split", paramLabel = "SPLIT", description = "the shots: SPLIT.json, training row indices per novel "
+            + "class ({\"6\": [12, 40, ...], ...}), or a folder of the field's fixed lists (TOPIC, CEC, TEEN: "
+            + "index_list/<dataset>/ with session_1.txt, the base session's training images, to session_S.txt), each line a "
+            + "training row index or an image path (with --train-paths); without it a class's shots are its first K "
+            + "training rows in file order")
     Path split;
+
+    @Option(names = "--train-paths", paramLabel = "PATHS.txt",
+            description = "the training images' paths, one per row of --train-x (embed writes it as OUT.paths.txt): "
+                    + "needed when a --split folder lists image paths")
+    Path trainPaths;
 
     @Option(names = "--draws", paramLabel = "N",
             description = "repeat over N random draws of the shots and report mean and std per session")
@@ -122,10 +131,19 @@ final class FscilCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return 0;
         }
-        Map<Integer, int[]> shotsByClass = split == null ? null : readSplit(split);
+        Map<Integer, int[]> shotsByClass = null;
+        int[] baseRows = null;
+        if (split != null && Files.isDirectory(split)) {
+            List<String> paths = trainPaths == null ? null : PathLines.read(trainPaths);
+            IndexLists.Split lists = IndexLists.read(split, protocol, trY, paths);
+            shotsByClass = lists.shots();
+            baseRows = lists.baseRows();
+        } else if (split != null) {
+            shotsByClass = readSplit(split);
+        }
         FscilEvaluation.Report report;
         try {
-            report = FscilEvaluation.run(trX, trY, teX, teY, protocol, calibration, shotsByClass);
+            report = FscilEvaluation.run(trX, trY, teX, teY, protocol, calibration, shotsByClass, baseRows);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException((split != null && e.getMessage().startsWith("split") ? split : trainY) + ": "
                     + e.getMessage());

@@ -11,7 +11,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +157,87 @@ class CommandLineTest {
                 "--out", report.toString());
         assertEquals(1, wrong.code());
         assertTrue(wrong.err().contains(split.toString()) && wrong.err().contains("labelled 0"), wrong.err());
+    }
+
+    /**
+     * The field's fixed split lists: session_1.txt names the base session's training images by
+     * path (as miniImageNet's and CUB-200's lists do, relative to another root than the paths the
+     * embeddings were made from), session_2.txt by path, session_3.txt by row index (as
+     * CIFAR-100's do). The report is the engine's run on exactly those rows; a line naming an
+     * image of another session's class is refused with the file and line.
+     */
+    @Test
+    void fscilReadsTheFieldsFixedSplitListsByPathOrRowIndex() throws IOException {
+        Random rnd = new Random(5);
+        int d = 8;
+        int classes = 6;
+        float[][] centers = new float[classes][d];
+        for (float[] c : centers) {
+            for (int j = 0; j < d; j++) {
+                c[j] = (float) rnd.nextGaussian();
+            }
+        }
+        FloatMatrix trainX = samples(rnd, centers, 20);
+        int[] trainY = labels(classes, 20);
+        FloatMatrix testX = samples(rnd, centers, 10);
+        int[] testY = labels(classes, 10);
+        NpyFile.writeMatrix(dir.resolve("trx.npy"), trainX);
+        NpyFile.writeLabels(dir.resolve("try.npy"), trainY);
+        NpyFile.writeMatrix(dir.resolve("tex.npy"), testX);
+        NpyFile.writeLabels(dir.resolve("tey.npy"), testY);
+        List<String> paths = new ArrayList<>();
+        for (int r = 0; r < trainY.length; r++) {
+            // every class folder holds files of the same names: the class folder tells them apart
+            paths.add("/data/mini/train/n0" + trainY[r] + "/img" + (r % 20) + ".jpg");
+        }
+        Files.write(dir.resolve("train.paths.txt"), paths);
+        Path lists = Files.createDirectories(dir.resolve("index_list/mini"));
+        int[] baseRows = {0, 1, 2, 3, 4, 5, 6, 7, 20, 21, 22, 23, 24, 25};
+        List<String> session1 = new ArrayList<>();
+        for (int r : baseRows) {
+            session1.add("MINI-ImageNet/train/n0" + trainY[r] + "/img" + (r % 20) + ".jpg");
+        }
+        Files.write(lists.resolve("session_1.txt"), session1);
+        int[] shots2 = {45, 47, 49, 51, 53, 60, 61, 62, 63, 64};
+        List<String> session2 = new ArrayList<>();
+        for (int r : shots2) {
+            session2.add("MINI-ImageNet/train/n0" + trainY[r] + "/img" + (r % 20) + ".jpg");
+        }
+        Files.write(lists.resolve("session_2.txt"), session2);
+        Files.writeString(lists.resolve("session_3.txt"), "80\n81\n82\n83\n84\n\n100\n101\n102\n103\n104\n");
+        Path report = dir.resolve("fixed.json");
+        List<String> args = new ArrayList<>(List.of("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--train-y",
+                dir.resolve("try.npy").toString(), "--test-x", dir.resolve("tex.npy").toString(), "--test-y",
+                dir.resolve("tey.npy").toString(), "--base-classes", "2", "--ways", "2", "--shots", "5", "--sessions", "3",
+                "--split", lists.toString(), "--train-paths", dir.resolve("train.paths.txt").toString(), "--out", report.toString()));
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        Map<Integer, int[]> shots = Map.of(2, new int[] {45, 47, 49, 51, 53}, 3, new int[] {60, 61, 62, 63, 64},
+                4, new int[] {80, 81, 82, 83, 84}, 5, new int[] {100, 101, 102, 103, 104});
+        var expected = FscilEvaluation.run(trainX, trainY, testX, testY, new FscilProtocol(2, 2, 5, 3), TeenCalibration.defaults(),
+                shots, baseRows);
+        var everyBaseRow = FscilEvaluation.run(trainX, trainY, testX, testY, new FscilProtocol(2, 2, 5, 3),
+                TeenCalibration.defaults(), shots, null);
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        for (int s = 0; s < 3; s++) {
+            assertEquals(expected.calibrated().get(s).acc(), json.get(s).get("acc").asDouble(), 1e-12);
+            assertEquals(expected.baseline().get(s).acc(), json.get(s).get("baseline").get("acc").asDouble(), 1e-12);
+        }
+        double apart = 0;
+        for (int s = 0; s < 3; s++) {
+            apart += Math.abs(json.get(s).get("baseline").get("acc").asDouble() - everyBaseRow.baseline().get(s).acc())
+                    + Math.abs(json.get(s).get("acc").asDouble() - everyBaseRow.calibrated().get(s).acc());
+        }
+        assertTrue(apart > 0, "the base prototypes are made of session_1's images, not of every base training image");
+
+        Files.writeString(lists.resolve("session_3.txt"), "80\n81\n45\n");
+        Run wrong = run(args.toArray(String[]::new));
+        assertEquals(1, wrong.code());
+        assertTrue(wrong.err().contains("session_3.txt:3") && wrong.err().contains("class 2"), wrong.err());
+        Files.writeString(lists.resolve("session_3.txt"), "MINI-ImageNet/train/n09/img1.jpg\n");
+        Run missing = run(args.toArray(String[]::new));
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("session_3.txt:1") && missing.err().contains("n09/img1.jpg"), missing.err());
     }
 
     @Test

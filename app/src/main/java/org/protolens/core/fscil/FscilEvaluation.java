@@ -54,8 +54,18 @@ public final class FscilEvaluation {
      */
     public static Report run(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY, FscilProtocol protocol,
                              TeenCalibration calibration, Map<Integer, int[]> split) {
+        return run(trainX, trainY, testX, testY, protocol, calibration, split, null);
+    }
+
+    /**
+     * As {@link #run(FloatMatrix, int[], FloatMatrix, int[], FscilProtocol, TeenCalibration, Map)},
+     * the base prototypes made of {@code baseRows} only (a fixed split's base session); null: every
+     * base training row.
+     */
+    public static Report run(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY, FscilProtocol protocol,
+                             TeenCalibration calibration, Map<Integer, int[]> split, int[] baseRows) {
         checkShapes(trainX, trainY, testX, testY);
-        FloatMatrix base = basePrototypes(trainX, trainY, protocol.baseClasses());
+        FloatMatrix base = basePrototypes(trainX, trainY, protocol.baseClasses(), baseRows);
         FloatMatrix novelMeans = novelMeans(trainX, trainY, protocol, split == null ? Map.of() : split);
         FloatMatrix calibrated = calibration.calibrateAll(base, novelMeans);
         List<SessionResult> teen = sessions(base, calibrated, testX, testY, protocol);
@@ -77,11 +87,17 @@ public final class FscilEvaluation {
 
     /** Mean embedding of every base class over all its training rows. */
     public static FloatMatrix basePrototypes(FloatMatrix x, int[] y, int baseClasses) {
+        return basePrototypes(x, y, baseClasses, null);
+    }
+
+    /** Mean embedding of every base class over its training rows among {@code rows} (null: all). */
+    public static FloatMatrix basePrototypes(FloatMatrix x, int[] y, int baseClasses, int[] rows) {
         int d = x.cols();
         double[][] sum = new double[baseClasses][d];
         int[] count = new int[baseClasses];
-        for (int r = 0; r < y.length; r++) {
-            if (y[r] < baseClasses) {
+        int[] taken = rows != null ? rows : IntStream.range(0, y.length).toArray();
+        for (int r : taken) {
+            if (r >= 0 && r < y.length && y[r] < baseClasses) {
                 count[y[r]]++;
                 int off = x.offset(r);
                 for (int j = 0; j < d; j++) {
