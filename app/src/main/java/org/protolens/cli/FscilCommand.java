@@ -43,14 +43,20 @@ final class FscilCommand implements Callable<Integer> {
     @Option(names = "--train-x", required = true, paramLabel = "X.npy", description = "training embeddings, n x d")
     Path trainX;
 
-    @Option(names = "--train-y", required = true, paramLabel = "Y.npy", description = "training labels, n (int32/int64)")
+    @Option(names = "--train-y", paramLabel = "Y.npy",
+            description = "training labels, n (int32/int64); without it (and --test-y), a --split folder's lists that name "
+                    + "images by path give the classes: each image's folder, numbered in the order the lists first name it")
     Path trainY;
 
     @Option(names = "--test-x", required = true, paramLabel = "X.npy", description = "test embeddings, m x d")
     Path testX;
 
-    @Option(names = "--test-y", required = true, paramLabel = "Y.npy", description = "test labels, m")
+    @Option(names = "--test-y", paramLabel = "Y.npy", description = "test labels, m")
     Path testY;
+
+    @Option(names = "--test-paths", paramLabel = "PATHS.txt",
+            description = "the test images' paths, one per row of --test-x: their folders are their classes when --test-y is not given")
+    Path testPaths;
 
     @Option(names = "--base-classes", required = true, paramLabel = "B")
     int baseClasses;
@@ -101,9 +107,22 @@ final class FscilCommand implements Callable<Integer> {
             throw CliArgs.usage(spec, e.getMessage());
         }
         FloatMatrix trX = NpyFile.readMatrix(trainX);
-        int[] trY = NpyFile.readLabels(trainY);
         FloatMatrix teX = NpyFile.readMatrix(testX);
-        int[] teY = NpyFile.readLabels(testY);
+        int[] trY;
+        int[] teY;
+        if (trainY != null && testY != null) {
+            trY = NpyFile.readLabels(trainY);
+            teY = NpyFile.readLabels(testY);
+        } else if (trainY == null && testY == null && split != null && Files.isDirectory(split) && trainPaths != null
+                && testPaths != null) {
+            IndexLists.Labels labels = IndexLists.labels(split, protocol.sessions(), PathLines.read(trainPaths), PathLines.read(testPaths));
+            trY = labels.trainY();
+            teY = labels.testY();
+            trainY = trainPaths;
+            testY = testPaths;
+        } else {
+            throw CliArgs.usage(spec, "give --train-y and --test-y, or a --split folder of lists with --train-paths and --test-paths");
+        }
         if (trX.rows() != trY.length) {
             throw new IllegalArgumentException(trainY + ": has " + trY.length + " labels, but " + trainX + " has " + trX.rows() + " rows");
         }

@@ -230,6 +230,32 @@ class CommandLineTest {
         }
         assertTrue(apart > 0, "the base prototypes are made of session_1's images, not of every base training image");
 
+        // without label files: the lists name the classes by their folders, base classes first
+        Path named = Files.createDirectories(dir.resolve("index_list/named"));
+        Files.copy(lists.resolve("session_1.txt"), named.resolve("session_1.txt"));
+        Files.copy(lists.resolve("session_2.txt"), named.resolve("session_2.txt"));
+        List<String> session3 = new ArrayList<>();
+        for (int row : new int[] {80, 81, 82, 83, 84, 100, 101, 102, 103, 104}) {
+            session3.add("MINI-ImageNet/train/n0" + trainY[row] + "/img" + (row % 20) + ".jpg");
+        }
+        Files.write(named.resolve("session_3.txt"), session3);
+        List<String> testPaths = new ArrayList<>();
+        for (int row = 0; row < testY.length; row++) {
+            testPaths.add("/data/mini/test/n0" + testY[row] + "/t" + row + ".jpg");
+        }
+        Files.write(dir.resolve("test.paths.txt"), testPaths);
+        Path byFolders = dir.resolve("folders.json");
+        Run folders = run("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--test-x", dir.resolve("tex.npy").toString(),
+                "--base-classes", "2", "--ways", "2", "--shots", "5", "--sessions", "3", "--split", named.toString(),
+                "--train-paths", dir.resolve("train.paths.txt").toString(), "--test-paths", dir.resolve("test.paths.txt").toString(),
+                "--out", byFolders.toString());
+        assertEquals(0, folders.code(), folders.err());
+        JsonNode fromFolders = new ObjectMapper().readTree(byFolders.toFile());
+        for (int s = 0; s < 3; s++) {
+            assertEquals(expected.calibrated().get(s).acc(), fromFolders.get(s).get("acc").asDouble(), 1e-12,
+                    "the classes from the folders are numbered as the label files number them");
+        }
+
         Files.writeString(lists.resolve("session_3.txt"), "80\n81\n45\n");
         Run wrong = run(args.toArray(String[]::new));
         assertEquals(1, wrong.code());

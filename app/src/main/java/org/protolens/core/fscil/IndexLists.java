@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +32,68 @@ public final class IndexLists {
     public record Split(int[] baseRows, Map<Integer, int[]> shots) {
     }
 
+    /**
+     * Class ids taken from the lists: a class is its images' folder name, numbered in the order the
+     * lists first name it (session_1.txt's classes first, as the protocol wants its base classes).
+     *
+     * @param names the class folder of each id
+     */
+    public record Labels(int[] trainY, int[] testY, List<String> names) {
+    }
+
     private IndexLists() {
+    }
+
+    /**
+     * The training and test images' class ids from their folder names, numbered as the lists of
+     * {@code dir} first name the classes (their lines must be image paths).
+     *
+     * @throws IOException naming the list line that is no image path, or the image whose folder no list names
+     */
+    public static Labels labels(Path dir, int sessions, List<String> trainPaths, List<String> testPaths) throws IOException {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (int s = 1; s <= sessions; s++) {
+            Path file = dir.resolve("session_" + s + ".txt");
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(dir + ": no session_" + s + ".txt (the protocol has " + sessions + " sessions)");
+            }
+            List<String> lines = lines(file);
+            for (int n = 0; n < lines.size(); n++) {
+                String line = lines.get(n).strip();
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] parts = parts(line);
+                if (line.chars().allMatch(Character::isDigit) || parts.length < 2) {
+                    throw new IOException(file + ":" + (n + 1) + ": \"" + line + "\" is no image path in a class folder: "
+                            + "without --train-y the lists must name images by path");
+                }
+                ids.putIfAbsent(parts[parts.length - 2], ids.size());
+            }
+        }
+        return new Labels(ids("training", trainPaths, ids), ids("test", testPaths, ids), List.copyOf(ids.keySet()));
+    }
+
+    private static int[] ids(String which, List<String> paths, Map<String, Integer> ids) throws IOException {
+        int[] out = new int[paths.size()];
+        for (int r = 0; r < out.length; r++) {
+            String[] parts = parts(paths.get(r));
+            Integer id = parts.length < 2 ? null : ids.get(parts[parts.length - 2]);
+            if (id == null) {
+                throw new IOException(which + " image " + paths.get(r) + ": its folder "
+                        + (parts.length < 2 ? "(none)" : parts[parts.length - 2]) + " is a class no session list names");
+            }
+            out[r] = id;
+        }
+        return out;
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (MalformedInputException e) {
+            throw new IOException(file + ": not UTF-8 text");
+        }
     }
 
     /**
@@ -61,12 +123,7 @@ public final class IndexLists {
             int from = s == 1 ? 0 : p.baseClasses() + (s - 2) * p.ways();
             int to = s == 1 ? p.baseClasses() : from + p.ways();
             Map<Integer, List<Integer>> rowsOf = new TreeMap<>();
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (MalformedInputException e) {
-                throw new IOException(file + ": not UTF-8 text");
-            }
+            List<String> lines = lines(file);
             for (int n = 0; n < lines.size(); n++) {
                 String line = lines.get(n).strip();
                 if (line.isEmpty()) {
