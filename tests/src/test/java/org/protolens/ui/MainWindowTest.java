@@ -51,6 +51,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.bench.FxStallWatchdog;
 import org.protolens.core.analysis.NovelFlow;
+import org.protolens.core.analysis.ProjectTuning;
 import org.protolens.core.analysis.Suggestions;
 import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.map.MapLayout;
@@ -904,6 +905,34 @@ class MainWindowTest {
 
     private static String percent(Double v) {
         return String.format(Locale.ROOT, "%.1f", 100 * v);
+    }
+
+    /**
+     * Reset > Suggest from This Project's Labels scores alpha and tau on the shots (left out one at
+     * a time) and the base images, shows the grid with the best point framed, and applies it as one
+     * undoable step.
+     */
+    @Test
+    void alphaAndTauAreSuggestedFromTheProjectsLabelsAndAppliedUndoably() throws Exception {
+        var before = state().calibration();
+        var expected = ProjectTuning.of(state(), () -> false);
+        robot.clickOn("#calibration-reset");
+        robot.clickOn("#calibration-suggest");
+        waitShown("#tuning-grid");
+        String verdict = robot.lookup("#tuning-verdict").queryAs(Label.class).getText();
+        assertTrue(verdict.startsWith("Best: α " + num(expected.best().alpha()) + ", τ " + num(expected.best().tau())), verdict);
+        assertTrue(robot.lookup("#tuning-best").tryQuery().isPresent(), "the best point is framed");
+        robot.clickOn("#tuning-apply");
+        settle();
+        assertEquals(expected.best().alpha(), state().calibration().alpha(), 1e-9);
+        assertEquals(expected.best().tau(), state().calibration().tau(), 1e-9);
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        settle();
+        assertEquals(before, state().calibration(), "one undo gives the setting back");
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static KeyCode digit(int d) {

@@ -9,6 +9,7 @@ import javafx.beans.property.ObjectProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ContextMenu;
@@ -32,11 +33,14 @@ import javafx.scene.shape.Rectangle;
 import javafx.util.StringConverter;
 import org.controlsfx.control.action.Action;
 import org.controlsfx.control.textfield.TextFields;
+import org.protolens.core.analysis.ProjectTuning;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.ClassColours;
 import org.protolens.ui.common.Dialogs;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tasks;
 
 /**
  * The classes panel: the classes with colour, images, shots and accuracy (right-click one for its
@@ -64,15 +68,17 @@ public final class ClassesView extends VBox {
 
     private final ClassesViewModel vm;
     private final ProjectState project;
+    private final Tasks tasks;
     private final ListView<ClassesViewModel.Row> list = new ListView<>();
     private final Action newClass;
     /** the number fields' views of the settings, held here: a bidirectional binding keeps only weak references */
     private final ObjectProperty<Double> alphaObject;
     private final ObjectProperty<Double> tauObject;
 
-    public ClassesView(ClassesViewModel vm, ProjectState project) {
+    public ClassesView(ClassesViewModel vm, ProjectState project, Tasks tasks) {
         this.vm = vm;
         this.project = project;
+        this.tasks = tasks;
         this.alphaObject = vm.alpha().asObject();
         this.tauObject = vm.tau().asObject();
         getStyleClass().add("classes");
@@ -149,6 +155,10 @@ public final class ClassesView extends VBox {
             item.setOnAction(e -> vm.preset(p.alpha, p.tau));
             reset.getItems().add(item);
         }
+        MenuItem suggest = new MenuItem(Messages.get("calibration.suggest"));
+        suggest.setId("calibration-suggest");
+        suggest.setOnAction(e -> suggest());
+        reset.getItems().addAll(new SeparatorMenuItem(), suggest);
         reset.disableProperty().bind(project.workspace().isNull());
         reset.setMinWidth(Region.USE_PREF_SIZE);
         GridPane controls = new GridPane(8, 2);
@@ -191,6 +201,27 @@ public final class ClassesView extends VBox {
         s.valueChangingProperty().addListener((o, was, now) -> vm.setDragging(now));
         Tooltip.install(s, new Tooltip(tip));
         return s;
+    }
+
+    /**
+     * Scores alpha and tau on the project's own labels in the background (listed, cancellable),
+     * then shows the grid; the suggestion is applied if the person says so (undoable).
+     */
+    public void suggest() {
+        WorkspaceState s = project.workspace().get();
+        if (s == null) {
+            return;
+        }
+        tasks.start(tasks.job(Tasks.Lane.VIEWS, Messages.get("tuning.job"), j -> {
+            j.say(Messages.get("tuning.job"));
+            return ProjectTuning.of(s, j::isCancelled);
+        }).onDone(r -> TuningDialog.ask(Dialogs.windowOf(this), r).ifPresent(c -> vm.preset(c.alpha(), c.tau())))
+                .onFailure(e -> {
+                    Alert a = new Alert(Alert.AlertType.INFORMATION, e.getMessage());
+                    a.initOwner(Dialogs.windowOf(this));
+                    a.setHeaderText(Messages.get("tuning.cannot"));
+                    a.show();
+                }), true);
     }
 
     /** A number field beside a slider: typed values (Enter) and the arrows set the same setting. */
@@ -237,7 +268,7 @@ public final class ClassesView extends VBox {
      * it, how many become shots; then makes it (undoable).
      */
     public void newClassFrom(int[] images) {
-        var state = project.workspace().get();
+        WorkspaceState state = project.workspace().get();
         if (images == null || images.length == 0 || state == null) {
             return;
         }

@@ -114,7 +114,7 @@ public final class MainWindow {
         controls.legend().visibleProperty().bind(root.widthProperty().greaterThan(1240));
         projectName.textProperty().bind(project.workspace().map(WorkspaceState::name).orElse(""));
 
-        classes = new ClassesView(new ClassesViewModel(project, commands), project);
+        classes = new ClassesView(new ClassesViewModel(project, commands), project, tasks);
         classesHolder.getChildren().setAll(classes);
         InspectorView inspector = new InspectorView(new InspectorViewModel(project, tasks), thumbnails, theme);
         ScrollPane inspectorScroll = new ScrollPane(inspector);
