@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -21,11 +22,13 @@ import org.protolens.core.FloatMatrix;
 import org.protolens.core.fscil.FscilDraws;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
+import org.protolens.core.fscil.FscilTuning;
 import org.protolens.core.fscil.IndexLists;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
+import org.protolens.core.proto.CalibrationTuning;
 import org.protolens.core.proto.TeenCalibration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,6 +95,11 @@ final class FscilCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the draws (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--tune", description = "choose alpha and tau on the training data alone (leave-one-shot-out over the "
+            + "shots, with up to 5,000 base training images), per draw with --draws; the report is for the chosen setting and "
+            + "the last session's harmonic mean is compared with --alpha/--tau's")
+    boolean tune;
+
     @Option(names = "--out", required = true, paramLabel = "REPORT.json")
     Path out;
 
@@ -140,14 +148,38 @@ final class FscilCommand implements Callable<Integer> {
                 throw CliArgs.usage(spec, "--draws must be at least 1");
             }
             FscilDraws.Summary summary;
+            FscilDraws.Summary given = null;
+            List<TeenCalibration> tuned = new ArrayList<>();
             try {
-                summary = FscilDraws.run(trX, trY, teX, teY, protocol, calibration, draws, seed);
+                if (tune) {
+                    summary = FscilDraws.run(trX, trY, teX, teY, protocol, calibration, draws, seed, sh -> {
+                        TeenCalibration t = FscilTuning.tune(trX, trY, protocol, sh, null).best();
+                        tuned.add(t);
+                        return t;
+                    });
+                    given = FscilDraws.run(trX, trY, teX, teY, protocol, calibration, draws, seed);
+                } else {
+                    summary = FscilDraws.run(trX, trY, teX, teY, protocol, calibration, draws, seed);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(trainY + ": " + e.getMessage());
             }
-            AtomicFiles.writeString(out, JSON.writeValueAsString(FscilTables.json(protocol, summary)) + "\n");
-            spec.commandLine().getOut().print(FscilTables.markdown(protocol, summary));
-            spec.commandLine().getOut().flush();
+            ObjectNode json = FscilTables.json(protocol, summary);
+            PrintWriter w = spec.commandLine().getOut();
+            if (tune) {
+                ArrayNode settings = json.putArray("tuned");
+                for (TeenCalibration t : tuned) {
+                    settings.addObject().put("alpha", t.alpha()).put("tau", t.tau());
+                }
+                w.printf(Locale.ROOT, "Tuned on each draw's training data (leave-one-shot-out): %s%n", String.join(", ",
+                        tuned.stream().map(t -> String.format(Locale.ROOT, "α %.1f τ %s", t.alpha(), num(t.tau()))).toList()));
+                w.printf(Locale.ROOT, "Last session's harmonic mean (class means, held-out test): tuned %s, α %s τ %s %s%n%n",
+                        FscilTables.pct(summary.calibrated().getLast().classMeanHm()), num(calibration.alpha()),
+                        num(calibration.tau()), FscilTables.pct(given.calibrated().getLast().classMeanHm()));
+            }
+            AtomicFiles.writeString(out, JSON.writeValueAsString(json) + "\n");
+            w.print(FscilTables.markdown(protocol, summary));
+            w.flush();
             return 0;
         }
         Map<Integer, int[]> shotsByClass = null;
@@ -162,6 +194,21 @@ final class FscilCommand implements Callable<Integer> {
         }
         FscilEvaluation.Report report;
         try {
+            TeenCalibration given = calibration;
+            if (tune) {
+                CalibrationTuning.Grid grid = FscilTuning.tune(trX, trY, protocol, shotsByClass, baseRows);
+                calibration = grid.best();
+                FscilEvaluation.Report atGiven = FscilEvaluation.run(trX, trY, teX, teY, protocol, given, shotsByClass, baseRows);
+                PrintWriter w = spec.commandLine().getOut();
+                w.printf(Locale.ROOT, "Leave-one-shot-out on the training data (%d shots, %d base images): harmonic mean (%%) "
+                        + "for alpha (rows) and tau (columns)%n%n", grid.shotsLeftOut(), grid.baseImages());
+                w.print(FscilTables.sweepMarkdown(grid.alphas(), grid.taus(), grid.score()));
+                w.printf(Locale.ROOT, "%ntuned: alpha %s, tau %s; held-out last session's harmonic mean (class means): tuned %s, "
+                                + "alpha %s tau %s %s%n%n", num(calibration.alpha()), num(calibration.tau()),
+                        pct(FscilEvaluation.run(trX, trY, teX, teY, protocol, calibration, shotsByClass, baseRows).calibrated()
+                                .getLast().classMeanHm()), num(given.alpha()), num(given.tau()),
+                        pct(atGiven.calibrated().getLast().classMeanHm()));
+            }
             report = FscilEvaluation.run(trX, trY, teX, teY, protocol, calibration, shotsByClass, baseRows);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException((split != null && e.getMessage().startsWith("split") ? split : trainY) + ": "
@@ -295,5 +342,9 @@ final class FscilCommand implements Callable<Integer> {
 
     private static String pct(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.1f", 100 * v);
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2g", v);
     }
 }

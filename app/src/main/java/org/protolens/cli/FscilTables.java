@@ -174,11 +174,11 @@ final class FscilTables {
         }
     }
 
-    private static String pct(Double v) {
+    static String pct(Double v) {
         return v == null ? "–" : String.format(Locale.ROOT, "%.1f", 100 * v);
     }
 
-    private static String pct(FscilDraws.Stat s) {
+    static String pct(FscilDraws.Stat s) {
         return s == null ? "–" : String.format(Locale.ROOT, "%.1f ± %.1f", 100 * s.mean(), 100 * s.std());
     }
 

@@ -21,6 +21,7 @@ import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
+import org.protolens.core.fscil.FscilTuning;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.proto.TeenCalibration;
@@ -157,6 +158,22 @@ class CommandLineTest {
                 "--out", report.toString());
         assertEquals(1, wrong.code());
         assertTrue(wrong.err().contains(split.toString()) && wrong.err().contains("labelled 0"), wrong.err());
+
+        // --tune: alpha and tau chosen on the training data, the report made with them
+        Path tuned = dir.resolve("tuned.json");
+        Run tune = run("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--train-y", dir.resolve("try.npy").toString(),
+                "--test-x", dir.resolve("tex.npy").toString(), "--test-y", dir.resolve("tey.npy").toString(),
+                "--base-classes", "2", "--ways", "2", "--shots", "5", "--sessions", "3", "--tune", "--out", tuned.toString());
+        assertEquals(0, tune.code(), tune.err());
+        FscilProtocol protocol = new FscilProtocol(2, 2, 5, 3);
+        TeenCalibration best = FscilTuning.tune(trainX, trainY, protocol, null, null).best();
+        JsonNode t = new ObjectMapper().readTree(tuned.toFile());
+        assertEquals(best.alpha(), t.get(2).get("alpha").asDouble(), 1e-12);
+        assertEquals(best.tau(), t.get(2).get("tau").asDouble(), 1e-12);
+        assertEquals(FscilEvaluation.run(trainX, trainY, testX, testY, protocol, best, null).calibrated().get(2).acc(),
+                t.get(2).get("acc").asDouble(), 1e-12);
+        assertTrue(tune.out().contains("Leave-one-shot-out on the training data (20 shots, 40 base images)") && tune.out().contains(
+                "tuned: alpha"), tune.out());
     }
 
     /**

@@ -130,10 +130,21 @@ public final class FscilDraws {
 
     public static Summary run(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY, FscilProtocol protocol,
                               TeenCalibration calibration, int draws, long seed) {
+        return run(trainX, trainY, testX, testY, protocol, calibration, draws, seed, split -> calibration);
+    }
+
+    /**
+     * As {@link #run(FloatMatrix, int[], FloatMatrix, int[], FscilProtocol, TeenCalibration, int, long)},
+     * each draw calibrated as {@code calibrationOf} says for its shots (a setting tuned on them);
+     * {@code calibration} names the runs in the summary.
+     */
+    public static Summary run(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY, FscilProtocol protocol,
+                              TeenCalibration calibration, int draws, long seed,
+                              Function<Map<Integer, int[]>, TeenCalibration> calibrationOf) {
         List<Map<Integer, int[]>> splits = drawSplits(trainY, protocol, draws, seed);
         List<FscilEvaluation.Report> reports = new ArrayList<>();
         for (Map<Integer, int[]> split : splits) {
-            reports.add(FscilEvaluation.run(trainX, trainY, testX, testY, protocol, calibration, split));
+            reports.add(FscilEvaluation.run(trainX, trainY, testX, testY, protocol, calibrationOf.apply(split), split));
         }
         return new Summary(summarise(reports, FscilEvaluation.Report::calibrated),
                 summarise(reports, FscilEvaluation.Report::baseline), calibration, seed, splits, List.copyOf(reports));
