@@ -178,7 +178,7 @@ final class FscilCommand implements Callable<Integer> {
                         num(calibration.tau()), FscilTables.pct(given.calibrated().getLast().classMeanHm()));
             }
             AtomicFiles.writeString(out, JSON.writeValueAsString(json) + "\n");
-            w.print(FscilTables.markdown(protocol, summary));
+            w.print(FscilTables.markdown(protocol, summary, tune ? "TEEN, tuned per draw" : null));
             w.flush();
             return 0;
         }

@@ -24,13 +24,18 @@ final class FscilTables {
      * the last session's two harmonic means over draws.
      */
     static String markdown(FscilProtocol p, FscilDraws.Summary s) {
+        return markdown(p, s, null);
+    }
+
+    /** As {@link #markdown(FscilProtocol, FscilDraws.Summary)}, TEEN's rows named {@code teenName} (null: by their alpha and tau). */
+    static String markdown(FscilProtocol p, FscilDraws.Summary s, String teenName) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%d base classes, then %d sessions of %d ways x %d shots; mean ± std (%%) over "
                         + "%d draws of the shots (seed %d). Accuracies are class means (each class's recall, averaged: "
                         + "TEEN's measure); novel→base is the share of novel test images predicted as a base class.%n%n",
                 p.baseClasses(), p.sessions() - 1, p.ways(), p.shots(), s.draws(), s.seed()));
-        table(b, s, true);
-        String teen = teenLabel(s);
+        table(b, s, true, teenName);
+        String teen = teenName != null ? teenName : teenLabel(s);
         b.append(String.format(Locale.ROOT, "%nAVG over the %d sessions (acc): %s %s, α = 0 %s. Performance drop (acc, first "
                         + "session − last): %s %s, α = 0 %s.%n", p.sessions(), teen,
                 pct(s.average(true, SessionResult::classMeanAcc)), pct(s.average(false, SessionResult::classMeanAcc)), teen,
@@ -39,7 +44,7 @@ final class FscilTables {
         b.append(String.format(Locale.ROOT, "Last session, %s: harmonic mean of the mean accuracies %s; mean of the draws' "
                 + "harmonic means %s.%n", teen, pct(last.classMeanHmOfMeans()), pct(last.classMeanHm())));
         b.append(String.format(Locale.ROOT, "%nPooled over test images (a class with more test images weighs more):%n%n"));
-        table(b, s, false);
+        table(b, s, false, teenName);
         return b.toString();
     }
 
@@ -47,10 +52,10 @@ final class FscilTables {
         return String.format(Locale.ROOT, "TEEN (α %s, τ %s)", num(s.calibration().alpha()), num(s.calibration().tau()));
     }
 
-    private static void table(StringBuilder b, FscilDraws.Summary s, boolean classMeans) {
+    private static void table(StringBuilder b, FscilDraws.Summary s, boolean classMeans, String teenName) {
         b.append("| session | classes | prototypes | acc | acc_base | acc_novel | hm | novel→base |\n");
         b.append("|---|---|---|---|---|---|---|---|\n");
-        String teen = teenLabel(s);
+        String teen = teenName != null ? teenName : teenLabel(s);
         for (int i = 0; i < s.calibrated().size(); i++) {
             FscilDraws.SessionSummary t = s.calibrated().get(i);
             FscilDraws.SessionSummary a = s.baseline().get(i);
