@@ -935,6 +935,23 @@ class MainWindowTest {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
+    /** Zoomed in to a few images (View > Zoom to Selection), the map draws them as thumbnails; the whole map draws dots. */
+    @Test
+    void zoomedInTheMapDrawsThumbnails() throws Exception {
+        MapView map = robot.lookup("#map").queryAs(MapView.class);
+        var w = state();
+        int[] two = Arrays.copyOf(w.imagesOf(w.classNames().indexOf("Bag")), 2);
+        robot.interact(() -> window().project().selection().set(two));
+        robot.interact(map::zoomToSelection);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> {
+            robot.interact(map::redraw);
+            return map.thumbnailsDrawn() > 0;
+        });
+        robot.interact(map::resetView);
+        robot.interact(map::redraw);
+        assertEquals(0, map.thumbnailsDrawn(), "the whole map: dots");
+    }
+
     private static KeyCode digit(int d) {
         return KeyCode.valueOf("DIGIT" + d);
     }

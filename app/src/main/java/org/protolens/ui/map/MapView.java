@@ -1,13 +1,16 @@
 package org.protolens.ui.map;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
 import javafx.geometry.Point2D;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
+import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
@@ -37,6 +40,9 @@ public final class MapView extends Region {
     private final ProjectState project;
     private final Theme theme;
     private final Thumbnails thumbnails;
+    /** thumbnails still loading, each with a listener that draws the map again when it is there */
+    private final Set<Image> loading = new HashSet<>();
+    private int thumbnailsDrawn;
     private final Canvas canvas = new Canvas();
     private final PointRaster raster = new PointRaster();
     /** the dots are drawn into pixels in the background; the JavaFX thread shows the latest */
@@ -325,6 +331,7 @@ public final class MapView extends Region {
             }
         }
 
+        drawThumbnails(g, s, v, n, w, h, dark);
         g.setStroke(ink());
         g.setLineWidth(1.5);
         double shot = 6;
@@ -399,6 +406,64 @@ public final class MapView extends Region {
             g.setLineDashes();
         }
     }
+
+    /**
+     * Zoomed in far enough that at most {@link #THUMBNAILS_FROM} images are in view, each is drawn
+     * as its thumbnail framed in its colour, as the TensorBoard projector draws sprites; images
+     * still loading are drawn when they are there.
+     */
+    private void drawThumbnails(GraphicsContext g, WorkspaceState s, MapViewport v, int n, double w, double h, boolean dark) {
+        List<Integer> inView = new ArrayList<>();
+        for (int i = 0; i < n && inView.size() <= THUMBNAILS_FROM; i++) {
+            double x = v.x(i);
+            double y = v.y(i);
+            if (x >= -20 && x <= w + 20 && y >= -20 && y <= h + 20) {
+                inView.add(i);
+            }
+        }
+        thumbnailsDrawn = 0;
+        if (inView.isEmpty() || inView.size() > THUMBNAILS_FROM) {
+            return;
+        }
+        double size = Math.max(24, Math.min(64, Math.sqrt(w * h / inView.size()) / 3));
+        int[] predicted = s.predictedClasses();
+        MapViewModel.Colouring colouring = vm.colouring().get();
+        for (int i : inView) {
+            Image img = thumbnails.get(s.imageFile(i), 64);
+            if (img.getProgress() < 1) {
+                if (loading.add(img)) {
+                    img.progressProperty().addListener((o, a, b) -> {
+                        if (b.doubleValue() >= 1) {
+                            loading.remove(img);
+                            redrawSoon();
+                        }
+                    });
+                }
+                continue;
+            }
+            if (img.isError()) {
+                continue;
+            }
+            double x = v.x(i) - size / 2;
+            double y = v.y(i) - size / 2;
+            int k = colouring == MapViewModel.Colouring.LABEL ? s.label(i) : predicted[i];
+            Color frame = colouring == MapViewModel.Colouring.CORRECT ? ClassColours.colour(s.label(i) < 0 ? ClassColours.UNLABELLED
+                    : predicted[i] == s.label(i) ? ClassColours.RIGHT : ClassColours.WRONG) : ClassColours.of(k);
+            g.setFill(frame);
+            g.fillRect(x - 2, y - 2, size + 4, size + 4);
+            g.setImageSmoothing(img.getWidth() > size);
+            g.drawImage(img, x, y, size, size);
+            g.setImageSmoothing(true);
+            thumbnailsDrawn++;
+        }
+    }
+
+    /** How many thumbnails the last drawing of the map showed (for tests). */
+    public int thumbnailsDrawn() {
+        return thumbnailsDrawn;
+    }
+
+    private static final int THUMBNAILS_FROM = 120;
 
     /** What the colours mean when the map shows right and wrong: a key in the lower left corner. */
     private static void rightWrongKey(GraphicsContext g, double h, boolean dark) {
