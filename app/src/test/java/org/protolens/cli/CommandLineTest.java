@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,6 +25,7 @@ import org.protolens.core.fscil.FscilProtocol;
 import org.protolens.core.fscil.FscilTuning;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
+import org.protolens.core.map.MapLayout;
 import org.protolens.core.proto.TeenCalibration;
 
 class CommandLineTest {
@@ -281,6 +283,45 @@ class CommandLineTest {
         Run missing = run(args.toArray(String[]::new));
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("session_3.txt:1") && missing.err().contains("n09/img1.jpg"), missing.err());
+    }
+
+    /**
+     * map writes one point per row, the window's own layout, the same for the same seed (PCA and
+     * t-SNE; Smile's UMAP carries an eigen-solver's random state from call to call within one
+     * process, so it is checked for shape here); a bad method is a usage error.
+     */
+    @Test
+    void mapLaysEmbeddingsOutAsTheWindowDoesAndTheSameForTheSameSeed() throws IOException {
+        Random rnd = new Random(9);
+        float[][] centers = new float[4][12];
+        for (float[] c : centers) {
+            for (int j = 0; j < c.length; j++) {
+                c[j] = (float) rnd.nextGaussian();
+            }
+        }
+        FloatMatrix x = samples(rnd, centers, 30);
+        NpyFile.writeMatrix(dir.resolve("x.npy"), x);
+        for (String method : List.of("pca", "tsne")) {
+            Path a = dir.resolve(method + "-a.npy");
+            Path b = dir.resolve(method + "-b.npy");
+            Run r = run("map", "--method", method, "--embeddings", dir.resolve("x.npy").toString(), "--seed", "7", "--out", a.toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(0, run("map", "--method", method, "--embeddings", dir.resolve("x.npy").toString(), "--seed", "7", "--out",
+                    b.toString()).code());
+            FloatMatrix xy = NpyFile.readMatrix(a);
+            assertEquals(120, xy.rows(), "one point per row");
+            assertEquals(2, xy.cols());
+            assertTrue(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), method + ": the same seed, the same map");
+            MapLayout.Method m = method.equals("pca") ? MapLayout.Method.PCA : MapLayout.Method.TSNE;
+            assertArrayEquals(MapLayout.compute(x, m, 7, MapLayout.DEFAULT_LANDMARKS, (w, d) -> { }, () -> false).xy(), xy.data(),
+                    "the window's layout");
+        }
+        Path umap = dir.resolve("umap.npy");
+        assertEquals(0, run("map", "--method", "umap", "--embeddings", dir.resolve("x.npy").toString(), "--out", umap.toString()).code());
+        assertEquals(120, NpyFile.readMatrix(umap).rows());
+        Run bad = run("map", "--method", "mds", "--embeddings", dir.resolve("x.npy").toString(), "--out", dir.resolve("z.npy").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("pca, tsne or umap"), bad.err());
     }
 
     @Test

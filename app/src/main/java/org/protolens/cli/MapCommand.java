@@ -1,0 +1,62 @@
+package org.protolens.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.io.NpyFile;
+import org.protolens.core.map.MapLayout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "map", mixinStandardHelpOptions = true, versionProvider = ProtoLensCommand.Versions.class,
+        description = {"Lays embeddings out in two dimensions with the window's own code: PCA, t-SNE or UMAP.",
+            "Writes an n x 2 float32 array, one row per input row; the same input and seed give the same map.",
+            "t-SNE and UMAP lay out at most --landmarks rows chosen with the seed and place every other row at the "
+                    + "distance-weighted mean of its nearest laid-out rows."})
+final class MapCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--method", required = true, paramLabel = "pca|tsne|umap")
+    String method;
+
+    @Option(names = "--embeddings", required = true, paramLabel = "X.npy", description = "n x d embeddings (float32/float64)")
+    Path embeddings;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed (default ${DEFAULT-VALUE}, the window's)")
+    long seed;
+
+    @Option(names = "--landmarks", defaultValue = "5000", description = "rows laid out by t-SNE or UMAP (default ${DEFAULT-VALUE})")
+    int landmarks;
+
+    @Option(names = "--out", required = true, paramLabel = "XY.npy")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        MapLayout.Method m = switch (method.toLowerCase(Locale.ROOT)) {
+            case "pca" -> MapLayout.Method.PCA;
+            case "tsne", "t-sne" -> MapLayout.Method.TSNE;
+            case "umap" -> MapLayout.Method.UMAP;
+            default -> throw CliArgs.usage(spec, "--method must be pca, tsne or umap, got \"" + method + "\"");
+        };
+        if (landmarks < 2) {
+            throw CliArgs.usage(spec, "--landmarks must be at least 2, got " + landmarks);
+        }
+        FloatMatrix x = NpyFile.readMatrix(embeddings);
+        if (x.rows() < 2) {
+            throw new IllegalArgumentException(embeddings + ": has " + x.rows() + " rows; a map needs at least 2");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        long start = System.nanoTime();
+        MapLayout layout = MapLayout.compute(x, m, seed, landmarks, (what, done) -> { }, () -> false);
+        NpyFile.writeMatrix(out, new FloatMatrix(x.rows(), 2, layout.xy()));
+        err.printf(Locale.ROOT, "wrote %s (%d x 2, %s, seed %d) in %.1f s%n", out, x.rows(), m, seed, (System.nanoTime() - start) / 1e9);
+        err.flush();
+        return 0;
+    }
+}
