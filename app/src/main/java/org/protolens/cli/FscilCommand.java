@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -100,6 +101,10 @@ final class FscilCommand implements Callable<Integer> {
             + "the last session's harmonic mean is compared with --alpha/--tau's")
     boolean tune;
 
+    @Option(names = "--heads", description = "with --draws: compare the prototype heads, NCM, TEEN and soft k-means refinement "
+            + "from either (transductive: each session's test images, unlabelled, refine the new prototypes), on the last session")
+    boolean heads;
+
     @Option(names = "--out", required = true, paramLabel = "REPORT.json")
     Path out;
 
@@ -140,6 +145,9 @@ final class FscilCommand implements Callable<Integer> {
         if (trX.cols() != teX.cols()) {
             throw new IllegalArgumentException(testX + ": has " + teX.cols() + " dimensions, but " + trainX + " has " + trX.cols());
         }
+        if (heads && draws == null) {
+            throw CliArgs.usage(spec, "--heads compares the heads over draws: give --draws N (1 or more)");
+        }
         if (draws != null) {
             if (split != null) {
                 throw CliArgs.usage(spec, "--split fixes the shots, --draws draws them: give one of the two");
@@ -166,6 +174,16 @@ final class FscilCommand implements Callable<Integer> {
             }
             ObjectNode json = FscilTables.json(protocol, summary);
             PrintWriter w = spec.commandLine().getOut();
+            if (heads) {
+                Map<FscilEvaluation.Head, List<SessionResult>> last = new EnumMap<>(FscilEvaluation.Head.class);
+                for (Map<Integer, int[]> sh : summary.splits()) {
+                    FscilEvaluation.heads(trX, trY, teX, teY, protocol, calibration, sh, null)
+                            .forEach((h, sessions) -> last.computeIfAbsent(h, x -> new ArrayList<>()).add(sessions.getLast()));
+                }
+                w.print(FscilTables.headsMarkdown(last, calibration, summary.draws()));
+                w.println();
+                json.set("heads", FscilTables.headsJson(last));
+            }
             if (tune) {
                 ArrayNode settings = json.putArray("tuned");
                 for (TeenCalibration t : tuned) {

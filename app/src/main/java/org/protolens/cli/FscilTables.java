@@ -3,12 +3,16 @@ package org.protolens.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.protolens.core.fscil.FscilDraws;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
 import org.protolens.core.fscil.SessionResult;
+import org.protolens.core.proto.SoftKMeans;
+import org.protolens.core.proto.TeenCalibration;
 
 /** FSCIL results over draws of the shots as a Markdown table and as JSON. */
 final class FscilTables {
@@ -73,6 +77,39 @@ final class FscilTables {
                 pct(classMeans ? s.classMeanAcc() : s.acc()), pct(classMeans ? s.classMeanAccBase() : s.accBase()),
                 pct(classMeans ? s.classMeanAccNovel() : s.accNovel()), pct(classMeans ? s.classMeanHm() : s.hm()),
                 pct(s.novelToBase())));
+    }
+
+    /** The last session under each prototype head: class means, mean ± std over the draws. */
+    static String headsMarkdown(Map<FscilEvaluation.Head, List<SessionResult>> last, TeenCalibration calibration, int draws) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Prototype heads, last session (class means, %%; mean ± std "
+                + "over %d draws). TEEN at α %s, τ %s; soft k-means: β %s, %d rounds, the session's test images as unlabelled "
+                + "images (transductive, their labels unread).%n%n", draws, num(calibration.alpha()), num(calibration.tau()),
+                num(SoftKMeans.DEFAULT_BETA), SoftKMeans.DEFAULT_ITERATIONS));
+        b.append("| head | acc | acc_base | acc_novel | hm | novel→base |\n|---|---|---|---|---|---|\n");
+        last.forEach((h, results) -> b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", h,
+                pct(stat(results, SessionResult::classMeanAcc)), pct(stat(results, SessionResult::classMeanAccBase)),
+                pct(stat(results, SessionResult::classMeanAccNovel)), pct(stat(results, SessionResult::classMeanHm)),
+                pct(stat(results, SessionResult::novelToBase)))));
+        return b.toString();
+    }
+
+    static ObjectNode headsJson(Map<FscilEvaluation.Head, List<SessionResult>> last) {
+        ObjectNode o = JSON.createObjectNode();
+        last.forEach((h, results) -> {
+            ObjectNode r = o.putObject(h.name().toLowerCase(Locale.ROOT));
+            r.put("label", h.toString());
+            put(r, "class_mean_acc", stat(results, SessionResult::classMeanAcc));
+            put(r, "class_mean_acc_base", stat(results, SessionResult::classMeanAccBase));
+            put(r, "class_mean_acc_novel", stat(results, SessionResult::classMeanAccNovel));
+            put(r, "class_mean_hm", stat(results, SessionResult::classMeanHm));
+            put(r, "novel_to_base", stat(results, SessionResult::novelToBase));
+        });
+        return o;
+    }
+
+    private static FscilDraws.Stat stat(List<SessionResult> results, Function<SessionResult, Double> measure) {
+        List<Double> values = results.stream().map(measure).toList();
+        return values.contains(null) ? null : FscilDraws.Stat.of(values);
     }
 
     /** The last session's mean harmonic mean for every alpha (rows) and tau (columns). */

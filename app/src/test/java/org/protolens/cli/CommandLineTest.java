@@ -161,6 +161,26 @@ class CommandLineTest {
         assertEquals(1, wrong.code());
         assertTrue(wrong.err().contains(split.toString()) && wrong.err().contains("labelled 0"), wrong.err());
 
+        // --heads: NCM and TEEN as the draws' own tables give them, beside soft k-means from either
+        Path headsReport = dir.resolve("heads.json");
+        Run compared = run("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--train-y", dir.resolve("try.npy").toString(),
+                "--test-x", dir.resolve("tex.npy").toString(), "--test-y", dir.resolve("tey.npy").toString(),
+                "--base-classes", "2", "--ways", "2", "--shots", "5", "--sessions", "3", "--draws", "3", "--heads",
+                "--out", headsReport.toString());
+        assertEquals(0, compared.code(), compared.err());
+        JsonNode h = new ObjectMapper().readTree(headsReport.toFile());
+        JsonNode lastSession = h.get("results").get(2);
+        assertEquals(lastSession.get("baseline").get("class_mean").get("hm").get("mean").asDouble(),
+                h.get("heads").get("ncm").get("class_mean_hm").get("mean").asDouble(), 1e-12, "NCM is the alpha = 0 baseline");
+        assertEquals(lastSession.get("class_mean").get("hm").get("mean").asDouble(),
+                h.get("heads").get("teen").get("class_mean_hm").get("mean").asDouble(), 1e-12, "TEEN is the report's calibration");
+        assertTrue(h.get("heads").has("soft_kmeans_ncm") && h.get("heads").has("soft_kmeans_teen"));
+        assertTrue(compared.out().contains("| soft k-means from NCM |"), compared.out());
+        assertEquals(2, run("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--train-y", dir.resolve("try.npy").toString(),
+                "--test-x", dir.resolve("tex.npy").toString(), "--test-y", dir.resolve("tey.npy").toString(),
+                "--base-classes", "2", "--ways", "2", "--shots", "5", "--sessions", "3", "--heads",
+                "--out", headsReport.toString()).code(), "--heads needs --draws");
+
         // --tune: alpha and tau chosen on the training data, the report made with them
         Path tuned = dir.resolve("tuned.json");
         Run tune = run("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--train-y", dir.resolve("try.npy").toString(),

@@ -22,7 +22,7 @@ public final class FscilDraws {
 
     /** Mean and sample standard deviation (n - 1) over draws; std is 0 for a single draw. */
     public record Stat(double mean, double std) {
-        static Stat of(List<Double> values) {
+        public static Stat of(List<Double> values) {
             double sum = 0;
             for (double v : values) {
                 sum += v;

@@ -2,12 +2,14 @@ package org.protolens.core.fscil;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.CosineClassifier;
+import org.protolens.core.proto.SoftKMeans;
 import org.protolens.core.proto.TeenCalibration;
 
 /**
@@ -71,6 +73,76 @@ public final class FscilEvaluation {
         List<SessionResult> teen = sessions(base, calibrated, testX, testY, protocol);
         List<SessionResult> baseline = sessions(base, TeenCalibration.none().calibrateAll(base, novelMeans), testX, testY, protocol);
         return new Report(teen, baseline, calibration);
+    }
+
+    /** The prototype heads {@link #heads} compares, in the order the tables list them. */
+    public enum Head {
+        NCM("NCM (α = 0)"), TEEN("TEEN"), SOFT_KMEANS_NCM("soft k-means from NCM"), SOFT_KMEANS_TEEN("soft k-means from TEEN");
+
+        private final String label;
+
+        Head(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /**
+     * Every session under each prototype head: NCM (the shot means), TEEN, and soft k-means
+     * refinement ({@link SoftKMeans}, beta 16, 5 rounds) started from either, transductive: its
+     * unlabelled images are the session's test images, their labels unread.
+     */
+    public static Map<Head, List<SessionResult>> heads(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY,
+                                                       FscilProtocol protocol, TeenCalibration calibration,
+                                                       Map<Integer, int[]> split, int[] baseRows) {
+        checkShapes(trainX, trainY, testX, testY);
+        Map<Integer, int[]> shotsOf = split == null ? Map.of() : split;
+        FloatMatrix base = basePrototypes(trainX, trainY, protocol.baseClasses(), baseRows);
+        FloatMatrix means = novelMeans(trainX, trainY, protocol, shotsOf);
+        FloatMatrix teen = calibration.calibrateAll(base, means);
+        List<FloatMatrix> shots = new ArrayList<>();
+        for (int i = 0; i < means.rows(); i++) {
+            int cls = protocol.baseClasses() + i;
+            shots.add(trainX.selectRows(shotsOf.containsKey(cls) ? shotsOf.get(cls) : firstRows(trainY, cls, protocol.shots())));
+        }
+        Map<Head, List<SessionResult>> out = new EnumMap<>(Head.class);
+        for (Head h : Head.values()) {
+            out.put(h, new ArrayList<>());
+        }
+        int d = base.cols();
+        for (int s = 0; s < protocol.sessions(); s++) {
+            int seen = protocol.classesSeen(s);
+            int novel = seen - protocol.baseClasses();
+            int[] rows = IntStream.range(0, testY.length).filter(r -> testY[r] < seen).toArray();
+            FloatMatrix test = testX.selectRows(rows);
+            FloatMatrix ncm = firstRowsOf(means, novel);
+            FloatMatrix cal = firstRowsOf(teen, novel);
+            List<FloatMatrix> seenShots = shots.subList(0, novel);
+            for (Head h : Head.values()) {
+                FloatMatrix novelProtos = switch (h) {
+                    case NCM -> ncm;
+                    case TEEN -> cal;
+                    case SOFT_KMEANS_NCM -> novel == 0 ? ncm
+                            : SoftKMeans.refine(base, ncm, seenShots, test, SoftKMeans.DEFAULT_BETA, SoftKMeans.DEFAULT_ITERATIONS);
+                    case SOFT_KMEANS_TEEN -> novel == 0 ? cal
+                            : SoftKMeans.refine(base, cal, seenShots, test, SoftKMeans.DEFAULT_BETA, SoftKMeans.DEFAULT_ITERATIONS);
+                };
+                float[] all = new float[seen * d];
+                System.arraycopy(base.data(), 0, all, 0, base.data().length);
+                System.arraycopy(novelProtos.data(), 0, all, base.data().length, novel * d);
+                int[] predicted = new CosineClassifier(new FloatMatrix(seen, d, all)).predict(test);
+                out.get(h).add(measure(s, seen, protocol.baseClasses(), rows, testY, predicted));
+            }
+        }
+        return out;
+    }
+
+    private static FloatMatrix firstRowsOf(FloatMatrix m, int rows) {
+        return new FloatMatrix(rows, m.cols(), Arrays.copyOf(m.data(), rows * m.cols()));
     }
 
     private static void checkShapes(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY) {
