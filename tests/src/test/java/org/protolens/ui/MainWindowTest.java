@@ -952,6 +952,19 @@ class MainWindowTest {
         assertEquals(0, map.thumbnailsDrawn(), "the whole map: dots");
     }
 
+    /** On the first start, a sample opens with a note of three first steps and the other samples' names. */
+    @Test
+    void theFirstStartGuidesThroughThreeStepsAndNamesTheOtherSamples() throws Exception {
+        robot.interact(() -> window().openFirstTime(sample("cifar10-fewshot")));
+        settle();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window().noticeShowing() && window().noticeLines().size() >= 3);
+        List<String> lines = window().noticeLines();
+        assertTrue(lines.get(0).startsWith("1. See where the new classes fall"), lines.toString());
+        assertTrue(lines.get(1).startsWith("2. Move α"), lines.toString());
+        assertTrue(lines.get(2).startsWith("3. Make a class of your own"), lines.toString());
+        assertTrue(lines.getLast().contains("Fashion-MNIST few-shot"), "the other samples are named: " + lines);
+    }
+
     private static KeyCode digit(int d) {
         return KeyCode.valueOf("DIGIT" + d);
     }

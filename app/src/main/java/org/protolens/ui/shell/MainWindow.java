@@ -212,12 +212,17 @@ public final class MainWindow {
         if (folder == null) {
             probeDevice();
             status.say(Messages.get("status.noSample"));
+        } else if (firstStart) {
+            openFirstTime(folder);
         } else {
-            if (firstStart) {
-                projects.introduceSamples();
-            }
             projects.open(folder);
         }
+    }
+
+    /** Opens {@code folder} as on the first start: a note with three first steps and the other samples goes with it. */
+    public void openFirstTime(Path folder) {
+        projects.introduceSamples();
+        projects.open(folder);
     }
 
     /** Runs {@code r} at the first pulse at which no background work is left (the map and its prototypes placed). */

@@ -69,7 +69,9 @@ final class NoticeBar {
         pane.getStyleClass().removeAll("notice-problem", "notice-note");
         pane.getStyleClass().add(n.kind() == Notices.Kind.PROBLEM ? "notice-problem" : "notice-note");
         lines.getItems().setAll(n.lines());
-        lines.setPrefHeight(Math.min(4, Math.max(1, n.lines().size())) * 26 + 6);
+        // up to five lines in view (a long one wraps onto a second row), the rest by scrolling
+        int rows = n.lines().stream().mapToInt(l -> l.length() > 110 ? 2 : 1).sum();
+        lines.setPrefHeight(Math.min(6, Math.max(1, rows)) * 19 + 8 * Math.min(5, Math.max(1, n.lines().size())) + 4);
         lines.setVisible(!n.lines().isEmpty());
         lines.setManaged(!n.lines().isEmpty());
         title.setText(n.title());

@@ -135,10 +135,13 @@ final class ProjectActions {
             if (opened.notes().isEmpty()) {
                 readSamples(found -> {
                     List<String> others = found.stream().map(Sample::name).filter(n -> !n.equals(s.name())).toList();
+                    // three first steps, then where the other samples are
+                    List<String> lines = new ArrayList<>(List.of(Messages.get("open.guide.1"), Messages.get("open.guide.2"),
+                            Messages.get("open.guide.3")));
                     if (!others.isEmpty()) {
-                        project.notices().note(Messages.get("open.sampleTitle", s.name()),
-                                List.of(Messages.get("open.otherSamples", String.join("; ", others))));
+                        lines.add(Messages.get("open.otherSamples", String.join("; ", others)));
                     }
+                    project.notices().note(Messages.get("open.sampleTitle", s.name()), lines);
                 });
             }
         }
