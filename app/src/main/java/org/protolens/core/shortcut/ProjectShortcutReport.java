@@ -3,8 +3,10 @@ package org.protolens.core.shortcut;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +62,41 @@ public final class ProjectShortcutReport {
         return null;
     }
 
+    /** The manifests read last, by folder, with the file's size and time then: read again only when the file changed. */
+    private static final Map<Path, Read> READ = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Read> eldest) {
+            return size() > 4;
+        }
+    };
+
+    private record Read(long size, FileTime modified, List<ShortcutDataset.Item> items) {
+    }
+
+    /** {@code dir}'s manifest.csv, read once while the file stays as it is (a report is made again at every alpha step). */
+    static List<ShortcutDataset.Item> manifest(Path dir) throws IOException {
+        Path key = dir.toAbsolutePath().normalize();
+        Path file = key.resolve(ShortcutDataset.MANIFEST);
+        long size = Files.size(file);
+        FileTime modified = Files.getLastModifiedTime(file);
+        synchronized (READ) {
+            Read r = READ.get(key);
+            if (r != null && r.size() == size && r.modified().equals(modified)) {
+                return r.items();
+            }
+        }
+        List<ShortcutDataset.Item> items = List.copyOf(ShortcutDataset.readManifest(dir));
+        synchronized (READ) {
+            READ.put(key, new Read(size, modified, items));
+        }
+        return items;
+    }
+
     /**
      * @param shots for the protocol: shots per new class; 0: as many as the project's first new class has
      */
     public static Result of(WorkspaceState s, Path manifestDir, int shots, long seed) throws IOException {
-        List<ShortcutDataset.Item> items = ShortcutDataset.readManifest(manifestDir);
+        List<ShortcutDataset.Item> items = manifest(manifestDir);
         Map<Path, Integer> index = new HashMap<>();
         for (int i = 0; i < s.imageCount(); i++) {
             index.putIfAbsent(s.imageFile(i).toAbsolutePath().normalize(), i);

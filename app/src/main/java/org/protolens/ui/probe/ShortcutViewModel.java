@@ -5,12 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.shortcut.ProjectShortcutReport;
 import org.protolens.core.shortcut.ShortcutBias;
@@ -35,15 +36,20 @@ public final class ShortcutViewModel {
     }
 
     /** The report as shown: its readings, a summary, the JSON to export (null: none), or why there is none. */
+    /** @param manifest the dataset the report was made from (null: none) */
     public record Shown(WorkspaceState state, ProjectShortcutReport.Result result, List<Reading> readings, String summary,
-                        String json) {
+                        String json, Path manifest) {
     }
 
     private record Ask(WorkspaceState state, Path manifest) {
     }
 
     private final ProjectState project;
-    private final ObjectProperty<Path> manifest = new SimpleObjectProperty<>();
+    private final ReadOnlyObjectWrapper<Path> manifest = new ReadOnlyObjectWrapper<>();
+    /** the dataset the person chose (null: the one found above the images) */
+    private volatile Path chosen;
+    /** the datasets found, by project folder and image count */
+    private final Map<String, Optional<Path>> searched = new ConcurrentHashMap<>();
     private final BooleanProperty active = new SimpleBooleanProperty();
     private final ReadOnlyObjectWrapper<Shown> shown = new ReadOnlyObjectWrapper<>();
     private final Recompute<Ask, Shown> compute;
@@ -51,31 +57,27 @@ public final class ShortcutViewModel {
 
     public ShortcutViewModel(ProjectState project, Tasks tasks) {
         this.project = project;
-        this.compute = new Recompute<>(tasks, "Shortcut bias", ShortcutViewModel::report, shown::set);
+        this.compute = new Recompute<>(tasks, "Shortcut bias", this::report, r -> {
+            shown.set(r);
+            manifest.set(r.manifest());
+        });
         project.workspace().addListener((o, was, now) -> {
             if (now == null || was == null || !now.dir().equals(was.dir())) {
-                manifest.set(now == null ? null : ProjectShortcutReport.findManifest(now));
-            } else if (manifest.get() == null && now.imageCount() != was.imageCount()) {
-                // the images came (an opened project restores its imported images after its first state)
-                manifest.set(ProjectShortcutReport.findManifest(now));
+                // another project: its dataset is looked for again, in the background
+                chosen = null;
             }
             refresh();
         });
-        manifest.addListener((o, a, b) -> refresh());
         active.addListener((o, a, now) -> {
             if (now && stale) {
                 refresh();
             }
         });
-        WorkspaceState s = project.workspace().get();
-        if (s != null) {
-            manifest.set(ProjectShortcutReport.findManifest(s));
-        }
     }
 
-    /** The dataset folder (with manifest.csv); null: none found. */
-    public ObjectProperty<Path> manifest() {
-        return manifest;
+    /** The dataset folder (with manifest.csv) the report was made from; null: none found. */
+    public ReadOnlyObjectProperty<Path> manifest() {
+        return manifest.getReadOnlyProperty();
     }
 
     /** Whether the tab is shown: a hidden tab computes nothing. */
@@ -97,7 +99,8 @@ public final class ShortcutViewModel {
                     + ": no such file (make one with protolens make-shortcut-dataset)"));
             return false;
         }
-        manifest.set(dir);
+        chosen = dir;
+        refresh();
         return true;
     }
 
@@ -107,22 +110,24 @@ public final class ShortcutViewModel {
             return;
         }
         stale = false;
-        compute.request(new Ask(project.workspace().get(), manifest.get()));
+        compute.request(new Ask(project.workspace().get(), chosen));
     }
 
-    private static Shown report(Ask a) {
+    /** The report for a state (the background): the chosen dataset, or the one found above the project's images. */
+    private Shown report(Ask a) {
         WorkspaceState s = a.state();
         if (s == null) {
-            return new Shown(null, null, List.of(), Messages.get("shortcut.none"), null);
+            return new Shown(null, null, List.of(), Messages.get("shortcut.none"), null, null);
         }
-        if (a.manifest() == null) {
-            return new Shown(s, null, List.of(), Messages.get("shortcut.noDataset"), null);
+        Path dataset = a.manifest() != null ? a.manifest() : found(s);
+        if (dataset == null) {
+            return new Shown(s, null, List.of(), Messages.get("shortcut.noDataset"), null, null);
         }
         ProjectShortcutReport.Result r;
         try {
-            r = ProjectShortcutReport.of(s, a.manifest(), 0, SEED);
+            r = ProjectShortcutReport.of(s, dataset, 0, SEED);
         } catch (Exception e) {
-            return new Shown(s, null, List.of(), e.getMessage() == null ? e.toString() : e.getMessage(), null);
+            return new Shown(s, null, List.of(), e.getMessage() == null ? e.toString() : e.getMessage(), null, dataset);
         }
         String alpha = String.format(Locale.ROOT, "%.2f", s.calibration().alpha());
         List<Reading> readings = new ArrayList<>();
@@ -141,14 +146,20 @@ public final class ShortcutViewModel {
                         p.calibratedNovel()));
             }
             var node = ShortcutReport.json(p);
-            node.put("dataset", a.manifest().toString());
+            node.put("dataset", dataset.toString());
             node.put("project", s.dir().toString());
             json = node.toPrettyString() + "\n";
         }
-        String summary = Messages.get("shortcut.summary", a.manifest(), r.matched(), r.matched() + r.missing(),
+        String summary = Messages.get("shortcut.summary", dataset, r.matched(), r.matched() + r.missing(),
                 p == null ? "–" : String.format(Locale.ROOT, "%.2f", p.coreP()),
                 p == null ? "–" : String.format(Locale.ROOT, "%.2f", p.shortcutQ()), r.shots(), r.seed())
                 + (r.problem() == null ? "" : " " + Messages.get("shortcut.protocolProblem", r.problem()));
-        return new Shown(s, r, List.copyOf(readings), summary, json);
+        return new Shown(s, r, List.copyOf(readings), summary, json, dataset);
+    }
+
+    /** The dataset found above the project's images, looked for once per project and image count. */
+    private Path found(WorkspaceState s) {
+        String key = s.dir() + "\n" + s.imageCount();
+        return searched.computeIfAbsent(key, k -> Optional.ofNullable(ProjectShortcutReport.findManifest(s))).orElse(null);
     }
 }

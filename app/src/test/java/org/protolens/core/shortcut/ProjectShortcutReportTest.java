@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -128,5 +129,22 @@ class ProjectShortcutReportTest {
                     e.getMessage());
         }
         assertTrue(Files.isRegularFile(data.resolve("manifest.csv")));
+    }
+
+    /** A manifest is read once while its file stays as it is (a report is made at every alpha step) and again when it changes. */
+    @Test
+    void aManifestIsReadAgainOnlyWhenItsFileChanged() throws IOException {
+        Path data = dir.resolve("data");
+        ShortcutDataset.write(new ShortcutDataset.Spec(2, ShortcutDataset.Shortcut.BACKGROUND_COLOUR, 0.8, 0.95, 16, 6, 1.0, 8, 32, 3),
+                data);
+        List<ShortcutDataset.Item> first = ProjectShortcutReport.manifest(data);
+        assertTrue(first == ProjectShortcutReport.manifest(data), "unchanged: the same items, not read again");
+        Path csv = data.resolve(ShortcutDataset.MANIFEST);
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        lines.removeLast();
+        Files.write(csv, lines);
+        Files.setLastModifiedTime(csv, FileTime.fromMillis(Files.getLastModifiedTime(csv).toMillis() + 2000));
+        List<ShortcutDataset.Item> again = ProjectShortcutReport.manifest(data);
+        assertEquals(first.size() - 1, again.size(), "changed: read again");
     }
 }
