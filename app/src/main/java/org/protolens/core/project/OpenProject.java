@@ -25,12 +25,16 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.Backbone;
+import org.protolens.core.embed.BackboneException;
 import org.protolens.core.embed.BackboneLoader;
+import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.embed.EmbeddingCache;
 import org.protolens.core.embed.EmbeddingPipeline;
+import org.protolens.core.embed.Preprocessing;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.map.MapLayout;
+import org.protolens.core.proto.TeenCalibration;
 
 /**
  * An open project: its workspace, restored from and saved to its catalog, and the embedding cache
@@ -601,6 +605,87 @@ public final class OpenProject implements AutoCloseable {
                     .put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             new ProjectManifest(ProjectManifest.FORMAT, 1, name.strip(), null, "backbone", from.calibration(), classes,
                     protoFile, "embeddings.npy", List.of(), provenance).write(tmp);
+            writeProjectFile(tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            AtomicFiles.deleteTree(tmp);
+            throw e;
+        }
+        return target;
+    }
+
+    /**
+     * What a backbone of one's own turned out to be when loaded: the embedding length (a dummy
+     * batch of two images went through it) and the device it ran on.
+     */
+    public record BackboneCheck(int dim, String device, String name) {
+    }
+
+    /**
+     * Loads a TorchScript file (with {@code preprocessing}) or a backbone folder (with its
+     * backbone.json; {@code preprocessing} null) and runs a dummy batch through it.
+     *
+     * @throws IOException naming the file and what is wrong: not a model, the wrong output shape
+     */
+    public static BackboneCheck checkBackbone(Path model, Preprocessing preprocessing) throws IOException {
+        try (Backbone b = Files.isDirectory(model) ? BackboneLoader.folder(model, null)
+                : BackboneLoader.torchScript(model, requirePreprocessing(model, preprocessing))) {
+            return new BackboneCheck(b.embeddingDim(), b.device(), b.name());
+        } catch (BackboneException e) {
+            throw new IOException(model + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Preprocessing requirePreprocessing(Path model, Preprocessing p) throws IOException {
+        if (p == null) {
+            throw new IOException(model + ": a TorchScript file needs its input size and normalisation");
+        }
+        return p;
+    }
+
+    /**
+     * A new, empty project (no classes) whose backbone is the person's own: a TorchScript file,
+     * copied into the project's backbone folder with a backbone.json of {@code preprocessing}, or a
+     * backbone folder, copied whole. The model is loaded and a dummy batch run first, so that a
+     * file that is no usable model is refused before anything is written.
+     *
+     * @throws IOException naming the file and the problem; nothing is left behind then
+     */
+    public static Path createWithBackbone(Path target, String name, Path model, Preprocessing preprocessing) throws IOException {
+        if (name == null || name.isBlank()) {
+            throw new IOException("A new project needs a name");
+        }
+        BackboneCheck check = checkBackbone(model, preprocessing);
+        if (isEmptyFolder(target)) {
+            Files.delete(target);
+        }
+        if (Files.exists(target)) {
+            throw new IOException(target + ": exists already; choose a new folder");
+        }
+        Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".creating");
+        Files.createDirectories(tmp.getParent());
+        AtomicFiles.deleteTree(tmp);
+        try {
+            Files.createDirectories(tmp);
+            Path backbone = tmp.resolve("backbone");
+            if (Files.isDirectory(model)) {
+                copyTree(model, backbone, rel -> true);
+            } else {
+                Files.createDirectories(backbone);
+                String weights = model.getFileName().toString();
+                Files.copy(model, backbone.resolve(weights));
+                var provenance = JsonNodeFactory.instance.objectNode().put("importedFrom", model.toAbsolutePath().toString())
+                        .put("imported", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                new BackboneSpec(BackboneSpec.FORMAT_TORCHSCRIPT, null, weights, BackboneSpec.Input.of(preprocessing), null, provenance)
+                        .write(backbone.resolve(BackboneSpec.FILE_NAME));
+            }
+            NpyFile.writeMatrix(tmp.resolve("embeddings.npy"), new FloatMatrix(0, check.dim(), new float[0]));
+            var provenance = JsonNodeFactory.instance.objectNode()
+                    .put("backboneFrom", model.toAbsolutePath().toString())
+                    .put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            new ProjectManifest(ProjectManifest.FORMAT, 1, name.strip(), null, "backbone",
+                    new ProjectManifest.Calibration(TeenCalibration.DEFAULT_ALPHA, TeenCalibration.DEFAULT_TAU), List.of(),
+                    null, "embeddings.npy", List.of(), provenance).write(tmp);
             writeProjectFile(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {

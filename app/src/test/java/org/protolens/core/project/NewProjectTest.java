@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.BackboneSpec;
+import org.protolens.core.embed.Preprocessing;
 
 /** File > New Project and File > Save As: what the new folder holds and how it opens. */
 class NewProjectTest {
@@ -162,5 +164,33 @@ class NewProjectTest {
         Path p = dir.resolve("sample-" + System.nanoTime());
         OpenProject.copy(fashion(), p);
         return p;
+    }
+
+    /**
+     * A project with one's own TorchScript file: the model is loaded and a dummy batch run first
+     * (its embedding length found), then copied with a backbone.json of the input size and
+     * normalisation asked for; the project opens empty, ready for images. A file that is no
+     * model is refused by name, and nothing is left behind.
+     */
+    @Test
+    void aProjectStartsFromOnesOwnTorchScriptFileCheckedFirst() throws IOException {
+        Path model = TestResources.torchscript("tiny.pt");
+        var p = new Preprocessing(32, 32, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
+        OpenProject.BackboneCheck check = OpenProject.checkBackbone(model, p);
+        assertEquals(16, check.dim(), "the dummy batch gives the embedding length");
+        Path project = OpenProject.createWithBackbone(dir.resolve("mine"), "Mine", model, p);
+        var spec = BackboneSpec.read(project.resolve("backbone/backbone.json"));
+        assertEquals("tiny.pt", spec.weights());
+        assertEquals(32, spec.input().width());
+        assertArrayEquals(new float[] {0.25f, 0.25f, 0.25f}, spec.input().std());
+        try (OpenProject open = OpenProject.open(project)) {
+            assertEquals(0, open.workspace().imageCount());
+            assertEquals(List.of(), open.workspace().classNames());
+            assertEquals(16, open.workspace().dim());
+        }
+        Path notAModel = TestResources.torchscript("tiny.json");
+        IOException e = assertThrows(IOException.class, () -> OpenProject.createWithBackbone(dir.resolve("bad"), "Bad", notAModel, p));
+        assertTrue(e.getMessage().contains("tiny.json"), e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("bad")) && !Files.exists(dir.resolve(".bad.creating")), "nothing is left behind");
     }
 }
