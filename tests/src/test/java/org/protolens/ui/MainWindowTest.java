@@ -72,6 +72,7 @@ import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.map.MapView;
 import org.protolens.ui.probe.ProbeView;
 import org.protolens.ui.probe.ShortcutView;
+import org.protolens.ui.project.NewProjectDialog;
 import org.protolens.ui.shell.MainWindow;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
@@ -963,6 +964,44 @@ class MainWindowTest {
         assertTrue(lines.get(1).startsWith("2. Move α"), lines.toString());
         assertTrue(lines.get(2).startsWith("3. Make a class of your own"), lines.toString());
         assertTrue(lines.getLast().contains("Fashion-MNIST few-shot"), "the other samples are named: " + lines);
+    }
+
+    /**
+     * File > New Project from one's own TorchScript file: its input size and normalisation typed,
+     * Check loads it and runs a test batch, Create makes an empty project with that backbone.
+     */
+    @Test
+    void aNewProjectStartsFromOnesOwnTorchScriptFile() throws Exception {
+        Path model = sample("fashion-fewshot").getParent().getParent().resolve("app/src/test/resources/torchscript/tiny.pt");
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.N);
+        waitShown("#new-project-create");
+        @SuppressWarnings("unchecked")
+        ChoiceBox<NewProjectDialog.Source> source = robot.lookup("#new-project-source").queryAs(ChoiceBox.class);
+        Path projects = temp.resolve("own");
+        robot.interact(() -> {
+            robot.lookup("#new-project-name").queryAs(TextField.class).setText("Mine");
+            robot.lookup("#new-project-location").queryAs(TextField.class).setText(projects.toString());
+            source.setValue(source.getItems().stream().filter(x -> x.kind() == NewProjectDialog.Kind.TORCHSCRIPT).findFirst()
+                    .orElseThrow());
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        Button create = robot.lookup("#new-project-create").queryButton();
+        assertTrue(create.isDisabled(), "no file yet");
+        robot.interact(() -> {
+            robot.lookup("#new-project-model").queryAs(TextField.class).setText(model.toString());
+            robot.lookup("#new-project-width").queryAs(TextField.class).setText("32");
+            robot.lookup("#new-project-height").queryAs(TextField.class).setText("32");
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(!create.isDisabled());
+        robot.clickOn("#new-project-check");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> robot.lookup("#new-project-checked").queryAs(Label.class).getText().startsWith("✓ The model gives 16-value"));
+        robot.clickOn("#new-project-create");
+        settle();
+        assertEquals("0 images, 0 classes", status());
+        assertEquals(projects.resolve("Mine"), state().dir());
+        assertEquals(16, state().dim());
     }
 
     private static KeyCode digit(int d) {

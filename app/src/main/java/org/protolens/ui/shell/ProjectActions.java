@@ -224,7 +224,7 @@ final class ProjectActions {
             project.notices().problem(Messages.get("newProject.noSource"), List.of(Messages.get("newProject.noSource.why")));
             return;
         }
-        NewProjectDialog.ask(stage, sources, settings.newProjectLocation()).ifPresent(this::create);
+        NewProjectDialog.ask(stage, sources, settings.newProjectLocation(), tasks).ifPresent(this::create);
     }
 
     /** Creates the project asked for in the background and opens it; on a problem the open project stays. */
@@ -232,7 +232,8 @@ final class ProjectActions {
         tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("newProject.job", r.folder()), j -> {
             j.say(Messages.get("newProject.job", r.folder()));
             j.progress(0, -1);
-            return OpenProject.create(r.folder(), r.name(), r.source().dir(), r.keepBaseClasses());
+            return r.model() != null ? OpenProject.createWithBackbone(r.folder(), r.name(), r.model(), r.preprocessing())
+                    : OpenProject.create(r.folder(), r.name(), r.source().dir(), r.keepBaseClasses());
         }).onDone(dir -> {
             Path parent = r.folder().toAbsolutePath().getParent();
             if (parent != null) {
