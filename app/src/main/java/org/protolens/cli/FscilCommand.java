@@ -213,9 +213,12 @@ final class FscilCommand implements Callable<Integer> {
         FscilEvaluation.Report report;
         try {
             TeenCalibration given = calibration;
-            if (tune) {
-                CalibrationTuning.Grid grid = FscilTuning.tune(trX, trY, protocol, shotsByClass, baseRows);
+            CalibrationTuning.Grid grid = tune ? FscilTuning.tune(trX, trY, protocol, shotsByClass, baseRows) : null;
+            if (grid != null) {
                 calibration = grid.best();
+            }
+            report = FscilEvaluation.run(trX, trY, teX, teY, protocol, calibration, shotsByClass, baseRows);
+            if (grid != null) {
                 FscilEvaluation.Report atGiven = FscilEvaluation.run(trX, trY, teX, teY, protocol, given, shotsByClass, baseRows);
                 PrintWriter w = spec.commandLine().getOut();
                 w.printf(Locale.ROOT, "Leave-one-shot-out on the training data (%d shots, %d base images): harmonic mean (%%) "
@@ -223,11 +226,9 @@ final class FscilCommand implements Callable<Integer> {
                 w.print(FscilTables.sweepMarkdown(grid.alphas(), grid.taus(), grid.score()));
                 w.printf(Locale.ROOT, "%ntuned: alpha %s, tau %s; held-out last session's harmonic mean (class means): tuned %s, "
                                 + "alpha %s tau %s %s%n%n", num(calibration.alpha()), num(calibration.tau()),
-                        pct(FscilEvaluation.run(trX, trY, teX, teY, protocol, calibration, shotsByClass, baseRows).calibrated()
-                                .getLast().classMeanHm()), num(given.alpha()), num(given.tau()),
+                        pct(report.calibrated().getLast().classMeanHm()), num(given.alpha()), num(given.tau()),
                         pct(atGiven.calibrated().getLast().classMeanHm()));
             }
-            report = FscilEvaluation.run(trX, trY, teX, teY, protocol, calibration, shotsByClass, baseRows);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException((split != null && e.getMessage().startsWith("split") ? split : trainY) + ": "
                     + e.getMessage());

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import org.protolens.core.fscil.FscilDraws;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
@@ -87,9 +86,9 @@ final class FscilTables {
                 num(SoftKMeans.DEFAULT_BETA), SoftKMeans.DEFAULT_ITERATIONS));
         b.append("| head | acc | acc_base | acc_novel | hm | novel→base |\n|---|---|---|---|---|---|\n");
         last.forEach((h, results) -> b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", h,
-                pct(stat(results, SessionResult::classMeanAcc)), pct(stat(results, SessionResult::classMeanAccBase)),
-                pct(stat(results, SessionResult::classMeanAccNovel)), pct(stat(results, SessionResult::classMeanHm)),
-                pct(stat(results, SessionResult::novelToBase)))));
+                pct(FscilDraws.stat(results, SessionResult::classMeanAcc)), pct(FscilDraws.stat(results, SessionResult::classMeanAccBase)),
+                pct(FscilDraws.stat(results, SessionResult::classMeanAccNovel)), pct(FscilDraws.stat(results, SessionResult::classMeanHm)),
+                pct(FscilDraws.stat(results, SessionResult::novelToBase)))));
         return b.toString();
     }
 
@@ -98,18 +97,13 @@ final class FscilTables {
         last.forEach((h, results) -> {
             ObjectNode r = o.putObject(h.name().toLowerCase(Locale.ROOT));
             r.put("label", h.toString());
-            put(r, "class_mean_acc", stat(results, SessionResult::classMeanAcc));
-            put(r, "class_mean_acc_base", stat(results, SessionResult::classMeanAccBase));
-            put(r, "class_mean_acc_novel", stat(results, SessionResult::classMeanAccNovel));
-            put(r, "class_mean_hm", stat(results, SessionResult::classMeanHm));
-            put(r, "novel_to_base", stat(results, SessionResult::novelToBase));
+            put(r, "class_mean_acc", FscilDraws.stat(results, SessionResult::classMeanAcc));
+            put(r, "class_mean_acc_base", FscilDraws.stat(results, SessionResult::classMeanAccBase));
+            put(r, "class_mean_acc_novel", FscilDraws.stat(results, SessionResult::classMeanAccNovel));
+            put(r, "class_mean_hm", FscilDraws.stat(results, SessionResult::classMeanHm));
+            put(r, "novel_to_base", FscilDraws.stat(results, SessionResult::novelToBase));
         });
         return o;
-    }
-
-    private static FscilDraws.Stat stat(List<SessionResult> results, Function<SessionResult, Double> measure) {
-        List<Double> values = results.stream().map(measure).toList();
-        return values.contains(null) ? null : FscilDraws.Stat.of(values);
     }
 
     /** The last session's mean harmonic mean for every alpha (rows) and tau (columns). */

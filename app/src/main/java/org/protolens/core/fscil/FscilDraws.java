@@ -67,22 +67,19 @@ public final class FscilDraws {
 
         /** Over the draws, the average over sessions (AVG) of {@code measure}, with TEEN ({@code calibrated}) or alpha = 0. */
         public Stat average(boolean calibrated, Function<SessionResult, Double> measure) {
-            List<Double> values = new ArrayList<>();
-            for (FscilEvaluation.Report r : reports) {
-                Double v = FscilEvaluation.Report.average(calibrated ? r.calibrated() : r.baseline(), measure);
-                if (v == null) {
-                    return null;
-                }
-                values.add(v);
-            }
-            return Stat.of(values);
+            return overDraws(calibrated, sessions -> FscilEvaluation.Report.average(sessions, measure));
         }
 
         /** Over the draws, the performance drop (first session minus last) of {@code measure}. */
         public Stat drop(boolean calibrated, Function<SessionResult, Double> measure) {
+            return overDraws(calibrated, sessions -> FscilEvaluation.Report.drop(sessions, measure));
+        }
+
+        /** Mean and std over the draws of one figure of each draw's sessions; null when a draw has none. */
+        private Stat overDraws(boolean calibrated, Function<List<SessionResult>, Double> figure) {
             List<Double> values = new ArrayList<>();
             for (FscilEvaluation.Report r : reports) {
-                Double v = FscilEvaluation.Report.drop(calibrated ? r.calibrated() : r.baseline(), measure);
+                Double v = figure.apply(calibrated ? r.calibrated() : r.baseline());
                 if (v == null) {
                     return null;
                 }
@@ -188,7 +185,8 @@ public final class FscilDraws {
         return out;
     }
 
-    private static Stat stat(List<SessionResult> results, Function<SessionResult, Double> measure) {
+    /** Mean and std of {@code measure} over sessions of the draws; null when one leaves it undefined. */
+    public static Stat stat(List<SessionResult> results, Function<SessionResult, Double> measure) {
         List<Double> values = results.stream().map(measure).toList();
         return values.contains(null) ? null : Stat.of(values);
     }

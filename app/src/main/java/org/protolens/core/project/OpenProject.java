@@ -570,12 +570,6 @@ public final class OpenProject implements AutoCloseable {
             throw new IOException("A new project needs a name");
         }
         ProjectManifest from = ProjectManifest.read(source);
-        if (isEmptyFolder(target)) {
-            Files.delete(target);
-        }
-        if (Files.exists(target)) {
-            throw new IOException(target + ": exists already; choose a new folder");
-        }
         FloatMatrix protos = from.baseClasses().isEmpty() ? null : from.basePrototypes(source);
         // the embeddings' size: from the base prototypes, else (no base classes) from the stored embeddings
         FloatMatrix stored = protos != null ? null : from.embeddings(source);
@@ -584,11 +578,7 @@ public final class OpenProject implements AutoCloseable {
             throw new IOException(source.resolve(ProjectManifest.FILE_NAME) + ": neither base prototypes nor embeddings tell "
                     + "the size of its backbone's embeddings");
         }
-        Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".creating");
-        Files.createDirectories(tmp.getParent());
-        AtomicFiles.deleteTree(tmp);
-        try {
-            Files.createDirectories(tmp);
+        return createFolder(target, tmp -> {
             copyTree(source.resolve(from.backbone()), tmp.resolve("backbone"), rel -> true);
             List<ProjectManifest.ClassEntry> classes = new ArrayList<>();
             String protoFile = null;
@@ -605,6 +595,31 @@ public final class OpenProject implements AutoCloseable {
                     .put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             new ProjectManifest(ProjectManifest.FORMAT, 1, name.strip(), null, "backbone", from.calibration(), classes,
                     protoFile, "embeddings.npy", List.of(), provenance).write(tmp);
+        });
+    }
+
+    /** What fills a new project's folder (its project.json, backbone, arrays); the project file is added after. */
+    private interface Filling {
+        void fill(Path folder) throws IOException;
+    }
+
+    /**
+     * Makes the project folder {@code target} (absent, or an empty folder) in a hidden sibling
+     * that {@code filling} fills, then moves it into place in one step: a failure leaves nothing.
+     */
+    private static Path createFolder(Path target, Filling filling) throws IOException {
+        if (isEmptyFolder(target)) {
+            Files.delete(target);
+        }
+        if (Files.exists(target)) {
+            throw new IOException(target + ": exists already; choose a new folder");
+        }
+        Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".creating");
+        Files.createDirectories(tmp.getParent());
+        AtomicFiles.deleteTree(tmp);
+        try {
+            Files.createDirectories(tmp);
+            filling.fill(tmp);
             writeProjectFile(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
@@ -656,17 +671,7 @@ public final class OpenProject implements AutoCloseable {
             throw new IOException("A new project needs a name");
         }
         BackboneCheck check = checkBackbone(model, preprocessing);
-        if (isEmptyFolder(target)) {
-            Files.delete(target);
-        }
-        if (Files.exists(target)) {
-            throw new IOException(target + ": exists already; choose a new folder");
-        }
-        Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".creating");
-        Files.createDirectories(tmp.getParent());
-        AtomicFiles.deleteTree(tmp);
-        try {
-            Files.createDirectories(tmp);
+        return createFolder(target, tmp -> {
             Path backbone = tmp.resolve("backbone");
             if (Files.isDirectory(model)) {
                 copyTree(model, backbone, rel -> true);
@@ -686,12 +691,6 @@ public final class OpenProject implements AutoCloseable {
             new ProjectManifest(ProjectManifest.FORMAT, 1, name.strip(), null, "backbone",
                     new ProjectManifest.Calibration(TeenCalibration.DEFAULT_ALPHA, TeenCalibration.DEFAULT_TAU), List.of(),
                     null, "embeddings.npy", List.of(), provenance).write(tmp);
-            writeProjectFile(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            AtomicFiles.deleteTree(tmp);
-            throw e;
-        }
-        return target;
+        });
     }
 }

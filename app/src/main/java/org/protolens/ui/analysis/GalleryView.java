@@ -77,9 +77,7 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
         // the arrow keys, Home and End move the inspected image through the grid
         grid.setFocusTraversable(true);
         grid.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
-            int inspected = project.inspected().get();
-            int[] targets = items.contains(inspected) ? new int[] {inspected} : new int[0];
-            if (step(e.getCode()) || actions.handle(e, targets, List.copyOf(items), grid)) {
+            if (step(e.getCode()) || actions.handle(e, this::inspectedHere, () -> List.copyOf(items), grid)) {
                 e.consume();
             }
         });
@@ -93,6 +91,12 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
             }
         }));
         refresh();
+    }
+
+    /** The inspected image when the grid shows it: what a number key labels. */
+    private int[] inspectedHere() {
+        int inspected = project.inspected().get();
+        return items.contains(inspected) ? new int[] {inspected} : new int[0];
     }
 
     /** Moves the inspected image by a key (the first image when none of the grid's is inspected); false: not a moving key. */

@@ -151,7 +151,7 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         });
         // the number keys and L label the chosen rows, Space or a double-click shows the highlighted one full size
         table.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
-            if (actions.handle(e, chosen(), shownImages(), table)) {
+            if (actions.handle(e, this::chosen, this::shownImages, table)) {
                 e.consume();
             }
         });

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -114,31 +115,33 @@ public final class ImageActions {
     /**
      * Handles a key on a view of images: a number labels {@code targets}, L asks for a class,
      * Space opens the viewer on {@code sequence}. Returns whether the key was one of these (the
-     * caller consumes it).
+     * caller consumes it). The targets and the sequence are asked for only when such a key
+     * comes, not at every key a view sees (the arrow keys pan and step through large lists).
      */
-    public boolean handle(KeyEvent e, int[] targets, List<Integer> sequence, Node owner) {
+    public boolean handle(KeyEvent e, Supplier<int[]> targets, Supplier<List<Integer>> sequence, Node owner) {
         WorkspaceState s = project.workspace().get();
         if (s == null || e.isShortcutDown() || e.isAltDown()) {
             return false;
         }
         if (e.getCode() == KeyCode.SPACE) {
-            view(sequence);
+            view(sequence.get());
             return true;
-        }
-        if (targets.length == 0) {
-            return false;
         }
         int k = classForKey(s, e.getCode());
+        if (k < 0 && e.getCode() != KeyCode.L) {
+            return false;
+        }
+        int[] images = targets.get();
+        if (images.length == 0) {
+            return false;
+        }
         if (k >= 0) {
-            Dialogs.explainRefusal(label(targets, k), owner, Messages.get("edit.refused"));
-            return true;
+            Dialogs.explainRefusal(label(images, k), owner, Messages.get("edit.refused"));
+        } else {
+            pickClass(owner, s, images.length).ifPresent(c ->
+                    Dialogs.explainRefusal(label(images, c), owner, Messages.get("edit.refused")));
         }
-        if (e.getCode() == KeyCode.L) {
-            pickClass(owner, s, targets.length).ifPresent(c ->
-                    Dialogs.explainRefusal(label(targets, c), owner, Messages.get("edit.refused")));
-            return true;
-        }
-        return false;
+        return true;
     }
 
     /** Asks for a class in a searchable list; empty when the person cancels. */

@@ -132,7 +132,7 @@ public final class MainWindow {
         imageActions.setViewer(viewer::open);
         // on the map, the number keys and L label the selection (or the inspected image), Space shows the inspected one full size
         map.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
-            if (imageActions.handle(e, selectedOrInspected(), selectedOrAll(), map)) {
+            if (imageActions.handle(e, this::selectedOrInspected, this::selectedOrAll, map)) {
                 e.consume();
             }
         });

@@ -209,7 +209,7 @@ public final class ImageViewer {
             zoom.set(0);
         } else if (c == KeyCode.S && !e.isShortcutDown()) {
             toggleShot();
-        } else if (i < 0 || !actions.handle(e, new int[] {i}, sequence, stage.getScene().getRoot())) {
+        } else if (i < 0 || !actions.handle(e, () -> new int[] {i}, () -> sequence, stage.getScene().getRoot())) {
             return;
         }
         e.consume();
