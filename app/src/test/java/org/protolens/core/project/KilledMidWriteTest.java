@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -53,10 +53,12 @@ class KilledMidWriteTest {
     /**
      * The editing process: {@code label DIR SEED} relabels images and adds classes for ever;
      * {@code import DIR DROP} imports DROP's images four at a time; {@code saveas DIR TARGET}
-     * saves the project as TARGET. Prints "pending HASH" before each write and "ack HASH" after it.
+     * saves the project as TARGET. Each comes after the log file's name, where it says "pending HASH"
+     * before each write and "ack HASH" after it.
      */
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(args[0], true), true, StandardCharsets.UTF_8);
+        args = Arrays.copyOfRange(args, 1, args.length);
         Path project = Path.of(args[1]);
         if (args[0].equals("saveas")) {
             out.println("copying");
@@ -123,15 +125,21 @@ class KilledMidWriteTest {
         out.println("done");
     }
 
-    /** A running editor: what it last said was stored, and what it was storing. */
-    private static final class Editor {
+    /**
+     * A running editor: what it last said was stored, and what it was storing. It says so in a log
+     * file, one line per write() call, which a kill cannot take back (a pipe's last lines can be
+     * lost to the reader when the process dies).
+     */
+    private final class Editor {
         final Process process;
+        final Path log;
         String acked;
         String pending;
         int acks;
-        final List<String> said = new ArrayList<>();
+        List<String> said = List.of();
 
         Editor(String... args) throws IOException {
+            log = Files.createTempFile(dir, "editor", ".log");
             List<String> cmd = new ArrayList<>(List.of(
                     ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
                     "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED"));
@@ -141,50 +149,44 @@ class KilledMidWriteTest {
                 }
             }
             cmd.add(KilledMidWriteTest.class.getName());
+            cmd.add(log.toString());
             cmd.addAll(List.of(args));
-            process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         }
 
-        /** Reads what it says until it has acknowledged {@code count} writes (or ended), then kills it after {@code delayMillis}. */
+        /** Reads what it has said so far (whole lines only). */
+        private void read() throws IOException {
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            said = List.of(text.substring(0, text.lastIndexOf('\n') + 1).split("\n", -1)).stream()
+                    .filter(line -> !line.isEmpty()).toList();
+            acked = null;
+            pending = null;
+            acks = 0;
+            for (String line : said) {
+                if (line.startsWith("ack ")) {
+                    acked = line.substring(4);
+                    pending = null;
+                    acks++;
+                } else if (line.startsWith("pending ")) {
+                    pending = line.substring(8);
+                }
+            }
+        }
+
+        /** Waits until it has acknowledged {@code count} writes (or ended), then kills it after {@code delayMillis}. */
         void killAfter(int count, int delayMillis) throws IOException, InterruptedException {
-            BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            Thread reader = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        synchronized (this) {
-                            said.add(line);
-                            if (line.startsWith("ack ")) {
-                                acked = line.substring(4);
-                                pending = null;
-                                acks++;
-                                notifyAll();
-                            } else if (line.startsWith("pending ")) {
-                                pending = line.substring(8);
-                            } else {
-                                notifyAll();
-                            }
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process was killed
-                }
-                synchronized (this) {
-                    notifyAll();
-                }
-            });
-            synchronized (this) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (acks < count && process.isAlive() && System.nanoTime() < deadline) {
-                    wait(1000);
-                }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            for (read(); acks < count && process.isAlive() && System.nanoTime() < deadline; read()) {
+                Thread.sleep(5);
             }
             Thread.sleep(delayMillis);
             process.destroyForcibly();
             assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-            reader.join(10_000);
+            read();
         }
 
-        synchronized List<String> allowed() {
+        List<String> allowed() {
             return pending == null ? List.of(acked) : List.of(acked, pending);
         }
     }
