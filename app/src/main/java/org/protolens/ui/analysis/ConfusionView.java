@@ -131,14 +131,12 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
     @Override
     protected void show(Numbers n) {
         shown = n;
-        draw(raw, n, n.before());
-        draw(now, n, n.after());
-        now.chart().setTitle(n.title());
-        now.setDark(theme.isDark());
+        draw(raw, n, n.before(), null);
+        draw(now, n, n.after(), n.title());
         summary.setText(n.summary());
     }
 
-    private static void draw(Heatmap map, Numbers n, int[][] m) {
+    private static void draw(Heatmap map, Numbers n, int[][] m, String title) {
         List<Integer> rows = n.rows();
         List<Integer> cols = n.cols();
         double[][] shade = new double[rows.size()][cols.size()];
@@ -152,7 +150,7 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
                 text[r][c] = v == 0 ? "" : Integer.toString(v);
             }
         }
-        map.set(new ArrayList<>(n.rowNames()), new ArrayList<>(n.colNames()), shade, text);
+        map.set(new ArrayList<>(n.rowNames()), new ArrayList<>(n.colNames()), shade, text, title);
     }
 
     private static int total(int[][] m) {

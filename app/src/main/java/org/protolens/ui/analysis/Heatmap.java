@@ -38,6 +38,8 @@ final class Heatmap {
     private List<String> columnNames = List.of();
     private String[][] text = new String[0][];
     private boolean dark;
+    /** whether a theme was applied yet */
+    private boolean themed;
     private Color hue;
 
     /** @param hue the colour of a cell at 1 */
@@ -94,8 +96,9 @@ final class Heatmap {
      *
      * @param shade per cell, its colour from 0 (background) to 1 (the hue)
      * @param text  per cell, the number written in it ("" for none)
+     * @param title the chart's title, or null to keep it
      */
-    void set(List<String> rows, List<String> cols, double[][] shade, String[][] text) {
+    void set(List<String> rows, List<String> cols, double[][] shade, String[][] text, String title) {
         this.rowNames = List.copyOf(rows);
         this.columnNames = List.copyOf(cols);
         this.text = text;
@@ -112,9 +115,12 @@ final class Heatmap {
             }
         }
         changing(() -> {
+            if (title != null) {
+                chart.getTitle().setText(title);
+            }
             data.removeSeries("m");
             data.addSeries("m", xyz);
-            layout();
+            layoutQuietly();
         });
     }
 
@@ -177,8 +183,12 @@ final class Heatmap {
         themeAxes();
     }
 
+    /** Follows the theme; drawn again only when it changed. */
     void setDark(boolean dark) {
-        changing(() -> setDarkQuietly(dark));
+        if (!themed || dark != this.dark) {
+            themed = true;
+            changing(() -> setDarkQuietly(dark));
+        }
     }
 
     private void setDarkQuietly(boolean dark) {
@@ -190,7 +200,7 @@ final class Heatmap {
             chart.getTitle().setPaint(text());
         }
         renderer.setPaintScale(scale());
-        layout();
+        layoutQuietly();
     }
 
     private Color text() {

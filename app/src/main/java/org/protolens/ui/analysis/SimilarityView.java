@@ -117,10 +117,9 @@ public final class SimilarityView extends AnalysisView<SimilarityView.Numbers> {
     @Override
     protected void show(Numbers n) {
         shown = n.similarity();
-        cosines.set(n.rows(), n.cols(), n.cosShade(), n.cosText());
-        weights.chart().setTitle(Messages.get("similarity.weights.tau", String.format(Locale.ROOT, "%.0f", n.tau())));
-        weights.setDark(theme.isDark());
-        weights.set(n.rows(), n.cols(), n.weights(), n.weightText());
+        cosines.set(n.rows(), n.cols(), n.cosShade(), n.cosText(), null);
+        weights.set(n.rows(), n.cols(), n.weights(), n.weightText(),
+                Messages.get("similarity.weights.tau", String.format(Locale.ROOT, "%.0f", n.tau())));
         summary.setText(n.summary());
     }
 
