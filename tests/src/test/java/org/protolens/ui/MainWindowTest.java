@@ -57,6 +57,7 @@ import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.map.Trustworthiness;
 import org.protolens.core.project.History;
+import org.protolens.core.project.ImportPlan;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
@@ -69,6 +70,8 @@ import org.protolens.ui.analysis.ImagesViewModel;
 import org.protolens.ui.analysis.SessionsView;
 import org.protolens.ui.analysis.SuggestionsView;
 import org.protolens.ui.common.ImageActions;
+import org.protolens.ui.common.Tasks;
+import org.protolens.ui.importer.Importer;
 import org.protolens.ui.map.MapView;
 import org.protolens.ui.probe.ProbeView;
 import org.protolens.ui.probe.ShortcutView;
@@ -353,8 +356,9 @@ class MainWindowTest {
     /**
      * A folder with a sub-folder per class, dropped on the window (the same action as File >
      * Import): the dialog asks, the images are embedded in the background, and a broken file is
-     * listed while the rest goes in. The imported copies are predicted as the project's own images
-     * they copy, and everything is there after closing and reopening.
+     * listed while the rest goes in (a broken shot's turn passes to the next image). The imported
+     * copies are predicted as the project's own images they copy, and everything is there after
+     * closing and reopening.
      */
     @Test
     void importingAFolderOfClassFoldersAddsClassesAndListsBrokenFiles() throws Exception {
@@ -372,7 +376,8 @@ class MainWindowTest {
                 copied.add(i);
             }
         }
-        Files.writeString(drop.resolve("Wellington").resolve("99-broken.png"), "not a picture");
+        // among the first three by name, the shots: the next readable image takes its turn
+        Files.writeString(drop.resolve("Wellington").resolve("00a-broken.png"), "not a picture");
         Platform.runLater(() -> window().importer().importFiles(List.of(drop)));
         waitShown("#import-ok");
         assertTrue(robot.lookup("#groups-novel").queryAs(RadioButton.class).isSelected(),
@@ -385,10 +390,10 @@ class MainWindowTest {
         assertEquals("1,036 images, 12 classes", status());
         String rows = classRows();
         assertTrue(rows.contains("[Slipper, 8, 3,"), rows);
-        assertTrue(rows.contains("[Wellington, 8, 3,"), rows);
+        assertTrue(rows.contains("[Wellington, 8, 3,"), "an unreadable file costs no shot: " + rows);
         assertTrue(window().noticeShowing(), "the broken file is reported");
         assertEquals(1, window().noticeLines().size());
-        assertTrue(window().noticeLines().getFirst().contains("99-broken.png"), window().noticeLines().toString());
+        assertTrue(window().noticeLines().getFirst().contains("00a-broken.png"), window().noticeLines().toString());
 
         MapView map = robot.lookup("#map").queryAs(MapView.class);
         var w = state();
@@ -422,6 +427,44 @@ class MainWindowTest {
         launch();
         assertEquals("1,036 images, 12 classes", status());
         assertEquals(before, classRows(), "reopened, the imported classes are as they were");
+    }
+
+    /**
+     * An import cancelled while its batches come in keeps what had joined and says how many; the
+     * images it kept are one step to undo.
+     */
+    @Test
+    void aCancelledImportSaysHowManyImagesItKept() throws Exception {
+        var w = state();
+        Path drop = temp.resolve("many");
+        Files.createDirectories(drop);
+        List<ImportPlan.Item> items = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            Path copy = drop.resolve(String.format("%04d.png", i));
+            Files.copy(w.imageFile(i), copy);
+            items.add(new ImportPlan.Item(copy, null, null, false));
+        }
+        @SuppressWarnings("unchecked")
+        Tasks.Job<Importer.Outcome>[] job = new Tasks.Job[1];
+        robot.interact(() -> {
+            // cancelled as the first batch joins, as a person's click on Cancel would while the points appear
+            window().project().workspace().addListener((o, a, b) -> {
+                if (b != null && b.imageCount() > 1020 && !job[0].isDone()) {
+                    job[0].cancel();
+                }
+            });
+            job[0] = window().importer().embed(window().commands().project(), items, List.of());
+        });
+        settle();
+        int kept = state().imageCount() - 1020;
+        assertTrue(kept > 0 && kept < 1000, kept + " images joined");
+        var notice = window().project().notices().current().get();
+        assertEquals("Import cancelled: " + String.format("%,d", kept) + " of 1,000 images were kept (Edit > Undo takes them out)",
+                notice.title());
+        focusMap();
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        settle();
+        assertEquals(1020, state().imageCount(), "the images kept are one step to undo");
     }
 
     /** Choosing UMAP lays the map out again in the background; the project reopens with the same map. */

@@ -3,8 +3,11 @@ package org.protolens.core.project;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,54 @@ public final class ImportPlan {
      * @param shot     a shot of its novel class
      */
     public record Item(Path file, String label, Workspace.Kind kind, boolean shot) {
+    }
+
+    /**
+     * Follows an import's items while their files are embedded, in the order given: a shot whose
+     * file cannot be read passes to the next image of its class that is read, so an unreadable file
+     * never costs a new class a shot. Not thread-safe: called from the thread that embeds.
+     */
+    public static final class Progress {
+        private final Map<Path, Deque<Item>> byFile = new HashMap<>();
+        private final Map<String, Integer> owed = new HashMap<>();
+
+        public Progress(List<Item> items) {
+            for (Item it : items) {
+                byFile.computeIfAbsent(it.file(), f -> new ArrayDeque<>()).add(it);
+            }
+        }
+
+        /** The file of the next item planned for {@code file} could not be read. */
+        public void failed(Path file) {
+            Deque<Item> planned = byFile.get(file);
+            Item it = planned == null ? null : planned.pollFirst();
+            if (it != null && it.shot()) {
+                owed.merge(it.label(), 1, Integer::sum);
+            }
+        }
+
+        /** The items of {@code files}, just embedded, as they join: a member takes a shot that an unreadable file left. */
+        public List<Item> embedded(List<Path> files) {
+            List<Item> out = new ArrayList<>(files.size());
+            for (Path f : files) {
+                Deque<Item> planned = byFile.get(f);
+                if (planned == null || planned.isEmpty()) {
+                    throw new IllegalArgumentException(f + " was not planned for this import");
+                }
+                Item it = planned.removeFirst();
+                if (!it.shot() && it.label() != null && owed.getOrDefault(it.label(), 0) > 0) {
+                    owed.merge(it.label(), -1, Integer::sum);
+                    it = new Item(it.file(), it.label(), it.kind(), true);
+                }
+                out.add(it);
+            }
+            return out;
+        }
+
+        /** Shots planned whose files could not be read and that no later image of their class could take. */
+        public int shotsLost() {
+            return owed.values().stream().mapToInt(Integer::intValue).sum();
+        }
     }
 
     private final List<Group> groups;

@@ -1,16 +1,15 @@
 package org.protolens.ui.importer;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.stage.Window;
@@ -102,63 +101,88 @@ public final class Importer {
         ImportDialog.ask(owner.get(), plan, existing).ifPresent(items -> embed(open, items, skipped));
     }
 
-    /** Queues the embedding of planned items; each batch joins the workspace as it is embedded. */
+    /**
+     * Queues the embedding of planned items; each batch joins the workspace as it is embedded. A
+     * cancelled import says how many images it kept, once its last batch has joined.
+     */
     public Tasks.Job<Outcome> embed(OpenProject open, List<ImportPlan.Item> items, List<String> skipped) {
         Object token = new Object();
         int total = items.size();
+        int[] joined = {0};
+        // 0: not started, 1: started, 2: cancelled before it started
+        AtomicInteger begun = new AtomicInteger();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
         Tasks.Job<Outcome> job = tasks.job(Tasks.Lane.IMPORT, Messages.get("import.job", total), j -> {
-            j.say(Messages.get("import.loading", total));
-            j.progress(0, -1);
-            var backbone = open.backbone();
-            Map<Path, Deque<ImportPlan.Item>> byPath = new HashMap<>();
-            List<Path> files = new ArrayList<>(total);
-            for (ImportPlan.Item it : items) {
-                byPath.computeIfAbsent(it.file(), p -> new ArrayDeque<>()).add(it);
-                files.add(it.file());
+            if (!begun.compareAndSet(0, 1)) {
+                return null;
             }
-            List<EmbeddingPipeline.Failure> failures = new ArrayList<>();
-            int[] added = {0};
-            EmbeddingPipeline pipeline = new EmbeddingPipeline(backbone, open.cache(), 32, EmbeddingPipeline.defaultDecodeThreads());
             try {
-                pipeline.embed(files, new EmbeddingPipeline.Listener() {
-                    @Override
-                    public void progress(int done, int all) {
-                        j.progress(done, all);
-                        j.say(Messages.get("import.progress", done, all, failures.size()));
-                    }
-
-                    @Override
-                    public void failed(EmbeddingPipeline.Failure failure) {
-                        failures.add(failure);
-                    }
-
-                    @Override
-                    public void embedded(List<Path> paths, List<byte[]> sha256, FloatMatrix rows) {
-                        List<ImportPlan.Item> batch = new ArrayList<>(paths.size());
-                        for (Path p : paths) {
-                            batch.add(byPath.get(p).removeFirst());
-                        }
-                        added[0] += batch.size();
-                        tasks.later(() -> {
-                            if (commands.project() == open) {
-                                commands.imported(token, batch, sha256, rows);
-                            }
-                        });
-                    }
-                }, j::isCancelled);
-            } catch (CancellationException e) {
-                return new Outcome(added[0], failures, true);
+                return embedAll(open, items, token, joined, j);
+            } finally {
+                ended.complete(null);
             }
-            return new Outcome(added[0], failures, false);
         });
+        // with the files skipped before the import began
+        Runnable sayKept = () -> project.notices().note(Messages.get("import.cancelled", joined[0], total), skipped);
         running++;
         job.onDone(o -> finished(o, skipped))
                 .onFailure(e -> {
                     project.notices().problem(Messages.get("import.stopped"), List.of(String.valueOf(e.getMessage())));
                     finished(null, skipped);
                 })
-                .onCancel(() -> finished(null, skipped));
+                .onCancel(() -> {
+                    finished(null, List.of());
+                    if (begun.compareAndSet(0, 2)) {
+                        sayKept.run();
+                    } else {
+                        // once the batches embedded before the cancel have joined
+                        ended.thenRun(() -> tasks.later(() -> commands.settled().thenRun(sayKept)));
+                    }
+                });
         return tasks.start(job, true);
+    }
+
+    private Outcome embedAll(OpenProject open, List<ImportPlan.Item> items, Object token, int[] joined, Tasks.Progress j)
+            throws Exception {
+        int total = items.size();
+        j.say(Messages.get("import.loading", total));
+        j.progress(0, -1);
+        var backbone = open.backbone();
+        ImportPlan.Progress progress = new ImportPlan.Progress(items);
+        List<Path> files = items.stream().map(ImportPlan.Item::file).toList();
+        List<EmbeddingPipeline.Failure> failures = new ArrayList<>();
+        int[] added = {0};
+        EmbeddingPipeline pipeline = new EmbeddingPipeline(backbone, open.cache(), 32, EmbeddingPipeline.defaultDecodeThreads());
+        try {
+            pipeline.embed(files, new EmbeddingPipeline.Listener() {
+                @Override
+                public void progress(int done, int all) {
+                    j.progress(done, all);
+                    j.say(Messages.get("import.progress", done, all, failures.size()));
+                }
+
+                @Override
+                public void failed(EmbeddingPipeline.Failure failure) {
+                    failures.add(failure);
+                    progress.failed(failure.file());
+                }
+
+                @Override
+                public void embedded(List<Path> paths, List<byte[]> sha256, FloatMatrix rows) {
+                    List<ImportPlan.Item> batch = progress.embedded(paths);
+                    added[0] += batch.size();
+                    tasks.later(() -> {
+                        if (commands.project() == open) {
+                            joined[0] += batch.size();
+                            commands.imported(token, batch, sha256, rows);
+                        }
+                    });
+                }
+            }, j::isCancelled);
+        } catch (CancellationException e) {
+            return new Outcome(added[0], failures, true);
+        }
+        return new Outcome(added[0], failures, false);
     }
 
     private void finished(Outcome outcome, List<String> skipped) {

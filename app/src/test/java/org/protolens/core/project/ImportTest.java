@@ -68,6 +68,32 @@ class ImportTest {
                 .stream().allMatch(i -> i.label() == null));
     }
 
+    @Test
+    void anUnreadableShotPassesItsTurnToTheNextImageOfItsClass() {
+        List<ImportPlan.Item> items = new ArrayList<>();
+        for (String c : List.of("slipper", "clog")) {
+            for (int j = 0; j < 5; j++) {
+                items.add(new ImportPlan.Item(dir.resolve(c + j + ".png"), c, Workspace.Kind.NOVEL, j < 2));
+            }
+        }
+        items.add(new ImportPlan.Item(dir.resolve("loose.png"), null, null, false));
+        ImportPlan.Progress progress = new ImportPlan.Progress(items);
+        // slipper0 (a shot) cannot be read; the batch after it brings slipper1 to slipper3
+        progress.failed(dir.resolve("slipper0.png"));
+        List<ImportPlan.Item> batch = progress.embedded(List.of(dir.resolve("slipper1.png"), dir.resolve("slipper2.png"),
+                dir.resolve("slipper3.png")));
+        assertEquals(List.of(true, true, false), batch.stream().map(ImportPlan.Item::shot).toList(),
+                "the first readable member takes the lost shot: still two");
+        // every clog but the last is unreadable: the last one is its only shot, one shot short
+        for (int j = 0; j < 4; j++) {
+            progress.failed(dir.resolve("clog" + j + ".png"));
+        }
+        batch = progress.embedded(List.of(dir.resolve("slipper4.png"), dir.resolve("clog4.png"), dir.resolve("loose.png")));
+        assertEquals(List.of(false, true, false), batch.stream().map(ImportPlan.Item::shot).toList(),
+                "a class's shots go to its own images only, and unlabelled images are never shots");
+        assertEquals(1, progress.shotsLost());
+    }
+
     /** Fashion sample rows used as "imported" images: their embeddings and files exist. */
     private record Picked(List<ImportPlan.Item> items, List<byte[]> keys, FloatMatrix rows) {
     }
