@@ -26,6 +26,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.Slider;
@@ -427,6 +428,35 @@ class MainWindowTest {
         launch();
         assertEquals("1,036 images, 12 classes", status());
         assertEquals(before, classRows(), "reopened, the imported classes are as they were");
+    }
+
+    /**
+     * A dataset's folder of train/ and test/ folders, each of class folders, is taken by its class
+     * folders: the dialog asks from which splits, and a class's images from the splits chosen join it.
+     */
+    @Test
+    void aFolderOfSplitsImportsItsClassFoldersFromTheSplitsChosen() throws Exception {
+        var w = state();
+        Path drop = temp.resolve("footwear");
+        int sandal = w.classNames().indexOf("Sandal");
+        List<Integer> rows = Arrays.stream(w.imagesOf(sandal)).boxed().limit(12).toList();
+        for (int j = 0; j < rows.size(); j++) {
+            Path f = drop.resolve(j < 8 ? "train" : "test").resolve(j % 2 == 0 ? "Slipper" : "Clog").resolve(j + ".png");
+            Files.createDirectories(f.getParent());
+            Files.copy(w.imageFile(rows.get(j)), f);
+        }
+        Platform.runLater(() -> window().importer().importFiles(List.of(drop)));
+        waitShown("#import-ok");
+        assertTrue(robot.lookup("#splits-by-class").queryAs(RadioButton.class).isSelected(),
+                "train and test are splits: their class folders are offered as the classes");
+        robot.clickOn("#split-test");
+        assertTrue(robot.lookup(".dialog-pane").queryAs(DialogPane.class).getHeaderText().startsWith("Import 8 images"),
+                "the train images only");
+        robot.clickOn("#import-ok");
+        settle();
+        assertEquals("1,028 images, 12 classes", status());
+        String classes = classRows();
+        assertTrue(classes.contains("[Clog, 4, 4,") && classes.contains("[Slipper, 4, 4,"), classes);
     }
 
     /**

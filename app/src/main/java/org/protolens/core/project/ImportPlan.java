@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -26,6 +29,22 @@ public final class ImportPlan {
     /** Images of one sub-folder: a class-to-be named after the folder. */
     public record Group(String name, Path folder, List<Path> files) {
     }
+
+    /**
+     * A dropped folder's sub-folder that is itself a folder of class folders (a dataset's
+     * {@code train/}, {@code test/}): no images of its own, sub-folders with images.
+     *
+     * @param classes its class folders, by name
+     */
+    public record Split(String name, List<Group> classes) {
+        public int imageCount() {
+            return classes.stream().mapToInt(g -> g.files().size()).sum();
+        }
+    }
+
+    /** Names that datasets give their splits: a drop of such folders is taken by its inner class folders at first. */
+    private static final Set<String> SPLIT_NAMES = Set.of("train", "training", "test", "testing", "val", "valid", "validation",
+            "dev", "query", "support", "base", "novel", "unlabelled", "unlabeled", "all");
 
     /** A file that will not be imported, and why. */
     public record Skipped(Path file, String reason) {
@@ -100,12 +119,61 @@ public final class ImportPlan {
     private final List<Path> loose;
     private final List<Skipped> skipped;
     private final String looseFolderName;
+    private final List<Split> splits;
 
-    private ImportPlan(List<Group> groups, List<Path> loose, List<Skipped> skipped, String looseFolderName) {
+    private ImportPlan(List<Group> groups, List<Path> loose, List<Skipped> skipped, String looseFolderName, List<Split> splits) {
         this.groups = groups;
         this.loose = loose;
         this.skipped = skipped;
         this.looseFolderName = looseFolderName;
+        this.splits = splits;
+    }
+
+    /**
+     * The splits, when every sub-folder with images of the dropped folders is a folder of class
+     * folders (else empty): then the person chooses between {@link #groups()} (one class per split)
+     * and {@link #byClassFolders}.
+     */
+    public List<Split> splits() {
+        return splits;
+    }
+
+    /**
+     * Whether the splits look like a dataset's (named train, test, val and the like, or sharing
+     * class names): then their class folders are the likelier classes.
+     */
+    public boolean splitsLookLikeADataset() {
+        if (splits.isEmpty()) {
+            return false;
+        }
+        boolean named = splits.stream().allMatch(sp -> SPLIT_NAMES.contains(sp.name().toLowerCase(Locale.ROOT)));
+        Set<String> seen = new HashSet<>();
+        boolean shared = false;
+        for (Split sp : splits) {
+            for (Group g : sp.classes()) {
+                shared |= !seen.add(g.name());
+            }
+        }
+        return named || shared;
+    }
+
+    /**
+     * This plan with the class folders of the splits named {@code chosen} as its groups, those of
+     * one name merged across splits (in the splits' order); loose and skipped files as they are.
+     */
+    public ImportPlan byClassFolders(Collection<String> chosen) {
+        Map<String, Group> merged = new LinkedHashMap<>();
+        for (Split sp : splits) {
+            if (!chosen.contains(sp.name())) {
+                continue;
+            }
+            for (Group g : sp.classes()) {
+                Group m = merged.computeIfAbsent(g.name(), n -> new Group(n, g.folder(), new ArrayList<>()));
+                m.files().addAll(g.files());
+            }
+        }
+        List<Group> sorted = merged.values().stream().sorted(Comparator.comparing(Group::name)).toList();
+        return new ImportPlan(sorted, loose, skipped, looseFolderName, splits);
     }
 
     /**
@@ -115,6 +183,8 @@ public final class ImportPlan {
      */
     public static ImportPlan of(Collection<Path> dropped, Set<Path> present) throws IOException {
         Map<String, Group> groups = new LinkedHashMap<>();
+        Map<String, Map<String, Group>> splitClasses = new LinkedHashMap<>();
+        boolean allSplits = true;
         List<Path> loose = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         String looseFolder = null;
@@ -128,6 +198,14 @@ public final class ImportPlan {
                     List<Path> files = keep(ImageFiles.under(sub), present, skipped);
                     if (files.isEmpty()) {
                         continue;
+                    }
+                    Map<String, Group> classes = classFoldersIn(sub, files);
+                    if (classes == null) {
+                        allSplits = false;
+                    } else {
+                        Map<String, Group> split = splitClasses.computeIfAbsent(sub.getFileName().toString(), n -> new LinkedHashMap<>());
+                        classes.forEach((n, g) -> split.computeIfAbsent(n, x -> new Group(n, g.folder(), new ArrayList<>())).files()
+                                .addAll(g.files()));
                     }
                     String name = sub.getFileName().toString();
                     Group g = groups.get(name);
@@ -165,7 +243,26 @@ public final class ImportPlan {
                 skipped.add(new Skipped(d, "does not exist or cannot be read"));
             }
         }
-        return new ImportPlan(List.copyOf(groups.values()), loose, skipped, looseFolder);
+        List<Split> splits = !allSplits || splitClasses.isEmpty() ? List.of()
+                : splitClasses.entrySet().stream().map(e -> new Split(e.getKey(), List.copyOf(e.getValue().values()))).toList();
+        return new ImportPlan(List.copyOf(groups.values()), loose, skipped, looseFolder, splits);
+    }
+
+    /**
+     * The class folders of {@code folder}, with their images among {@code files} (the images under
+     * it), when it is a folder of class folders: no images of its own. Else null.
+     */
+    private static Map<String, Group> classFoldersIn(Path folder, List<Path> files) {
+        Map<String, Group> classes = new LinkedHashMap<>();
+        for (Path f : files) {
+            Path rel = folder.relativize(f);
+            if (rel.getNameCount() < 2) {
+                return null;
+            }
+            String name = rel.getName(0).toString();
+            classes.computeIfAbsent(name, n -> new Group(n, folder.resolve(n), new ArrayList<>())).files().add(f);
+        }
+        return classes;
     }
 
     private static List<Path> keep(List<Path> files, Set<Path> present, List<Skipped> skipped) {

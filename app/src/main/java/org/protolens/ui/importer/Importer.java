@@ -79,19 +79,20 @@ public final class Importer {
             }
             return ImportPlan.of(files, present);
             // the question waits for the person: it is asked after the job is done, not inside it
-        }).onDone(plan -> Platform.runLater(() -> ask(open, plan))).onFailure(e -> project.notices().problem(Messages.get("import.nothing"),
-                List.of(String.valueOf(e.getMessage())))), false);
+        }).onDone(plan -> Platform.runLater(() -> ask(open, plan, files)))
+                .onFailure(e -> project.notices().problem(Messages.get("import.nothing"), List.of(String.valueOf(e.getMessage())))), false);
     }
 
     /** Asks how a planned import joins the project (the JavaFX thread), then queues its embedding. */
-    private void ask(OpenProject open, ImportPlan plan) {
+    private void ask(OpenProject open, ImportPlan plan, List<Path> dropped) {
         WorkspaceState s = project.workspace().get();
         if (s == null || commands.project() != open) {
             return;
         }
         List<String> skipped = plan.skipped().stream().map(sk -> sk.file() + ": " + sk.reason()).toList();
         if (plan.imageCount() == 0) {
-            project.notices().problem(Messages.get("import.noImages"), skipped);
+            project.notices().problem(Messages.get("import.noImages"), skipped.isEmpty()
+                    ? dropped.stream().map(f -> Messages.get("import.noImagesIn", f)).toList() : skipped);
             return;
         }
         Map<String, Workspace.Kind> existing = new LinkedHashMap<>();

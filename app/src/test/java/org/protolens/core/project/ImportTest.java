@@ -69,6 +69,44 @@ class ImportTest {
     }
 
     @Test
+    void aFolderOfTrainAndTestFoldersOfClassFoldersIsTakenByItsClassFolders() throws IOException {
+        Path drop = dir.resolve("dataset");
+        touch(drop.resolve("train/cat/1.jpg"));
+        touch(drop.resolve("train/cat/2.jpg"));
+        touch(drop.resolve("train/dog/3.jpg"));
+        touch(drop.resolve("test/cat/4.jpg"));
+        touch(drop.resolve("test/owl/5.jpg"));
+        touch(drop.resolve("README.md"));
+        ImportPlan plan = ImportPlan.of(List.of(drop), Set.of());
+        assertEquals(List.of("test", "train"), plan.splits().stream().map(ImportPlan.Split::name).toList());
+        assertEquals(List.of("test", "train"), plan.groups().stream().map(ImportPlan.Group::name).toList(),
+                "as dropped, one class per split, so the person chooses");
+        assertTrue(plan.splitsLookLikeADataset());
+        ImportPlan both = plan.byClassFolders(List.of("train", "test"));
+        assertEquals(List.of("cat", "dog", "owl"), both.groups().stream().map(ImportPlan.Group::name).toList());
+        assertEquals(List.of(drop.resolve("test/cat/4.jpg"), drop.resolve("train/cat/1.jpg"), drop.resolve("train/cat/2.jpg")),
+                both.groups().getFirst().files(), "a class's images from every split chosen");
+        ImportPlan train = plan.byClassFolders(List.of("train"));
+        assertEquals(List.of("cat", "dog"), train.groups().stream().map(ImportPlan.Group::name).toList());
+        assertEquals(3, train.imageCount());
+        assertEquals(1, train.skipped().size(), "README.md is skipped either way");
+
+        // class folders with images of their own, or with a folder of photos inside, are no splits
+        Path plain = dir.resolve("plain");
+        touch(plain.resolve("sandal/a.jpg"));
+        touch(plain.resolve("sandal/2019/b.jpg"));
+        touch(plain.resolve("boot/2020/c.jpg"));
+        ImportPlan p2 = ImportPlan.of(List.of(plain), Set.of());
+        assertTrue(p2.splits().isEmpty(), "one sub-folder has images of its own: the sub-folders are the classes");
+        Path albums = dir.resolve("albums");
+        touch(albums.resolve("summer/beach/x.jpg"));
+        touch(albums.resolve("winter/snow/y.jpg"));
+        ImportPlan p3 = ImportPlan.of(List.of(albums), Set.of());
+        assertEquals(2, p3.splits().size());
+        assertFalse(p3.splitsLookLikeADataset(), "folders of folders with no split names and no shared class: the outer ones first");
+    }
+
+    @Test
     void anUnreadableShotPassesItsTurnToTheNextImageOfItsClass() {
         List<ImportPlan.Item> items = new ArrayList<>();
         for (String c : List.of("slipper", "clog")) {
