@@ -55,6 +55,7 @@ import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.analysis.ProjectTuning;
 import org.protolens.core.analysis.Suggestions;
 import org.protolens.core.interop.ProjectExport;
+import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.map.Trustworthiness;
 import org.protolens.core.project.History;
@@ -457,6 +458,48 @@ class MainWindowTest {
         assertEquals("1,028 images, 12 classes", status());
         String classes = classRows();
         assertTrue(classes.contains("[Clog, 4, 4,") && classes.contains("[Slipper, 4, 4,"), classes);
+    }
+
+    /**
+     * Images imported from a folder that then moved are set aside at the next open (the notice says
+     * so and names File > Locate Missing Images); locating the folder brings them back with their class.
+     */
+    @Test
+    void imagesWhoseFolderMovedComeBackWhenTheFolderIsLocated() throws Exception {
+        var w = state();
+        Path drive = temp.resolve("drive");
+        Path photos = drive.resolve("photos");
+        Files.createDirectories(photos);
+        List<ImportPlan.Item> items = new ArrayList<>();
+        int bag = w.classNames().indexOf("Bag");
+        int[] bags = w.imagesOf(bag);
+        for (int j = 0; j < 6; j++) {
+            Path copy = photos.resolve("satchel-" + j + ".png");
+            Files.copy(w.imageFile(bags[j]), copy);
+            items.add(new ImportPlan.Item(copy, "Satchel", Workspace.Kind.NOVEL, j < 3));
+        }
+        robot.interact(() -> window().importer().embed(window().commands().project(), items, List.of()));
+        settle();
+        assertEquals("1,026 images, 11 classes", status());
+        String before = classRows();
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+
+        Path mounted = temp.resolve("media/drive");
+        Files.createDirectories(mounted.getParent());
+        Files.move(drive, mounted);
+        AtomicFiles.deleteTree(project.resolve(OpenProject.CACHE_FOLDER));
+        launch();
+        assertEquals("1,020 images, 10 classes", status(), "the moved images and their class wait");
+        assertTrue(window().noticeLines().stream().anyMatch(l -> l.contains("Locate Missing Images")), window().noticeLines().toString());
+
+        robot.interact(() -> window().locate(mounted));
+        settle();
+        assertEquals("1,026 images, 11 classes", status());
+        assertEquals(before, classRows(), "the class as it was, its shots included");
+        assertEquals("Found 6 of 6 missing images in " + mounted, window().project().notices().current().get().title());
+        assertEquals(1, robot.lookup(".notification-pane .button").queryAll().stream().filter(b -> b.isVisible()).count(),
+                "the notice that took the place of another has one Dismiss button");
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.protolens.core.embed;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -286,6 +287,20 @@ public final class EmbeddingPipeline {
             p.slotOf[i] = p.misses++;
         }
         return p;
+    }
+
+    /** The SHA-256 of a file's bytes (its key in the cache), or null when it cannot be read. */
+    public static byte[] sha256Of(Path file) {
+        MessageDigest md = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return md.digest();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** A SHA-256 digest, as the cache keys images. */

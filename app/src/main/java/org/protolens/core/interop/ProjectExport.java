@@ -1,7 +1,6 @@
 package org.protolens.core.interop;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -144,7 +142,7 @@ public final class ProjectExport {
             Set<String> names = new HashSet<>();
             for (Path image : e.getValue()) {
                 byte[] expected = plan.importedSha256().get(image);
-                if (expected != null && !Arrays.equals(expected, sha256(image))) {
+                if (expected != null && !Arrays.equals(expected, EmbeddingPipeline.sha256Of(image))) {
                     leftOut.add(image + ": is not the image imported into the project (its SHA-256 differs, or it is gone); "
                             + "left out");
                     continue;
@@ -173,20 +171,6 @@ public final class ProjectExport {
                     + String.join("; ", leftOut));
         }
         return written;
-    }
-
-    /** The SHA-256 of a file's bytes, or null when it cannot be read. */
-    private static byte[] sha256(Path file) {
-        MessageDigest md = EmbeddingPipeline.sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return md.digest();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** A class name as a folder name: path separators and characters no file system allows become "_". */

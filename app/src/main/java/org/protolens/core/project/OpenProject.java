@@ -321,7 +321,8 @@ public final class OpenProject implements AutoCloseable {
                         .append(String.join(", ", heldNames.stream().sorted().map(k -> "\u201c" + k + "\u201d").toList()))
                         .append(heldNames.size() == 1 ? " that waits for them" : " that wait for them");
             }
-            line.append(". Put the missing image files back where they were and open the project again.");
+            line.append(". Put the missing image files back where they were and open the project again, or, if their folder"
+                    + " moved, show where it is now with File > Locate Missing Images.");
             problems.add(line.toString());
             lost.stream().limit(20).forEach(p -> problems.add(p + ": its embedding is missing from " + cache.folder()
                     + " and cannot be computed again"));

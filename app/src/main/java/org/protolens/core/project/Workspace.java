@@ -287,11 +287,8 @@ public final class Workspace {
      */
     public int addImported(List<ImportPlan.Item> items, List<byte[]> sha256, FloatMatrix rows) {
         List<ImportedImage> images = new ArrayList<>(items.size());
-        Path base = dir.toAbsolutePath().normalize();
         for (int j = 0; j < items.size(); j++) {
-            Path f = items.get(j).file().toAbsolutePath().normalize();
-            String path = f.startsWith(base) ? base.relativize(f).toString().replace('\\', '/') : f.toString();
-            images.add(new ImportedImage(path, sha256.get(j)));
+            images.add(new ImportedImage(storedPath(dir, items.get(j).file()), sha256.get(j)));
         }
         int first = addImages(images, rows);
         Map<String, List<Integer>> byClass = new LinkedHashMap<>();
@@ -327,6 +324,13 @@ public final class Workspace {
             setLabels(idx, lab, sh);
         }
         return first;
+    }
+
+    /** An imported file's path as the catalog stores it: relative inside the project folder {@code dir}, absolute outside. */
+    static String storedPath(Path dir, Path file) {
+        Path base = dir.toAbsolutePath().normalize();
+        Path f = file.toAbsolutePath().normalize();
+        return f.startsWith(base) ? base.relativize(f).toString().replace('\\', '/') : f.toString();
     }
 
     private void appendRows(List<ImportedImage> images, FloatMatrix embeddings) {

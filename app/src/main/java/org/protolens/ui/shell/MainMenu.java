@@ -101,6 +101,8 @@ final class MainMenu {
             }
         });
         importLabels.disabledProperty().bind(none);
+        Action locate = action("menu.file.locate", null, e -> projects.chooseAndLocate());
+        locate.disabledProperty().bind(none);
         Menu export = new Menu(Messages.get("menu.file.export"));
         for (Exporter.Kind k : Exporter.Kind.values()) {
             export.getItems().add(ActionUtils.createMenuItem(action("menu.file.export." + k.name().toLowerCase(Locale.ROOT),
@@ -110,7 +112,8 @@ final class MainMenu {
         Action quit = action("menu.file.quit", "Shortcut+Q", e -> Platform.exit());
         fillRecent();
         Menu file = new Menu(Messages.get("menu.file"), null, item(newProject), item(open), recent, samples, item(saveAs),
-                new SeparatorMenuItem(), item(importImages), item(importFolder), item(importLabels), export, new SeparatorMenuItem(),
+                new SeparatorMenuItem(), item(importImages), item(importFolder), item(importLabels), item(locate), export,
+                new SeparatorMenuItem(),
                 item(quit));
 
         Action undo = action("menu.edit.undo", "Shortcut+Z", e -> commands.undo());

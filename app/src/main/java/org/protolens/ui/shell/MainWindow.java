@@ -347,6 +347,11 @@ public final class MainWindow {
         projects.saveAs(target);
     }
 
+    /** Looks for the missing imported images under {@code folder}, as File > Locate Missing Images does. */
+    public void locate(Path folder) {
+        projects.locate(folder);
+    }
+
     /** Whether the notice bar shows a notice, and its details. */
     public boolean noticeShowing() {
         return noticeBar.showing();

@@ -79,7 +79,12 @@ final class NoticeBar {
         if (pane.isShowing()) {
             pane.hide();
         }
-        pane.show("", body, dismiss);
+        // show(text, graphic, actions) adds its actions to those there: a notice that replaces another
+        // would get a second Dismiss button
+        pane.getActions().setAll(dismiss);
+        pane.setText("");
+        pane.setGraphic(body);
+        pane.show();
     }
 
     /** Whether a notice shows. */

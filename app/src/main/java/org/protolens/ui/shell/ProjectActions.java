@@ -13,6 +13,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import org.protolens.core.embed.BackboneSpec;
+import org.protolens.core.project.LocateImages;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.SampleProjects;
@@ -290,6 +291,64 @@ final class ProjectActions {
             open(from);
             project.notices().problem(Messages.get("saveAs.failed", target), List.of(String.valueOf(e.getMessage())));
         }).onCancel(() -> open(from)), true);
+    }
+
+    /**
+     * File > Locate Missing Images: asks for the folder that holds the imported images whose files
+     * went missing, closes the project, stores where those found are now (each checked by its
+     * bytes) and opens it again, which brings back the images set aside; says how many were found.
+     */
+    void chooseAndLocate() {
+        WorkspaceState w = project.workspace().get();
+        if (w == null) {
+            return;
+        }
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(Messages.get("locate.title"));
+        chooser.setInitialDirectory(settings.startIn(UserSettings.Folder.IMPORT));
+        File folder = chooser.showDialog(stage);
+        if (folder != null) {
+            settings.usedBeside(UserSettings.Folder.IMPORT, folder);
+            locate(folder.toPath());
+        }
+    }
+
+    /** Looks for the open project's missing imported images under {@code folder} (see {@link #chooseAndLocate}). */
+    void locate(Path folder) {
+        WorkspaceState w = project.workspace().get();
+        if (w == null) {
+            return;
+        }
+        Path dir = w.dir();
+        map.cancelComputation();
+        project.notices().dismiss();
+        var closing = commands.close();
+        LocateImages.Result[] found = new LocateImages.Result[1];
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("locate.job", folder), j -> {
+            j.progress(0, -1);
+            closing.get();
+            try {
+                found[0] = LocateImages.under(dir, folder);
+            } catch (IOException e) {
+                // the project opens again as it was, and the notice says why nothing was found
+                found[0] = new LocateImages.Result(0, 0, List.of(String.valueOf(e.getMessage())), List.of());
+            }
+            return OpenProject.openForWork(dir, false, SampleProjects.copies(), j::say, j::isCancelled);
+        }).onDone(opened -> {
+            show(opened);
+            LocateImages.Result r = found[0];
+            List<String> lines = new ArrayList<>();
+            r.notFound().stream().limit(20).forEach(p -> lines.add(Messages.get("locate.notFound", p)));
+            r.differ().stream().limit(20).forEach(p -> lines.add(Messages.get("locate.differ", p)));
+            lines.addAll(opened.notes());
+            String title = r.missing() == 0 && r.notFound().isEmpty() ? Messages.get("locate.nothingMissing")
+                    : Messages.get("locate.found", r.found(), r.missing(), folder);
+            if (r.found() < r.missing() || !r.notFound().isEmpty()) {
+                project.notices().problem(title, lines);
+            } else {
+                project.notices().note(title, lines);
+            }
+        }).onFailure(e -> failed(dir, e)), true);
     }
 
     /** The backbone's name for the status bar: its architecture (or format) and input size. */

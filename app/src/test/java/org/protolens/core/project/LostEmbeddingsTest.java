@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,6 +79,60 @@ class LostEmbeddingsTest {
             }
         }
         return files;
+    }
+
+    /**
+     * Images imported from a folder that moved (a drive mounted elsewhere) are set aside when the
+     * cache lost them too; locating the folder finds each by the end of its path and its bytes, and
+     * the next open restores them with their labels. A file of the same name but other bytes is not taken.
+     */
+    @Test
+    void imagesWhoseFolderMovedAreFoundThereByTheirBytesAndComeBack() throws IOException {
+        Path project = sampleCopy();
+        Path drop = dir.resolve("drive/photos/bags");
+        List<Path> files = bagsIn(drop, 6);
+        Seen made;
+        try (OpenProject s = OpenProject.open(project)) {
+            importSatchels(s, files);
+            s.save("Imported 6 satchels");
+            made = Seen.of(s.workspace());
+        }
+        // the drive comes back at another mount point, one of its files replaced by another image
+        Path mounted = dir.resolve("media/drive2");
+        Files.createDirectories(mounted);
+        Files.move(dir.resolve("drive/photos"), mounted.resolve("photos"));
+        Path replaced = mounted.resolve("photos/bags").resolve(files.get(5).getFileName());
+        Files.copy(TestResources.samples().resolve("fashion-fewshot/images/Trouser").resolve(firstFile("Trouser")), replaced,
+                StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.deleteTree(project.resolve(OpenProject.CACHE_FOLDER));
+        try (OpenProject s = OpenProject.open(project)) {
+            assertEquals(s.workspace().projectImageCount(), s.workspace().imageCount(), "set aside while their files are missing");
+        }
+        assertEquals(6, LocateImages.missing(project).size());
+
+        LocateImages.Result r = LocateImages.under(project, mounted);
+        assertEquals(6, r.missing());
+        assertEquals(5, r.found(), "found by the end of their old paths: photos/bags/NAME under the new folder");
+        assertEquals(List.of(files.get(5).toString()), r.notFound());
+        assertEquals(List.of(replaced.toString()), r.differ(), "the file of the name with other bytes is named, not taken");
+        assertEquals(1, LocateImages.missing(project).size());
+
+        // the replaced file's original comes back too: locating again finds the last one
+        Files.copy(TestResources.samples().resolve("fashion-fewshot/images/Bag").resolve(files.get(5).getFileName()), replaced,
+                StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(1, LocateImages.under(project, mounted.resolve("photos")).found(), "a folder nearer the files works as well");
+        try (OpenProject s = OpenProject.open(project)) {
+            assertEquals(made, Seen.of(s.workspace()), "every image back with its label and shot flag");
+            assertTrue(s.workspace().imagePaths().stream().skip(s.workspace().projectImageCount())
+                    .allMatch(p -> p.startsWith(mounted.toString())), "stored at their new place");
+        }
+        assertTrue(LocateImages.missing(project).isEmpty());
+    }
+
+    private static Path firstFile(String cls) throws IOException {
+        try (Stream<Path> s = Files.list(TestResources.samples().resolve("fashion-fewshot/images").resolve(cls))) {
+            return s.sorted().findFirst().orElseThrow().getFileName();
+        }
     }
 
     @Test
