@@ -433,7 +433,8 @@ class MainWindowTest {
 
     /**
      * A dataset's folder of train/ and test/ folders, each of class folders, is taken by its class
-     * folders: the dialog asks from which splits, and a class's images from the splits chosen join it.
+     * folders: the dialog asks from which splits, and a class's images from the splits chosen join
+     * it, copied into the project when the person asks.
      */
     @Test
     void aFolderOfSplitsImportsItsClassFoldersFromTheSplitsChosen() throws Exception {
@@ -453,11 +454,24 @@ class MainWindowTest {
         robot.clickOn("#split-test");
         assertTrue(robot.lookup(".dialog-pane").queryAs(DialogPane.class).getHeaderText().startsWith("Import 8 images"),
                 "the train images only");
+        robot.clickOn("#import-copy");
         robot.clickOn("#import-ok");
         settle();
         assertEquals("1,028 images, 12 classes", status());
         String classes = classRows();
         assertTrue(classes.contains("[Clog, 4, 4,") && classes.contains("[Slipper, 4, 4,"), classes);
+        // copied into the project: the drop's folder can go, and the project keeps its images
+        var after = state();
+        for (int i = 1020; i < 1028; i++) {
+            assertTrue(after.imageFile(i).startsWith(project.resolve("images/imported")), after.imageFile(i).toString());
+            assertTrue(Files.isRegularFile(after.imageFile(i)));
+        }
+        AtomicFiles.deleteTree(drop);
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        launch();
+        assertEquals("1,028 images, 12 classes", status());
+        assertTrue(!window().noticeShowing(), "nothing is missing: " + window().noticeLines());
     }
 
     /**

@@ -26,6 +26,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.analysis.SessionTable;
 import org.protolens.core.embed.EmbeddingPipeline;
+import org.protolens.core.io.FolderFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.project.OpenProject;
@@ -134,9 +135,9 @@ public final class ProjectExport {
         List<String> leftOut = new ArrayList<>();
         Set<String> folders = new HashSet<>();
         for (var e : plan.byClass().entrySet()) {
-            String folder = folderName(e.getKey());
+            String folder = FolderFiles.folderName(e.getKey());
             for (int n = 2; !folders.add(folder.toLowerCase(Locale.ROOT)); n++) {
-                folder = folderName(e.getKey()) + "-" + n;
+                folder = FolderFiles.folderName(e.getKey()) + "-" + n;
             }
             Path classDir = Files.createDirectories(dir.resolve(folder));
             Set<String> names = new HashSet<>();
@@ -171,15 +172,6 @@ public final class ProjectExport {
                     + String.join("; ", leftOut));
         }
         return written;
-    }
-
-    /** A class name as a folder name: path separators and characters no file system allows become "_". */
-    static String folderName(String className) {
-        String s = className.strip().replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_");
-        if (s.isEmpty() || s.equals(".") || s.equals("..")) {
-            s = "_" + s;
-        }
-        return s;
     }
 
     private static String pct(Double v) {

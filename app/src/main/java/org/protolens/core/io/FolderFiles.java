@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
-/** Paths that a file in a folder names, checked to stay inside that folder. */
+/** Paths that a file in a folder names, checked to stay inside that folder, and names for folders. */
 public final class FolderFiles {
     private FolderFiles() {
     }
@@ -38,5 +38,14 @@ public final class FolderFiles {
                         + " outside " + root + "; only files inside that folder may be named");
             }
         }
+    }
+
+    /** A class name as a folder name: path separators and characters no file system allows become "_". */
+    public static String folderName(String className) {
+        String s = className.strip().replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_");
+        if (s.isEmpty() || s.equals(".") || s.equals("..")) {
+            s = "_" + s;
+        }
+        return s;
     }
 }

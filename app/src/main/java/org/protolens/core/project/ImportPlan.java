@@ -2,6 +2,7 @@ package org.protolens.core.project;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,8 +16,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.protolens.core.embed.ImageFiles;
+import org.protolens.core.io.FolderFiles;
 
 /**
  * What a drop (or File > Import) brings into a project, before anything is embedded: a dropped
@@ -113,6 +117,58 @@ public final class ImportPlan {
         public int shotsLost() {
             return owed.values().stream().mapToInt(Integer::intValue).sum();
         }
+    }
+
+    /** Where copies of imported images go in a project folder: a folder per class (or "unlabelled") under it. */
+    public static final String COPIES_FOLDER = "images/imported";
+
+    /** A file that could not be copied into the project, and why. */
+    public record NotCopied(Path file, String reason) {
+    }
+
+    /**
+     * Copies the files of {@code items} that lie outside the project folder {@code dir} into it
+     * ({@value #COPIES_FOLDER}/CLASS/NAME, a number added to a name taken), so that the project
+     * holds its images and can be moved or sent whole. Returns the items with their copies' paths,
+     * in order; a file that cannot be copied is left out and listed in {@code failed}. Files inside
+     * the project stay where they are.
+     */
+    public static List<Item> copiedInto(Path dir, List<Item> items, List<NotCopied> failed, BooleanSupplier cancelled)
+            throws IOException {
+        Path base = dir.toAbsolutePath().normalize();
+        List<Item> out = new ArrayList<>(items.size());
+        for (Item it : items) {
+            if (cancelled.getAsBoolean()) {
+                throw new CancellationException("copying cancelled after " + out.size() + " of " + items.size() + " images");
+            }
+            if (it.file().toAbsolutePath().normalize().startsWith(base)) {
+                out.add(it);
+                continue;
+            }
+            String folder = it.label() == null ? "unlabelled" : FolderFiles.folderName(it.label());
+            Path target = base.resolve(COPIES_FOLDER).resolve(folder);
+            try {
+                Files.createDirectories(target);
+                Path copy = freeName(target, it.file().getFileName().toString());
+                Files.copy(it.file(), copy);
+                out.add(new Item(copy, it.label(), it.kind(), it.shot()));
+            } catch (IOException e) {
+                failed.add(new NotCopied(it.file(), "cannot be copied into " + target + " (" + e.getMessage() + ")"));
+            }
+        }
+        return out;
+    }
+
+    /** {@code name} in {@code folder}, or with " 2", " 3" … before its extension when that is taken. */
+    private static Path freeName(Path folder, String name) {
+        Path p = folder.resolve(name);
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        for (int k = 2; Files.exists(p, LinkOption.NOFOLLOW_LINKS); k++) {
+            p = folder.resolve(stem + " " + k + ext);
+        }
+        return p;
     }
 
     private final List<Group> groups;

@@ -1,5 +1,6 @@
 package org.protolens.ui.importer;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,7 @@ public final class ImportDialog {
     @FXML private RadioButton bySplits;
     @FXML private FlowPane splitChoices;
     @FXML private Label groupsNote;
+    @FXML private CheckBox copyInto;
 
     private final List<CheckBox> splitBoxes = new ArrayList<>();
     /** the plan as the person's choice of splits makes it */
@@ -65,13 +67,22 @@ public final class ImportDialog {
     }
 
     /**
+     * What the person chose.
+     *
+     * @param copy whether the images outside the project folder are copied into it first
+     */
+    public record Answer(List<ImportPlan.Item> items, boolean copy) {
+    }
+
+    /**
+     * @param dir      the project folder
      * @param existing the project's classes by name, with their kind
      * @return the items to import, or empty when the person cancels
      */
-    public static Optional<List<ImportPlan.Item>> ask(Window owner, ImportPlan plan, Map<String, Workspace.Kind> existing) {
+    public static Optional<Answer> ask(Window owner, ImportPlan plan, Path dir, Map<String, Workspace.Kind> existing) {
         ImportDialog c = new ImportDialog();
         VBox content = Fxml.load("ImportDialog", c);
-        Dialog<List<ImportPlan.Item>> d = new Dialog<>();
+        Dialog<Answer> d = new Dialog<>();
         d.initOwner(owner);
         d.setTitle(Messages.get("import.title"));
         d.setHeaderText(Messages.get("import.header", plan.imageCount(), plan.skipped().size()));
@@ -81,7 +92,13 @@ public final class ImportDialog {
         ok.setId("import-ok");
         ok.setText(Messages.get("import.ok"));
         c.fill(plan, existing, ok, d);
-        d.setResultConverter(b -> b == ButtonType.OK ? c.items(existing) : null);
+        Path base = dir.toAbsolutePath().normalize();
+        boolean outside = plan.loose().stream().anyMatch(f -> !f.toAbsolutePath().normalize().startsWith(base))
+                || plan.groups().stream().flatMap(g -> g.files().stream()).anyMatch(f -> !f.toAbsolutePath().normalize().startsWith(base))
+                || plan.splits().stream().flatMap(sp -> sp.classes().stream()).flatMap(g -> g.files().stream())
+                        .anyMatch(f -> !f.toAbsolutePath().normalize().startsWith(base));
+        show(c.copyInto, outside);
+        d.setResultConverter(b -> b == ButtonType.OK ? new Answer(c.items(existing), outside && c.copyInto.isSelected()) : null);
         return d.showAndWait();
     }
 

@@ -2,6 +2,7 @@ package org.protolens.ui.importer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class Importer {
         for (int k = 0; k < s.classCount(); k++) {
             existing.put(s.classNames().get(k), s.kind(k));
         }
-        ImportDialog.ask(owner.get(), plan, existing).ifPresent(items -> embed(open, items, skipped));
+        ImportDialog.ask(owner.get(), plan, s.dir(), existing).ifPresent(a -> embed(open, a.items(), skipped, a.copy()));
     }
 
     /**
@@ -107,9 +108,18 @@ public final class Importer {
      * cancelled import says how many images it kept, once its last batch has joined.
      */
     public Tasks.Job<Outcome> embed(OpenProject open, List<ImportPlan.Item> items, List<String> skipped) {
+        return embed(open, items, skipped, false);
+    }
+
+    /**
+     * The same, with the images outside the project folder copied into it first when {@code copy}
+     * ({@link ImportPlan#copiedInto}): a file that cannot be copied is listed and left out.
+     */
+    public Tasks.Job<Outcome> embed(OpenProject open, List<ImportPlan.Item> items, List<String> skipped, boolean copy) {
         Object token = new Object();
         int total = items.size();
         int[] joined = {0};
+        List<String> uncopied = Collections.synchronizedList(new ArrayList<>());
         // 0: not started, 1: started, 2: cancelled before it started
         AtomicInteger begun = new AtomicInteger();
         CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -118,7 +128,15 @@ public final class Importer {
                 return null;
             }
             try {
-                return embedAll(open, items, token, joined, j);
+                List<ImportPlan.Item> taken = items;
+                if (copy) {
+                    j.say(Messages.get("import.copying", total));
+                    j.progress(0, -1);
+                    List<ImportPlan.NotCopied> notCopied = new ArrayList<>();
+                    taken = ImportPlan.copiedInto(open.workspace().dir(), items, notCopied, j::isCancelled);
+                    notCopied.forEach(f -> uncopied.add(f.file() + ": " + f.reason()));
+                }
+                return embedAll(open, taken, token, joined, j);
             } finally {
                 ended.complete(null);
             }
@@ -126,7 +144,7 @@ public final class Importer {
         // with the files skipped before the import began
         Runnable sayKept = () -> project.notices().note(Messages.get("import.cancelled", joined[0], total), skipped);
         running++;
-        job.onDone(o -> finished(o, skipped))
+        job.onDone(o -> finished(o, concat(skipped, uncopied)))
                 .onFailure(e -> {
                     project.notices().problem(Messages.get("import.stopped"), List.of(String.valueOf(e.getMessage())));
                     finished(null, skipped);
@@ -184,6 +202,14 @@ public final class Importer {
             return new Outcome(added[0], failures, true);
         }
         return new Outcome(added[0], failures, false);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        synchronized (b) {
+            all.addAll(b);
+        }
+        return all;
     }
 
     private void finished(Outcome outcome, List<String> skipped) {

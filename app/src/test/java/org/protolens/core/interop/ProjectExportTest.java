@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.EmbeddingPipeline;
+import org.protolens.core.io.FolderFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.project.History;
 import org.protolens.core.project.ImportPlan;
@@ -110,7 +111,7 @@ class ProjectExportTest {
         Path copies = dir.resolve("copies");
         assertEquals(w.imageCount(), ProjectExport.writeLabelFolders(plan, copies, false), "every sample image is labelled");
         for (int k = 0; k < w.classNames().size(); k++) {
-            Path folder = copies.resolve(ProjectExport.folderName(w.classNames().get(k)));
+            Path folder = copies.resolve(FolderFiles.folderName(w.classNames().get(k)));
             try (var files = Files.list(folder)) {
                 assertEquals(w.imagesOf(k).size(), files.count(), w.classNames().get(k));
             }

@@ -107,6 +107,34 @@ class ImportTest {
     }
 
     @Test
+    void imagesFromOutsideAreCopiedIntoTheProjectUnderTheirClassWithoutOverwritingAny() throws IOException {
+        Path project = dir.resolve("project");
+        Path inside = project.resolve("images/mine.png");
+        touch(inside);
+        touch(project.resolve("images/imported/Clog/a.png"));
+        Path drop = dir.resolve("drop");
+        touch(drop.resolve("x/a.png"));
+        touch(drop.resolve("y/a.png"));
+        touch(drop.resolve("loose.png"));
+        List<ImportPlan.Item> items = List.of(
+                new ImportPlan.Item(drop.resolve("x/a.png"), "Clog", Workspace.Kind.NOVEL, true),
+                new ImportPlan.Item(drop.resolve("y/a.png"), "Clog", Workspace.Kind.NOVEL, false),
+                new ImportPlan.Item(drop.resolve("gone.png"), "Clog", Workspace.Kind.NOVEL, false),
+                new ImportPlan.Item(drop.resolve("loose.png"), null, null, false),
+                new ImportPlan.Item(inside, null, null, false));
+        List<ImportPlan.NotCopied> failed = new ArrayList<>();
+        List<ImportPlan.Item> copied = ImportPlan.copiedInto(project, items, failed, () -> false);
+        assertEquals(List.of(project.resolve("images/imported/Clog/a 2.png"), project.resolve("images/imported/Clog/a 3.png"),
+                project.resolve("images/imported/unlabelled/loose.png"), inside), copied.stream().map(ImportPlan.Item::file).toList(),
+                "a name taken gets a number; a file in the project stays where it is");
+        assertEquals(List.of(true, false, false, false), copied.stream().map(ImportPlan.Item::shot).toList());
+        assertEquals(1, failed.size());
+        assertEquals(drop.resolve("gone.png"), failed.getFirst().file());
+        assertTrue(Files.exists(drop.resolve("x/a.png")), "the originals stay");
+        assertArrayEquals(Files.readAllBytes(drop.resolve("y/a.png")), Files.readAllBytes(copied.get(1).file()));
+    }
+
+    @Test
     void anUnreadableShotPassesItsTurnToTheNextImageOfItsClass() {
         List<ImportPlan.Item> items = new ArrayList<>();
         for (String c : List.of("slipper", "clog")) {
