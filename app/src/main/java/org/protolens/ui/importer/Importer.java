@@ -120,6 +120,8 @@ public final class Importer {
         int total = items.size();
         int[] joined = {0};
         List<String> uncopied = Collections.synchronizedList(new ArrayList<>());
+        WorkspaceState shown = project.workspace().get();
+        Path projectDir = shown == null ? null : shown.dir();
         // 0: not started, 1: started, 2: cancelled before it started
         AtomicInteger begun = new AtomicInteger();
         CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -129,11 +131,11 @@ public final class Importer {
             }
             try {
                 List<ImportPlan.Item> taken = items;
-                if (copy) {
+                if (copy && projectDir != null) {
                     j.say(Messages.get("import.copying", total));
                     j.progress(0, -1);
                     List<ImportPlan.NotCopied> notCopied = new ArrayList<>();
-                    taken = ImportPlan.copiedInto(open.workspace().dir(), items, notCopied, j::isCancelled);
+                    taken = ImportPlan.copiedInto(projectDir, items, notCopied, j::isCancelled);
                     notCopied.forEach(f -> uncopied.add(f.file() + ": " + f.reason()));
                 }
                 return embedAll(open, taken, token, joined, j);
