@@ -4,6 +4,7 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.value.ChangeListener;
 import javafx.collections.ListChangeListener;
+import javafx.event.EventHandler;
 import javafx.scene.Scene;
 import javafx.stage.PopupWindow;
 import javafx.stage.Window;
@@ -58,12 +59,27 @@ public final class Theme {
                     follow(scene);
                     ChangeListener<Boolean> apply = (o, was, now) -> follow(scene);
                     dark.addListener(apply);
-                    w.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> dark.removeListener(apply));
+                    once(w, () -> dark.removeListener(apply));
                 }
             }
         };
         Window.getWindows().addListener(opened);
-        main.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> Window.getWindows().removeListener(opened));
+        once(main, () -> Window.getWindows().removeListener(opened));
+    }
+
+    /**
+     * Runs {@code then} when {@code w} is next hidden, and lets go of it: a window shown again (or a
+     * stage that outlives this window's contents) holds no handler of an earlier showing.
+     */
+    private static void once(Window w, Runnable then) {
+        EventHandler<WindowEvent> hidden = new EventHandler<>() {
+            @Override
+            public void handle(WindowEvent e) {
+                w.removeEventHandler(WindowEvent.WINDOW_HIDDEN, this);
+                then.run();
+            }
+        };
+        w.addEventHandler(WindowEvent.WINDOW_HIDDEN, hidden);
     }
 
     private void follow(Scene scene) {
