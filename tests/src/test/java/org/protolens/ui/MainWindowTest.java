@@ -475,6 +475,35 @@ class MainWindowTest {
     }
 
     /**
+     * A project that cannot be opened (here a received one whose project.json names a file outside
+     * its folder) gets a dialog with the file, the reason and what to do; the project that was
+     * open opens again, and the broken one opens once mended.
+     */
+    @Test
+    void aProjectThatCannotBeOpenedSaysWhyAndTheOpenOneStays() throws Exception {
+        String before = status();
+        Path received = temp.resolve("received");
+        OpenProject.copy(sample("fashion-fewshot"), received);
+        Path manifest = received.resolve("project.json");
+        String good = Files.readString(manifest);
+        Files.writeString(manifest, good.replaceFirst("\"embeddings\"\\s*:\\s*\"[^\"]*\"", "\"embeddings\": \"../../../etc/passwd\""));
+        robot.interact(() -> window().open(received));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#open-failure").tryQuery().isPresent());
+        String text = robot.lookup("#open-failure").queryAs(Label.class).getText();
+        assertTrue(text.contains("project.json") && text.contains("etc/passwd") && text.contains("outside"), text);
+        assertTrue(text.contains("ask whoever sent it"), "what to do: " + text);
+        robot.clickOn("OK");
+        settle();
+        assertEquals(before, status(), "the project that was open opens again");
+        assertEquals(project, state().dir());
+        Files.writeString(manifest, good);
+        robot.interact(() -> window().open(received));
+        settle();
+        assertEquals(before, status(), "mended, it opens (nothing of the failed open stayed locked)");
+        assertEquals(received, state().dir());
+    }
+
+    /**
      * Images imported from a folder that then moved are set aside at the next open (the notice says
      * so and names File > Locate Missing Images); locating the folder brings them back with their class.
      */

@@ -107,6 +107,8 @@ final class ProjectActions {
             f = f.toAbsolutePath().getParent();
         }
         Path dir = f;
+        WorkspaceState was = project.workspace().get();
+        Path previous = was == null ? null : was.dir();
         map.cancelComputation();
         project.notices().dismiss();
         var closing = commands.close();
@@ -117,8 +119,13 @@ final class ProjectActions {
             closing.get();
             j.progress(0, -1);
             return OpenProject.openForWork(dir, bundled, copies, j::say, j::isCancelled);
-        }).onDone(this::show).onFailure(e -> failed(dir, e))
-                .onCancel(() -> status.say(Messages.get("status.noProject"))), true);
+        }).onDone(this::show).onFailure(e -> {
+            failed(dir, e);
+            // the project that was open goes on: a folder that cannot be opened does not cost the person their work
+            if (previous != null && !previous.equals(dir) && onFailed == null) {
+                open(previous);
+            }
+        }).onCancel(() -> status.say(Messages.get("status.noProject"))), true);
     }
 
     private void show(OpenProject.Opened opened) {
