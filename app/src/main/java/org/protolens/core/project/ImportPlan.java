@@ -2,7 +2,6 @@ package org.protolens.core.project;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -149,7 +148,7 @@ public final class ImportPlan {
             Path target = base.resolve(COPIES_FOLDER).resolve(folder);
             try {
                 Files.createDirectories(target);
-                Path copy = freeName(target, it.file().getFileName().toString());
+                Path copy = ImportedFiles.freeName(target, it.file().getFileName().toString());
                 Files.copy(it.file(), copy);
                 out.add(new Item(copy, it.label(), it.kind(), it.shot()));
             } catch (IOException e) {
@@ -157,18 +156,6 @@ public final class ImportPlan {
             }
         }
         return out;
-    }
-
-    /** {@code name} in {@code folder}, or with " 2", " 3" … before its extension when that is taken. */
-    private static Path freeName(Path folder, String name) {
-        Path p = folder.resolve(name);
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
-        for (int k = 2; Files.exists(p, LinkOption.NOFOLLOW_LINKS); k++) {
-            p = folder.resolve(stem + " " + k + ext);
-        }
-        return p;
     }
 
     private final List<Group> groups;

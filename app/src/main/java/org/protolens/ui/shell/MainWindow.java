@@ -347,6 +347,11 @@ public final class MainWindow {
         projects.saveAs(target);
     }
 
+    /** The same, copying the images imported from outside the project folder into the copy when {@code copyOutside}. */
+    public void saveAs(Path target, boolean copyOutside) {
+        projects.saveAs(target, copyOutside);
+    }
+
     /** Looks for the missing imported images under {@code folder}, as File > Locate Missing Images does. */
     public void locate(Path folder) {
         projects.locate(folder);

@@ -8,18 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import org.protolens.core.embed.BackboneSpec;
-import org.protolens.core.project.LocateImages;
+import org.protolens.core.project.ImportedFiles;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.SampleProjects;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.Commands;
 import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.Notices;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Tasks;
 import org.protolens.ui.common.UserSettings;
@@ -58,6 +61,9 @@ final class ProjectActions {
     }
 
     private boolean introduceSamples;
+
+    /** A notice to show once the next project has opened (what a Save As did besides copying), or null. */
+    private volatile Notices.Notice afterOpen;
 
     void setOnShown(Consumer<WorkspaceState> action) {
         onShown = action;
@@ -159,6 +165,15 @@ final class ProjectActions {
                 project.notices().problem(Messages.get("open.problems"), notes);
             } else {
                 project.notices().note(Messages.get("open.copiedTitle"), notes);
+            }
+        }
+        Notices.Notice after = afterOpen;
+        afterOpen = null;
+        if (after != null && opened.notes().isEmpty()) {
+            if (after.kind() == Notices.Kind.PROBLEM) {
+                project.notices().problem(after.title(), after.lines());
+            } else {
+                project.notices().note(after.title(), after.lines());
             }
         }
         if (remember) {
@@ -268,9 +283,28 @@ final class ProjectActions {
         }
         chooser.setInitialFileName(NewProjectDialog.folderName(Messages.get("saveAs.name", w.name())));
         File chosen = chooser.showSaveDialog(stage);
-        if (chosen != null) {
-            saveAs(chosen.toPath());
+        if (chosen == null) {
+            return;
         }
+        Path base = w.dir().toAbsolutePath().normalize();
+        long outside = w.imported().stream().map(im -> Path.of(im.path())).filter(p -> p.isAbsolute() && !p.normalize().startsWith(base))
+                .count();
+        boolean copy = false;
+        if (outside > 0) {
+            ButtonType in = new ButtonType(Messages.get("saveAs.copyIn"), ButtonBar.ButtonData.YES);
+            ButtonType keep = new ButtonType(Messages.get("saveAs.keepOutside"), ButtonBar.ButtonData.NO);
+            Alert a = new Alert(Alert.AlertType.CONFIRMATION, Messages.get("saveAs.outside.text"), in, keep, ButtonType.CANCEL);
+            a.initOwner(stage);
+            a.setTitle(Messages.get("saveAs.title"));
+            a.setHeaderText(Messages.get("saveAs.outside", outside));
+            a.getDialogPane().lookupButton(in).setId("saveas-copy-in");
+            ButtonType answer = a.showAndWait().orElse(ButtonType.CANCEL);
+            if (answer == ButtonType.CANCEL) {
+                return;
+            }
+            copy = answer == in;
+        }
+        saveAs(chosen.toPath(), copy);
     }
 
     /**
@@ -280,6 +314,11 @@ final class ProjectActions {
      * cancel the original opens again.
      */
     void saveAs(Path target) {
+        saveAs(target, false);
+    }
+
+    /** The same; with {@code copyOutside}, the images imported from outside the folder are copied into the copy too. */
+    void saveAs(Path target, boolean copyOutside) {
         WorkspaceState w = project.workspace().get();
         if (w == null) {
             return;
@@ -293,6 +332,14 @@ final class ProjectActions {
             closing.get();
             OpenProject.copyWhole(from, target);
             ProjectManifest.read(target).withName(target.getFileName().toString()).write(target);
+            if (copyOutside) {
+                j.say(Messages.get("saveAs.copyingIn"));
+                ImportedFiles.CopiedIn c = ImportedFiles.copyIn(target);
+                afterOpen = c.problems().isEmpty()
+                        ? new Notices.Notice(Notices.Kind.NOTE, Messages.get("saveAs.copiedIn", c.copied()), List.of())
+                        : new Notices.Notice(Notices.Kind.PROBLEM, Messages.get("saveAs.copiedInSome", c.copied(), c.outside()),
+                        c.problems());
+            }
             return target;
         }).onDone(this::open).onFailure(e -> {
             open(from);
@@ -330,20 +377,20 @@ final class ProjectActions {
         map.cancelComputation();
         project.notices().dismiss();
         var closing = commands.close();
-        LocateImages.Result[] found = new LocateImages.Result[1];
+        ImportedFiles.Located[] found = new ImportedFiles.Located[1];
         tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("locate.job", folder), j -> {
             j.progress(0, -1);
             closing.get();
             try {
-                found[0] = LocateImages.under(dir, folder);
+                found[0] = ImportedFiles.locate(dir, folder);
             } catch (IOException e) {
                 // the project opens again as it was, and the notice says why nothing was found
-                found[0] = new LocateImages.Result(0, 0, List.of(String.valueOf(e.getMessage())), List.of());
+                found[0] = new ImportedFiles.Located(0, 0, List.of(String.valueOf(e.getMessage())), List.of());
             }
             return OpenProject.openForWork(dir, false, SampleProjects.copies(), j::say, j::isCancelled);
         }).onDone(opened -> {
             show(opened);
-            LocateImages.Result r = found[0];
+            ImportedFiles.Located r = found[0];
             List<String> lines = new ArrayList<>();
             r.notFound().stream().limit(20).forEach(p -> lines.add(Messages.get("locate.notFound", p)));
             r.differ().stream().limit(20).forEach(p -> lines.add(Messages.get("locate.differ", p)));

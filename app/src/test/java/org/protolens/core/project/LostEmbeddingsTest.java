@@ -108,25 +108,60 @@ class LostEmbeddingsTest {
         try (OpenProject s = OpenProject.open(project)) {
             assertEquals(s.workspace().projectImageCount(), s.workspace().imageCount(), "set aside while their files are missing");
         }
-        assertEquals(6, LocateImages.missing(project).size());
+        assertEquals(6, ImportedFiles.missing(project).size());
 
-        LocateImages.Result r = LocateImages.under(project, mounted);
+        ImportedFiles.Located r = ImportedFiles.locate(project, mounted);
         assertEquals(6, r.missing());
         assertEquals(5, r.found(), "found by the end of their old paths: photos/bags/NAME under the new folder");
         assertEquals(List.of(files.get(5).toString()), r.notFound());
         assertEquals(List.of(replaced.toString()), r.differ(), "the file of the name with other bytes is named, not taken");
-        assertEquals(1, LocateImages.missing(project).size());
+        assertEquals(1, ImportedFiles.missing(project).size());
 
         // the replaced file's original comes back too: locating again finds the last one
         Files.copy(TestResources.samples().resolve("fashion-fewshot/images/Bag").resolve(files.get(5).getFileName()), replaced,
                 StandardCopyOption.REPLACE_EXISTING);
-        assertEquals(1, LocateImages.under(project, mounted.resolve("photos")).found(), "a folder nearer the files works as well");
+        assertEquals(1, ImportedFiles.locate(project, mounted.resolve("photos")).found(), "a folder nearer the files works as well");
         try (OpenProject s = OpenProject.open(project)) {
             assertEquals(made, Seen.of(s.workspace()), "every image back with its label and shot flag");
             assertTrue(s.workspace().imagePaths().stream().skip(s.workspace().projectImageCount())
                     .allMatch(p -> p.startsWith(mounted.toString())), "stored at their new place");
         }
-        assertTrue(LocateImages.missing(project).isEmpty());
+        assertTrue(ImportedFiles.missing(project).isEmpty());
+    }
+
+    /**
+     * A project whose imported images lie outside its folder copies them in (Save As does so for
+     * its copy): the catalog then names files inside, and the project opens with every image once
+     * the outside folder is gone. A file changed since its import is not copied.
+     */
+    @Test
+    void imagesFromOutsideAreCopiedInSoTheProjectHoldsThemAll() throws IOException {
+        Path project = sampleCopy();
+        Path drop = dir.resolve("outside/bags");
+        List<Path> files = bagsIn(drop, 5);
+        Seen made;
+        try (OpenProject s = OpenProject.open(project)) {
+            importSatchels(s, files);
+            s.save("Imported 5 satchels");
+            made = Seen.of(s.workspace());
+        }
+        assertEquals(5, ImportedFiles.outside(project));
+        Files.write(files.get(4), new byte[] {1, 2, 3});
+        ImportedFiles.CopiedIn c = ImportedFiles.copyIn(project);
+        assertEquals(5, c.outside());
+        assertEquals(4, c.copied());
+        assertEquals(1, c.problems().size());
+        assertTrue(c.problems().getFirst().contains("changed since it was imported"), c.problems().toString());
+        assertEquals(1, ImportedFiles.outside(project), "the changed one stays outside");
+        Path copies = project.resolve(ImportPlan.COPIES_FOLDER).resolve("Satchel");
+        assertTrue(Files.isRegularFile(copies.resolve(files.getFirst().getFileName())));
+        AtomicFiles.deleteTree(dir.resolve("outside"));
+        try (OpenProject s = OpenProject.open(project)) {
+            Seen now = Seen.of(s.workspace());
+            assertEquals(made.importedLabels().subList(0, 4), now.importedLabels().subList(0, 4), "the images copied in are there");
+            assertTrue(s.workspace().imagePaths().stream().skip(s.workspace().projectImageCount()).limit(4)
+                    .allMatch(p -> p.startsWith(ImportPlan.COPIES_FOLDER + "/Satchel/")), s.workspace().imagePaths().toString());
+        }
     }
 
     private static Path firstFile(String cls) throws IOException {
