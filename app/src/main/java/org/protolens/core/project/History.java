@@ -298,6 +298,35 @@ public final class History {
         }
     }
 
+    /**
+     * Takes imported images out of the project, with their labels and marks; undo puts them back
+     * where they were.
+     *
+     * @throws IllegalArgumentException on apply, for an image the project was made with, or when a
+     *                                  class would be left without shots (or images)
+     */
+    public static Edit removeImages(int[] images) {
+        int[] chosen = images.clone();
+        return new Edit() {
+            private Workspace.Tail tail;
+
+            @Override
+            public String description() {
+                return "Remove " + chosen.length + (chosen.length == 1 ? " image" : " images");
+            }
+
+            @Override
+            public void apply(Workspace w) {
+                tail = w.removeImages(chosen);
+            }
+
+            @Override
+            public void revert(Workspace w) {
+                w.restoreTail(tail);
+            }
+        };
+    }
+
     /** Renames a class; undo gives it its old name back. */
     public static Edit rename(String from, String to) {
         return new Edit() {

@@ -386,6 +386,117 @@ public final class Workspace {
         classes.forEach(this::refreshPrototype);
     }
 
+    /**
+     * The imported images from one on, as they were before some of them were removed: what undo
+     * puts back.
+     *
+     * @param first  the first image of the tail
+     * @param images the tail's images, in order
+     */
+    public record Tail(int first, List<ImportedImage> images, FloatMatrix rows, int[] labels, boolean[] shots,
+                       Map<Integer, Set<String>> rejected) {
+    }
+
+    /**
+     * Takes imported images out of the project (the person removes them): their labels and marks
+     * go with them, the images after them move up, the classes they were in are re-averaged over
+     * the images they keep. Returns the tail as it was, for {@link #restoreTail}.
+     *
+     * @throws IllegalArgumentException for an image the project was made with (project.json's),
+     *                                  or when a new class would lose every shot, or a base class
+     *                                  from images every image
+     */
+    public Tail removeImages(int[] images) {
+        int[] gone = Arrays.stream(images).distinct().sorted().toArray();
+        if (gone.length == 0) {
+            throw new IllegalArgumentException("no images to remove");
+        }
+        for (int i : gone) {
+            Objects.checkIndex(i, n);
+            if (i < projectImages) {
+                throw new IllegalArgumentException("image " + imagePaths().get(i) + " is one the project was made with"
+                        + " (listed in project.json); only imported images can be removed");
+            }
+        }
+        Map<Integer, Integer> shotsGone = new HashMap<>();
+        Map<Integer, Integer> imagesGone = new HashMap<>();
+        for (int i : gone) {
+            if (labels[i] >= 0) {
+                imagesGone.merge(labels[i], 1, Integer::sum);
+                if (shots[i]) {
+                    shotsGone.merge(labels[i], 1, Integer::sum);
+                }
+            }
+        }
+        for (var e : shotsGone.entrySet()) {
+            if (kinds.get(e.getKey()) == Kind.NOVEL && shotCount(e.getKey()) == e.getValue()) {
+                throw new IllegalArgumentException("“" + classNames.get(e.getKey()) + "” would have no shots left; a new class"
+                        + " needs at least one (remove the class, or keep one of its shots)");
+            }
+        }
+        for (var e : imagesGone.entrySet()) {
+            if (kinds.get(e.getKey()) == Kind.BASE_FROM_IMAGES && imagesOf(e.getKey()).size() == e.getValue()) {
+                throw new IllegalArgumentException("“" + classNames.get(e.getKey()) + "” would have no images left; its prototype"
+                        + " is their mean (remove the class, or keep one of its images)");
+            }
+        }
+        Tail was = tail(gone[0]);
+        Set<Integer> removed = new HashSet<>();
+        for (int i : gone) {
+            removed.add(i);
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int i = was.first(); i < n; i++) {
+            if (!removed.contains(i)) {
+                kept.add(i - was.first());
+            }
+        }
+        restoreTail(was, kept);
+        return was;
+    }
+
+    /** Puts back a tail that {@link #removeImages} returned: the images as they were before the removal. */
+    public void restoreTail(Tail t) {
+        restoreTail(t, IntStream.range(0, t.images().size()).boxed().toList());
+    }
+
+    private Tail tail(int first) {
+        Map<Integer, Set<String>> marks = new HashMap<>();
+        for (int i = first; i < n; i++) {
+            if (rejected.containsKey(i)) {
+                marks.put(i - first, Set.copyOf(rejected.get(i)));
+            }
+        }
+        return new Tail(first, List.copyOf(imported.subList(first - projectImages, imported.size())), embeddings(first, n),
+                Arrays.copyOfRange(labels, first, n), Arrays.copyOfRange(shots, first, n), Map.copyOf(marks));
+    }
+
+    /** The images from {@code t.first()} on become those of {@code t} at the positions {@code keep} (in the tail), in order. */
+    private void restoreTail(Tail t, List<Integer> keep) {
+        predictions.batch(() -> {
+            truncate(t.first());
+            int m = keep.size();
+            if (m == 0) {
+                return;
+            }
+            int[] rows = keep.stream().mapToInt(Integer::intValue).toArray();
+            appendRows(keep.stream().map(t.images()::get).toList(), t.rows().selectRows(rows));
+            int[] idx = new int[m];
+            int[] lab = new int[m];
+            boolean[] sh = new boolean[m];
+            for (int j = 0; j < m; j++) {
+                idx[j] = t.first() + j;
+                lab[j] = t.labels()[rows[j]];
+                sh[j] = t.shots()[rows[j]];
+                Set<String> marks = t.rejected().get(rows[j]);
+                if (marks != null) {
+                    rejected.put(t.first() + j, new HashSet<>(marks));
+                }
+            }
+            setLabels(idx, lab, sh);
+        });
+    }
+
     /** whether rows from {@link #n} on were read by published states (after {@link #truncate}) */
     private boolean tailShared;
 

@@ -210,4 +210,60 @@ class HistoryTest {
         assertEquals(n + 9, w.imageCount());
         assertTrue(w.classNames().contains("Tote"));
     }
+
+    /**
+     * Imported images can be removed (the person's choice, one step to undo): the images after
+     * them move up with their labels, shots and marks, the classes are re-averaged, predictions
+     * follow; images the project was made with, and a class's last shot, are refused.
+     */
+    @Test
+    void importedImagesAreRemovedWithTheirLabelsAndComeBackWithUndo() throws IOException {
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
+        int n = w.imageCount();
+        int[] bags = w.imagesOf(w.classNames().indexOf("Bag")).stream().filter(i -> !w.isShot(i)).limit(8).mapToInt(Integer::intValue)
+                .toArray();
+        List<ImportPlan.Item> items = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
+        for (int j = 0; j < bags.length; j++) {
+            // "Satchel" from the first five (three shots), then three unlabelled
+            items.add(new ImportPlan.Item(w.imageFile(bags[j]), j < 5 ? "Satchel" : null, j < 5 ? Workspace.Kind.NOVEL : null, j < 3));
+            keys.add(new byte[] {(byte) j});
+        }
+        History h = new History(w);
+        h.apply(History.importBatch(new Object(), items, keys, w.embeddings().selectRows(bags)));
+        int satchel = w.classNames().indexOf("Satchel");
+        w.setRejected(new int[] {n + 7}, "Bag", true);
+        List<String> pathsBefore = List.copyOf(w.imagePaths());
+        int[] labelsBefore = IntStream.range(0, w.imageCount()).map(w::label).toArray();
+        int[] predictedBefore = w.predictions();
+        float[] satchelBefore = w.prototype(satchel);
+
+        // a shot, a member and an unlabelled image
+        h.apply(History.removeImages(new int[] {n + 1, n + 4, n + 5}));
+        assertEquals("Remove 3 images", h.nextUndo().description());
+        assertEquals(n + 5, w.imageCount());
+        assertEquals(List.of(pathsBefore.get(n), pathsBefore.get(n + 2), pathsBefore.get(n + 3), pathsBefore.get(n + 6),
+                pathsBefore.get(n + 7)), w.imagePaths().subList(n, n + 5), "the others move up, in order");
+        assertEquals(2, w.stats(satchel).shots());
+        assertEquals(List.of(satchel, satchel, satchel, -1, -1), IntStream.range(n, n + 5).map(w::label).boxed().toList());
+        assertTrue(w.isRejected(n + 4, w.classNames().indexOf("Bag")), "the mark moved with its image");
+        assertEquals(List.of(true, true, false, false, false), IntStream.range(n, n + 5).mapToObj(w::isShot).toList(),
+                "two shots left of three");
+
+        IllegalArgumentException own = assertThrows(IllegalArgumentException.class, () -> h.apply(History.removeImages(new int[] {0})));
+        assertTrue(own.getMessage().contains("project.json"), own.getMessage());
+        int[] shotsLeft = IntStream.range(n, w.imageCount()).filter(w::isShot).toArray();
+        IllegalArgumentException last = assertThrows(IllegalArgumentException.class, () -> h.apply(History.removeImages(shotsLeft)));
+        assertTrue(last.getMessage().contains("no shots left"), last.getMessage());
+        assertEquals(n + 5, w.imageCount(), "a refused removal changes nothing");
+
+        h.undo();
+        assertEquals(pathsBefore, w.imagePaths());
+        assertArrayEquals(labelsBefore, IntStream.range(0, w.imageCount()).map(w::label).toArray());
+        assertArrayEquals(predictedBefore, w.predictions(), "every image predicted as before");
+        assertArrayEquals(satchelBefore, w.prototype(satchel), 1e-6f);
+        assertTrue(w.isRejected(n + 7, w.classNames().indexOf("Bag")));
+        h.redo();
+        assertEquals(n + 5, w.imageCount());
+    }
 }
