@@ -835,6 +835,77 @@ class MainWindowTest {
      * The image grid shows the latest selection, filters it to new-class images predicted as base,
      * and its rows become a new class from the context menu.
      */
+    /**
+     * Imported images chosen in the image table are removed from the project after a question (one
+     * step to undo): the others keep their points on the map and their labels; the project's own
+     * images cannot be removed; the removal is stored.
+     */
+    @Test
+    void importedImagesChosenInTheTableAreRemovedAndUndoBringsThemBack() throws Exception {
+        var w = state();
+        Path drop = temp.resolve("more");
+        Files.createDirectories(drop);
+        List<ImportPlan.Item> items = new ArrayList<>();
+        int[] bags = w.imagesOf(w.classNames().indexOf("Bag"));
+        for (int j = 0; j < 8; j++) {
+            Path copy = drop.resolve("bag-" + j + ".png");
+            Files.copy(w.imageFile(bags[j]), copy);
+            items.add(new ImportPlan.Item(copy, j < 5 ? "Satchel" : null, j < 5 ? Workspace.Kind.NOVEL : null, j < 2));
+        }
+        robot.interact(() -> window().importer().embed(window().commands().project(), items, List.of()));
+        settle();
+        assertEquals("1,028 images, 11 classes", status());
+        MapView map = robot.lookup("#map").queryAs(MapView.class);
+        var lastPoint = map.pointOf(1027);
+        String lastPath = state().imagePath(1027);
+
+        robot.clickOn("Images");
+        var view = robot.lookup("#images-view").queryAs(ImagesView.class);
+        // the table shows the selection: the imported images 2, 3 and 6 (a member, a member, an unlabelled one)
+        robot.interact(() -> window().project().selection().set(new int[] {1022, 1023, 1026}));
+        settle();
+        robot.interact(() -> view.table().getSelectionModel().selectAll());
+        settle();
+        Node row = robot.lookup("#images-table .table-row-cell").nth(0).queryAs(Node.class);
+        robot.interact(() -> view.table().getContextMenu().show(row, Side.BOTTOM, 0, 0));
+        settle();
+        robot.clickOn("#images-remove");
+        waitShown(".dialog-pane");
+        robot.clickOn("Remove");
+        settle();
+        assertEquals("1,025 images, 11 classes", status());
+        assertEquals(lastPath, state().imagePath(1024), "the images after them move up");
+        assertEquals(lastPoint.getX(), map.pointOf(1024).getX(), 1e-3, "and keep their points on the map");
+        assertEquals(lastPoint.getY(), map.pointOf(1024).getY(), 1e-3);
+        assertTrue(classRows().contains("[Satchel, 3, 2,"), classRows());
+        assertEquals("Remove 3 images", window().project().undoText().get());
+
+        // the project's own images cannot be removed
+        robot.interact(() -> window().project().selection().set(new int[] {0, 1024}));
+        settle();
+        robot.interact(() -> view.table().getSelectionModel().selectAll());
+        settle();
+        robot.interact(() -> view.table().getContextMenu().show(row, Side.BOTTOM, 0, 0));
+        settle();
+        var remove = view.table().getContextMenu().getItems().stream().filter(m -> "images-remove".equals(m.getId())).findFirst()
+                .orElseThrow();
+        assertTrue(remove.isDisable(), "the project's own images are no imported ones: " + remove.getText());
+        robot.interact(() -> view.table().getContextMenu().hide());
+
+        // undo brings the images back where they were; redone and reopened, the removal is there
+        focusMap();
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        settle();
+        assertEquals("1,028 images, 11 classes", status());
+        assertEquals(lastPath, state().imagePath(1027));
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z);
+        settle();
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        launch();
+        assertEquals("1,025 images, 11 classes", status(), "the removal was stored");
+    }
+
     @Test
     void theImageGridFiltersNovelImagesPredictedAsBaseAndMakesAClassOfChosenRows() throws Exception {
         robot.interact(() -> window().classes().viewModel().calibrationOn().set(false));

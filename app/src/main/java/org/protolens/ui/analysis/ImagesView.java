@@ -1,6 +1,7 @@
 package org.protolens.ui.analysis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,9 @@ import javafx.collections.ListChangeListener;
 import javafx.collections.SetChangeListener;
 import javafx.geometry.Pos;
 import javafx.geometry.VPos;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ContextMenu;
@@ -312,7 +315,24 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         unlabel.setOnAction(e -> Dialogs.explainRefusal(vm.unlabel(chosen), this, Messages.get("edit.refused")));
         MenuItem select = new MenuItem(Messages.get("images.menu.select"));
         select.setOnAction(e -> vm.select(chosen));
-        menu.getItems().setAll(labelAs, make, notOf, unlabel, new SeparatorMenuItem(), select);
+        boolean own = Arrays.stream(chosen).anyMatch(i -> i < w.projectImageCount());
+        MenuItem remove = new MenuItem(own ? Messages.get("images.menu.removeOwn") : Messages.get("images.menu.remove", chosen.length));
+        remove.setId("images-remove");
+        remove.setDisable(own);
+        remove.setOnAction(e -> remove(chosen));
+        menu.getItems().setAll(labelAs, make, notOf, unlabel, new SeparatorMenuItem(), select, new SeparatorMenuItem(), remove);
+    }
+
+    /** Asks, then takes the chosen imported images out of the project (one step to undo). */
+    private void remove(int[] chosen) {
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, Messages.get("images.remove.text"), ButtonType.OK, ButtonType.CANCEL);
+        a.initOwner(Dialogs.windowOf(this));
+        a.setTitle(Messages.get("images.remove.title"));
+        a.setHeaderText(Messages.get("images.remove.header", chosen.length));
+        ((Button) a.getDialogPane().lookupButton(ButtonType.OK)).setText(Messages.get("images.remove.ok"));
+        if (a.showAndWait().orElse(ButtonType.CANCEL) == ButtonType.OK) {
+            Dialogs.explainRefusal(vm.remove(chosen), this, Messages.get("edit.refused"));
+        }
     }
 
     private TableColumn<ImagesViewModel.Row, ImagesViewModel.Row> thumbnailColumn() {

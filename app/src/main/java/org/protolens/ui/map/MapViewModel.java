@@ -1,8 +1,10 @@
 package org.protolens.ui.map;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javafx.beans.property.BooleanProperty;
@@ -17,6 +19,7 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.ProjectMap;
+import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
@@ -60,7 +63,8 @@ public final class MapViewModel {
     /** an import finished before the first map of its images was placed */
     private boolean layOutWhenPlaced;
 
-    private record Placing(MapLayout layout, float[] xy, WorkspaceState state) {
+    /** @param xyState the state whose images {@code xy} holds the points of, or null when it is not known */
+    private record Placing(MapLayout layout, float[] xy, WorkspaceState xyState, WorkspaceState state) {
     }
 
     /** Where a probe's edited copies landed: their originals and their places, x and y interleaved. */
@@ -154,7 +158,7 @@ public final class MapViewModel {
         viewport.reset();
         WorkspaceState s = project.workspace().get();
         if (s != null) {
-            placing.request(new Placing(opened, xy, s));
+            placing.request(new Placing(opened, xy, null, s));
         }
         changed();
     }
@@ -185,7 +189,7 @@ public final class MapViewModel {
             changed();
             return;
         }
-        placing.request(new Placing(l, xy, now));
+        placing.request(new Placing(l, xy, drawn, now));
     }
 
     /** Positions for the state's images (new ones placed, removed ones dropped) and its prototypes: the VIEWS lane. */
@@ -203,6 +207,10 @@ public final class MapViewModel {
         }
         float[] xy = p.xy();
         int have = xy.length / 2;
+        if (p.xyState() != null && !samePrefix(p.xyState(), s)) {
+            // images were removed before others: each point stays with its image
+            return new Placed(l, kept(l, xy, p.xyState(), s), prototypesOf(l, s), s);
+        }
         if (have > n) {
             xy = Arrays.copyOf(xy, 2 * n);
         } else if (have < n) {
@@ -212,6 +220,49 @@ public final class MapViewModel {
             xy = grown;
         }
         return new Placed(l, xy, prototypesOf(l, s), s);
+    }
+
+    /** Whether the imported images of {@code a} and {@code b} agree as far as both have them (one import added or undone). */
+    private static boolean samePrefix(WorkspaceState a, WorkspaceState b) {
+        List<Workspace.ImportedImage> x = a.imported();
+        List<Workspace.ImportedImage> y = b.imported();
+        int m = Math.min(x.size(), y.size());
+        for (int j = 0; j < m; j++) {
+            if (!x.get(j).path().equals(y.get(j).path())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The points of {@code s}'s images: each imported image's from {@code xy} (of {@code old}'s images) by its path, the others placed. */
+    private static float[] kept(MapLayout l, float[] xy, WorkspaceState old, WorkspaceState s) {
+        int n = s.imageCount();
+        int own = s.projectImageCount();
+        float[] out = new float[2 * n];
+        System.arraycopy(xy, 0, out, 0, Math.min(2 * own, xy.length));
+        Map<String, Integer> at = new HashMap<>();
+        for (int j = 0; j < old.imported().size(); j++) {
+            at.put(old.imported().get(j).path(), old.projectImageCount() + j);
+        }
+        List<Integer> placeThese = new ArrayList<>();
+        for (int i = own; i < n; i++) {
+            Integer o = at.get(s.imported().get(i - own).path());
+            if (o != null && 2 * o + 1 < xy.length) {
+                out[2 * i] = xy[2 * o];
+                out[2 * i + 1] = xy[2 * o + 1];
+            } else {
+                placeThese.add(i);
+            }
+        }
+        if (!placeThese.isEmpty()) {
+            float[] more = l.place(s.embeddings().selectRows(placeThese.stream().mapToInt(Integer::intValue).toArray()));
+            for (int t = 0; t < placeThese.size(); t++) {
+                out[2 * placeThese.get(t)] = more[2 * t];
+                out[2 * placeThese.get(t) + 1] = more[2 * t + 1];
+            }
+        }
+        return out;
     }
 
     private static Prototypes prototypesOf(MapLayout l, WorkspaceState s) {
@@ -293,7 +344,7 @@ public final class MapViewModel {
                 xy = l.xy().clone();
                 viewport.setPoints(xy);
                 viewport.reset();
-                placing.request(new Placing(l, xy, now));
+                placing.request(new Placing(l, xy, s, now));
                 changed();
             }
         }).onFailure(e -> project.notices().problem(Messages.get("map.failed"), List.of(String.valueOf(e.getMessage()))))
