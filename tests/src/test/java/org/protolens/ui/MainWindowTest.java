@@ -879,6 +879,7 @@ class MainWindowTest {
         assertEquals(lastPoint.getY(), map.pointOf(1024).getY(), 1e-3);
         assertTrue(classRows().contains("[Satchel, 3, 2,"), classRows());
         assertEquals("Remove 3 images", window().project().undoText().get());
+        assertEquals(0, window().project().highlighted().get().length, "no other image takes the removed rows' place");
 
         // the project's own images cannot be removed
         robot.interact(() -> window().project().selection().set(new int[] {0, 1024}));

@@ -331,6 +331,8 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         a.setHeaderText(Messages.get("images.remove.header", chosen.length));
         ((Button) a.getDialogPane().lookupButton(ButtonType.OK)).setText(Messages.get("images.remove.ok"));
         if (a.showAndWait().orElse(ButtonType.CANCEL) == ButtonType.OK) {
+            // the rows chosen go: no other image may take their place in the selection
+            table.getSelectionModel().clearSelection();
             Dialogs.explainRefusal(vm.remove(chosen), this, Messages.get("edit.refused"));
         }
     }
