@@ -91,12 +91,7 @@ class LostEmbeddingsTest {
         Path project = sampleCopy();
         Path drop = dir.resolve("drive/photos/bags");
         List<Path> files = bagsIn(drop, 6);
-        Seen made;
-        try (OpenProject s = OpenProject.open(project)) {
-            importSatchels(s, files);
-            s.save("Imported 6 satchels");
-            made = Seen.of(s.workspace());
-        }
+        Seen made = importedAndSaved(project, files);
         // the drive comes back at another mount point, one of its files replaced by another image
         Path mounted = dir.resolve("media/drive2");
         Files.createDirectories(mounted);
@@ -139,12 +134,7 @@ class LostEmbeddingsTest {
         Path project = sampleCopy();
         Path drop = dir.resolve("outside/bags");
         List<Path> files = bagsIn(drop, 5);
-        Seen made;
-        try (OpenProject s = OpenProject.open(project)) {
-            importSatchels(s, files);
-            s.save("Imported 5 satchels");
-            made = Seen.of(s.workspace());
-        }
+        Seen made = importedAndSaved(project, files);
         assertEquals(5, ImportedFiles.outside(project));
         Files.write(files.get(4), new byte[] {1, 2, 3});
         ImportedFiles.CopiedIn c = ImportedFiles.copyIn(project);
@@ -161,6 +151,15 @@ class LostEmbeddingsTest {
             assertEquals(made.importedLabels().subList(0, 4), now.importedLabels().subList(0, 4), "the images copied in are there");
             assertTrue(s.workspace().imagePaths().stream().skip(s.workspace().projectImageCount()).limit(4)
                     .allMatch(p -> p.startsWith(ImportPlan.COPIES_FOLDER + "/Satchel/")), s.workspace().imagePaths().toString());
+        }
+    }
+
+    /** Imports {@code files} as satchels into {@code project}, stores it and says what the person then sees. */
+    private static Seen importedAndSaved(Path project, List<Path> files) throws IOException {
+        try (OpenProject s = OpenProject.open(project)) {
+            importSatchels(s, files);
+            s.save("Imported " + files.size() + " satchels");
+            return Seen.of(s.workspace());
         }
     }
 
