@@ -905,6 +905,23 @@ class MainWindowTest {
         FxToolkit.cleanupStages();
         launch();
         assertEquals("1,025 images, 11 classes", status(), "the removal was stored");
+
+        // Delete in the table asks the same question
+        robot.clickOn("Images");
+        var again = robot.lookup("#images-view").queryAs(ImagesView.class);
+        robot.interact(() -> window().project().selection().set(new int[] {1024}));
+        settle();
+        robot.interact(() -> {
+            again.table().getSelectionModel().select(0);
+            again.table().requestFocus();
+        });
+        settle();
+        assertEquals(1, again.table().getSelectionModel().getSelectedItems().size());
+        robot.push(KeyCode.DELETE);
+        waitShown(".dialog-pane");
+        robot.clickOn("Remove");
+        settle();
+        assertEquals("1,024 images, 11 classes", status());
     }
 
     @Test

@@ -31,6 +31,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.FlowPane;
@@ -156,6 +157,10 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         table.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (actions.handle(e, this::chosen, this::shownImages, table)) {
                 e.consume();
+            } else if (e.getCode() == KeyCode.DELETE && removable(chosen())) {
+                // Delete removes the chosen imported images, after the same question as the menu
+                e.consume();
+                remove(chosen());
             }
         });
         table.setOnMouseClicked(e -> {
@@ -315,12 +320,18 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         unlabel.setOnAction(e -> Dialogs.explainRefusal(vm.unlabel(chosen), this, Messages.get("edit.refused")));
         MenuItem select = new MenuItem(Messages.get("images.menu.select"));
         select.setOnAction(e -> vm.select(chosen));
-        boolean own = Arrays.stream(chosen).anyMatch(i -> i < w.projectImageCount());
+        boolean own = !removable(chosen);
         MenuItem remove = new MenuItem(own ? Messages.get("images.menu.removeOwn") : Messages.get("images.menu.remove", chosen.length));
         remove.setId("images-remove");
         remove.setDisable(own);
         remove.setOnAction(e -> remove(chosen));
         menu.getItems().setAll(labelAs, make, notOf, unlabel, new SeparatorMenuItem(), select, new SeparatorMenuItem(), remove);
+    }
+
+    /** Whether {@code images} can be removed: some, all imported (none of the project's own). */
+    private boolean removable(int[] images) {
+        WorkspaceState w = project.workspace().get();
+        return w != null && images.length > 0 && Arrays.stream(images).allMatch(i -> i >= w.projectImageCount());
     }
 
     /** Asks, then takes the chosen imported images out of the project (one step to undo). */
