@@ -922,6 +922,15 @@ class MainWindowTest {
         robot.clickOn("Remove");
         settle();
         assertEquals("1,024 images, 11 classes", status());
+
+        // and on the map, for the selection
+        robot.interact(() -> window().project().selection().set(new int[] {1023}));
+        focusMap();
+        robot.push(KeyCode.DELETE);
+        waitShown(".dialog-pane");
+        robot.clickOn("Remove");
+        settle();
+        assertEquals("1,023 images, 11 classes", status());
     }
 
     @Test

@@ -77,7 +77,8 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
         // the arrow keys, Home and End move the inspected image through the grid
         grid.setFocusTraversable(true);
         grid.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
-            if (step(e.getCode()) || actions.handle(e, this::inspectedHere, () -> List.copyOf(items), grid)) {
+            if (step(e.getCode()) || actions.handle(e, this::inspectedHere, () -> List.copyOf(items), grid)
+                    || actions.remove(e, this::inspectedHere, grid, () -> { })) {
                 e.consume();
             }
         });

@@ -1,7 +1,6 @@
 package org.protolens.ui.analysis;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,9 +13,7 @@ import javafx.collections.ListChangeListener;
 import javafx.collections.SetChangeListener;
 import javafx.geometry.Pos;
 import javafx.geometry.VPos;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ContextMenu;
@@ -31,7 +28,6 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
-import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.FlowPane;
@@ -157,10 +153,9 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         table.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (actions.handle(e, this::chosen, this::shownImages, table)) {
                 e.consume();
-            } else if (e.getCode() == KeyCode.DELETE && removable(chosen())) {
+            } else if (actions.remove(e, this::chosen, table, table.getSelectionModel()::clearSelection)) {
                 // Delete removes the chosen imported images, after the same question as the menu
                 e.consume();
-                remove(chosen());
             }
         });
         table.setOnMouseClicked(e -> {
@@ -320,32 +315,13 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         unlabel.setOnAction(e -> Dialogs.explainRefusal(vm.unlabel(chosen), this, Messages.get("edit.refused")));
         MenuItem select = new MenuItem(Messages.get("images.menu.select"));
         select.setOnAction(e -> vm.select(chosen));
-        boolean own = !removable(chosen);
+        boolean own = !actions.removable(chosen);
         MenuItem remove = new MenuItem(own ? Messages.get("images.menu.removeOwn") : Messages.get("images.menu.remove", chosen.length));
         remove.setId("images-remove");
         remove.setDisable(own);
-        remove.setOnAction(e -> remove(chosen));
+        // the rows chosen go: no other image may take their place in the selection
+        remove.setOnAction(e -> actions.remove(chosen, this, table.getSelectionModel()::clearSelection));
         menu.getItems().setAll(labelAs, make, notOf, unlabel, new SeparatorMenuItem(), select, new SeparatorMenuItem(), remove);
-    }
-
-    /** Whether {@code images} can be removed: some, all imported (none of the project's own). */
-    private boolean removable(int[] images) {
-        WorkspaceState w = project.workspace().get();
-        return w != null && images.length > 0 && Arrays.stream(images).allMatch(i -> i >= w.projectImageCount());
-    }
-
-    /** Asks, then takes the chosen imported images out of the project (one step to undo). */
-    private void remove(int[] chosen) {
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, Messages.get("images.remove.text"), ButtonType.OK, ButtonType.CANCEL);
-        a.initOwner(Dialogs.windowOf(this));
-        a.setTitle(Messages.get("images.remove.title"));
-        a.setHeaderText(Messages.get("images.remove.header", chosen.length));
-        ((Button) a.getDialogPane().lookupButton(ButtonType.OK)).setText(Messages.get("images.remove.ok"));
-        if (a.showAndWait().orElse(ButtonType.CANCEL) == ButtonType.OK) {
-            // the rows chosen go: no other image may take their place in the selection
-            table.getSelectionModel().clearSelection();
-            Dialogs.explainRefusal(vm.remove(chosen), this, Messages.get("edit.refused"));
-        }
     }
 
     private TableColumn<ImagesViewModel.Row, ImagesViewModel.Row> thumbnailColumn() {

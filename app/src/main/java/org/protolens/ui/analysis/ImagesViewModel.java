@@ -168,11 +168,6 @@ public final class ImagesViewModel {
         return commands.edit(History.relabel(Messages.get("edit.unlabel", images.length), images, null, false));
     }
 
-    /** Takes imported {@code images} out of the project (undoable; the files stay on disk). */
-    public CompletableFuture<Void> remove(int[] images) {
-        return commands.edit(History.removeImages(images));
-    }
-
     /** Makes {@code images} the map's selection. */
     public void select(int[] images) {
         project.selection().set(Arrays.stream(images).sorted().toArray());

@@ -1,6 +1,7 @@
 package org.protolens.ui.common;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.scene.Node;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
@@ -142,6 +144,42 @@ public final class ImageActions {
                     Dialogs.explainRefusal(label(images, c), owner, Messages.get("edit.refused")));
         }
         return true;
+    }
+
+    /** Whether {@code images} can be removed from the project: some, all imported (none the project was made with). */
+    public boolean removable(int[] images) {
+        WorkspaceState s = project.workspace().get();
+        return s != null && images.length > 0 && Arrays.stream(images).allMatch(i -> i >= s.projectImageCount());
+    }
+
+    /**
+     * Delete: asks, then takes the imported {@code targets} out of the project (one step to undo);
+     * {@code before} runs once the person said yes (a view lets go of its chosen rows). False when
+     * the key is not Delete or nothing can be removed.
+     */
+    public boolean remove(KeyEvent e, Supplier<int[]> targets, Node owner, Runnable before) {
+        if (e.getCode() != KeyCode.DELETE || e.isShortcutDown() || e.isAltDown()) {
+            return false;
+        }
+        int[] images = targets.get();
+        if (!removable(images)) {
+            return false;
+        }
+        remove(images, owner, before);
+        return true;
+    }
+
+    /** Asks, then takes the imported {@code images} out of the project (one step to undo; the files stay on disk). */
+    public void remove(int[] images, Node owner, Runnable before) {
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, Messages.get("images.remove.text"), ButtonType.OK, ButtonType.CANCEL);
+        a.initOwner(Dialogs.windowOf(owner));
+        a.setTitle(Messages.get("images.remove.title"));
+        a.setHeaderText(Messages.get("images.remove.header", images.length));
+        ((Button) a.getDialogPane().lookupButton(ButtonType.OK)).setText(Messages.get("images.remove.ok"));
+        if (a.showAndWait().orElse(ButtonType.CANCEL) == ButtonType.OK) {
+            before.run();
+            Dialogs.explainRefusal(commands.edit(History.removeImages(images)), owner, Messages.get("edit.refused"));
+        }
     }
 
     /** Asks for a class in a searchable list; empty when the person cancels. */

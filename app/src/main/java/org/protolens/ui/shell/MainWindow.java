@@ -130,9 +130,11 @@ public final class MainWindow {
         ImageActions imageActions = new ImageActions(project, commands);
         viewer = new ImageViewer(stage, project, imageActions);
         imageActions.setViewer(viewer::open);
-        // on the map, the number keys and L label the selection (or the inspected image), Space shows the inspected one full size
+        // on the map, the number keys and L label the selection (or the inspected image), Space shows the inspected one full
+        // size, Delete removes the selected imported images
         map.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
-            if (imageActions.handle(e, this::selectedOrInspected, this::selectedOrAll, map)) {
+            if (imageActions.handle(e, this::selectedOrInspected, this::selectedOrAll, map)
+                    || imageActions.remove(e, this::selectedOrInspected, map, () -> { })) {
                 e.consume();
             }
         });
