@@ -69,6 +69,9 @@ final class EmbedCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw CliArgs.usage(spec, "--batch-size must be at least 1");
         }
+        if (decodeThreads != null && decodeThreads < 1) {
+            throw CliArgs.usage(spec, "--decode-threads must be at least 1, got " + decodeThreads);
+        }
         Preprocessing override = preprocessingOverride();
         PrintWriter err = spec.commandLine().getErr();
         List<Path> files = new ArrayList<>();
@@ -100,7 +103,7 @@ final class EmbedCommand implements Callable<Integer> {
                 }
             }
             try {
-                int threads = decodeThreads == null ? EmbeddingPipeline.defaultDecodeThreads() : Math.max(1, decodeThreads);
+                int threads = decodeThreads == null ? EmbeddingPipeline.defaultDecodeThreads() : decodeThreads;
                 long start = System.nanoTime();
                 long[] lastPrint = {0};
                 var result = new EmbeddingPipeline(b, c, batchSize, threads).embed(files, new EmbeddingPipeline.Listener() {

@@ -63,6 +63,17 @@ class CommandLineTest {
         assertEquals(2, run("calibrate", "--base", base.toString()).code());
         assertEquals(2, run("frobnicate").code());
         assertEquals(2, run().code());
+        // values outside an option's range are refused, never clamped or used
+        Run threads = run("embed", "--backbone", dir.toString(), "--images", dir.toString(), "--out", dir.resolve("e").toString(),
+                "--decode-threads", "0");
+        assertEquals(2, threads.code());
+        assertTrue(threads.err().contains("--decode-threads must be at least 1"), threads.err());
+        String[][] outOfRange = {{"--momentum", "1.5"}, {"--momentum", "-0.1"}, {"--weight-decay", "-1"}, {"--lr", "Infinity"}};
+        for (String[] bad : outOfRange) {
+            Run t = run("train-backbone", "--data", dir.toString(), "--arch", "smallcnn", "--base-classes", "a", "--epochs", "1",
+                    "--out", dir.resolve("b").toString(), bad[0], bad[1]);
+            assertEquals(2, t.code(), String.join(" ", bad) + ": " + t.err());
+        }
 
         Path missing = dir.resolve("missing.npy");
         Run m = run("calibrate", "--base", missing.toString(), "--novel", base.toString(), "--out", dir.resolve("o.npy").toString());

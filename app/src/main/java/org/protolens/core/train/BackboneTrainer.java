@@ -52,8 +52,14 @@ public final class BackboneTrainer {
             if (epochs < 1 || batchSize < 1) {
                 throw new IllegalArgumentException("epochs and batch size must be at least 1");
             }
-            if (!(learningRate > 0)) {
-                throw new IllegalArgumentException("the learning rate must be positive");
+            if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+                throw new IllegalArgumentException("the learning rate must be positive, not " + learningRate);
+            }
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("the momentum must lie in [0, 1), not " + momentum);
+            }
+            if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
+                throw new IllegalArgumentException("the weight decay must be 0 or more, not " + weightDecay);
             }
         }
     }
