@@ -33,7 +33,8 @@ import org.protolens.ui.common.Tasks;
  * what this holds and turns gestures into calls here.
  */
 public final class MapViewModel {
-    public enum Colouring { PREDICTION, LABEL, CORRECT }
+    /** What a point's colour says: its predicted class, its label, whether the prediction is right, or how sure it is (margin). */
+    public enum Colouring { PREDICTION, LABEL, CORRECT, MARGIN }
 
     /** Where the prototypes land: per class, x and y of the raw prototype and of the one predicted with. */
     public record Prototypes(float[] raw, float[] now) {
