@@ -5,9 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -48,8 +45,11 @@ public final class ShortcutViewModel {
     private final ReadOnlyObjectWrapper<Path> manifest = new ReadOnlyObjectWrapper<>();
     /** the dataset the person chose (null: the one found above the images) */
     private volatile Path chosen;
-    /** the datasets found, by project folder and image count */
-    private final Map<String, Optional<Path>> searched = new ConcurrentHashMap<>();
+    /** the dataset found for the latest project folder and image count (one entry: imports change the count) */
+    private volatile Searched searched;
+
+    private record Searched(String key, Path manifest) {
+    }
     private final BooleanProperty active = new SimpleBooleanProperty();
     private final ReadOnlyObjectWrapper<Shown> shown = new ReadOnlyObjectWrapper<>();
     private final Recompute<Ask, Shown> compute;
@@ -160,6 +160,11 @@ public final class ShortcutViewModel {
     /** The dataset found above the project's images, looked for once per project and image count. */
     private Path found(WorkspaceState s) {
         String key = s.dir() + "\n" + s.imageCount();
-        return searched.computeIfAbsent(key, k -> Optional.ofNullable(ProjectShortcutReport.findManifest(s))).orElse(null);
+        Searched last = searched;
+        if (last == null || !last.key().equals(key)) {
+            last = new Searched(key, ProjectShortcutReport.findManifest(s));
+            searched = last;
+        }
+        return last.manifest();
     }
 }
