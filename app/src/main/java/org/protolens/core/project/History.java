@@ -127,18 +127,8 @@ public final class History {
 
             @Override
             public void apply(Workspace w) {
-                Map<Integer, Integer> shotsTaken = new HashMap<>();
-                for (int i : all) {
-                    if (w.isShot(i) && w.label(i) >= 0) {
-                        shotsTaken.merge(w.label(i), 1, Integer::sum);
-                    }
-                }
-                for (var e : shotsTaken.entrySet()) {
-                    if (w.shotCount(e.getKey()) == e.getValue()) {
-                        throw new IllegalArgumentException("the selection holds every shot of \"" + w.classNames().get(e.getKey())
-                                + "\"; a class needs at least one");
-                    }
-                }
+                // the members too: they lose their shot flags when they join
+                w.requireShotsLeftWithout(all);
                 Before old = Before.of(w, all);
                 int k = w.addNovelClass(name, shots2);
                 int[] labels = new int[members2.length];

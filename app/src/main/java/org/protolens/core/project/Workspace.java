@@ -387,6 +387,27 @@ public final class Workspace {
     }
 
     /**
+     * Refuses when {@code images} hold every shot of a class: a new class keeps at least one (the
+     * check of every edit that takes shots away from their class).
+     *
+     * @throws IllegalArgumentException naming the class
+     */
+    public void requireShotsLeftWithout(int[] images) {
+        Map<Integer, Integer> taken = new HashMap<>();
+        for (int i : IntStream.of(images).distinct().toArray()) {
+            if (shots[i] && labels[i] >= 0) {
+                taken.merge(labels[i], 1, Integer::sum);
+            }
+        }
+        for (var e : taken.entrySet()) {
+            if (shotCount(e.getKey()) == e.getValue()) {
+                throw new IllegalArgumentException("these images hold every shot of \"" + classNames.get(e.getKey())
+                        + "\", which would have no shots left; a class needs at least one");
+            }
+        }
+    }
+
+    /**
      * The imported images from one on, as they were before some of them were removed: what undo
      * puts back.
      *
@@ -418,20 +439,11 @@ public final class Workspace {
                         + " (listed in project.json); only imported images can be removed");
             }
         }
-        Map<Integer, Integer> shotsGone = new HashMap<>();
+        requireShotsLeftWithout(gone);
         Map<Integer, Integer> imagesGone = new HashMap<>();
         for (int i : gone) {
             if (labels[i] >= 0) {
                 imagesGone.merge(labels[i], 1, Integer::sum);
-                if (shots[i]) {
-                    shotsGone.merge(labels[i], 1, Integer::sum);
-                }
-            }
-        }
-        for (var e : shotsGone.entrySet()) {
-            if (kinds.get(e.getKey()) == Kind.NOVEL && shotCount(e.getKey()) == e.getValue()) {
-                throw new IllegalArgumentException("“" + classNames.get(e.getKey()) + "” would have no shots left; a new class"
-                        + " needs at least one (remove the class, or keep one of its shots)");
             }
         }
         for (var e : imagesGone.entrySet()) {
@@ -655,18 +667,7 @@ public final class Workspace {
                     : "a class needs at least one image");
         }
         // novel classes whose shots are taken keep at least one, and are re-averaged
-        Map<Integer, Integer> taken = new HashMap<>();
-        for (int i : images) {
-            if (shots[i] && labels[i] >= 0) {
-                taken.merge(labels[i], 1, Integer::sum);
-            }
-        }
-        for (var e : taken.entrySet()) {
-            if (shotCount(e.getKey()) == e.getValue()) {
-                throw new IllegalArgumentException("the selection holds every shot of \"" + classNames.get(e.getKey())
-                        + "\"; a class needs at least one");
-            }
-        }
+        requireShotsLeftWithout(images);
         Set<Integer> touched = new HashSet<>();
         for (int i : images) {
             touched.add(labels[i]);
