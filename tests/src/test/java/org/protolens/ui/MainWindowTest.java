@@ -931,6 +931,15 @@ class MainWindowTest {
         robot.clickOn("Remove");
         settle();
         assertEquals("1,023 images, 11 classes", status());
+
+        // and from the Edit menu
+        robot.interact(() -> window().project().selection().set(new int[] {1022}));
+        robot.clickOn("Edit");
+        robot.clickOn("Remove Selected Images from the Project…");
+        waitShown(".dialog-pane");
+        robot.clickOn("Remove");
+        settle();
+        assertEquals("1,022 images, 11 classes", status());
     }
 
     @Test

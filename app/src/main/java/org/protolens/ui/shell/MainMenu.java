@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanExpression;
 import javafx.event.ActionEvent;
 import javafx.scene.control.CheckMenuItem;
@@ -22,6 +23,7 @@ import org.controlsfx.control.action.ActionUtils;
 import org.protolens.core.embed.ImageFiles;
 import org.protolens.ui.classes.ClassesView;
 import org.protolens.ui.common.Commands;
+import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Theme;
@@ -42,7 +44,8 @@ final class MainMenu {
     private final ProjectActions projects;
 
     MainMenu(Stage stage, ProjectState project, Commands commands, ProjectActions projects, Importer importer, Exporter exporter,
-             MapView map, ClassesView classes, Theme theme, UserSettings settings, Runnable about, AnalysisArea analysis) {
+             MapView map, ClassesView classes, Theme theme, UserSettings settings, Runnable about, AnalysisArea analysis,
+             ImageActions images) {
         this.settings = settings;
         this.projects = projects;
         BooleanExpression none = project.workspace().isNull();
@@ -122,7 +125,11 @@ final class MainMenu {
         Action redo = action("menu.edit.redo", "Shortcut+Shift+Z", e -> commands.redo());
         redo.textProperty().bind(project.redoText().map(t -> Messages.get("menu.edit.redoWhat", t)).orElse(Messages.get("menu.edit.redo")));
         redo.disabledProperty().bind(project.redoText().isNull());
-        Menu edit = new Menu(Messages.get("menu.edit"), null, item(undo), item(redo));
+        // the map's selection, when all of it was imported (Delete on the map does the same)
+        Action remove = action("menu.edit.removeImages", null, e -> images.remove(project.selection().get(), map, () -> { }));
+        remove.disabledProperty().bind(Bindings.createBooleanBinding(() -> !images.removable(project.selection().get()),
+                project.selection(), project.workspace()));
+        Menu edit = new Menu(Messages.get("menu.edit"), null, item(undo), item(redo), new SeparatorMenuItem(), item(remove));
 
         Menu view = new Menu(Messages.get("menu.view"));
         int n = 1;
