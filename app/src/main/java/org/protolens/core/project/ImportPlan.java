@@ -19,7 +19,6 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.protolens.core.embed.ImageFiles;
-import org.protolens.core.io.FolderFiles;
 
 /**
  * What a drop (or File > Import) brings into a project, before anything is embedded: a dropped
@@ -132,8 +131,7 @@ public final class ImportPlan {
      * in order; a file that cannot be copied is left out and listed in {@code failed}. Files inside
      * the project stay where they are.
      */
-    public static List<Item> copiedInto(Path dir, List<Item> items, List<NotCopied> failed, BooleanSupplier cancelled)
-            throws IOException {
+    public static List<Item> copiedInto(Path dir, List<Item> items, List<NotCopied> failed, BooleanSupplier cancelled) {
         Path base = dir.toAbsolutePath().normalize();
         List<Item> out = new ArrayList<>(items.size());
         for (Item it : items) {
@@ -144,15 +142,10 @@ public final class ImportPlan {
                 out.add(it);
                 continue;
             }
-            String folder = it.label() == null ? "unlabelled" : FolderFiles.folderName(it.label());
-            Path target = base.resolve(COPIES_FOLDER).resolve(folder);
             try {
-                Files.createDirectories(target);
-                Path copy = ImportedFiles.freeName(target, it.file().getFileName().toString());
-                Files.copy(it.file(), copy);
-                out.add(new Item(copy, it.label(), it.kind(), it.shot()));
+                out.add(new Item(ImportedFiles.copyInto(base, it.file(), it.label()), it.label(), it.kind(), it.shot()));
             } catch (IOException e) {
-                failed.add(new NotCopied(it.file(), "cannot be copied into " + target + " (" + e.getMessage() + ")"));
+                failed.add(new NotCopied(it.file(), e.getMessage()));
             }
         }
         return out;
@@ -322,6 +315,12 @@ public final class ImportPlan {
 
     public List<Group> groups() {
         return groups;
+    }
+
+    /** Every image file the plan could import: the loose ones, the groups' and the splits' class folders'. */
+    public Stream<Path> allFiles() {
+        return Stream.of(loose.stream(), groups.stream().flatMap(g -> g.files().stream()),
+                splits.stream().flatMap(sp -> sp.classes().stream()).flatMap(g -> g.files().stream())).flatMap(f -> f);
     }
 
     public List<Path> loose() {

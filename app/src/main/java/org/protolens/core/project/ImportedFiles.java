@@ -119,14 +119,10 @@ public final class ImportedFiles {
                 problems.add(im.path() + ": the file changed since it was imported; it stays where it was");
                 return im;
             }
-            Path folder = dir.resolve(ImportPlan.COPIES_FOLDER).resolve(label == null ? "unlabelled" : FolderFiles.folderName(label));
             try {
-                Files.createDirectories(folder);
-                Path copy = freeName(folder, file.getFileName().toString());
-                Files.copy(file, copy);
-                return new Workspace.ImportedImage(Workspace.storedPath(dir, copy), im.sha256());
+                return new Workspace.ImportedImage(Workspace.storedPath(dir, copyInto(dir, file, label)), im.sha256());
             } catch (IOException e) {
-                problems.add(im.path() + ": cannot be copied into " + folder + " (" + e.getMessage() + ")");
+                problems.add(im.path() + ": " + e.getMessage());
                 return im;
             }
         }, "Copied %d %s from outside into the project folder");
@@ -196,8 +192,27 @@ public final class ImportedFiles {
         return im;
     }
 
+    /**
+     * Copies {@code file} into the project folder {@code dir} as an image of class {@code label}
+     * (null: unlabelled): {@value ImportPlan#COPIES_FOLDER}/CLASS/NAME, a number added to a name
+     * taken. Returns the copy.
+     *
+     * @throws IOException naming the folder it could not be copied into, and why
+     */
+    static Path copyInto(Path dir, Path file, String label) throws IOException {
+        Path folder = dir.resolve(ImportPlan.COPIES_FOLDER).resolve(label == null ? "unlabelled" : FolderFiles.folderName(label));
+        try {
+            Files.createDirectories(folder);
+            Path copy = freeName(folder, file.getFileName().toString());
+            Files.copy(file, copy);
+            return copy;
+        } catch (IOException e) {
+            throw new IOException("cannot be copied into " + folder + " (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** {@code name} in {@code folder}, or with " 2", " 3" … before its extension when that is taken. */
-    static Path freeName(Path folder, String name) {
+    private static Path freeName(Path folder, String name) {
         Path p = folder.resolve(name);
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
@@ -217,7 +232,7 @@ public final class ImportedFiles {
     }
 
     /** Whether a stored path names a file outside the project folder (stored paths inside it are relative). */
-    private static boolean isOutside(Path dir, String path) {
+    public static boolean isOutside(Path dir, String path) {
         try {
             Path p = Path.of(path);
             return p.isAbsolute() && !p.normalize().startsWith(dir.toAbsolutePath().normalize());

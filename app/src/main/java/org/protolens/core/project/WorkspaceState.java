@@ -186,6 +186,22 @@ public final class WorkspaceState {
     }
 
     /** The images added after the project was made, in order. */
+    /**
+     * How many images, from the first, are the same ones here and in {@code other}: all of the
+     * shorter when images were only added or taken from the end (an import, its undo), fewer after
+     * images were removed before others (the rest moved up).
+     */
+    public int sameImagesAs(WorkspaceState other) {
+        int own = Math.min(projectImages, other.projectImages);
+        int m = Math.min(imported.size(), other.imported.size());
+        for (int j = 0; j < m; j++) {
+            if (!imported.get(j).path().equals(other.imported.get(j).path())) {
+                return own + j;
+            }
+        }
+        return Math.min(n, other.n);
+    }
+
     public List<Workspace.ImportedImage> imported() {
         return imported;
     }

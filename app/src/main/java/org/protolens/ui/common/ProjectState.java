@@ -47,7 +47,7 @@ public final class ProjectState {
             boolean other = now == null || was == null || !now.dir().equals(was.dir());
             // the images that are still the same ones at the same places: all but those after an
             // image taken out (an undone import, images removed)
-            int n = other ? 0 : unchanged(was, now);
+            int n = other ? 0 : was.sameImagesAs(now);
             // another project: nothing stays chosen; images taken out (an undone import) cannot stay selected
             int[] sel = selection.get();
             if (sel.length > 0 && (other || sel[sel.length - 1] >= n)) {
@@ -65,18 +65,6 @@ public final class ProjectState {
                 probeMarks.set(null);
             }
         });
-    }
-
-    /** How many images, from the first, are the same in {@code a} and {@code b}. */
-    private static int unchanged(WorkspaceState a, WorkspaceState b) {
-        int own = Math.min(a.projectImageCount(), b.projectImageCount());
-        int m = Math.min(a.imported().size(), b.imported().size());
-        for (int j = 0; j < m; j++) {
-            if (!a.imported().get(j).path().equals(b.imported().get(j).path())) {
-                return own + j;
-            }
-        }
-        return Math.min(a.imageCount(), b.imageCount());
     }
 
     /** The open workspace after its latest change, or null while no project is open. */

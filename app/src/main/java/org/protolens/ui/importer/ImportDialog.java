@@ -93,10 +93,7 @@ public final class ImportDialog {
         ok.setText(Messages.get("import.ok"));
         c.fill(plan, existing, ok, d);
         Path base = dir.toAbsolutePath().normalize();
-        boolean outside = plan.loose().stream().anyMatch(f -> !f.toAbsolutePath().normalize().startsWith(base))
-                || plan.groups().stream().flatMap(g -> g.files().stream()).anyMatch(f -> !f.toAbsolutePath().normalize().startsWith(base))
-                || plan.splits().stream().flatMap(sp -> sp.classes().stream()).flatMap(g -> g.files().stream())
-                        .anyMatch(f -> !f.toAbsolutePath().normalize().startsWith(base));
+        boolean outside = plan.allFiles().anyMatch(f -> !f.toAbsolutePath().normalize().startsWith(base));
         show(c.copyInto, outside);
         d.setResultConverter(b -> b == ButtonType.OK ? new Answer(c.items(existing), outside && c.copyInto.isSelected()) : null);
         return d.showAndWait();

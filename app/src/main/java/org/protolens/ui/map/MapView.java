@@ -3,7 +3,6 @@ package org.protolens.ui.map;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
@@ -16,8 +15,6 @@ import javafx.scene.image.ImageView;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
-import javafx.scene.text.Font;
-import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.WorkspaceState;
@@ -338,7 +335,7 @@ public final class MapView extends Region {
         double shot = 6;
         for (int i = 0; i < n; i++) {
             if (s.isShot(i)) {
-                Color fill = ClassColours.colour(rgbOf(s, colouring, predicted, null, i, dark));
+                Color fill = ClassColours.colour(MapColours.rgbOf(s, colouring, predicted, null, i, dark));
                 double px = v.x(i);
                 double py = v.y(i);
                 g.setFill(fill);
@@ -392,9 +389,9 @@ public final class MapView extends Region {
             g.strokeOval(v.x(inspected) - r, v.y(inspected) - r, 2 * r, 2 * r);
         }
         if (colouring == MapViewModel.Colouring.CORRECT) {
-            rightWrongKey(g, h, dark);
+            MapColours.rightWrongKey(g, h, dark);
         } else if (colouring == MapViewModel.Colouring.MARGIN) {
-            marginKey(g, h, dark);
+            MapColours.marginKey(g, h, dark);
         }
         if (lasso.size() > 1) {
             g.setStroke(dark ? Color.web("#9fc3ea") : Color.web("#1f3a5f"));
@@ -446,7 +443,7 @@ public final class MapView extends Region {
             }
             double x = v.x(i) - size / 2;
             double y = v.y(i) - size / 2;
-            Color frame = ClassColours.colour(rgbOf(s, colouring, predicted, null, i, dark));
+            Color frame = ClassColours.colour(MapColours.rgbOf(s, colouring, predicted, null, i, dark));
             g.setFill(frame);
             g.fillRect(x - 2, y - 2, size + 4, size + 4);
             g.setImageSmoothing(img.getWidth() > size);
@@ -464,101 +461,6 @@ public final class MapView extends Region {
     private static final int THUMBNAILS_FROM = 120;
 
     /** What the colours mean when the map shows right and wrong: a key in the lower left corner. */
-    /** Margins from 0 to this (cosine units) run through the whole colour scale; larger ones take its end. */
-    static final float MARGIN_SCALE = 0.25f;
-
-    /** Viridis at five stops, read from the sure end (0: margin {@link #MARGIN_SCALE} or more) to the unsure (1: margin 0). */
-    private static final int[] VIRIDIS = {0x440154, 0x3b528b, 0x21918c, 0x5ec962, 0xfde725};
-
-    /**
-     * The colour (0xRRGGBB) of image {@code i} as {@code c} colours it; {@code classRgb} caches the
-     * class colours (or null); on a dark map the margin scale stops short of its darkest violet.
-     */
-    static int rgbOf(WorkspaceState s, MapViewModel.Colouring c, int[] predicted, int[] classRgb, int i, boolean dark) {
-        int label = s.label(i);
-        return switch (c) {
-            case PREDICTION -> classRgb != null ? classRgb[predicted[i] + 1] : ClassColours.rgb(predicted[i]);
-            case LABEL -> classRgb != null ? classRgb[label + 1] : ClassColours.rgb(label);
-            case CORRECT -> label < 0 ? ClassColours.UNLABELLED : predicted[i] == label ? ClassColours.RIGHT : ClassColours.WRONG;
-            case MARGIN -> marginRgb(s.margin(i), dark);
-        };
-    }
-
-    /** A margin's colour: bright yellow where the best two classes are close (unsure), dark violet where they are far apart. */
-    static int marginRgb(float margin, boolean dark) {
-        if (Float.isNaN(margin)) {
-            return ClassColours.UNLABELLED;
-        }
-        double t = 1 - Math.max(0, Math.min(1, margin / MARGIN_SCALE));
-        if (dark) {
-            // the darkest violet would vanish into a dark map: the scale starts at its blue
-            t = 0.25 + 0.75 * t;
-        }
-        double at = t * (VIRIDIS.length - 1);
-        int j = Math.min(VIRIDIS.length - 2, (int) at);
-        double f = at - j;
-        int a = VIRIDIS[j];
-        int b = VIRIDIS[j + 1];
-        int r = (int) Math.round(((a >> 16) & 0xff) * (1 - f) + ((b >> 16) & 0xff) * f);
-        int gr = (int) Math.round(((a >> 8) & 0xff) * (1 - f) + ((b >> 8) & 0xff) * f);
-        int bl = (int) Math.round((a & 0xff) * (1 - f) + (b & 0xff) * f);
-        return (r << 16) | (gr << 8) | bl;
-    }
-
-    /** The margin colouring's key: the scale from unsure (margin 0) to sure (margin 0.25 or more). */
-    private static void marginKey(GraphicsContext g, double h, boolean dark) {
-        Font font = Font.font(12);
-        String unsure = Messages.get("map.key.marginLow");
-        String sure = Messages.get("map.key.marginHigh", String.format(Locale.ROOT, "%.2f", MARGIN_SCALE));
-        Text a = new Text(unsure);
-        a.setFont(font);
-        Text b = new Text(sure);
-        b.setFont(font);
-        double bar = 120;
-        double x = 10;
-        double y = h - 14;
-        double width = 12 + a.getLayoutBounds().getWidth() + 8 + bar + 8 + b.getLayoutBounds().getWidth();
-        g.setFont(font);
-        g.setFill((dark ? Color.web("#1b1f24") : Color.WHITE).deriveColor(0, 1, 1, 0.85));
-        g.fillRoundRect(x - 6, y - 12, width, 22, 8, 8);
-        Color ink = dark ? Color.web("#e6e6e6") : Color.web("#202020");
-        g.setFill(ink);
-        g.fillText(unsure, x, y + 3);
-        double bx = x + a.getLayoutBounds().getWidth() + 8;
-        for (int p = 0; p < bar; p++) {
-            g.setFill(ClassColours.colour(marginRgb((float) (MARGIN_SCALE * p / (bar - 1)), dark)));
-            g.fillRect(bx + p, y - 6, 1.5, 10);
-        }
-        g.setFill(ink);
-        g.fillText(sure, bx + bar + 8, y + 3);
-    }
-
-    private static void rightWrongKey(GraphicsContext g, double h, boolean dark) {
-        String[] words = {Messages.get("map.key.right"), Messages.get("map.key.wrong"), Messages.get("map.key.unlabelled")};
-        int[] colours = {ClassColours.RIGHT, ClassColours.WRONG, ClassColours.UNLABELLED};
-        double x = 10;
-        double y = h - 14;
-        Font font = Font.font(12);
-        double[] widths = new double[words.length];
-        double width = 6;
-        for (int j = 0; j < words.length; j++) {
-            Text t = new Text(words[j]);
-            t.setFont(font);
-            widths[j] = t.getLayoutBounds().getWidth();
-            width += 26 + widths[j];
-        }
-        g.setFont(font);
-        g.setFill((dark ? Color.web("#1b1f24") : Color.WHITE).deriveColor(0, 1, 1, 0.85));
-        g.fillRoundRect(x - 6, y - 12, width, 22, 8, 8);
-        for (int j = 0; j < words.length; j++) {
-            g.setFill(ClassColours.colour(colours[j]));
-            g.fillOval(x, y - 6, 10, 10);
-            g.setFill(dark ? Color.web("#e6e6e6") : Color.web("#202020"));
-            g.fillText(words[j], x + 14, y + 3);
-            x += 26 + widths[j];
-        }
-    }
-
     /** Arrows from images to where a probe's edit of them lands, each ending in a hollow diamond. */
     private static void drawMarks(GraphicsContext g, MapViewport v, MapViewModel.Marks marks, int n, boolean dark) {
         int[] from = marks.marks().images();
@@ -593,7 +495,7 @@ public final class MapView extends Region {
         WorkspaceState s = d.state();
         float[] xy = d.xy();
         int n = Math.min(s.imageCount(), xy.length / 2);
-        int[] rgbOf = classRgb(s.classCount());
+        int[] rgbOf = MapColours.classRgb(s.classCount());
         int[] predicted = d.colouring() == MapViewModel.Colouring.LABEL ? null : s.predictedClasses();
         int[] x = new int[n];
         int[] y = new int[n];
@@ -603,7 +505,7 @@ public final class MapView extends Region {
             if (s.isShot(i)) {
                 continue;
             }
-            rgb[count] = rgbOf(s, d.colouring(), predicted, rgbOf, i, d.dark());
+            rgb[count] = MapColours.rgbOf(s, d.colouring(), predicted, rgbOf, i, d.dark());
             x[count] = (int) Math.round(d.x0() + d.scale() * xy[2 * i]);
             y[count] = (int) Math.round(d.y0() - d.scale() * xy[2 * i + 1]);
             count++;
@@ -620,15 +522,6 @@ public final class MapView extends Region {
         shownDots = d;
         freePixels.set(drawn.pixels());
         redrawSoon();
-    }
-
-    /** 0xRRGGBB of every class, index k + 1 (index 0: no class). */
-    private static int[] classRgb(int classes) {
-        int[] out = new int[classes + 1];
-        for (int c = -1; c < classes; c++) {
-            out[c + 1] = ClassColours.rgb(c);
-        }
-        return out;
     }
 
     private static void star(GraphicsContext g, double x, double y, double r, Color fill, Color ink) {

@@ -19,7 +19,6 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.ProjectMap;
-import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
@@ -208,7 +207,7 @@ public final class MapViewModel {
         }
         float[] xy = p.xy();
         int have = xy.length / 2;
-        if (p.xyState() != null && !samePrefix(p.xyState(), s)) {
+        if (p.xyState() != null && p.xyState().sameImagesAs(s) < Math.min(p.xyState().imageCount(), n)) {
             // images were removed before others: each point stays with its image
             return new Placed(l, kept(l, xy, p.xyState(), s), prototypesOf(l, s), s);
         }
@@ -221,19 +220,6 @@ public final class MapViewModel {
             xy = grown;
         }
         return new Placed(l, xy, prototypesOf(l, s), s);
-    }
-
-    /** Whether the imported images of {@code a} and {@code b} agree as far as both have them (one import added or undone). */
-    private static boolean samePrefix(WorkspaceState a, WorkspaceState b) {
-        List<Workspace.ImportedImage> x = a.imported();
-        List<Workspace.ImportedImage> y = b.imported();
-        int m = Math.min(x.size(), y.size());
-        for (int j = 0; j < m; j++) {
-            if (!x.get(j).path().equals(y.get(j).path())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The points of {@code s}'s images: each imported image's from {@code xy} (of {@code old}'s images) by its path, the others placed. */

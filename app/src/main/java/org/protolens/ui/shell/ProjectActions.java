@@ -286,9 +286,7 @@ final class ProjectActions {
         if (chosen == null) {
             return;
         }
-        Path base = w.dir().toAbsolutePath().normalize();
-        long outside = w.imported().stream().map(im -> Path.of(im.path())).filter(p -> p.isAbsolute() && !p.normalize().startsWith(base))
-                .count();
+        long outside = w.imported().stream().filter(im -> ImportedFiles.isOutside(w.dir(), im.path())).count();
         boolean copy = false;
         if (outside > 0) {
             ButtonType in = new ButtonType(Messages.get("saveAs.copyIn"), ButtonBar.ButtonData.YES);

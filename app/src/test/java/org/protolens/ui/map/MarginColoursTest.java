@@ -15,13 +15,13 @@ class MarginColoursTest {
 
     @Test
     void unsureIsBrightYellowSureIsDarkVioletAndTheScaleRunsInOrder() {
-        assertEquals(0xfde725, MapView.marginRgb(0f, false), "margin 0: the two best classes tie");
-        assertEquals(0x440154, MapView.marginRgb(MapView.MARGIN_SCALE, false));
-        assertEquals(0x440154, MapView.marginRgb(1f, false), "larger margins take the end of the scale");
-        assertEquals(ClassColours.UNLABELLED, MapView.marginRgb(Float.NaN, false), "no prediction: grey");
+        assertEquals(0xfde725, MapColours.marginRgb(0f, false), "margin 0: the two best classes tie");
+        assertEquals(0x440154, MapColours.marginRgb(MapColours.MARGIN_SCALE, false));
+        assertEquals(0x440154, MapColours.marginRgb(1f, false), "larger margins take the end of the scale");
+        assertEquals(ClassColours.UNLABELLED, MapColours.marginRgb(Float.NaN, false), "no prediction: grey");
         double last = Double.MAX_VALUE;
         for (int p = 0; p <= 20; p++) {
-            double l = luminance(MapView.marginRgb(MapView.MARGIN_SCALE * p / 20f, false));
+            double l = luminance(MapColours.marginRgb(MapColours.MARGIN_SCALE * p / 20f, false));
             assertTrue(l <= last + 1e-9, "darker as the prediction gets surer, at step " + p);
             last = l;
         }
@@ -29,9 +29,9 @@ class MarginColoursTest {
 
     @Test
     void onADarkMapTheSureEndStaysVisible() {
-        int sureDark = MapView.marginRgb(MapView.MARGIN_SCALE, true);
+        int sureDark = MapColours.marginRgb(MapColours.MARGIN_SCALE, true);
         assertNotEquals(0x440154, sureDark);
         assertTrue(luminance(sureDark) > luminance(0x1b1f24) + 40, "stands off the dark map's background");
-        assertEquals(0xfde725, MapView.marginRgb(0f, true), "unsure stays bright yellow");
+        assertEquals(0xfde725, MapColours.marginRgb(0f, true), "unsure stays bright yellow");
     }
 }
