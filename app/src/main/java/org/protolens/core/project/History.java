@@ -298,7 +298,7 @@ public final class History {
     public static Edit removeImages(int[] images) {
         int[] chosen = images.clone();
         return new Edit() {
-            private Workspace.Tail tail;
+            private Workspace.Removed removed;
 
             @Override
             public String description() {
@@ -307,12 +307,12 @@ public final class History {
 
             @Override
             public void apply(Workspace w) {
-                tail = w.removeImages(chosen);
+                removed = w.removeImages(chosen);
             }
 
             @Override
             public void revert(Workspace w) {
-                w.restoreTail(tail);
+                w.restoreRemoved(removed);
             }
         };
     }

@@ -408,26 +408,50 @@ public final class Workspace {
     }
 
     /**
-     * The imported images from one on, as they were before some of them were removed: what undo
-     * puts back.
+     * Images taken out by {@link #removeImages}, with what undo needs to put them back: only the
+     * removed images are kept, not the images after them.
      *
-     * @param first  the first image of the tail
-     * @param images the tail's images, in order
+     * @param positions where each was, in order
+     * @param rejected  the "not this class" marks, by position in this list
      */
-    public record Tail(int first, List<ImportedImage> images, FloatMatrix rows, int[] labels, boolean[] shots,
-                       Map<Integer, Set<String>> rejected) {
+    public record Removed(int[] positions, List<ImportedImage> images, FloatMatrix rows, int[] labels, boolean[] shots,
+                          Map<Integer, Set<String>> rejected) {
+    }
+
+    /** The images from one on as they are now (what {@link #replaceTail} puts in their place). */
+    private record Tail(List<ImportedImage> images, FloatMatrix rows, int[] labels, boolean[] shots,
+                        Map<Integer, Set<String>> rejected) {
+        int size() {
+            return images.size();
+        }
+
+        /** The images at {@code js}, in that order. */
+        Tail pick(int[] js) {
+            Map<Integer, Set<String>> marks = new HashMap<>();
+            int[] lab = new int[js.length];
+            boolean[] sh = new boolean[js.length];
+            for (int t = 0; t < js.length; t++) {
+                lab[t] = labels[js[t]];
+                sh[t] = shots[js[t]];
+                Set<String> m = rejected.get(js[t]);
+                if (m != null) {
+                    marks.put(t, m);
+                }
+            }
+            return new Tail(Arrays.stream(js).mapToObj(images::get).toList(), rows.selectRows(js), lab, sh, marks);
+        }
     }
 
     /**
      * Takes imported images out of the project (the person removes them): their labels and marks
      * go with them, the images after them move up, the classes they were in are re-averaged over
-     * the images they keep. Returns the tail as it was, for {@link #restoreTail}.
+     * the images they keep. Returns what {@link #restoreRemoved} needs.
      *
      * @throws IllegalArgumentException for an image the project was made with (project.json's),
      *                                  or when a new class would lose every shot, or a base class
      *                                  from images every image
      */
-    public Tail removeImages(int[] images) {
+    public Removed removeImages(int[] images) {
         int[] gone = Arrays.stream(images).distinct().sorted().toArray();
         if (gone.length == 0) {
             throw new IllegalArgumentException("no images to remove");
@@ -452,24 +476,46 @@ public final class Workspace {
                         + " is their mean (remove the class, or keep one of its images)");
             }
         }
-        Tail was = tail(gone[0]);
-        Set<Integer> removed = new HashSet<>();
-        for (int i : gone) {
-            removed.add(i);
-        }
-        List<Integer> kept = new ArrayList<>();
-        for (int i = was.first(); i < n; i++) {
-            if (!removed.contains(i)) {
-                kept.add(i - was.first());
-            }
-        }
-        restoreTail(was, kept);
-        return was;
+        int first = gone[0];
+        Tail now = tail(first);
+        int[] kept = IntStream.range(0, now.size()).filter(j -> Arrays.binarySearch(gone, first + j) < 0).toArray();
+        int[] taken = IntStream.range(0, now.size()).filter(j -> Arrays.binarySearch(gone, first + j) >= 0).toArray();
+        Tail out = now.pick(taken);
+        replaceTail(first, now.pick(kept));
+        return new Removed(gone, out.images(), out.rows(), out.labels(), out.shots(), out.rejected());
     }
 
-    /** Puts back a tail that {@link #removeImages} returned: the images as they were before the removal. */
-    public void restoreTail(Tail t) {
-        restoreTail(t, IntStream.range(0, t.images().size()).boxed().toList());
+    /** Puts back images that {@link #removeImages} took out, where they were; the others move down again. */
+    public void restoreRemoved(Removed r) {
+        int first = r.positions()[0];
+        Tail now = tail(first);
+        int total = now.size() + r.images().size();
+        int[] from = new int[total];
+        int kept = 0;
+        int back = 0;
+        for (int j = 0; j < total; j++) {
+            // >= 0: the j-th image after first is a kept one (its place in now); < 0: removed one -(k + 1)
+            from[j] = back < r.positions().length && r.positions()[back] == first + j ? -(++back) : kept++;
+        }
+        List<ImportedImage> images = new ArrayList<>(total);
+        float[] rows = new float[total * dim];
+        int[] lab = new int[total];
+        boolean[] sh = new boolean[total];
+        Map<Integer, Set<String>> marks = new HashMap<>();
+        for (int j = 0; j < total; j++) {
+            boolean removed = from[j] < 0;
+            int k = removed ? -from[j] - 1 : from[j];
+            FloatMatrix src = removed ? r.rows() : now.rows();
+            images.add(removed ? r.images().get(k) : now.images().get(k));
+            System.arraycopy(src.data(), src.offset(k), rows, j * dim, dim);
+            lab[j] = removed ? r.labels()[k] : now.labels()[k];
+            sh[j] = removed ? r.shots()[k] : now.shots()[k];
+            Set<String> m = (removed ? r.rejected() : now.rejected()).get(k);
+            if (m != null) {
+                marks.put(j, m);
+            }
+        }
+        replaceTail(first, new Tail(images, new FloatMatrix(total, dim, rows), lab, sh, marks));
     }
 
     private Tail tail(int first) {
@@ -479,33 +525,22 @@ public final class Workspace {
                 marks.put(i - first, Set.copyOf(rejected.get(i)));
             }
         }
-        return new Tail(first, List.copyOf(imported.subList(first - projectImages, imported.size())), embeddings(first, n),
-                Arrays.copyOfRange(labels, first, n), Arrays.copyOfRange(shots, first, n), Map.copyOf(marks));
+        return new Tail(List.copyOf(imported.subList(first - projectImages, imported.size())), embeddings(first, n),
+                Arrays.copyOfRange(labels, first, n), Arrays.copyOfRange(shots, first, n), marks);
     }
 
-    /** The images from {@code t.first()} on become those of {@code t} at the positions {@code keep} (in the tail), in order. */
-    private void restoreTail(Tail t, List<Integer> keep) {
+    /** The images from {@code first} on become those of {@code t}, with their labels, shots and marks. */
+    private void replaceTail(int first, Tail t) {
         predictions.batch(() -> {
-            truncate(t.first());
-            int m = keep.size();
+            truncate(first);
+            int m = t.size();
             if (m == 0) {
                 return;
             }
-            int[] rows = keep.stream().mapToInt(Integer::intValue).toArray();
-            appendRows(keep.stream().map(t.images()::get).toList(), t.rows().selectRows(rows));
-            int[] idx = new int[m];
-            int[] lab = new int[m];
-            boolean[] sh = new boolean[m];
-            for (int j = 0; j < m; j++) {
-                idx[j] = t.first() + j;
-                lab[j] = t.labels()[rows[j]];
-                sh[j] = t.shots()[rows[j]];
-                Set<String> marks = t.rejected().get(rows[j]);
-                if (marks != null) {
-                    rejected.put(t.first() + j, new HashSet<>(marks));
-                }
-            }
-            setLabels(idx, lab, sh);
+            appendRows(t.images(), t.rows());
+            int[] idx = IntStream.range(first, first + m).toArray();
+            t.rejected().forEach((j, marks) -> rejected.put(first + j, new HashSet<>(marks)));
+            setLabels(idx, t.labels(), t.shots());
         });
     }
 

@@ -2,7 +2,6 @@ package org.protolens.ui.importer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import javafx.application.Platform;
 import javafx.stage.Window;
 import org.protolens.core.FloatMatrix;
@@ -119,7 +119,8 @@ public final class Importer {
         Object token = new Object();
         int total = items.size();
         int[] joined = {0};
-        List<String> uncopied = Collections.synchronizedList(new ArrayList<>());
+        // filled on the import lane before the job ends; read by its handler after
+        List<String> uncopied = new ArrayList<>();
         WorkspaceState shown = project.workspace().get();
         Path projectDir = shown == null ? null : shown.dir();
         // 0: not started, 1: started, 2: cancelled before it started
@@ -146,7 +147,7 @@ public final class Importer {
         // with the files skipped before the import began
         Runnable sayKept = () -> project.notices().note(Messages.get("import.cancelled", joined[0], total), skipped);
         running++;
-        job.onDone(o -> finished(o, concat(skipped, uncopied)))
+        job.onDone(o -> finished(o, Stream.concat(skipped.stream(), uncopied.stream()).toList()))
                 .onFailure(e -> {
                     project.notices().problem(Messages.get("import.stopped"), List.of(String.valueOf(e.getMessage())));
                     finished(null, skipped);
@@ -204,14 +205,6 @@ public final class Importer {
             return new Outcome(added[0], failures, true);
         }
         return new Outcome(added[0], failures, false);
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        synchronized (b) {
-            all.addAll(b);
-        }
-        return all;
     }
 
     private void finished(Outcome outcome, List<String> skipped) {
