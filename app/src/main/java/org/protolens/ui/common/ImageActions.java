@@ -171,7 +171,8 @@ public final class ImageActions {
 
     /** Asks, then takes the imported {@code images} out of the project (one step to undo; the files stay on disk). */
     public void remove(int[] images, Node owner, Runnable before) {
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, Messages.get("images.remove.text"), ButtonType.OK, ButtonType.CANCEL);
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, Messages.get("images.remove.text", images.length), ButtonType.OK,
+                ButtonType.CANCEL);
         a.initOwner(Dialogs.windowOf(owner));
         a.setTitle(Messages.get("images.remove.title"));
         a.setHeaderText(Messages.get("images.remove.header", images.length));
