@@ -101,8 +101,9 @@ final class FscilCommand implements Callable<Integer> {
             + "the last session's harmonic mean is compared with --alpha/--tau's")
     boolean tune;
 
-    @Option(names = "--heads", description = "with --draws: compare the prototype heads, NCM, TEEN and soft k-means refinement "
-            + "from either (transductive: each session's test images, unlabelled, refine the new prototypes), on the last session")
+    @Option(names = "--heads", description = "with --draws: compare the prototype heads, NCM, TEEN, soft k-means refinement "
+            + "from either and TIM from TEEN (transductive: each session's test images, unlabelled, refine the new prototypes), "
+            + "on the last session")
     boolean heads;
 
     @Option(names = "--out", required = true, paramLabel = "REPORT.json")

@@ -12,6 +12,7 @@ import org.protolens.core.fscil.FscilProtocol;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.proto.SoftKMeans;
 import org.protolens.core.proto.TeenCalibration;
+import org.protolens.core.proto.Tim;
 
 /** FSCIL results over draws of the shots as a Markdown table and as JSON. */
 final class FscilTables {
@@ -81,9 +82,11 @@ final class FscilTables {
     /** The last session under each prototype head: class means, mean ± std over the draws. */
     static String headsMarkdown(Map<FscilEvaluation.Head, List<SessionResult>> last, TeenCalibration calibration, int draws) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Prototype heads, last session (class means, %%; mean ± std "
-                + "over %d draws). TEEN at α %s, τ %s; soft k-means: β %s, %d rounds, the session's test images as unlabelled "
-                + "images (transductive, their labels unread).%n%n", draws, num(calibration.alpha()), num(calibration.tau()),
-                num(SoftKMeans.DEFAULT_BETA), SoftKMeans.DEFAULT_ITERATIONS));
+                + "over %d draws). TEEN at α %s, τ %s; soft k-means: β %s, %d rounds; TIM-ADM: T %s, weights %s / %s / %s, %d rounds; "
+                + "both with the session's test images as unlabelled images (transductive, their labels unread).%n%n", draws,
+                num(calibration.alpha()), num(calibration.tau()), num(SoftKMeans.DEFAULT_BETA), SoftKMeans.DEFAULT_ITERATIONS,
+                num(Tim.Settings.DEFAULT.temperature()), num(Tim.Settings.DEFAULT.crossEntropy()), num(Tim.Settings.DEFAULT.marginal()),
+                num(Tim.Settings.DEFAULT.conditional()), Tim.DEFAULT_ITERATIONS));
         b.append("| head | acc | acc_base | acc_novel | hm | novel→base |\n|---|---|---|---|---|---|\n");
         last.forEach((h, results) -> b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", h,
                 pct(FscilDraws.stat(results, SessionResult::classMeanAcc)), pct(FscilDraws.stat(results, SessionResult::classMeanAccBase)),

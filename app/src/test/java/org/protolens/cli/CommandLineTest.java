@@ -185,7 +185,7 @@ class CommandLineTest {
                 h.get("heads").get("ncm").get("class_mean_hm").get("mean").asDouble(), 1e-12, "NCM is the alpha = 0 baseline");
         assertEquals(lastSession.get("class_mean").get("hm").get("mean").asDouble(),
                 h.get("heads").get("teen").get("class_mean_hm").get("mean").asDouble(), 1e-12, "TEEN is the report's calibration");
-        assertTrue(h.get("heads").has("soft_kmeans_ncm") && h.get("heads").has("soft_kmeans_teen"));
+        assertTrue(h.get("heads").has("soft_kmeans_ncm") && h.get("heads").has("soft_kmeans_teen") && h.get("heads").has("tim_teen"));
         assertTrue(compared.out().contains("| soft k-means from NCM |"), compared.out());
         assertEquals(2, run("fscil", "--train-x", dir.resolve("trx.npy").toString(), "--train-y", dir.resolve("try.npy").toString(),
                 "--test-x", dir.resolve("tex.npy").toString(), "--test-y", dir.resolve("tey.npy").toString(),

@@ -11,6 +11,7 @@ import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.CosineClassifier;
 import org.protolens.core.proto.SoftKMeans;
 import org.protolens.core.proto.TeenCalibration;
+import org.protolens.core.proto.Tim;
 
 /**
  * Runs the FSCIL protocol on precomputed embeddings: base prototypes are the means over all base
@@ -77,7 +78,8 @@ public final class FscilEvaluation {
 
     /** The prototype heads {@link #heads} compares, in the order the tables list them. */
     public enum Head {
-        NCM("NCM (α = 0)"), TEEN("TEEN"), SOFT_KMEANS_NCM("soft k-means from NCM"), SOFT_KMEANS_TEEN("soft k-means from TEEN");
+        NCM("NCM (α = 0)"), TEEN("TEEN"), SOFT_KMEANS_NCM("soft k-means from NCM"), SOFT_KMEANS_TEEN("soft k-means from TEEN"),
+        TIM_TEEN("TIM from TEEN");
 
         private final String label;
 
@@ -92,9 +94,10 @@ public final class FscilEvaluation {
     }
 
     /**
-     * Every session under each prototype head: NCM (the shot means), TEEN, and soft k-means
-     * refinement ({@link SoftKMeans}, beta 16, 5 rounds) started from either, transductive: its
-     * unlabelled images are the session's test images, their labels unread.
+     * Every session under each prototype head: NCM (the shot means), TEEN, soft k-means
+     * refinement ({@link SoftKMeans}, beta 16, 5 rounds) started from either, and TIM ({@link Tim},
+     * the paper's settings) started from TEEN; the last two are transductive: their unlabelled
+     * images are the session's test images, their labels unread.
      */
     public static Map<Head, List<SessionResult>> heads(FloatMatrix trainX, int[] trainY, FloatMatrix testX, int[] testY,
                                                        FscilProtocol protocol, TeenCalibration calibration,
@@ -130,6 +133,8 @@ public final class FscilEvaluation {
                             : SoftKMeans.refine(base, ncm, seenShots, test, SoftKMeans.DEFAULT_BETA, SoftKMeans.DEFAULT_ITERATIONS);
                     case SOFT_KMEANS_TEEN -> novel == 0 ? cal
                             : SoftKMeans.refine(base, cal, seenShots, test, SoftKMeans.DEFAULT_BETA, SoftKMeans.DEFAULT_ITERATIONS);
+                    case TIM_TEEN -> novel == 0 ? cal
+                            : Tim.refine(base, cal, seenShots, test, Tim.Settings.DEFAULT, Tim.DEFAULT_ITERATIONS);
                 };
                 float[] all = new float[seen * d];
                 System.arraycopy(base.data(), 0, all, 0, base.data().length);
