@@ -221,7 +221,7 @@ final class FscilTables {
         return s == null ? "–" : String.format(Locale.ROOT, "%.1f ± %.1f", 100 * s.mean(), 100 * s.std());
     }
 
-    private static String num(double v) {
+    static String num(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2g", v);
     }
 }

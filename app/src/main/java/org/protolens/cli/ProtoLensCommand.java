@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
         versionProvider = ProtoLensCommand.Versions.class,
         description = "Few-shot image classes with training-free prototype calibration (TEEN).%n"
                 + "Without arguments, java -jar protolens.jar opens the desktop app.",
-        subcommands = {EmbedCommand.class, CalibrateCommand.class, FscilCommand.class, MapCommand.class, TrainBackboneCommand.class,
-            MakeSampleCommand.class, MakeShortcutDatasetCommand.class, ShortcutReportCommand.class,
+        subcommands = {EmbedCommand.class, CalibrateCommand.class, FscilCommand.class, EpisodesCommand.class, MapCommand.class,
+            TrainBackboneCommand.class, MakeSampleCommand.class, MakeShortcutDatasetCommand.class, ShortcutReportCommand.class,
             CommandLine.HelpCommand.class})
 public final class ProtoLensCommand implements Runnable {
 

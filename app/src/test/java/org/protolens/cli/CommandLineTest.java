@@ -95,7 +95,7 @@ class CommandLineTest {
 
     @Test
     void helpAndVersionOnEveryCommand() {
-        for (String cmd : List.of("embed", "calibrate", "fscil")) {
+        for (String cmd : List.of("embed", "calibrate", "fscil", "episodes")) {
             Run help = run(cmd, "--help");
             assertEquals(0, help.code());
             assertTrue(help.out().contains("Usage: protolens " + cmd), help.out());
@@ -216,6 +216,39 @@ class CommandLineTest {
      * CIFAR-100's do). The report is the engine's run on exactly those rows; a line naming an
      * image of another session's class is refused with the file and line.
      */
+    @Test
+    void episodesReportEveryHeadWithItsIntervalAndRefuseTooFewClasses() throws IOException {
+        Random rnd = new Random(4);
+        float[][] centers = new float[6][8];
+        for (float[] c : centers) {
+            for (int j = 0; j < c.length; j++) {
+                c[j] = (float) rnd.nextGaussian();
+            }
+        }
+        NpyFile.writeMatrix(dir.resolve("x.npy"), samples(rnd, centers, 12));
+        NpyFile.writeLabels(dir.resolve("y.npy"), labels(6, 12));
+        NpyFile.writeMatrix(dir.resolve("base.npy"), samples(rnd, Arrays.copyOf(centers, 2), 1));
+        Path report = dir.resolve("episodes.json");
+        Run r = run("episodes", "--x", dir.resolve("x.npy").toString(), "--y", dir.resolve("y.npy").toString(),
+                "--base", dir.resolve("base.npy").toString(), "--classes", "2,3,4,5", "--ways", "3", "--shots", "2",
+                "--queries", "5", "--episodes", "30", "--out", report.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("3-way 2-shot, 5 queries per class, 30 episodes (seed 1) drawn from 4 classes"), r.out());
+        assertTrue(r.out().contains("| TIM from TEEN | "), r.out());
+        JsonNode j = new ObjectMapper().readTree(report.toFile());
+        assertEquals(5, j.get("heads").size(), "NCM, TEEN, soft k-means from either, TIM");
+        JsonNode ncm = j.get("heads").get("ncm");
+        assertEquals(30, ncm.get("per_episode").size());
+        assertEquals(1.96 * ncm.get("std").asDouble() / Math.sqrt(30), ncm.get("ci95").asDouble(), 1e-12);
+
+        Run tooFew = run("episodes", "--x", dir.resolve("x.npy").toString(), "--y", dir.resolve("y.npy").toString(),
+                "--ways", "3", "--shots", "5", "--queries", "10", "--out", report.toString());
+        assertEquals(1, tooFew.code());
+        assertTrue(tooFew.err().contains("y.npy: 3-way episodes need 3 classes with at least 15 images"), tooFew.err());
+        assertEquals(2, run("episodes", "--x", dir.resolve("x.npy").toString(), "--y", dir.resolve("y.npy").toString(),
+                "--ways", "1", "--out", report.toString()).code(), "one way is no episode");
+    }
+
     @Test
     void fscilReadsTheFieldsFixedSplitListsByPathOrRowIndex() throws IOException {
         Random rnd = new Random(5);
