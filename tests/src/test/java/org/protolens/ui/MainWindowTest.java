@@ -63,6 +63,7 @@ import org.protolens.core.project.ImportPlan;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.proto.PrototypeHead;
 import org.protolens.core.shortcut.ProjectProbe;
 import org.protolens.core.shortcut.ProjectShortcutReport;
 import org.protolens.ui.analysis.ConfusionView;
@@ -263,6 +264,59 @@ class MainWindowTest {
         settle();
         assertTrue(robot.lookup("#calibration-on").queryAs(CheckBox.class).isSelected(), "undo switches calibration on again");
         assertEquals(atDefaults, summary());
+    }
+
+    /**
+     * Prototypes refined by TIM: chosen in the classes panel, refined in the background from the
+     * images that are no shots, and every view follows (accuracy, the novel -> base chart's rows,
+     * the map's stars); kept with the project, and one step to undo.
+     */
+    @Test
+    void aTransductiveHeadRefinesTheNewPrototypesAndTheViewsFollow() throws Exception {
+        String calibrated = summary();
+        float[] calibratedStar = state().prototype(state().classNames().indexOf("Shirt"));
+        robot.clickOn("#prototype-head");
+        robot.clickOn("Refined by TIM");
+        settle();
+        assertEquals(PrototypeHead.TIM, state().head());
+        assertTrue(state().predictions().refined(), "refined once the background work landed");
+        assertNotEquals(calibrated, summary(), "the accuracy follows the refined prototypes");
+        assertFalse(summary().contains("refining"), summary());
+        assertFalse(Arrays.equals(calibratedStar, state().prototype(state().classNames().indexOf("Shirt"))), "the star moves");
+        FlowView flowView = robot.lookup("#flow-view").queryAs(FlowView.class);
+        List<String> bars = new ArrayList<>();
+        for (Object o : flowView.viewer().getCanvas().getRenderingInfo().getEntityCollection().getEntities()) {
+            if (o instanceof CategoryItemEntity e) {
+                bars.add(e.getColumnKey().toString());
+            }
+        }
+        assertTrue(bars.contains("Shirt  α=0.50 τ=16 + TIM"), "the chart names the head: " + bars);
+
+        // a new shot: refined again for the new state; undo takes it back, then the head
+        int shirt = state().classNames().indexOf("Shirt");
+        int image = Arrays.stream(state().imagesOf(shirt)).filter(i -> !state().isShot(i)).findFirst().orElseThrow();
+        robot.interact(() -> window().commands().edit(History.relabel("Shot", new int[] {image}, "Shirt", true)));
+        settle();
+        assertTrue(state().isShot(image) && state().predictions().refined());
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        settle();
+        assertTrue(!state().isShot(image) && state().predictions().refined());
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        settle();
+        assertEquals(PrototypeHead.CALIBRATED, state().head());
+        assertEquals(calibrated, summary(), "back as calibrated");
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z);
+        settle();
+        assertEquals(PrototypeHead.TIM, state().head(), "redo");
+
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        launch();
+        assertEquals(PrototypeHead.TIM, state().head(), "kept with the project");
+        assertTrue(state().predictions().refined(), "and refined again when it opens");
+        @SuppressWarnings("unchecked")
+        ChoiceBox<PrototypeHead> head = robot.lookup("#prototype-head").queryAs(ChoiceBox.class);
+        assertEquals("Refined by TIM", head.getConverter().toString(head.getValue()));
     }
 
     @Test

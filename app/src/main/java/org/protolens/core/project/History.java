@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.proto.PrototypeHead;
 import org.protolens.core.proto.TeenCalibration;
 
 /**
@@ -385,6 +386,29 @@ public final class History {
      */
     public static Edit calibrate(TeenCalibration to, boolean enabled, boolean continuing) {
         return new Calibration(to, enabled, continuing);
+    }
+
+    /** The new classes' prototypes made by another head (as calibrated, or refined by soft k-means or TIM). */
+    public static Edit head(PrototypeHead to) {
+        return new Edit() {
+            private PrototypeHead from;
+
+            @Override
+            public String description() {
+                return "Prototypes: " + to;
+            }
+
+            @Override
+            public void apply(Workspace w) {
+                from = w.head();
+                w.setHead(to);
+            }
+
+            @Override
+            public void revert(Workspace w) {
+                w.setHead(from);
+            }
+        };
     }
 
     private static final class Calibration implements Edit {

@@ -157,7 +157,7 @@ public final class ImportedFiles {
             }
             if (changed > 0 && log != null) {
                 ProjectCatalog.Snapshot moved = new ProjectCatalog.Snapshot(s.classes(), s.labels(), s.shots(), s.rejected(), imported,
-                        s.alpha(), s.tau(), s.calibrationOn(), null);
+                        s.alpha(), s.tau(), s.calibrationOn(), s.head(), null);
                 c.write(moved, List.of(String.format(log, changed, changed == 1 ? "image" : "images")),
                         new ProjectCatalog.Held(held.classes(), heldImages));
             }

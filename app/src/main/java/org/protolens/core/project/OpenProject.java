@@ -34,6 +34,7 @@ import org.protolens.core.embed.Preprocessing;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.map.MapLayout;
+import org.protolens.core.proto.PrototypeHead;
 import org.protolens.core.proto.TeenCalibration;
 
 /**
@@ -302,7 +303,7 @@ public final class OpenProject implements AutoCloseable {
             allRejected[project + j] = keptRejected.get(j);
         }
         ProjectCatalog.Snapshot restored = new ProjectCatalog.Snapshot(shown, allLabels, allShots, allRejected, keptImages,
-                s.alpha(), s.tau(), s.calibrationOn(), null);
+                s.alpha(), s.tau(), s.calibrationOn(), s.head(), null);
 
         List<String> log = new ArrayList<>();
         if (recovered > 0) {
@@ -368,8 +369,8 @@ public final class OpenProject implements AutoCloseable {
     }
 
     /** Stores only the calibration settings. */
-    public void saveSettings(double alpha, double tau, boolean calibrationOn) throws IOException {
-        catalog.writeSettings(alpha, tau, calibrationOn);
+    public void saveSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head) throws IOException {
+        catalog.writeSettings(alpha, tau, calibrationOn, head);
     }
 
     public Workspace workspace() {

@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.protolens.core.proto.PrototypeHead;
 import org.protolens.core.proto.TeenCalibration;
 
 /**
@@ -45,7 +46,7 @@ public final class ProjectCatalog implements AutoCloseable {
      */
     public record Snapshot(List<ClassRecord> classes, String[] labels, boolean[] shots, String[] rejected,
                            List<Workspace.ImportedImage> imported,
-                           double alpha, double tau, boolean calibrationOn, String lastEdit) {
+                           double alpha, double tau, boolean calibrationOn, PrototypeHead head, String lastEdit) {
     }
 
     /**
@@ -208,8 +209,13 @@ public final class ProjectCatalog implements AutoCloseable {
             double alpha = Double.parseDouble(meta("alpha"));
             double tau = Double.parseDouble(meta("tau"));
             new TeenCalibration(alpha, tau); // refuses values out of range, naming them
+            String headName = meta("head");
+            PrototypeHead head = headName == null ? PrototypeHead.CALIBRATED : PrototypeHead.of(headName);
+            if (head == null) {
+                throw new IOException(file + ": damaged project catalog (prototypes \"" + headName + "\" are none ProtoLens makes)");
+            }
             return new Snapshot(classes, labels.toArray(String[]::new), shotArray, rejected.toArray(String[]::new), imported, alpha,
-                    tau, Boolean.parseBoolean(meta("calibrationOn")), null);
+                    tau, Boolean.parseBoolean(meta("calibrationOn")), head, null);
         } catch (SQLException | RuntimeException e) {
             throw new IOException(file + ": damaged project catalog (" + e.getMessage() + ")", e);
         }
@@ -334,7 +340,7 @@ public final class ProjectCatalog implements AutoCloseable {
                 }
                 p.executeBatch();
             }
-            putSettings(s.alpha(), s.tau(), s.calibrationOn());
+            putSettings(s.alpha(), s.tau(), s.calibrationOn(), s.head());
             if (!edits.isEmpty()) {
                 try (PreparedStatement p = db.prepareStatement("INSERT INTO history(at, description) VALUES (?, ?)")) {
                     for (String edit : edits) {
@@ -374,10 +380,10 @@ public final class ProjectCatalog implements AutoCloseable {
         }
     }
 
-    private void putSettings(double alpha, double tau, boolean calibrationOn) throws SQLException {
+    private void putSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head) throws SQLException {
         try (PreparedStatement p = db.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")) {
             for (String[] kv : new String[][] {{"schema", Integer.toString(SCHEMA)}, {"alpha", Double.toString(alpha)},
-                {"tau", Double.toString(tau)}, {"calibrationOn", Boolean.toString(calibrationOn)}}) {
+                {"tau", Double.toString(tau)}, {"calibrationOn", Boolean.toString(calibrationOn)}, {"head", head.id()}}) {
                 p.setString(1, kv[0]);
                 p.setString(2, kv[1]);
                 p.addBatch();
@@ -386,9 +392,9 @@ public final class ProjectCatalog implements AutoCloseable {
         }
     }
 
-    /** Stores only the calibration settings (a slider moved), in one transaction. */
-    public void writeSettings(double alpha, double tau, boolean calibrationOn) throws IOException {
-        inTransaction("save the settings", () -> putSettings(alpha, tau, calibrationOn));
+    /** Stores only the settings (a slider moved, the prototypes chosen), in one transaction. */
+    public void writeSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head) throws IOException {
+        inTransaction("save the settings", () -> putSettings(alpha, tau, calibrationOn, head));
     }
 
     /** The logged edits, oldest first. */

@@ -88,7 +88,7 @@ public final class ProjectWriter {
         }
         try {
             if (s.labellingRevision() == storedLabelling && log.isEmpty()) {
-                project.saveSettings(s.calibration().alpha(), s.calibration().tau(), s.calibrationEnabled());
+                project.saveSettings(s.calibration().alpha(), s.calibration().tau(), s.calibrationEnabled(), s.head());
             } else {
                 project.save(s.catalogSnapshot(null), log);
                 storedLabelling = s.labellingRevision();

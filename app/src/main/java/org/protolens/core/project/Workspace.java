@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.LivePredictions;
+import org.protolens.core.proto.PrototypeHead;
 import org.protolens.core.proto.TeenCalibration;
 
 /**
@@ -59,6 +60,7 @@ public final class Workspace {
     /** per image, the classes (by name) the user said it does not belong to; images without any are absent */
     private final Map<Integer, Set<String>> rejected = new HashMap<>();
     private final LivePredictions predictions;
+    private PrototypeHead head = PrototypeHead.CALIBRATED;
     /** increases with every change but the calibration's: see {@link WorkspaceState#labellingRevision()} */
     private long labelling;
     /** what {@link #state()} returned, until the next change */
@@ -117,9 +119,9 @@ public final class Workspace {
     public WorkspaceState state() {
         WorkspaceState st = state;
         if (st == null) {
-            st = last != null && last.labellingRevision() == labelling ? last.withPredictions(predictions.current())
+            st = last != null && last.labellingRevision() == labelling ? last.withPredictions(predictions.current(), head)
                     : new WorkspaceState(dir, manifest, classNames, kinds, n, dim, projectImages, imported, vectors, labels, shots,
-                    rejected, predictions.current(), labelling);
+                    rejected, predictions.current(), head, labelling);
             state = st;
             last = st;
         }
@@ -209,6 +211,7 @@ public final class Workspace {
         touched();
         setCalibration(new TeenCalibration(s.alpha(), s.tau()));
         setCalibrationEnabled(s.calibrationOn());
+        setHead(s.head());
     }
 
     /** Opens a project folder whose {@code project.json} stores its images' embeddings. */
@@ -895,6 +898,35 @@ public final class Workspace {
     public void setCalibrationEnabled(boolean enabled) {
         state = null;
         predictions.setCalibrationEnabled(enabled);
+    }
+
+    /** How the new classes' prototypes are made. */
+    public PrototypeHead head() {
+        return head;
+    }
+
+    /** Another head: the prototypes are as calibrated until its refinement is {@link #applyRefinement applied}. */
+    public void setHead(PrototypeHead next) {
+        if (next == head) {
+            return;
+        }
+        state = null;
+        head = next;
+        predictions.unrefine();
+    }
+
+    /**
+     * The head's refined prototypes, made from the state whose predictions had {@code revision}.
+     * Refused (false, nothing changes) when the head or anything the refinement read changed since.
+     *
+     * @param prototypes per class, its refined prototype (null for base classes)
+     */
+    public boolean applyRefinement(PrototypeHead madeBy, long revision, float[][] prototypes) {
+        if (madeBy != head || !head.refines() || revision != predictions.revision()) {
+            return false;
+        }
+        state = null;
+        return predictions.refine(revision, prototypes);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.Predictions;
+import org.protolens.core.proto.PrototypeHead;
 import org.protolens.core.proto.TeenCalibration;
 
 /**
@@ -34,6 +35,7 @@ public final class WorkspaceState {
     private final boolean[] shots;
     private final Map<Integer, Set<String>> rejected;
     private final Predictions predictions;
+    private final PrototypeHead head;
     private final long labelling;
     private volatile FloatMatrix embeddings;
     private volatile List<Workspace.ClassStats> stats;
@@ -42,7 +44,7 @@ public final class WorkspaceState {
 
     WorkspaceState(Path dir, ProjectManifest manifest, List<String> classNames, List<Workspace.Kind> kinds, int n, int dim,
                    int projectImages, List<Workspace.ImportedImage> imported, float[] vectors, int[] labels, boolean[] shots,
-                   Map<Integer, Set<String>> rejected, Predictions predictions, long labelling) {
+                   Map<Integer, Set<String>> rejected, Predictions predictions, PrototypeHead head, long labelling) {
         this.dir = dir;
         this.manifest = manifest;
         this.classNames = List.copyOf(classNames);
@@ -58,11 +60,12 @@ public final class WorkspaceState {
         rejected.forEach((i, classes) -> marks.put(i, Set.copyOf(classes)));
         this.rejected = Map.copyOf(marks);
         this.predictions = predictions;
+        this.head = head;
         this.labelling = labelling;
     }
 
     /** The same images, classes and labels with other predictions (the calibration changed): nothing is copied. */
-    private WorkspaceState(WorkspaceState same, Predictions predictions) {
+    private WorkspaceState(WorkspaceState same, Predictions predictions, PrototypeHead head) {
         this.dir = same.dir;
         this.manifest = same.manifest;
         this.classNames = same.classNames;
@@ -76,13 +79,14 @@ public final class WorkspaceState {
         this.shots = same.shots;
         this.rejected = same.rejected;
         this.predictions = predictions;
+        this.head = head;
         this.labelling = same.labelling;
         this.embeddings = same.embeddings;
     }
 
     /** This state's images, classes and labels with {@code predictions} (of the same images and classes). */
-    WorkspaceState withPredictions(Predictions predictions) {
-        return new WorkspaceState(this, predictions);
+    WorkspaceState withPredictions(Predictions predictions, PrototypeHead head) {
+        return new WorkspaceState(this, predictions, head);
     }
 
     public Path dir() {
@@ -313,6 +317,19 @@ public final class WorkspaceState {
         return predictions.calibrationEnabled();
     }
 
+    /** How the new classes' prototypes are made: as calibrated, or refined by a transductive head. */
+    public PrototypeHead head() {
+        return head;
+    }
+
+    /**
+     * Whether the head refines the prototypes but these predictions are not refined yet (the
+     * refinement of this state runs in the background; until it lands the prototypes are as calibrated).
+     */
+    public boolean refining() {
+        return head.refines() && !predictions.refined() && IntStream.range(0, classCount()).anyMatch(k -> !isBase(k));
+    }
+
     /** Per class, its images, shots and accuracy, in one pass over the images (made on first use and kept). */
     public List<Workspace.ClassStats> classStats() {
         List<Workspace.ClassStats> s = stats;
@@ -449,6 +466,6 @@ public final class WorkspaceState {
         String[] notThese = new String[n];
         rejected.forEach((i, classes) -> notThese[i] = String.join("\n", new TreeSet<>(classes)));
         return new ProjectCatalog.Snapshot(added, names, shots.clone(), notThese, imported,
-                calibration().alpha(), calibration().tau(), calibrationEnabled(), lastEdit);
+                calibration().alpha(), calibration().tau(), calibrationEnabled(), head, lastEdit);
     }
 }

@@ -59,11 +59,17 @@ public final class LivePredictions {
     /** whether rows from {@link #n} on were read by published predictions (after {@link #truncate}) */
     private boolean tailShared;
 
+    /** counts the changes other than a refinement: a refinement made for an earlier count is stale */
+    private long revision;
+
     private static final class ClassColumn {
         final boolean novel;
         float[] rawPrototype;
         double[] unit;
         float[] dot;
+        // a novel class's refined prototype (a transductive head's) and its column, or null
+        float[] refined;
+        float[] refinedDot;
         // novel classes only
         TeenCalibration.Result result;
         float[] dotDelta;
@@ -100,7 +106,7 @@ public final class LivePredictions {
         if (m == 0) {
             return;
         }
-        changed();
+        mutated();
         int from = n;
         int to = Math.addExact(n, m);
         int capacity = top.best.length;
@@ -154,7 +160,7 @@ public final class LivePredictions {
         if (size == n) {
             return;
         }
-        changed();
+        mutated();
         n = size;
         rawBest = null;
         tailShared = true;
@@ -216,7 +222,7 @@ public final class LivePredictions {
 
     /** Adds a base class with its raw prototype (mean embedding); returns its class index. */
     public int addBaseClass(float[] prototype) {
-        changed();
+        mutated();
         ClassColumn c = new ClassColumn(false);
         classes.add(c);
         setColumn(c, prototype);
@@ -228,7 +234,7 @@ public final class LivePredictions {
 
     /** Adds a novel class with the raw mean of its shots; returns its class index. */
     public int addNovelClass(float[] shotMean) {
-        changed();
+        mutated();
         ClassColumn c = new ClassColumn(true);
         classes.add(c);
         indexClasses();
@@ -245,7 +251,7 @@ public final class LivePredictions {
      * removal puts a class back where it was.
      */
     public int insertClass(int at, boolean novel, float[] prototype) {
-        changed();
+        mutated();
         if (at == classes.size()) {
             return novel ? addNovelClass(prototype) : addBaseClass(prototype);
         }
@@ -267,7 +273,7 @@ public final class LivePredictions {
 
     /** Replaces a class's raw prototype (the new mean of its images or shots). */
     public void setPrototype(int k, float[] prototype) {
-        changed();
+        mutated();
         ClassColumn c = classes.get(k);
         setColumn(c, prototype);
         if (deferred()) {
@@ -283,7 +289,7 @@ public final class LivePredictions {
 
     /** Removes a class; indices of the classes after it shift down by one. */
     public void removeClass(int k) {
-        changed();
+        mutated();
         ClassColumn removed = classes.remove(k);
         rawBest = null;
         if (deferred()) {
@@ -298,7 +304,7 @@ public final class LivePredictions {
     }
 
     public void setCalibration(TeenCalibration next) {
-        changed();
+        mutated();
         boolean tauChanged = next.tau() != calibration.tau();
         calibration = next;
         if (deferred()) {
@@ -316,7 +322,7 @@ public final class LivePredictions {
     }
 
     public void setCalibrationEnabled(boolean enabled) {
-        changed();
+        mutated();
         calibrationEnabled = enabled;
         if (deferred()) {
             return;
@@ -377,10 +383,11 @@ public final class LivePredictions {
             Predictions.Column[] cols = new Predictions.Column[classes.size()];
             for (int k = 0; k < cols.length; k++) {
                 ClassColumn c = classes.get(k);
-                cols[k] = new Predictions.Column(c.novel, c.rawPrototype, c.dot, c.dotDelta, c.a, c.b, c.result);
+                cols[k] = new Predictions.Column(c.novel, c.rawPrototype, c.dot, c.dotDelta, c.a, c.b, c.result, c.refined,
+                        c.refinedDot);
             }
             p = new Predictions(n, d, x, cols, top.best, top.second, top.bestScore, top.secondScore, calibration,
-                    calibrationEnabled, rawBest);
+                    calibrationEnabled, rawBest, revision);
             topShared = true;
             current = p;
         }
@@ -390,6 +397,68 @@ public final class LivePredictions {
     /** Something is about to change: the published predictions stay as they were. */
     private void changed() {
         current = null;
+    }
+
+    /**
+     * Images, classes, prototypes or the calibration are about to change: a refinement, made from
+     * what was, no longer holds; the classes go back to their own prototypes.
+     */
+    private void mutated() {
+        changed();
+        revision++;
+        boolean wasRefined = false;
+        for (ClassColumn c : classes) {
+            wasRefined |= c.refined != null;
+            c.refined = null;
+            c.refinedDot = null;
+        }
+        if (wasRefined && !deferred()) {
+            rescanAll();
+        }
+    }
+
+    /** Back to the classes' own prototypes (another head was chosen): a change like any other. */
+    public void unrefine() {
+        mutated();
+    }
+
+    /** Counts the changes other than refinements; {@link #refine} takes the count its prototypes were made for. */
+    public long revision() {
+        return revision;
+    }
+
+    /**
+     * Novel classes classified with refined prototypes (a transductive head's, made from the
+     * predictions of {@code revision}) until the next change. Refused (false, nothing changes)
+     * when something changed since {@code revision}.
+     *
+     * @param prototypes per class, its refined prototype; null entries (and base classes) keep their own
+     */
+    public boolean refine(long revision, float[][] prototypes) {
+        if (revision != this.revision) {
+            return false;
+        }
+        if (prototypes.length != classes.size()) {
+            throw new IllegalArgumentException(prototypes.length + " refined prototypes for " + classes.size() + " classes");
+        }
+        changed();
+        for (int k = 0; k < prototypes.length; k++) {
+            ClassColumn c = classes.get(k);
+            float[] p = prototypes[k];
+            if (!c.novel || p == null) {
+                continue;
+            }
+            if (p.length != d) {
+                throw new IllegalArgumentException("prototype has " + p.length + " dimensions, embeddings have " + d);
+            }
+            float[] u = toFloat(L2.normalized(p, 0, d));
+            float[] dot = new float[top.best.length];
+            rows(i -> dot[i] = L2.dot(x, i * d, u, d));
+            c.refined = p.clone();
+            c.refinedDot = dot;
+        }
+        rescanAll();
+        return true;
     }
 
     /** {@link #top}, to be written: copied first while published predictions hold it. */
@@ -550,6 +619,9 @@ public final class LivePredictions {
     }
 
     private float score(ClassColumn c, int i) {
+        if (c.refinedDot != null) {
+            return c.refinedDot[i];
+        }
         if (c.b == 0) {
             return c.a * c.dot[i];
         }
@@ -607,9 +679,9 @@ public final class LivePredictions {
             for (int j = 0; j < novel.length; j++) {
                 ClassColumn c = novel[j];
                 int k = ks[j];
-                float a = c.a;
-                float b = c.b;
-                float[] dot = c.dot;
+                float a = c.refinedDot != null ? 1 : c.a;
+                float b = c.refinedDot != null ? 0 : c.b;
+                float[] dot = c.refinedDot != null ? c.refinedDot : c.dot;
                 float[] dotDelta = c.dotDelta;
                 float[] secondScore = t.secondScore;
                 // most rows' novel scores fall below their second best: one comparison rejects them

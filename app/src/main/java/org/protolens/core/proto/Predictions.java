@@ -13,10 +13,10 @@ import java.util.stream.IntStream;
 public final class Predictions {
     /**
      * One class at that moment: cos(x, p) = a x.c + b x.delta (b = 0 for base classes and when
-     * calibration is off).
+     * calibration is off), or the refined column x.r where a transductive head refined it.
      */
     record Column(boolean novel, float[] rawPrototype, float[] dot, float[] dotDelta, float a, float b,
-                  TeenCalibration.Result result) {
+                  TeenCalibration.Result result, float[] refined, float[] refinedDot) {
     }
 
     private static final int PARALLEL_ROWS = 16_384;
@@ -32,10 +32,11 @@ public final class Predictions {
     private final float[] secondScore;
     private final TeenCalibration calibration;
     private final boolean calibrationEnabled;
+    private final long revision;
     private volatile int[] rawBest;
 
     Predictions(int n, int d, float[] x, Column[] classes, int[] best, int[] second, float[] bestScore, float[] secondScore,
-                TeenCalibration calibration, boolean calibrationEnabled, int[] rawBest) {
+                TeenCalibration calibration, boolean calibrationEnabled, int[] rawBest, long revision) {
         this.n = n;
         this.d = d;
         this.x = x;
@@ -47,6 +48,27 @@ public final class Predictions {
         this.calibration = calibration;
         this.calibrationEnabled = calibrationEnabled;
         this.rawBest = rawBest;
+        this.revision = revision;
+    }
+
+    /** The count of changes these were made after ({@link LivePredictions#revision}); refinements do not count. */
+    public long revision() {
+        return revision;
+    }
+
+    /** Whether some novel class is classified with a refined prototype (a transductive head's). */
+    public boolean refined() {
+        for (Column c : classes) {
+            if (c.refined() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether class k is classified with a refined prototype. */
+    public boolean isRefined(int k) {
+        return classes[k].refined() != null;
     }
 
     /** How many embeddings were predicted. */
@@ -177,8 +199,14 @@ public final class Predictions {
         return out;
     }
 
-    /** The prototype a class is classified with: calibrated for novel classes when enabled. */
+    /** The prototype a class is classified with: refined, or calibrated for novel classes when enabled. */
     public float[] prototype(int k) {
+        Column c = classes[k];
+        return c.refined() != null ? c.refined().clone() : calibratedPrototype(k);
+    }
+
+    /** The prototype a class has before any refinement: calibrated for novel classes when enabled. */
+    public float[] calibratedPrototype(int k) {
         Column c = classes[k];
         if (c.novel() && calibrationEnabled && c.result() != null) {
             return c.result().calibrated().clone();
@@ -220,6 +248,9 @@ public final class Predictions {
     }
 
     private static float score(Column c, int i) {
+        if (c.refinedDot() != null) {
+            return c.refinedDot()[i];
+        }
         if (c.b() == 0) {
             return c.a() * c.dot()[i];
         }

@@ -114,9 +114,9 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
         List<Integer> cols = classes <= MAX_CELLS ? IntStream.range(0, classes).boxed().toList()
                 : IntStream.range(0, classes).boxed().sorted(Comparator.comparingInt((Integer k) -> -predicted[k]).thenComparingInt(k -> k))
                         .limit(MAX_CELLS).sorted().toList();
-        String title = !w.calibrationEnabled() ? Messages.get("confusion.now.off")
+        String title = Messages.now(w, !w.calibrationEnabled() ? Messages.get("confusion.now.off")
                 : Messages.get("confusion.now.at", String.format(Locale.ROOT, "%.2f", w.calibration().alpha()),
-                        String.format(Locale.ROOT, "%.0f", w.calibration().tau()));
+                        String.format(Locale.ROOT, "%.0f", w.calibration().tau())));
         String text = rows.isEmpty() ? Messages.get("confusion.none")
                 : Messages.get("confusion.summary", String.format(Locale.ROOT, "%.1f", 100 * accuracy(before)),
                         String.format(Locale.ROOT, "%.1f", 100 * accuracy(after)), total(before));

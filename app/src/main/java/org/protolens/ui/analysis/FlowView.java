@@ -163,8 +163,8 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
         if (flow == null || flow.novelClasses().isEmpty()) {
             return new Numbers(flow, data, List.of(), Messages.get("flow.none"));
         }
-        String now = !w.calibrationEnabled() ? Messages.get("flow.now.off")
-                : String.format(Locale.ROOT, "α=%.2f τ=%.0f", w.calibration().alpha(), w.calibration().tau());
+        String now = Messages.now(w, !w.calibrationEnabled() ? Messages.get("flow.now.off")
+                : String.format(Locale.ROOT, "α=%.2f τ=%.0f", w.calibration().alpha(), w.calibration().tau()));
         // the new classes with the most evaluated images get bars
         List<Integer> novel = new ArrayList<>(flow.novelClasses());
         int[][] raw = new int[w.classCount()][];
@@ -211,7 +211,8 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
             paints.add(new Color(t.k() < 0 ? OTHERS : ClassColours.rgb(t.k())));
         }
         String text = Messages.get("flow.summary", String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(false)),
-                String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(true)), w.calibrationEnabled() ? 1 : 0);
+                String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(true)),
+                w.calibrationEnabled() && !w.predictions().refined() ? 1 : 0);
         if (drawn.size() < novel.size()) {
             text += " " + Messages.get("flow.limited", drawn.size(), novel.size());
         }

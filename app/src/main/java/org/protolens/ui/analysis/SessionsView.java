@@ -180,8 +180,8 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
         if (result == null) {
             return new Numbers(null, List.of(), data, "");
         }
-        String now = !w.calibrationEnabled() ? Messages.get("sessions.now.off")
-                : String.format(Locale.ROOT, "α=%.2f", w.calibration().alpha());
+        String now = Messages.now(w, !w.calibrationEnabled() ? Messages.get("sessions.now.off")
+                : String.format(Locale.ROOT, "α=%.2f", w.calibration().alpha()));
         List<Row> rows = new ArrayList<>();
         for (int s = 0; s < result.now().size(); s++) {
             SessionResult raw = result.raw().get(s), cal = result.now().get(s);

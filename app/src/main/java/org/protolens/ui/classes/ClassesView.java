@@ -6,12 +6,14 @@ import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -36,6 +38,7 @@ import org.controlsfx.control.textfield.TextFields;
 import org.protolens.core.analysis.ProjectTuning;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.proto.PrototypeHead;
 import org.protolens.ui.common.ClassColours;
 import org.protolens.ui.common.Dialogs;
 import org.protolens.ui.common.Messages;
@@ -174,7 +177,30 @@ public final class ClassesView extends VBox {
         summary.setMinHeight(Region.USE_PREF_SIZE);
         summary.textProperty().bind(vm.summary());
         summary.setTooltip(new Tooltip(Messages.get("classes.summary.tip")));
-        VBox calibration = new VBox(4, on, controls, summary);
+        ChoiceBox<PrototypeHead> head = new ChoiceBox<>(FXCollections.observableArrayList(PrototypeHead.values()));
+        head.setId("prototype-head");
+        head.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(PrototypeHead h) {
+                return h == null ? "" : Messages.get("head." + h.id());
+            }
+
+            @Override
+            public PrototypeHead fromString(String text) {
+                return null;
+            }
+        });
+        head.valueProperty().bindBidirectional(vm.head());
+        head.disableProperty().bind(project.workspace().isNull());
+        head.setTooltip(new Tooltip(Messages.get("head.tip")));
+        head.setMaxWidth(Double.MAX_VALUE);
+        Label headLabel = new Label(Messages.get("head.label"));
+        headLabel.setLabelFor(head);
+        headLabel.setMinWidth(Region.USE_PREF_SIZE);
+        HBox headRow = new HBox(8, headLabel, head);
+        headRow.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(head, Priority.ALWAYS);
+        VBox calibration = new VBox(4, on, controls, headRow, summary);
         calibration.setPadding(new Insets(4, 0, 0, 0));
         getChildren().addAll(top, header, list, selectionRow, calibration);
     }

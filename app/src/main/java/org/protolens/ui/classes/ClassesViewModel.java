@@ -9,10 +9,12 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -22,6 +24,7 @@ import org.protolens.core.project.History;
 import org.protolens.core.project.NewClassPlan;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.proto.PrototypeHead;
 import org.protolens.core.proto.TeenCalibration;
 import org.protolens.ui.common.Commands;
 import org.protolens.ui.common.Messages;
@@ -60,6 +63,7 @@ public final class ClassesViewModel {
     private final DoubleProperty alpha = new SimpleDoubleProperty(TeenCalibration.DEFAULT_ALPHA);
     private final DoubleProperty tau = new SimpleDoubleProperty(TeenCalibration.DEFAULT_TAU);
     private final BooleanProperty calibrationOn = new SimpleBooleanProperty(true);
+    private final ObjectProperty<PrototypeHead> head = new SimpleObjectProperty<>(PrototypeHead.CALIBRATED);
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper selectionText = new ReadOnlyStringWrapper("");
     private boolean following;
@@ -78,6 +82,7 @@ public final class ClassesViewModel {
         alpha.addListener((o, was, now) -> calibrationChanged());
         tau.addListener((o, was, now) -> calibrationChanged());
         calibrationOn.addListener((o, was, now) -> calibrationChanged());
+        head.addListener((o, was, now) -> headChanged(now));
         search.addListener((o, was, now) -> filter());
         refresh(project.workspace().get());
     }
@@ -108,6 +113,11 @@ public final class ClassesViewModel {
 
     public BooleanProperty calibrationOn() {
         return calibrationOn;
+    }
+
+    /** How the new classes' prototypes are made: as calibrated, or refined by a transductive head. */
+    public ObjectProperty<PrototypeHead> head() {
+        return head;
     }
 
     /** Accuracy over the evaluated images and the share of new-class images predicted as a base class. */
@@ -145,6 +155,9 @@ public final class ClassesViewModel {
             calibrationOn.set(s.calibrationEnabled());
             following = false;
         }
+        following = true;
+        head.set(s.head());
+        following = false;
         List<Row> next = rowsOf(s);
         List<String> names = next.stream().map(r -> r.index() + ":" + r.name() + ":" + r.kind()).toList();
         if (names.equals(structure)) {
@@ -164,7 +177,8 @@ public final class ClassesViewModel {
         // the class mean is the accuracy shown; the pooled one beside it where the classes' sizes make them differ
         boolean differ = !Double.isNaN(pooled) && Math.abs(mean - pooled) >= 0.0005;
         summary.set(Messages.get("classes.summary", percent(mean), percent(n2b),
-                differ ? Messages.get("classes.summary.pooled", percent(pooled)) : ""));
+                differ ? Messages.get("classes.summary.pooled", percent(pooled)) : "")
+                + (s.refining() ? Messages.get("classes.summary.refining", s.head()) : ""));
     }
 
     private static String percent(double v) {
@@ -207,6 +221,13 @@ public final class ClassesViewModel {
         boolean continuing = dragging || now - lastStep < GESTURE_MILLIS;
         lastStep = now;
         commands.calibrate(new TeenCalibration(alpha.get(), tau.get()), calibrationOn.get(), continuing);
+    }
+
+    private void headChanged(PrototypeHead now) {
+        if (following || now == null || project.workspace().get() == null || project.workspace().get().head() == now) {
+            return;
+        }
+        commands.edit(History.head(now), true);
     }
 
     /** Sets alpha and tau together, calibration on: one undoable step of its own. */

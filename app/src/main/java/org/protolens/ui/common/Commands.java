@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javafx.application.Platform;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.analysis.PrototypeRefinement;
 import org.protolens.core.project.History;
 import org.protolens.core.project.ImportPlan;
 import org.protolens.core.project.OpenProject;
@@ -20,6 +21,11 @@ import org.protolens.core.proto.TeenCalibration;
  *
  * <p>Calibration changes from a dragged slider are applied latest-first: while one is being
  * applied, further values wait and only the newest of them is applied next.
+ *
+ * <p>When the project's prototypes are refined by a transductive head (soft k-means, TIM), each
+ * shown state that is not refined yet is refined in the background, one at a time and the
+ * newest first; its result is applied unless something changed meanwhile (then the newer state's
+ * refinement follows). Until it lands the views show the prototypes as calibrated.
  */
 public final class Commands {
     private final Tasks tasks;
@@ -32,6 +38,11 @@ public final class Commands {
     private ProjectWriter writer;
     private Calibrating pendingCalibration;
     private boolean calibrating;
+    /** the newest shown state that waits to be refined (null: none), and whether a refinement runs */
+    private WorkspaceState toRefine;
+    private boolean refining;
+    /** the head and predictions' revision a refinement was last started for: a state is refined once */
+    private String refinedFor;
 
     private record Open(Workspace workspace, History history, ProjectWriter writer) {
     }
@@ -59,11 +70,13 @@ public final class Commands {
                 }));
         writer = w;
         WorkspaceState first = project.workspace().state().summarised();
+        toRefine = null;
+        refinedFor = null;
         state.publish(first, null, null);
         tasks.run(Tasks.Lane.WORKSPACE, "Show project", job -> {
             open = new Open(project.workspace(), new History(project.workspace()), w);
             return null;
-        }, v -> { });
+        }, v -> refineLater(first));
         state.saveProblem(null);
         showSaved();
     }
@@ -75,6 +88,7 @@ public final class Commands {
     public CompletableFuture<Void> close() {
         generation++;
         pendingCalibration = null;
+        toRefine = null;
         ProjectWriter w = writer;
         writer = null;
         state.publish(null, null, null);
@@ -199,6 +213,43 @@ public final class Commands {
         });
     }
 
+    /** Refines {@code s} in the background when its head asks for it (JavaFX thread). */
+    private void refineLater(WorkspaceState s) {
+        String key = s.head() + "@" + s.predictions().revision();
+        if (!s.refining() || key.equals(refinedFor)) {
+            toRefine = null;
+            return;
+        }
+        toRefine = s;
+        if (!refining) {
+            nextRefinement();
+        }
+    }
+
+    private void nextRefinement() {
+        WorkspaceState s = toRefine;
+        toRefine = null;
+        if (s == null) {
+            return;
+        }
+        refining = true;
+        refinedFor = s.head() + "@" + s.predictions().revision();
+        int gen = generation;
+        tasks.start(tasks.job(Tasks.Lane.HEAD, Messages.get("task.refine", s.head()), job -> PrototypeRefinement.of(s, s.head()))
+                .onDone(r -> {
+                    if (gen == generation && toRefine == null) {
+                        change("Refine", o -> {
+                            o.workspace().applyRefinement(r.head(), r.revision(), r.prototypes());
+                            return null;
+                        }, false);
+                    }
+                }).onFailure(e -> state.notices().problem(Messages.get("refine.failed", s.head()), List.of(String.valueOf(e))))
+                .andFinally(() -> {
+                    refining = false;
+                    nextRefinement();
+                }), true);
+    }
+
     private interface Change {
         /** Changes the workspace; returns what to log (null: nothing changed). */
         String apply(Open open);
@@ -231,6 +282,7 @@ public final class Commands {
             }
             state.publish(c.state(), c.undo(), c.redo());
             showSaved();
+            refineLater(c.state());
             if (clearsSelection) {
                 state.selection().set(new int[0]);
             }

@@ -4,6 +4,7 @@ import java.text.MessageFormat;
 import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
+import org.protolens.core.project.WorkspaceState;
 
 /**
  * Every text the window shows, from {@code i18n/messages.properties} (UTF-8). Keys name what a
@@ -20,6 +21,14 @@ public final class Messages {
     /** The bundle itself, for FXML files ({@code %key}). */
     public static ResourceBundle bundle() {
         return TEXTS;
+    }
+
+    /**
+     * A view's name for the predictions as they are now ({@code now}: its own "α = …" or
+     * "calibration off" text), followed by the transductive head where it refined the prototypes.
+     */
+    public static String now(WorkspaceState w, String now) {
+        return w.predictions().refined() ? get("head.now", now, w.head()) : now;
     }
 
     /** The text for {@code key}, with {@code args} put in; a missing key shows as itself, so that it is seen and fixed. */

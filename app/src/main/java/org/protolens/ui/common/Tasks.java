@@ -38,6 +38,8 @@ public final class Tasks {
         VIEWS,
         /** the map's dots, drawn into a pixel buffer */
         MAP,
+        /** refining the new classes' prototypes with a transductive head */
+        HEAD,
         /** opening, copying and exporting projects and files */
         FILES
     }

@@ -22,6 +22,8 @@ class LivePredictionsTest {
 
     private final List<float[]> protos = new ArrayList<>();
     private final List<Boolean> novel = new ArrayList<>();
+    /** the refined prototypes the predictions should be using now (null: none) */
+    private float[][] refined;
 
     @ParameterizedTest(name = "{0} embeddings")
     @ValueSource(ints = {3_000, 20_000}) // the second goes through the parallel path
@@ -166,6 +168,72 @@ class LivePredictionsTest {
         check(live, new FloatMatrix(kept.length / D, D, kept));
     }
 
+    /**
+     * A transductive head's refined prototypes classify the novel classes until the next change of
+     * any kind, which takes them back to their own (calibrated) prototypes; a refinement made
+     * before a change is refused.
+     */
+    @ParameterizedTest(name = "{0} embeddings")
+    @ValueSource(ints = {3_000, 20_000})
+    void refinedPrototypesHoldUntilTheNextChange(int n) {
+        Random rnd = new Random(11);
+        float[][] centers = new float[8][];
+        for (int c = 0; c < centers.length; c++) {
+            centers[c] = gaussian(rnd, D, 1);
+        }
+        float[] x = new float[n * D];
+        for (int i = 0; i < n; i++) {
+            float[] c = centers[rnd.nextInt(centers.length)];
+            for (int j = 0; j < D; j++) {
+                x[i * D + j] = c[j] + 0.8f * (float) rnd.nextGaussian();
+            }
+        }
+        FloatMatrix emb = new FloatMatrix(n, D, x);
+        LivePredictions live = new LivePredictions(emb, TeenCalibration.defaults());
+        for (int b = 0; b < 5; b++) {
+            addBase(live, centers[b]);
+        }
+        for (int k = 5; k < 8; k++) {
+            addNovel(live, noisy(rnd, noisy(rnd, centers[k])));
+        }
+        Predictions before = live.current();
+        long revision = live.revision();
+        float[][] better = new float[8][];
+        for (int k = 5; k < 8; k++) {
+            better[k] = centers[k].clone();
+        }
+        better[6] = null; // a class left as it is
+        assertTrue(live.refine(revision, better));
+        refined = better;
+        check(live, emb);
+        Predictions now = live.current();
+        assertTrue(now.refined() && now.isRefined(5) && !now.isRefined(6) && !now.isRefined(0));
+        assertEquals(revision, now.revision(), "a refinement is no change of the images, classes or calibration");
+        assertTrue(!before.refined(), "what was published before stays as it was");
+        assertArrayEquals(centers[5], now.prototype(5), 0f);
+
+        live.setCalibration(new TeenCalibration(0.2, 16));
+        refined = null;
+        check(live, emb);
+        assertTrue(!live.current().refined());
+        assertTrue(now.refined(), "what was published refined stays refined");
+        assertTrue(!live.refine(revision, better), "made before the change: refused");
+        check(live, emb);
+
+        // refined again, then any other change: a class's shots, an import, a class removed
+        assertTrue(live.refine(live.revision(), better));
+        refined = better;
+        check(live, emb);
+        setPrototype(live, 7, noisy(rnd, centers[7]));
+        refined = null;
+        check(live, emb);
+        assertTrue(live.refine(live.revision(), better));
+        live.append(new FloatMatrix(1, D, Arrays.copyOf(x, D)));
+        assertTrue(!live.current().refined());
+        assertTrue(live.refine(live.revision(), new float[8][]));
+        assertTrue(!live.current().refined(), "no prototypes given: none refined");
+    }
+
     private void addBase(LivePredictions live, float[] p) {
         assertEquals(protos.size(), live.addBaseClass(p));
         protos.add(p);
@@ -206,7 +274,8 @@ class LivePredictionsTest {
         var basis = new TeenCalibration.Basis(FloatMatrix.ofRows(base.toArray(float[][]::new)));
         float[][] used = new float[protos.size()][];
         for (int k = 0; k < used.length; k++) {
-            used[k] = novel.get(k) && live.calibrationEnabled() ? cal.calibrate(basis, protos.get(k)).calibrated() : protos.get(k);
+            used[k] = refined != null && refined[k] != null ? refined[k]
+                    : novel.get(k) && live.calibrationEnabled() ? cal.calibrate(basis, protos.get(k)).calibrated() : protos.get(k);
             assertArrayEquals(used[k], live.prototype(k), 1e-6f);
         }
         CosineClassifier reference = new CosineClassifier(FloatMatrix.ofRows(used));

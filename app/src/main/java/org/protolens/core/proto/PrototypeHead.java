@@ -1,0 +1,78 @@
+package org.protolens.core.proto;
+
+import java.util.List;
+import org.protolens.core.FloatMatrix;
+
+/**
+ * How the new classes' prototypes are made in an open project: as calibrated (the shot means,
+ * TEEN-calibrated when calibration is on), or refined from there by a transductive head that
+ * reads the project's images that are no shots (their labels unread): soft k-means
+ * ({@link SoftKMeans}) or TIM ({@link Tim}). Base prototypes are never refined.
+ */
+public enum PrototypeHead {
+    CALIBRATED("calibrated", "as calibrated", 0),
+    /** Soft k-means, beta 16, 5 rounds, over up to 20,000 images. */
+    SOFT_KMEANS("soft-kmeans", "soft k-means", 20_000),
+    /** TIM-ADM with the paper's settings, 150 rounds, over up to 5,000 images. */
+    TIM("tim", "TIM", 5_000);
+
+    private final String id;
+    private final String label;
+    private final int maxImages;
+
+    PrototypeHead(String id, String label, int maxImages) {
+        this.id = id;
+        this.label = label;
+        this.maxImages = maxImages;
+    }
+
+    /** Its name in the edit history ("as calibrated", "soft k-means", "TIM"). */
+    @Override
+    public String toString() {
+        return label;
+    }
+
+    /** The name a project's catalog stores. */
+    public String id() {
+        return id;
+    }
+
+    /** The head a catalog names; null for a name that is none. */
+    public static PrototypeHead of(String id) {
+        for (PrototypeHead h : values()) {
+            if (h.id.equals(id)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /** Whether this head refines the prototypes from the images (it runs in the background). */
+    public boolean refines() {
+        return this != CALIBRATED;
+    }
+
+    /**
+     * The most images a refinement reads: beyond, an evenly seeded sample of them (a refinement
+     * costs rounds x images x classes x dimensions).
+     */
+    public int maxImages() {
+        return maxImages;
+    }
+
+    /**
+     * The new classes' refined prototypes.
+     *
+     * @param base       base prototypes, held fixed
+     * @param start      the new classes' prototypes as calibrated, one row per class
+     * @param shots      per new class, its shots
+     * @param unlabelled the images the head reads (labels unread)
+     */
+    public FloatMatrix refine(FloatMatrix base, FloatMatrix start, List<FloatMatrix> shots, FloatMatrix unlabelled) {
+        return switch (this) {
+            case CALIBRATED -> start;
+            case SOFT_KMEANS -> SoftKMeans.refine(base, start, shots, unlabelled, SoftKMeans.DEFAULT_BETA, SoftKMeans.DEFAULT_ITERATIONS);
+            case TIM -> Tim.refine(base, start, shots, unlabelled, Tim.Settings.DEFAULT, Tim.DEFAULT_ITERATIONS);
+        };
+    }
+}
