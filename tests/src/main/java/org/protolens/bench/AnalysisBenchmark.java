@@ -17,16 +17,19 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.protolens.core.analysis.NovelFlow;
+import org.protolens.core.analysis.PrototypeRefinement;
 import org.protolens.core.analysis.SessionTable;
 import org.protolens.core.analysis.Suggestions;
 import org.protolens.core.project.History;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.proto.PrototypeHead;
 
 /**
  * What the analysis tabs compute on each change, on the window benchmark's synthetic project
  * (100,000 embeddings of 512 dimensions, 60 base and 40 novel classes) with every other image
  * unlabelled: the suggestion rankings (200 shown), one accepted suggestion with the re-ranking
- * after it, the confusion counts and the session table. JMH's sample mode prints the medians.
+ * after it, the refinement of the new prototypes by each transductive head, the confusion counts
+ * and the session table. JMH's sample mode prints the medians.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -73,6 +76,26 @@ public class AnalysisBenchmark {
         List<Suggestions.Suggestion> next = Suggestions.likelyMembers(w.state(), w.classNames().size() - 1, 200, false);
         history.undo();
         return next;
+    }
+
+    /** Soft k-means refinement of the 40 new prototypes from the unlabelled images (up to 20,000 read), applied. */
+    @Benchmark
+    public boolean refineSoftKMeans() {
+        return refine(PrototypeHead.SOFT_KMEANS);
+    }
+
+    /** TIM refinement of the 40 new prototypes (150 rounds over up to 5,000 images), applied. */
+    @Benchmark
+    public boolean refineTim() {
+        return refine(PrototypeHead.TIM);
+    }
+
+    private boolean refine(PrototypeHead head) {
+        w.setHead(head);
+        PrototypeRefinement r = PrototypeRefinement.of(w.state(), head);
+        boolean applied = w.applyRefinement(head, r.revision(), r.prototypes());
+        w.setHead(PrototypeHead.CALIBRATED);
+        return applied;
     }
 
     @Benchmark

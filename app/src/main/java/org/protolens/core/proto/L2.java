@@ -58,6 +58,25 @@ public final class L2 {
     }
 
     /**
+     * Dot product with four partial sums, so that the JIT keeps several multiply-adds in flight
+     * (the transductive heads' inner loop); it rounds differently from {@link #dot(double[], double[])}.
+     */
+    public static double dot4(double[] a, double[] b) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < a.length; i += 4) {
+            s0 += a[i] * b[i];
+            s1 += a[i + 1] * b[i + 1];
+            s2 += a[i + 2] * b[i + 2];
+            s3 += a[i + 3] * b[i + 3];
+        }
+        for (; i < a.length; i++) {
+            s0 += a[i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
      * Dot product of a float row with a float vector, four partial sums so that the JIT keeps
      * several multiply-adds in flight. This loop is the inner loop of every re-prediction.
      */

@@ -11,10 +11,10 @@ import org.protolens.core.FloatMatrix;
  */
 public enum PrototypeHead {
     CALIBRATED("calibrated", "as calibrated", 0),
-    /** Soft k-means, beta 16, 5 rounds, over up to 20,000 images. */
-    SOFT_KMEANS("soft-kmeans", "soft k-means", 20_000),
-    /** TIM-ADM with the paper's settings, 150 rounds, over up to 5,000 images. */
-    TIM("tim", "TIM", 5_000);
+    /** Soft k-means, beta 16, 5 rounds, over up to 10,000 images. */
+    SOFT_KMEANS("soft-kmeans", "soft k-means", 10_000),
+    /** TIM-ADM with the paper's settings, up to 150 rounds, over up to 3,000 images. */
+    TIM("tim", "TIM", 3_000);
 
     private final String id;
     private final String label;
@@ -53,7 +53,7 @@ public enum PrototypeHead {
     }
 
     /**
-     * The most images a refinement reads: beyond, an evenly seeded sample of them (a refinement
+     * The most images a refinement reads: beyond, an evenly spaced sample of them (a refinement
      * costs rounds x images x classes x dimensions).
      */
     public int maxImages() {

@@ -1,6 +1,7 @@
 package org.protolens.core.proto;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 
 /**
@@ -12,13 +13,17 @@ import org.protolens.core.FloatMatrix;
  *   p_c  = l2n(sum of c's unit shots + sum_i r_ic unit(x_i))  for each new class c
  * </pre>
  * so that the unlabelled images a new class probably holds pull its prototype towards them, and
- * those that look like a base class pull it little. Arithmetic is in double precision.
+ * those that look like a base class pull it little. Arithmetic is in double precision, over the
+ * images in parallel, in fixed chunks summed in order (the same result on any number of cores).
  */
 public final class SoftKMeans {
     /** The softmax sharpness used unless told otherwise: the cosine classifier's scale. */
     public static final double DEFAULT_BETA = 16;
     /** Rounds used unless told otherwise. */
     public static final int DEFAULT_ITERATIONS = 5;
+
+    /** images per piece of parallel work */
+    private static final int CHUNK = 512;
 
     private SoftKMeans() {
     }
@@ -59,28 +64,48 @@ public final class SoftKMeans {
         for (int i = 0; i < x.length; i++) {
             x[i] = L2.normalized(unlabelled.data(), unlabelled.offset(i), d);
         }
-        double[] logits = new double[b + n];
+        // the base classes' logits never change: computed once
+        double[][] baseLogits = new double[x.length][b];
+        IntStream.range(0, x.length).parallel().forEach(i -> {
+            for (int k = 0; k < b; k++) {
+                baseLogits[i][k] = beta * L2.dot4(x[i], protos[k]);
+            }
+        });
         for (int t = 0; t < iterations; t++) {
             double[][] next = new double[n][];
             for (int c = 0; c < n; c++) {
                 next[c] = shotSum[c].clone();
             }
-            for (double[] xi : x) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < b + n; k++) {
-                    logits[k] = beta * L2.dot(xi, protos[k]);
-                    max = Math.max(max, logits[k]);
+            // in fixed chunks of images, added in order: the same sums on any number of threads
+            double[][][] parts = IntStream.range(0, (x.length + CHUNK - 1) / CHUNK).parallel().mapToObj(ch -> {
+                double[][] part = new double[n][d];
+                double[] logits = new double[b + n];
+                for (int i = ch * CHUNK, end = Math.min(x.length, i + CHUNK); i < end; i++) {
+                    double[] xi = x[i];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < b + n; k++) {
+                        logits[k] = k < b ? baseLogits[i][k] : beta * L2.dot4(xi, protos[k]);
+                        max = Math.max(max, logits[k]);
+                    }
+                    double sum = 0;
+                    for (int k = 0; k < b + n; k++) {
+                        logits[k] = Math.exp(logits[k] - max);
+                        sum += logits[k];
+                    }
+                    for (int c = 0; c < n; c++) {
+                        double r = logits[b + c] / sum;
+                        double[] p = part[c];
+                        for (int j = 0; j < d; j++) {
+                            p[j] += r * xi[j];
+                        }
+                    }
                 }
-                double sum = 0;
-                for (int k = 0; k < b + n; k++) {
-                    logits[k] = Math.exp(logits[k] - max);
-                    sum += logits[k];
-                }
+                return part;
+            }).toArray(double[][][]::new);
+            for (double[][] part : parts) {
                 for (int c = 0; c < n; c++) {
-                    double r = logits[b + c] / sum;
-                    double[] p = next[c];
                     for (int j = 0; j < d; j++) {
-                        p[j] += r * xi[j];
+                        next[c][j] += part[c][j];
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package org.protolens.core.proto;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 
 /**
@@ -17,19 +18,30 @@ import org.protolens.core.FloatMatrix;
  *          / [l |S_k| + |S|/|Q| sum_Q q_ik]              for each new class k
  * </pre>
  * with a = the conditional-entropy weight, b = marginal / (marginal + 1) and l = cross-entropy /
- * (1 + conditional), the paper's defaults T = 15, weights 0.1 / 1 / 0.1 and 150 rounds. The
+ * (1 + conditional), the paper's defaults T = 15, weights 0.1 / 1 / 0.1 and 150 rounds (fewer
+ * once the weights stand still, see {@link #CONVERGED}). The
  * refined weights are prototypes like any other: the classifier compares them by cosine.
- * Arithmetic is in double precision.
+ * Arithmetic is in double precision, over the images in parallel, in fixed chunks summed in
+ * order (the same result on any number of cores).
  */
 public final class Tim {
-    /** Rounds used unless told otherwise (the paper's TIM-ADM setting). */
+    /** Rounds used unless told otherwise (the paper's TIM-ADM setting), at most. */
     public static final int DEFAULT_ITERATIONS = 150;
+    /**
+     * The rounds stop early once no weight moves by more than this, relative to its length: the
+     * method converges geometrically (on the samples within 50 to 75 rounds), and the weights
+     * are then within about 1e-6 of where the remaining rounds would take them.
+     */
+    public static final double CONVERGED = 1e-7;
 
     /** The temperature T and the weights of the three terms. */
     public record Settings(double temperature, double crossEntropy, double marginal, double conditional) {
         /** The paper's: T = 15, cross-entropy 0.1, marginal entropy 1, conditional entropy 0.1. */
         public static final Settings DEFAULT = new Settings(15, 0.1, 1, 0.1);
     }
+
+    /** rows per piece of parallel work */
+    private static final int CHUNK = 512;
 
     private Tim() {
     }
@@ -82,12 +94,19 @@ public final class Tim {
         double[][] ps = new double[s.length][classes];
         double[][] pq = new double[x.length][classes];
         double[] halfNorm = new double[classes];
-        for (int t = 0; t < iterations; t++) {
-            for (int k = 0; k < classes; k++) {
+        for (int k = 0; k < b; k++) {
+            halfNorm[k] = 0.5 * L2.dot(w[k], w[k]);
+        }
+        // the base classes' logits never change: computed once
+        double[][] baseS = baseLogits(s, w, b, halfNorm, settings.temperature());
+        double[][] baseQ = baseLogits(x, w, b, halfNorm, settings.temperature());
+        for (int t = 0, moved = 1; t < iterations && moved > 0; t++) {
+            moved = 0;
+            for (int k = b; k < classes; k++) {
                 halfNorm[k] = 0.5 * L2.dot(w[k], w[k]);
             }
-            softmax(s, w, halfNorm, settings.temperature(), ps);
-            softmax(x, w, halfNorm, settings.temperature(), pq);
+            softmax(s, baseS, w, halfNorm, settings.temperature(), ps);
+            softmax(x, baseQ, w, halfNorm, settings.temperature(), pq);
             double[] marginal = new double[classes];
             for (double[] p : pq) {
                 for (int k = 0; k < classes; k++) {
@@ -112,20 +131,37 @@ public final class Tim {
                     add(top[c], -l * p, s[r]);
                 }
             }
+            // the unlabelled images' part, in fixed chunks added in order: the same sums on any number of threads
             double[] query = new double[n];
-            double[] q = new double[classes];
-            for (int i = 0; i < x.length; i++) {
-                double[] p = pq[i];
-                double sum = 0;
-                for (int k = 0; k < classes; k++) {
-                    q[k] = Math.pow(p[k], 1 + a) / marginal[k];
-                    sum += q[k];
-                }
+            double[][][] parts = IntStream.range(0, (x.length + CHUNK - 1) / CHUNK).parallel().mapToObj(ch -> {
+                double[][] part = new double[n + 2][];
                 for (int c = 0; c < n; c++) {
-                    double qc = q[b + c] / sum;
-                    query[c] += p[b + c];
-                    bottom[c] += queryWeight * qc;
-                    add(top[c], queryWeight * (qc - p[b + c]), x[i]);
+                    part[c] = new double[d];
+                }
+                part[n] = new double[n];
+                part[n + 1] = new double[n];
+                double[] q = new double[classes];
+                for (int i = ch * CHUNK, end = Math.min(x.length, i + CHUNK); i < end; i++) {
+                    double[] p = pq[i];
+                    double sum = 0;
+                    for (int k = 0; k < classes; k++) {
+                        q[k] = Math.pow(p[k], 1 + a) / marginal[k];
+                        sum += q[k];
+                    }
+                    for (int c = 0; c < n; c++) {
+                        double qc = q[b + c] / sum;
+                        part[n][c] += p[b + c];
+                        part[n + 1][c] += qc;
+                        add(part[c], queryWeight * (qc - p[b + c]), x[i]);
+                    }
+                }
+                return part;
+            }).toArray(double[][][]::new);
+            for (double[][] part : parts) {
+                for (int c = 0; c < n; c++) {
+                    add(top[c], 1, part[c]);
+                    query[c] += part[n][c];
+                    bottom[c] += queryWeight * part[n + 1][c];
                 }
             }
             for (int c = 0; c < n; c++) {
@@ -133,6 +169,13 @@ public final class Tim {
                 if (bottom[c] > 0) {
                     for (int j = 0; j < d; j++) {
                         top[c][j] /= bottom[c];
+                    }
+                    double step = 0;
+                    for (int j = 0; j < d; j++) {
+                        step += (top[c][j] - w[b + c][j]) * (top[c][j] - w[b + c][j]);
+                    }
+                    if (Math.sqrt(step) > CONVERGED * Math.sqrt(L2.dot(top[c], top[c]))) {
+                        moved++;
                     }
                     w[b + c] = top[c];
                 }
@@ -147,13 +190,29 @@ public final class Tim {
         return new FloatMatrix(n, d, out);
     }
 
-    /** out[i] = softmax_k(temperature (z_i . w_k - |w_k|^2 / 2)): the distance softmax, |z_i|^2 cancels. */
-    private static void softmax(double[][] z, double[][] w, double[] halfNorm, double temperature, double[][] out) {
-        for (int i = 0; i < z.length; i++) {
+    /** logits[i][k] = temperature (z_i . w_k - |w_k|^2 / 2) for the first {@code b} classes. */
+    private static double[][] baseLogits(double[][] z, double[][] w, int b, double[] halfNorm, double temperature) {
+        double[][] out = new double[z.length][b];
+        IntStream.range(0, z.length).parallel().forEach(i -> {
+            for (int k = 0; k < b; k++) {
+                out[i][k] = temperature * (L2.dot4(z[i], w[k]) - halfNorm[k]);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * out[i] = softmax_k(temperature (z_i . w_k - |w_k|^2 / 2)), the distance softmax (|z_i|^2
+     * cancels), the base classes' logits given.
+     */
+    private static void softmax(double[][] z, double[][] baseLogits, double[][] w, double[] halfNorm, double temperature,
+                                double[][] out) {
+        int b = baseLogits.length == 0 ? 0 : baseLogits[0].length;
+        IntStream.range(0, z.length).parallel().forEach(i -> {
             double[] o = out[i];
             double max = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < w.length; k++) {
-                o[k] = temperature * (L2.dot(z[i], w[k]) - halfNorm[k]);
+                o[k] = k < b ? baseLogits[i][k] : temperature * (L2.dot4(z[i], w[k]) - halfNorm[k]);
                 max = Math.max(max, o[k]);
             }
             double sum = 0;
@@ -164,7 +223,7 @@ public final class Tim {
             for (int k = 0; k < w.length; k++) {
                 o[k] /= sum;
             }
-        }
+        });
     }
 
     private static void add(double[] into, double scale, double[] v) {
