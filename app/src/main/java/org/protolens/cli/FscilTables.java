@@ -82,8 +82,9 @@ final class FscilTables {
     /** The last session under each prototype head: class means, mean ± std over the draws. */
     static String headsMarkdown(Map<FscilEvaluation.Head, List<SessionResult>> last, TeenCalibration calibration, int draws) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Prototype heads, last session (class means, %%; mean ± std "
-                + "over %d draws). TEEN at α %s, τ %s; soft k-means: β %s, %d rounds; TIM-ADM: T %s, weights %s / %s / %s, "
-                + "up to %d rounds; both with the session's test images as unlabelled images (transductive, their labels unread).%n%n", draws,
+                + "over %d draws). TEEN at α %s, τ %s; soft k-means: β %s, %d rounds; "
+                + "TIM-ADM: T %s, weights %s / %s / %s, up to %d rounds; both with the session's test images as unlabelled images "
+                + "(transductive, their labels unread).%n%n", draws,
                 num(calibration.alpha()), num(calibration.tau()), num(SoftKMeans.DEFAULT_BETA), SoftKMeans.DEFAULT_ITERATIONS,
                 num(Tim.Settings.DEFAULT.temperature()), num(Tim.Settings.DEFAULT.crossEntropy()), num(Tim.Settings.DEFAULT.marginal()),
                 num(Tim.Settings.DEFAULT.conditional()), Tim.DEFAULT_ITERATIONS));

@@ -90,6 +90,11 @@ final class MakeSampleCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
 
+    @Option(names = "--embeddings-out", paramLabel = "DIR", description = "also write every training and held-out image's "
+            + "embedding and label there (train-x.npy, train-y.npy, test-x.npy, test-y.npy; classes numbered base first, in the "
+            + "order given), for fscil and episodes")
+    Path embeddingsOut;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final double[] SWEEP_ALPHAS = {0, 0.1, 0.25, 0.5, 0.75, 0.9};
     static final double[] SWEEP_TAUS = {1, 4, 16, 64};
@@ -130,6 +135,13 @@ final class MakeSampleCommand implements Callable<Integer> {
             int[] trainY = labels(dataset.train());
             int[] testY = labels(dataset.heldOut());
             err.printf(Locale.ROOT, "embedded in %.1f s%n", (System.nanoTime() - start) / 1e9);
+            if (embeddingsOut != null) {
+                Files.createDirectories(embeddingsOut);
+                NpyFile.writeMatrix(embeddingsOut.resolve("train-x.npy"), trainX);
+                NpyFile.writeLabels(embeddingsOut.resolve("train-y.npy"), trainY);
+                NpyFile.writeMatrix(embeddingsOut.resolve("test-x.npy"), testX);
+                NpyFile.writeLabels(embeddingsOut.resolve("test-y.npy"), testY);
+            }
 
             TeenCalibration teen = new TeenCalibration(TeenCalibration.DEFAULT_ALPHA, TeenCalibration.DEFAULT_TAU);
             FscilDraws.Summary summary = FscilDraws.run(trainX, trainY, testX, testY, protocol, teen, draws, seed);
