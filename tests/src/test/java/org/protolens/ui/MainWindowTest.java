@@ -44,6 +44,8 @@ import org.controlsfx.control.GridView;
 import org.jfree.chart.entity.CategoryItemEntity;
 import org.jfree.chart.entity.XYItemEntity;
 import org.jfree.chart.fx.ChartCanvas;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,8 +54,10 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.bench.FxStallWatchdog;
 import org.protolens.core.analysis.NovelFlow;
+import org.protolens.core.analysis.ProjectEpisodes;
 import org.protolens.core.analysis.ProjectTuning;
 import org.protolens.core.analysis.Suggestions;
+import org.protolens.core.fscil.FewShotEpisodes;
 import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.map.MapLayout;
@@ -317,6 +321,31 @@ class MainWindowTest {
         @SuppressWarnings("unchecked")
         ChoiceBox<PrototypeHead> head = robot.lookup("#prototype-head").queryAs(ChoiceBox.class);
         assertEquals("Refined by TIM", head.getConverter().toString(head.getValue()));
+    }
+
+    /**
+     * Classes > Few-Shot Episodes: the episodes run in the background over the project's labelled
+     * images and the chart shows every head's mean accuracy with its 95% interval, the figures the
+     * core computes for the same setting.
+     */
+    @Test
+    void fewShotEpisodesChartEveryHeadWithItsInterval() throws Exception {
+        robot.clickOn("Classes").clickOn("Few-Shot Episodes…");
+        waitShown("#episodes-run");
+        robot.doubleClickOn("#episodes-count .text-field").eraseText(6).write("200").type(KeyCode.ENTER);
+        robot.clickOn("#episodes-run");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> robot.lookup("#episodes-summary").queryAs(Label.class).getText().startsWith("4-way 1-shot"));
+        ChartViewer viewer = robot.lookup("#episodes-chart").queryAs(ChartViewer.class);
+        var data = (DefaultStatisticalCategoryDataset) viewer.getChart().getCategoryPlot().getDataset();
+        var expected = ProjectEpisodes.of(state(), new FewShotEpisodes.Setting(4, 1, 15, 200, 1), true, () -> false);
+        assertEquals(5, data.getColumnCount(), "NCM, TEEN, soft k-means from either, TIM");
+        for (var h : expected.report().heads()) {
+            assertEquals(100 * h.mean(), data.getMeanValue(0, data.getColumnIndex(h.head().toString())).doubleValue(), 1e-9);
+            assertEquals(100 * h.ci95(), data.getStdDevValue(0, data.getColumnIndex(h.head().toString())).doubleValue(), 1e-9);
+        }
+        assertTrue(robot.lookup("#episodes-summary").queryAs(Label.class).getText().contains("drawn from 4 classes"));
+        robot.clickOn("Close");
     }
 
     @Test

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.CosineClassifier;
 import org.protolens.core.proto.SoftKMeans;
@@ -76,6 +79,19 @@ public final class FewShotEpisodes {
      * @param base    base prototypes for TEEN (null: no TEEN, and no head started from it)
      */
     public static Report run(FloatMatrix x, int[] y, int[] among, FloatMatrix base, TeenCalibration calibration, Setting setting) {
+        return run(x, y, among, base, null, calibration, setting, () -> false);
+    }
+
+    /**
+     * As {@link #run(FloatMatrix, int[], int[], FloatMatrix, TeenCalibration, Setting)}, where the
+     * base prototypes may be those of classes episodes also draw (a project's base classes).
+     *
+     * @param baseLabels per base prototype, the label of the class it is the prototype of (-1: none
+     *                   of {@code y}'s); an episode's TEEN leaves out those of the classes it draws
+     * @param cancelled  asked between episodes; true stops with a {@link java.util.concurrent.CancellationException}
+     */
+    public static Report run(FloatMatrix x, int[] y, int[] among, FloatMatrix base, int[] baseLabels, TeenCalibration calibration,
+                             Setting setting, BooleanSupplier cancelled) {
         if (x.rows() != y.length) {
             throw new IllegalArgumentException(x.rows() + " embeddings but " + y.length + " labels");
         }
@@ -108,6 +124,9 @@ public final class FewShotEpisodes {
         FloatMatrix noBase = new FloatMatrix(0, d, new float[0]);
         Random random = new Random(setting.seed());
         for (int e = 0; e < setting.episodes(); e++) {
+            if (cancelled.getAsBoolean()) {
+                throw new CancellationException();
+            }
             List<Integer> classes = new ArrayList<>(eligible);
             Collections.shuffle(classes, random);
             List<FloatMatrix> shots = new ArrayList<>();
@@ -125,7 +144,12 @@ public final class FewShotEpisodes {
             }
             FloatMatrix queries = x.selectRows(queryRows);
             FloatMatrix ncm = means(shots, d);
-            FloatMatrix teen = base == null ? null : calibration.calibrateAll(base, ncm);
+            FloatMatrix teen = null;
+            if (base != null) {
+                // with no base class left to calibrate towards, TEEN leaves the shot means as they are
+                FloatMatrix towards = baseWithout(base, baseLabels, classes.subList(0, setting.ways()));
+                teen = towards.rows() == 0 ? ncm : calibration.calibrateAll(towards, ncm);
+            }
             for (FscilEvaluation.Head h : heads) {
                 FloatMatrix protos = switch (h) {
                     case NCM -> ncm;
@@ -151,6 +175,15 @@ public final class FewShotEpisodes {
             results.add(HeadResult.of(h, accuracies.get(h)));
         }
         return new Report(setting, eligible.stream().mapToInt(Integer::intValue).toArray(), results);
+    }
+
+    /** The base prototypes but those of the episode's classes. */
+    private static FloatMatrix baseWithout(FloatMatrix base, int[] baseLabels, List<Integer> drawn) {
+        if (baseLabels == null) {
+            return base;
+        }
+        int[] keep = IntStream.range(0, base.rows()).filter(r -> !drawn.contains(baseLabels[r])).toArray();
+        return keep.length == base.rows() ? base : base.selectRows(keep);
     }
 
     private static FloatMatrix means(List<FloatMatrix> shots, int d) {

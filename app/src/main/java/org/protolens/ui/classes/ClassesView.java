@@ -229,6 +229,13 @@ public final class ClassesView extends VBox {
         return s;
     }
 
+    /** Few-shot episodes over the project's labelled images, in a window of their own (the chart in {@code dark} colours). */
+    public void episodes(boolean dark) {
+        if (project.workspace().get() != null) {
+            EpisodesDialog.show(Dialogs.windowOf(this), project, tasks, dark);
+        }
+    }
+
     /**
      * Scores alpha and tau on the project's own labels in the background (listed, cancellable),
      * then shows the grid; the suggestion is applied if the person says so (undoable).

@@ -17,8 +17,10 @@ public final class ChartThemes {
         boolean notifying = chart.isNotify();
         chart.setNotify(false);
         chart.setBackgroundPaint(back);
-        chart.getLegend().setBackgroundPaint(back);
-        chart.getLegend().setItemPaint(text);
+        if (chart.getLegend() != null) {
+            chart.getLegend().setBackgroundPaint(back);
+            chart.getLegend().setItemPaint(text);
+        }
         plot.setBackgroundPaint(dark ? new Color(0x1b1f24) : Color.WHITE);
         plot.getDomainAxis().setTickLabelPaint(text);
         plot.getRangeAxis().setTickLabelPaint(text);

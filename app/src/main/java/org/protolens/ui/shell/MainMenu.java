@@ -171,8 +171,10 @@ final class MainMenu {
         calibrate.setAccelerator(KeyCombination.keyCombination("Shortcut+K"));
         calibrate.selectedProperty().bindBidirectional(classes.viewModel().calibrationOn());
         calibrate.disableProperty().bind(none);
+        Action episodes = action("menu.classes.episodes", null, e -> classes.episodes(theme.isDark()));
+        episodes.disabledProperty().bind(none);
         Menu classesMenu = new Menu(Messages.get("menu.classes"), null, ActionUtils.createMenuItem(classes.newClassAction()),
-                new SeparatorMenuItem(), calibrate);
+                new SeparatorMenuItem(), calibrate, new SeparatorMenuItem(), item(episodes));
         classes.newClassAction().setAccelerator(KeyCombination.keyCombination("Shortcut+N"));
 
         Menu help = new Menu(Messages.get("menu.help"), null,

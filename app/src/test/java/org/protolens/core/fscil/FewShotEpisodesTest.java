@@ -87,6 +87,29 @@ class FewShotEpisodesTest {
         assertFalse(Arrays.equals(head(h, FscilEvaluation.Head.NCM).accuracies(), head(h, FscilEvaluation.Head.TEEN).accuracies()));
     }
 
+    /** A project's base classes drawn in an episode are no base for its TEEN: it never calibrates towards a class it is tested on. */
+    @Test
+    void teenLeavesOutTheBasePrototypesOfTheClassesAnEpisodeDraws() {
+        Random rnd = new Random(4);
+        FloatMatrix x = clusters(rnd, 3, 30, 12, 1.0);
+        int[] y = labels(3, 30);
+        // each class's own prototype: the mean of its rows
+        float[] means = new float[3 * 12];
+        for (int i = 0; i < y.length; i++) {
+            for (int j = 0; j < 12; j++) {
+                means[y[i] * 12 + j] += x.data()[i * 12 + j] / 30;
+            }
+        }
+        FloatMatrix base = new FloatMatrix(3, 12, means);
+        var setting = new FewShotEpisodes.Setting(3, 1, 10, 40, 2);
+        var left = FewShotEpisodes.run(x, y, null, base, new int[] {0, 1, 2}, TEEN, setting, () -> false);
+        assertArrayEquals(head(left, FscilEvaluation.Head.NCM).accuracies(), head(left, FscilEvaluation.Head.TEEN).accuracies(),
+                "every base class is drawn: nothing to calibrate towards");
+        var kept = FewShotEpisodes.run(x, y, null, base, TEEN, setting);
+        assertTrue(head(kept, FscilEvaluation.Head.TEEN).mean() > head(kept, FscilEvaluation.Head.NCM).mean(),
+                "calibrating towards the classes' own centres would flatter TEEN");
+    }
+
     @Test
     void theSameSeedDrawsTheSameEpisodesAndOnlyTheClassesAsked() {
         Random rnd = new Random(9);
