@@ -6,6 +6,8 @@ import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.proto.PrototypeHead;
+import org.protolens.core.proto.SoftKMeans;
+import org.protolens.core.proto.Tim;
 
 /**
  * A transductive head's refinement of an open project's new-class prototypes, made from one
@@ -42,8 +44,15 @@ public record PrototypeRefinement(PrototypeHead head, long revision, float[][] p
             System.arraycopy(s.predictions().calibratedPrototype(k), 0, startData, c * d, d);
             shots.add(s.embeddings().selectRows(IntStream.range(0, s.imageCount()).filter(i -> s.isShot(i) && s.label(i) == k).toArray()));
         }
-        FloatMatrix refined = head.refine(new FloatMatrix(base.length, d, baseData), new FloatMatrix(novel.length, d, startData), shots,
-                s.embeddings().selectRows(read));
+        FloatMatrix baseMatrix = new FloatMatrix(base.length, d, baseData);
+        FloatMatrix start = new FloatMatrix(novel.length, d, startData);
+        FloatMatrix unlabelled = s.embeddings().selectRows(read);
+        FloatMatrix refined = switch (head) {
+            case CALIBRATED -> start;
+            case SOFT_KMEANS -> SoftKMeans.refine(baseMatrix, start, shots, unlabelled, SoftKMeans.DEFAULT_BETA,
+                    SoftKMeans.DEFAULT_ITERATIONS);
+            case TIM -> Tim.refine(baseMatrix, start, shots, unlabelled, Tim.Settings.DEFAULT, Tim.DEFAULT_ITERATIONS);
+        };
         for (int c = 0; c < novel.length; c++) {
             out[novel[c]] = refined.row(c);
         }

@@ -322,6 +322,16 @@ public final class WorkspaceState {
         return head;
     }
 
+    /** The count of changes the predictions were made after, refinements not counted (a refinement is made for one). */
+    public long predictionsRevision() {
+        return predictions.revision();
+    }
+
+    /** Whether some new class is classified with a prototype the head refined. */
+    public boolean refined() {
+        return predictions.refined();
+    }
+
     /**
      * Whether the head refines the prototypes but these predictions are not refined yet (the
      * refinement of this state runs in the background; until it lands the prototypes are as calibrated).

@@ -1,13 +1,11 @@
 package org.protolens.core.proto;
 
-import java.util.List;
-import org.protolens.core.FloatMatrix;
-
 /**
- * How the new classes' prototypes are made in an open project: as calibrated (the shot means,
- * TEEN-calibrated when calibration is on), or refined from there by a transductive head that
- * reads the project's images that are no shots (their labels unread): soft k-means
- * ({@link SoftKMeans}) or TIM ({@link Tim}). Base prototypes are never refined.
+ * How the new classes' prototypes are made in an open project, a setting like the calibration:
+ * as calibrated (the shot means, TEEN-calibrated when calibration is on), or refined from there
+ * by a transductive head that reads the project's images that are no shots (their labels
+ * unread): soft k-means ({@link SoftKMeans}) or TIM ({@link Tim}); the project's refinement is
+ * {@code core.analysis.PrototypeRefinement}. Base prototypes are never refined.
  */
 public enum PrototypeHead {
     CALIBRATED("calibrated", "as calibrated", 0),
@@ -58,21 +56,5 @@ public enum PrototypeHead {
      */
     public int maxImages() {
         return maxImages;
-    }
-
-    /**
-     * The new classes' refined prototypes.
-     *
-     * @param base       base prototypes, held fixed
-     * @param start      the new classes' prototypes as calibrated, one row per class
-     * @param shots      per new class, its shots
-     * @param unlabelled the images the head reads (labels unread)
-     */
-    public FloatMatrix refine(FloatMatrix base, FloatMatrix start, List<FloatMatrix> shots, FloatMatrix unlabelled) {
-        return switch (this) {
-            case CALIBRATED -> start;
-            case SOFT_KMEANS -> SoftKMeans.refine(base, start, shots, unlabelled, SoftKMeans.DEFAULT_BETA, SoftKMeans.DEFAULT_ITERATIONS);
-            case TIM -> Tim.refine(base, start, shots, unlabelled, Tim.Settings.DEFAULT, Tim.DEFAULT_ITERATIONS);
-        };
     }
 }

@@ -212,7 +212,7 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
         }
         String text = Messages.get("flow.summary", String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(false)),
                 String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(true)),
-                w.calibrationEnabled() && !w.predictions().refined() ? 1 : 0);
+                w.calibrationEnabled() && !w.refined() ? 1 : 0);
         if (drawn.size() < novel.size()) {
             text += " " + Messages.get("flow.limited", drawn.size(), novel.size());
         }

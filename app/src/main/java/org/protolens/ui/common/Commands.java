@@ -215,7 +215,7 @@ public final class Commands {
 
     /** Refines {@code s} in the background when its head asks for it (JavaFX thread). */
     private void refineLater(WorkspaceState s) {
-        String key = s.head() + "@" + s.predictions().revision();
+        String key = s.head() + "@" + s.predictionsRevision();
         if (!s.refining() || key.equals(refinedFor)) {
             toRefine = null;
             return;
@@ -233,7 +233,7 @@ public final class Commands {
             return;
         }
         refining = true;
-        refinedFor = s.head() + "@" + s.predictions().revision();
+        refinedFor = s.head() + "@" + s.predictionsRevision();
         int gen = generation;
         tasks.start(tasks.job(Tasks.Lane.HEAD, Messages.get("task.refine", s.head()), job -> PrototypeRefinement.of(s, s.head()))
                 .onDone(r -> {

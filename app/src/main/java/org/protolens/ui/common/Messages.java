@@ -28,7 +28,7 @@ public final class Messages {
      * "calibration off" text), followed by the transductive head where it refined the prototypes.
      */
     public static String now(WorkspaceState w, String now) {
-        return w.predictions().refined() ? get("head.now", now, w.head()) : now;
+        return w.refined() ? get("head.now", now, w.head()) : now;
     }
 
     /** The text for {@code key}, with {@code args} put in; a missing key shows as itself, so that it is seen and fixed. */
