@@ -42,8 +42,11 @@ import org.protolens.ui.common.Theme;
  * Right-click the chart to export it (PNG, SVG).
  */
 public final class FlowView extends AnalysisView<FlowView.Numbers> {
-    /** At most this many new classes get bars. */
+    /** At most this many new classes get bars; fewer where the chart is too short for their labels. */
     static final int MAX_BARS = 16;
+    /** the height a new class's two bars and their labels need, and the chart's own (axis, legend) */
+    private static final double CLASS_HEIGHT = 30;
+    private static final double CHART_MARGIN = 90;
     /** At most this many classes get a segment of their own. */
     static final int MAX_SEGMENTS = 12;
     /** the colour of the "other classes" segment */
@@ -135,6 +138,12 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
             }
         });
         getChildren().addAll(summary, viewer);
+        // a taller or shorter chart draws as many classes as fit
+        viewer.heightProperty().addListener((o, was, now) -> {
+            if ((int) Math.max(2, Math.min(MAX_BARS, (was.doubleValue() - CHART_MARGIN) / CLASS_HEIGHT)) != fitting()) {
+                refresh();
+            }
+        });
         refresh();
     }
 
@@ -154,10 +163,17 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
 
     @Override
     protected Supplier<Numbers> prepare(WorkspaceState s) {
-        return () -> numbersOf(s);
+        int bars = fitting();
+        return () -> numbersOf(s, bars);
     }
 
-    static Numbers numbersOf(WorkspaceState w) {
+    /** How many new classes' bars fit the chart's height with readable labels (at least 2). */
+    private int fitting() {
+        double h = viewer == null || viewer.getHeight() <= 0 ? Double.MAX_VALUE : viewer.getHeight();
+        return (int) Math.max(2, Math.min(MAX_BARS, (h - CHART_MARGIN) / CLASS_HEIGHT));
+    }
+
+    static Numbers numbersOf(WorkspaceState w, int maxBars) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         NovelFlow flow = w == null ? null : NovelFlow.of(w);
         if (flow == null || flow.novelClasses().isEmpty()) {
@@ -174,7 +190,7 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
             cal[k] = flow.counts(k, true);
         }
         List<Integer> drawn = novel.stream().sorted(Comparator.comparingInt((Integer k) -> -IntStream.of(raw[k]).sum())
-                .thenComparingInt(k -> k)).limit(MAX_BARS).sorted().toList();
+                .thenComparingInt(k -> k)).limit(maxBars).sorted().toList();
         // the classes that take the most of them get segments; the rest are "other classes"
         double[] taken = new double[w.classCount()];
         for (int k : drawn) {

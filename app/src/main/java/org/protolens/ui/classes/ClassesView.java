@@ -20,6 +20,7 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
@@ -381,13 +382,17 @@ public final class ClassesView extends VBox {
             ((Label) cells.get(3)).setText(r.kind() == Workspace.Kind.NOVEL ? Integer.toString(r.shots()) : "");
             ((Label) cells.get(4)).setText(Double.isNaN(r.accuracy()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * r.accuracy()));
             setGraphic(box);
-            setTooltip(new Tooltip(Messages.get("classes.kind." + r.kind().name().toLowerCase(Locale.ROOT))));
+            setTooltip(new Tooltip(r.name() + " · " + Messages.get("classes.kind." + r.kind().name().toLowerCase(Locale.ROOT))));
         }
     }
 
     private static HBox row(Rectangle swatch, String name, String images, String shots, String accuracy) {
         Label n = new Label(name);
         n.setMinWidth(60);
+        // a long name is cut in its middle (both ends tell classes apart: "Greek-…ter01"), never widening the row past
+        // the list, so that its numbers stay in view
+        n.setPrefWidth(60);
+        n.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
         HBox.setHgrow(n, Priority.ALWAYS);
         n.setMaxWidth(Double.MAX_VALUE);
         HBox box = new HBox(6);

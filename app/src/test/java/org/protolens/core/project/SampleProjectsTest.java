@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,8 +20,12 @@ import org.protolens.core.proto.L2;
 /** The bundled sample projects open, and what they store agrees with their own images. */
 class SampleProjectsTest {
     @ParameterizedTest
-    @CsvSource({"cifar10-fewshot, 6, 10", "fashion-fewshot, 6, 10", "shapes-shortcut, 4, 6"})
-    void sampleOpensAndItsStoredEmbeddingsAndPrototypesMatchItsImages(String name, int baseClasses, int classes) throws IOException {
+    // Omniglot: a character's 5 held-out drawings (by other people) average less close to its prototype than 100 images
+    // do, and its Greek and Latin alphabets share letters (Greek and Latin "O"): a few base means are nearest another's
+    @CsvSource({"cifar10-fewshot, 6, 10, 100, 0.9, 0", "fashion-fewshot, 6, 10, 100, 0.9, 0", "shapes-shortcut, 4, 6, 100, 0.9, 0",
+        "omniglot-manyclass, 90, 135, 5, 0.8, 2"})
+    void sampleOpensAndItsStoredEmbeddingsAndPrototypesMatchItsImages(String name, int baseClasses, int classes, int perBaseClass,
+                                                                       double closeCosine, int elsewhere) throws IOException {
         Path dir = TestResources.samples().resolve(name);
         ProjectManifest m = ProjectManifest.read(dir);
         List<ProjectManifest.ClassEntry> base = m.baseClasses();
@@ -51,6 +56,7 @@ class SampleProjectsTest {
         // every base prototype (mean over the full training set) is nearest to the mean of its
         // class's held-out images in the sample, and close to it
         FloatMatrix protos = m.basePrototypes(dir);
+        List<String> nearestAnother = new ArrayList<>();
         for (int c = 0; c < base.size(); c++) {
             String cls = base.get(c).name();
             float[] mean = new float[stored.cols()];
@@ -64,7 +70,7 @@ class SampleProjectsTest {
                     n++;
                 }
             }
-            assertEquals(100, n, cls);
+            assertEquals(perBaseClass, n, cls);
             int best = -1;
             double bestCos = -2;
             for (int k = 0; k < protos.rows(); k++) {
@@ -74,8 +80,12 @@ class SampleProjectsTest {
                     best = k;
                 }
             }
-            assertEquals(c, best, cls + ": its sample images' mean is nearest to prototype " + best);
-            assertTrue(bestCos > 0.9, cls + ": cosine " + bestCos);
+            if (best != c) {
+                nearestAnother.add(cls + " -> " + base.get(best).name());
+                continue;
+            }
+            assertTrue(bestCos > closeCosine, cls + ": cosine " + bestCos);
         }
+        assertTrue(nearestAnother.size() <= elsewhere, "sample images' means nearest to another class's prototype: " + nearestAnother);
     }
 }
