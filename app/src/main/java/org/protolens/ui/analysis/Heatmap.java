@@ -29,6 +29,8 @@ final class Heatmap {
     private final JFreeChart chart;
     private final ChartViewer viewer;
     private final XYPlot plot;
+    /** the longest class name an axis shows whole */
+    private static final int SHORT_NAME = 14;
     private final DefaultXYZDataset data = new DefaultXYZDataset();
     private final XYBlockRenderer renderer = new XYBlockRenderer();
     private final String rowsTitle;
@@ -170,17 +172,25 @@ final class Heatmap {
                 }
             }
         }
-        SymbolAxis x = new SymbolAxis(columnsTitle, columnNames.toArray(String[]::new));
+        SymbolAxis x = new SymbolAxis(columnsTitle, columnNames.stream().map(Heatmap::shortName).toArray(String[]::new));
         x.setVerticalTickLabels(vertical);
         x.setGridBandsVisible(false);
         x.setRange(-0.5, Math.max(cols, 1) - 0.5);
-        SymbolAxis y = new SymbolAxis(rowsTitle, rowNames.toArray(String[]::new));
+        SymbolAxis y = new SymbolAxis(rowsTitle, rowNames.stream().map(Heatmap::shortName).toArray(String[]::new));
         y.setGridBandsVisible(false);
         y.setInverted(true);
         y.setRange(-0.5, Math.max(rows, 1) - 0.5);
         plot.setDomainAxis(x);
         plot.setRangeAxis(y);
         themeAxes();
+    }
+
+    /**
+     * A class name as an axis shows it: a long one cut in its middle, both ends kept ("Early_…ter21"),
+     * so that the labels leave the cells their room.
+     */
+    static String shortName(String name) {
+        return name.length() <= SHORT_NAME ? name : name.substring(0, 6) + "…" + name.substring(name.length() - (SHORT_NAME - 7));
     }
 
     /** Follows the theme; drawn again only when it changed. */
