@@ -29,17 +29,8 @@ class LivePredictionsTest {
     @ValueSource(ints = {3_000, 20_000}) // the second goes through the parallel path
     void incrementalUpdatesEqualFullRecomputation(int n) {
         Random rnd = new Random(42);
-        float[][] centers = new float[10][];
-        for (int c = 0; c < centers.length; c++) {
-            centers[c] = gaussian(rnd, D, 1);
-        }
-        float[] x = new float[n * D];
-        for (int i = 0; i < n; i++) {
-            float[] c = centers[rnd.nextInt(centers.length)];
-            for (int j = 0; j < D; j++) {
-                x[i * D + j] = c[j] + 0.8f * (float) rnd.nextGaussian();
-            }
-        }
+        float[][] centers = centres(rnd, 10);
+        float[] x = around(rnd, centers, n);
         // the last rows arrive later, as imported images do
         int later = n / 3;
         FloatMatrix emb = new FloatMatrix(n, D, x);
@@ -109,17 +100,8 @@ class LivePredictionsTest {
     @ValueSource(ints = {3_000, 20_000})
     void publishedPredictionsNeverChangeAndTruncatedRowsCanBeReplaced(int n) {
         Random rnd = new Random(7);
-        float[][] centers = new float[8][];
-        for (int c = 0; c < centers.length; c++) {
-            centers[c] = gaussian(rnd, D, 1);
-        }
-        float[] x = new float[n * D];
-        for (int i = 0; i < n; i++) {
-            float[] c = centers[rnd.nextInt(centers.length)];
-            for (int j = 0; j < D; j++) {
-                x[i * D + j] = c[j] + 0.8f * (float) rnd.nextGaussian();
-            }
-        }
+        float[][] centers = centres(rnd, 8);
+        float[] x = around(rnd, centers, n);
         int start = n / 2;
         LivePredictions live = new LivePredictions(new FloatMatrix(start, D, Arrays.copyOf(x, start * D)),
                 TeenCalibration.defaults());
@@ -177,17 +159,8 @@ class LivePredictionsTest {
     @ValueSource(ints = {3_000, 20_000})
     void refinedPrototypesHoldUntilTheNextChange(int n) {
         Random rnd = new Random(11);
-        float[][] centers = new float[8][];
-        for (int c = 0; c < centers.length; c++) {
-            centers[c] = gaussian(rnd, D, 1);
-        }
-        float[] x = new float[n * D];
-        for (int i = 0; i < n; i++) {
-            float[] c = centers[rnd.nextInt(centers.length)];
-            for (int j = 0; j < D; j++) {
-                x[i * D + j] = c[j] + 0.8f * (float) rnd.nextGaussian();
-            }
-        }
+        float[][] centers = centres(rnd, 8);
+        float[] x = around(rnd, centers, n);
         FloatMatrix emb = new FloatMatrix(n, D, x);
         LivePredictions live = new LivePredictions(emb, TeenCalibration.defaults());
         for (int b = 0; b < 5; b++) {
@@ -294,6 +267,26 @@ class LivePredictionsTest {
             }
         }
         assertTrue(compared > emb.rows() * 0.8, "most rows have a clear winner: " + compared);
+    }
+
+    private static float[][] centres(Random rnd, int k) {
+        float[][] centers = new float[k][];
+        for (int c = 0; c < k; c++) {
+            centers[c] = gaussian(rnd, D, 1);
+        }
+        return centers;
+    }
+
+    /** n rows of D values, each around a centre chosen at random. */
+    private static float[] around(Random rnd, float[][] centers, int n) {
+        float[] x = new float[n * D];
+        for (int i = 0; i < n; i++) {
+            float[] c = centers[rnd.nextInt(centers.length)];
+            for (int j = 0; j < D; j++) {
+                x[i * D + j] = c[j] + 0.8f * (float) rnd.nextGaussian();
+            }
+        }
+        return x;
     }
 
     private static float[] gaussian(Random rnd, int d, double scale) {
