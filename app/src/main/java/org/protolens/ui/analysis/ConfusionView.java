@@ -24,7 +24,8 @@ import org.protolens.ui.common.Theme;
  * Confusion matrices over every class with evaluated images, before calibration (alpha = 0) and
  * now, side by side: rows are the labels, columns the predictions, each cell the count, shaded by
  * its share of the row. A click on a cell selects its images. With many classes, the classes with
- * the most images are drawn.
+ * the most mistakes are drawn (rows: most images predicted as another class; columns: most images
+ * of another class), then those with the most images.
  */
 public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
     /** At most this many rows and columns are drawn. */
@@ -109,10 +110,27 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
                 }
             }
         }
+        // with too many classes, those with the most mistakes (before and now): a row's images predicted as
+        // another class, a column's images of another class; then the most images
+        int[] missed = new int[classes];
+        int[] taken = new int[classes];
+        for (int[][] m : new int[][][] {before, after}) {
+            for (int r = 0; r < classes; r++) {
+                for (int c = 0; c < classes; c++) {
+                    if (r != c) {
+                        missed[r] += m[r][c];
+                        taken[c] += m[r][c];
+                    }
+                }
+            }
+        }
         List<Integer> rows = IntStream.range(0, classes).filter(k -> labelled[k] > 0).boxed()
-                .sorted(Comparator.comparingInt((Integer k) -> -labelled[k]).thenComparingInt(k -> k)).limit(MAX_CELLS).sorted().toList();
+                .sorted(Comparator.comparingInt((Integer k) -> -missed[k]).thenComparingInt(k -> -labelled[k]).thenComparingInt(k -> k))
+                .limit(MAX_CELLS).sorted().toList();
         List<Integer> cols = classes <= MAX_CELLS ? IntStream.range(0, classes).boxed().toList()
-                : IntStream.range(0, classes).boxed().sorted(Comparator.comparingInt((Integer k) -> -predicted[k]).thenComparingInt(k -> k))
+                : IntStream.range(0, classes).boxed()
+                        .sorted(Comparator.comparingInt((Integer k) -> -taken[k]).thenComparingInt(k -> -predicted[k])
+                                .thenComparingInt(k -> k))
                         .limit(MAX_CELLS).sorted().toList();
         String title = Messages.now(w, !w.calibrationEnabled() ? Messages.get("confusion.now.off")
                 : Messages.get("confusion.now.at", String.format(Locale.ROOT, "%.2f", w.calibration().alpha()),
