@@ -45,8 +45,8 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
     /** At most this many new classes get bars; fewer where the chart is too short for their labels. */
     static final int MAX_BARS = 16;
     /** the height a new class's two bars and their labels need, and the chart's own (axis, legend) */
-    private static final double CLASS_HEIGHT = 30;
-    private static final double CHART_MARGIN = 90;
+    private static final double CLASS_HEIGHT = 22;
+    private static final double CHART_MARGIN = 60;
     /** At most this many classes get a segment of their own. */
     static final int MAX_SEGMENTS = 12;
     /** the colour of the "other classes" segment */
