@@ -23,14 +23,7 @@ public record ProjectEpisodes(FewShotEpisodes.Report report, List<String> classN
         int[] y = IntStream.of(labelled).map(s::label).toArray();
         int[] among = IntStream.range(0, s.classCount()).filter(k -> !newClassesOnly || !s.isBase(k)).toArray();
         int[] base = IntStream.range(0, s.classCount()).filter(s::isBase).toArray();
-        FloatMatrix prototypes = null;
-        if (base.length > 0) {
-            float[] data = new float[base.length * s.dim()];
-            for (int b = 0; b < base.length; b++) {
-                System.arraycopy(s.rawPrototype(base[b]), 0, data, b * s.dim(), s.dim());
-            }
-            prototypes = new FloatMatrix(base.length, s.dim(), data);
-        }
+        FloatMatrix prototypes = base.length == 0 ? null : s.basePrototypes();
         TeenCalibration calibration = s.calibration();
         FewShotEpisodes.Report r = FewShotEpisodes.run(s.embeddings().selectRows(labelled), y, among, prototypes, base, calibration,
                 setting, cancelled);

@@ -26,25 +26,29 @@ public record PrototypeRefinement(PrototypeHead head, long revision, float[][] p
         int d = s.dim();
         int[] novel = IntStream.range(0, classes).filter(k -> !s.isBase(k)).toArray();
         float[][] out = new float[classes][];
-        long revision = s.predictions().revision();
-        int[] candidates = IntStream.range(0, s.imageCount()).filter(i -> !s.isShot(i)).toArray();
-        int[] read = evenly(candidates, head.maxImages());
+        long revision = s.predictionsRevision();
         if (novel.length == 0 || !head.refines()) {
             return new PrototypeRefinement(head, revision, out, 0);
         }
-        int[] base = IntStream.range(0, classes).filter(s::isBase).toArray();
-        float[] baseData = new float[base.length * d];
-        for (int b = 0; b < base.length; b++) {
-            System.arraycopy(s.rawPrototype(base[b]), 0, baseData, b * d, d);
+        int[] read = evenly(IntStream.range(0, s.imageCount()).filter(i -> !s.isShot(i)).toArray(), head.maxImages());
+        // every class's shots, in one pass over the images
+        List<List<Integer>> shotRows = new ArrayList<>();
+        for (int k = 0; k < classes; k++) {
+            shotRows.add(new ArrayList<>());
+        }
+        for (int i = 0; i < s.imageCount(); i++) {
+            if (s.isShot(i) && s.label(i) >= 0) {
+                shotRows.get(s.label(i)).add(i);
+            }
         }
         float[] startData = new float[novel.length * d];
         List<FloatMatrix> shots = new ArrayList<>();
         for (int c = 0; c < novel.length; c++) {
             int k = novel[c];
             System.arraycopy(s.predictions().calibratedPrototype(k), 0, startData, c * d, d);
-            shots.add(s.embeddings().selectRows(IntStream.range(0, s.imageCount()).filter(i -> s.isShot(i) && s.label(i) == k).toArray()));
+            shots.add(s.embeddings().selectRows(shotRows.get(k).stream().mapToInt(Integer::intValue).toArray()));
         }
-        FloatMatrix baseMatrix = new FloatMatrix(base.length, d, baseData);
+        FloatMatrix baseMatrix = s.basePrototypes();
         FloatMatrix start = new FloatMatrix(novel.length, d, startData);
         FloatMatrix unlabelled = s.embeddings().selectRows(read);
         FloatMatrix refined = switch (head) {

@@ -12,9 +12,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.CosineClassifier;
-import org.protolens.core.proto.SoftKMeans;
 import org.protolens.core.proto.TeenCalibration;
-import org.protolens.core.proto.Tim;
 
 /**
  * Few-shot episodes, TEEN's second setting and the few-shot papers' benchmark: each episode
@@ -151,16 +149,8 @@ public final class FewShotEpisodes {
                 teen = towards.rows() == 0 ? ncm : calibration.calibrateAll(towards, ncm);
             }
             for (FscilEvaluation.Head h : heads) {
-                FloatMatrix protos = switch (h) {
-                    case NCM -> ncm;
-                    case TEEN -> teen;
-                    case SOFT_KMEANS_NCM -> SoftKMeans.refine(noBase, ncm, shots, queries, SoftKMeans.DEFAULT_BETA,
-                            SoftKMeans.DEFAULT_ITERATIONS);
-                    case SOFT_KMEANS_TEEN -> SoftKMeans.refine(noBase, teen, shots, queries, SoftKMeans.DEFAULT_BETA,
-                            SoftKMeans.DEFAULT_ITERATIONS);
-                    case TIM_TEEN -> Tim.refine(noBase, teen, shots, queries, Tim.Settings.DEFAULT, Tim.DEFAULT_ITERATIONS);
-                };
-                int[] predicted = new CosineClassifier(protos).predict(queries);
+                // the transductive heads compete among the episode's classes only
+                int[] predicted = new CosineClassifier(h.prototypes(noBase, ncm, teen, shots, queries)).predict(queries);
                 int right = 0;
                 for (int i = 0; i < predicted.length; i++) {
                     if (predicted[i] == truth[i]) {

@@ -91,6 +91,27 @@ public final class FscilEvaluation {
         public String toString() {
             return label;
         }
+
+        /**
+         * The new classes' prototypes under this head.
+         *
+         * @param base       the base prototypes the transductive heads hold fixed beside the new classes (any rows)
+         * @param ncm        the new classes' shot means
+         * @param teen       the same calibrated by TEEN
+         * @param unlabelled the images the transductive heads read, labels unread
+         */
+        public FloatMatrix prototypes(FloatMatrix base, FloatMatrix ncm, FloatMatrix teen, List<FloatMatrix> shots,
+                                      FloatMatrix unlabelled) {
+            return switch (this) {
+                case NCM -> ncm;
+                case TEEN -> teen;
+                case SOFT_KMEANS_NCM -> SoftKMeans.refine(base, ncm, shots, unlabelled, SoftKMeans.DEFAULT_BETA,
+                        SoftKMeans.DEFAULT_ITERATIONS);
+                case SOFT_KMEANS_TEEN -> SoftKMeans.refine(base, teen, shots, unlabelled, SoftKMeans.DEFAULT_BETA,
+                        SoftKMeans.DEFAULT_ITERATIONS);
+                case TIM_TEEN -> Tim.refine(base, teen, shots, unlabelled, Tim.Settings.DEFAULT, Tim.DEFAULT_ITERATIONS);
+            };
+        }
     }
 
     /**
@@ -126,16 +147,8 @@ public final class FscilEvaluation {
             FloatMatrix cal = firstRowsOf(teen, novel);
             List<FloatMatrix> seenShots = shots.subList(0, novel);
             for (Head h : Head.values()) {
-                FloatMatrix novelProtos = switch (h) {
-                    case NCM -> ncm;
-                    case TEEN -> cal;
-                    case SOFT_KMEANS_NCM -> novel == 0 ? ncm
-                            : SoftKMeans.refine(base, ncm, seenShots, test, SoftKMeans.DEFAULT_BETA, SoftKMeans.DEFAULT_ITERATIONS);
-                    case SOFT_KMEANS_TEEN -> novel == 0 ? cal
-                            : SoftKMeans.refine(base, cal, seenShots, test, SoftKMeans.DEFAULT_BETA, SoftKMeans.DEFAULT_ITERATIONS);
-                    case TIM_TEEN -> novel == 0 ? cal
-                            : Tim.refine(base, cal, seenShots, test, Tim.Settings.DEFAULT, Tim.DEFAULT_ITERATIONS);
-                };
+                // the base session has no new class to refine
+                FloatMatrix novelProtos = novel == 0 ? ncm : h.prototypes(base, ncm, cal, seenShots, test);
                 float[] all = new float[seen * d];
                 System.arraycopy(base.data(), 0, all, 0, base.data().length);
                 System.arraycopy(novelProtos.data(), 0, all, base.data().length, novel * d);

@@ -922,11 +922,11 @@ public final class Workspace {
      * @param prototypes per class, its refined prototype (null for base classes)
      */
     public boolean applyRefinement(PrototypeHead madeBy, long revision, float[][] prototypes) {
-        if (madeBy != head || !head.refines() || revision != predictions.revision()) {
+        if (madeBy != head || !head.refines() || !predictions.refine(revision, prototypes)) {
             return false;
         }
         state = null;
-        return predictions.refine(revision, prototypes);
+        return true;
     }
 
     /**

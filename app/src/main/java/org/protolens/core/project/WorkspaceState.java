@@ -317,6 +317,16 @@ public final class WorkspaceState {
         return predictions.calibrationEnabled();
     }
 
+    /** The base classes' raw prototypes, one row each in class order (0 rows without base classes). */
+    public FloatMatrix basePrototypes() {
+        int[] base = IntStream.range(0, classCount()).filter(this::isBase).toArray();
+        float[] data = new float[base.length * dim];
+        for (int b = 0; b < base.length; b++) {
+            System.arraycopy(rawPrototype(base[b]), 0, data, b * dim, dim);
+        }
+        return new FloatMatrix(base.length, dim, data);
+    }
+
     /** How the new classes' prototypes are made: as calibrated, or refined by a transductive head. */
     public PrototypeHead head() {
         return head;

@@ -102,21 +102,15 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
         int[][] after = flow.confusion(true);
         int classes = before.length;
         int[] labelled = IntStream.range(0, classes).map(k -> IntStream.of(before[k]).sum()).toArray();
-        int[] predicted = new int[classes];
-        for (int[][] m : new int[][][] {before, after}) {
-            for (int[] row : m) {
-                for (int c = 0; c < classes; c++) {
-                    predicted[c] += row[c];
-                }
-            }
-        }
         // with too many classes, those with the most mistakes (before and now): a row's images predicted as
         // another class, a column's images of another class; then the most images
+        int[] predicted = new int[classes];
         int[] missed = new int[classes];
         int[] taken = new int[classes];
         for (int[][] m : new int[][][] {before, after}) {
             for (int r = 0; r < classes; r++) {
                 for (int c = 0; c < classes; c++) {
+                    predicted[c] += m[r][c];
                     if (r != c) {
                         missed[r] += m[r][c];
                         taken[c] += m[r][c];

@@ -140,7 +140,7 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
         getChildren().addAll(summary, viewer);
         // a taller or shorter chart draws as many classes as fit
         viewer.heightProperty().addListener((o, was, now) -> {
-            if ((int) Math.max(2, Math.min(MAX_BARS, (was.doubleValue() - CHART_MARGIN) / CLASS_HEIGHT)) != fitting()) {
+            if (fitting(was.doubleValue()) != fitting(now.doubleValue())) {
                 refresh();
             }
         });
@@ -163,13 +163,13 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
 
     @Override
     protected Supplier<Numbers> prepare(WorkspaceState s) {
-        int bars = fitting();
+        int bars = fitting(viewer == null ? 0 : viewer.getHeight());
         return () -> numbersOf(s, bars);
     }
 
-    /** How many new classes' bars fit the chart's height with readable labels (at least 2). */
-    private int fitting() {
-        double h = viewer == null || viewer.getHeight() <= 0 ? Double.MAX_VALUE : viewer.getHeight();
+    /** How many new classes' bars fit a chart of {@code height} with readable labels (2 to 16; 16 before it is laid out). */
+    private static int fitting(double height) {
+        double h = height <= 0 ? Double.MAX_VALUE : height;
         return (int) Math.max(2, Math.min(MAX_BARS, (h - CHART_MARGIN) / CLASS_HEIGHT));
     }
 

@@ -215,8 +215,7 @@ public final class Commands {
 
     /** Refines {@code s} in the background when its head asks for it (JavaFX thread). */
     private void refineLater(WorkspaceState s) {
-        String key = s.head() + "@" + s.predictionsRevision();
-        if (!s.refining() || key.equals(refinedFor)) {
+        if (!s.refining() || refinementOf(s).equals(refinedFor)) {
             toRefine = null;
             return;
         }
@@ -226,6 +225,11 @@ public final class Commands {
         }
     }
 
+    /** What a refinement of {@code s} is made for: its head and its predictions' revision. */
+    private static String refinementOf(WorkspaceState s) {
+        return s.head() + "@" + s.predictionsRevision();
+    }
+
     private void nextRefinement() {
         WorkspaceState s = toRefine;
         toRefine = null;
@@ -233,7 +237,7 @@ public final class Commands {
             return;
         }
         refining = true;
-        refinedFor = s.head() + "@" + s.predictionsRevision();
+        refinedFor = refinementOf(s);
         int gen = generation;
         tasks.start(tasks.job(Tasks.Lane.HEAD, Messages.get("task.refine", s.head()), job -> PrototypeRefinement.of(s, s.head()))
                 .onDone(r -> {
