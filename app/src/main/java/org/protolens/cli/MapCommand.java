@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "map", mixinStandardHelpOptions = true, versionProvider = ProtoLensCommand.Versions.class,
         description = {"Lays embeddings out in two dimensions with the window's own code: PCA, t-SNE or UMAP.",
-            "Writes an n x 2 float32 array, one row per input row; the same input and seed give the same map.",
-            "t-SNE and UMAP lay out at most --landmarks rows chosen with the seed and place every other row at the "
-                    + "distance-weighted mean of its nearest laid-out rows."})
+            "Writes an n x 2 float32 array, one row per input row; the same input and seed give the same map. Progress goes to stderr.",
+            "t-SNE (Barnes-Hut) lays out every row up to " + MapLayout.TSNE_LANDMARKS + ", UMAP at most "
+                    + MapLayout.DEFAULT_LANDMARKS + " rows chosen with the seed (--landmarks changes either); every other row "
+                    + "is placed at the distance-weighted mean of its nearest laid-out rows."})
 final class MapCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,8 +31,9 @@ final class MapCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed (default ${DEFAULT-VALUE}, the window's)")
     long seed;
 
-    @Option(names = "--landmarks", defaultValue = "5000", description = "rows laid out by t-SNE or UMAP (default ${DEFAULT-VALUE})")
-    int landmarks;
+    @Option(names = "--landmarks", description = "rows laid out by t-SNE or UMAP (default: all for t-SNE up to "
+            + MapLayout.TSNE_LANDMARKS + ", " + MapLayout.DEFAULT_LANDMARKS + " for UMAP)")
+    Integer landmarks;
 
     @Option(names = "--out", required = true, paramLabel = "XY.npy")
     Path out;
@@ -44,6 +46,9 @@ final class MapCommand implements Callable<Integer> {
             case "umap" -> MapLayout.Method.UMAP;
             default -> throw CliArgs.usage(spec, "--method must be pca, tsne or umap, got \"" + method + "\"");
         };
+        if (landmarks == null) {
+            landmarks = MapLayout.defaultLandmarks(m);
+        }
         if (landmarks < 2) {
             throw CliArgs.usage(spec, "--landmarks must be at least 2, got " + landmarks);
         }
@@ -53,10 +58,26 @@ final class MapCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
-        MapLayout layout = MapLayout.compute(x, m, seed, landmarks, (what, done) -> { }, () -> false);
+        MapLayout layout = MapLayout.compute(x, m, seed, landmarks, progressTo(err, start), () -> false);
         NpyFile.writeMatrix(out, new FloatMatrix(x.rows(), 2, layout.xy()));
         err.printf(Locale.ROOT, "wrote %s (%d x 2, %s, seed %d) in %.1f s%n", out, x.rows(), m, seed, (System.nanoTime() - start) / 1e9);
         err.flush();
         return 0;
+    }
+
+    /** Progress on stderr: each new stage, and every tenth of a stage that reports its share. */
+    private static MapLayout.Progress progressTo(PrintWriter err, long start) {
+        String[] last = {""};
+        int[] tenth = {-1};
+        return (what, done) -> {
+            int t = done < 0 ? -1 : (int) Math.floor(done * 10);
+            if (!what.equals(last[0]) || t > tenth[0]) {
+                err.printf(Locale.ROOT, "%6.1f s  %s%s%n", (System.nanoTime() - start) / 1e9, what,
+                        done < 0 ? "" : String.format(Locale.ROOT, " (%d%%)", Math.round(done * 100)));
+                err.flush();
+                last[0] = what;
+                tenth[0] = t;
+            }
+        };
     }
 }

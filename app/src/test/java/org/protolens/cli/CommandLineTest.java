@@ -377,7 +377,7 @@ class CommandLineTest {
             assertEquals(2, xy.cols());
             assertTrue(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), method + ": the same seed, the same map");
             MapLayout.Method m = method.equals("pca") ? MapLayout.Method.PCA : MapLayout.Method.TSNE;
-            assertArrayEquals(MapLayout.compute(x, m, 7, MapLayout.DEFAULT_LANDMARKS, (w, d) -> { }, () -> false).xy(), xy.data(),
+            assertArrayEquals(MapLayout.compute(x, m, 7, MapLayout.defaultLandmarks(m), (w, d) -> { }, () -> false).xy(), xy.data(),
                     "the window's layout");
         }
         Path umap = dir.resolve("umap.npy");

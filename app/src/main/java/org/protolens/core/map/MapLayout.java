@@ -9,29 +9,26 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.Flow;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.proto.L2;
 import smile.graph.NearestNeighborGraph;
-import smile.manifold.TSNE;
 import smile.manifold.UMAP;
 import smile.math.MathEx;
-import smile.util.AlgoStatus;
-import smile.util.IterativeAlgorithmController;
 
 /**
- * Where each image sits on the map: its unit-length embedding projected by PCA, t-SNE or UMAP
- * (Smile). Deterministic: the same embeddings, method and seed give the same map.
+ * Where each image sits on the map: its unit-length embedding projected by PCA (Smile), t-SNE
+ * (Barnes-Hut, {@link BarnesHutTsne}) or UMAP (Smile). Deterministic: the same embeddings, method
+ * and seed give the same map.
  *
  * <p>t-SNE and UMAP run on the embeddings reduced to 50 principal components (t-SNE on raw
- * 512-d embeddings collapses). Smile's t-SNE is exact, quadratic in the number of points, so
- * both run on at most {@link #DEFAULT_LANDMARKS} images chosen at random with the seed; every
- * other image is placed at the distance-weighted mean of its nearest laid-out images. Images added
- * later are placed the same way (PCA projects them), so a layout never reshuffles: computing it
- * again is an explicit action. Every image gets a point.
+ * 512-d embeddings collapses). t-SNE lays out every image (up to {@link #TSNE_LANDMARKS}); Smile's
+ * UMAP runs on at most {@link #DEFAULT_LANDMARKS} images chosen at random with the seed. Images
+ * beyond those, and images added later, are placed at the distance-weighted mean of their nearest
+ * laid-out images (PCA projects them), so a layout never reshuffles: computing it again is an
+ * explicit action. Every image gets a point.
  *
  * <p>PCA and t-SNE give the same map for the same embeddings and seed. Smile's UMAP starts from a
  * spectral layout whose eigen-solver (ARPACK) carries its random state from call to call, so a
@@ -54,7 +51,11 @@ public final class MapLayout {
         }
     }
 
+    /** UMAP lays out at most this many images (Smile's UMAP); the rest are placed. */
     public static final int DEFAULT_LANDMARKS = 5_000;
+    /** t-SNE (Barnes-Hut) lays out every image up to this many; beyond, the rest are placed. */
+    public static final int TSNE_LANDMARKS = 250_000;
+    static final double PERPLEXITY = 30;
     /** PCA axes are fitted on at most this many rows: enough for stable axes at any project size. */
     static final int PCA_FIT_ROWS = 20_000;
     static final int REDUCED_DIMS = 50;
@@ -70,6 +71,11 @@ public final class MapLayout {
     private final int landmarks;
     private final double radius;
     private float[] xy;
+
+    /** How many images a method lays out by default: every image for t-SNE (up to {@link #TSNE_LANDMARKS}). */
+    public static int defaultLandmarks(Method method) {
+        return method == Method.TSNE ? TSNE_LANDMARKS : DEFAULT_LANDMARKS;
+    }
 
     private MapLayout(Method method, long seed, PcaMap pca, float[] laidOutReduced, float[] xy, int landmarks) {
         this.method = method;
@@ -113,32 +119,34 @@ public final class MapLayout {
         float[] reduced = reduce.project(unit);
         check(cancelled);
         int[] chosen = n <= maxLandmarks ? IntStream.range(0, n).toArray() : sample(n, maxLandmarks, rnd);
-        double[][] input = new double[chosen.length][r];
+        float[] landmarkReduced = new float[chosen.length * r];
         for (int i = 0; i < chosen.length; i++) {
-            for (int j = 0; j < r; j++) {
-                input[i][j] = reduced[chosen[i] * r + j];
-            }
+            System.arraycopy(reduced, chosen[i] * r, landmarkReduced, i * r, r);
         }
         progress.report(method + " of " + chosen.length + " images", -1);
-        double[][] coords;
-        MathEx.setSeed(seed);
+        float[] landmarkXy;
         if (method == Method.TSNE) {
-            coords = tsne(input, progress, cancelled);
+            landmarkXy = BarnesHutTsne.layout(landmarkReduced, chosen.length, r, Math.min(PERPLEXITY, (chosen.length - 1) / 3.0),
+                    seed, progress, cancelled);
         } else {
+            double[][] input = new double[chosen.length][r];
+            for (int i = 0; i < chosen.length; i++) {
+                for (int j = 0; j < r; j++) {
+                    input[i][j] = landmarkReduced[i * r + j];
+                }
+            }
             int k = Math.min(15, chosen.length - 1);
             // the exact neighbour graph: Smile's approximate one for large inputs is not reproducible
             NearestNeighborGraph graph = NearestNeighborGraph.of(input, k);
             MathEx.setSeed(seed);
-            coords = UMAP.fit(input, graph, new UMAP.Options(k));
+            double[][] coords = UMAP.fit(input, graph, new UMAP.Options(k));
+            landmarkXy = new float[2 * chosen.length];
+            for (int i = 0; i < chosen.length; i++) {
+                landmarkXy[2 * i] = (float) coords[i][0];
+                landmarkXy[2 * i + 1] = (float) coords[i][1];
+            }
         }
         check(cancelled);
-        float[] landmarkXy = new float[2 * chosen.length];
-        float[] landmarkReduced = new float[chosen.length * r];
-        for (int i = 0; i < chosen.length; i++) {
-            landmarkXy[2 * i] = (float) coords[i][0];
-            landmarkXy[2 * i + 1] = (float) coords[i][1];
-            System.arraycopy(reduced, chosen[i] * r, landmarkReduced, i * r, r);
-        }
         float[] xy = new float[2 * n];
         if (chosen.length == n) {
             System.arraycopy(landmarkXy, 0, xy, 0, xy.length);
@@ -216,40 +224,6 @@ public final class MapLayout {
     }
 
     private static final int MAGIC = 0x504c4d31; // "PLM1"
-
-    private static double[][] tsne(double[][] input, Progress progress, BooleanSupplier cancelled) {
-        TSNE.Options defaults = new TSNE.Options(2, Math.min(30, (input.length - 1) / 3.0), 200, 12, 1000);
-        try (IterativeAlgorithmController<AlgoStatus> controller = new IterativeAlgorithmController<>(Runnable::run, 1)) {
-            controller.subscribe(new Flow.Subscriber<>() {
-                @Override
-                public void onSubscribe(Flow.Subscription s) {
-                    s.request(Long.MAX_VALUE);
-                }
-
-                @Override
-                public void onNext(AlgoStatus status) {
-                    progress.report("t-SNE of " + input.length + " images", status.iteration() / (double) defaults.maxIter());
-                    if (cancelled.getAsBoolean()) {
-                        controller.stop();
-                    }
-                }
-
-                @Override
-                public void onError(Throwable e) {
-                }
-
-                @Override
-                public void onComplete() {
-                }
-            });
-            TSNE.Options options = new TSNE.Options(defaults.d(), defaults.perplexity(), defaults.eta(),
-                    defaults.earlyExaggeration(), defaults.maxIter(), defaults.maxIterWithoutProgress(), defaults.tol(),
-                    defaults.momentum(), defaults.finalMomentum(), defaults.momentumSwitchIter(), defaults.minGain(), controller);
-            double[][] coords = TSNE.fit(input, options).coordinates();
-            check(cancelled);
-            return coords;
-        }
-    }
 
     private static void check(BooleanSupplier cancelled) {
         if (cancelled.getAsBoolean()) {

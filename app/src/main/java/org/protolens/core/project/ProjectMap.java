@@ -48,7 +48,7 @@ public final class ProjectMap {
      */
     public static MapLayout compute(WorkspaceState s, MapLayout.Method method, MapLayout.Progress progress,
                                     BooleanSupplier cancelled) throws IOException {
-        MapLayout layout = MapLayout.compute(s.embeddings(), method, SEED, MapLayout.DEFAULT_LANDMARKS, progress, cancelled);
+        MapLayout layout = MapLayout.compute(s.embeddings(), method, SEED, MapLayout.defaultLandmarks(method), progress, cancelled);
         layout.write(s.dir().resolve(FILE_NAME));
         return layout;
     }

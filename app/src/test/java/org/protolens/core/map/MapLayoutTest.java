@@ -26,7 +26,7 @@ class MapLayoutTest {
     void everyImageIsPlacedAndNeighbourhoodsAreKept(MapLayout.Method method) throws IOException {
         FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
         long t0 = System.nanoTime();
-        MapLayout layout = MapLayout.compute(e, method, 7, MapLayout.DEFAULT_LANDMARKS, QUIET, () -> false);
+        MapLayout layout = MapLayout.compute(e, method, 7, MapLayout.defaultLandmarks(method), QUIET, () -> false);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         float[] xy = layout.xy();
         assertEquals(2 * e.rows(), xy.length, "every image gets a point");
@@ -38,7 +38,7 @@ class MapLayoutTest {
         // t-SNE and UMAP keep local neighbourhoods far better than a linear projection
         assertTrue(t > (method == MapLayout.Method.PCA ? 0.75 : 0.93), method + " trustworthiness " + t);
         if (method != MapLayout.Method.UMAP) {
-            assertArrayEquals(xy, MapLayout.compute(e, method, 7, MapLayout.DEFAULT_LANDMARKS, QUIET, () -> false).xy(),
+            assertArrayEquals(xy, MapLayout.compute(e, method, 7, MapLayout.defaultLandmarks(method), QUIET, () -> false).xy(),
                     "the same embeddings and seed give the same map");
         }
         // stored and read back, with 3 images more than it was computed on: the same map, the new ones placed
