@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "episodes", mixinStandardHelpOptions = true, versionProvider = ProtoLensCommand.Versions.class,
         description = {"Few-shot episodes on labelled embeddings, as few-shot papers report them: N-way K-shot episodes with Q",
-            "queries per class, the mean accuracy and its 95% confidence interval per prototype head (NCM; with --base, TEEN;",
+            "queries per class, the mean accuracy and its 95%% confidence interval per prototype head (NCM; with --base, TEEN;",
             "the transductive soft k-means and TIM, whose unlabelled images are the episode's queries)."})
 final class EpisodesCommand implements Callable<Integer> {
     @Spec
