@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 from sklearn.manifold import trustworthiness
-from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+from sklearn.neighbors import NearestNeighbors
 
 
 def read_map(path, n):
@@ -38,26 +38,34 @@ def trustworthiness_blocked(x, y, k=10, block=256):
     return 1.0 - 2.0 / (n * k * (2.0 * n - 3.0 * k - 1.0)) * penalty
 
 
+def labels_of(paths_txt):
+    """Each image's label: the name of its folder."""
+    with open(paths_txt) as f:
+        return np.array([os.path.basename(os.path.dirname(line.strip())) for line in f])
+
+
+def knn_accuracy(y, labels, k=10):
+    """Leave-one-out k-NN accuracy of the map (the nearest point is the point itself)."""
+    idx = NearestNeighbors(n_neighbors=k + 1).fit(y).kneighbors(y, return_distance=False)[:, 1:]
+    votes = labels[idx]
+    pred = np.array([max(set(v), key=list(v).count) for v in votes])
+    return float(np.mean(pred == labels))
+
+
 def main():
     check = sys.argv[1] == "--check"
     if check:
         sys.argv.pop(1)
     x = np.load(sys.argv[1]).astype(np.float64)
     x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-    with open(sys.argv[2]) as f:
-        labels = np.array([os.path.basename(os.path.dirname(line.strip())) for line in f])
+    labels = labels_of(sys.argv[2])
     for path in sys.argv[3:]:
         y = read_map(path, len(x))
         t = trustworthiness_blocked(x, y)
         if check:
             reference = trustworthiness(x, y, n_neighbors=10)
             print(f"  scikit-learn's trustworthiness {reference:.5f}, blocked {t:.5f}")
-        knn = KNeighborsClassifier(n_neighbors=11).fit(y, labels)
-        # leave-one-out: the nearest point is the point itself
-        idx = knn.kneighbors(y, return_distance=False)[:, 1:]
-        votes = labels[idx]
-        pred = np.array([max(set(v), key=list(v).count) for v in votes])
-        print(f"{os.path.basename(path)}: trustworthiness {t:.3f}, 10-NN accuracy {np.mean(pred == labels):.3f}")
+        print(f"{os.path.basename(path)}: trustworthiness {t:.3f}, 10-NN accuracy {knn_accuracy(y, labels):.3f}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,11 @@
 #   tests/bench/run.sh window      the window with 100,000 images: map frame times (Canvas vs JFreeChart),
 #                                  hover hit-test, alpha steps (JavaFX thread time, change to frame) and
 #                                  a dragged alpha slider (needs xvfb-run for a display)
+#   tests/bench/run.sh peers       against the tools users would pick instead, in interleaved rounds on the same inputs:
+#                                  the CIFAR-10 test set (10,000 images) embedded with the CIFAR sample's backbone and
+#                                  laid out by `protolens map` and by Rtsne, uwot, umap-learn, umap-js and scikit-learn
+#                                  (medians, ratios, trustworthiness, 10-NN accuracy); ProtoLens's embedding pipeline
+#                                  against PyTorch's DataLoader on ResNet-18 (installs what it needs with apt and npm)
 # Needs JDK 25 (JAVA_HOME), and for 'embedding' Debian's python3-torch and python3-torchvision
 # (to write the TorchScript model) and ../shared/data/cifar10-jpg.tar.gz.
 set -euo pipefail
@@ -47,6 +52,25 @@ case "${1:-all}" in
     "${run[@]}" "$java" --enable-native-access=ALL-UNNAMED -Xmx6g -Djavafx.animation.fullspeed=true \
       -Dprotolens.data="$work/user-data" -cp "$cp" org.protolens.bench.WindowBenchmark "$work" "${FRAMES:-120}"
     ;;&
-  embedding|saliency|live|analysis|window|all) ;;
-  *) echo "usage: tests/bench/run.sh [embedding|saliency|live|analysis|window|all]" >&2; exit 2 ;;
+  peers|all)
+    if ! Rscript -e 'library(Rtsne); library(uwot)' >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import sklearn, umap, torchvision' 2>/dev/null \
+        || ! command -v npm >/dev/null; then
+      sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+      "${sudo[@]}" apt-get install -y -q r-base-core r-cran-rtsne r-cran-uwot python3-sklearn umap-learn python3-torch \
+        python3-torchvision nodejs npm >/dev/null
+    fi
+    [ -d "$work/node/node_modules/umap-js" ] || (mkdir -p "$work/node" && cd "$work/node" && npm install --silent --no-audit --no-fund umap-js@1)
+    [ -d "$work/cifar10-jpg" ] || tar -xzf "$root/../shared/data/cifar10-jpg.tar.gz" -C "$work"
+    [ -f "$work/cifar-test.npy" ] || "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -jar app/target/protolens.jar \
+      embed --backbone sample-projects/cifar10-fewshot/backbone --images "$work/cifar10-jpg/test" --cache "$work/embed-cache" \
+      --out "$work/cifar-test"
+    NODE_PATH="$work/node/node_modules" /usr/bin/python3 tests/bench/maps_peers.py app/target/protolens.jar "$work/cifar-test.npy" \
+      "$work/cifar-test.paths.txt" "$work/maps" "${ROUNDS:-3}" "${THREADS:-$(nproc)}"
+    [ -f "$work/resnet18.pt" ] || /usr/bin/python3 tests/bench/make_resnet18.py "$work/resnet18.pt"
+    /usr/bin/python3 tests/bench/dataloader_peer.py "$work/resnet18.pt" "$work/cifar10-jpg/test" "${COUNT:-640}" "${ROUNDS:-3}" \
+      "${THREADS:-$(nproc)}" -- "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" \
+      org.protolens.bench.EmbeddingThroughput
+    ;;&
+  embedding|saliency|live|analysis|window|peers|all) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|saliency|live|analysis|window|peers|all]" >&2; exit 2 ;;
 esac

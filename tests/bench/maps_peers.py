@@ -1,0 +1,116 @@
+"""Maps of the same embeddings by ProtoLens and by the tools users would pick instead, in
+interleaved rounds on the same machine: wall-clock medians, ratios, and the maps' quality
+(trustworthiness at k = 10 and the map's leave-one-out 10-NN accuracy, map_quality.py).
+
+    python3 maps_peers.py JAR EMBEDDINGS.npy PATHS.txt WORKDIR ROUNDS THREADS
+
+ProtoLens runs as `java -jar JAR map`; the peers are R's Rtsne (Barnes-Hut t-SNE), uwot
+(UMAP), umap-learn and umap-js (UMAP; umap-js from NODE_PATH) when installed, and scikit-learn's PCA. Times are of the whole process for ProtoLens,
+and of the layout call alone for the peers (their reading and writing is not counted)."""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+import map_quality  # noqa: E402
+
+
+def protolens(jar, method, x_npy, out, seed):
+    t = time.perf_counter()
+    subprocess.run([os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"),
+                    "--enable-native-access=ALL-UNNAMED", "-jar", jar, "map", "--method", method,
+                    "--embeddings", x_npy, "--seed", "42", "--out", out],
+                   check=True, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def r_peer(script, f32, n, d, seed, threads, out):
+    r = subprocess.run(["Rscript", os.path.join(here, script), f32, str(n), str(d), str(seed), str(threads), out],
+                       check=True, capture_output=True, text=True)
+    return float(r.stdout.strip().splitlines()[-1])
+
+
+def umap_learn(x, threads, out):
+    import umap
+    t = time.perf_counter()
+    y = umap.UMAP(n_neighbors=15, min_dist=0.1, metric="cosine", random_state=None, n_jobs=threads).fit_transform(x)
+    took = time.perf_counter() - t
+    np.save(out, y.astype(np.float32))
+    return took
+
+
+def umap_js(f32, n, d, seed, out):
+    r = subprocess.run(["node", os.path.join(here, "umap_js.js"), f32, str(n), str(d), str(seed), out],
+                       check=True, capture_output=True, text=True)
+    return float(r.stdout.strip().splitlines()[-1])
+
+
+def has_python_module(name):
+    return subprocess.run([sys.executable, "-c", "import " + name], capture_output=True).returncode == 0
+
+
+def has_node_module(name):
+    return subprocess.run(["node", "-e", "require('%s')" % name], capture_output=True).returncode == 0
+
+
+def sklearn_pca(x, out):
+    from sklearn.decomposition import PCA
+    t = time.perf_counter()
+    y = PCA(n_components=2, random_state=42).fit_transform(x)
+    took = time.perf_counter() - t
+    np.save(out, y.astype(np.float32))
+    return took
+
+
+def has_r_package(name):
+    return subprocess.run(["Rscript", "-e", "suppressMessages(library(%s))" % name],
+                          capture_output=True).returncode == 0
+
+
+def main():
+    jar, x_npy, paths, work, rounds, threads = sys.argv[1:7]
+    rounds, threads = int(rounds), int(threads)
+    os.makedirs(work, exist_ok=True)
+    x = np.load(x_npy).astype(np.float64)
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    n, d = x.shape
+    f32 = os.path.join(work, "unit.f32")
+    x.astype("<f4").tofile(f32)
+    runs = [("t-SNE", "ProtoLens", lambda o: protolens(jar, "tsne", x_npy, o + ".npy", 42), ".npy")]
+    if has_r_package("Rtsne"):
+        runs.append(("t-SNE", "Rtsne", lambda o: r_peer("tsne_rtsne.R", f32, n, d, 42, threads, o + ".f32"), ".f32"))
+    runs.append(("UMAP", "ProtoLens", lambda o: protolens(jar, "umap", x_npy, o + ".npy", 42), ".npy"))
+    if has_r_package("uwot"):
+        runs.append(("UMAP", "uwot", lambda o: r_peer("umap_uwot.R", f32, n, d, 42, threads, o + ".f32"), ".f32"))
+    if has_python_module("umap"):
+        runs.append(("UMAP", "umap-learn", lambda o: umap_learn(x, threads, o + ".npy"), ".npy"))
+    if has_node_module("umap-js"):
+        runs.append(("UMAP", "umap-js", lambda o: umap_js(f32, n, d, 42, o + ".f32"), ".f32"))
+    runs.append(("PCA", "ProtoLens", lambda o: protolens(jar, "pca", x_npy, o + ".npy", 42), ".npy"))
+    runs.append(("PCA", "scikit-learn", lambda o: sklearn_pca(x, o + ".npy"), ".npy"))
+    times = {(m, t): [] for m, t, _, _ in runs}
+    for r in range(rounds):
+        for method, tool, fn, _ in runs:
+            took = fn(os.path.join(work, "%s-%s" % (method, tool)))
+            times[(method, tool)].append(took)
+            print("round %d  %-6s %-13s %8.2f s" % (r + 1, method, tool, took), flush=True)
+    labels = map_quality.labels_of(paths)
+    print("\n%d x %d embeddings, %d rounds, %d threads for the R peers; quality of the last round's maps"
+          % (n, d, rounds, threads))
+    print("%-6s %-13s %10s %10s %8s %8s" % ("method", "tool", "median s", "vs ProtoLens", "trust", "10-NN"))
+    for method, tool, _, ext in runs:
+        med = statistics.median(times[(method, tool)])
+        ours = statistics.median(times[(method, "ProtoLens")])
+        y = map_quality.read_map(os.path.join(work, "%s-%s%s" % (method, tool, ext)), n)
+        trust = map_quality.trustworthiness_blocked(x, y)
+        knn = map_quality.knn_accuracy(y, labels)
+        print("%-6s %-13s %10.2f %9.2fx %8.3f %8.3f" % (method, tool, med, med / ours, trust, knn), flush=True)
+
+
+if __name__ == "__main__":
+    main()
