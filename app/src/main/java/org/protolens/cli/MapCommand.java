@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "map", mixinStandardHelpOptions = true, versionProvider = ProtoLensCommand.Versions.class,
         description = {"Lays embeddings out in two dimensions with the window's own code: PCA, t-SNE or UMAP.",
             "Writes an n x 2 float32 array, one row per input row; the same input and seed give the same map. Progress goes to stderr.",
-            "t-SNE (Barnes-Hut) lays out every row up to " + MapLayout.TSNE_LANDMARKS + ", UMAP at most "
-                    + MapLayout.DEFAULT_LANDMARKS + " rows chosen with the seed (--landmarks changes either); every other row "
-                    + "is placed at the distance-weighted mean of its nearest laid-out rows."})
+            "t-SNE (Barnes-Hut) and UMAP lay out every row up to " + MapLayout.LAID_OUT_LIMIT + " (--landmarks changes it); "
+                    + "beyond, that many rows chosen with the seed, and every other row is placed at the distance-weighted mean of "
+                    + "its nearest laid-out rows."})
 final class MapCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,8 +31,7 @@ final class MapCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed (default ${DEFAULT-VALUE}, the window's)")
     long seed;
 
-    @Option(names = "--landmarks", description = "rows laid out by t-SNE or UMAP (default: all for t-SNE up to "
-            + MapLayout.TSNE_LANDMARKS + ", " + MapLayout.DEFAULT_LANDMARKS + " for UMAP)")
+    @Option(names = "--landmarks", description = "rows laid out by t-SNE or UMAP (default: all, up to " + MapLayout.LAID_OUT_LIMIT + ")")
     Integer landmarks;
 
     @Option(names = "--out", required = true, paramLabel = "XY.npy")

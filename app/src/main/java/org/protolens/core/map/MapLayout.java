@@ -14,26 +14,19 @@ import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.proto.L2;
-import smile.graph.NearestNeighborGraph;
-import smile.manifold.UMAP;
-import smile.math.MathEx;
 
 /**
  * Where each image sits on the map: its unit-length embedding projected by PCA (Smile), t-SNE
- * (Barnes-Hut, {@link BarnesHutTsne}) or UMAP (Smile). Deterministic: the same embeddings, method
- * and seed give the same map.
+ * (Barnes-Hut, {@link BarnesHutTsne}) or UMAP ({@link Umap}). Deterministic: the same embeddings,
+ * method and seed give the same map, bit for bit, on any number of cores.
  *
  * <p>t-SNE and UMAP run on the embeddings reduced to 50 principal components (t-SNE on raw
- * 512-d embeddings collapses). t-SNE lays out every image (up to {@link #TSNE_LANDMARKS}); Smile's
- * UMAP runs on at most {@link #DEFAULT_LANDMARKS} images chosen at random with the seed. Images
- * beyond those, and images added later, are placed at the distance-weighted mean of their nearest
+ * 512-d embeddings collapses). Both lay out every image, up to {@link #LAID_OUT_LIMIT}; beyond
+ * that many they run on that many chosen at random with the seed. Images beyond those, and images
+ * added later, are placed at the distance-weighted mean of their nearest
  * laid-out images (PCA projects them), so a layout never reshuffles: computing it again is an
  * explicit action. Every image gets a point.
- *
- * <p>PCA and t-SNE give the same map for the same embeddings and seed. Smile's UMAP starts from a
- * spectral layout whose eigen-solver (ARPACK) carries its random state from call to call, so a
- * second UMAP in one process can differ: a project therefore stores its computed layout
- * ({@link #write}, {@link #read}) and opens with it.
+ * A project stores its computed layout ({@link #write}, {@link #read}) and opens with it.
  */
 public final class MapLayout {
     public enum Method {
@@ -51,10 +44,10 @@ public final class MapLayout {
         }
     }
 
-    /** UMAP lays out at most this many images (Smile's UMAP); the rest are placed. */
-    public static final int DEFAULT_LANDMARKS = 5_000;
-    /** t-SNE (Barnes-Hut) lays out every image up to this many; beyond, the rest are placed. */
-    public static final int TSNE_LANDMARKS = 250_000;
+    /** t-SNE and UMAP lay out every image up to this many; beyond, this many and the rest are placed. */
+    public static final int LAID_OUT_LIMIT = 250_000;
+    /** Placing an image searches its neighbours among at most this many laid-out images. */
+    static final int PLACE_SEARCH = 5_000;
     static final double PERPLEXITY = 30;
     /** PCA axes are fitted on at most this many rows: enough for stable axes at any project size. */
     static final int PCA_FIT_ROWS = 20_000;
@@ -72,9 +65,9 @@ public final class MapLayout {
     private final double radius;
     private float[] xy;
 
-    /** How many images a method lays out by default: every image for t-SNE (up to {@link #TSNE_LANDMARKS}). */
+    /** How many images a method lays out by default: every image, up to {@link #LAID_OUT_LIMIT}. */
     public static int defaultLandmarks(Method method) {
-        return method == Method.TSNE ? TSNE_LANDMARKS : DEFAULT_LANDMARKS;
+        return LAID_OUT_LIMIT;
     }
 
     private MapLayout(Method method, long seed, PcaMap pca, float[] laidOutReduced, float[] xy, int landmarks) {
@@ -129,22 +122,7 @@ public final class MapLayout {
             landmarkXy = BarnesHutTsne.layout(landmarkReduced, chosen.length, r, Math.min(PERPLEXITY, (chosen.length - 1) / 3.0),
                     seed, progress, cancelled);
         } else {
-            double[][] input = new double[chosen.length][r];
-            for (int i = 0; i < chosen.length; i++) {
-                for (int j = 0; j < r; j++) {
-                    input[i][j] = landmarkReduced[i * r + j];
-                }
-            }
-            int k = Math.min(15, chosen.length - 1);
-            // the exact neighbour graph: Smile's approximate one for large inputs is not reproducible
-            NearestNeighborGraph graph = NearestNeighborGraph.of(input, k);
-            MathEx.setSeed(seed);
-            double[][] coords = UMAP.fit(input, graph, new UMAP.Options(k));
-            landmarkXy = new float[2 * chosen.length];
-            for (int i = 0; i < chosen.length; i++) {
-                landmarkXy[2 * i] = (float) coords[i][0];
-                landmarkXy[2 * i + 1] = (float) coords[i][1];
-            }
+            landmarkXy = Umap.layout(landmarkReduced, chosen.length, r, seed, progress, cancelled);
         }
         check(cancelled);
         float[] xy = new float[2 * n];
@@ -278,7 +256,7 @@ public final class MapLayout {
 
     /**
      * Where a prototype goes on the map: projected (PCA), or placed by its nearest laid-out images,
-     * searched among at most {@link #DEFAULT_LANDMARKS} of them so that a redraw with many classes stays quick.
+     * searched among at most {@link #PLACE_SEARCH} of them so that a redraw with many classes stays quick.
      */
     public float[] placePrototype(float[] prototype) {
         FloatMatrix unit = L2.normalizeRows(new FloatMatrix(1, prototype.length, prototype));
@@ -287,11 +265,11 @@ public final class MapLayout {
             return reduced;
         }
         int r = pca.components();
-        if (laidOut <= DEFAULT_LANDMARKS) {
+        if (laidOut <= PLACE_SEARCH) {
             return placeAmong(laidOutReduced, laidOutXy, laidOut, r, reduced, new int[] {0}, radius);
         }
         if (prototypeLandmarks == null) {
-            int step = (laidOut + DEFAULT_LANDMARKS - 1) / DEFAULT_LANDMARKS;
+            int step = (laidOut + PLACE_SEARCH - 1) / PLACE_SEARCH;
             int m = (laidOut + step - 1) / step;
             float[] red = new float[m * r];
             float[] pos = new float[2 * m];

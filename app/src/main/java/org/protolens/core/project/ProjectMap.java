@@ -63,7 +63,7 @@ public final class ProjectMap {
      * of an empty project, a map file that could not be read).
      */
     public static MapLayout pca(WorkspaceState s) {
-        return MapLayout.compute(s.embeddings(), MapLayout.Method.PCA, SEED, MapLayout.DEFAULT_LANDMARKS, (what, done) -> { },
+        return MapLayout.compute(s.embeddings(), MapLayout.Method.PCA, SEED, MapLayout.LAID_OUT_LIMIT, (what, done) -> { },
                 () -> false);
     }
 }

@@ -24,28 +24,10 @@ import smile.math.MathEx;
 class BarnesHutTsneTest {
     private static final MapLayout.Progress QUIET = (what, done) -> { };
 
-    /** n points in d dimensions around c well-separated centres; point i belongs to cluster i % c. */
-    private static float[] clusters(int n, int d, int c, long seed) {
-        Random rnd = new Random(seed);
-        float[][] centres = new float[c][d];
-        for (float[] centre : centres) {
-            for (int j = 0; j < d; j++) {
-                centre[j] = (float) (rnd.nextGaussian() * 10);
-            }
-        }
-        float[] x = new float[n * d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                x[i * d + j] = centres[i % c][j] + (float) rnd.nextGaussian();
-            }
-        }
-        return x;
-    }
-
     @Test
     void neighboursAreTheExactNearest() {
         int n = 700, d = 20, k = 15;
-        float[] x = clusters(n, d, 7, 3);
+        float[] x = MapFixtures.clusters(n, d, 7, 3);
         NearestNeighbours nn = NearestNeighbours.exact(x, n, d, k, 5, () -> false);
         for (int i = 0; i < n; i++) {
             int q = i;
@@ -69,7 +51,7 @@ class BarnesHutTsneTest {
         int n = 4_000, d = 50, k = 90;
         // real embeddings are not well separated: clusters whose spread overlaps
         Random rnd = new Random(8);
-        float[] x = clusters(n, d, 10, 6);
+        float[] x = MapFixtures.clusters(n, d, 10, 6);
         for (int i = 0; i < x.length; i++) {
             x[i] = x[i] * 0.2f + (float) rnd.nextGaussian();
         }
@@ -95,7 +77,7 @@ class BarnesHutTsneTest {
     @Test
     void similaritiesAreSymmetricAndSumToOne() {
         int n = 300, d = 10, k = 30;
-        float[] x = clusters(n, d, 3, 4);
+        float[] x = MapFixtures.clusters(n, d, 3, 4);
         BarnesHutTsne.SparseP p = BarnesHutTsne.SparseP.of(NearestNeighbours.exact(x, n, d, k, 1, () -> false), n, 10);
         double total = 0;
         for (int i = 0; i < n; i++) {
@@ -115,9 +97,9 @@ class BarnesHutTsneTest {
     @Test
     void clustersStaySeparateOnTheMap() {
         int n = 1_500, d = 50, c = 6;
-        float[] xy = BarnesHutTsne.layout(clusters(n, d, c, 9), n, d, 30, 1, QUIET, () -> false);
+        float[] xy = BarnesHutTsne.layout(MapFixtures.clusters(n, d, c, 9), n, d, 30, 1, QUIET, () -> false);
         int[] labels = IntStream.range(0, n).map(i -> i % c).toArray();
-        assertEquals(1.0, knnAccuracy(xy, labels, 10), 0.005, "each point's map neighbours are from its own cluster");
+        assertEquals(1.0, MapFixtures.knnAccuracy(xy, labels, 10), 0.005, "each point's map neighbours are from its own cluster");
     }
 
     @Test
@@ -154,7 +136,7 @@ class BarnesHutTsneTest {
     @Test
     void theSameMapOnOneCoreAndOnFour() throws Exception {
         int n = 2_000, d = 30;
-        float[] x = clusters(n, d, 5, 11);
+        float[] x = MapFixtures.clusters(n, d, 5, 11);
         try (ForkJoinPool one = new ForkJoinPool(1); ForkJoinPool four = new ForkJoinPool(4)) {
             float[] a = one.submit(() -> BarnesHutTsne.layout(x, n, d, 30, 3, QUIET, () -> false)).get();
             float[] b = four.submit(() -> BarnesHutTsne.layout(x, n, d, 30, 3, QUIET, () -> false)).get();
@@ -167,7 +149,7 @@ class BarnesHutTsneTest {
         int n = 1_000, d = 10;
         AtomicInteger polls = new AtomicInteger();
         assertThrows(CancellationException.class,
-                () -> BarnesHutTsne.layout(clusters(n, d, 3, 2), n, d, 30, 1, QUIET, () -> polls.incrementAndGet() > 20));
+                () -> BarnesHutTsne.layout(MapFixtures.clusters(n, d, 3, 2), n, d, 30, 1, QUIET, () -> polls.incrementAndGet() > 20));
         assertTrue(polls.get() < 30, "stops at the next poll, polled " + polls.get() + " times");
     }
 
@@ -182,32 +164,5 @@ class BarnesHutTsneTest {
             assertTrue(Float.isFinite(v));
         }
         assertTrue(two[0] != two[2] || two[1] != two[3], "two different points stay apart");
-    }
-
-    private static double knnAccuracy(float[] xy, int[] labels, int k) {
-        int n = labels.length;
-        int right = 0;
-        for (int i = 0; i < n; i++) {
-            int q = i;
-            Integer[] order = IntStream.range(0, n).filter(j -> j != q).boxed().toArray(Integer[]::new);
-            Arrays.sort(order, (a, b) -> Double.compare(dist(xy, q, a), dist(xy, q, b)));
-            int[] votes = new int[Arrays.stream(labels).max().orElse(0) + 1];
-            for (int t = 0; t < k; t++) {
-                votes[labels[order[t]]]++;
-            }
-            int best = 0;
-            for (int c = 1; c < votes.length; c++) {
-                if (votes[c] > votes[best]) {
-                    best = c;
-                }
-            }
-            right += best == labels[i] ? 1 : 0;
-        }
-        return right / (double) n;
-    }
-
-    private static double dist(float[] xy, int a, int b) {
-        double dx = xy[2 * a] - xy[2 * b], dy = xy[2 * a + 1] - xy[2 * b + 1];
-        return dx * dx + dy * dy;
     }
 }
