@@ -1,13 +1,16 @@
 package org.protolens.core.map;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
-import smile.feature.extraction.PCA;
+import smile.math.blas.UPLO;
+import smile.math.matrix.Matrix;
 
 /**
  * The map's linear layout: the embeddings projected on their first two principal components
- * (Smile's PCA on the covariance). Deterministic: each axis's sign is fixed so that its largest
- * loading is positive, so the same embeddings always give the same picture. Every row gets a point.
+ * (the covariance's leading eigenvectors, through Smile's BLAS and LAPACK). Deterministic: each
+ * axis's sign is fixed so that its largest loading is positive, so the same embeddings always
+ * give the same picture. Every row gets a point.
  */
 public final class PcaMap {
     private final double[] centre;
@@ -23,27 +26,48 @@ public final class PcaMap {
         return fit(x, 2);
     }
 
-    /** Fits the first {@code components} axes on {@code x} (at least 2 rows); fewer when x has fewer dimensions. */
+    /**
+     * Fits the first {@code components} axes on {@code x} (at least 2 rows); fewer when x has fewer
+     * dimensions. The covariance is one BLAS product of the centred rows with themselves and its
+     * axes come from LAPACK's symmetric eigen-solver, both through Smile's matrices.
+     */
     public static PcaMap fit(FloatMatrix x, int components) {
-        if (x.rows() < 2) {
-            throw new IllegalArgumentException("a map needs at least 2 embeddings, got " + x.rows());
+        int n = x.rows();
+        int d = x.cols();
+        if (n < 2) {
+            throw new IllegalArgumentException("a map needs at least 2 embeddings, got " + n);
         }
-        double[][] rows = new double[x.rows()][x.cols()];
-        for (int r = 0; r < x.rows(); r++) {
+        double[] centre = new double[d];
+        for (int r = 0; r < n; r++) {
             int off = x.offset(r);
-            for (int j = 0; j < x.cols(); j++) {
-                rows[r][j] = x.data()[off + j];
+            for (int j = 0; j < d; j++) {
+                centre[j] += x.data()[off + j];
             }
         }
-        PCA pca = PCA.fit(rows);
-        var loadings = pca.loadings();
-        int d = x.cols();
-        int k = Math.min(components, Math.min(d, loadings.ncol()));
+        for (int j = 0; j < d; j++) {
+            centre[j] /= n;
+        }
+        Matrix centred = new Matrix(n, d);
+        for (int r = 0; r < n; r++) {
+            int off = x.offset(r);
+            for (int j = 0; j < d; j++) {
+                centred.set(r, j, x.data()[off + j] - centre[j]);
+            }
+        }
+        Matrix covariance = centred.ata();
+        covariance.uplo(UPLO.LOWER);
+        Matrix.EVD evd = covariance.eigen(false, true, true);
+        Integer[] order = new Integer[d];
+        for (int j = 0; j < d; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(evd.wr[b], evd.wr[a]));
+        int k = Math.min(components, d);
         double[][] axes = new double[k][d];
         for (int a = 0; a < k; a++) {
             int biggest = 0;
             for (int j = 0; j < d; j++) {
-                axes[a][j] = loadings.get(j, a);
+                axes[a][j] = evd.Vr.get(j, order[a]);
                 if (Math.abs(axes[a][j]) > Math.abs(axes[a][biggest])) {
                     biggest = j;
                 }
@@ -54,7 +78,7 @@ public final class PcaMap {
                 }
             }
         }
-        return new PcaMap(pca.center().clone(), axes);
+        return new PcaMap(centre, axes);
     }
 
     /** How many coordinates {@link #project} gives per row. */

@@ -46,4 +46,40 @@ class PcaMapTest {
         assertTrue(varY > 0.5 && varY < 1.6, "second axis carries the unit spread, variance " + varY);
         assertArrayEquals(xy, PcaMap.fit(x).project(x), "the same embeddings give the same map");
     }
+
+    @Test
+    void reducedCoordinatesComeInOrderOfVarianceAndAreUncorrelated() {
+        // 3,000 rows in 64-d, dimension j spread by 1 + j / 8 and mixed by a fixed rotation-like shear
+        Random rnd = new Random(11);
+        int rows = 3000;
+        int d = 64;
+        float[] data = new float[rows * d];
+        for (int r = 0; r < rows; r++) {
+            double carry = 0;
+            for (int j = 0; j < d; j++) {
+                double v = (1 + j / 8.0) * rnd.nextGaussian();
+                data[r * d + j] = (float) (v + 0.3 * carry);
+                carry = v;
+            }
+        }
+        FloatMatrix x = new FloatMatrix(rows, d, data);
+        PcaMap reduce = PcaMap.fit(x, 50);
+        assertEquals(50, reduce.components());
+        float[] z = reduce.project(x);
+        double[] variance = new double[50];
+        for (int r = 0; r < rows; r++) {
+            for (int a = 0; a < 50; a++) {
+                variance[a] += z[50 * r + a] * (double) z[50 * r + a] / rows;
+            }
+        }
+        for (int a = 1; a < 50; a++) {
+            assertTrue(variance[a] <= variance[a - 1] * (1 + 1e-6), "axis " + a + " carries no more than the one before");
+        }
+        double c01 = 0;
+        for (int r = 0; r < rows; r++) {
+            c01 += z[50 * r] * (double) z[50 * r + 1] / rows;
+        }
+        assertEquals(0, c01 / Math.sqrt(variance[0] * variance[1]), 1e-4, "the first two coordinates are uncorrelated");
+        assertEquals(d, PcaMap.fit(x, 80).components(), "no more axes than dimensions");
+    }
 }
