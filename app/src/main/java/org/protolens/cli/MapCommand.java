@@ -59,7 +59,7 @@ final class MapCommand implements Callable<Integer> {
         long start = System.nanoTime();
         MapLayout layout = MapLayout.compute(x, m, seed, landmarks, progressTo(err, start), () -> false);
         NpyFile.writeMatrix(out, new FloatMatrix(x.rows(), 2, layout.xy()));
-        err.printf(Locale.ROOT, "wrote %s (%d x 2, %s, seed %d) in %.1f s%n", out, x.rows(), m, seed, (System.nanoTime() - start) / 1e9);
+        err.printf(Locale.ROOT, "wrote %s (%d x 2, %s, seed %d) in %.2f s%n", out, x.rows(), m, seed, (System.nanoTime() - start) / 1e9);
         err.flush();
         return 0;
     }
