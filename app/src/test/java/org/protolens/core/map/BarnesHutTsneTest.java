@@ -13,10 +13,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.project.Workspace;
-import org.protolens.core.proto.L2;
 import smile.manifold.TSNE;
 import smile.math.MathEx;
 
@@ -104,28 +101,15 @@ class BarnesHutTsneTest {
 
     @Test
     void keepsNeighbourhoodsAsWellAsTheExactTsne() throws IOException {
-        FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
-        FloatMatrix unit = L2.normalizeRows(e);
-        PcaMap reduce = PcaMap.fit(unit, MapLayout.REDUCED_DIMS);
-        float[] reduced = reduce.project(unit);
-        int n = e.rows(), r = reduce.components();
+        MapFixtures.Reduced f = MapFixtures.fashionReduced();
+        FloatMatrix e = f.embeddings();
         long t0 = System.nanoTime();
-        float[] bh = BarnesHutTsne.layout(reduced, n, r, 30, 7, QUIET, () -> false);
+        float[] bh = BarnesHutTsne.layout(f.reduced(), f.n(), f.r(), 30, 7, QUIET, () -> false);
         long t1 = System.nanoTime();
-        double[][] input = new double[n][r];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < r; j++) {
-                input[i][j] = reduced[i * r + j];
-            }
-        }
         MathEx.setSeed(7);
-        double[][] coords = TSNE.fit(input, new TSNE.Options(2, 30, 200, 12, 1000)).coordinates();
+        double[][] coords = TSNE.fit(f.rows(), new TSNE.Options(2, 30, 200, 12, 1000)).coordinates();
         long t2 = System.nanoTime();
-        float[] exact = new float[2 * n];
-        for (int i = 0; i < n; i++) {
-            exact[2 * i] = (float) coords[i][0];
-            exact[2 * i + 1] = (float) coords[i][1];
-        }
+        float[] exact = MapFixtures.interleaved(coords);
         double tBh = Trustworthiness.of(e, bh, 10);
         double tExact = Trustworthiness.of(e, exact, 10);
         System.out.printf("Barnes-Hut t-SNE: trustworthiness %.3f, %d ms; Smile's exact t-SNE %.3f, %d ms%n", tBh,

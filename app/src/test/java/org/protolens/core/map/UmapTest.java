@@ -12,10 +12,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.project.Workspace;
-import org.protolens.core.proto.L2;
 import smile.graph.NearestNeighborGraph;
 import smile.manifold.UMAP;
 import smile.math.MathEx;
@@ -81,28 +78,15 @@ class UmapTest {
 
     @Test
     void keepsNeighbourhoodsAsWellAsSmilesUmap() throws IOException {
-        FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
-        FloatMatrix unit = L2.normalizeRows(e);
-        PcaMap reduce = PcaMap.fit(unit, MapLayout.REDUCED_DIMS);
-        float[] reduced = reduce.project(unit);
-        int n = e.rows(), r = reduce.components();
+        MapFixtures.Reduced f = MapFixtures.fashionReduced();
+        FloatMatrix e = f.embeddings();
         long t0 = System.nanoTime();
-        float[] ours = Umap.layout(reduced, n, r, 7, QUIET, () -> false);
+        float[] ours = Umap.layout(f.reduced(), f.n(), f.r(), 7, QUIET, () -> false);
         long t1 = System.nanoTime();
-        double[][] input = new double[n][r];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < r; j++) {
-                input[i][j] = reduced[i * r + j];
-            }
-        }
         MathEx.setSeed(7);
-        double[][] coords = UMAP.fit(input, NearestNeighborGraph.of(input, Umap.NEIGHBOURS), new UMAP.Options(Umap.NEIGHBOURS));
+        double[][] coords = UMAP.fit(f.rows(), NearestNeighborGraph.of(f.rows(), Umap.NEIGHBOURS), new UMAP.Options(Umap.NEIGHBOURS));
         long t2 = System.nanoTime();
-        float[] smile = new float[2 * n];
-        for (int i = 0; i < n; i++) {
-            smile[2 * i] = (float) coords[i][0];
-            smile[2 * i + 1] = (float) coords[i][1];
-        }
+        float[] smile = MapFixtures.interleaved(coords);
         double tOurs = Trustworthiness.of(e, ours, 10);
         double tSmile = Trustworthiness.of(e, smile, 10);
         System.out.printf("UMAP: trustworthiness %.3f, %d ms; Smile's UMAP %.3f, %d ms%n", tOurs, (t1 - t0) / 1_000_000, tSmile,
