@@ -5,9 +5,10 @@ interleaved rounds on the same machine: wall-clock medians, ratios, and the maps
     python3 maps_peers.py JAR EMBEDDINGS.npy PATHS.txt WORKDIR ROUNDS THREADS
 
 ProtoLens runs as `java -jar JAR map`; the peers are R's Rtsne (Barnes-Hut t-SNE), uwot
-(UMAP), umap-learn and umap-js (UMAP; umap-js from NODE_PATH) when installed, and scikit-learn's PCA. The compared times are of the layout call alone, for
-every tool (reading and writing the arrays is not counted; ProtoLens's is the time `map` reports
-on stderr); ProtoLens's whole process (starting the JVM, reading, writing) is shown beside it."""
+(UMAP), umap-learn and umap-js (UMAP; umap-js from NODE_PATH) when installed, and scikit-learn's
+PCA. The compared times are of the layout call alone, for every tool (reading and writing the
+arrays is not counted; ProtoLens's is the time `map` reports on stderr); ProtoLens's whole process
+(starting the JVM, reading, writing) is shown beside it."""
 import os
 import re
 import statistics
@@ -120,6 +121,7 @@ def main():
         trust = map_quality.trustworthiness_blocked(x, y)
         knn = map_quality.knn_accuracy(y, labels)
         print("%-6s %-13s %10.2f %11.2fx %s %8.3f %8.3f" % (method, tool, med, med / ours, whole, trust, knn), flush=True)
+
 
 if __name__ == "__main__":
     main()
