@@ -3,6 +3,7 @@ package org.protolens.ui;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
@@ -57,6 +59,8 @@ import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.analysis.ProjectEpisodes;
 import org.protolens.core.analysis.ProjectTuning;
 import org.protolens.core.analysis.Suggestions;
+import org.protolens.core.embed.Backbone;
+import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.fscil.FewShotEpisodes;
 import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.io.AtomicFiles;
@@ -68,6 +72,8 @@ import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.proto.PrototypeHead;
+import org.protolens.core.shortcut.GradCam;
+import org.protolens.core.shortcut.OcclusionSaliency;
 import org.protolens.core.shortcut.ProjectProbe;
 import org.protolens.core.shortcut.ProjectShortcutReport;
 import org.protolens.ui.analysis.ConfusionView;
@@ -81,6 +87,7 @@ import org.protolens.ui.common.Tasks;
 import org.protolens.ui.importer.Importer;
 import org.protolens.ui.map.MapView;
 import org.protolens.ui.probe.ProbeView;
+import org.protolens.ui.probe.ProbeViewModel;
 import org.protolens.ui.probe.ShortcutView;
 import org.protolens.ui.project.NewProjectDialog;
 import org.protolens.ui.shell.MainWindow;
@@ -1351,6 +1358,12 @@ class MainWindowTest {
         assertEquals("0 images, 0 classes", status());
         assertEquals(projects.resolve("Mine"), state().dir());
         assertEquals(16, state().dim());
+        // a TorchScript network cannot be differentiated: the Probes tab offers occlusion only
+        robot.clickOn("Probes");
+        settle();
+        ProbeView probes = robot.lookup("#probe-view").queryAs(ProbeView.class);
+        assertFalse(probes.viewModel().gradCamAvailable().get());
+        assertEquals(ProbeViewModel.SaliencyMethod.OCCLUSION, probes.viewModel().method().get());
     }
 
     private static KeyCode digit(int d) {
@@ -1419,10 +1432,30 @@ class MainWindowTest {
         assertNotNull(saliency, "the saliency was computed");
         assertEquals(bag, saliency.image());
         assertEquals(state().predicted(bag), saliency.classIndex(), "of the image's prediction by default");
-        assertTrue(saliency.map().grid().length > 1 && saliency.overlay().width() > 0);
+        OcclusionSaliency.Map occluded = assertInstanceOf(OcclusionSaliency.Map.class, saliency.map(), "occlusion by default");
+        assertTrue(occluded.grid().length > 1 && saliency.overlay().width() > 0);
         assertFalse(robot.lookup("#probe-saliency-export").queryButton().isDisabled(), "the overlay can be exported");
         ImageView image = robot.lookup("#probe-image").queryAs(ImageView.class);
         assertEquals(saliency.overlay().width(), image.getImage().getWidth(), 0.5, "the overlay is shown on the image");
+
+        // Grad-CAM: the sample's backbone is a built-in architecture, so it can be differentiated
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> view.viewModel().gradCamAvailable().get());
+        @SuppressWarnings("unchecked")
+        ComboBox<ProbeViewModel.SaliencyMethod> method = robot.lookup("#probe-method").queryAs(ComboBox.class);
+        robot.interact(() -> method.setValue(ProbeViewModel.SaliencyMethod.GRAD_CAM));
+        assertTrue(robot.lookup("#probe-patch").query().isDisabled(), "Grad-CAM slides no patch");
+        robot.clickOn("#probe-saliency");
+        settle();
+        var cam = view.viewModel().saliency().get();
+        GradCam.Map camMap = assertInstanceOf(GradCam.Map.class, cam.map());
+        assertEquals(7 * 7, camMap.values().length, "the small CNN's last feature map at 28 px: 7 x 7");
+        try (Backbone backbone = BackboneLoader.folder(state().dir().resolve(state().manifest().backbone()), null)) {
+            GradCam.Map expected = GradCam.compute(backbone, ProjectProbe.image(state(), bag), state().prototype(cam.classIndex()));
+            assertArrayEquals(expected.values(), camMap.values(), 1e-6f, "the tab shows the core's Grad-CAM");
+        }
+        assertTrue(view.viewModel().status().get().startsWith("Grad-CAM for " + state().classNames().get(cam.classIndex())),
+                view.viewModel().status().get());
+        assertEquals(cam.overlay().width(), image.getImage().getWidth(), 0.5, "the Grad-CAM overlay is shown on the image");
     }
 
     /**

@@ -33,6 +33,26 @@ public interface Backbone extends AutoCloseable {
      */
     FloatMatrix embed(float[] batch, int count);
 
+    /**
+     * Whether {@link #featureMapGradient} runs: the network is made of DJL blocks (a built-in
+     * architecture), so its last feature map can be read and differentiated. TorchScript files and
+     * zoo models are opaque and cannot.
+     */
+    default boolean differentiable() {
+        return false;
+    }
+
+    /**
+     * For one preprocessed image (3 x height x width floats): the last feature map before the global
+     * average pool, and the gradient of cos(embedding, {@code direction}) with respect to it.
+     *
+     * @throws UnsupportedOperationException when the backbone is not {@link #differentiable()}
+     */
+    default FeatureMapGradient featureMapGradient(float[] image, float[] direction) {
+        throw new UnsupportedOperationException(name() + ": a TorchScript or model-zoo network cannot be differentiated here; "
+                + "only built-in architectures can");
+    }
+
     @Override
     void close();
 }

@@ -179,7 +179,7 @@ public final class BackboneLoader {
             throw new IOException(weights + ": cannot load " + arch.id() + " weights (" + DjlBackbone.rootMessage(e) + ")", e);
         }
         return new DjlBackbone(arch.id() + " (" + dir.getFileName() + ")", model, p,
-                fingerprint(List.of(weights), "builtin " + arch.id() + " " + p.fingerprint()), device);
+                fingerprint(List.of(weights), "builtin " + arch.id() + " " + p.fingerprint()), device, BuiltinArchitecture.POOLING_BLOCKS);
     }
 
     /** A model from a URL: downloaded once into DJL's cache, with progress. */

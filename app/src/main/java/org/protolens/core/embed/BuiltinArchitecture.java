@@ -61,6 +61,9 @@ public enum BuiltinArchitecture {
         }
     };
 
+    /** Every architecture's last two blocks: the global average pool and the flatten that make the embedding. */
+    public static final int POOLING_BLOCKS = 2;
+
     private final String id;
     private final int inputSize;
     private final int embeddingDim;

@@ -40,25 +40,11 @@ public final class OcclusionSaliency {
      * @param grid       per patch position (rows x columns, row-major): its similarity drop
      */
     public record Map(int width, int height, int patch, int stride, double similarity, float[] drop, int gridRows, int gridCols,
-                      float[] grid) {
-        /** The largest drop (0 when none is positive). */
-        public float max() {
-            float m = 0;
-            for (float v : drop) {
-                m = Math.max(m, v);
-            }
-            return m;
-        }
-
-        /** The pixel with the largest drop, as {x, y}. */
-        public int[] peak() {
-            int best = 0;
-            for (int i = 1; i < drop.length; i++) {
-                if (drop[i] > drop[best]) {
-                    best = i;
-                }
-            }
-            return new int[] {best % width, best / width};
+                      float[] grid) implements SaliencyMap {
+        /** The similarity drops: per input pixel, the mean drop of the patches covering it. */
+        @Override
+        public float[] values() {
+            return drop;
         }
     }
 

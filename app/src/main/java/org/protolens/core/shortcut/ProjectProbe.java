@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.Backbone;
+import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.embed.ImageDecoder;
 import org.protolens.core.embed.ImageDecoder.RgbImage;
 import org.protolens.core.project.OpenProject;
@@ -141,6 +142,29 @@ public final class ProjectProbe {
         int p = patch > 0 ? Math.min(patch, side) : Math.min(side, Math.max(4, Math.round(side / 14f)));
         int st = stride > 0 ? Math.min(stride, p) : Math.max(1, p / 2);
         return OcclusionSaliency.compute(backbone, img, s.prototype(k), p, st, 32, listener, cancelled);
+    }
+
+    /**
+     * Grad-CAM of image {@code i}'s similarity to class {@code k}'s prototype as it is now.
+     *
+     * @throws UnsupportedOperationException when the project's backbone cannot be differentiated
+     */
+    public static GradCam.Map gradCam(OpenProject open, WorkspaceState s, int i, int k) throws IOException {
+        RgbImage img = image(s, i);
+        return GradCam.compute(open.backbone(), img, s.prototype(k));
+    }
+
+    /**
+     * Whether Grad-CAM runs on the project's backbone: a built-in architecture, as its
+     * backbone.json says (read without loading the network); false when that cannot be read.
+     */
+    public static boolean gradCamSupported(WorkspaceState s) {
+        Path spec = s.dir().resolve(s.manifest().backbone()).resolve(BackboneSpec.FILE_NAME);
+        try {
+            return BackboneSpec.FORMAT_BUILTIN.equals(BackboneSpec.read(spec).format());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Image {@code i} decoded, or an exception naming its file and the problem. */

@@ -8,9 +8,9 @@ import org.protolens.core.embed.ImageDecoder.RgbImage;
 import org.protolens.core.io.AtomicFiles;
 
 /**
- * A saliency map laid over its image: the map scaled to the image (bilinear), each pixel's drop
- * as a share of the largest drop shown from transparent through red to yellow, blended with the
- * chosen opacity. Pixels whose occlusion raised the similarity (a negative drop) stay clear.
+ * A saliency map laid over its image: the map scaled to the image (bilinear), each pixel's value
+ * as a share of the largest shown from transparent through red to yellow, blended with the chosen
+ * opacity. Pixels with no positive value (occlusion raised the similarity there) stay clear.
  */
 public final class SaliencyImage {
     private SaliencyImage() {
@@ -20,7 +20,7 @@ public final class SaliencyImage {
      * @param maxSide the longest side of the result: larger images are scaled down (nearest pixel)
      * @return packed opaque 0xAARRGGBB pixels, row-major, of the returned size
      */
-    public static RgbImage overlay(RgbImage image, OcclusionSaliency.Map map, double opacity, int maxSide) {
+    public static RgbImage overlay(RgbImage image, SaliencyMap map, double opacity, int maxSide) {
         if (!(opacity >= 0 && opacity <= 1)) {
             throw new IllegalArgumentException("opacity must be 0 to 1, not " + opacity);
         }
@@ -50,7 +50,7 @@ public final class SaliencyImage {
         return new RgbImage(w, h, out);
     }
 
-    private static double bilinear(OcclusionSaliency.Map m, double x, double y) {
+    private static double bilinear(SaliencyMap m, double x, double y) {
         double cx = Math.max(0, Math.min(m.width() - 1, x));
         double cy = Math.max(0, Math.min(m.height() - 1, y));
         int x0 = (int) Math.floor(cx);
@@ -59,7 +59,7 @@ public final class SaliencyImage {
         int y1 = Math.min(m.height() - 1, y0 + 1);
         double fx = cx - x0;
         double fy = cy - y0;
-        float[] d = m.drop();
+        float[] d = m.values();
         return (1 - fy) * ((1 - fx) * d[y0 * m.width() + x0] + fx * d[y0 * m.width() + x1])
                 + fy * ((1 - fx) * d[y1 * m.width() + x0] + fx * d[y1 * m.width() + x1]);
     }

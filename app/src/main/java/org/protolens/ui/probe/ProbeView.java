@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleDoubleProperty;
@@ -16,6 +17,7 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TableCell;
@@ -48,7 +50,8 @@ import org.protolens.ui.common.Thumbnails;
  * The Probes tab: counterfactual edits of the inspected image, the selection or a class, and how
  * often each flips the prediction (raw and calibrated); a chosen row's edited copies appear on the
  * map with arrows from their originals. Beside it, the inspected image (drag on it to draw a
- * region to erase) and its occlusion saliency for a class, overlaid with adjustable opacity.
+ * region to erase) and its saliency for a class (occlusion, or Grad-CAM for built-in
+ * architectures), overlaid with adjustable opacity.
  */
 public final class ProbeView extends VBox {
     /** The image's largest side; it shrinks to the tab's height. */
@@ -171,10 +174,37 @@ public final class ProbeView extends VBox {
         saliency.setOnAction(e -> vm.computeSaliency());
         saliency.disableProperty().bind(vm.running().or(project.inspected().lessThan(0)));
         saliency.setMinWidth(Region.USE_PREF_SIZE);
+        ComboBox<ProbeViewModel.SaliencyMethod> method = new ComboBox<>(
+                FXCollections.observableArrayList(ProbeViewModel.SaliencyMethod.values()));
+        method.setId("probe-method");
+        method.setConverter(converter(ProbeView::methodName));
+        method.valueProperty().bindBidirectional(vm.method());
+        method.setCellFactory(list -> new ListCell<>() {
+            @Override
+            protected void updateItem(ProbeViewModel.SaliencyMethod m, boolean empty) {
+                super.updateItem(m, empty);
+                disableProperty().unbind();
+                setText(empty || m == null ? null : methodName(m));
+                setTooltip(empty || m == null ? null : new Tooltip(Messages.get(m == ProbeViewModel.SaliencyMethod.GRAD_CAM
+                        ? "probe.method.gradcam.tip" : "probe.method.occlusion.tip")));
+                if (m == ProbeViewModel.SaliencyMethod.GRAD_CAM) {
+                    disableProperty().bind(vm.gradCamAvailable().not());
+                } else {
+                    setDisable(false);
+                }
+            }
+        });
+        Tooltip methodTip = new Tooltip();
+        methodTip.textProperty().bind(Bindings.when(vm.gradCamAvailable())
+                .then(Messages.get("probe.method.tip")).otherwise(Messages.get("probe.method.unavailable")));
+        method.setTooltip(methodTip);
+        method.setPrefWidth(120);
         Spinner<Integer> patch = spinner(vm.patch().get(), "probe-patch");
         patch.valueProperty().addListener((o, a, v) -> vm.patch().set(v));
         Spinner<Integer> stride = spinner(vm.stride().get(), "probe-stride");
         stride.valueProperty().addListener((o, a, v) -> vm.stride().set(v));
+        patch.disableProperty().bind(vm.method().isEqualTo(ProbeViewModel.SaliencyMethod.GRAD_CAM));
+        stride.disableProperty().bind(patch.disableProperty());
         Slider opacity = new Slider(0, 1, vm.opacity().get());
         opacity.setId("probe-opacity");
         opacity.valueProperty().bindBidirectional(vm.opacity());
@@ -190,9 +220,10 @@ public final class ProbeView extends VBox {
         FlowPane controls = new FlowPane(18, 4, probeControls, saliencyControls);
         controls.setAlignment(Pos.CENTER_LEFT);
         GridPane settings = new GridPane(6, 4);
-        settings.addRow(0, label("probe.patch"), patch);
-        settings.addRow(1, label("probe.stride"), stride);
-        settings.addRow(2, label("probe.opacity"), opacity);
+        settings.addRow(0, label("probe.method"), method);
+        settings.addRow(1, label("probe.patch"), patch);
+        settings.addRow(2, label("probe.stride"), stride);
+        settings.addRow(3, label("probe.opacity"), opacity);
         settings.setMinWidth(Region.USE_PREF_SIZE);
         HBox body = new HBox(10, table, settings, imagePane);
         VBox.setVgrow(body, Priority.ALWAYS);
@@ -250,6 +281,10 @@ public final class ProbeView extends VBox {
             }
         });
         return s;
+    }
+
+    private static String methodName(ProbeViewModel.SaliencyMethod m) {
+        return Messages.get(m == ProbeViewModel.SaliencyMethod.GRAD_CAM ? "probe.method.gradcam" : "probe.method.occlusion");
     }
 
     private String className(int k) {

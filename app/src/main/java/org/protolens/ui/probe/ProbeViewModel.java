@@ -21,11 +21,13 @@ import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.ImageDecoder.RgbImage;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.core.shortcut.GradCam;
 import org.protolens.core.shortcut.ImageEdit;
 import org.protolens.core.shortcut.OcclusionSaliency;
 import org.protolens.core.shortcut.Probes;
 import org.protolens.core.shortcut.ProjectProbe;
 import org.protolens.core.shortcut.SaliencyImage;
+import org.protolens.core.shortcut.SaliencyMap;
 import org.protolens.ui.common.Commands;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
@@ -41,6 +43,9 @@ public final class ProbeViewModel {
     /** What a probe run takes. */
     public enum Target { INSPECTED, SELECTION, CLASS }
 
+    /** How the saliency is computed: occlusion (any backbone) or Grad-CAM (built-in architectures). */
+    public enum SaliencyMethod { OCCLUSION, GRAD_CAM }
+
     /** Most images one run probes: a larger selection or class is sampled (with a fixed seed). */
     static final int MOST_IMAGES = 300;
     private static final long SEED = 1;
@@ -50,7 +55,7 @@ public final class ProbeViewModel {
     }
 
     /** The inspected image's saliency for a class, and the overlay at the chosen opacity. */
-    public record Saliency(WorkspaceState state, int image, int classIndex, RgbImage original, OcclusionSaliency.Map map,
+    public record Saliency(WorkspaceState state, int image, int classIndex, RgbImage original, SaliencyMap map,
                            RgbImage overlay, String summary) {
     }
 
@@ -75,6 +80,9 @@ public final class ProbeViewModel {
     private final IntegerProperty patch = new SimpleIntegerProperty(0);
     private final IntegerProperty stride = new SimpleIntegerProperty(0);
     private final DoubleProperty opacity = new SimpleDoubleProperty(0.6);
+    private final ObjectProperty<SaliencyMethod> method = new SimpleObjectProperty<>(SaliencyMethod.OCCLUSION);
+    private final ReadOnlyBooleanWrapper gradCamAvailable = new ReadOnlyBooleanWrapper();
+    private final Recompute<WorkspaceState, Boolean> backboneChecking;
     private final ReadOnlyObjectWrapper<Saliency> saliency = new ReadOnlyObjectWrapper<>();
     private final Recompute<Shown, Shown> rescoring;
     private final Recompute<Overlay, Saliency> overlaying;
@@ -92,6 +100,12 @@ public final class ProbeViewModel {
         this.commands = commands;
         this.tasks = tasks;
         rescoring = new Recompute<>(tasks, "Scoring probes", ProbeViewModel::rescore, this::rescored);
+        backboneChecking = new Recompute<>(tasks, "Backbone's kind", ProjectProbe::gradCamSupported, can -> {
+            gradCamAvailable.set(can);
+            if (!can) {
+                method.set(SaliencyMethod.OCCLUSION);
+            }
+        });
         overlaying = new Recompute<>(tasks, "Saliency overlay", o -> withOpacity(o.saliency(), o.opacity()), s -> {
             if (s.map() == (saliency.get() == null ? null : saliency.get().map())) {
                 saliency.set(s);
@@ -105,6 +119,7 @@ public final class ProbeViewModel {
                 saliency.set(null);
                 drawn.set(null);
                 status.set(Messages.get("probe.idle"));
+                checkBackbone(now);
             } else if (sh != null) {
                 if (Arrays.stream(sh.result().images()).anyMatch(i -> i >= now.imageCount())) {
                     shown.set(null);
@@ -115,6 +130,7 @@ public final class ProbeViewModel {
             }
         });
         project.inspected().addListener((o, a, b) -> drawn.set(null));
+        checkBackbone(project.workspace().get());
         opacity.addListener((o, a, b) -> {
             Saliency s = saliency.get();
             if (s != null) {
@@ -193,6 +209,25 @@ public final class ProbeViewModel {
 
     public DoubleProperty opacity() {
         return opacity;
+    }
+
+    /** How the saliency is computed; Grad-CAM only where {@link #gradCamAvailable()}. */
+    public ObjectProperty<SaliencyMethod> method() {
+        return method;
+    }
+
+    /** Whether the project's backbone can be differentiated (a built-in architecture), so that Grad-CAM runs. */
+    public ReadOnlyBooleanProperty gradCamAvailable() {
+        return gradCamAvailable.getReadOnlyProperty();
+    }
+
+    private void checkBackbone(WorkspaceState s) {
+        if (s == null) {
+            gradCamAvailable.set(false);
+            method.set(SaliencyMethod.OCCLUSION);
+        } else {
+            backboneChecking.request(s);
+        }
     }
 
     public ReadOnlyObjectProperty<Saliency> saliency() {
@@ -363,18 +398,29 @@ public final class ProbeViewModel {
         double alpha = opacity.get();
         int askedPatch = patch.get();
         int askedStride = stride.get();
+        boolean gradCam = method.get() == SaliencyMethod.GRAD_CAM && gradCamAvailable.get();
         running.set(true);
         String name = s.classNames().get(k);
-        status.set(Messages.get("probe.saliency.running", s.imagePath(i), name));
-        job = start(tasks.job(Tasks.Lane.IMPORT, Messages.get("probe.saliency.job", name), j -> {
+        status.set(Messages.get(gradCam ? "probe.gradcam.running" : "probe.saliency.running", s.imagePath(i), name));
+        job = start(tasks.job(Tasks.Lane.IMPORT, Messages.get(gradCam ? "probe.gradcam.job" : "probe.saliency.job", name), j -> {
             j.progress(0, -1);
             RgbImage img = ProjectProbe.image(s, i);
-            OcclusionSaliency.Map map = ProjectProbe.saliency(open, s, i, k, askedPatch, askedStride, (d, t) -> {
-                j.progress(d, t);
-                j.say(Messages.get("probe.saliency.progress", d, t));
-            }, j::isCancelled);
-            String summary = Messages.get("probe.saliency.summary", name, String.format(Locale.ROOT, "%.3f", map.similarity()),
-                    String.format(Locale.ROOT, "%.3f", map.max()), map.patch(), map.stride(), map.gridRows() * map.gridCols());
+            SaliencyMap map;
+            String summary;
+            if (gradCam) {
+                GradCam.Map cam = ProjectProbe.gradCam(open, s, i, k);
+                map = cam;
+                summary = Messages.get("probe.gradcam.summary", name, String.format(Locale.ROOT, "%.3f", cam.similarity()),
+                        cam.width(), cam.height());
+            } else {
+                OcclusionSaliency.Map occ = ProjectProbe.saliency(open, s, i, k, askedPatch, askedStride, (d, t) -> {
+                    j.progress(d, t);
+                    j.say(Messages.get("probe.saliency.progress", d, t));
+                }, j::isCancelled);
+                map = occ;
+                summary = Messages.get("probe.saliency.summary", name, String.format(Locale.ROOT, "%.3f", occ.similarity()),
+                        String.format(Locale.ROOT, "%.3f", occ.max()), occ.patch(), occ.stride(), occ.gridRows() * occ.gridCols());
+            }
             return withOpacity(new Saliency(s, i, k, img, map, null, summary), alpha);
         }).onDone(r -> {
             WorkspaceState now = project.workspace().get();
