@@ -13,9 +13,9 @@ import org.protolens.core.embed.ImageDecoder.RgbImage;
  * changes under the edit shows what it relied on. Edits are pure and deterministic: the same
  * image, edit and seed give the same pixels.
  *
- * <p>Where an edit needs to know which pixels are the object, it uses the object's box: the
- * central half of the image (a quarter of its area) unless the person drew one. Images of a shortcut dataset
- * have their object there; for photographs, draw the box.
+ * <p>Where an edit needs to know which pixels are the object, it uses the object's region: its
+ * exact outline where a shortcut dataset's manifest says where the object was drawn, else a box,
+ * the central half of the image (a quarter of its area) unless the person drew one.
  */
 public sealed interface ImageEdit {
     /** The grey that replaces removed pixels. */
@@ -30,8 +30,42 @@ public sealed interface ImageEdit {
     /** The edited image, the same size as {@code img}. */
     RgbImage apply(RgbImage img);
 
+    /**
+     * The same edit for an image whose object lies in {@code object}: edits that use the object's
+     * place (the background's, the object's occlusion) take it; the others are returned as they are.
+     */
+    default ImageEdit forObject(Region object) {
+        return this;
+    }
+
+    /** Which pixels of an image are the object. */
+    sealed interface Region permits Box, Mask {
+        /** Whether pixel (x, y) of a w x h image is the object's. */
+        boolean contains(int x, int y, int w, int h);
+    }
+
+    /**
+     * The object's exact pixels, as a mask of {@code width} x {@code height} cells (row-major) laid
+     * over the whole image: a pixel of an image of another size takes its nearest cell.
+     */
+    record Mask(int width, int height, boolean[] object) implements Region {
+        public Mask {
+            if (width < 1 || height < 1 || object.length != width * height) {
+                throw new IllegalArgumentException("a " + width + " x " + height + " mask needs " + width * height + " cells, not "
+                        + object.length);
+            }
+        }
+
+        @Override
+        public boolean contains(int x, int y, int w, int h) {
+            int cx = Math.min(width - 1, (int) ((x + 0.5) * width / w));
+            int cy = Math.min(height - 1, (int) ((y + 0.5) * height / h));
+            return object[cy * width + cx];
+        }
+    }
+
     /** The object's place as fractions of the image's width and height, 0 to 1. */
-    record Box(double x0, double y0, double x1, double y1) {
+    record Box(double x0, double y0, double x1, double y1) implements Region {
         public static final Box CENTRE = new Box(0.25, 0.25, 0.75, 0.75);
 
         public Box {
@@ -42,7 +76,8 @@ public sealed interface ImageEdit {
         }
 
         /** Whether pixel (x, y) of a w x h image lies in the box (its centre does). */
-        boolean contains(int x, int y, int w, int h) {
+        @Override
+        public boolean contains(int x, int y, int w, int h) {
             double fx = (x + 0.5) / w;
             double fy = (y + 0.5) / h;
             return fx >= x0 && fx < x1 && fy >= y0 && fy < y1;
@@ -166,13 +201,29 @@ public sealed interface ImageEdit {
     }
 
     /**
-     * Replaces everything outside the object's box: flat grey, noise or another image's background
-     * ({@code donor}; null: the donor each probed image is given).
+     * Replaces everything outside the object's region: flat grey, noise or another image's
+     * background ({@code donor}; null: the donor each probed image is given). Where the donor's own
+     * object is known ({@code donorObject}), its pixels are left out: each takes the nearest of the
+     * donor's background pixels in its row, so that no part of the donor's object shows.
      */
-    record Background(Fill fill, Box object, RgbImage donor, long seed) implements ImageEdit {
+    record Background(Fill fill, Region object, RgbImage donor, Region donorObject, long seed) implements ImageEdit {
+        public Background(Fill fill, Region object, RgbImage donor, long seed) {
+            this(fill, object, donor, null, seed);
+        }
+
+        /** The same edit with {@code other} as the donor, its object in {@code otherObject} (null: not known). */
+        public Background withDonor(RgbImage other, Region otherObject) {
+            return new Background(fill, object, other, otherObject, seed);
+        }
+
         /** The same edit with {@code other} as the donor. */
         public Background withDonor(RgbImage other) {
-            return new Background(fill, object, other, seed);
+            return withDonor(other, null);
+        }
+
+        @Override
+        public ImageEdit forObject(Region region) {
+            return new Background(fill, region, donor, donorObject, seed);
         }
 
         @Override
@@ -182,10 +233,11 @@ public sealed interface ImageEdit {
 
         @Override
         public String describe() {
+            String what = object instanceof Mask ? " (outside the object's outline)" : " (outside the object's box)";
             return switch (fill) {
-                case FLAT -> "background made flat grey";
-                case NOISE -> "background replaced by noise";
-                case DONOR -> "background taken from another image";
+                case FLAT -> "background made flat grey" + what;
+                case NOISE -> "background replaced by noise" + what;
+                case DONOR -> "background taken from another image" + what;
             };
         }
 
@@ -197,6 +249,7 @@ public sealed interface ImageEdit {
             int w = img.width();
             int h = img.height();
             int[] out = img.rgb().clone();
+            int[] from = fill == Fill.DONOR ? backgroundOf(donor, donorObject) : null;
             SplittableRandom r = new SplittableRandom(seed);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
@@ -204,13 +257,46 @@ public sealed interface ImageEdit {
                         out[y * w + x] = switch (fill) {
                             case FLAT -> GREY;
                             case NOISE -> r.nextInt(0x1000000);
-                            case DONOR -> donor.rgb()[(int) ((long) y * donor.height() / h) * donor.width()
+                            case DONOR -> from[(int) ((long) y * donor.height() / h) * donor.width()
                                     + (int) ((long) x * donor.width() / w)];
                         };
                     }
                 }
             }
             return new RgbImage(w, h, out);
+        }
+
+        /**
+         * The donor's pixels with its object (where known) filled from the nearest background pixel
+         * of its row (grey in a row that is all object).
+         */
+        private static int[] backgroundOf(RgbImage donor, Region object) {
+            int[] px = donor.rgb().clone();
+            if (object == null) {
+                return px;
+            }
+            int w = donor.width();
+            int h = donor.height();
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    if (!object.contains(x, y, w, h)) {
+                        continue;
+                    }
+                    int fill = GREY;
+                    for (int d = 1; d < w; d++) {
+                        if (x - d >= 0 && !object.contains(x - d, y, w, h)) {
+                            fill = donor.rgb()[y * w + x - d];
+                            break;
+                        }
+                        if (x + d < w && !object.contains(x + d, y, w, h)) {
+                            fill = donor.rgb()[y * w + x + d];
+                            break;
+                        }
+                    }
+                    px[y * w + x] = fill;
+                }
+            }
+            return px;
         }
     }
 
@@ -280,8 +366,8 @@ public sealed interface ImageEdit {
         }
     }
 
-    /** Greys out a region: the object's box ("occlude the centre") or a region the person drew ("erase"). */
-    record Erase(Box region, boolean drawn) implements ImageEdit {
+    /** Greys out a region: the object's ("occlude the centre", its box or its outline) or a region the person drew ("erase"). */
+    record Erase(Region region, boolean drawn) implements ImageEdit {
         @Override
         public String id() {
             return drawn ? "erase-region" : "occlude-centre";
@@ -289,7 +375,13 @@ public sealed interface ImageEdit {
 
         @Override
         public String describe() {
-            return drawn ? "the drawn region greyed out" : "the centre (the object) greyed out";
+            return drawn ? "the drawn region greyed out"
+                    : region instanceof Mask ? "the object greyed out (its outline)" : "the centre (the object's box) greyed out";
+        }
+
+        @Override
+        public ImageEdit forObject(Region object) {
+            return drawn ? this : new Erase(object, false);
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.protolens.core.shortcut;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.protolens.core.FloatMatrix;
@@ -55,6 +56,13 @@ public final class Probes {
                       double similarityDrop, int flippedTo) {
     }
 
+    /**
+     * One image to probe: where its object is (null: each edit's own box) and the image whose
+     * background replaces its own (null: that edit is skipped for it), with that image's object.
+     */
+    public record Subject(RgbImage image, ImageEdit.Region object, RgbImage donor, ImageEdit.Region donorObject) {
+    }
+
     /** What a run found: the rows in the edits' order, every original and every edited image. */
     public record Report(List<Row> rows, List<Original> originals, List<Outcome> outcomes) {
         /** The report as CSV: a header and one line per edit, shares as fractions, {@code classes} naming the classes. */
@@ -89,6 +97,19 @@ public final class Probes {
     public static Report run(Backbone backbone, List<RgbImage> images, List<RgbImage> donors, List<ImageEdit> edits,
                              FloatMatrix rawPrototypes, FloatMatrix calibratedPrototypes, int batch, Listener listener,
                              BooleanSupplier cancelled) {
+        List<Subject> subjects = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            subjects.add(new Subject(images.get(i), null, donors == null || i >= donors.size() ? null : donors.get(i), null));
+        }
+        return run(backbone, subjects, edits, rawPrototypes, calibratedPrototypes, batch, listener, cancelled);
+    }
+
+    /**
+     * Runs {@code edits} over {@code subjects}, each edit that uses the object's place given the
+     * subject's object where it is known.
+     */
+    public static Report run(Backbone backbone, List<Subject> subjects, List<ImageEdit> edits, FloatMatrix rawPrototypes,
+                             FloatMatrix calibratedPrototypes, int batch, Listener listener, BooleanSupplier cancelled) {
         if (rawPrototypes.rows() != calibratedPrototypes.rows() || rawPrototypes.cols() != backbone.embeddingDim()
                 || calibratedPrototypes.cols() != backbone.embeddingDim()) {
             throw new IllegalArgumentException("prototypes of " + rawPrototypes.cols() + " and " + calibratedPrototypes.cols()
@@ -99,12 +120,12 @@ public final class Probes {
         }
         // what is embedded: every original, then every applicable (image, edit) pair
         List<int[]> jobs = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
+        for (int i = 0; i < subjects.size(); i++) {
             jobs.add(new int[] {i, -1});
         }
         for (int e = 0; e < edits.size(); e++) {
-            for (int i = 0; i < images.size(); i++) {
-                if (!needsDonor(edits.get(e)) || donor(donors, i) != null) {
+            for (int i = 0; i < subjects.size(); i++) {
+                if (!needsDonor(edits.get(e)) || subjects.get(i).donor() != null) {
                     jobs.add(new int[] {i, e});
                 }
             }
@@ -120,14 +141,8 @@ public final class Probes {
             float[] input = new float[n * per];
             for (int j = 0; j < n; j++) {
                 int[] job = jobs.get(from + j);
-                RgbImage img = images.get(job[0]);
-                if (job[1] >= 0) {
-                    ImageEdit edit = edits.get(job[1]);
-                    if (needsDonor(edit)) {
-                        edit = ((ImageEdit.Background) edit).withDonor(donor(donors, job[0]));
-                    }
-                    img = edit.apply(img);
-                }
+                Subject subject = subjects.get(job[0]);
+                RgbImage img = job[1] >= 0 ? edit(edits.get(job[1]), subject).apply(subject.image()) : subject.image();
                 ImageDecoder.writeInput(img, backbone.preprocessing(), input, j * per);
             }
             FloatMatrix out = backbone.embed(input, n);
@@ -137,19 +152,39 @@ public final class Probes {
             }
         }
         List<float[]> originals = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
+        for (int i = 0; i < subjects.size(); i++) {
             originals.add(row(embedded, i, d));
         }
         List<Outcome> outcomes = new ArrayList<>();
-        for (int j = images.size(); j < jobs.size(); j++) {
+        for (int j = subjects.size(); j < jobs.size(); j++) {
             int[] job = jobs.get(j);
             outcomes.add(new Outcome(job[0], edits.get(job[1]).id(), row(embedded, j, d), 0, null, null, -1, -1));
         }
         List<Row> rows = new ArrayList<>();
         for (ImageEdit edit : edits) {
-            rows.add(new Row(edit.id(), edit.describe(), 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1));
+            rows.add(new Row(edit.id(), describe(edit, subjects), 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1));
         }
         return score(rows, originals, outcomes, rawPrototypes, calibratedPrototypes);
+    }
+
+    /** {@code template} as applied to {@code subject}: its object's place and its donor. */
+    static ImageEdit edit(ImageEdit template, Subject subject) {
+        ImageEdit edit = subject.object() == null ? template : template.forObject(subject.object());
+        if (needsDonor(edit)) {
+            edit = ((ImageEdit.Background) edit).withDonor(subject.donor(), subject.donorObject());
+        }
+        return edit;
+    }
+
+    /** What an edit did over the subjects: with their objects' outlines, the boxes, or some of each. */
+    private static String describe(ImageEdit template, List<Subject> subjects) {
+        List<ImageEdit.Region> placed = subjects.stream().map(Subject::object).filter(Objects::nonNull).toList();
+        ImageEdit withObject = placed.isEmpty() ? template : template.forObject(placed.getFirst());
+        if (withObject == template) {
+            return template.describe();
+        }
+        return placed.size() == subjects.size() ? withObject.describe()
+                : template.describe() + "; for " + placed.size() + " of the " + subjects.size() + " images: " + withObject.describe();
     }
 
     /**
@@ -217,10 +252,6 @@ public final class Probes {
 
     private static boolean needsDonor(ImageEdit e) {
         return e instanceof ImageEdit.Background bg && bg.fill() == ImageEdit.Fill.DONOR && bg.donor() == null;
-    }
-
-    private static RgbImage donor(List<RgbImage> donors, int i) {
-        return donors == null || i >= donors.size() ? null : donors.get(i);
     }
 
     private static float[] row(float[] all, int r, int d) {

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.protolens.core.FloatMatrix;
@@ -31,9 +33,11 @@ public final class ProjectProbe {
 
     /**
      * Probes {@code images} with the standard edits. Each image's background donor is an image of
-     * another class (by label, else prediction), drawn with {@code seed}.
+     * another class (by label, else prediction), drawn with {@code seed}. Where the project's images
+     * come from a shortcut dataset whose manifest says where each object was drawn, the edits use
+     * the object's exact outline (of the image, and of its donor); elsewhere {@code object}.
      *
-     * @param object where the object is (null: the centre)
+     * @param object where the object is when the manifest does not say (null: the centre)
      * @param erase  a region the person drew to erase (null: none)
      */
     public static Result probe(OpenProject open, WorkspaceState s, int[] images, ImageEdit.Box object, ImageEdit.Box erase, long seed,
@@ -54,27 +58,39 @@ public final class ProjectProbe {
         if (decoded.isEmpty()) {
             return new Result(new int[0], new Probes.Report(List.of(), List.of(), List.of()), problems);
         }
-        List<RgbImage> donors = donors(s, kept, seed);
+        Map<Path, ShortcutDataset.Item> placed = placements(s);
+        List<Donor> donors = donors(s, kept, seed);
+        List<Probes.Subject> subjects = new ArrayList<>();
+        for (int j = 0; j < kept.size(); j++) {
+            Donor d = donors.get(j);
+            subjects.add(new Probes.Subject(decoded.get(j), object(placed, s, kept.get(j), decoded.get(j)), d == null ? null : d.image(),
+                    d == null ? null : object(placed, s, d.index(), d.image())));
+        }
         Backbone backbone = open.backbone();
         FloatMatrix raw = prototypes(s, true);
         FloatMatrix now = prototypes(s, false);
-        Probes.Report report = Probes.run(backbone, decoded, donors, ImageEdit.standard(object == null ? ImageEdit.Box.CENTRE : object,
+        Probes.Report report = Probes.run(backbone, subjects, ImageEdit.standard(object == null ? ImageEdit.Box.CENTRE : object,
                 erase, seed), raw, now, 32, listener, cancelled);
         return new Result(kept.stream().mapToInt(Integer::intValue).toArray(), report, problems);
     }
 
+    /** A background donor: an image of the project and its pixels. */
+    private record Donor(int index, RgbImage image) {
+    }
+
     /** For each image, one of another class (by label, else prediction), drawn with the seed; null where none was found. */
-    private static List<RgbImage> donors(WorkspaceState s, List<Integer> images, long seed) {
+    private static List<Donor> donors(WorkspaceState s, List<Integer> images, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        List<RgbImage> donors = new ArrayList<>();
+        List<Donor> donors = new ArrayList<>();
         for (int i : images) {
             int own = classOf(s, i);
-            RgbImage donor = null;
+            Donor donor = null;
             // a few draws among all images: one of another class, readable
             for (int attempt = 0; attempt < 20 && donor == null && s.imageCount() > 1; attempt++) {
                 int d = random.nextInt(s.imageCount());
                 if (classOf(s, d) != own) {
-                    donor = read(s, d, null);
+                    RgbImage img = read(s, d, null);
+                    donor = img == null ? null : new Donor(d, img);
                 }
             }
             donors.add(donor);
@@ -83,23 +99,60 @@ public final class ProjectProbe {
     }
 
     /**
+     * The objects' places the shortcut dataset beside the project's images records, by image file
+     * (absolute, normalised); empty without such a manifest or when it cannot be read.
+     */
+    private static Map<Path, ShortcutDataset.Item> placements(WorkspaceState s) {
+        Path dir = ProjectShortcutReport.findManifest(s);
+        if (dir == null) {
+            return Map.of();
+        }
+        Map<Path, ShortcutDataset.Item> byFile = new HashMap<>();
+        try {
+            for (ShortcutDataset.Item it : ProjectShortcutReport.manifest(dir)) {
+                if (it.object() != null) {
+                    byFile.put(dir.resolve(it.path()).toAbsolutePath().normalize(), it);
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return byFile;
+    }
+
+    private static ImageEdit.Region object(Map<Path, ShortcutDataset.Item> placed, WorkspaceState s, int i, RgbImage img) {
+        ShortcutDataset.Item it = placed.isEmpty() ? null : placed.get(s.imageFile(i).toAbsolutePath().normalize());
+        return it == null ? null : new ImageEdit.Mask(img.width(), img.height(), it.objectMask(img.width(), img.height()));
+    }
+
+    /**
+     * Where image {@code i}'s object is, by the shortcut dataset's manifest beside the project's
+     * images: its exact outline at the image's size; null when no manifest says.
+     */
+    public static ImageEdit.Region objectOf(WorkspaceState s, int i, RgbImage img) {
+        return object(placements(s), s, i, img);
+    }
+
+    /**
      * Image {@code i} as the edit {@code editId} of a probe of that image alone made it (the same
-     * donor, seed, object box and erased region), at most 512 pixels a side; null when the edit needs a donor and none was found.
+     * donor, seed, object region and erased region), at most 512 pixels a side; null when the edit
+     * needs a donor and none was found.
      */
     public static RgbImage preview(WorkspaceState s, int i, String editId, ImageEdit.Box object, ImageEdit.Box erase, long seed)
             throws IOException {
         RgbImage img = image(s, i);
-        ImageEdit edit = ImageEdit.standard(object == null ? ImageEdit.Box.CENTRE : object, erase, seed).stream()
+        ImageEdit template = ImageEdit.standard(object == null ? ImageEdit.Box.CENTRE : object, erase, seed).stream()
                 .filter(e -> e.id().equals(editId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no probe edit \"" + editId + "\""));
-        if (edit instanceof ImageEdit.Background bg && bg.fill() == ImageEdit.Fill.DONOR && bg.donor() == null) {
-            RgbImage donor = donors(s, List.of(i), seed).getFirst();
-            if (donor == null) {
-                return null;
-            }
-            edit = bg.withDonor(donor);
+        boolean needsDonor = template instanceof ImageEdit.Background bg && bg.fill() == ImageEdit.Fill.DONOR;
+        Donor donor = needsDonor ? donors(s, List.of(i), seed).getFirst() : null;
+        if (needsDonor && donor == null) {
+            return null;
         }
-        return shrunk(edit.apply(img), 512);
+        Map<Path, ShortcutDataset.Item> placed = placements(s);
+        Probes.Subject subject = new Probes.Subject(img, object(placed, s, i, img), donor == null ? null : donor.image(),
+                donor == null ? null : object(placed, s, donor.index(), donor.image()));
+        return shrunk(Probes.edit(template, subject).apply(img), 512);
     }
 
     /** The image with its longer side at most {@code side} pixels (nearest pixel). */

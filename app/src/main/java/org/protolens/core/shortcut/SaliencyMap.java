@@ -1,7 +1,5 @@
 package org.protolens.core.shortcut;
 
-import java.util.function.BiPredicate;
-
 /**
  * Where in an image the similarity to a prototype comes from, as a grid over the backbone's input
  * (the image as resized for the backbone): occlusion sensitivity at input resolution, or Grad-CAM
@@ -42,24 +40,20 @@ public interface SaliencyMap {
     }
 
     /**
-     * The share of the positive values that lies where {@code inside} says, each cell counted at
-     * its centre on a {@code w} x {@code h} image: 1 when all of the saliency is there.
+     * The share of the positive values that lies on {@code region} (each cell counted by its
+     * centre): 1 when all of the saliency is there, NaN when no value is positive.
      */
-    default double shareInside(BiPredicate<Integer, Integer> inside, int w, int h) {
+    default double shareOn(ImageEdit.Region region) {
         float[] v = values();
-        double in = 0;
+        double on = 0;
         double all = 0;
-        for (int cy = 0; cy < height(); cy++) {
-            for (int cx = 0; cx < width(); cx++) {
-                double p = Math.max(0, v[cy * width() + cx]);
+        for (int y = 0; y < height(); y++) {
+            for (int x = 0; x < width(); x++) {
+                double p = Math.max(0, v[y * width() + x]);
                 all += p;
-                int x = Math.min(w - 1, (int) ((cx + 0.5) * w / width()));
-                int y = Math.min(h - 1, (int) ((cy + 0.5) * h / height()));
-                if (inside.test(x, y)) {
-                    in += p;
-                }
+                on += region.contains(x, y, width(), height()) ? p : 0;
             }
         }
-        return all > 0 ? in / all : Double.NaN;
+        return all > 0 ? on / all : Double.NaN;
     }
 }

@@ -34,12 +34,17 @@ import org.protolens.core.io.FolderFiles;
  * each feature in pixels and by the shortcut's contrast. Deterministic for a seed.
  *
  * <p>Written as a folder per class (the label) and {@code manifest.csv}: each image's path, label,
- * core and shortcut values, and whether they agree ("aligned") or not ("conflict").
+ * core and shortcut values, whether they agree ("aligned") or not ("conflict"), and where the
+ * object was drawn (its centre and size as fractions of the image's side), so that probes know
+ * its exact outline: the object's pixels are those inside its shape, everything else is
+ * background.
  */
 public final class ShortcutDataset {
     /** The object shapes, one per class (the core feature). */
     public static final List<String> SHAPES = List.of("circle", "square", "triangle", "cross", "diamond", "ring", "bar", "star");
     public static final String MANIFEST = "manifest.csv";
+    private static final String HEADER = "path,label,core,shortcut,kind";
+    private static final String GEOMETRY = ",object_x,object_y,object_size";
 
     /** What the shortcut is. */
     public enum Shortcut {
@@ -108,10 +113,44 @@ public final class ShortcutDataset {
         }
     }
 
-    /** One image of the dataset: its file (relative to the dataset's folder) and its three values. */
-    public record Item(String path, int label, int core, int shortcut) {
+    /**
+     * One image of the dataset: its file (relative to the dataset's folder), its three values, and
+     * where its object is (null in manifests written before the object was recorded).
+     */
+    public record Item(String path, int label, int core, int shortcut, Placement object) {
         public boolean aligned() {
             return core == shortcut;
+        }
+
+        /**
+         * The object's pixels in a {@code width} x {@code height} copy of the image (the shape's
+         * outline, a pixel counted when its centre lies inside), or null when the manifest does not
+         * say where the object is.
+         */
+        public boolean[] objectMask(int width, int height) {
+            if (object == null) {
+                return null;
+            }
+            double sx = width;
+            double sy = height;
+            Shape outline = shape(core, object.x() * sx, object.y() * sy, object.size() * Math.min(sx, sy) / 2.0);
+            boolean[] mask = new boolean[width * height];
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    mask[y * width + x] = outline.contains(x + 0.5, y + 0.5);
+                }
+            }
+            return mask;
+        }
+    }
+
+    /** Where an object was drawn: its centre and its size (the core size), as fractions of the image's side. */
+    public record Placement(double x, double y, double size) {
+        public Placement {
+            if (!(x >= 0 && x <= 1 && y >= 0 && y <= 1 && size > 0 && size <= 1)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "an object's centre lies in the image and its size is above 0 and at most 1: (%s, %s), %s", x, y, size));
+            }
         }
     }
 
@@ -137,9 +176,12 @@ public final class ShortcutDataset {
                 int core = value(random, c, spec.coreP(), spec.classes());
                 int shortcut = value(random, c, spec.shortcutQ(), spec.classes());
                 String path = className(c) + "/" + String.format(Locale.ROOT, "%05d.png", j);
-                BufferedImage img = draw(spec, core, shortcut, random.split());
+                double[] centre = new double[2];
+                BufferedImage img = draw(spec, core, shortcut, random.split(), centre);
                 ImageIO.write(img, "png", out.resolve(path).toFile());
-                items.add(new Item(path, c, core, shortcut));
+                double side = spec.imageSize();
+                items.add(new Item(path, c, core, shortcut, new Placement(round(centre[0] / side), round(centre[1] / side),
+                        round(spec.coreSize() / side))));
             }
         }
         writeManifest(out, items);
@@ -160,6 +202,11 @@ public final class ShortcutDataset {
         return other >= label ? other + 1 : other;
     }
 
+    /** A fraction as the manifest writes it: 6 decimals (a millionth of the side). */
+    private static double round(double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+
     /** The class's colour: hues spread around the wheel. */
     static Color colour(int c, int classes) {
         return Color.getHSBColor((float) c / classes, 0.8f, 0.85f);
@@ -173,7 +220,8 @@ public final class ShortcutDataset {
                 (int) Math.round(base.getBlue() + t * (to.getBlue() - base.getBlue())));
     }
 
-    static BufferedImage draw(Spec spec, int core, int shortcut, SplittableRandom random) {
+    /** Draws one image; {@code centre} receives where the object's centre is, in pixels. */
+    static BufferedImage draw(Spec spec, int core, int shortcut, SplittableRandom random, double[] centre) {
         int size = spec.imageSize();
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -221,6 +269,8 @@ public final class ShortcutDataset {
             // the object: its shape in a grey of its own, a little off centre
             cx += random.nextDouble(-2, 2);
             cy += random.nextDouble(-2, 2);
+            centre[0] = cx;
+            centre[1] = cy;
             int grey = 20 + random.nextInt(40);
             g.setColor(random.nextBoolean() ? new Color(grey, grey, grey) : new Color(255 - grey, 255 - grey, 255 - grey));
             g.setStroke(new BasicStroke(Math.max(1.5f, spec.coreSize() / 8f)));
@@ -305,33 +355,44 @@ public final class ShortcutDataset {
                 throw new IOException(c + ": its source " + split + "/" + c.substring(0, slash) + "/" + c.substring(dash + 1)
                         + " is not in " + dataset.resolve(split).resolve(MANIFEST));
             }
-            out.add(new Item(c, it.label(), it.core(), it.shortcut()));
+            out.add(new Item(c, it.label(), it.core(), it.shortcut(), it.object()));
         }
         writeManifest(imagesDir, out);
         return out.size();
     }
 
     private static void writeManifest(Path dir, List<Item> items) throws IOException {
-        StringBuilder b = new StringBuilder("path,label,core,shortcut,kind\n");
+        boolean placed = !items.isEmpty() && items.stream().allMatch(it -> it.object() != null);
+        StringBuilder b = new StringBuilder(HEADER).append(placed ? GEOMETRY : "").append('\n');
         for (Item it : items) {
             b.append(it.path()).append(',').append(className(it.label())).append(',').append(className(it.core())).append(',')
-                    .append(className(it.shortcut())).append(',').append(it.aligned() ? "aligned" : "conflict").append('\n');
+                    .append(className(it.shortcut())).append(',').append(it.aligned() ? "aligned" : "conflict");
+            if (placed) {
+                b.append(',').append(it.object().x()).append(',').append(it.object().y()).append(',').append(it.object().size());
+            }
+            b.append('\n');
         }
         AtomicFiles.writeString(dir.resolve(MANIFEST), b.toString());
     }
 
-    /** Reads a dataset's manifest back (for the bias report): items in file order. */
+    /**
+     * Reads a dataset's manifest back (for the bias report and the probes): items in file order.
+     * Manifests without the object's place (five columns) are read too; their items have none.
+     */
     public static List<Item> readManifest(Path dir) throws IOException {
         Path file = dir.resolve(MANIFEST);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty() || !lines.getFirst().equals("path,label,core,shortcut,kind")) {
-            throw new IOException(file + ": is not a shortcut dataset's manifest (its first line must be path,label,core,shortcut,kind)");
+        boolean placed = !lines.isEmpty() && lines.getFirst().equals(HEADER + GEOMETRY);
+        if (lines.isEmpty() || !placed && !lines.getFirst().equals(HEADER)) {
+            throw new IOException(file + ": is not a shortcut dataset's manifest (its first line must be " + HEADER
+                    + ", optionally followed by " + GEOMETRY + ")");
         }
+        int fields = placed ? 8 : 5;
         List<Item> items = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).split(",", -1);
-            if (f.length != 5) {
-                throw new IOException(file + ": line " + (i + 1) + " has " + f.length + " fields, not 5");
+            if (f.length != fields) {
+                throw new IOException(file + ": line " + (i + 1) + " has " + f.length + " fields, not " + fields);
             }
             int label = SHAPES.indexOf(f[1]);
             int core = SHAPES.indexOf(f[2]);
@@ -344,7 +405,16 @@ public final class ShortcutDataset {
                         + (core == shortcut ? "agree" : "differ"));
             }
             FolderFiles.requireInside(dir, f[0], file, "path of line " + (i + 1));
-            items.add(new Item(f[0], label, core, shortcut));
+            Placement object = null;
+            if (placed) {
+                try {
+                    object = new Placement(Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(file + ": line " + (i + 1) + ": the object's place " + f[5] + ", " + f[6] + ", " + f[7]
+                            + " is not a centre inside the image with a size in (0, 1]", e);
+                }
+            }
+            items.add(new Item(f[0], label, core, shortcut, object));
         }
         return items;
     }

@@ -421,6 +421,11 @@ public final class ProbeViewModel {
                 summary = Messages.get("probe.saliency.summary", name, String.format(Locale.ROOT, "%.3f", occ.similarity()),
                         String.format(Locale.ROOT, "%.3f", occ.max()), occ.patch(), occ.stride(), occ.gridRows() * occ.gridCols());
             }
+            ImageEdit.Region object = ProjectProbe.objectOf(s, i, img);
+            double on = object == null ? Double.NaN : map.shareOn(object);
+            if (!Double.isNaN(on)) {
+                summary += " " + Messages.get("probe.saliency.onObject", Figures.pct(on, 0));
+            }
             return withOpacity(new Saliency(s, i, k, img, map, null, summary), alpha);
         }).onDone(r -> {
             WorkspaceState now = project.workspace().get();

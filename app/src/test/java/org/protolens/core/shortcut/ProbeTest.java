@@ -116,6 +116,57 @@ class ProbeTest {
     }
 
     @Test
+    void withTheObjectsOutlineTheBackgroundEditsKeepEveryObjectPixelAndNoneOfTheDonorsObject() {
+        // a 40 x 30 noise image whose object is a 12 x 10 L-shape (not a box); the donor is blue with a red object of its own
+        RgbImage img = noise(40, 30, 4);
+        boolean[] shape = new boolean[40 * 30];
+        for (int y = 8; y < 18; y++) {
+            for (int x = 10; x < 22; x++) {
+                shape[y * 40 + x] = x < 14 || y >= 14;
+            }
+        }
+        ImageEdit.Mask object = new ImageEdit.Mask(40, 30, shape);
+        int[] donorPx = new int[20 * 15];
+        boolean[] donorShape = new boolean[20 * 15];
+        for (int i = 0; i < donorPx.length; i++) {
+            int x = i % 20;
+            int y = i / 20;
+            donorShape[i] = x >= 2 && x < 16 && y >= 3 && y < 12;
+            donorPx[i] = donorShape[i] ? 0xff0000 : 0x0000ff;
+        }
+        RgbImage donor = new RgbImage(20, 15, donorPx);
+        ImageEdit.Mask donorObject = new ImageEdit.Mask(20, 15, donorShape);
+        List<ImageEdit> templates = ImageEdit.standard(ImageEdit.Box.CENTRE, null, 1);
+        Probes.Subject subject = new Probes.Subject(img, object, donor, donorObject);
+        for (ImageEdit template : templates) {
+            ImageEdit edit = Probes.edit(template, subject);
+            RgbImage out = edit.apply(img);
+            for (int i = 0; i < shape.length; i++) {
+                switch (template.id()) {
+                    case "background-flat", "background-noise", "background-other" -> {
+                        if (shape[i]) {
+                            assertEquals(img.rgb()[i], out.rgb()[i], template.id() + " keeps the object's pixel " + i);
+                        } else {
+                            assertNotEquals(0xff0000, out.rgb()[i], "no pixel of the donor's own object shows");
+                        }
+                    }
+                    case "occlude-centre" -> assertEquals(shape[i] ? ImageEdit.GREY : img.rgb()[i], out.rgb()[i],
+                            "the object, exactly, greyed out at " + i);
+                    default -> {
+                    }
+                }
+            }
+            if (template.id().equals("background-other")) {
+                assertEquals(0x0000ff, out.rgb()[0], "the donor's background");
+                assertEquals(0x0000ff, out.rgb()[12 * 40 + 25], "where the donor's object was, its background");
+            }
+        }
+        assertTrue(Probes.edit(templates.get(2), subject).describe().contains("outline"));
+        assertTrue(templates.get(2).describe().contains("box"), "without an outline, the box");
+        assertEquals(templates.getFirst(), Probes.edit(templates.getFirst(), subject), "greyscale needs no object");
+    }
+
+    @Test
     void anEditThatChangesNothingMovesNothingAndFlipsNothing() {
         List<RgbImage> images = List.of(noise(32, 32, 1), noise(50, 40, 2), noise(32, 32, 3));
         FloatMatrix protos = FloatMatrix.ofRows(embed(noise(32, 32, 10)), embed(noise(32, 32, 11)), embed(noise(32, 32, 12)));

@@ -42,8 +42,59 @@ class ShortcutTest {
                 // the corner pixel shows the shortcut's class colour (patch and background band both cover it)
                 assertEquals(ShortcutDataset.colour(it.shortcut(), 4).getRGB() | 0xff000000, img.getRGB(1, 1) | 0xff000000,
                         it.path() + ": shortcut " + it.shortcut());
+                assertObjectWhereTheManifestSays(it, img);
             }
         }
+    }
+
+    /**
+     * The manifest's object outline is the object: pixels well inside it have the object's grey
+     * (dark or light, the same in every channel), pixels well outside it never do (band, patch or
+     * the neutral field); only pixels on the outline (anti-aliased) are left unchecked.
+     */
+    private static void assertObjectWhereTheManifestSays(ShortcutDataset.Item it, BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        boolean[] mask = it.objectMask(w, h);
+        int inside = 0;
+        for (int y = 1; y < h - 1; y++) {
+            for (int x = 1; x < w - 1; x++) {
+                boolean all = true;
+                boolean none = true;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        all &= mask[(y + dy) * w + x + dx];
+                        none &= !mask[(y + dy) * w + x + dx];
+                    }
+                }
+                int p = img.getRGB(x, y);
+                int r = p >> 16 & 0xff;
+                boolean objectGrey = r == (p >> 8 & 0xff) && r == (p & 0xff) && (r < 60 || r > 195);
+                if (all) {
+                    inside++;
+                    assertTrue(objectGrey, it.path() + ": (" + x + ", " + y + ") is inside the object's outline but shows "
+                            + Integer.toHexString(p));
+                } else if (none) {
+                    assertTrue(!objectGrey, it.path() + ": (" + x + ", " + y + ") is outside the object's outline but shows its grey");
+                }
+            }
+        }
+        assertTrue(inside > 10, it.path() + ": the outline holds the object (" + inside + " pixels well inside)");
+    }
+
+    @Test
+    void aManifestWrittenBeforeObjectsWereRecordedStillReads() throws IOException {
+        Files.writeString(dir.resolve("manifest.csv"), "path,label,core,shortcut,kind\ncircle/a.png,circle,square,circle,conflict\n");
+        ShortcutDataset.Item it = ShortcutDataset.readManifest(dir).getFirst();
+        assertEquals(0, it.label());
+        assertEquals(1, it.core());
+        assertEquals(null, it.object());
+        assertEquals(null, it.objectMask(32, 32), "no outline known: probes use the box");
+        Files.writeString(dir.resolve("manifest.csv"), "path,label,core,shortcut,kind,object_x,object_y,object_size\n"
+                + "circle/a.png,circle,circle,circle,aligned,0.5,1.7,0.4\n");
+        IOException e = assertThrows(IOException.class, () -> ShortcutDataset.readManifest(dir));
+        assertTrue(e.getMessage().contains("manifest.csv") && e.getMessage().contains("line 2") && e.getMessage().contains("1.7"),
+                e.getMessage());
     }
 
     @Test
