@@ -18,10 +18,11 @@ import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.shortcut.ShortcutDataset;
 
 /**
  * Every parser of a file someone may send (project.json, .npy, labels CSV, backbone.json, split
- * files, map-layout.bin, paths lists) refuses what it cannot read with an IOException that names
+ * files, map-layout.bin, paths lists, a shortcut dataset's manifest.csv) refuses what it cannot read with an IOException that names
  * the file, and never fails another way (a runtime exception, an error, a hang).
  *
  * <p>The first byte of an input chooses the parser, the rest is the file. Seeds (one valid file
@@ -55,10 +56,11 @@ class UntrustedFilesFuzzTest {
         }
         setUp();
         byte[] file = Arrays.copyOfRange(input, 1, input.length);
-        int parser = Math.floorMod(input[0], 7);
+        int parser = Math.floorMod(input[0], 8);
         Path target = switch (parser) {
             case 0 -> project.resolve(ProjectManifest.FILE_NAME);
             case 3 -> root.resolve(BackboneSpec.FILE_NAME);
+            case 7 -> root.resolve(ShortcutDataset.MANIFEST);
             default -> root.resolve("input-" + parser);
         };
         Files.write(target, file);
@@ -70,6 +72,7 @@ class UntrustedFilesFuzzTest {
                 case 3 -> BackboneSpec.read(target);
                 case 4 -> FscilCommand.readSplit(target);
                 case 5 -> MapLayout.read(target, mapEmbeddings);
+                case 7 -> ShortcutDataset.readManifest(root).forEach(it -> it.objectMask(32, 32));
                 default -> PathLines.read(target);
             }
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -381,7 +382,12 @@ public final class ShortcutDataset {
      */
     public static List<Item> readManifest(Path dir) throws IOException {
         Path file = dir.resolve(MANIFEST);
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text (" + e + ")", e);
+        }
         boolean placed = !lines.isEmpty() && lines.getFirst().equals(HEADER + GEOMETRY);
         if (lines.isEmpty() || !placed && !lines.getFirst().equals(HEADER)) {
             throw new IOException(file + ": is not a shortcut dataset's manifest (its first line must be " + HEADER
