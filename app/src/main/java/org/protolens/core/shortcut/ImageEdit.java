@@ -203,8 +203,9 @@ public sealed interface ImageEdit {
     /**
      * Replaces everything outside the object's region: flat grey, noise or another image's
      * background ({@code donor}; null: the donor each probed image is given). Where the donor's own
-     * object is known ({@code donorObject}), its pixels are left out: each takes the nearest of the
-     * donor's background pixels in its row, so that no part of the donor's object shows.
+     * object is known ({@code donorObject}), its pixels and their blended edge are left out: each
+     * takes the nearest of the donor's background pixels in its row, so that no part of the
+     * donor's object shows.
      */
     record Background(Fill fill, Region object, RgbImage donor, Region donorObject, long seed) implements ImageEdit {
         public Background(Fill fill, Region object, RgbImage donor, long seed) {
@@ -267,8 +268,9 @@ public sealed interface ImageEdit {
         }
 
         /**
-         * The donor's pixels with its object (where known) filled from the nearest background pixel
-         * of its row (grey in a row that is all object).
+         * The donor's pixels with its object (where known, grown by a pixel to take its blended
+         * edge along) filled from the nearest background pixel of its row (grey in a row that is
+         * all object).
          */
         private static int[] backgroundOf(RgbImage donor, Region object) {
             int[] px = donor.rgb().clone();
@@ -277,18 +279,32 @@ public sealed interface ImageEdit {
             }
             int w = donor.width();
             int h = donor.height();
+            boolean[] taken = new boolean[w * h];
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    if (!object.contains(x, y, w, h)) {
+                    if (object.contains(x, y, w, h)) {
+                        for (int dy = -1; dy <= 1; dy++) {
+                            for (int dx = -1; dx <= 1; dx++) {
+                                if (x + dx >= 0 && x + dx < w && y + dy >= 0 && y + dy < h) {
+                                    taken[(y + dy) * w + x + dx] = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    if (!taken[y * w + x]) {
                         continue;
                     }
                     int fill = GREY;
                     for (int d = 1; d < w; d++) {
-                        if (x - d >= 0 && !object.contains(x - d, y, w, h)) {
+                        if (x - d >= 0 && !taken[y * w + x - d]) {
                             fill = donor.rgb()[y * w + x - d];
                             break;
                         }
-                        if (x + d < w && !object.contains(x + d, y, w, h)) {
+                        if (x + d < w && !taken[y * w + x + d]) {
                             fill = donor.rgb()[y * w + x + d];
                             break;
                         }

@@ -10,7 +10,9 @@ import org.protolens.core.io.AtomicFiles;
 /**
  * A saliency map laid over its image: the map scaled to the image (bilinear), each pixel's value
  * as a share of the largest shown from transparent through red to yellow, blended with the chosen
- * opacity. Pixels with no positive value (occlusion raised the similarity there) stay clear.
+ * opacity. Under it the image loses its colour in the same measure (grey at full opacity), so
+ * that the saliency's colours never merge with the image's own (a red background, say). Pixels
+ * with no positive value (occlusion raised the similarity there) show the image alone.
  */
 public final class SaliencyImage {
     private SaliencyImage() {
@@ -41,13 +43,19 @@ public final class SaliencyImage {
                 int hr = 255;
                 int hg = (int) Math.round(255 * Math.max(0, Math.min(1, 2 * v - 1)));
                 int hb = 0;
-                int r = (int) Math.round((1 - a) * (px >> 16 & 0xff) + a * hr);
-                int g = (int) Math.round((1 - a) * (px >> 8 & 0xff) + a * hg);
-                int b = (int) Math.round((1 - a) * (px & 0xff) + a * hb);
+                double luma = 0.299 * (px >> 16 & 0xff) + 0.587 * (px >> 8 & 0xff) + 0.114 * (px & 0xff);
+                int r = (int) Math.round((1 - a) * mix(px >> 16 & 0xff, luma, opacity) + a * hr);
+                int g = (int) Math.round((1 - a) * mix(px >> 8 & 0xff, luma, opacity) + a * hg);
+                int b = (int) Math.round((1 - a) * mix(px & 0xff, luma, opacity) + a * hb);
                 out[y * w + x] = 0xff000000 | r << 16 | g << 8 | b;
             }
         }
         return new RgbImage(w, h, out);
+    }
+
+    /** {@code channel} moved towards {@code grey} by {@code t}. */
+    private static double mix(int channel, double grey, double t) {
+        return channel + t * (grey - channel);
     }
 
     private static double bilinear(SaliencyMap m, double x, double y) {

@@ -198,7 +198,8 @@ public final class ProbeView extends VBox {
         methodTip.textProperty().bind(Bindings.when(vm.gradCamAvailable())
                 .then(Messages.get("probe.method.tip")).otherwise(Messages.get("probe.method.unavailable")));
         method.setTooltip(methodTip);
-        method.setPrefWidth(120);
+        method.setPrefWidth(115);
+        method.setMinWidth(Region.USE_PREF_SIZE);
         Spinner<Integer> patch = spinner(vm.patch().get(), "probe-patch");
         patch.valueProperty().addListener((o, a, v) -> vm.patch().set(v));
         Spinner<Integer> stride = spinner(vm.stride().get(), "probe-stride");
@@ -214,16 +215,15 @@ public final class ProbeView extends VBox {
         png.disableProperty().bind(vm.saliency().isNull());
         png.setOnAction(e -> exportPng.accept(vm.saliency().get() == null ? null : vm.saliency().get().overlay()));
         png.setMinWidth(Region.USE_PREF_SIZE);
-        HBox saliencyControls = new HBox(6, label("probe.saliency.of"), saliencyClass, saliency, png);
+        HBox saliencyControls = new HBox(6, label("probe.saliency.of"), saliencyClass, label("probe.method"), method, saliency, png);
         saliencyControls.setAlignment(Pos.CENTER_LEFT);
         // the probe's and the saliency's controls on one line where there is room, on two where not
         FlowPane controls = new FlowPane(18, 4, probeControls, saliencyControls);
         controls.setAlignment(Pos.CENTER_LEFT);
         GridPane settings = new GridPane(6, 4);
-        settings.addRow(0, label("probe.method"), method);
-        settings.addRow(1, label("probe.patch"), patch);
-        settings.addRow(2, label("probe.stride"), stride);
-        settings.addRow(3, label("probe.opacity"), opacity);
+        settings.addRow(0, label("probe.patch"), patch);
+        settings.addRow(1, label("probe.stride"), stride);
+        settings.addRow(2, label("probe.opacity"), opacity);
         settings.setMinWidth(Region.USE_PREF_SIZE);
         HBox body = new HBox(10, table, settings, imagePane);
         VBox.setVgrow(body, Priority.ALWAYS);

@@ -242,6 +242,26 @@ class ProbeTest {
     }
 
     @Test
+    void theOverlayColoursOnlyTheSaliencyAndGreysTheImageUnderIt() {
+        // a red image; its saliency: the upper left cell only
+        int[] red = new int[16 * 16];
+        Arrays.fill(red, 0xd02020);
+        RgbImage img = new RgbImage(16, 16, red);
+        float[] values = new float[4 * 4];
+        values[0] = 1;
+        GradCam.Map map = new GradCam.Map(4, 4, 0.5, values, new float[1]);
+        RgbImage clear = SaliencyImage.overlay(img, map, 0, 512);
+        for (int p : clear.rgb()) {
+            assertEquals(0xd02020, p & 0xffffff, "at opacity 0, the image as it is");
+        }
+        RgbImage full = SaliencyImage.overlay(img, map, 1, 512);
+        int far = full.rgb()[15 * 16 + 15];
+        assertTrue((far >> 16 & 0xff) == (far & 0xff) && (far >> 8 & 0xff) == (far & 0xff),
+                "no saliency: the image in grey, not its red: " + Integer.toHexString(far));
+        assertEquals(0xffff00, full.rgb()[0] & 0xffffff, "the peak in full yellow");
+    }
+
+    @Test
     void saliencyCountsItsCopiesAndCanBeCancelled() {
         Preprocessing p224 = Preprocessing.imagenet(224);
         assertEquals(729, OcclusionSaliency.copies(p224, 16, 8), "27 x 27 patch positions");
