@@ -5,6 +5,8 @@
 #   tests/bench/run.sh analysis    JMH: what the analysis tabs compute per change on 100,000 x 512 embeddings
 #   tests/bench/run.sh saliency    ResNet-18 at 224 px: occlusion saliency (729 copies) batched and one at a time,
 #                                  the standard probes per image, and the same occlusion in PyTorch
+#   tests/bench/run.sh gradcam     the CIFAR sample's ResNet-20 at 32 px: Grad-CAM against occlusion per map, in
+#                                  alternating rounds with the same Grad-CAM in PyTorch; memory after 2,000 more maps
 #   tests/bench/run.sh window      the window with 100,000 images: map frame times (Canvas vs JFreeChart),
 #                                  hover hit-test, alpha steps (JavaFX thread time, change to frame) and
 #                                  a dragged alpha slider (needs xvfb-run for a display)
@@ -40,6 +42,15 @@ case "${1:-all}" in
       "$work/resnet18.pt" "$work/cifar10-jpg/test" "${ROUNDS:-3}" "${PROBE_IMAGES:-8}"
     /usr/bin/python3 tests/bench/occlusion_peer.py "$work/resnet18.pt" "${ROUNDS:-3}"
     ;;&
+  gradcam|all)
+    [ -d "$work/cifar10-jpg" ] || tar -xzf "$root/../shared/data/cifar10-jpg.tar.gz" -C "$work"
+    # rounds alternate between the two processes, so that a busy moment of the machine falls on both
+    for r in $(seq "${ROUNDS:-3}"); do
+      "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" org.protolens.bench.GradCamBenchmark \
+        sample-projects/cifar10-fewshot/backbone "$work/cifar10-jpg/test" 1 "${IMAGES:-20}" "$([ "$r" = 1 ] && echo 2000 || echo 0)"
+      /usr/bin/python3 tests/bench/gradcam_peer.py 1 "${IMAGES:-20}" "${THREADS:-$(nproc)}"
+    done
+    ;;&
   live|all)
     "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main LivePredictionsBenchmark
     ;;&
@@ -71,6 +82,6 @@ case "${1:-all}" in
       "${THREADS:-$(nproc)}" -- "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" \
       org.protolens.bench.EmbeddingThroughput
     ;;&
-  embedding|saliency|live|analysis|window|peers|all) ;;
-  *) echo "usage: tests/bench/run.sh [embedding|saliency|live|analysis|window|peers|all]" >&2; exit 2 ;;
+  embedding|saliency|gradcam|live|analysis|window|peers|all) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|live|analysis|window|peers|all]" >&2; exit 2 ;;
 esac
