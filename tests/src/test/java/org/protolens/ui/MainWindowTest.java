@@ -44,7 +44,6 @@ import javafx.scene.layout.GridPane;
 import javafx.stage.Stage;
 import org.controlsfx.control.GridView;
 import org.jfree.chart.entity.CategoryItemEntity;
-import org.jfree.chart.entity.XYItemEntity;
 import org.jfree.chart.fx.ChartCanvas;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
@@ -1516,15 +1515,9 @@ class MainWindowTest {
         }
         ChartCanvas canvas = view.viewer(true).getCanvas();
         int row = view.rowClasses().indexOf(label);
-        int item = row * w.classNames().size() + as;
-        Rectangle2D box = null;
-        for (Object o : canvas.getRenderingInfo().getEntityCollection().getEntities()) {
-            if (o instanceof XYItemEntity e && e.getItem() == item) {
-                box = e.getArea().getBounds2D();
-            }
-        }
-        assertTrue(box != null, "the cell is drawn");
-        robot.clickOn(canvas.localToScreen(box.getCenterX(), box.getCenterY()));
+        Point2D cell = view.cellCentre(true, row, view.columnClasses().indexOf(as));
+        assertTrue(cell != null, "the cell is drawn");
+        robot.clickOn(canvas.localToScreen(cell));
         settle();
         int[] selected = window().project().selection().get();
         assertEquals(now[label][as], selected.length);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import javafx.geometry.Point2D;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -70,6 +71,11 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
     /** The heatmap before calibration ({@code calibrated} false) or now, for tests. */
     public ChartViewer viewer(boolean calibrated) {
         return (calibrated ? now : raw).viewer();
+    }
+
+    /** Where cell ({@code row}, {@code column}) of a heatmap is drawn on its viewer's canvas, for tests; null before it was drawn. */
+    public Point2D cellCentre(boolean calibrated, int row, int column) {
+        return (calibrated ? now : raw).cellCentre(row, column);
     }
 
     /** The classes of the rows drawn, by class index. */

@@ -33,6 +33,7 @@ import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.analysis.AnalysisTabs;
 import org.protolens.ui.classes.ClassesView;
 import org.protolens.ui.classes.ClassesViewModel;
+import org.protolens.ui.common.ClassColours;
 import org.protolens.ui.common.Commands;
 import org.protolens.ui.common.Fxml;
 import org.protolens.ui.common.ImageActions;
@@ -198,6 +199,9 @@ public final class MainWindow {
             params = params.subList(2, params.size());
         }
         stage.show();
+        // the class palette (256 colours, each the farthest in CIELAB from those before) takes about
+        // half a second to make in a cold JVM: made here in the background, before the map needs it
+        tasks.start(tasks.job(Tasks.Lane.VIEWS, Messages.get("job.colours"), j -> ClassColours.rgb(0)), false);
         boolean firstStart = params.isEmpty() && screenshot == null && settings.lastProject() == null;
         Path folder = params.isEmpty() ? projects.lastOrSample() : Path.of(params.getFirst());
         if (screenshot != null) {
