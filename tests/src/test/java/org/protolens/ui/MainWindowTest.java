@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.geom.Rectangle2D;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -590,6 +592,46 @@ class MainWindowTest {
         settle();
         assertEquals(before, status(), "mended, it opens (nothing of the failed open stayed locked)");
         assertEquals(received, state().dir());
+    }
+
+    /**
+     * A project whose catalog was damaged (pages overwritten on disk) gets a dialog that offers
+     * the newest copy from the project's backups folder, saying what it holds; restoring it opens
+     * the project with its labels, and a note says where the damaged catalog was kept.
+     */
+    @Test
+    void aDamagedCatalogIsRestoredFromItsCopyWithItsLabels() throws Exception {
+        Path mine = temp.resolve("mine");
+        OpenProject.copy(sample("fashion-fewshot"), mine);
+        List<String> classes;
+        int[] labels;
+        try (OpenProject p = OpenProject.open(mine)) {
+            Workspace w = p.workspace();
+            int[] picked = w.imagesOf(w.classNames().indexOf("Bag")).stream().filter(i -> !w.isShot(i)).limit(3)
+                    .mapToInt(Integer::intValue).toArray();
+            History h = new History(w);
+            h.apply(History.newClass("Handbag", picked));
+            p.save(h.nextUndo().description());
+            classes = List.copyOf(w.classNames());
+            labels = IntStream.range(0, w.imageCount()).map(w::label).toArray();
+        }
+        try (var f = new RandomAccessFile(mine.resolve("catalog.db").toFile(), "rw")) {
+            byte[] noise = new byte[8192];
+            new Random(5).nextBytes(noise);
+            f.seek(100);
+            f.write(noise);
+        }
+        robot.interact(() -> window().open(mine));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#open-restore-backup").tryQuery().isPresent());
+        String text = robot.lookup("#open-failure").queryAs(Label.class).getText();
+        assertTrue(text.contains("catalog.db") && text.contains("backups folder") && text.contains("labelled images"), text);
+        robot.clickOn("#open-restore-backup");
+        settle();
+        assertEquals(mine, state().dir());
+        assertEquals(classes, state().classNames(), "the classes made before the damage");
+        assertArrayEquals(labels, IntStream.range(0, state().imageCount()).map(state()::label).toArray(), "every label");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window().noticeShowing());
+        assertTrue(window().noticeLines().toString().contains("damaged"), window().noticeLines().toString());
     }
 
     /**

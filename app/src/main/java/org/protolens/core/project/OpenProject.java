@@ -56,6 +56,9 @@ public final class OpenProject implements AutoCloseable {
     private final List<String> problems;
     /** the project's backbone, loaded on first use */
     private Backbone backbone;
+    /** when the catalog was last copied (System.nanoTime) */
+    private long lastBackup;
+    private String backupProblem;
 
     private OpenProject(Workspace workspace, ProjectCatalog catalog, EmbeddingCache cache, List<String> problems) {
         this.workspace = workspace;
@@ -158,7 +161,39 @@ public final class OpenProject implements AutoCloseable {
             throw e;
         }
         writeProjectFile(dir);
-        return new OpenProject(w, c, cache, problems);
+        OpenProject opened = new OpenProject(w, c, cache, problems);
+        if (!opened.backup() && opened.backupProblem() != null) {
+            problems.add(dir.resolve(CatalogBackups.FOLDER) + ": " + opened.backupProblem());
+        }
+        return opened;
+    }
+
+    /**
+     * Copies the catalog into the project's backups/ folder if it changed since the newest copy
+     * (see {@link CatalogBackups}). A copy that cannot be made is said in {@link #problems()} at
+     * open and otherwise left for the next try: it never stops the work.
+     *
+     * @return whether a copy was made
+     */
+    public synchronized boolean backup() {
+        try {
+            boolean made = CatalogBackups.takeIfChanged(catalog, workspace.dir()) != null;
+            lastBackup = System.nanoTime();
+            return made;
+        } catch (IOException | RuntimeException e) {
+            backupProblem = "no backup of the catalog could be made: " + e.getMessage();
+            return false;
+        }
+    }
+
+    /** {@link #backup()} when the last copy is {@link CatalogBackups#EVERY} minutes old or more. */
+    public synchronized boolean backupIfDue() {
+        return System.nanoTime() - lastBackup >= CatalogBackups.EVERY * 60_000_000_000L && backup();
+    }
+
+    /** Why the last backup failed, or null when it did not. */
+    public synchronized String backupProblem() {
+        return backupProblem;
     }
 
     /** One imported image, from the catalog's images or from those set aside. */
@@ -407,8 +442,10 @@ public final class OpenProject implements AutoCloseable {
         return backbone;
     }
 
+    /** Closes the catalog (copied into backups/ first if it changed since the last copy), the cache and the backbone. */
     @Override
     public void close() throws IOException {
+        backup();
         try {
             catalog.close();
         } finally {

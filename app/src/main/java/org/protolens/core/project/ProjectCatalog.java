@@ -381,9 +381,11 @@ public final class ProjectCatalog implements AutoCloseable {
     }
 
     private void putSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head) throws SQLException {
+        long next = revisionOrZero() + 1;
         try (PreparedStatement p = db.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")) {
             for (String[] kv : new String[][] {{"schema", Integer.toString(SCHEMA)}, {"alpha", Double.toString(alpha)},
-                {"tau", Double.toString(tau)}, {"calibrationOn", Boolean.toString(calibrationOn)}, {"head", head.id()}}) {
+                {"tau", Double.toString(tau)}, {"calibrationOn", Boolean.toString(calibrationOn)}, {"head", head.id()},
+                {"revision", Long.toString(next)}}) {
                 p.setString(1, kv[0]);
                 p.setString(2, kv[1]);
                 p.addBatch();
@@ -395,6 +397,40 @@ public final class ProjectCatalog implements AutoCloseable {
     /** Stores only the settings (a slider moved, the prototypes chosen), in one transaction. */
     public void writeSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head) throws IOException {
         inTransaction("save the settings", () -> putSettings(alpha, tau, calibrationOn, head));
+    }
+
+    private long revisionOrZero() throws SQLException {
+        String r = meta("revision");
+        try {
+            return r == null ? 0 : Math.max(0, Long.parseLong(r));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * How many writes the catalog has stored: one more with each (a labelling or the settings).
+     * Catalogs written before it was counted start at 0.
+     */
+    public long revision() throws IOException {
+        try {
+            return revisionOrZero();
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a consistent copy of the catalog as it is now to {@code target} (which must not
+     * exist), with SQLite's VACUUM INTO: a whole database, not its write-ahead log.
+     */
+    public void copyTo(Path target) throws IOException {
+        try (PreparedStatement p = db.prepareStatement("VACUUM INTO ?")) {
+            p.setString(1, target.toAbsolutePath().toString());
+            p.execute();
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot copy the catalog to " + target + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The logged edits, oldest first. */

@@ -96,6 +96,7 @@ public final class ProjectWriter {
             synchronized (this) {
                 written = Math.max(written, upTo);
             }
+            project.backupIfDue();
             problems.accept(null);
         } catch (IOException | RuntimeException e) {
             // the edits are logged with the next write that succeeds

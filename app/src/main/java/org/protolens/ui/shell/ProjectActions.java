@@ -4,6 +4,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -15,8 +19,10 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import org.protolens.core.embed.BackboneSpec;
+import org.protolens.core.project.CatalogBackups;
 import org.protolens.core.project.ImportedFiles;
 import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.ProjectCatalog;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.SampleProjects;
 import org.protolens.core.project.WorkspaceState;
@@ -192,16 +198,57 @@ final class ProjectActions {
         }
         String hint = why.contains("in use by another ProtoLens") ? Messages.get("open.hint.inUse")
                 : why.contains("outside") ? Messages.get("open.hint.outside") : Messages.get("open.hint.other");
+        boolean damagedCatalog = why.contains(ProjectCatalog.FILE_NAME) && !why.contains("in use by another ProtoLens")
+                && (why.contains("damaged project catalog") || why.contains("cannot open the project catalog"));
+        if (damagedCatalog) {
+            // the copies of the catalog are read in the background; the dialog offers the newest
+            tasks.run(Tasks.Lane.FILES, Messages.get("open.backups.job"), j -> CatalogBackups.list(folder),
+                    backups -> showFailure(folder, why, backups.isEmpty() ? Messages.get("open.hint.noBackup") : hint, backups));
+        } else {
+            showFailure(folder, why, hint, List.of());
+        }
+    }
+
+    /** The failure's dialog; with copies of a damaged catalog, it offers to restore the newest. */
+    private void showFailure(Path folder, String why, String hint, List<CatalogBackups.Backup> backups) {
         Alert a = new Alert(Alert.AlertType.ERROR);
         a.initOwner(stage);
         a.setTitle(Messages.get("open.failed.title"));
         a.setHeaderText(Messages.get("open.failed.header", folder));
-        Label text = new Label(why + "\n\n" + hint);
+        CatalogBackups.Backup newest = backups.isEmpty() ? null : backups.getFirst();
+        String advice = newest == null ? hint : Messages.get("open.backup.offer", when(newest.at()), newest.labelled(), newest.classes());
+        Label text = new Label(why + "\n\n" + advice);
         text.setWrapText(true);
         text.setId("open-failure");
         a.getDialogPane().setContent(text);
         a.getDialogPane().setPrefWidth(620);
+        if (newest != null) {
+            ButtonType restore = new ButtonType(Messages.get("open.backup.restore"), ButtonBar.ButtonData.OK_DONE);
+            a.getButtonTypes().setAll(restore, ButtonType.CLOSE);
+            a.getDialogPane().lookupButton(restore).setId("open-restore-backup");
+            a.resultProperty().addListener((o, was, chosen) -> {
+                if (chosen == restore) {
+                    restore(folder, newest);
+                }
+            });
+        }
         a.show();
+    }
+
+    /** Puts {@code backup} in place of {@code folder}'s damaged catalog and opens the project; a note says what was done. */
+    private void restore(Path folder, CatalogBackups.Backup backup) {
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("open.backup.job"), j -> {
+            Path aside = CatalogBackups.restore(folder, backup);
+            afterOpen = new Notices.Notice(Notices.Kind.NOTE, Messages.get("open.backup.restored", when(backup.at())),
+                    aside == null ? List.of() : List.of(Messages.get("open.backup.aside", aside)));
+            return folder;
+        }).onDone(this::open).onFailure(e -> project.notices().problem(Messages.get("open.backup.failed"),
+                List.of(String.valueOf(e.getMessage())))), true);
+    }
+
+    /** A moment for people: the local date and time, to the minute. */
+    private static String when(Instant at) {
+        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withZone(ZoneId.systemDefault()).format(at);
     }
 
     /** A bundled sample project: its name (from its project.json) and folder. */
