@@ -20,6 +20,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.Align;
 import org.jfree.chart.ui.TextAnchor;
+import org.protolens.ui.common.ChartThemes;
 
 /**
  * A matrix drawn as coloured cells with a number in each (JFreeChart, so it exports to PNG and SVG
@@ -65,6 +66,7 @@ final class Heatmap {
         plot.setRangeGridlinesVisible(false);
         plot.setOutlineVisible(false);
         chart = new JFreeChart(title, new Font("SansSerif", Font.BOLD, 12), plot, false);
+        ChartThemes.measureTextWithAwt(chart);
         viewer = new ChartViewer(chart);
         // a cell is a pixel of the image, stretched: drawn sharp, not blended into its neighbours
         viewer.getCanvas().getGraphicsContext2D().setImageSmoothing(false);
