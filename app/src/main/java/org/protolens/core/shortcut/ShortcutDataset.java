@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -387,6 +388,8 @@ public final class ShortcutDataset {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
             throw new IOException(file + ": not UTF-8 text (" + e + ")", e);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file: " + dir + " is not a shortcut dataset (make-shortcut-dataset writes one)", e);
         }
         boolean placed = !lines.isEmpty() && lines.getFirst().equals(HEADER + GEOMETRY);
         if (lines.isEmpty() || !placed && !lines.getFirst().equals(HEADER)) {

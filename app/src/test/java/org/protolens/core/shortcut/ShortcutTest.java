@@ -83,6 +83,13 @@ class ShortcutTest {
     }
 
     @Test
+    void aFolderWithoutAManifestIsRefusedSayingWhatIsMissing() {
+        IOException e = assertThrows(IOException.class, () -> ShortcutDataset.readManifest(dir.resolve("photos")));
+        assertTrue(e.getMessage().contains("manifest.csv: no such file") && e.getMessage().contains("not a shortcut dataset"),
+                e.getMessage());
+    }
+
+    @Test
     void aManifestWrittenBeforeObjectsWereRecordedStillReads() throws IOException {
         Files.writeString(dir.resolve("manifest.csv"), "path,label,core,shortcut,kind\ncircle/a.png,circle,square,circle,conflict\n");
         ShortcutDataset.Item it = ShortcutDataset.readManifest(dir).getFirst();
