@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -32,6 +33,7 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
@@ -45,6 +47,7 @@ import javafx.scene.input.MouseButton;
 import javafx.scene.layout.GridPane;
 import javafx.stage.Stage;
 import org.controlsfx.control.GridView;
+import org.controlsfx.control.RangeSlider;
 import org.jfree.chart.entity.CategoryItemEntity;
 import org.jfree.chart.fx.ChartCanvas;
 import org.jfree.chart.fx.ChartViewer;
@@ -963,9 +966,26 @@ class MainWindowTest {
     }
 
     /**
-     * The image grid shows the latest selection, filters it to new-class images predicted as base,
-     * and its rows become a new class from the context menu.
+     * The image table's ranges: the margin's upper end dragged to 0.05 lists exactly the images
+     * whose prediction nearly went another way, and the drop-down names the range it holds.
      */
+    @Test
+    void theMarginRangeListsThePredictionsThatNearlyWentAnotherWay() throws Exception {
+        robot.clickOn("Images");
+        var view = robot.lookup("#images-view").queryAs(ImagesView.class);
+        settle();
+        robot.clickOn("#grid-ranges");
+        RangeSlider margin = robot.lookup("#grid-margin").queryAs(RangeSlider.class);
+        robot.interact(() -> margin.setHighValue(0.05));
+        settle();
+        var s = state();
+        Set<Integer> expected = IntStream.range(0, s.imageCount()).filter(i -> s.margin(i) <= 0.05).boxed()
+                .collect(Collectors.toSet());
+        assertTrue(!expected.isEmpty() && expected.size() < s.imageCount());
+        assertEquals(expected, view.table().getItems().stream().map(ImagesViewModel.Row::image).collect(Collectors.toSet()));
+        assertEquals("Margin 0.00–0.05", robot.lookup("#grid-ranges").queryAs(MenuButton.class).getText());
+    }
+
     /**
      * Imported images chosen in the image table are removed from the project after a question (one
      * step to undo): the others keep their points on the map and their labels; the project's own

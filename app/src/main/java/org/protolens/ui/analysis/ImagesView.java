@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.collections.SetChangeListener;
@@ -17,8 +18,10 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ContextMenu;
+import javafx.scene.control.CustomMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
+import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.SeparatorMenuItem;
@@ -37,6 +40,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.controlsfx.control.CheckComboBox;
+import org.controlsfx.control.RangeSlider;
 import org.controlsfx.control.textfield.TextFields;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.Dialogs;
@@ -51,7 +55,8 @@ import org.protolens.ui.common.Thumbnails;
  * The images of the latest selection (a lasso, a chart segment or cell, a class) or of the whole
  * project, one row each: thumbnail, file, label, prediction, similarity, margin, whether the
  * prediction is right. Sortable by any column; filtered by labels and predictions (any number of
- * classes), by result, and to new-class images predicted as a base class. Rows chosen here can be
+ * classes), by result, to new-class images predicted as a base class, and by ranges of similarity
+ * and margin. Rows chosen here can be
  * labelled, made a new class, or marked as not of a class (right-click); the number keys and L
  * label them, Space or a double-click shows the highlighted one full size.
  */
@@ -87,6 +92,8 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         novelAsBase.selectedProperty().bindBidirectional(vm.novelAsBase());
         label.setConverter(names(n -> ImagesViewModel.UNLABELLED.equals(n) ? Messages.get("images.unlabelled") : n));
         label.setTitle(Messages.get("images.filter.any"));
+        label.setPrefWidth(115);
+        predicted.setPrefWidth(115);
         predicted.setTitle(Messages.get("images.filter.any"));
         follow(label, vm.labels());
         follow(predicted, vm.predicted());
@@ -120,10 +127,38 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         search.setTooltip(new Tooltip(Messages.get("images.search.tip")));
         search.textProperty().bindBidirectional(vm.search());
         vm.search().addListener((o, a, b) -> refresh());
+        // the ranges of similarity and margin sit in one drop-down, which names those set
+        MenuButton ranges = new MenuButton();
+        ranges.setId("grid-ranges");
+        for (var item : List.of(range("images.filter.similarity", "grid-similarity", vm.similarity(), ImagesViewModel.Range.SIMILARITY),
+                range("images.filter.margin", "grid-margin", vm.margin(), ImagesViewModel.Range.MARGIN))) {
+            CustomMenuItem entry = new CustomMenuItem(item, false);
+            ranges.getItems().add(entry);
+        }
+        Runnable rangesText = () -> {
+            List<String> set = new ArrayList<>();
+            if (!vm.similarity().get().equals(ImagesViewModel.Range.SIMILARITY)) {
+                set.add(Messages.get("images.filter.similarity") + " " + text(vm.similarity().get()));
+            }
+            if (!vm.margin().get().equals(ImagesViewModel.Range.MARGIN)) {
+                set.add(Messages.get("images.filter.margin") + " " + text(vm.margin().get()));
+            }
+            ranges.setText(set.isEmpty() ? Messages.get("images.filter.ranges") : String.join(", ", set));
+        };
+        rangesText.run();
+        vm.similarity().addListener((o, a, b) -> {
+            rangesText.run();
+            refresh();
+        });
+        vm.margin().addListener((o, a, b) -> {
+            rangesText.run();
+            refresh();
+        });
+        ranges.setTooltip(new Tooltip(Messages.get("images.filter.ranges.tip")));
         // the filters wrap onto a second line where the area is narrow: none hides
         FlowPane bar = new FlowPane(12, 4, search, pair(Messages.get("images.filter.label"), label),
                 pair(Messages.get("images.filter.predicted"), predicted), pair(Messages.get("images.filter.result"), result),
-                novelAsBase, new HBox(8, source, all));
+                novelAsBase, ranges, new HBox(8, source, all));
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setRowValignment(VPos.CENTER);
         table.setId("images-table");
@@ -169,6 +204,45 @@ public final class ImagesView extends AnalysisView<ImagesViewModel.Rows> {
         VBox.setVgrow(table, Priority.ALWAYS);
         getChildren().addAll(bar, table);
         refresh();
+    }
+
+    /**
+     * A range filter: a two-thumb slider over {@code whole} bound to {@code range}, with the range
+     * in words beside it ("any" when it is the whole); a double-click on it sets it back to the whole.
+     */
+    private static HBox range(String key, String id, ObjectProperty<ImagesViewModel.Range> range, ImagesViewModel.Range whole) {
+        RangeSlider slider = new RangeSlider(whole.low(), whole.high(), range.get().low(), range.get().high());
+        slider.setId(id);
+        slider.setBlockIncrement(0.05);
+        slider.setPrefWidth(180);
+        Label value = new Label();
+        value.setMinWidth(70);
+        Runnable show = () -> value.setText(range.get().equals(whole) ? Messages.get("images.filter.any") : text(range.get()));
+        show.run();
+        slider.lowValueProperty().addListener((o, a, b) -> range.set(new ImagesViewModel.Range(b.doubleValue(), slider.getHighValue())));
+        slider.highValueProperty().addListener((o, a, b) -> range.set(new ImagesViewModel.Range(slider.getLowValue(), b.doubleValue())));
+        range.addListener((o, a, r) -> {
+            show.run();
+            if (slider.getLowValue() != r.low() || slider.getHighValue() != r.high()) {
+                slider.setLowValue(r.low());
+                slider.setHighValue(r.high());
+            }
+        });
+        slider.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2) {
+                range.set(whole);
+            }
+        });
+        Tooltip.install(slider, new Tooltip(Messages.get(key + ".tip")));
+        Label name = new Label(Messages.get(key));
+        name.setMinWidth(70);
+        HBox box = new HBox(8, name, slider, value);
+        box.setAlignment(Pos.CENTER_LEFT);
+        return box;
+    }
+
+    private static String text(ImagesViewModel.Range r) {
+        return String.format(Locale.ROOT, "%.2f–%.2f", r.low(), r.high());
     }
 
     private static HBox pair(String label, Region control) {

@@ -24,14 +24,31 @@ import org.protolens.ui.common.ProjectState;
 
 /**
  * The image grid's state: which images it lists (the latest selection, or all), the filters (by
- * label, by prediction, right or wrong, new-class images predicted as a base class), and what can
- * be done to the rows chosen in it. The rows are made in the background from an immutable state.
+ * label, by prediction, right or wrong, new-class images predicted as a base class, ranges of the
+ * prediction's similarity and margin), and what can be done to the rows chosen in it. The rows are
+ * made in the background from an immutable state.
  */
 public final class ImagesViewModel {
     /** The label filter's entry for images without a label. */
     public static final String UNLABELLED = "\u0000unlabelled";
 
     public enum Result { ANY, RIGHT, WRONG, UNLABELLED }
+
+    /**
+     * A range of a figure, both ends included. An end at the whole range's end is open: the whole
+     * {@link #SIMILARITY} or {@link #MARGIN} keeps every image, a similarity below 0 or a margin
+     * above 1 included.
+     */
+    public record Range(double low, double high) {
+        /** The similarities a person sets a range in (cosines to the predicted prototype). */
+        public static final Range SIMILARITY = new Range(0, 1);
+        /** The margins a person sets a range in (best minus runner-up cosine). */
+        public static final Range MARGIN = new Range(0, 1);
+
+        boolean keeps(double v, Range whole) {
+            return (low <= whole.low || v >= low) && (high >= whole.high || v <= high);
+        }
+    }
 
     /** One image as the table shows it (plain values, so that sorting reads no state). */
     public record Row(int image, String file, String label, String predicted, float similarity, float margin, String correct) {
@@ -50,6 +67,8 @@ public final class ImagesViewModel {
     private final ObjectProperty<Result> result = new SimpleObjectProperty<>(Result.ANY);
     private final BooleanProperty novelAsBase = new SimpleBooleanProperty();
     private final StringProperty search = new SimpleStringProperty("");
+    private final ObjectProperty<Range> similarity = new SimpleObjectProperty<>(Range.SIMILARITY);
+    private final ObjectProperty<Range> margin = new SimpleObjectProperty<>(Range.MARGIN);
 
     public ImagesViewModel(ProjectState project, Commands commands) {
         this.project = project;
@@ -103,6 +122,22 @@ public final class ImagesViewModel {
         return search;
     }
 
+    /**
+     * The prediction's similarity (cosine to the predicted class's prototype) an image must have;
+     * {@link Range#SIMILARITY}: any.
+     */
+    public ObjectProperty<Range> similarity() {
+        return similarity;
+    }
+
+    /**
+     * The prediction's margin (best minus runner-up cosine: how sure it is) an image must have;
+     * {@link Range#MARGIN}: any. A low upper end lists the predictions that nearly went another way.
+     */
+    public ObjectProperty<Range> margin() {
+        return margin;
+    }
+
     /** The rows for {@code s} with the current filters, to be made in the background. */
     Supplier<Rows> prepare(WorkspaceState s) {
         int[] from = source.get();
@@ -111,12 +146,20 @@ public final class ImagesViewModel {
         Result r = result.get();
         boolean nb = novelAsBase.get();
         String text = search.get() == null ? "" : search.get().strip();
-        return () -> rows(s, from, l, p, r, nb, text);
+        Range sim = similarity.get();
+        Range mar = margin.get();
+        return () -> rows(s, from, l, p, r, nb, text, sim, mar);
     }
 
     /** The rows of the images in {@code from} (null: all) that pass the filters, whose path holds {@code search}. */
     static Rows rows(WorkspaceState w, int[] from, Set<String> labels, Set<String> predicted, Result result, boolean novelAsBase,
                      String search) {
+        return rows(w, from, labels, predicted, result, novelAsBase, search, Range.SIMILARITY, Range.MARGIN);
+    }
+
+    /** As {@link #rows(WorkspaceState, int[], Set, Set, Result, boolean, String)}, within ranges of similarity and margin. */
+    static Rows rows(WorkspaceState w, int[] from, Set<String> labels, Set<String> predicted, Result result, boolean novelAsBase,
+                     String search, Range similarity, Range margin) {
         String needle = search == null ? "" : search.toLowerCase(Locale.ROOT);
         if (w == null) {
             return new Rows(List.of(), 0, false);
@@ -144,6 +187,9 @@ public final class ImagesViewModel {
                 case UNLABELLED -> l < 0;
             };
             if (!keep || (novelAsBase && !(evaluated && !w.isBase(l) && p >= 0 && w.isBase(p)))) {
+                continue;
+            }
+            if (!similarity.keeps(p < 0 ? Double.NaN : w.score(i), Range.SIMILARITY) || !margin.keeps(w.margin(i), Range.MARGIN)) {
                 continue;
             }
             String lab = l < 0 ? "" : w.isShot(i) ? Messages.get("images.shot", w.classNames().get(l)) : w.classNames().get(l);

@@ -50,6 +50,18 @@ class ImagesViewModelTest {
         assertFalse(bagTraining.isEmpty());
         assertEquals(bagTraining, images(searched), "search: the images whose path in the project holds the text, in any case");
 
+        // ranges: the predictions that nearly went another way, and the most similar images
+        var unsure = ImagesViewModel.rows(s, null, Set.of(), Set.of(), ImagesViewModel.Result.ANY, false, "",
+                ImagesViewModel.Range.SIMILARITY, new ImagesViewModel.Range(0, 0.02));
+        List<Integer> nearTies = IntStream.range(0, s.imageCount()).filter(i -> s.margin(i) <= 0.02).boxed().toList();
+        assertFalse(nearTies.isEmpty() || nearTies.size() == s.imageCount());
+        assertEquals(nearTies, images(unsure), "margin: the images whose best and runner-up cosines lie within 0.02");
+        var close = ImagesViewModel.rows(s, null, Set.of("Bag"), Set.of(), ImagesViewModel.Result.ANY, false, "",
+                new ImagesViewModel.Range(0.9, 1), ImagesViewModel.Range.MARGIN);
+        List<Integer> closeBags = IntStream.range(0, s.imageCount()).filter(i -> s.label(i) == bag && s.score(i) >= 0.9).boxed().toList();
+        assertFalse(closeBags.isEmpty());
+        assertEquals(closeBags, images(close), "similarity, with the label filter: both hold");
+
         int[] chosen = {5, 17, 300};
         var selected = ImagesViewModel.rows(s, chosen, Set.of(), Set.of(s.classNames().get(s.predicted(17))),
                 ImagesViewModel.Result.ANY, false, "");
