@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.geometry.Point2D;
@@ -1381,6 +1383,49 @@ class MainWindowTest {
         assertTrue(lines.get(1).startsWith("2. Move α"), lines.toString());
         assertTrue(lines.get(2).startsWith("3. Make a class of your own"), lines.toString());
         assertTrue(lines.getLast().contains("Fashion-MNIST few-shot"), "the other samples are named: " + lines);
+    }
+
+    /**
+     * File > New Project from a model on the internet: the zoo's ImageNet ResNet-18 is offered
+     * with its input; another URL (here a file:// archive, which DJL fetches, unpacks and caches as
+     * it does an https:// one) is checked with a test batch and becomes the project's backbone.
+     */
+    @Test
+    void aNewProjectStartsFromAModelUrl() throws Exception {
+        Path zip = temp.resolve("tinynet.zip");
+        try (var out = Files.newOutputStream(zip); var z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("tinynet/tinynet.pt"));
+            Files.copy(sample("fashion-fewshot").getParent().getParent().resolve("app/src/test/resources/torchscript/tiny.pt"), z);
+            z.closeEntry();
+        }
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.N);
+        waitShown("#new-project-create");
+        @SuppressWarnings("unchecked")
+        ChoiceBox<NewProjectDialog.Source> source = robot.lookup("#new-project-source").queryAs(ChoiceBox.class);
+        Path projects = temp.resolve("zoo");
+        robot.interact(() -> {
+            robot.lookup("#new-project-name").queryAs(TextField.class).setText("Zoo");
+            robot.lookup("#new-project-location").queryAs(TextField.class).setText(projects.toString());
+            source.setValue(source.getItems().stream().filter(x -> x.kind() == NewProjectDialog.Kind.ZOO).findFirst().orElseThrow());
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        TextField model = robot.lookup("#new-project-model").queryAs(TextField.class);
+        assertEquals("djl://ai.djl.pytorch/resnet18_embedding", model.getText(), "the zoo's ImageNet ResNet-18 by default");
+        assertEquals("224", robot.lookup("#new-project-width").queryAs(TextField.class).getText(), "with ImageNet's input");
+        robot.interact(() -> {
+            model.setText(zip.toUri().toString());
+            robot.lookup("#new-project-width").queryAs(TextField.class).setText("32");
+            robot.lookup("#new-project-height").queryAs(TextField.class).setText("32");
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#new-project-check");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> robot.lookup("#new-project-checked").queryAs(Label.class).getText().startsWith("✓ The model gives 16-value"));
+        robot.clickOn("#new-project-create");
+        settle();
+        assertEquals(projects.resolve("Zoo"), state().dir());
+        assertEquals(16, state().dim());
+        assertTrue(Files.isRegularFile(projects.resolve("Zoo/backbone/tinynet.pt")), "the model is the project's own now");
     }
 
     /**

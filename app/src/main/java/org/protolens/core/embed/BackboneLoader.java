@@ -208,6 +208,30 @@ public final class BackboneLoader {
         return new DjlBackbone(url, model, p, fingerprint(files, "zoo " + p.fingerprint()), device);
     }
 
+    /**
+     * The TorchScript file of a model from a URL ({@code djl://}, {@code https://}, {@code file://}
+     * to an archive), downloaded once into DJL's cache, with progress; the model is loaded and a
+     * test batch run first, so that what is returned is a usable backbone.
+     *
+     * @throws IOException naming the URL: no connection, no such model, no single .pt file in it
+     */
+    public static Path zooModelFile(String url, Preprocessing p, DownloadListener listener) throws IOException {
+        try (Backbone b = zoo(url, p, listener)) {
+            Path dir = ((DjlBackbone) b).model().getModelPath();
+            List<Path> models;
+            try (Stream<Path> s = Files.walk(dir)) {
+                models = s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".pt")).sorted().toList();
+            }
+            if (models.size() != 1) {
+                throw new IOException(url + ": the downloaded model holds " + models.size() + " TorchScript (.pt) files in " + dir
+                        + ", not one");
+            }
+            return models.getFirst();
+        } catch (BackboneException e) {
+            throw new IOException(url + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The innermost cause in words; a bare host name becomes "no connection to HOST". */
     static String describe(Throwable e) {
         Throwable t = e;

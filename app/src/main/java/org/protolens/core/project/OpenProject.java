@@ -698,6 +698,28 @@ public final class OpenProject implements AutoCloseable {
     }
 
     /**
+     * Downloads (once: DJL keeps it cached) a TorchScript model from a model URL and runs a test
+     * batch through it, as {@link #checkBackbone} does for a file.
+     */
+    public static BackboneCheck checkZoo(String url, Preprocessing preprocessing, BackboneLoader.DownloadListener listener)
+            throws IOException {
+        Path file = BackboneLoader.zooModelFile(url, preprocessing, listener);
+        BackboneCheck check = checkBackbone(file, preprocessing);
+        return new BackboneCheck(check.dim(), check.device(), url);
+    }
+
+    /**
+     * A new, empty project whose backbone is a model from a URL (DJL's model zoo, or any
+     * {@code djl://}, {@code https://} or {@code file://} archive of a TorchScript model): it is
+     * downloaded once, checked, and its TorchScript file copied into the project, so that the
+     * project works offline from then on.
+     */
+    public static Path createFromZoo(Path target, String name, String url, Preprocessing preprocessing,
+                                     BackboneLoader.DownloadListener listener) throws IOException {
+        return createWithBackbone(target, name, BackboneLoader.zooModelFile(url, preprocessing, listener), preprocessing);
+    }
+
+    /**
      * A new, empty project (no classes) whose backbone is the person's own: a TorchScript file,
      * copied into the project's backbone folder with a backbone.json of {@code preprocessing}, or a
      * backbone folder, copied whole. The model is loaded and a dummy batch run first, so that a

@@ -26,6 +26,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
+import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.embed.Preprocessing;
 import org.protolens.core.project.OpenProject;
 import org.protolens.ui.common.Fxml;
@@ -45,7 +46,9 @@ public final class NewProjectDialog {
         /** a TorchScript file of one's own, with its input size and normalisation */
         TORCHSCRIPT,
         /** a backbone folder with backbone.json (one train-backbone made, for instance) */
-        FOLDER
+        FOLDER,
+        /** a TorchScript model from a URL: DJL's model zoo (ImageNet ResNet-18 by default), downloaded once */
+        ZOO
     }
 
     /** A project a new one can start from: its backbone, and its base classes if kept; or one's own backbone. */
@@ -57,10 +60,11 @@ public final class NewProjectDialog {
 
     /**
      * What to create: the folder (not yet there, or empty), the name, the source and whether its
-     * base classes stay; for one's own backbone, the model file or folder and (TorchScript) its
-     * input.
+     * base classes stay; for one's own backbone, the model file or folder, or the model's URL, and
+     * (TorchScript, URL) its input.
      */
-    public record Request(Path folder, String name, Source source, boolean keepBaseClasses, Path model, Preprocessing preprocessing) {
+    public record Request(Path folder, String name, Source source, boolean keepBaseClasses, Path model, Preprocessing preprocessing,
+                          String url) {
     }
 
     /** Input sizes and normalisations people pick most. */
@@ -143,7 +147,8 @@ public final class NewProjectDialog {
             Kind kind = c.source.getValue().kind();
             return new Request(Path.of(c.where.getText().strip()).resolve(folderName(c.name.getText())), c.name.getText().strip(),
                     c.source.getValue(), kind == Kind.PROJECT && c.keep.isSelected() && !c.keep.isDisabled(),
-                    kind == Kind.PROJECT ? null : c.modelPath(), kind == Kind.TORCHSCRIPT ? c.preprocessing() : null);
+                    kind == Kind.PROJECT || kind == Kind.ZOO ? null : c.modelPath(),
+                    kind == Kind.TORCHSCRIPT || kind == Kind.ZOO ? c.preprocessing() : null, kind == Kind.ZOO ? c.url() : null);
         });
         return d.showAndWait();
     }
@@ -153,7 +158,8 @@ public final class NewProjectDialog {
         where.setText(location.toString());
         source.getItems().setAll(sources);
         source.getItems().addAll(new Source(Messages.get("newProject.fromTorchScript"), null, 0, null, Kind.TORCHSCRIPT),
-                new Source(Messages.get("newProject.fromFolder"), null, 0, null, Kind.FOLDER));
+                new Source(Messages.get("newProject.fromFolder"), null, 0, null, Kind.FOLDER),
+                new Source(Messages.get("newProject.fromZoo"), null, 0, null, Kind.ZOO));
         source.setConverter(new StringConverter<>() {
             @Override
             public String toString(Source s) {
@@ -180,10 +186,19 @@ public final class NewProjectDialog {
         }
         own.visibleProperty().bind(isOwn);
         own.managedProperty().bind(own.visibleProperty());
-        input.visibleProperty().bind(kind.map(k -> k == Kind.TORCHSCRIPT));
+        input.visibleProperty().bind(kind.map(k -> k == Kind.TORCHSCRIPT || k == Kind.ZOO));
         input.managedProperty().bind(input.visibleProperty());
         model.promptTextProperty().bind(kind.map(k -> Messages.get(k == Kind.FOLDER ? "newProject.model.folder"
-                : "newProject.model.file")));
+                : k == Kind.ZOO ? "newProject.model.url" : "newProject.model.file")));
+        // a model from a URL: the zoo's ImageNet ResNet-18 with its input, unless the person types another
+        kind.addListener((o, was, now) -> {
+            if (now == Kind.ZOO) {
+                model.setText(BackboneLoader.IMAGENET_RESNET18_URL);
+                preset.setValue(PRESETS.getFirst());
+            } else if (was == Kind.ZOO) {
+                model.setText("");
+            }
+        });
         preset.getItems().setAll(PRESETS);
         preset.setConverter(new StringConverter<>() {
             @Override
@@ -247,6 +262,12 @@ public final class NewProjectDialog {
         }
     }
 
+    /** The model URL typed, or null while it is not one ({@code djl://}, {@code https://}, {@code file://} and the like). */
+    private String url() {
+        String u = model.getText().strip();
+        return u.matches("(?i)(djl|https?|file|jar|s3)://\\S+") ? u : null;
+    }
+
     /** The input typed for a TorchScript file, or null while it is not a valid one. */
     private Preprocessing preprocessing() {
         try {
@@ -273,6 +294,10 @@ public final class NewProjectDialog {
         if (kind == Kind.PROJECT) {
             return null;
         }
+        if (kind == Kind.ZOO) {
+            return url() == null ? Messages.get("newProject.model.needsUrl") : preprocessing() == null
+                    ? Messages.get("newProject.input.invalid") : null;
+        }
         Path m = modelPath();
         if (m == null) {
             return Messages.get(kind == Kind.FOLDER ? "newProject.model.needsFolder" : "newProject.model.needsFile");
@@ -297,6 +322,16 @@ public final class NewProjectDialog {
             DirectoryChooser chooser = new DirectoryChooser();
             chooser.setTitle(Messages.get("newProject.model.folder"));
             chosen = chooser.showDialog(model.getScene().getWindow());
+        } else if (kind == Kind.ZOO) {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle(Messages.get("newProject.model.url"));
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(Messages.get("newProject.model.archives"), "*.zip",
+                    "*.tar.gz", "*.tgz"));
+            File archive = chooser.showOpenDialog(model.getScene().getWindow());
+            if (archive != null) {
+                model.setText(archive.toURI().toString());
+            }
+            return;
         } else {
             FileChooser chooser = new FileChooser();
             chooser.setTitle(Messages.get("newProject.model.file"));
@@ -308,25 +343,52 @@ public final class NewProjectDialog {
         }
     }
 
-    /** Loads the model in the background and runs a dummy batch through it: says its embedding length, or what is wrong. */
+    /**
+     * Loads the model in the background (a model from a URL is downloaded first, once, its progress
+     * said) and runs a dummy batch through it: says its embedding length, or what is wrong.
+     */
     @FXML
     private void checkModel() {
         Path m = modelPath();
         Kind kind = source.getValue() == null ? Kind.PROJECT : source.getValue().kind();
-        Preprocessing p = kind == Kind.TORCHSCRIPT ? preprocessing() : null;
-        if (m == null || ownProblem() != null || tasks == null) {
+        Preprocessing p = kind == Kind.TORCHSCRIPT || kind == Kind.ZOO ? preprocessing() : null;
+        String u = kind == Kind.ZOO ? url() : null;
+        if ((m == null && u == null) || ownProblem() != null || tasks == null) {
             return;
         }
-        checked.setText(Messages.get("newProject.checking"));
+        checked.setText(Messages.get(u != null ? "newProject.downloading.start" : "newProject.checking"));
         checked.pseudoClassStateChanged(PseudoClass.getPseudoClass("error"), false);
         checkModel.setDisable(true);
-        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("newProject.checking"), j -> OpenProject.checkBackbone(m, p))
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("newProject.checking"), j -> u != null
+                        ? OpenProject.checkZoo(u, p, downloads(j)) : OpenProject.checkBackbone(m, p))
                 .onDone(c -> checked.setText(Messages.get("newProject.checked", c.dim(), c.device())))
                 .onFailure(e -> {
                     checked.setText(String.valueOf(e.getMessage()));
                     checked.pseudoClassStateChanged(PseudoClass.getPseudoClass("error"), true);
                 })
                 .andFinally(() -> checkModel.setDisable(false)), true);
+    }
+
+    /** How far a model's download is, for people. */
+    public static String downloadText(long done, long total) {
+        return total > 0 ? Messages.get("newProject.downloading", done / 1e6, total / 1e6)
+                : Messages.get("newProject.downloading.unknown", done / 1e6);
+    }
+
+    /** Download progress into the job and, as it goes, the check's line; at most one update a percent. */
+    private BackboneLoader.DownloadListener downloads(Tasks.Progress job) {
+        long[] shown = {-1};
+        return (what, done, total) -> {
+            long step = total > 0 ? done * 100 / total : done >> 20;
+            if (step == shown[0]) {
+                return;
+            }
+            shown[0] = step;
+            job.progress(done, total);
+            String text = downloadText(done, total);
+            job.say(text);
+            Platform.runLater(() -> checked.setText(text));
+        };
     }
 
     @FXML

@@ -302,6 +302,12 @@ final class ProjectActions {
         tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("newProject.job", r.folder()), j -> {
             j.say(Messages.get("newProject.job", r.folder()));
             j.progress(0, -1);
+            if (r.url() != null) {
+                return OpenProject.createFromZoo(r.folder(), r.name(), r.url(), r.preprocessing(), (what, done, total) -> {
+                    j.progress(done, total);
+                    j.say(NewProjectDialog.downloadText(done, total));
+                });
+            }
             return r.model() != null ? OpenProject.createWithBackbone(r.folder(), r.name(), r.model(), r.preprocessing())
                     : OpenProject.create(r.folder(), r.name(), r.source().dir(), r.keepBaseClasses());
         }).onDone(dir -> {

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
@@ -192,5 +195,38 @@ class NewProjectTest {
         IOException e = assertThrows(IOException.class, () -> OpenProject.createWithBackbone(dir.resolve("bad"), "Bad", notAModel, p));
         assertTrue(e.getMessage().contains("tiny.json"), e.getMessage());
         assertTrue(!Files.exists(dir.resolve("bad")) && !Files.exists(dir.resolve(".bad.creating")), "nothing is left behind");
+    }
+
+    /**
+     * A project from a model URL (here a file:// archive, fetched, unpacked and cached by DJL as an
+     * https:// one would be): the TorchScript file is copied into the project, which then opens
+     * without the URL.
+     */
+    @Test
+    void aProjectFromAModelUrlHoldsTheDownloadedModel() throws IOException {
+        Path zip = dir.resolve("tinynet.zip");
+        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("tinynet/tinynet.pt"));
+            Files.copy(TestResources.torchscript("tiny.pt"), z);
+            z.closeEntry();
+        }
+        var p = new Preprocessing(32, 32, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
+        List<Long> seen = new ArrayList<>();
+        String url = zip.toUri().toString();
+        assertEquals(16, OpenProject.checkZoo(url, p, (what, done, total) -> seen.add(done)).dim());
+        assertTrue(!seen.isEmpty(), "the download's progress was reported");
+        Path project = OpenProject.createFromZoo(dir.resolve("zoo"), "From the zoo", url, p, null);
+        Files.delete(zip);
+        var spec = BackboneSpec.read(project.resolve("backbone/backbone.json"));
+        assertEquals("tinynet.pt", spec.weights());
+        assertArrayEquals(Files.readAllBytes(TestResources.torchscript("tiny.pt")),
+                Files.readAllBytes(project.resolve("backbone/tinynet.pt")), "the model itself, in the project");
+        try (OpenProject open = OpenProject.open(project)) {
+            assertEquals(16, open.workspace().dim());
+        }
+        IOException e = assertThrows(IOException.class, () -> OpenProject.createFromZoo(dir.resolve("none"), "None",
+                dir.resolve("absent.zip").toUri().toString(), p, null));
+        assertTrue(e.getMessage().contains("absent.zip") && e.getMessage().contains("cannot load"), e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("none")), "nothing is left behind");
     }
 }

@@ -96,4 +96,21 @@ class MessagesTest {
         assertEquals("Import 3 images (1 file skipped)", Messages.get("import.header", 3, 1));
         assertEquals("!no.such.key!", Messages.get("no.such.key"));
     }
+
+    /**
+     * Apostrophes show as typed: a text without a placeholder is shown as it is, so '' would show
+     * twice; a text with one goes through MessageFormat, where a single ' would swallow what follows.
+     */
+    @Test
+    void apostrophesShowOnceWhetherATextHasPlaceholdersOrNot() {
+        List<String> wrong = new ArrayList<>();
+        for (String key : Messages.bundle().keySet()) {
+            String pattern = Messages.bundle().getString(key);
+            boolean formatted = pattern.contains("{");
+            if (!formatted && pattern.contains("''") || formatted && pattern.replace("''", "").contains("'")) {
+                wrong.add(key);
+            }
+        }
+        assertEquals(List.of(), wrong, "texts whose apostrophes would show wrong");
+    }
 }
