@@ -48,6 +48,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.GridPane;
 import javafx.stage.Stage;
+import org.controlsfx.control.GridCell;
 import org.controlsfx.control.GridView;
 import org.controlsfx.control.RangeSlider;
 import org.jfree.chart.entity.CategoryItemEntity;
@@ -1181,6 +1182,51 @@ class MainWindowTest {
         robot.push(KeyCode.LEFT);
         settle();
         assertEquals(bags[10], window().project().inspected().get());
+    }
+
+    /**
+     * Choosing in the gallery: Ctrl-click chooses thumbnails, Shift-click a run of them; the chosen
+     * ones get a halo on the map; a number key labels them all as one undoable edit; Esc lets them go.
+     */
+    @Test
+    void thumbnailsChosenInTheGalleryAreHighlightedOnTheMapAndLabelledTogether() throws Exception {
+        var w = state();
+        int bag = w.classNames().indexOf("Bag");
+        int[] bags = Arrays.copyOf(w.imagesOf(bag), 8);
+        int[] order = ImageActions.keyOrder(w);
+        int key = order[0] == bag ? 2 : 1;
+        robot.interact(() -> window().project().selection().set(bags));
+        robot.clickOn("Gallery");
+        settle();
+        // the cells of the first, third and fifth images (a grid cell shows whichever item it is given)
+        List<Node> cells = new ArrayList<>();
+        for (int j : new int[] {0, 1, 2, 3, 4}) {
+            cells.add(robot.lookup("#gallery-grid .gallery-cell").match(NodeQueryUtils.isVisible())
+                    .match((GridCell<?> c) -> Integer.valueOf(bags[j]).equals(c.getItem())).query());
+        }
+        robot.clickOn(cells.get(0));
+        robot.press(KeyCode.CONTROL).clickOn(cells.get(2)).release(KeyCode.CONTROL);
+        robot.press(KeyCode.SHIFT).clickOn(cells.get(4)).release(KeyCode.SHIFT);
+        settle();
+        int[] chosen = {bags[2], bags[3], bags[4]};
+        assertArrayEquals(chosen, Arrays.stream(window().project().highlighted().get()).sorted().toArray(),
+                "Ctrl-click chose the third, Shift-click the run to the fifth: they are drawn on the map");
+        assertTrue(robot.lookup("#gallery-summary").queryAs(Label.class).getText().contains("3 chosen"));
+        assertTrue(cells.get(3).getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("chosen")));
+        robot.type(digit(key));
+        settle();
+        for (int i : chosen) {
+            assertEquals(order[key - 1], state().label(i), "the number key labels every chosen image");
+        }
+        assertTrue(state().label(bags[0]) == bag, "the first, no longer chosen, keeps its label");
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        settle();
+        for (int i : chosen) {
+            assertEquals(bag, state().label(i), "one undo gives every label back");
+        }
+        robot.type(KeyCode.ESCAPE);
+        settle();
+        assertEquals(0, window().project().highlighted().get().length, "Esc lets them go");
     }
 
     /**

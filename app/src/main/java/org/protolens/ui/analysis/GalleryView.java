@@ -1,11 +1,15 @@
 package org.protolens.ui.analysis;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableSet;
+import javafx.collections.SetChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
@@ -34,8 +38,11 @@ import org.protolens.ui.common.Thumbnails;
  * The latest selection (or every image) as a grid of large thumbnails, each with its path in the
  * project, label and prediction; the size is adjustable, the grid virtualised (only the visible
  * cells load their image). Clicking a thumbnail inspects its image, the arrow keys, Home and End
- * move through the grid; the inspected image is framed. Double-click or Space shows it full size,
- * a number key or L labels it.
+ * move through the grid; the inspected image is framed. Ctrl-click chooses more thumbnails (or
+ * takes one back), Shift-click every one from the last clicked, Ctrl+A all of them: the chosen
+ * ones get an amber frame here and an amber halo on the map. Double-click or Space shows the
+ * inspected image full size; a number key or L labels the chosen images (the inspected one when
+ * none is chosen).
  */
 final class GalleryView extends AnalysisView<GalleryView.Shown> {
     private static final int SMALLEST = 48;
@@ -51,6 +58,10 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
     private final GridView<Integer> grid = new GridView<>(items);
     private final Label summary = new Label();
     private final Slider size = new Slider(SMALLEST, LARGEST, 128);
+    /** the thumbnails chosen, in the order they were chosen */
+    private final ObservableSet<Integer> chosen = FXCollections.observableSet(new LinkedHashSet<>());
+    /** where a Shift-click's range starts: the last thumbnail clicked */
+    private int anchor = -1;
     private WorkspaceState state;
 
     GalleryView(ProjectState project, Tasks tasks, Theme theme, Thumbnails thumbnails, ImageActions actions) {
@@ -77,27 +88,81 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
         // the arrow keys, Home and End move the inspected image through the grid
         grid.setFocusTraversable(true);
         grid.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
-            if (step(e.getCode()) || actions.handle(e, this::inspectedHere, () -> List.copyOf(items), grid)
-                    || actions.remove(e, this::inspectedHere, grid, () -> { })) {
+            if (e.getCode() == KeyCode.A && e.isShortcutDown()) {
+                chosen.addAll(items);
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE && !chosen.isEmpty()) {
+                chosen.clear();
+                e.consume();
+            } else if (step(e.getCode()) || actions.handle(e, this::chosenOrInspected, () -> List.copyOf(items), grid)
+                    || actions.remove(e, this::chosenOrInspected, grid, chosen::clear)) {
                 e.consume();
             }
         });
+        // the chosen thumbnails are drawn on the map with a halo while the gallery is shown
+        chosen.addListener((SetChangeListener<Integer>) c -> {
+            highlight();
+            markCells();
+            summary.setText(summaryText());
+        });
+        shownProperty().addListener((o, was, now) -> highlight());
         VBox.setVgrow(grid, Priority.ALWAYS);
         getChildren().setAll(top, grid);
         project.selection().addListener((o, a, b) -> refresh());
         // the inspected image's frame follows the inspector, wherever it was chosen
-        project.inspected().addListener((o, a, b) -> grid.lookupAll(".gallery-cell").forEach(n -> {
-            if (n instanceof Cell c) {
-                c.markInspected();
-            }
-        }));
+        project.inspected().addListener((o, a, b) -> markCells());
         refresh();
     }
 
-    /** The inspected image when the grid shows it: what a number key labels. */
-    private int[] inspectedHere() {
+    private void markCells() {
+        grid.lookupAll(".gallery-cell").forEach(n -> {
+            if (n instanceof Cell c) {
+                c.mark();
+            }
+        });
+    }
+
+    private void highlight() {
+        project.highlighted().set(shownProperty().get() ? chosen.stream().mapToInt(Integer::intValue).toArray() : new int[0]);
+    }
+
+    /** The images chosen here, or else the inspected image when the grid shows it: what a number key labels. */
+    private int[] chosenOrInspected() {
+        if (!chosen.isEmpty()) {
+            return chosen.stream().mapToInt(Integer::intValue).toArray();
+        }
         int inspected = project.inspected().get();
         return items.contains(inspected) ? new int[] {inspected} : new int[0];
+    }
+
+    /** The images chosen in the grid, in the order they were chosen. */
+    List<Integer> chosen() {
+        return List.copyOf(chosen);
+    }
+
+    private String summaryText() {
+        String base = shownSummary == null ? "" : shownSummary;
+        return chosen.isEmpty() ? base : base + " " + Messages.get("gallery.chosen", chosen.size());
+    }
+
+    /** A click on thumbnail {@code i}: alone, Ctrl (taken or given back) or Shift (a run from the last click). */
+    private void click(int i, boolean ctrl, boolean shift) {
+        project.inspected().set(i);
+        if (shift && anchor >= 0 && items.contains(anchor)) {
+            int from = items.indexOf(anchor);
+            int to = items.indexOf(i);
+            for (int k = Math.min(from, to); k <= Math.max(from, to); k++) {
+                chosen.add(items.get(k));
+            }
+        } else if (ctrl) {
+            if (!chosen.remove(i)) {
+                chosen.add(i);
+            }
+            anchor = i;
+        } else {
+            chosen.clear();
+            anchor = i;
+        }
     }
 
     /** Moves the inspected image by a key (the first image when none of the grid's is inspected); false: not a moving key. */
@@ -148,11 +213,16 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
         };
     }
 
+    private String shownSummary;
+
     @Override
     protected void show(Shown shown) {
         state = shown.state();
         items.setAll(shown.images());
-        summary.setText(shown.summary());
+        // what was chosen stays chosen where it is still shown
+        chosen.retainAll(new HashSet<>(shown.images()));
+        shownSummary = shown.summary();
+        summary.setText(summaryText());
     }
 
     /** One thumbnail with its path, label and prediction. */
@@ -172,11 +242,12 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
             box.setAlignment(Pos.TOP_CENTER);
             setOnMouseClicked(e -> {
                 if (e.getButton() == MouseButton.PRIMARY && getItem() != null) {
-                    project.inspected().set(getItem());
-                    grid.requestFocus();
                     if (e.getClickCount() == 2) {
                         actions.view(List.copyOf(items));
+                    } else {
+                        click(getItem(), e.isShortcutDown(), e.isShiftDown());
                     }
+                    grid.requestFocus();
                 }
             });
         }
@@ -198,15 +269,19 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
             String path = s.imagePath(i);
             setTooltip(new Tooltip(Messages.get("gallery.cell.tip", path, label, predicted)));
             pseudoClassStateChanged(WRONG, s.label(i) >= 0 && p != s.label(i));
-            markInspected();
+            mark();
             setGraphic(box);
         }
 
-        void markInspected() {
-            pseudoClassStateChanged(INSPECTED, !isEmpty() && getItem() != null && getItem() == project.inspected().get());
+        /** Frames the inspected image and the chosen ones. */
+        void mark() {
+            boolean here = !isEmpty() && getItem() != null;
+            pseudoClassStateChanged(INSPECTED, here && getItem() == project.inspected().get());
+            pseudoClassStateChanged(CHOSEN, here && chosen.contains(getItem()));
         }
     }
 
     private static final PseudoClass WRONG = PseudoClass.getPseudoClass("wrong");
     private static final PseudoClass INSPECTED = PseudoClass.getPseudoClass("inspected");
+    private static final PseudoClass CHOSEN = PseudoClass.getPseudoClass("chosen");
 }
