@@ -16,6 +16,7 @@ import javafx.scene.layout.VBox;
 import org.jfree.chart.fx.ChartViewer;
 import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ChartExport;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Tasks;
@@ -55,6 +56,8 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
         raw.viewer().setId("confusion-raw");
         now.viewer().setId("confusion-now");
         raw.onClick((r, c) -> select(r, c, false));
+        ChartExport.offerSizes(raw.viewer(), project, tasks);
+        ChartExport.offerSizes(now.viewer(), project, tasks);
         now.onClick((r, c) -> select(r, c, true));
         HBox charts = new HBox(8, raw.viewer(), now.viewer());
         for (var v : List.of(raw.viewer(), now.viewer())) {

@@ -27,6 +27,7 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ChartExport;
 import org.protolens.ui.common.ChartThemes;
 import org.protolens.ui.common.ClassColours;
 import org.protolens.ui.common.Messages;
@@ -123,6 +124,7 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
         ChartThemes.apply(chart, theme.isDark());
         viewer = new ChartViewer(chart);
         viewer.setId("flow-chart");
+        ChartExport.offerSizes(viewer, project, tasks);
         VBox.setVgrow(viewer, Priority.ALWAYS);
         viewer.addChartMouseListener(new ChartMouseListenerFX() {
             @Override

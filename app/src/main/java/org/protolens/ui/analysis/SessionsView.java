@@ -36,6 +36,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.protolens.core.analysis.SessionTable;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ChartExport;
 import org.protolens.ui.common.ChartThemes;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
@@ -112,6 +113,7 @@ public final class SessionsView extends AnalysisView<SessionsView.Numbers> {
         chart = chart();
         viewer = new ChartViewer(chart);
         viewer.setId("sessions-chart");
+        ChartExport.offerSizes(viewer, project, tasks);
         viewer.setMinWidth(0);
         table.setId("sessions-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);

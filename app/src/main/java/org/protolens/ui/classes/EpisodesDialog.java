@@ -32,6 +32,7 @@ import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.protolens.core.analysis.ProjectEpisodes;
 import org.protolens.core.fscil.FewShotEpisodes;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ChartExport;
 import org.protolens.ui.common.ChartThemes;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
@@ -105,6 +106,7 @@ final class EpisodesDialog {
         ChartThemes.apply(chart, dark);
         ChartViewer viewer = new ChartViewer(chart);
         viewer.setId("episodes-chart");
+        ChartExport.offerSizes(viewer, project, tasks);
         viewer.setPrefSize(640, 320);
         VBox.setVgrow(viewer, Priority.ALWAYS);
         summary.setId("episodes-summary");
