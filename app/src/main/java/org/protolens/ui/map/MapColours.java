@@ -1,6 +1,9 @@
 package org.protolens.ui.map;
 
+import java.lang.ref.WeakReference;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.DoubleToIntFunction;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
@@ -11,7 +14,8 @@ import org.protolens.ui.common.Messages;
 
 /**
  * What colour each image has on the map under each colouring (its predicted class, its label,
- * right or wrong, its margin), and the keys drawn on the map for the colourings that need one.
+ * right or wrong, its margin, its similarity), and the keys drawn on the map for the colourings
+ * that need one.
  */
 final class MapColours {
     private MapColours() {
@@ -34,7 +38,43 @@ final class MapColours {
             case LABEL -> classRgb != null ? classRgb[label + 1] : ClassColours.rgb(label);
             case CORRECT -> label < 0 ? ClassColours.UNLABELLED : predicted[i] == label ? ClassColours.RIGHT : ClassColours.WRONG;
             case MARGIN -> marginRgb(s.margin(i), dark);
+            case SIMILARITY -> similarityRgb(s.score(i), similarityRange(s), dark);
         };
+    }
+
+    /** The state whose similarity range was found last (not kept alive for it), and that range. */
+    private static WeakReference<WorkspaceState> rangeOf = new WeakReference<>(null);
+    private static float[] range;
+
+    /**
+     * The similarities the similarity colouring spreads its scale over: from the 5th to the 95th
+     * percentile of the images' cosines to their predicted classes' prototypes (found once per state).
+     */
+    static synchronized float[] similarityRange(WorkspaceState s) {
+        if (rangeOf.get() != s) {
+            float[] scores = new float[s.imageCount()];
+            int m = 0;
+            for (int i = 0; i < scores.length; i++) {
+                float v = s.score(i);
+                if (!Float.isNaN(v)) {
+                    scores[m++] = v;
+                }
+            }
+            Arrays.sort(scores, 0, m);
+            float lo = m == 0 ? 0 : scores[(int) (0.05 * (m - 1))];
+            float hi = m == 0 ? 1 : scores[(int) Math.ceil(0.95 * (m - 1))];
+            range = new float[] {lo, Math.max(hi, lo + 1e-3f)};
+            rangeOf = new WeakReference<>(s);
+        }
+        return range;
+    }
+
+    /** A similarity's colour: dark violet at the range's low end (far from every prototype), bright yellow at its high end. */
+    static int similarityRgb(float similarity, float[] range, boolean dark) {
+        if (Float.isNaN(similarity)) {
+            return ClassColours.UNLABELLED;
+        }
+        return viridis((similarity - range[0]) / (range[1] - range[0]), dark);
     }
 
     /** A margin's colour: bright yellow where the best two classes are close (unsure), dark violet where they are far apart. */
@@ -42,7 +82,12 @@ final class MapColours {
         if (Float.isNaN(margin)) {
             return ClassColours.UNLABELLED;
         }
-        double t = 1 - Math.max(0, Math.min(1, margin / MARGIN_SCALE));
+        return viridis(1 - margin / MARGIN_SCALE, dark);
+    }
+
+    /** Viridis at {@code t} (0 dark violet, 1 bright yellow, clamped); on a dark map the scale starts at its blue. */
+    private static int viridis(double value, boolean dark) {
+        double t = Math.max(0, Math.min(1, value));
         if (dark) {
             // the darkest violet would vanish into a dark map: the scale starts at its blue
             t = 0.25 + 0.75 * t;
@@ -60,9 +105,21 @@ final class MapColours {
 
     /** The margin colouring's key: the scale from unsure (margin 0) to sure (margin 0.25 or more). */
     static void marginKey(GraphicsContext g, double h, boolean dark) {
+        scaleKey(g, h, dark, Messages.get("map.key.marginLow"),
+                Messages.get("map.key.marginHigh", String.format(Locale.ROOT, "%.2f", MARGIN_SCALE)),
+                t -> marginRgb((float) (MARGIN_SCALE * t), dark));
+    }
+
+    /** The similarity colouring's key: from far (the range's low end) to close (its high end), with the values. */
+    static void similarityKey(GraphicsContext g, double h, boolean dark, float[] range) {
+        scaleKey(g, h, dark, Messages.get("map.key.similarityLow", String.format(Locale.ROOT, "%.2f", range[0])),
+                Messages.get("map.key.similarityHigh", String.format(Locale.ROOT, "%.2f", range[1])),
+                t -> similarityRgb((float) (range[0] + t * (range[1] - range[0])), range, dark));
+    }
+
+    /** A key of a continuous scale: a word, the bar from {@code colour(0)} to {@code colour(1)}, a word. */
+    private static void scaleKey(GraphicsContext g, double h, boolean dark, String unsure, String sure, DoubleToIntFunction colour) {
         Font font = Font.font(12);
-        String unsure = Messages.get("map.key.marginLow");
-        String sure = Messages.get("map.key.marginHigh", String.format(Locale.ROOT, "%.2f", MARGIN_SCALE));
         Text a = new Text(unsure);
         a.setFont(font);
         Text b = new Text(sure);
@@ -79,7 +136,7 @@ final class MapColours {
         g.fillText(unsure, x, y + 3);
         double bx = x + a.getLayoutBounds().getWidth() + 8;
         for (int p = 0; p < bar; p++) {
-            g.setFill(ClassColours.colour(marginRgb((float) (MARGIN_SCALE * p / (bar - 1)), dark)));
+            g.setFill(ClassColours.colour(colour.applyAsInt(p / (bar - 1))));
             g.fillRect(bx + p, y - 6, 1.5, 10);
         }
         g.setFill(ink);

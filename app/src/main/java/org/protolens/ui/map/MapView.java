@@ -392,6 +392,8 @@ public final class MapView extends Region {
             MapColours.rightWrongKey(g, h, dark);
         } else if (colouring == MapViewModel.Colouring.MARGIN) {
             MapColours.marginKey(g, h, dark);
+        } else if (colouring == MapViewModel.Colouring.SIMILARITY) {
+            MapColours.similarityKey(g, h, dark, MapColours.similarityRange(s));
         }
         if (lasso.size() > 1) {
             g.setStroke(dark ? Color.web("#9fc3ea") : Color.web("#1f3a5f"));

@@ -33,7 +33,7 @@ import org.protolens.ui.common.Tasks;
  */
 public final class MapViewModel {
     /** What a point's colour says: its predicted class, its label, whether the prediction is right, or how sure it is (margin). */
-    public enum Colouring { PREDICTION, LABEL, CORRECT, MARGIN }
+    public enum Colouring { PREDICTION, LABEL, CORRECT, MARGIN, SIMILARITY }
 
     /** Where the prototypes land: per class, x and y of the raw prototype and of the one predicted with. */
     public record Prototypes(float[] raw, float[] now) {
