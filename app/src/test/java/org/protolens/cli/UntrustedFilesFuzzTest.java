@@ -17,13 +17,15 @@ import org.protolens.core.io.PathLines;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.ProjectManifest;
+import org.protolens.core.project.SavedSelections;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.shortcut.ShortcutDataset;
 
 /**
  * Every parser of a file someone may send (project.json, .npy, labels CSV, backbone.json, split
- * files, map-layout.bin, paths lists, a shortcut dataset's manifest.csv) refuses what it cannot read with an IOException that names
- * the file, and never fails another way (a runtime exception, an error, a hang).
+ * files, map-layout.bin, paths lists, a shortcut dataset's manifest.csv, saved selections)
+ * refuses what it cannot read with an IOException that names the file, and never fails another
+ * way (a runtime exception, an error, a hang).
  *
  * <p>The first byte of an input chooses the parser, the rest is the file. Seeds (one valid file
  * each) are in {@code src/test/resources/org/protolens/cli/UntrustedFilesFuzzTestInputs}. A plain
@@ -56,11 +58,12 @@ class UntrustedFilesFuzzTest {
         }
         setUp();
         byte[] file = Arrays.copyOfRange(input, 1, input.length);
-        int parser = Math.floorMod(input[0], 8);
+        int parser = Math.floorMod(input[0], 9);
         Path target = switch (parser) {
             case 0 -> project.resolve(ProjectManifest.FILE_NAME);
             case 3 -> root.resolve(BackboneSpec.FILE_NAME);
             case 7 -> root.resolve(ShortcutDataset.MANIFEST);
+            case 8 -> root.resolve(SavedSelections.FILE_NAME);
             default -> root.resolve("input-" + parser);
         };
         Files.write(target, file);
@@ -73,6 +76,7 @@ class UntrustedFilesFuzzTest {
                 case 4 -> FscilCommand.readSplit(target);
                 case 5 -> MapLayout.read(target, mapEmbeddings);
                 case 7 -> ShortcutDataset.readManifest(root).forEach(it -> it.objectMask(32, 32));
+                case 8 -> SavedSelections.read(root);
                 default -> PathLines.read(target);
             }
         } catch (IOException e) {

@@ -990,6 +990,33 @@ class MainWindowTest {
     }
 
     /**
+     * Edit > Save Selection As keeps the map's selection under a name in the project; Edit > Saved
+     * Selections selects those images again, after the project was closed and opened again too.
+     */
+    @Test
+    void aSavedSelectionIsSelectedAgainAfterTheProjectIsOpenedAgain() throws Exception {
+        var w = state();
+        int[] bags = Arrays.copyOf(w.imagesOf(w.classNames().indexOf("Bag")), 6);
+        robot.interact(() -> window().project().selection().set(bags));
+        settle();
+        robot.clickOn("Edit").clickOn("Save Selection As…");
+        waitShown("#selection-name");
+        robot.interact(() -> robot.lookup("#selection-name").queryAs(TextField.class).setText("Bags to review"));
+        robot.clickOn("OK");
+        settle();
+        assertTrue(Files.isRegularFile(project.resolve("selections.json")), "kept in the project folder");
+        robot.interact(() -> window().project().selection().set(new int[0]));
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        launch();
+        settle();
+        assertEquals(0, window().project().selection().get().length);
+        robot.clickOn("Edit").clickOn("Saved Selections").clickOn("Bags to review  (6 images)");
+        settle();
+        assertArrayEquals(bags, window().project().selection().get(), "the same images, selected again");
+    }
+
+    /**
      * Imported images chosen in the image table are removed from the project after a question (one
      * step to undo): the others keep their points on the map and their labels; the project's own
      * images cannot be removed; the removal is stored.

@@ -45,7 +45,7 @@ final class MainMenu {
 
     MainMenu(Stage stage, ProjectState project, Commands commands, ProjectActions projects, Importer importer, Exporter exporter,
              MapView map, ClassesView classes, Theme theme, UserSettings settings, Runnable about, AnalysisArea analysis,
-             ImageActions images) {
+             ImageActions images, SelectionsMenu selections) {
         this.settings = settings;
         this.projects = projects;
         BooleanExpression none = project.workspace().isNull();
@@ -130,6 +130,7 @@ final class MainMenu {
         remove.disabledProperty().bind(Bindings.createBooleanBinding(() -> !images.removable(project.selection().get()),
                 project.selection(), project.workspace()));
         Menu edit = new Menu(Messages.get("menu.edit"), null, item(undo), item(redo), new SeparatorMenuItem(), item(remove));
+        edit.getItems().addAll(selections.items());
 
         Menu view = new Menu(Messages.get("menu.view"));
         int n = 1;

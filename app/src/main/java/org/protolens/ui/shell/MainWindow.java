@@ -151,7 +151,7 @@ public final class MainWindow {
 
         projects = new ProjectActions(stage, project, commands, tasks, mapVm, settings, status);
         menu = new MainMenu(stage, project, commands, projects, importer, exporter, map, classes, theme, settings, this::about,
-                analysisArea, imageActions);
+                analysisArea, imageActions, new SelectionsMenu(stage, project, tasks));
         top.getChildren().addFirst(menu.bar());
         projects.setOnShown(s -> {
             menu.fillRecent();
