@@ -1141,8 +1141,8 @@ class MainWindowTest {
         assertTrue(!expected.isEmpty());
         assertEquals(expected, view.table().getItems().stream().map(ImagesViewModel.Row::image).sorted().toList());
 
-        // sort by similarity, lowest first: a click on the column header
-        robot.clickOn("Similarity");
+        // sort by similarity, lowest first: a click on the column header (the map's colouring has a "Similarity" too)
+        robot.clickOn(robot.from(view.table()).lookup("Similarity").queryAs(Node.class));
         settle();
         var rows = view.table().getItems();
         for (int j = 1; j < rows.size(); j++) {

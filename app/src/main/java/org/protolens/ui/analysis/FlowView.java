@@ -9,9 +9,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import javafx.geometry.Pos;
 import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.controlsfx.control.textfield.TextFields;
+import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
@@ -38,8 +45,9 @@ import org.protolens.ui.common.Theme;
 /**
  * Novel -> base: for each new class, the share of its evaluated images predicted as each class,
  * before calibration (alpha = 0) and now, as stacked bars side by side. A click on a segment
- * selects those images. With many classes, the new classes with the most images are drawn, and
- * the segments of the classes that take the fewest images are one "other classes" segment.
+ * selects those images. With many classes, the new classes with the most images are drawn (or, with
+ * a search, those whose names hold it), and the segments of the classes that take the fewest images
+ * are one "other classes" segment.
  * Right-click the chart to export it (PNG, SVG).
  */
 public final class FlowView extends AnalysisView<FlowView.Numbers> {
@@ -89,14 +97,21 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
         }
     }
 
-    /** What the chart shows: the dataset (rows: targets, columns: bars), its colours, the words above it. */
-    record Numbers(NovelFlow flow, DefaultCategoryDataset data, List<Color> paints, String summary) {
+    /**
+     * What the chart shows: the dataset (rows: targets, columns: bars), its colours, the words above
+     * it, and how many new classes the project has.
+     */
+    record Numbers(NovelFlow flow, DefaultCategoryDataset data, List<Color> paints, String summary, int novelClasses) {
     }
 
     private final JFreeChart chart;
     private final CategoryPlot plot;
     private final ChartViewer viewer;
     private final Label summary = new Label();
+    /** text a new class's name must hold to get bars; empty: any */
+    private final TextField find = TextFields.createClearableTextField();
+    /** at most this many classes, once a drawn chart's plot (its legend taking rows) had room for no more; 0: none set */
+    private int roomFor;
     private NovelFlow flow;
 
     public FlowView(ProjectState project, Tasks tasks, Theme theme) {
@@ -139,10 +154,24 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
             public void chartMouseMoved(ChartMouseEventFX e) {
             }
         });
-        getChildren().addAll(summary, viewer);
+        find.setId("flow-find");
+        find.setPromptText(Messages.get("flow.find"));
+        find.setTooltip(new Tooltip(Messages.get("flow.find.tip")));
+        find.setPrefColumnCount(12);
+        find.setMinWidth(Region.USE_PREF_SIZE);
+        find.textProperty().addListener((o, a, b) -> refresh());
+        // the search is offered where there are more new classes than the chart draws
+        find.setVisible(false);
+        find.managedProperty().bind(find.visibleProperty());
+        HBox top = new HBox(10, summary, find);
+        top.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(summary, Priority.ALWAYS);
+        summary.setMaxWidth(Double.MAX_VALUE);
+        getChildren().addAll(top, viewer);
         // a taller or shorter chart draws as many classes as fit
         viewer.heightProperty().addListener((o, was, now) -> {
             if (fitting(was.doubleValue()) != fitting(now.doubleValue())) {
+                roomFor = 0;
                 refresh();
             }
         });
@@ -165,8 +194,10 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
 
     @Override
     protected Supplier<Numbers> prepare(WorkspaceState s) {
-        int bars = fitting(viewer == null ? 0 : viewer.getHeight());
-        return () -> numbersOf(s, bars);
+        int fit = fitting(viewer == null ? 0 : viewer.getHeight());
+        int bars = roomFor > 0 ? Math.min(fit, roomFor) : fit;
+        String text = find == null || find.getText() == null ? "" : find.getText().strip();
+        return () -> numbersOf(s, bars, text);
     }
 
     /** How many new classes' bars fit a chart of {@code height} with readable labels (2 to 16; 16 before it is laid out). */
@@ -176,15 +207,25 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
     }
 
     static Numbers numbersOf(WorkspaceState w, int maxBars) {
+        return numbersOf(w, maxBars, "");
+    }
+
+    /** As {@link #numbersOf(WorkspaceState, int)}, of the new classes whose names hold {@code find} (any case; empty: every one). */
+    static Numbers numbersOf(WorkspaceState w, int maxBars, String find) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         NovelFlow flow = w == null ? null : NovelFlow.of(w);
         if (flow == null || flow.novelClasses().isEmpty()) {
-            return new Numbers(flow, data, List.of(), Messages.get("flow.none"));
+            return new Numbers(flow, data, List.of(), Messages.get("flow.none"), 0);
         }
         String now = Messages.now(w, !w.calibrationEnabled() ? Messages.get("flow.now.off")
                 : String.format(Locale.ROOT, "α=%.2f τ=%.0f", w.calibration().alpha(), w.calibration().tau()));
         // the new classes with the most evaluated images get bars
-        List<Integer> novel = new ArrayList<>(flow.novelClasses());
+        String needle = find == null ? "" : find.strip().toLowerCase(Locale.ROOT);
+        List<Integer> novel = flow.novelClasses().stream()
+                .filter(k -> needle.isEmpty() || w.classNames().get(k).toLowerCase(Locale.ROOT).contains(needle)).toList();
+        if (novel.isEmpty()) {
+            return new Numbers(flow, data, List.of(), Messages.get("flow.noneFound", find.strip()), flow.novelClasses().size());
+        }
         int[][] raw = new int[w.classCount()][];
         int[][] cal = new int[w.classCount()][];
         for (int k : novel) {
@@ -231,10 +272,12 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
         String text = Messages.get("flow.summary", String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(false)),
                 String.format(Locale.ROOT, "%.1f", 100 * flow.toBase(true)),
                 w.calibrationEnabled() && !w.refined() ? 1 : 0);
-        if (drawn.size() < novel.size()) {
+        if (!needle.isEmpty()) {
+            text += " " + Messages.get("flow.found", drawn.size(), novel.size(), find.strip());
+        } else if (drawn.size() < novel.size()) {
             text += " " + Messages.get("flow.limited", drawn.size(), novel.size());
         }
-        return new Numbers(flow, data, paints, text);
+        return new Numbers(flow, data, paints, text, flow.novelClasses().size());
     }
 
     @Override
@@ -246,6 +289,16 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
         }
         plot.setDataset(n.data());
         summary.setText(n.summary());
+        // a legend of two or three rows leaves the bars less room than the chart's height promised: draw fewer
+        ChartRenderingInfo info = viewer.getCanvas().getRenderingInfo();
+        double plotHeight = info == null ? 0 : info.getPlotInfo().getDataArea().getHeight();
+        int classes = n.data().getColumnCount() / 2;
+        int room = (int) Math.max(2, plotHeight / CLASS_HEIGHT);
+        if (plotHeight > 0 && classes > room) {
+            roomFor = room;
+            refresh();
+        }
+        find.setVisible(n.novelClasses() > fitting(viewer.getHeight()) || !find.getText().isEmpty());
     }
 
     @Override
