@@ -9,10 +9,15 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import javafx.geometry.Point2D;
+import javafx.geometry.Pos;
 import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.controlsfx.control.textfield.TextFields;
 import org.jfree.chart.fx.ChartViewer;
 import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.project.WorkspaceState;
@@ -46,6 +51,8 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
     private final Heatmap now = new Heatmap(Messages.get("confusion.now"), Messages.get("confusion.rows"),
             Messages.get("confusion.columns"), new Color(0x3b6fb6));
     private final Label summary = new Label();
+    /** text a labelled class's name must hold to get a row; empty: the classes with the most mistakes */
+    private final TextField find = TextFields.createClearableTextField();
     private Numbers shown;
 
     public ConfusionView(ProjectState project, Tasks tasks, Theme theme) {
@@ -66,7 +73,20 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
             v.prefWidthProperty().bind(charts.widthProperty().divide(2));
         }
         VBox.setVgrow(charts, Priority.ALWAYS);
-        getChildren().addAll(summary, charts);
+        find.setId("confusion-find");
+        find.setPromptText(Messages.get("confusion.find"));
+        find.setTooltip(new Tooltip(Messages.get("confusion.find.tip")));
+        find.setPrefColumnCount(12);
+        find.setMinWidth(Region.USE_PREF_SIZE);
+        find.textProperty().addListener((o, a, b) -> refresh());
+        // offered where there are more classes than the heatmaps draw
+        find.setVisible(false);
+        find.managedProperty().bind(find.visibleProperty());
+        HBox top = new HBox(10, summary, find);
+        top.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(summary, Priority.ALWAYS);
+        summary.setMaxWidth(Double.MAX_VALUE);
+        getChildren().addAll(top, charts);
         themed(theme.isDark());
         refresh();
     }
@@ -99,10 +119,19 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
 
     @Override
     protected Supplier<Numbers> prepare(WorkspaceState s) {
-        return () -> numbersOf(s);
+        String text = find == null || find.getText() == null ? "" : find.getText().strip();
+        return () -> numbersOf(s, text);
     }
 
     static Numbers numbersOf(WorkspaceState w) {
+        return numbersOf(w, "");
+    }
+
+    /**
+     * As {@link #numbersOf(WorkspaceState)}; with {@code find}, the rows are the labelled classes
+     * whose names hold it (any case) and the columns the classes their images were predicted as most.
+     */
+    static Numbers numbersOf(WorkspaceState w, String find) {
         NovelFlow flow = w == null ? null : NovelFlow.of(w);
         if (flow == null) {
             return new Numbers(null, List.of(), List.of(), List.of(), List.of(), new int[0][], new int[0][], "", "");
@@ -127,11 +156,26 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
                 }
             }
         }
-        List<Integer> rows = IntStream.range(0, classes).filter(k -> labelled[k] > 0).boxed()
+        String needle = find == null ? "" : find.strip().toLowerCase(Locale.ROOT);
+        List<Integer> rows = IntStream.range(0, classes).filter(k -> labelled[k] > 0)
+                .filter(k -> needle.isEmpty() || w.classNames().get(k).toLowerCase(Locale.ROOT).contains(needle)).boxed()
                 .sorted(Comparator.comparingInt((Integer k) -> -missed[k]).thenComparingInt(k -> -labelled[k]).thenComparingInt(k -> k))
                 .limit(MAX_CELLS).sorted().toList();
+        if (!needle.isEmpty()) {
+            // the columns: where the found rows' images went, most first, and the rows' own classes
+            int[] went = new int[classes];
+            for (int[][] m : new int[][][] {before, after}) {
+                for (int r : rows) {
+                    for (int c = 0; c < classes; c++) {
+                        went[c] += m[r][c] + (r == c ? 1 : 0);
+                    }
+                }
+            }
+            System.arraycopy(went, 0, taken, 0, classes);
+            System.arraycopy(went, 0, predicted, 0, classes);
+        }
         List<Integer> cols = classes <= MAX_CELLS ? IntStream.range(0, classes).boxed().toList()
-                : IntStream.range(0, classes).boxed()
+                : IntStream.range(0, classes).boxed().filter(k -> needle.isEmpty() || taken[k] > 0)
                         .sorted(Comparator.comparingInt((Integer k) -> -taken[k]).thenComparingInt(k -> -predicted[k])
                                 .thenComparingInt(k -> k))
                         .limit(MAX_CELLS).sorted().toList();
@@ -142,7 +186,10 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
                 : Messages.get("confusion.summary", String.format(Locale.ROOT, "%.1f", 100 * accuracy(before)),
                         String.format(Locale.ROOT, "%.1f", 100 * accuracy(after)), total(before));
         long shownRows = IntStream.range(0, classes).filter(k -> labelled[k] > 0).count();
-        if (rows.size() < shownRows || cols.size() < classes) {
+        if (!needle.isEmpty()) {
+            text = rows.isEmpty() ? Messages.get("confusion.noneFound", find.strip())
+                    : text + " " + Messages.get("confusion.found", rows.size(), find.strip(), cols.size());
+        } else if (rows.size() < shownRows || cols.size() < classes) {
             text += " " + Messages.get("confusion.limited", rows.size(), shownRows, cols.size(), classes);
         }
         return new Numbers(flow, rows, cols, rows.stream().map(w.classNames()::get).toList(),
@@ -155,6 +202,7 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
         draw(raw, n, n.before(), null);
         draw(now, n, n.after(), n.title());
         summary.setText(n.summary());
+        find.setVisible(n.before().length > MAX_CELLS || !find.getText().isEmpty());
     }
 
     private static void draw(Heatmap map, Numbers n, int[][] m, String title) {
