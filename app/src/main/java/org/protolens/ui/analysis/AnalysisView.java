@@ -4,8 +4,17 @@ import java.util.function.Supplier;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.controlsfx.control.textfield.TextFields;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
 import org.protolens.ui.common.Recompute;
 import org.protolens.ui.common.Tasks;
@@ -72,5 +81,31 @@ public abstract class AnalysisView<D> extends VBox {
 
     /** The theme changed: charts take its colours. */
     protected void themed(boolean dark) {
+    }
+
+    /**
+     * A search field for a chart with more classes than it draws: hidden until the view shows it,
+     * each change drawn again.
+     */
+    protected TextField classSearch(String id, String promptKey) {
+        TextField find = TextFields.createClearableTextField();
+        find.setId(id);
+        find.setPromptText(Messages.get(promptKey));
+        find.setTooltip(new Tooltip(Messages.get(promptKey + ".tip")));
+        find.setPrefColumnCount(12);
+        find.setMinWidth(Region.USE_PREF_SIZE);
+        find.textProperty().addListener((o, a, b) -> refresh());
+        find.setVisible(false);
+        find.managedProperty().bind(find.visibleProperty());
+        return find;
+    }
+
+    /** The summary above a chart with the chart's search field at its right, the summary taking the room. */
+    protected static HBox besideSearch(Label summary, TextField find) {
+        HBox top = new HBox(10, summary, find);
+        top.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(summary, Priority.ALWAYS);
+        summary.setMaxWidth(Double.MAX_VALUE);
+        return top;
     }
 }

@@ -9,15 +9,11 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import javafx.geometry.Point2D;
-import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.controlsfx.control.textfield.TextFields;
 import org.jfree.chart.fx.ChartViewer;
 import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.project.WorkspaceState;
@@ -52,7 +48,7 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
             Messages.get("confusion.columns"), new Color(0x3b6fb6));
     private final Label summary = new Label();
     /** text a labelled class's name must hold to get a row; empty: the classes with the most mistakes */
-    private final TextField find = TextFields.createClearableTextField();
+    private final TextField find;
     private Numbers shown;
 
     public ConfusionView(ProjectState project, Tasks tasks, Theme theme) {
@@ -73,20 +69,8 @@ public final class ConfusionView extends AnalysisView<ConfusionView.Numbers> {
             v.prefWidthProperty().bind(charts.widthProperty().divide(2));
         }
         VBox.setVgrow(charts, Priority.ALWAYS);
-        find.setId("confusion-find");
-        find.setPromptText(Messages.get("confusion.find"));
-        find.setTooltip(new Tooltip(Messages.get("confusion.find.tip")));
-        find.setPrefColumnCount(12);
-        find.setMinWidth(Region.USE_PREF_SIZE);
-        find.textProperty().addListener((o, a, b) -> refresh());
-        // offered where there are more classes than the heatmaps draw
-        find.setVisible(false);
-        find.managedProperty().bind(find.visibleProperty());
-        HBox top = new HBox(10, summary, find);
-        top.setAlignment(Pos.CENTER_LEFT);
-        HBox.setHgrow(summary, Priority.ALWAYS);
-        summary.setMaxWidth(Double.MAX_VALUE);
-        getChildren().addAll(top, charts);
+        find = classSearch("confusion-find", "confusion.find");
+        getChildren().addAll(besideSearch(summary, find), charts);
         themed(theme.isDark());
         refresh();
     }

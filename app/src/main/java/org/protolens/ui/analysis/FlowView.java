@@ -9,15 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
-import javafx.scene.control.Tooltip;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.controlsfx.control.textfield.TextFields;
 import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.AxisLocation;
@@ -109,7 +104,7 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
     private final ChartViewer viewer;
     private final Label summary = new Label();
     /** text a new class's name must hold to get bars; empty: any */
-    private final TextField find = TextFields.createClearableTextField();
+    private final TextField find;
     /** at most this many classes, once a drawn chart's plot (its legend taking rows) had room for no more; 0: none set */
     private int roomFor;
     private NovelFlow flow;
@@ -154,20 +149,8 @@ public final class FlowView extends AnalysisView<FlowView.Numbers> {
             public void chartMouseMoved(ChartMouseEventFX e) {
             }
         });
-        find.setId("flow-find");
-        find.setPromptText(Messages.get("flow.find"));
-        find.setTooltip(new Tooltip(Messages.get("flow.find.tip")));
-        find.setPrefColumnCount(12);
-        find.setMinWidth(Region.USE_PREF_SIZE);
-        find.textProperty().addListener((o, a, b) -> refresh());
-        // the search is offered where there are more new classes than the chart draws
-        find.setVisible(false);
-        find.managedProperty().bind(find.visibleProperty());
-        HBox top = new HBox(10, summary, find);
-        top.setAlignment(Pos.CENTER_LEFT);
-        HBox.setHgrow(summary, Priority.ALWAYS);
-        summary.setMaxWidth(Double.MAX_VALUE);
-        getChildren().addAll(top, viewer);
+        find = classSearch("flow-find", "flow.find");
+        getChildren().addAll(besideSearch(summary, find), viewer);
         // a taller or shorter chart draws as many classes as fit
         viewer.heightProperty().addListener((o, was, now) -> {
             if (fitting(was.doubleValue()) != fitting(now.doubleValue())) {
