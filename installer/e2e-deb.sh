@@ -51,6 +51,7 @@ start=$(date +%s%N)
 # as a double click on a project file starts it: with the path of the sample's project.protolens
 project=/opt/protolens/lib/app/sample-projects/cifar10-fewshot/project.protolens
 [ -f $project ] || fail "the sample project is not installed ($project)"
+JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=$home/classes.txt" \
 XDG_DATA_HOME="$home/data" xvfb-run -a -s "-screen 0 1280x800x24" $launcher --screenshot "$home/window.png" $project \
   > "$home/out.txt" 2> "$home/err.txt" || { cat "$home/out.txt" "$home/err.txt" >&2; fail "the installed launcher exited with an error"; }
 wall=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -63,6 +64,12 @@ colours=$(identify -format '%k' "$home/window.png")
 echo "e2e: screenshot $size, $colours colours"
 [ "${colours:-0}" -ge 64 ] || fail "the screenshot is blank ($colours colours)"
 [ -d "$home/data/protolens/projects/cifar10-fewshot" ] || fail "the sample project was not opened as the user's copy"
+# the app-image's AOT cache, where the build made one, is used where the package installed it
+if grep -q 'AOTCache=' /opt/protolens/lib/app/ProtoLens.cfg; then
+  grep -q '^\[.*\] org.protolens.Main source: shared objects file' "$home/classes.txt" \
+    || fail "the launcher names an AOT cache but did not load ProtoLens's classes from it"
+  echo "e2e: $(grep -c 'source: shared objects file' "$home/classes.txt") classes came from the AOT cache"
+fi
 
 installed=$(du -sm /opt/protolens | cut -f1)
 dpkg --purge protolens
