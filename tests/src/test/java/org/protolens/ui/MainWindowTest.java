@@ -1366,6 +1366,43 @@ class MainWindowTest {
     }
 
     /**
+     * Every colouring button stays on the toolbar whatever the window's width and the project's name:
+     * the map legend gives way first, and comes back where there is room for it.
+     */
+    @Test
+    void theColouringStaysOnTheToolbarAndTheLegendGivesWay() throws Exception {
+        // a project with a short name at the full width, narrower, full again
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        Path json = project.resolve("project.json");
+        Files.writeString(json, Files.readString(json).replace("\"Fashion-MNIST few-shot\"", "\"F\""));
+        launch();
+        for (int width : new int[] {1280, 1024, 1280}) {
+            assertColouringShown(width, width == 1280);
+        }
+        // a long project name leaves no room for the legend at the same width; the colouring stays
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        project = temp.resolve("shapes");
+        OpenProject.copy(sample("shapes-shortcut"), project);
+        launch();
+        assertColouringShown(1280, false);
+        assertColouringShown(1024, false);
+    }
+
+    private void assertColouringShown(int width, boolean legendShown) throws TimeoutException {
+        Node colouring = robot.lookup("#colouring").query();
+        Stage main = (Stage) colouring.getScene().getWindow();
+        robot.interact(() -> main.setWidth(width));
+        settle();
+        assertNotNull(colouring.getScene(), width + " px: the colouring is not folded into the toolbar's overflow");
+        double right = colouring.localToScene(colouring.getBoundsInLocal()).getMaxX();
+        assertTrue(right <= colouring.getScene().getWidth(), width + " px: the colouring ends inside the window, at " + right);
+        assertEquals(legendShown, robot.lookup("#map-legend").query().isVisible(),
+                width + " px: the legend shown only where there is room");
+    }
+
+    /**
      * The Sessions tab reports class means (each class's recall averaged, as TEEN does) unless the
      * person asks for accuracies pooled over images; with one class shrunk to 10 images the two differ.
      */

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
@@ -80,6 +81,7 @@ public final class MapControls {
         vm.colouring().addListener((o, was, now) -> colourings.get(now).setSelected(true));
         colourings.get(vm.colouring().get()).setSelected(true);
         legend = new Label(Messages.get("map.legend"));
+        legend.setId("map-legend");
         legend.getStyleClass().add("legend");
         legend.setMinWidth(0);
         legend.managedProperty().bind(legend.visibleProperty());
@@ -103,6 +105,16 @@ public final class MapControls {
     /** What the map's marks mean (hidden where the toolbar is narrow). */
     public Label legend() {
         return legend;
+    }
+
+    /** The preferred width of {@link #colourControls()} with the legend shown, whether it is now or not. */
+    public double prefWidthWithLegend() {
+        double width = colourBox.getInsets().getLeft() + colourBox.getInsets().getRight()
+                + colourBox.getSpacing() * (colourBox.getChildren().size() - 1);
+        for (Node part : colourBox.getChildren()) {
+            width += part.prefWidth(-1);
+        }
+        return width;
     }
 
     /** The legend and the colouring, for the right of the toolbar. */

@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import javafx.animation.AnimationTimer;
+import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.geometry.Rectangle2D;
+import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Label;
@@ -63,6 +65,11 @@ import org.protolens.ui.viewer.ImageViewer;
  * Suggestions tab; an import that finishes lays the map out again).
  */
 public final class MainWindow {
+    /** room left free beside the toolbar's items and the legend, for rounding and the overflow arrow */
+    private static final double LEGEND_SLACK = 24;
+    /** the gap between toolbar items (Modena's spacing, with room for a separator's padding) */
+    private static final double TOOLBAR_GAP = 8;
+
     @FXML private BorderPane root;
     @FXML private VBox top;
     @FXML private ToolBar toolbar;
@@ -111,8 +118,9 @@ public final class MainWindow {
         MapControls controls = new MapControls(mapVm, project);
         layoutHolder.getChildren().setAll(controls.layoutControls());
         colourHolder.getChildren().setAll(controls.colourControls());
-        // the legend gives way when the window is too narrow for the whole toolbar
-        controls.legend().visibleProperty().bind(root.widthProperty().greaterThan(1240));
+        // the legend gives way when the toolbar has no room for it beside the rest (a long project name, a narrow window)
+        controls.legend().visibleProperty().bind(Bindings.createBooleanBinding(() -> legendFits(controls),
+                toolbar.widthProperty(), projectName.widthProperty(), layoutHolder.widthProperty()));
         projectName.textProperty().bind(project.workspace().map(WorkspaceState::name).orElse(""));
 
         classes = new ClassesView(new ClassesViewModel(project, commands), project, tasks);
@@ -374,5 +382,14 @@ public final class MainWindow {
 
     public Scene scene() {
         return scene;
+    }
+
+    /** Whether the toolbar's items fit its width with the map legend shown (else the toolbar would fold its end away). */
+    private boolean legendFits(MapControls controls) {
+        double needed = toolbar.getInsets().getLeft() + toolbar.getInsets().getRight() + LEGEND_SLACK;
+        for (Node item : toolbar.getItems()) {
+            needed += (item == colourHolder ? controls.prefWidthWithLegend() : item.prefWidth(-1)) + TOOLBAR_GAP;
+        }
+        return toolbar.getWidth() >= needed;
     }
 }
