@@ -26,6 +26,7 @@ import org.protolens.core.fscil.FscilTuning;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.map.MapLayout;
+import org.protolens.core.project.OpenProject;
 import org.protolens.core.proto.TeenCalibration;
 
 class CommandLineTest {
@@ -445,5 +446,32 @@ class CommandLineTest {
             y[i] = i / per;
         }
         return y;
+    }
+
+    @Test
+    void compareBackbonesPrintsEachBackboneOnTheProjectsImagesAndSaysWhatIsWrong(@TempDir Path temp) throws Exception {
+        Path project = temp.resolve("fashion");
+        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path other = TestResources.samples().resolve("omniglot-manyclass").resolve("backbone");
+        Path json = temp.resolve("report.json");
+        Run r = run("compare-backbones", "--project", project.toString(), "--backbone", other.toString(), "--out", json.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> rows = r.out().lines().filter(l -> l.startsWith("| ") && !l.startsWith("| backbone | dim")).toList();
+        assertEquals(2, rows.size(), r.out());
+        assertTrue(rows.get(0).startsWith("| backbone (the project's) | 64 |"), rows.get(0));
+        assertTrue(rows.get(1).startsWith("| " + other + " | 64 |"), rows.get(1));
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        JsonNode own = report.get("backbones").get(0), omniglot = report.get("backbones").get(1);
+        assertEquals(own.get("measured_images").asInt(), omniglot.get("measured_images").asInt(), "the same images measured");
+        assertTrue(own.get("teen").get("class_mean_hm").asDouble() > omniglot.get("teen").get("class_mean_hm").asDouble(),
+                "the backbone trained on clothes separates clothes better than the one trained on characters: " + r.out());
+
+        Run notProject = run("compare-backbones", "--project", temp.toString(), "--backbone", other.toString());
+        assertEquals(2, notProject.code());
+        assertTrue(notProject.err().contains(temp + ": not a project folder"), notProject.err());
+        Path missing = temp.resolve("no-such-model.pt");
+        Run noModel = run("compare-backbones", "--project", project.toString(), "--backbone", missing.toString());
+        assertEquals(1, noModel.code());
+        assertTrue(noModel.err().contains(missing + ": no such file or folder"), noModel.err());
     }
 }
