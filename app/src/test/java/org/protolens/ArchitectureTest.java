@@ -33,7 +33,7 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.protolens");
     private static final List<String> FEATURES = List.of("map", "classes", "inspector", "analysis", "importer", "exporter", "project",
-            "probe");
+            "probe", "backbones");
 
     @Test
     void coreImportsNoJavaFxNorTheUiOrCli() {

@@ -29,6 +29,8 @@ import javafx.application.Platform;
 import javafx.geometry.Point2D;
 import javafx.geometry.Side;
 import javafx.scene.Node;
+import javafx.scene.SnapshotParameters;
+import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
@@ -44,9 +46,12 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.image.ImageView;
+import javafx.scene.image.WritableImage;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Pane;
+import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 import org.controlsfx.control.GridCell;
 import org.controlsfx.control.GridView;
@@ -62,6 +67,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.bench.FxStallWatchdog;
+import org.protolens.core.analysis.BackboneComparison;
 import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.analysis.ProjectEpisodes;
 import org.protolens.core.analysis.ProjectTuning;
@@ -79,6 +85,7 @@ import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.proto.PrototypeHead;
+import org.protolens.core.proto.TeenCalibration;
 import org.protolens.core.shortcut.GradCam;
 import org.protolens.core.shortcut.OcclusionSaliency;
 import org.protolens.core.shortcut.ProjectProbe;
@@ -89,6 +96,7 @@ import org.protolens.ui.analysis.ImagesView;
 import org.protolens.ui.analysis.ImagesViewModel;
 import org.protolens.ui.analysis.SessionsView;
 import org.protolens.ui.analysis.SuggestionsView;
+import org.protolens.ui.backbones.BackbonesView;
 import org.protolens.ui.common.ImageActions;
 import org.protolens.ui.common.Tasks;
 import org.protolens.ui.importer.Importer;
@@ -1371,6 +1379,7 @@ class MainWindowTest {
      */
     @Test
     void theColouringStaysOnTheToolbarAndTheLegendGivesWay() throws Exception {
+        double initial = robot.lookup("#colouring").query().getScene().getWindow().getWidth();
         // a project with a short name at the full width, narrower, full again
         FxToolkit.cleanupApplication(app);
         FxToolkit.cleanupStages();
@@ -1388,6 +1397,9 @@ class MainWindowTest {
         launch();
         assertColouringShown(1280, false);
         assertColouringShown(1024, false);
+        // the next test's window (the same stage) starts as wide as this one did
+        robot.interact(() -> ((Stage) robot.lookup("#colouring").query().getScene().getWindow()).setWidth(initial));
+        settle();
     }
 
     private void assertColouringShown(int width, boolean legendShown) throws TimeoutException {
@@ -1743,5 +1755,71 @@ class MainWindowTest {
             assertEquals(label, w.label(i));
             assertEquals(as, w.predicted(i));
         }
+    }
+
+    /**
+     * The Backbones tab: another backbone (the Omniglot sample's) embeds the project's images in the
+     * background; both are measured alike, follow alpha, and both maps show the images chosen.
+     */
+    @Test
+    void theBackbonesTabComparesAnotherBackboneOnTheProjectsImagesAndFollowsAlpha() throws Exception {
+        var tabs = window().analysis().pane();
+        var tab = tabs.getTabs().stream().filter(t -> t.getId().equals("tab-backbones")).findFirst().orElseThrow();
+        robot.interact(() -> tabs.getSelectionModel().select(tab));
+        settle();
+        BackbonesView view = robot.lookup("#backbones-view").queryAs(BackbonesView.class);
+        TableView<?> table = robot.lookup("#backbones-table").queryAs(TableView.class);
+        assertEquals(1, table.getItems().size(), "the project's own backbone alone");
+        Path other = sample("omniglot-manyclass").resolve("backbone");
+        robot.interact(() -> view.viewModel().add(other.toString()));
+        settle();
+        assertEquals(List.of("omniglot-manyclass/backbone"), view.viewModel().added());
+        var shown = view.viewModel().shown().get();
+        assertEquals(2, shown.rows().size(), "the project's backbone and the added one");
+        assertEquals(2, table.getItems().size());
+        var own = shown.rows().get(0).figures();
+        var expected = BackboneComparison.measure("own", state(), state().embeddings());
+        assertArrayEquals(expected.teen().confusion(), own.teen().confusion(), "the project's backbone measured as the core measures it");
+        var omniglot = shown.rows().get(1).figures();
+        assertEquals(own.measuredImages(), omniglot.measuredImages(), "both on the same images");
+        assertTrue(own.teen().classMeanHm() > omniglot.teen().classMeanHm(), "clothes are told apart better by the clothes backbone");
+        assertTrue(Files.isDirectory(project.resolve(OpenProject.CACHE_FOLDER)),
+                "the other backbone's embeddings are in the project's cache");
+
+        // the comparison follows alpha
+        double before = own.teen().classMeanHm();
+        robot.interact(() -> window().commands().calibrate(new TeenCalibration(0.95, 16), true, false));
+        settle();
+        var after = view.viewModel().shown().get().rows().get(0).figures();
+        assertEquals(own.ncm().classMeanHm(), after.ncm().classMeanHm(), 1e-12, "NCM does not move with alpha");
+        assertNotEquals(before, after.teen().classMeanHm(), "TEEN at alpha 0.95 differs");
+
+        // the images chosen on the main map are drawn large on both maps
+        Canvas right = (Canvas) robot.lookup("#backbones-map-other").queryAs(Pane.class).getChildren().getFirst();
+        int plain = inkedPixels(right);
+        robot.interact(() -> window().project().selection().set(state().imagesOf(0)));
+        settle();
+        int chosen = inkedPixels(right);
+        assertTrue(chosen > plain, "the chosen images are drawn larger on the other backbone's map: " + plain + " -> " + chosen
+                + " inked pixels of " + right.getWidth() + " x " + right.getHeight());
+    }
+
+    /** Pixels of a canvas that are not transparent. */
+    private int inkedPixels(Canvas canvas) throws Exception {
+        WritableImage[] shot = new WritableImage[1];
+        robot.interact(() -> {
+            SnapshotParameters clear = new SnapshotParameters();
+            clear.setFill(Color.TRANSPARENT);
+            shot[0] = canvas.snapshot(clear, null);
+        });
+        int inked = 0;
+        for (int y = 0; y < (int) shot[0].getHeight(); y++) {
+            for (int x = 0; x < (int) shot[0].getWidth(); x++) {
+                if (shot[0].getPixelReader().getColor(x, y).getOpacity() > 0) {
+                    inked++;
+                }
+            }
+        }
+        return inked;
     }
 }

@@ -18,6 +18,7 @@ import org.protolens.core.embed.EmbeddingCache;
 import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.SessionResult;
+import org.protolens.core.map.PcaMap;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.proto.CosineClassifier;
@@ -378,5 +379,26 @@ public final class BackboneComparison {
     /** A fraction in percent with one decimal; "-" for none. */
     public static String pct(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.1f", 100 * v);
+    }
+
+    /**
+     * A PCA map of one backbone's embeddings (unit-length rows), two floats per image in image
+     * order; NaN for an image the backbone could not read. Two backbones' maps are each their own
+     * PCA: the positions are not comparable, the groupings are.
+     */
+    public static float[] map(FloatMatrix embeddings) {
+        int[] read = IntStream.range(0, embeddings.rows()).filter(i -> !Float.isNaN(embeddings.get(i, 0))).toArray();
+        float[] xy = new float[2 * embeddings.rows()];
+        Arrays.fill(xy, Float.NaN);
+        if (read.length < 2) {
+            return xy;
+        }
+        FloatMatrix unit = L2.normalizeRows(embeddings.selectRows(read));
+        float[] placed = PcaMap.fit(unit).project(unit);
+        for (int r = 0; r < read.length; r++) {
+            xy[2 * read[r]] = placed[2 * r];
+            xy[2 * read[r] + 1] = placed[2 * r + 1];
+        }
+        return xy;
     }
 }

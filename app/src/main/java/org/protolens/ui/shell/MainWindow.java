@@ -33,6 +33,8 @@ import org.protolens.Version;
 import org.protolens.core.embed.Devices;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.analysis.AnalysisTabs;
+import org.protolens.ui.backbones.BackbonesView;
+import org.protolens.ui.backbones.BackbonesViewModel;
 import org.protolens.ui.classes.ClassesView;
 import org.protolens.ui.classes.ClassesViewModel;
 import org.protolens.ui.common.ClassColours;
@@ -153,6 +155,8 @@ public final class MainWindow {
         analysis.add("probes", () -> new ProbeView(probes, project, theme, thumbnails, exporter::probeReport, exporter::saliency));
         ShortcutViewModel shortcut = new ShortcutViewModel(project, tasks);
         analysis.add("shortcut", () -> new ShortcutView(shortcut, theme, exporter::shortcutReport));
+        BackbonesViewModel backbones = new BackbonesViewModel(project, tasks);
+        analysis.add("backbones", () -> new BackbonesView(backbones, project, theme));
         analysisArea = new AnalysisArea(stage, mapAndAnalysis, analysisHolder, analysis.pane());
         classes.viewModel().setOnSuggest(analysis::suggestLikelyMembers);
         mapAndAnalysis.setDividerPositions(0.62);

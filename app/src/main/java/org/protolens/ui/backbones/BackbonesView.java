@@ -1,0 +1,269 @@
+package org.protolens.ui.backbones;
+
+import java.io.File;
+import java.util.List;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import org.protolens.core.analysis.BackboneComparison;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.ClassColours;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Theme;
+
+/**
+ * The Backbones tab: which backbone separates the project's classes. A row per backbone (the
+ * project's first) with class-mean accuracies before and after TEEN, the share of new-class
+ * images taken by base classes and the new classes' kNN accuracy; below, the project's backbone's
+ * map beside the chosen row's, each a PCA of its own embeddings, coloured by class, with the
+ * images chosen on the main map drawn large in both.
+ */
+public final class BackbonesView extends VBox {
+    /** a table row's height */
+    private static final double ROW = 24;
+    private final BackbonesViewModel vm;
+    private final ProjectState project;
+    private final Theme theme;
+    private final TableView<BackbonesViewModel.Row> table = new TableView<>();
+    private final MapPane left = new MapPane("backbones-map-own");
+    private final MapPane right = new MapPane("backbones-map-other");
+
+    public BackbonesView(BackbonesViewModel vm, ProjectState project, Theme theme) {
+        this.vm = vm;
+        this.project = project;
+        this.theme = theme;
+        setId("backbones-view");
+        getStyleClass().add("analysis");
+        setPadding(new Insets(6, 10, 6, 10));
+        setSpacing(4);
+        vm.active().bind(visibleProperty().and(sceneProperty().isNotNull()));
+
+        Label summary = new Label();
+        summary.setId("backbones-summary");
+        summary.getStyleClass().add("hint");
+        summary.setWrapText(true);
+        summary.setMinHeight(Region.USE_PREF_SIZE);
+        summary.setMinWidth(0);
+        summary.setMaxWidth(Double.MAX_VALUE);
+        MenuButton add = new MenuButton(Messages.get("backbones.add"));
+        add.setId("backbones-add");
+        add.setTooltip(new Tooltip(Messages.get("backbones.add.tip")));
+        add.setMinWidth(Region.USE_PREF_SIZE);
+        MenuItem folder = new MenuItem(Messages.get("backbones.add.folder"));
+        folder.setOnAction(e -> {
+            DirectoryChooser chooser = new DirectoryChooser();
+            chooser.setTitle(Messages.get("backbones.add.folder.title"));
+            File dir = chooser.showDialog(getScene() == null ? null : getScene().getWindow());
+            if (dir != null) {
+                vm.add(dir.getPath());
+            }
+        });
+        MenuItem file = new MenuItem(Messages.get("backbones.add.file"));
+        file.setOnAction(e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle(Messages.get("backbones.add.file.title"));
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(Messages.get("backbones.add.file.filter"), "*.pt", "*.pth"));
+            File f = chooser.showOpenDialog(getScene() == null ? null : getScene().getWindow());
+            if (f != null) {
+                vm.add(f.getPath());
+            }
+        });
+        add.getItems().setAll(folder, file);
+        HBox.setHgrow(summary, Priority.ALWAYS);
+        HBox top = new HBox(8, summary, add);
+        top.setAlignment(Pos.CENTER_LEFT);
+
+        table.setId("backbones-table");
+        table.setPlaceholder(new Label(Messages.get("backbones.placeholder")));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getColumns().setAll(List.of(
+                column("backbones.col.backbone", r -> r.figures().backbone(), 230),
+                column("backbones.col.dim", r -> Integer.toString(r.figures().dim()), 45),
+                column("backbones.col.base", r -> pair(r, "base"), 95),
+                column("backbones.col.novel", r -> pair(r, "novel"), 95),
+                column("backbones.col.hm", r -> pair(r, "hm"), 95),
+                column("backbones.col.toBase", r -> pair(r, "toBase"), 95),
+                column("backbones.col.knn", r -> BackboneComparison.pct(r.figures().novelSeparation()), 70)));
+        table.setMinWidth(0);
+        table.setFixedCellSize(ROW);
+        table.setPrefHeight(3 * ROW + 6);
+        table.setMinHeight(Region.USE_PREF_SIZE);
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> drawMaps());
+
+        HBox maps = new HBox(8, left, right);
+        HBox.setHgrow(left, Priority.ALWAYS);
+        HBox.setHgrow(right, Priority.ALWAYS);
+        VBox.setVgrow(maps, Priority.ALWAYS);
+        getChildren().setAll(top, table, maps);
+
+        vm.shown().addListener((o, a, s) -> {
+            String chosen = table.getSelectionModel().getSelectedItem() == null ? null
+                    : table.getSelectionModel().getSelectedItem().figures().backbone();
+            summary.setText(summaryOf(s));
+            table.getItems().setAll(s == null ? List.of() : s.rows());
+            // keep the other backbone chosen; else the last added one
+            int at = table.getItems().size() - 1;
+            for (int r = 1; r < table.getItems().size(); r++) {
+                if (table.getItems().get(r).figures().backbone().equals(chosen)) {
+                    at = r;
+                }
+            }
+            // as tall as its rows, up to five
+            table.setPrefHeight(ROW * (Math.min(5, Math.max(1, table.getItems().size())) + 1) + 6);
+            if (at >= 0) {
+                table.getSelectionModel().select(at);
+            }
+            drawMaps();
+        });
+        project.selection().addListener((o, a, b) -> drawMaps());
+        theme.dark().addListener((o, a, b) -> drawMaps());
+        left.widthProperty().addListener((o, a, b) -> drawMaps());
+        left.heightProperty().addListener((o, a, b) -> drawMaps());
+        right.widthProperty().addListener((o, a, b) -> drawMaps());
+    }
+
+    /** The tab's state (for tests). */
+    public BackbonesViewModel viewModel() {
+        return vm;
+    }
+
+    private static String summaryOf(BackbonesViewModel.Shown s) {
+        if (s == null) {
+            return "";
+        }
+        if (s.problem() != null) {
+            return s.problem();
+        }
+        BackboneComparison.Figures f = s.rows().getFirst().figures();
+        return Messages.get(s.rows().size() < 2 ? "backbones.summary.alone" : "backbones.summary", f.prototypeImages(), f.measuredImages(),
+                BackboneComparison.NEIGHBOURS);
+    }
+
+    private static String pair(BackbonesViewModel.Row r, String what) {
+        return figure(r, what).replace(" -> ", " → ");
+    }
+
+    private static String figure(BackbonesViewModel.Row r, String what) {
+        BackboneComparison.Figures f = r.figures();
+        return switch (what) {
+            case "base" -> BackboneComparison.pair(f.ncm().classMeanAccBase(), f.teen().classMeanAccBase());
+            case "novel" -> BackboneComparison.pair(f.ncm().classMeanAccNovel(), f.teen().classMeanAccNovel());
+            case "hm" -> BackboneComparison.pair(f.ncm().classMeanHm(), f.teen().classMeanHm());
+            default -> BackboneComparison.pair(f.ncm().novelToBase(), f.teen().novelToBase());
+        };
+    }
+
+    private void drawMaps() {
+        BackbonesViewModel.Shown s = vm.shown().get();
+        if (s == null || s.rows().isEmpty() || s.state() == null) {
+            left.draw(null, null, null, "", theme.isDark());
+            right.draw(null, null, null, "", theme.isDark());
+            return;
+        }
+        int[] chosen = project.selection().get();
+        BackbonesViewModel.Row own = s.rows().getFirst();
+        BackbonesViewModel.Row other = table.getSelectionModel().getSelectedItem();
+        left.draw(own.map(), s.state(), chosen, own.figures().backbone(), theme.isDark());
+        if (other == null || other == own) {
+            right.draw(null, null, null, Messages.get("backbones.map.none"), theme.isDark());
+        } else {
+            right.draw(other.map(), s.state(), chosen, other.figures().backbone(), theme.isDark());
+        }
+    }
+
+    private static TableColumn<BackbonesViewModel.Row, String> column(String key, Function<BackbonesViewModel.Row, String> value,
+                                                                     double width) {
+        TableColumn<BackbonesViewModel.Row, String> c = new TableColumn<>();
+        Label header = new Label(Messages.get(key));
+        header.setTooltip(new Tooltip(Messages.get(key + ".tip")));
+        c.setGraphic(header);
+        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
+        c.setPrefWidth(width);
+        c.setSortable(false);
+        return c;
+    }
+
+    /** One backbone's map: its images as dots coloured by class, the chosen ones large and outlined, its name at the top. */
+    static final class MapPane extends Pane {
+        private final Canvas canvas = new Canvas();
+
+        MapPane(String id) {
+            setId(id);
+            getStyleClass().add("backbone-map");
+            getChildren().add(canvas);
+            setMinSize(0, 0);
+            setPrefSize(200, 160);
+        }
+
+        @Override
+        protected void layoutChildren() {
+            canvas.setWidth(getWidth());
+            canvas.setHeight(getHeight());
+        }
+
+        void draw(float[] xy, WorkspaceState w, int[] chosen, String title, boolean dark) {
+            double width = canvas.getWidth(), height = canvas.getHeight();
+            GraphicsContext g = canvas.getGraphicsContext2D();
+            g.clearRect(0, 0, width, height);
+            g.setFill(dark ? Color.web("#cfd6de") : Color.web("#3c4858"));
+            g.fillText(title, 6, 14);
+            if (xy == null || w == null || width < 20 || height < 30) {
+                return;
+            }
+            float minX = Float.POSITIVE_INFINITY, maxX = Float.NEGATIVE_INFINITY, minY = Float.POSITIVE_INFINITY;
+            float maxY = Float.NEGATIVE_INFINITY;
+            int n = Math.min(w.imageCount(), xy.length / 2);
+            for (int i = 0; i < n; i++) {
+                if (!Float.isNaN(xy[2 * i])) {
+                    minX = Math.min(minX, xy[2 * i]);
+                    maxX = Math.max(maxX, xy[2 * i]);
+                    minY = Math.min(minY, xy[2 * i + 1]);
+                    maxY = Math.max(maxY, xy[2 * i + 1]);
+                }
+            }
+            if (!(maxX > minX) || !(maxY > minY)) {
+                return;
+            }
+            double pad = 8, top = 20;
+            double sx = (width - 2 * pad) / (maxX - minX), sy = (height - top - pad) / (maxY - minY);
+            double r = n > 20_000 ? 1.2 : n > 3_000 ? 1.8 : 2.6;
+            for (int i = 0; i < n; i++) {
+                if (!Float.isNaN(xy[2 * i])) {
+                    g.setFill(ClassColours.of(w.label(i)).deriveColor(0, 1, 1, 0.8));
+                    g.fillOval(pad + (xy[2 * i] - minX) * sx - r, top + (maxY - xy[2 * i + 1]) * sy - r, 2 * r, 2 * r);
+                }
+            }
+            if (chosen != null) {
+                double big = r + 2.5;
+                g.setStroke(dark ? Color.WHITE : Color.BLACK);
+                g.setLineWidth(1.5);
+                for (int i : chosen) {
+                    if (i < n && !Float.isNaN(xy[2 * i])) {
+                        double x = pad + (xy[2 * i] - minX) * sx, y = top + (maxY - xy[2 * i + 1]) * sy;
+                        g.setFill(ClassColours.of(w.label(i)));
+                        g.fillOval(x - big, y - big, 2 * big, 2 * big);
+                        g.strokeOval(x - big, y - big, 2 * big, 2 * big);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package org.protolens.ui.backbones;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import org.protolens.core.FloatMatrix;
+import org.protolens.core.analysis.BackboneComparison;
+import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Recompute;
+import org.protolens.ui.common.Tasks;
+
+/**
+ * The Backbones tab's state: the other backbones the person added for the open project, their
+ * embeddings of the project's images (kept in the project's embedding cache, one folder per
+ * backbone), and the comparison, computed again in the background whenever labels, shots, classes
+ * or the calibration change while the tab is shown.
+ */
+public final class BackbonesViewModel {
+
+    /** One backbone as the tab shows it: its figures and its PCA map (two floats per image; NaN: not read). */
+    public record Row(BackboneComparison.Figures figures, float[] map, boolean own) {
+    }
+
+    /** The comparison as shown: the state it was made from, a row per backbone (the project's first), or why there is none. */
+    public record Shown(WorkspaceState state, List<Row> rows, String problem) {
+    }
+
+    /** An added backbone: how the person named it, and its embeddings of the images of one state (null until embedded). */
+    private record Other(String spec, String name, FloatMatrix embeddings, Path project, int images) {
+    }
+
+    private final ProjectState project;
+    private final Tasks tasks;
+    private final BooleanProperty active = new SimpleBooleanProperty();
+    private final ReadOnlyObjectWrapper<Shown> shown = new ReadOnlyObjectWrapper<>();
+    private final Recompute<WorkspaceState, Shown> compute;
+    /** the added backbones, in the order added (the JavaFX thread) */
+    private final List<Other> others = new ArrayList<>();
+    /** one embedding run at a time: a backbone's cache folder is held while it is read */
+    private final Object embedding = new Object();
+    private boolean stale = true;
+
+    public BackbonesViewModel(ProjectState project, Tasks tasks) {
+        this.project = project;
+        this.tasks = tasks;
+        this.compute = new Recompute<>(tasks, "Backbones", this::compare, shown::set);
+        project.workspace().addListener((o, was, now) -> {
+            if (now == null || was == null || !now.dir().equals(was.dir())) {
+                // another project: its own backbones are added anew
+                synchronized (others) {
+                    others.clear();
+                }
+            }
+            refresh();
+        });
+        active.addListener((o, a, now) -> {
+            if (now && stale) {
+                refresh();
+            }
+        });
+    }
+
+    /** Whether the tab is shown: a hidden tab computes nothing. */
+    public BooleanProperty active() {
+        return active;
+    }
+
+    public ReadOnlyObjectProperty<Shown> shown() {
+        return shown.getReadOnlyProperty();
+    }
+
+    /**
+     * Embeds the project's images with another backbone (a listed task with progress; cancellable)
+     * and adds it to the comparison; a backbone that cannot be loaded is reported by name.
+     *
+     * @param spec a backbone folder, a TorchScript file or a model URL
+     */
+    public void add(String spec) {
+        WorkspaceState s = project.workspace().get();
+        if (s == null || spec == null) {
+            return;
+        }
+        if (added().contains(nameOf(spec))) {
+            refresh();
+            return;
+        }
+        String name = nameOf(spec);
+        tasks.start(tasks.job(Tasks.Lane.IMPORT, Messages.get("backbones.embedding", name), job -> {
+            List<String> problems = new ArrayList<>();
+            FloatMatrix e = embed(s, spec, problems, job);
+            return new Embedded(new Other(spec, name, e, s.dir(), s.imageCount()), problems);
+        }).onDone(done -> {
+            WorkspaceState now = project.workspace().get();
+            if (now == null || !now.dir().equals(done.other().project())) {
+                return;
+            }
+            synchronized (others) {
+                others.add(done.other());
+            }
+            if (!done.problems().isEmpty()) {
+                project.notices().problem(Messages.get("backbones.unread", done.problems().size(), name), done.problems());
+            }
+            refresh();
+        }).onFailure(e -> project.notices().problem(Messages.get("backbones.failed", name),
+                List.of(e.getMessage() == null ? e.toString() : e.getMessage()))), true);
+    }
+
+    private record Embedded(Other other, List<String> problems) {
+    }
+
+    /** The backbones added, as named in the tab (for tests). */
+    public List<String> added() {
+        synchronized (others) {
+            return others.stream().map(Other::name).toList();
+        }
+    }
+
+    private FloatMatrix embed(WorkspaceState s, String spec, List<String> problems, Tasks.Progress job) throws Exception {
+        synchronized (embedding) {
+            return BackboneComparison.embed(s, spec, problems, (done, total) -> job.progress(done, total), job::isCancelled);
+        }
+    }
+
+    /** A short name: the backbone folder's or file's name, and its parent's for a folder called "backbone". */
+    static String nameOf(String spec) {
+        if (spec.matches("(?i)[a-z0-9]+://.*")) {
+            return spec;
+        }
+        Path p = Path.of(spec).normalize();
+        Path name = p.getFileName();
+        if (name == null) {
+            return spec;
+        }
+        Path parent = p.getParent();
+        return name.toString().equals("backbone") && parent != null && parent.getFileName() != null
+                ? parent.getFileName() + "/" + name : name.toString();
+    }
+
+    private void refresh() {
+        if (!active.get()) {
+            stale = true;
+            return;
+        }
+        stale = false;
+        compute.request(project.workspace().get());
+    }
+
+    /** The comparison for a state (the background): other backbones' rows follow imports through the cache. */
+    private Shown compare(WorkspaceState s) {
+        if (s == null) {
+            return new Shown(null, List.of(), Messages.get("backbones.none"));
+        }
+        List<Other> added;
+        synchronized (others) {
+            added = List.copyOf(others);
+        }
+        Map<String, FloatMatrix> embeddings = new LinkedHashMap<>();
+        String own = Messages.get("backbones.own", nameOf(s.backboneDir().toString()));
+        embeddings.put(own, s.embeddings());
+        List<String> problems = new ArrayList<>();
+        for (Other o : added) {
+            FloatMatrix e = o.embeddings();
+            if (e.rows() != s.imageCount()) {
+                // images were imported or removed since: the cache gives the rows it has, new images are embedded
+                try {
+                    synchronized (embedding) {
+                        e = BackboneComparison.embed(s, o.spec(), problems, (done, total) -> { }, () -> false);
+                    }
+                } catch (Exception ex) {
+                    return new Shown(s, List.of(), o.name() + ": " + ex.getMessage());
+                }
+            }
+            String name = o.name();
+            while (embeddings.containsKey(name)) {
+                name += "'";
+            }
+            embeddings.put(name, e);
+        }
+        List<BackboneComparison.Figures> figures;
+        try {
+            figures = BackboneComparison.compare(s, embeddings);
+        } catch (IllegalArgumentException e) {
+            return new Shown(s, List.of(), e.getMessage());
+        }
+        List<Row> rows = new ArrayList<>();
+        int at = 0;
+        for (Map.Entry<String, FloatMatrix> e : embeddings.entrySet()) {
+            rows.add(new Row(figures.get(at), BackboneComparison.map(e.getValue()), at == 0));
+            at++;
+        }
+        return new Shown(s, List.copyOf(rows), null);
+    }
+}
