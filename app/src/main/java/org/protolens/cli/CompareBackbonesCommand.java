@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.analysis.BackboneComparison;
-import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.ProjectCatalog;
@@ -107,8 +106,8 @@ final class CompareBackbonesCommand implements Callable<Integer> {
             ObjectNode b = list.addObject();
             b.put("backbone", f.backbone()).put("dim", f.dim());
             b.put("prototype_images", f.prototypeImages()).put("measured_images", f.measuredImages());
-            put(b.putObject("ncm"), f.ncm());
-            put(b.putObject("teen"), f.teen());
+            b.set("ncm", FscilCommand.metrics(f.ncm()));
+            b.set("teen", FscilCommand.metrics(f.teen()));
             if (f.novelSeparation() == null) {
                 b.putNull("novel_knn_accuracy");
             } else {
@@ -116,25 +115,5 @@ final class CompareBackbonesCommand implements Callable<Integer> {
             }
         }
         return o;
-    }
-
-    private static void put(ObjectNode o, SessionResult r) {
-        put(o, "class_mean_acc", r.classMeanAcc());
-        put(o, "class_mean_acc_base", r.classMeanAccBase());
-        put(o, "class_mean_acc_novel", r.classMeanAccNovel());
-        put(o, "class_mean_hm", r.classMeanHm());
-        put(o, "acc", r.acc());
-        put(o, "acc_base", r.accBase());
-        put(o, "acc_novel", r.accNovel());
-        put(o, "hm", r.hm());
-        put(o, "novel_to_base", r.novelToBase());
-    }
-
-    private static void put(ObjectNode o, String name, Double v) {
-        if (v == null) {
-            o.putNull(name);
-        } else {
-            o.put(name, v);
-        }
     }
 }

@@ -306,7 +306,8 @@ final class FscilCommand implements Callable<Integer> {
         return out;
     }
 
-    private static ObjectNode metrics(SessionResult s) {
+    /** One session's figures as fscil.json writes them (compare-backbones writes the same). */
+    static ObjectNode metrics(SessionResult s) {
         ObjectNode o = JSON.createObjectNode();
         o.put("session", s.session());
         o.put("classes", s.classes());

@@ -2,8 +2,6 @@ package org.protolens.ui.backbones;
 
 import java.io.File;
 import java.util.List;
-import java.util.function.Function;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
@@ -11,7 +9,6 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
@@ -27,6 +24,7 @@ import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.ClassColours;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tables;
 import org.protolens.ui.common.Theme;
 
 /**
@@ -95,13 +93,13 @@ public final class BackbonesView extends VBox {
         table.setPlaceholder(new Label(Messages.get("backbones.placeholder")));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
-                column("backbones.col.backbone", r -> r.figures().backbone(), 230),
-                column("backbones.col.dim", r -> Integer.toString(r.figures().dim()), 45),
-                column("backbones.col.base", r -> pair(r, "base"), 95),
-                column("backbones.col.novel", r -> pair(r, "novel"), 95),
-                column("backbones.col.hm", r -> pair(r, "hm"), 95),
-                column("backbones.col.toBase", r -> pair(r, "toBase"), 95),
-                column("backbones.col.knn", r -> BackboneComparison.pct(r.figures().novelSeparation()), 70)));
+                Tables.column("backbones.col.backbone", r -> r.figures().backbone(), 230),
+                Tables.column("backbones.col.dim", r -> Integer.toString(r.figures().dim()), 45),
+                Tables.column("backbones.col.base", r -> pair(r, "base"), 95),
+                Tables.column("backbones.col.novel", r -> pair(r, "novel"), 95),
+                Tables.column("backbones.col.hm", r -> pair(r, "hm"), 95),
+                Tables.column("backbones.col.toBase", r -> pair(r, "toBase"), 95),
+                Tables.column("backbones.col.knn", r -> BackboneComparison.pct(r.figures().novelSeparation()), 70)));
         table.setMinWidth(0);
         table.setFixedCellSize(ROW);
         table.setPrefHeight(3 * ROW + 6);
@@ -187,18 +185,6 @@ public final class BackbonesView extends VBox {
         } else {
             right.draw(other.map(), s.state(), chosen, other.figures().backbone(), theme.isDark());
         }
-    }
-
-    private static TableColumn<BackbonesViewModel.Row, String> column(String key, Function<BackbonesViewModel.Row, String> value,
-                                                                     double width) {
-        TableColumn<BackbonesViewModel.Row, String> c = new TableColumn<>();
-        Label header = new Label(Messages.get(key));
-        header.setTooltip(new Tooltip(Messages.get(key + ".tip")));
-        c.setGraphic(header);
-        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
-        c.setPrefWidth(width);
-        c.setSortable(false);
-        return c;
     }
 
     /** One backbone's map: its images as dots coloured by class, the chosen ones large and outlined, its name at the top. */

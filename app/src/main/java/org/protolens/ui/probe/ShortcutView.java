@@ -6,13 +6,10 @@ import java.io.File;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
@@ -32,6 +29,7 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.protolens.ui.common.ChartThemes;
 import org.protolens.ui.common.Messages;
+import org.protolens.ui.common.Tables;
 import org.protolens.ui.common.Theme;
 
 /**
@@ -86,14 +84,14 @@ public final class ShortcutView extends VBox {
         table.setPlaceholder(new Label(Messages.get("shortcut.placeholder")));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
-                column("shortcut.col.reading", ShortcutViewModel.Reading::name, 170),
-                column("shortcut.col.aligned", r -> Figures.pct(r.report().alignedAccuracy(), 1), 70),
-                column("shortcut.col.conflict", r -> Figures.pct(r.report().conflictAccuracy(), 1), 70),
-                column("shortcut.col.toShortcut", r -> Figures.pct(r.report().shortcutShare(), 1), 70),
-                column("shortcut.col.toShape", r -> Figures.pct(r.report().coreShare(), 1), 70),
-                column("shortcut.col.reliance", r -> Figures.signed(r.report().reliance()), 65),
-                column("shortcut.col.optimal", r -> Figures.signed(r.report().optimalReliance()), 65),
-                column("shortcut.col.bias", r -> Figures.signed(r.report().bias()), 65)));
+                Tables.column("shortcut.col.reading", ShortcutViewModel.Reading::name, 170),
+                Tables.column("shortcut.col.aligned", r -> Figures.pct(r.report().alignedAccuracy(), 1), 70),
+                Tables.column("shortcut.col.conflict", r -> Figures.pct(r.report().conflictAccuracy(), 1), 70),
+                Tables.column("shortcut.col.toShortcut", r -> Figures.pct(r.report().shortcutShare(), 1), 70),
+                Tables.column("shortcut.col.toShape", r -> Figures.pct(r.report().coreShare(), 1), 70),
+                Tables.column("shortcut.col.reliance", r -> Figures.signed(r.report().reliance()), 65),
+                Tables.column("shortcut.col.optimal", r -> Figures.signed(r.report().optimalReliance()), 65),
+                Tables.column("shortcut.col.bias", r -> Figures.signed(r.report().bias()), 65)));
         table.setMinWidth(0);
 
         chart = chart();
@@ -154,18 +152,6 @@ public final class ShortcutView extends VBox {
         plot.setOutlineVisible(false);
         JFreeChart c = new JFreeChart(null, new Font("SansSerif", Font.PLAIN, 11), plot, true);
         c.getLegend().setPosition(RectangleEdge.BOTTOM);
-        return c;
-    }
-
-    private static TableColumn<ShortcutViewModel.Reading, String> column(String key, Function<ShortcutViewModel.Reading, String> value,
-                                                                        double width) {
-        TableColumn<ShortcutViewModel.Reading, String> c = new TableColumn<>();
-        Label header = new Label(Messages.get(key));
-        header.setTooltip(new Tooltip(Messages.get(key + ".tip")));
-        c.setGraphic(header);
-        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
-        c.setPrefWidth(width);
-        c.setSortable(false);
         return c;
     }
 
