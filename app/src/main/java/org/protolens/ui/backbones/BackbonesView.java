@@ -229,12 +229,16 @@ public final class BackbonesView extends VBox {
                 return;
             }
             double pad = 8, top = 20;
-            double sx = (width - 2 * pad) / (maxX - minX), sy = (height - top - pad) / (maxY - minY);
+            // one scale for both axes, as on the main map: a PCA's spread along its first axis is part of the picture
+            double scale = Math.min((width - 2 * pad) / (maxX - minX), (height - top - pad) / (maxY - minY));
+            double sx = scale, sy = scale;
+            double left = pad + ((width - 2 * pad) - (maxX - minX) * scale) / 2;
+            double up = top + ((height - top - pad) - (maxY - minY) * scale) / 2;
             double r = n > 20_000 ? 1.2 : n > 3_000 ? 1.8 : 2.6;
             for (int i = 0; i < n; i++) {
                 if (!Float.isNaN(xy[2 * i])) {
                     g.setFill(ClassColours.of(w.label(i)).deriveColor(0, 1, 1, 0.8));
-                    g.fillOval(pad + (xy[2 * i] - minX) * sx - r, top + (maxY - xy[2 * i + 1]) * sy - r, 2 * r, 2 * r);
+                    g.fillOval(left + (xy[2 * i] - minX) * sx - r, up + (maxY - xy[2 * i + 1]) * sy - r, 2 * r, 2 * r);
                 }
             }
             if (chosen != null) {
@@ -243,7 +247,7 @@ public final class BackbonesView extends VBox {
                 g.setLineWidth(1.5);
                 for (int i : chosen) {
                     if (i < n && !Float.isNaN(xy[2 * i])) {
-                        double x = pad + (xy[2 * i] - minX) * sx, y = top + (maxY - xy[2 * i + 1]) * sy;
+                        double x = left + (xy[2 * i] - minX) * sx, y = up + (maxY - xy[2 * i + 1]) * sy;
                         g.setFill(ClassColours.of(w.label(i)));
                         g.fillOval(x - big, y - big, 2 * big, 2 * big);
                         g.strokeOval(x - big, y - big, 2 * big, 2 * big);
