@@ -26,7 +26,6 @@ import org.protolens.core.fscil.FscilTuning;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.map.MapLayout;
-import org.protolens.core.project.OpenProject;
 import org.protolens.core.proto.TeenCalibration;
 
 class CommandLineTest {
@@ -450,8 +449,7 @@ class CommandLineTest {
 
     @Test
     void compareBackbonesPrintsEachBackboneOnTheProjectsImagesAndSaysWhatIsWrong(@TempDir Path temp) throws Exception {
-        Path project = temp.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", temp.resolve("fashion"));
         Path other = TestResources.samples().resolve("omniglot-manyclass").resolve("backbone");
         Path json = temp.resolve("report.json");
         Run r = run("compare-backbones", "--project", project.toString(), "--backbone", other.toString(), "--out", json.toString());

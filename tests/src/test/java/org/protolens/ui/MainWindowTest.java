@@ -1520,16 +1520,8 @@ class MainWindowTest {
             Files.copy(sample("fashion-fewshot").getParent().getParent().resolve("app/src/test/resources/torchscript/tiny.pt"), z);
             z.closeEntry();
         }
-        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.N);
-        waitShown("#new-project-create");
-        @SuppressWarnings("unchecked")
-        ChoiceBox<NewProjectDialog.Source> source = robot.lookup("#new-project-source").queryAs(ChoiceBox.class);
         Path projects = temp.resolve("zoo");
-        robot.interact(() -> {
-            robot.lookup("#new-project-name").queryAs(TextField.class).setText("Zoo");
-            robot.lookup("#new-project-location").queryAs(TextField.class).setText(projects.toString());
-            source.setValue(source.getItems().stream().filter(x -> x.kind() == NewProjectDialog.Kind.ZOO).findFirst().orElseThrow());
-        });
+        newProjectFrom(NewProjectDialog.Kind.ZOO, "Zoo", projects);
         WaitForAsyncUtils.waitForFxEvents();
         TextField model = robot.lookup("#new-project-model").queryAs(TextField.class);
         assertEquals("djl://ai.djl.pytorch/resnet18_embedding", model.getText(), "the zoo's ImageNet ResNet-18 by default");
@@ -1557,17 +1549,8 @@ class MainWindowTest {
     @Test
     void aNewProjectStartsFromOnesOwnTorchScriptFile() throws Exception {
         Path model = sample("fashion-fewshot").getParent().getParent().resolve("app/src/test/resources/torchscript/tiny.pt");
-        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.N);
-        waitShown("#new-project-create");
-        @SuppressWarnings("unchecked")
-        ChoiceBox<NewProjectDialog.Source> source = robot.lookup("#new-project-source").queryAs(ChoiceBox.class);
         Path projects = temp.resolve("own");
-        robot.interact(() -> {
-            robot.lookup("#new-project-name").queryAs(TextField.class).setText("Mine");
-            robot.lookup("#new-project-location").queryAs(TextField.class).setText(projects.toString());
-            source.setValue(source.getItems().stream().filter(x -> x.kind() == NewProjectDialog.Kind.TORCHSCRIPT).findFirst()
-                    .orElseThrow());
-        });
+        newProjectFrom(NewProjectDialog.Kind.TORCHSCRIPT, "Mine", projects);
         WaitForAsyncUtils.waitForFxEvents();
         Button create = robot.lookup("#new-project-create").queryButton();
         assertTrue(create.isDisabled(), "no file yet");
@@ -1821,5 +1804,18 @@ class MainWindowTest {
             }
         }
         return inked;
+    }
+
+    /** Opens File > New Project and fills in a name, a location and the kind of backbone. */
+    private void newProjectFrom(NewProjectDialog.Kind kind, String name, Path location) throws TimeoutException {
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.N);
+        waitShown("#new-project-create");
+        @SuppressWarnings("unchecked")
+        ChoiceBox<NewProjectDialog.Source> source = robot.lookup("#new-project-source").queryAs(ChoiceBox.class);
+        robot.interact(() -> {
+            robot.lookup("#new-project-name").queryAs(TextField.class).setText(name);
+            robot.lookup("#new-project-location").queryAs(TextField.class).setText(location.toString());
+            source.setValue(source.getItems().stream().filter(x -> x.kind() == kind).findFirst().orElseThrow());
+        });
     }
 }

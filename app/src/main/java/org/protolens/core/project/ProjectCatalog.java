@@ -24,6 +24,20 @@ import org.protolens.core.proto.TeenCalibration;
  * crash leaves the previous state or the new one.
  */
 public final class ProjectCatalog implements AutoCloseable {
+    /**
+     * The catalog file exists but cannot be read as a catalog (not a database, a broken table, a
+     * value ProtoLens never writes): a copy from backups/ can take its place.
+     */
+    public static final class Damaged extends IOException {
+        Damaged(String message) {
+            super(message);
+        }
+
+        Damaged(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     public static final String FILE_NAME = "catalog.db";
     /** 4: images and classes set aside while their embeddings cannot be had (held_images, held_classes) */
     private static final int SCHEMA = 4;
@@ -122,7 +136,7 @@ public final class ProjectCatalog implements AutoCloseable {
             String version = catalog.meta("schema");
             if (version != null && !version.matches("[1-9][0-9]{0,3}")) {
                 c.close();
-                throw new IOException(file + ": damaged project catalog (schema version \"" + version + "\")");
+                throw new Damaged(file + ": damaged project catalog (schema version \"" + version + "\")");
             }
             if (version != null && Integer.parseInt(version) > SCHEMA) {
                 c.close();
@@ -130,7 +144,7 @@ public final class ProjectCatalog implements AutoCloseable {
             }
             return catalog;
         } catch (SQLException | RuntimeException e) {
-            throw new IOException(file + ": cannot open the project catalog (" + e.getMessage() + ")", e);
+            throw new Damaged(file + ": cannot open the project catalog (" + e.getMessage() + ")", e);
         }
     }
 
@@ -212,12 +226,12 @@ public final class ProjectCatalog implements AutoCloseable {
             String headName = meta("head");
             PrototypeHead head = headName == null ? PrototypeHead.CALIBRATED : PrototypeHead.of(headName);
             if (head == null) {
-                throw new IOException(file + ": damaged project catalog (prototypes \"" + headName + "\" are none ProtoLens makes)");
+                throw new Damaged(file + ": damaged project catalog (prototypes \"" + headName + "\" are none ProtoLens makes)");
             }
             return new Snapshot(classes, labels.toArray(String[]::new), shotArray, rejected.toArray(String[]::new), imported, alpha,
                     tau, Boolean.parseBoolean(meta("calibrationOn")), head, null);
         } catch (SQLException | RuntimeException e) {
-            throw new IOException(file + ": damaged project catalog (" + e.getMessage() + ")", e);
+            throw new Damaged(file + ": damaged project catalog (" + e.getMessage() + ")", e);
         }
     }
 
@@ -256,7 +270,7 @@ public final class ProjectCatalog implements AutoCloseable {
             }
             return new Held(List.copyOf(classes), List.copyOf(images));
         } catch (SQLException | RuntimeException e) {
-            throw new IOException(file + ": damaged project catalog (" + e.getMessage() + ")", e);
+            throw new Damaged(file + ": damaged project catalog (" + e.getMessage() + ")", e);
         }
     }
 

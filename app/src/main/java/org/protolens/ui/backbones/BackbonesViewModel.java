@@ -33,8 +33,15 @@ public final class BackbonesViewModel {
     public record Shown(WorkspaceState state, List<Row> rows, String problem) {
     }
 
-    /** An added backbone: how the person named it, and its embeddings of the images of one state (null until embedded). */
-    private record Other(String spec, String name, FloatMatrix embeddings, Path project, int images) {
+    /** An added backbone: how the person named it, its embeddings of the images (by path, in order) and their map. */
+    private record Other(String spec, String name, FloatMatrix embeddings, Path project, List<String> images, float[] map) {
+        static Other of(String spec, String name, FloatMatrix embeddings, WorkspaceState s) {
+            return new Other(spec, name, embeddings, s.dir(), s.imagePaths(), BackboneComparison.map(embeddings));
+        }
+    }
+
+    /** A map and the embeddings (by identity) it was made of. */
+    private record Made(float[] embeddings, float[] map) {
     }
 
     private final ProjectState project;
@@ -47,6 +54,8 @@ public final class BackbonesViewModel {
     /** one embedding run at a time: a backbone's cache folder is held while it is read */
     private final Object embedding = new Object();
     private boolean stale = true;
+    /** the project's own backbone's map, made again only when its embeddings change */
+    private volatile Made ownMap;
 
     public BackbonesViewModel(ProjectState project, Tasks tasks) {
         this.project = project;
@@ -96,7 +105,7 @@ public final class BackbonesViewModel {
         tasks.start(tasks.job(Tasks.Lane.IMPORT, Messages.get("backbones.embedding", name), job -> {
             List<String> problems = new ArrayList<>();
             FloatMatrix e = embed(s, spec, problems, job);
-            return new Embedded(new Other(spec, name, e, s.dir(), s.imageCount()), problems);
+            return new Embedded(Other.of(spec, name, e, s), problems);
         }).onDone(done -> {
             WorkspaceState now = project.workspace().get();
             if (now == null || !now.dir().equals(done.other().project())) {
@@ -163,26 +172,37 @@ public final class BackbonesViewModel {
             added = List.copyOf(others);
         }
         Map<String, FloatMatrix> embeddings = new LinkedHashMap<>();
-        String own = Messages.get("backbones.own", nameOf(s.backboneDir().toString()));
-        embeddings.put(own, s.embeddings());
+        FloatMatrix ownEmbeddings = s.embeddings();
+        embeddings.put(Messages.get("backbones.own", nameOf(s.backboneDir().toString())), ownEmbeddings);
+        List<float[]> maps = new ArrayList<>();
+        Made own = ownMap;
+        if (own == null || own.embeddings() != ownEmbeddings.data()) {
+            own = new Made(ownEmbeddings.data(), BackboneComparison.map(ownEmbeddings));
+            ownMap = own;
+        }
+        maps.add(own.map());
         List<String> problems = new ArrayList<>();
-        for (Other o : added) {
-            FloatMatrix e = o.embeddings();
-            if (e.rows() != s.imageCount()) {
-                // images were imported or removed since: the cache gives the rows it has, new images are embedded
+        List<String> paths = s.imagePaths();
+        for (Other was : added) {
+            Other o = was;
+            if (!o.images().equals(paths)) {
+                // images were imported or removed since: the cache gives the rows it has, new images are embedded, once
                 try {
                     synchronized (embedding) {
-                        e = BackboneComparison.embed(s, o.spec(), problems, (done, total) -> { }, () -> false);
+                        o = Other.of(was.spec(), was.name(), BackboneComparison.embed(s, was.spec(), problems, (done, total) -> { },
+                                () -> false), s);
                     }
                 } catch (Exception ex) {
-                    return new Shown(s, List.of(), o.name() + ": " + ex.getMessage());
+                    return new Shown(s, List.of(), was.name() + ": " + ex.getMessage());
                 }
+                replace(o);
             }
             String name = o.name();
             while (embeddings.containsKey(name)) {
                 name += "'";
             }
-            embeddings.put(name, e);
+            embeddings.put(name, o.embeddings());
+            maps.add(o.map());
         }
         List<BackboneComparison.Figures> figures;
         try {
@@ -191,11 +211,20 @@ public final class BackbonesViewModel {
             return new Shown(s, List.of(), e.getMessage());
         }
         List<Row> rows = new ArrayList<>();
-        int at = 0;
-        for (Map.Entry<String, FloatMatrix> e : embeddings.entrySet()) {
-            rows.add(new Row(figures.get(at), BackboneComparison.map(e.getValue()), at == 0));
-            at++;
+        for (int at = 0; at < figures.size(); at++) {
+            rows.add(new Row(figures.get(at), maps.get(at), at == 0));
         }
         return new Shown(s, List.copyOf(rows), null);
+    }
+
+    /** Keeps a backbone's embeddings of the images as they are now, if it is still added. */
+    private void replace(Other updated) {
+        synchronized (others) {
+            for (int i = 0; i < others.size(); i++) {
+                if (others.get(i).spec().equals(updated.spec()) && others.get(i).project().equals(updated.project())) {
+                    others.set(i, updated);
+                }
+            }
+        }
     }
 }

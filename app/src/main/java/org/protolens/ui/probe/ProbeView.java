@@ -7,7 +7,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.DoubleProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
@@ -43,6 +42,7 @@ import org.protolens.core.shortcut.ImageEdit;
 import org.protolens.core.shortcut.Probes;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
+import org.protolens.ui.common.Tables;
 import org.protolens.ui.common.Theme;
 import org.protolens.ui.common.Thumbnails;
 
@@ -307,13 +307,8 @@ public final class ProbeView extends VBox {
     }
 
     private static TableColumn<Probes.Row, String> column(String key, Function<Probes.Row, String> value, double width) {
-        TableColumn<Probes.Row, String> c = new TableColumn<>();
-        Label header = new Label(Messages.get(key));
-        header.setTooltip(new Tooltip(Messages.get(key + ".tip")));
-        c.setGraphic(header);
-        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
-        c.setPrefWidth(width);
-        c.setSortable(false);
+        // a cell's full text in its tooltip: the edits' names are long
+        TableColumn<Probes.Row, String> c = Tables.column(key, value, width);
         c.setCellFactory(col -> new TableCell<>() {
             @Override
             protected void updateItem(String v, boolean empty) {

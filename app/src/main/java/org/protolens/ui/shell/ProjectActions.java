@@ -198,15 +198,23 @@ final class ProjectActions {
         }
         String hint = why.contains("in use by another ProtoLens") ? Messages.get("open.hint.inUse")
                 : why.contains("outside") ? Messages.get("open.hint.outside") : Messages.get("open.hint.other");
-        boolean damagedCatalog = why.contains(ProjectCatalog.FILE_NAME) && !why.contains("in use by another ProtoLens")
-                && (why.contains("damaged project catalog") || why.contains("cannot open the project catalog"));
-        if (damagedCatalog) {
+        if (damagedCatalog(e)) {
             // the copies of the catalog are read in the background; the dialog offers the newest
             tasks.run(Tasks.Lane.FILES, Messages.get("open.backups.job"), j -> CatalogBackups.list(folder),
                     backups -> showFailure(folder, why, backups.isEmpty() ? Messages.get("open.hint.noBackup") : hint, backups));
         } else {
             showFailure(folder, why, hint, List.of());
         }
+    }
+
+    /** Whether opening failed because the project's catalog is damaged (a copy of it may take its place). */
+    private static boolean damagedCatalog(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProjectCatalog.Damaged) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The failure's dialog; with copies of a damaged catalog, it offers to restore the newest. */

@@ -120,8 +120,7 @@ class BackboneComparisonTest {
 
     @Test
     void anotherBackboneEmbedsTheProjectsImagesOnceThroughTheProjectsCache(@TempDir Path temp) throws Exception {
-        Path project = temp.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", temp.resolve("fashion"));
         WorkspaceState w = Workspace.open(project).state();
         String other = TestResources.samples().resolve("omniglot-manyclass").resolve("backbone").toString();
         List<String> problems = new ArrayList<>();

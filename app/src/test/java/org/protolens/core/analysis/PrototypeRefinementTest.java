@@ -27,8 +27,7 @@ class PrototypeRefinementTest {
 
     @Test
     void aRefinementClassifiesUntilTheNextChangeAndTheHeadIsStored() throws IOException {
-        Path project = dir.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
         int[] refinedPredictions;
         try (OpenProject p = OpenProject.open(project)) {
             Workspace w = p.workspace();

@@ -141,8 +141,7 @@ class SuggestionsTest {
 
     @Test
     void notThisClassMarksSurviveClosingAndReopening(@TempDir Path tmp) throws IOException {
-        Path project = tmp.resolve("p");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", tmp.resolve("p"));
         int image;
         String name;
         try (OpenProject s = OpenProject.open(project)) {

@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
@@ -30,12 +26,7 @@ class ZooBackboneTest {
 
     @Test
     void downloadsUnpacksAndRunsAnArchivedModelWithProgress() throws IOException {
-        Path zip = dir.resolve("tinynet.zip");
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
-            z.putNextEntry(new ZipEntry("tinynet/tinynet.pt"));
-            Files.copy(TestResources.torchscript("tiny.pt"), z);
-            z.closeEntry();
-        }
+        Path zip = TestResources.tinyModelZip(dir.resolve("tinynet.zip"));
         List<Long> seen = new ArrayList<>();
         FloatMatrix inputs = NpyFile.readMatrix(TestResources.torchscript("reference/inputs.npy"));
         FloatMatrix expected = NpyFile.readMatrix(TestResources.torchscript("reference/embeddings.npy"));

@@ -24,8 +24,7 @@ class CatalogBackupsTest {
     Path dir;
 
     private Path project() throws IOException {
-        Path project = dir.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
         return project;
     }
 

@@ -180,8 +180,7 @@ class ImportTest {
 
     @Test
     void importedClassesArePredictedAndKeptAcrossReopening() throws IOException {
-        Path project = dir.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
         int before;
         int[] predicted;
         List<String> classes;

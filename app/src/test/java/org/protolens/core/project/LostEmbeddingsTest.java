@@ -64,8 +64,7 @@ class LostEmbeddingsTest {
     }
 
     private Path sampleCopy() throws IOException {
-        Path project = dir.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
         return project;
     }
 

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
@@ -204,12 +201,7 @@ class NewProjectTest {
      */
     @Test
     void aProjectFromAModelUrlHoldsTheDownloadedModel() throws IOException {
-        Path zip = dir.resolve("tinynet.zip");
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
-            z.putNextEntry(new ZipEntry("tinynet/tinynet.pt"));
-            Files.copy(TestResources.torchscript("tiny.pt"), z);
-            z.closeEntry();
-        }
+        Path zip = TestResources.tinyModelZip(dir.resolve("tinynet.zip"));
         var p = new Preprocessing(32, 32, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
         List<Long> seen = new ArrayList<>();
         String url = zip.toUri().toString();

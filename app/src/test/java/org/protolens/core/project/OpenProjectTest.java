@@ -25,8 +25,7 @@ class OpenProjectTest {
 
     @Test
     void editsAndSettingsSurviveClosingAndReopening() throws IOException {
-        Path project = dir.resolve("my-fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("my-fashion"));
         assertTrue(Files.exists(project.resolve("images")) && Files.notExists(project.resolve(ProjectCatalog.FILE_NAME)));
         int[] edited;
         List<String> classes;
@@ -72,8 +71,7 @@ class OpenProjectTest {
 
     @Test
     void aDamagedCatalogIsReportedWithItsFile() throws IOException {
-        Path project = dir.resolve("p");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("p"));
         Files.writeString(project.resolve(ProjectCatalog.FILE_NAME), "this is not a database, it is text");
         IOException e = assertThrows(IOException.class, () -> OpenProject.open(project));
         assertTrue(e.getMessage().contains(ProjectCatalog.FILE_NAME), e.getMessage());
@@ -91,8 +89,7 @@ class OpenProjectTest {
 
     @Test
     void aReceivedProjectCannotNameFilesOutsideItsFolder() throws IOException {
-        Path original = dir.resolve("original");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), original);
+        Path original = TestResources.sampleCopy("fashion-fewshot", dir.resolve("original"));
         Path outside = Files.writeString(dir.resolve("secret.txt"), "not the project's");
         record Case(String what, Consumer<ObjectNode> edit, String field) {
         }
@@ -121,8 +118,7 @@ class OpenProjectTest {
 
     @Test
     void aFailedOpenLeavesNothingLockedAndAProjectIsOpenedOnceAtATime() throws Exception {
-        Path project = dir.resolve("p");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("p"));
         try (OpenProject s = OpenProject.open(project)) {
             IOException twice = assertThrows(IOException.class, () -> OpenProject.open(project));
             assertTrue(twice.getMessage().contains("in use by another ProtoLens"), twice.getMessage());

@@ -44,8 +44,7 @@ class ProjectWriterTest {
 
     @Test
     void quickChangesAreWrittenOnceWithEveryEditLoggedAndSurviveReopening() throws Exception {
-        Path project = dir.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
         Later later = new Later();
         List<String> problems = new ArrayList<>();
         int[] labels;
@@ -87,8 +86,7 @@ class ProjectWriterTest {
 
     @Test
     void aFailedWriteIsReportedAndItsEditsAreLoggedWithTheNextOne() throws IOException {
-        Path project = dir.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
         List<String> problems = new ArrayList<>();
         try (OpenProject open = OpenProject.open(project)) {
             Workspace w = open.workspace();
@@ -111,8 +109,7 @@ class ProjectWriterTest {
      */
     @Test
     void onAFullDiskEditsAreKeptAndStoredWhenThereIsRoomAgain() throws Exception {
-        Path project = dir.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
         List<String> problems = new ArrayList<>();
         int[] labels;
         List<String> classes;

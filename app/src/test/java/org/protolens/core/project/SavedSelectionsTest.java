@@ -20,8 +20,7 @@ class SavedSelectionsTest {
 
     @Test
     void aSavedSelectionComesBackWithItsImagesAfterOthersWereRemoved() throws IOException {
-        Path project = dir.resolve("fashion");
-        OpenProject.copy(TestResources.samples().resolve("fashion-fewshot"), project);
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
         try (OpenProject open = OpenProject.open(project)) {
             Workspace w = open.workspace();
             assertEquals(List.of(), SavedSelections.read(project), "none before the first is saved");

@@ -22,8 +22,7 @@ class ProjectProbeTest {
 
     @Test
     void onTheShapesSampleTheEditsUseEachObjectsOutlineFromTheManifest() throws IOException {
-        Path project = dir.resolve("shapes");
-        OpenProject.copy(TestResources.samples().resolve("shapes-shortcut"), project);
+        Path project = TestResources.sampleCopy("shapes-shortcut", dir.resolve("shapes"));
         try (OpenProject open = OpenProject.open(project)) {
             WorkspaceState s = open.workspace().state();
             int i = s.imagesOf(s.classNames().indexOf("circle"))[0];

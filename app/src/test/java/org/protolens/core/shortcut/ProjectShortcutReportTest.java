@@ -103,8 +103,7 @@ class ProjectShortcutReportTest {
     /** The shortcut sample: its backbone learnt the background colour although the shape alone tells every class. */
     @Test
     void theShortcutSampleReportsABiasTowardsTheBackground() throws IOException {
-        Path copy = dir.resolve("sample");
-        OpenProject.copy(TestResources.samples().resolve("shapes-shortcut"), copy);
+        Path copy = TestResources.sampleCopy("shapes-shortcut", dir.resolve("sample"));
         try (OpenProject open = OpenProject.open(copy)) {
             WorkspaceState s = open.workspace().state();
             Path data = ProjectShortcutReport.findManifest(s);
