@@ -93,7 +93,7 @@ public final class BackbonesView extends VBox {
         table.setPlaceholder(new Label(Messages.get("backbones.placeholder")));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
-                Tables.column("backbones.col.backbone", r -> r.figures().backbone(), 230),
+                Tables.column("backbones.col.backbone", r -> r.figures().backbone(), 190),
                 Tables.column("backbones.col.dim", r -> Integer.toString(r.figures().dim()), 45),
                 Tables.column("backbones.col.base", r -> pair(r, "base"), 95),
                 Tables.column("backbones.col.novel", r -> pair(r, "novel"), 95),
@@ -151,8 +151,7 @@ public final class BackbonesView extends VBox {
             return s.problem();
         }
         BackboneComparison.Figures f = s.rows().getFirst().figures();
-        return Messages.get(s.rows().size() < 2 ? "backbones.summary.alone" : "backbones.summary", f.prototypeImages(), f.measuredImages(),
-                BackboneComparison.NEIGHBOURS);
+        return Messages.get(s.rows().size() < 2 ? "backbones.summary.alone" : "backbones.summary", f.prototypeImages(), f.measuredImages());
     }
 
     private static String pair(BackbonesViewModel.Row r, String what) {
