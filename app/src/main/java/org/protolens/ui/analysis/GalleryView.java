@@ -4,12 +4,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.collections.ObservableSet;
-import javafx.collections.SetChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
@@ -58,8 +57,8 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
     private final GridView<Integer> grid = new GridView<>(items);
     private final Label summary = new Label();
     private final Slider size = new Slider(SMALLEST, LARGEST, 128);
-    /** the thumbnails chosen, in the order they were chosen */
-    private final ObservableSet<Integer> chosen = FXCollections.observableSet(new LinkedHashSet<>());
+    /** the thumbnails chosen, in the order they were chosen; every change ends with {@link #chosenChanged()} */
+    private final Set<Integer> chosen = new LinkedHashSet<>();
     /** where a Shift-click's range starts: the last thumbnail clicked */
     private int anchor = -1;
     private WorkspaceState state;
@@ -90,21 +89,18 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
         grid.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.A && e.isShortcutDown()) {
                 chosen.addAll(items);
+                chosenChanged();
                 e.consume();
             } else if (e.getCode() == KeyCode.ESCAPE && !chosen.isEmpty()) {
                 chosen.clear();
+                chosenChanged();
                 e.consume();
             } else if (step(e.getCode()) || actions.handle(e, this::chosenOrInspected, () -> List.copyOf(items), grid)
-                    || actions.remove(e, this::chosenOrInspected, grid, chosen::clear)) {
+                    || actions.remove(e, this::chosenOrInspected, grid, this::unchoose)) {
                 e.consume();
             }
         });
         // the chosen thumbnails are drawn on the map with a halo while the gallery is shown
-        chosen.addListener((SetChangeListener<Integer>) c -> {
-            highlight();
-            markCells();
-            summary.setText(summaryText());
-        });
         shownProperty().addListener((o, was, now) -> highlight());
         VBox.setVgrow(grid, Priority.ALWAYS);
         getChildren().setAll(top, grid);
@@ -160,9 +156,25 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
             }
             anchor = i;
         } else {
-            chosen.clear();
             anchor = i;
+            if (chosen.isEmpty()) {
+                return;
+            }
+            chosen.clear();
         }
+        chosenChanged();
+    }
+
+    private void unchoose() {
+        chosen.clear();
+        chosenChanged();
+    }
+
+    /** Once per change of the chosen thumbnails, however many it chose: the halo on the map, the frames, the summary. */
+    private void chosenChanged() {
+        highlight();
+        markCells();
+        summary.setText(summaryText());
     }
 
     /** Moves the inspected image by a key (the first image when none of the grid's is inspected); false: not a moving key. */
@@ -220,7 +232,9 @@ final class GalleryView extends AnalysisView<GalleryView.Shown> {
         state = shown.state();
         items.setAll(shown.images());
         // what was chosen stays chosen where it is still shown
-        chosen.retainAll(new HashSet<>(shown.images()));
+        if (chosen.retainAll(new HashSet<>(shown.images()))) {
+            chosenChanged();
+        }
         shownSummary = shown.summary();
         summary.setText(summaryText());
     }
