@@ -74,7 +74,7 @@ cp_sep=$( [ $os = windows ] && echo ';' || echo ':')
 fxjars=$(for entry in $classpath; do case "$entry" in lib/javafx-*-"$fx"*.jar) printf '%s%s' "app/target/$entry" "$cp_sep" ;; esac; done)
 deps=$("$JAVA_HOME/bin/jdeps$exe" --print-module-deps --ignore-missing-deps --multi-release 25 --recursive \
   --class-path "$(ls "$out"/input/lib/*.jar | tr '\n' "$cp_sep")" "$out/input/protolens.jar")
-modules="$deps,java.logging,java.naming,java.net.http,java.xml,jdk.unsupported.desktop,jdk.zipfs,jdk.crypto.ec,jdk.charsets,javafx.base,javafx.graphics,javafx.controls,javafx.fxml,javafx.swing"
+modules="$deps,jdk.incubator.vector,java.logging,java.naming,java.net.http,java.xml,jdk.unsupported.desktop,jdk.zipfs,jdk.crypto.ec,jdk.charsets,javafx.base,javafx.graphics,javafx.controls,javafx.fxml,javafx.swing"
 echo "installer: runtime modules $modules"
 "$JAVA_HOME/bin/jlink$exe" --module-path "$fxjars" --add-modules "$modules" \
   --strip-debug --no-header-files --no-man-pages --compress zip-6 --output "$out/runtime"

@@ -343,21 +343,21 @@ public final class Workspace {
             return;
         }
         int to = Math.addExact(n, m);
-        if (to > labels.length || (long) to * dim > vectors.length || tailShared) {
+        if (to > labels.length || tailShared) {
             // rows past the end that published states read (an undone import) are not written over
             tailShared = false;
             int capacity = Math.max(to, labels.length + labels.length / 2 + 16);
-            vectors = Arrays.copyOf(vectors, Math.multiplyExact(capacity, dim));
             labels = Arrays.copyOf(labels, capacity);
             shots = Arrays.copyOf(shots, capacity);
         }
-        System.arraycopy(embeddings.data(), 0, vectors, n * dim, m * dim);
         Arrays.fill(labels, n, to, -1);
         Arrays.fill(shots, n, to, false);
         imported.addAll(images);
         n = to;
         embeddingsView = null;
+        // the predictions hold the embeddings' one copy, and say where the rows are now
         predictions.append(embeddings);
+        vectors = predictions.rows();
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.protolens.core.proto;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.protolens.core.FloatMatrix;
 
 /**
@@ -10,6 +12,64 @@ import org.protolens.core.FloatMatrix;
 public final class L2 {
     /** PyTorch's default eps for {@code F.normalize}. */
     public static final double EPS = 1e-12;
+
+    /**
+     * Whether the float kernels run on the CPU's vector registers: where the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} (the launchers do) and not turned off with
+     * {@code -Dprotolens.vector=false}. Otherwise scalar loops compute the same values, rounded
+     * differently.
+     */
+    private static final boolean VECTOR = vectorAvailable();
+    private static final AtomicBoolean WARMING = new AtomicBoolean();
+
+    private static boolean vectorAvailable() {
+        if (!Boolean.parseBoolean(System.getProperty("protolens.vector", "true"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return VectorKernels.usable();
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs the float kernels on a small matrix until the JIT has compiled them: vector code runs
+     * many times slower before it is compiled, which a project's first pass over its embeddings
+     * would otherwise pay. Meant for a background thread while a project's files are read; only
+     * the first call in a run does anything.
+     */
+    public static void warmUp() {
+        if (!VECTOR || !WARMING.compareAndSet(false, true)) {
+            return;
+        }
+        // rows as long as embeddings' and thousands of calls: the JIT compiles the kernels for
+        // what they will meet (long inner loops, several vectors at a time)
+        int d = 64;
+        int rows = 16;
+        float[] x = new float[rows * d];
+        float[][] v = new float[5][d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 7) - 3;
+        }
+        for (int k = 0; k < v.length; k++) {
+            v[k][k] = 1;
+        }
+        float[][] out = new float[5][rows];
+        float[][] two = {v[0], v[1]};
+        float[] scale = new float[rows];
+        Arrays.fill(scale, 1);
+        for (int r = 0; r < 4000; r++) {
+            columns(x, d, scale, 0, rows, v, out);
+            columns(x, d, null, 0, rows, two, out);
+        }
+    }
+
+    /** How the float kernels run, for the About box and benchmarks: "256-bit vectors" or "scalar". */
+    public static String kernels() {
+        return VECTOR ? VectorKernels.describe() : "scalar";
+    }
 
     private L2() {
     }
@@ -77,8 +137,9 @@ public final class L2 {
     }
 
     /**
-     * Dot product of a float row with a float vector, four partial sums so that the JIT keeps
-     * several multiply-adds in flight. This loop is the inner loop of every re-prediction.
+     * Dot product of a float row with a float vector: the inner loop of every re-prediction. On
+     * vector registers where they are available ({@link #kernels()}), otherwise four scalar
+     * partial sums so that the JIT keeps several multiply-adds in flight.
      */
     public static float dot(float[] a, int aOffset, float[] b, int length) {
         return dot(a, aOffset, b, 0, length);
@@ -86,6 +147,14 @@ public final class L2 {
 
     /** As {@link #dot(float[], int, float[], int)}, both vectors read from an offset. */
     public static float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        if (VECTOR) {
+            return VectorKernels.dot(a, aOffset, b, bOffset, length);
+        }
+        return scalarDot(a, aOffset, b, bOffset, length);
+    }
+
+    /** The dot product without vector registers: four partial sums. */
+    static float scalarDot(float[] a, int aOffset, float[] b, int bOffset, int length) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;
         for (; i + 3 < length; i += 4) {
@@ -98,6 +167,26 @@ public final class L2 {
             s0 += a[aOffset + i] * b[bOffset + i];
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * Columns of similarities for rows {@code from} (inclusive) to {@code to} of the row-major
+     * {@code x} of {@code d} columns: {@code out[k][i] = scale[i] * (x_i . v[k])} for every vector
+     * {@code v[k]} ({@code scale} null: 1). Each row is read once for all the vectors, and every
+     * value equals what {@link #dot(float[], int, float[], int)} gives for it.
+     */
+    public static void columns(float[] x, int d, float[] scale, int from, int to, float[][] v, float[][] out) {
+        if (VECTOR) {
+            VectorKernels.columns(x, d, scale, from, to, v, out);
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            float f = scale == null ? 1 : scale[i];
+            for (int k = 0; k < v.length; k++) {
+                float s = dot(x, i * d, v[k], 0, d);
+                out[k][i] = scale == null ? s : s * f;
+            }
+        }
     }
 
     /** Cosine similarity of two vectors of equal length (0 when either is zero). */

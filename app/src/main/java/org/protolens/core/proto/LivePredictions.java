@@ -12,16 +12,20 @@ import org.protolens.core.FloatMatrix;
  * Predictions of a fixed set of embeddings against base and novel prototypes, kept up to date
  * incrementally as classes, shots, alpha and tau change.
  *
- * <p>Every embedding x is stored at unit length, and each class keeps one column of dot products
- * x . c with its unit raw prototype c. A TEEN-calibrated prototype p = (1 - alpha) c + alpha delta
+ * <p>Every embedding x is used at unit length (its stored row times its inverse norm: the caller's
+ * array is kept, not copied, so a project holds its embeddings once), and each class keeps one
+ * column of dot products x . c with its unit raw prototype c. A TEEN-calibrated prototype p = (1 - alpha) c + alpha delta
  * then has cosine
  * <pre>  cos(x, p) = ((1 - alpha) x.c + alpha x.delta) / ||p||</pre>
  * and, since delta = normalize(sum_i w_i b_i) over the unit base prototypes b_i,
  * <pre>  x.delta = sum_i w_i (x.b_i) / ||sum_i w_i b_i||</pre>
  * is a combination of the base columns. So:
  * <ul>
- *   <li>new shots for one class: one pass over the embeddings (its column), then an argmax
- *       update that rescans only the rows whose best or second-best class was that class;</li>
+ *   <li>new shots for one novel class: its calibration first (it needs only the prototypes), then
+ *       one pass over the embeddings that computes both of its columns (x.c and x.delta) from
+ *       each row as it is read and updates that row's two best classes at once, rescanning only
+ *       the rows whose best or second-best class was that class;</li>
+ *   <li>opening a project: every class's column in one pass over the embeddings;</li>
  *   <li>alpha or calibration on/off: no pass over the embeddings, only N x K score arithmetic;</li>
  *   <li>tau: each novel class's delta column is rebuilt from base columns (N x B).</li>
  * </ul>
@@ -36,14 +40,21 @@ public final class LivePredictions {
 
     private int n;
     private final int d;
-    /** unit rows, n x d in use; capacity grows as images are appended */
+    /** the embeddings' rows as given (not normalised), n x d in use; capacity grows as images are appended */
     private float[] x;
+    /** per row, 1 / its length: x_i * inv[i] is the unit row */
+    private float[] inv;
     private final List<ClassColumn> classes = new ArrayList<>();
     private TeenCalibration calibration;
     private boolean calibrationEnabled = true;
     /** how many {@link #batch} calls are under way, and whether a change in them waits for upkeep */
     private int batchDepth;
     private boolean batchDirty;
+    /**
+     * A batch ended and its upkeep (columns, calibration, best classes) waits for whoever needs it
+     * first: a project restored over the classes it was made with builds them once.
+     */
+    private boolean unsettled;
     private TeenCalibration.Basis basis;
 
     private TopTwo top;
@@ -81,13 +92,39 @@ public final class LivePredictions {
         }
     }
 
+    /**
+     * Predictions for {@code embeddings}, whose array is kept, not copied: the caller must not
+     * write it again (images added later go through {@link #append}, which may move the rows to a
+     * larger array: {@link #rows()}).
+     */
     public LivePredictions(FloatMatrix embeddings, TeenCalibration calibration) {
         this.n = embeddings.rows();
         this.d = embeddings.cols();
-        this.x = L2.normalizeRows(embeddings).data();
+        this.x = embeddings.data();
+        this.inv = new float[n];
         this.calibration = calibration;
+        inverseNorms(0, n);
         top = new TopTwo(n);
         baseTop = new TopTwo(n);
+    }
+
+    /**
+     * The array holding the embeddings' rows (n x d in use, as given: not normalised; rows past
+     * {@link #size()} are spare capacity). Read only: it is shared with the predictions published.
+     */
+    public float[] rows() {
+        return x;
+    }
+
+    private void inverseNorms(int from, int to) {
+        float[] rows = x;
+        float[] out = inv;
+        chunks(from, to, (a, b) -> {
+            for (int i = a; i < b; i++) {
+                double norm = Math.sqrt(Math.max(L2.dot(rows, i * d, rows, i * d, d), 0f));
+                out[i] = (float) (1 / Math.max(norm, L2.EPS));
+            }
+        });
     }
 
     public int size() {
@@ -107,6 +144,7 @@ public final class LivePredictions {
             return;
         }
         mutated();
+        computePendingColumns();
         int from = n;
         int to = Math.addExact(n, m);
         int capacity = top.best.length;
@@ -116,6 +154,7 @@ public final class LivePredictions {
             tailShared = false;
             topShared = false;
             x = Arrays.copyOf(x, Math.multiplyExact(capacity, d));
+            inv = Arrays.copyOf(inv, capacity);
             top = top.grown(capacity);
             baseTop = baseTop.grown(capacity);
             for (ClassColumn c : classes) {
@@ -126,21 +165,22 @@ public final class LivePredictions {
             }
         }
         rawBest = null;
-        float[] unit = L2.normalizeRows(more).data();
-        System.arraycopy(unit, 0, x, from * d, m * d);
+        System.arraycopy(more.data(), 0, x, from * d, m * d);
+        inverseNorms(from, to);
         n = to;
+        List<float[]> vectors = new ArrayList<>();
+        List<float[]> columns = new ArrayList<>();
         for (ClassColumn c : classes) {
-            float[] u = toFloat(c.unit);
-            for (int i = from; i < to; i++) {
-                c.dot[i] = L2.dot(x, i * d, u, d);
-            }
+            vectors.add(toFloat(c.unit));
+            columns.add(c.dot);
             if (c.dotDelta != null && c.result != null) {
-                float[] delta = toFloat(c.result.delta());
-                for (int i = from; i < to; i++) {
-                    c.dotDelta[i] = L2.dot(x, i * d, delta, d);
-                }
+                vectors.add(toFloat(c.result.delta()));
+                columns.add(c.dotDelta);
             }
         }
+        float[][] v = vectors.toArray(float[][]::new);
+        float[][] out = columns.toArray(float[][]::new);
+        chunks(from, to, (a, b) -> L2.columns(x, d, inv, a, b, v, out));
         for (int i = from; i < to; i++) {
             top.clear(i);
             baseTop.clear(i);
@@ -195,9 +235,10 @@ public final class LivePredictions {
     }
 
     /**
-     * Makes {@code changes} (classes added, removed, prototypes and calibration set) as one: each
-     * class's column of similarities is computed as it comes, the calibration of the novel classes
-     * and every row's best classes once at the end. How a project's classes are built at open.
+     * Makes {@code changes} (classes added, removed, prototypes and calibration set) as one: the
+     * columns of similarities of all classes in one pass over the embeddings, the calibration of
+     * the novel classes and every row's best classes once, when they are first needed after it.
+     * How a project's classes are built at open.
      */
     public void batch(Runnable changes) {
         batchDepth++;
@@ -206,8 +247,17 @@ public final class LivePredictions {
         } finally {
             if (--batchDepth == 0 && batchDirty) {
                 batchDirty = false;
-                basesChanged();
+                unsettled = true;
             }
+        }
+    }
+
+    /** The upkeep a finished batch left, done now (nothing when none is left or a batch is under way). */
+    private void settle() {
+        if (unsettled && batchDepth == 0) {
+            unsettled = false;
+            computePendingColumns();
+            basesChanged();
         }
     }
 
@@ -227,6 +277,7 @@ public final class LivePredictions {
         classes.add(c);
         setColumn(c, prototype);
         if (!deferred()) {
+            computePendingColumns();
             basesChanged();
         }
         return classes.size() - 1;
@@ -240,8 +291,7 @@ public final class LivePredictions {
         indexClasses();
         setColumn(c, shotMean);
         if (!deferred()) {
-            calibrateNovel(c);
-            updateArgmaxFor(classes.size() - 1);
+            updateNovel(classes.size() - 1);
         }
         return classes.size() - 1;
     }
@@ -262,10 +312,12 @@ public final class LivePredictions {
             indexClasses();
         } else if (novel) {
             indexClasses();
+            computePendingColumns();
             calibrateNovel(c);
             refreshBaseTopTwo();
             rescanAll();
         } else {
+            computePendingColumns();
             basesChanged();
         }
         return at;
@@ -280,9 +332,9 @@ public final class LivePredictions {
             return;
         }
         if (c.novel) {
-            calibrateNovel(c);
-            updateArgmaxFor(k);
+            updateNovel(k);
         } else {
+            computePendingColumns();
             basesChanged();
         }
     }
@@ -380,13 +432,15 @@ public final class LivePredictions {
     public Predictions current() {
         Predictions p = current;
         if (p == null) {
+            settle();
+            computePendingColumns();
             Predictions.Column[] cols = new Predictions.Column[classes.size()];
             for (int k = 0; k < cols.length; k++) {
                 ClassColumn c = classes.get(k);
                 cols[k] = new Predictions.Column(c.novel, c.rawPrototype, c.dot, c.dotDelta, c.a, c.b, c.result, c.refined,
                         c.refinedDot);
             }
-            p = new Predictions(n, d, x, cols, top.best, top.second, top.bestScore, top.secondScore, calibration,
+            p = new Predictions(n, d, x, inv, cols, top.best, top.second, top.bestScore, top.secondScore, calibration,
                     calibrationEnabled, rawBest, revision);
             topShared = true;
             current = p;
@@ -404,6 +458,8 @@ public final class LivePredictions {
      * what was, no longer holds; the classes go back to their own prototypes.
      */
     private void mutated() {
+        // an incremental change starts from settled columns and best classes
+        settle();
         changed();
         revision++;
         boolean wasRefined = false;
@@ -435,6 +491,7 @@ public final class LivePredictions {
      * @param prototypes per class, its refined prototype; null entries (and base classes) keep their own
      */
     public boolean refine(long revision, float[][] prototypes) {
+        settle();
         if (revision != this.revision) {
             return false;
         }
@@ -451,11 +508,11 @@ public final class LivePredictions {
             if (p.length != d) {
                 throw new IllegalArgumentException("prototype has " + p.length + " dimensions, embeddings have " + d);
             }
-            float[] u = toFloat(L2.normalized(p, 0, d));
-            float[] dot = new float[top.best.length];
-            rows(i -> dot[i] = L2.dot(x, i * d, u, d));
+            float[][] u = {toFloat(L2.normalized(p, 0, d))};
+            float[][] dot = {new float[top.best.length]};
+            chunks(0, n, (a, b) -> L2.columns(x, d, inv, a, b, u, dot));
             c.refined = p.clone();
-            c.refinedDot = dot;
+            c.refinedDot = dot[0];
         }
         rescanAll();
         return true;
@@ -510,14 +567,71 @@ public final class LivePredictions {
         }
         c.rawPrototype = prototype.clone();
         c.unit = L2.normalized(prototype, 0, d);
-        float[] u = new float[d];
-        for (int j = 0; j < d; j++) {
-            u[j] = (float) c.unit[j];
+        // a new array: published predictions may hold the old one; computed by whoever reads it
+        // first ({@link #computePendingColumns}), so that a batch of classes makes all in one pass
+        c.dot = null;
+    }
+
+    /** The columns of the classes whose prototype was set since: one pass over the rows for all. */
+    private void computePendingColumns() {
+        List<ClassColumn> pending = classes.stream().filter(c -> c.dot == null).toList();
+        if (pending.isEmpty()) {
+            return;
         }
-        // a new array: published predictions may hold the old one
+        float[][] v = pending.stream().map(c -> toFloat(c.unit)).toArray(float[][]::new);
+        float[][] out = new float[pending.size()][];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = new float[top.best.length];
+            pending.get(j).dot = out[j];
+        }
+        chunks(0, n, (a, b) -> L2.columns(x, d, inv, a, b, v, out));
+    }
+
+    /**
+     * A novel class's prototype changed: its calibration (from the prototypes alone), then one
+     * pass over the rows that computes its two columns (x.c, x.delta) from each row as it is read
+     * and updates that row's two best classes with the class's new score.
+     */
+    private void updateNovel(int k) {
+        ClassColumn c = classes.get(k);
+        computePendingColumnsExcept(c);
+        float[] u = toFloat(c.unit);
         float[] dot = new float[top.best.length];
-        rows(i -> dot[i] = L2.dot(x, i * d, u, d));
+        float[][] v;
+        float[][] out;
+        if (basis == null) {
+            c.result = null;
+            c.dotDelta = null;
+            v = new float[][] {u};
+            out = new float[][] {dot};
+        } else {
+            c.result = calibration.calibrate(basis, c.rawPrototype);
+            c.dotDelta = new float[top.best.length];
+            v = new float[][] {u, toFloat(c.result.delta())};
+            out = new float[][] {dot, c.dotDelta};
+        }
         c.dot = dot;
+        mixCoefficients(c);
+        TopTwo top = ownTop();
+        chunks(0, n, (from, to) -> {
+            L2.columns(x, d, inv, from, to, v, out);
+            int[] again = new int[to - from];
+            int count = 0;
+            for (int i = from; i < to; i++) {
+                if (!updateTopTwo(top, c, k, i)) {
+                    again[count++] = i;
+                }
+            }
+            rescan(again, count);
+        });
+    }
+
+    /** The pending columns of every class but {@code skip}, whose own are about to be computed with its update. */
+    private void computePendingColumnsExcept(ClassColumn skip) {
+        float[] keep = skip.dot;
+        skip.dot = new float[0];
+        computePendingColumns();
+        skip.dot = keep;
     }
 
     /** Base prototypes changed: every novel class's weights change with them. */
@@ -573,15 +687,25 @@ public final class LivePredictions {
             float[][] baseCols = classes.stream().filter(c -> !c.novel).map(c -> c.dot).toArray(float[][]::new);
             float[][] out = targets.stream().map(c -> c.dotDelta).toArray(float[][]::new);
             int nb = baseCols.length;
+            // x.delta = sum_b coef_b (x.b) for a chunk of rows at a time, base class by base class,
+            // so that each step streams two short columns (the JIT puts it on vector registers)
             chunks((from, to) -> {
-                float[] v = new float[nb];
-                for (int i = from; i < to; i++) {
-                    for (int b = 0; b < nb; b++) {
-                        v[b] = baseCols[b][i];
+                for (int t = 0; t < out.length; t++) {
+                    if (coef[t] == null) {
+                        continue;
                     }
-                    for (int t = 0; t < out.length; t++) {
-                        if (coef[t] != null) {
-                            out[t][i] = L2.dot(v, 0, coef[t], nb);
+                    float[] o = out[t];
+                    for (int b = 0; b < nb; b++) {
+                        float w = coef[t][b];
+                        float[] col = baseCols[b];
+                        if (b == 0) {
+                            for (int i = from; i < to; i++) {
+                                o[i] = w * col[i];
+                            }
+                        } else {
+                            for (int i = from; i < to; i++) {
+                                o[i] += w * col[i];
+                            }
                         }
                     }
                 }
@@ -591,12 +715,9 @@ public final class LivePredictions {
                 if (coef[t] == null) {
                     continue;
                 }
-                float[] col = targets.get(t).dotDelta;
-                float[] delta = new float[d];
-                for (int j = 0; j < d; j++) {
-                    delta[j] = (float) targets.get(t).result.delta()[j];
-                }
-                rows(i -> col[i] = L2.dot(x, i * d, delta, d));
+                float[][] col = {targets.get(t).dotDelta};
+                float[][] delta = {toFloat(targets.get(t).result.delta())};
+                chunks(0, n, (a, b) -> L2.columns(x, d, inv, a, b, delta, col));
             }
         }
         targets.forEach(this::mixCoefficients);
@@ -618,7 +739,7 @@ public final class LivePredictions {
         c.b = (float) (alpha * inv);
     }
 
-    private float score(ClassColumn c, int i) {
+    private static float score(ClassColumn c, int i) {
         if (c.refinedDot != null) {
             return c.refinedDot[i];
         }
@@ -628,30 +749,48 @@ public final class LivePredictions {
         return c.a * c.dot[i] + c.b * c.dotDelta[i];
     }
 
-    private void updateArgmaxFor(int k) {
-        ClassColumn c = classes.get(k);
-        TopTwo top = ownTop();
-        rows(i -> {
-            float s = score(c, i);
-            if (top.best[i] == k) {
-                if (top.second[i] < 0 || TopTwo.better(s, k, top.secondScore[i], top.second[i])) {
-                    top.bestScore[i] = s;
-                } else {
-                    rescan(i);
-                }
-            } else if (top.second[i] == k) {
-                if (TopTwo.better(s, k, top.bestScore[i], top.best[i])) {
-                    top.second[i] = -1;
-                    top.offer(i, k, s);
-                } else if (s >= top.secondScore[i]) {
-                    top.secondScore[i] = s;
-                } else {
-                    rescan(i);
-                }
-            } else {
-                top.offer(i, k, s);
+    /**
+     * Row i's two best classes after class k's score changed (the other classes' did not); false
+     * when the row must be rescanned: k was one of its two and fell behind, so a third class may
+     * come up.
+     */
+    private static boolean updateTopTwo(TopTwo top, ClassColumn c, int k, int i) {
+        float s = score(c, i);
+        if (top.best[i] == k) {
+            if (top.second[i] < 0 || TopTwo.better(s, k, top.secondScore[i], top.second[i])) {
+                top.bestScore[i] = s;
+                return true;
             }
-        });
+            return false;
+        } else if (top.second[i] == k) {
+            if (TopTwo.better(s, k, top.bestScore[i], top.best[i])) {
+                top.second[i] = -1;
+                top.offer(i, k, s);
+            } else if (s >= top.secondScore[i]) {
+                top.secondScore[i] = s;
+            } else {
+                return false;
+            }
+            return true;
+        }
+        top.offer(i, k, s);
+        return true;
+    }
+
+    /**
+     * {@link #rescan(int)} for {@code count} rows in ascending order, class by class: each class's
+     * column is read forwards over the few rows instead of every row visiting every column.
+     */
+    private void rescan(int[] rows, int count) {
+        for (int j = 0; j < count; j++) {
+            top.copyRow(baseTop, rows[j]);
+        }
+        for (int k : novelIndices) {
+            ClassColumn c = classes.get(k);
+            for (int j = 0; j < count; j++) {
+                top.offer(rows[j], k, score(c, rows[j]));
+            }
+        }
     }
 
     /**
@@ -798,18 +937,26 @@ public final class LivePredictions {
         });
     }
 
+    /** Runs over rows {@code from} to {@code to} in chunks, in parallel for many rows. */
+    private static void chunks(int from, int to, RowRange body) {
+        int count = to - from;
+        if (count < PARALLEL_ROWS) {
+            if (count > 0) {
+                body.accept(from, to);
+            }
+            return;
+        }
+        int chunk = 4096;
+        IntStream.range(0, (count + chunk - 1) / chunk).parallel()
+                .forEach(ch -> body.accept(from + ch * chunk, Math.min(to, from + (ch + 1) * chunk)));
+    }
+
     private interface RowRange {
         void accept(int from, int to);
     }
 
     /** Runs over all rows in chunks, in parallel for large N; each chunk gets its own call. */
     private void chunks(RowRange body) {
-        if (n < PARALLEL_ROWS) {
-            body.accept(0, n);
-            return;
-        }
-        int chunk = 4096;
-        IntStream.range(0, (n + chunk - 1) / chunk).parallel()
-                .forEach(ch -> body.accept(ch * chunk, Math.min(n, (ch + 1) * chunk)));
+        chunks(0, n, body);
     }
 }

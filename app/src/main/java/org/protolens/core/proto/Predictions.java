@@ -23,8 +23,9 @@ public final class Predictions {
 
     private final int n;
     private final int d;
-    /** unit rows; rows below n are never written again */
+    /** the rows as given (x_i * inv[i] is unit length); rows below n are never written again */
     private final float[] x;
+    private final float[] inv;
     private final Column[] classes;
     private final int[] best;
     private final int[] second;
@@ -35,11 +36,12 @@ public final class Predictions {
     private final long revision;
     private volatile int[] rawBest;
 
-    Predictions(int n, int d, float[] x, Column[] classes, int[] best, int[] second, float[] bestScore, float[] secondScore,
+    Predictions(int n, int d, float[] x, float[] inv, Column[] classes, int[] best, int[] second, float[] bestScore, float[] secondScore,
                 TeenCalibration calibration, boolean calibrationEnabled, int[] rawBest, long revision) {
         this.n = n;
         this.d = d;
         this.x = x;
+        this.inv = inv;
         this.classes = classes;
         this.best = best;
         this.second = second;
@@ -227,22 +229,21 @@ public final class Predictions {
 
     /**
      * Cosine similarity of embedding i to every embedding, in embedding order (one pass over the
-     * embeddings; the embeddings are stored at unit length).
+     * embeddings).
      */
     public float[] cosines(int i) {
         Objects.checkIndex(i, n);
         float[] out = new float[n];
-        int off = i * d;
+        float[][] unit = {new float[d]};
+        for (int j = 0; j < d; j++) {
+            unit[0][j] = x[i * d + j] * inv[i];
+        }
+        float[][] cols = {out};
         if (n < PARALLEL_ROWS) {
-            for (int j = 0; j < n; j++) {
-                out[j] = L2.dot(x, j * d, x, off, d);
-            }
+            L2.columns(x, d, inv, 0, n, unit, cols);
         } else {
-            IntStream.range(0, (n + 4095) / 4096).parallel().forEach(ch -> {
-                for (int j = ch * 4096, to = Math.min(n, j + 4096); j < to; j++) {
-                    out[j] = L2.dot(x, j * d, x, off, d);
-                }
-            });
+            IntStream.range(0, (n + 4095) / 4096).parallel()
+                    .forEach(ch -> L2.columns(x, d, inv, ch * 4096, Math.min(n, ch * 4096 + 4096), unit, cols));
         }
         return out;
     }

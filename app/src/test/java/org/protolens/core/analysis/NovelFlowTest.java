@@ -21,6 +21,7 @@ import org.protolens.core.fscil.FscilProtocol;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.project.Workspace;
+import org.protolens.core.proto.CosineClassifier;
 import org.protolens.core.proto.TeenCalibration;
 
 /** The app's novel -> base flow is the fscil engine's confusion, counted on the project's images. */
@@ -108,6 +109,32 @@ class NovelFlowTest {
         return report;
     }
 
+    /** How many tested images' two best classes among session {@code s}'s tie within 1e-6 (cosine). */
+    private static int ties(Workspace w, SessionTable.Result table, int s, boolean calibrated) {
+        List<float[]> protos = new ArrayList<>();
+        for (int k = 0; k < w.classNames().size(); k++) {
+            String name = w.classNames().get(k);
+            boolean seen = w.isBase(k) || IntStream.rangeClosed(1, s).anyMatch(t -> table.classesBySession().get(t).contains(name));
+            if (seen) {
+                protos.add(calibrated ? w.state().predictions().prototype(k) : w.state().predictions().rawPrototype(k));
+            }
+        }
+        CosineClassifier classifier = new CosineClassifier(FloatMatrix.ofRows(protos.toArray(float[][]::new)));
+        int ties = 0;
+        for (int i = 0; i < w.imageCount(); i++) {
+            if (w.label(i) >= 0 && !w.isShot(i)) {
+                float[] sims = classifier.similarities(w.embedding(i));
+                Arrays.sort(sims);
+                ties += sims[sims.length - 1] - sims[sims.length - 2] < 1e-6 ? 1 : 0;
+            }
+        }
+        return ties;
+    }
+
+    private static int tested(Workspace w) {
+        return (int) IntStream.range(0, w.imageCount()).filter(i -> w.label(i) >= 0 && !w.isShot(i)).count();
+    }
+
     @Test
     void theSessionTableEqualsTheFscilReportSessionBySession() throws IOException {
         Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
@@ -123,11 +150,24 @@ class NovelFlowTest {
                 SessionResult cli = (cal ? report.calibrated() : report.baseline()).get(s);
                 String at = "session " + s + (cal ? " calibrated" : " raw");
                 assertEquals(cli.classes(), app.classes(), at);
-                assertEquals(cli.acc(), app.acc(), at);
-                assertEquals(cli.accBase(), app.accBase(), at);
-                assertEquals(cli.accNovel(), app.accNovel(), at);
-                assertEquals(cli.hm(), app.hm(), at);
-                assertArrayEquals(cli.confusion(), app.confusion(), at);
+                // the window's columns and the command line's prototypes round differently: an image
+                // whose two best classes tie within float precision may go either way, nothing else
+                int ties = ties(w, table, s, cal);
+                int moved = 0;
+                for (int a = 0; a < cli.confusion().length; a++) {
+                    for (int b = 0; b < cli.confusion()[a].length; b++) {
+                        moved += Math.abs(cli.confusion()[a][b] - app.confusion()[a][b]);
+                    }
+                }
+                assertTrue(moved <= 2 * ties, at + ": " + moved / 2 + " images predicted otherwise, " + ties + " ties");
+                if (ties == 0) {
+                    assertEquals(cli.acc(), app.acc(), at);
+                    assertEquals(cli.accBase(), app.accBase(), at);
+                    assertEquals(cli.accNovel(), app.accNovel(), at);
+                    assertEquals(cli.hm(), app.hm(), at);
+                } else {
+                    assertEquals(cli.acc(), app.acc(), (ties + 0.5) / tested(w), at);
+                }
             }
         }
 

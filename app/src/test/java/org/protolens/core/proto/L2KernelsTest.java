@@ -1,0 +1,87 @@
+package org.protolens.core.proto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class L2KernelsTest {
+    @Test
+    void theTestsRunTheVectorKernelsTheLaunchersEnable() {
+        // the build and the launchers start the JVM with --add-modules jdk.incubator.vector
+        assertNotEquals("scalar", L2.kernels());
+    }
+
+    @Test
+    void everyLengthGivesTheDotProductOfTheScalarLoop() {
+        Random rnd = new Random(3);
+        for (int len = 0; len <= 140; len++) {
+            float[] a = gaussian(rnd, len + 5);
+            float[] b = gaussian(rnd, len + 2);
+            double exact = 0;
+            for (int j = 0; j < len; j++) {
+                exact += (double) a[5 + j] * b[2 + j];
+            }
+            float tolerance = 1e-5f * (float) Math.sqrt(len + 1);
+            assertEquals(exact, L2.dot(a, 5, b, 2, len), tolerance, "length " + len);
+            assertEquals(exact, L2.scalarDot(a, 5, b, 2, len), tolerance, "length " + len);
+        }
+    }
+
+    @Test
+    void theSameVectorsGiveTheSameNumberBeforeAndAfterTheJitCompilesTheKernel() {
+        // a map or a prediction must not change because the run has gone on long enough for the
+        // JIT to compile the loop (Vector API lane sums differ between interpreter and compiled code)
+        Random rnd = new Random(9);
+        float[] a = gaussian(rnd, 512);
+        float[] b = gaussian(rnd, 512);
+        float first = L2.dot(a, 0, b, 512);
+        float[][] out = {new float[1]};
+        for (int r = 0; r < 60_000; r++) {
+            assertEquals(first, L2.dot(a, 0, b, 512), "call " + r);
+            L2.columns(a, 512, null, 0, 1, new float[][] {b}, out);
+            assertEquals(first, out[0][0], "call " + r);
+        }
+    }
+
+    @Test
+    void aColumnBuiltWithOtherClassesEqualsTheOneBuiltAlone() {
+        // a class's similarities made at open (all classes in one pass) and after its shots changed
+        // (alone) must be the same numbers, or predictions would move with nothing changed
+        Random rnd = new Random(5);
+        for (int d : new int[] {3, 8, 64, 100, 512}) {
+            int rows = 37;
+            float[] x = gaussian(rnd, rows * d);
+            float[] scale = new float[rows];
+            for (int i = 0; i < rows; i++) {
+                scale[i] = 0.5f + rnd.nextFloat();
+            }
+            for (int classes = 1; classes <= 9; classes++) {
+                float[][] v = new float[classes][];
+                float[][] out = new float[classes][rows];
+                for (int k = 0; k < classes; k++) {
+                    v[k] = gaussian(rnd, d);
+                }
+                L2.columns(x, d, scale, 2, rows, v, out);
+                for (int k = 0; k < classes; k++) {
+                    float[][] alone = {new float[rows]};
+                    L2.columns(x, d, scale, 2, rows, new float[][] {v[k]}, alone);
+                    assertEquals(0, out[k][0] + out[k][1], "rows before the range are not written");
+                    for (int i = 2; i < rows; i++) {
+                        assertEquals(L2.dot(x, i * d, v[k], d) * scale[i], out[k][i], "d " + d + ", class " + k + ", row " + i);
+                        assertEquals(alone[0][i], out[k][i]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] gaussian(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+}
