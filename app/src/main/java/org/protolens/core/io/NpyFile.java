@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,10 +50,90 @@ public final class NpyFile {
         }
     }
 
-    /** Reads a 2-D float32 or float64 matrix; NaN and infinite values are refused. */
+    /**
+     * Reads a 2-D float32 or float64 matrix; NaN and infinite values are refused. The file is read
+     * in blocks straight into the matrix, so a large one needs no second copy in memory.
+     */
     public static FloatMatrix readMatrix(Path file) throws IOException {
-        byte[] bytes = readAll(file);
-        Header h = parseHeader(file, bytes);
+        try (FileChannel ch = openChannel(file)) {
+            Header h = matrixHeader(file, ch);
+            int width = h.descr().equals("<f4") ? 4 : 8;
+            int rows = (int) h.shape()[0];
+            int cols = (int) h.shape()[1];
+            float[] data = new float[rows * cols];
+            ch.position(h.dataOffset());
+            ByteBuffer buf = ByteBuffer.allocate(BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+            int done = 0;
+            while (done < data.length) {
+                int count = Math.min(data.length - done, BLOCK / width);
+                buf.clear().limit(count * width);
+                while (buf.hasRemaining()) {
+                    if (ch.read(buf) < 0) {
+                        throw new NpyFormatException(file, "truncated while reading");
+                    }
+                }
+                buf.flip();
+                if (width == 4) {
+                    buf.asFloatBuffer().get(data, done, count);
+                } else {
+                    DoubleBuffer doubles = buf.asDoubleBuffer();
+                    for (int j = 0; j < count; j++) {
+                        data[done + j] = (float) doubles.get(j);
+                    }
+                }
+                for (int j = done; j < done + count; j++) {
+                    if (!Float.isFinite(data[j])) {
+                        double v = width == 4 ? data[j] : buf.asDoubleBuffer().get(j - done);
+                        throw new NpyFormatException(file, "value at row " + (j / Math.max(cols, 1)) + ", column "
+                                + (j % Math.max(cols, 1)) + " is " + v + " (NaN and infinite values are not allowed)");
+                    }
+                }
+                done += count;
+            }
+            return new FloatMatrix(rows, cols, data);
+        }
+    }
+
+    /**
+     * The rows and columns of a 2-D float32 or float64 matrix, from its header alone: checked as
+     * {@link #readMatrix} checks it, except for the values.
+     */
+    public static long[] matrixShape(Path file) throws IOException {
+        try (FileChannel ch = openChannel(file)) {
+            return matrixHeader(file, ch).shape().clone();
+        }
+    }
+
+    private static final int BLOCK = 1 << 22;
+
+    private static FileChannel openChannel(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+    }
+
+    /** The header of a matrix file, its dtype, shape and length checked. */
+    private static Header matrixHeader(Path file, FileChannel ch) throws IOException {
+        ByteBuffer start = ByteBuffer.allocate(12);
+        while (start.hasRemaining() && ch.read(start) >= 0) {
+            // until 12 bytes or the end
+        }
+        byte[] first = Arrays.copyOf(start.array(), start.position());
+        int headerEnd = first.length;
+        if (first.length >= 10 && (first[6] & 0xff) == 1) {
+            headerEnd = 10 + ((first[8] & 0xff) | (first[9] & 0xff) << 8);
+        } else if (first.length >= 12 && ((first[6] & 0xff) == 2 || (first[6] & 0xff) == 3)) {
+            long len = ByteBuffer.wrap(first, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+            headerEnd = (int) Math.min(12 + len, Math.min(ch.size(), Integer.MAX_VALUE - 16));
+        }
+        ByteBuffer head = ByteBuffer.allocate(Math.max(headerEnd, first.length));
+        ch.position(0);
+        while (head.hasRemaining() && ch.read(head) >= 0) {
+            // until the header's end or the file's
+        }
+        Header h = parseHeader(file, Arrays.copyOf(head.array(), head.position()));
         int width = switch (h.descr()) {
             case "<f4" -> 4;
             case "<f8" -> 8;
@@ -60,23 +143,11 @@ public final class NpyFile {
         if (h.shape().length != 2) {
             throw new NpyFormatException(file, "expected a 2-D matrix (rows x dimensions), found shape " + h.shapeText());
         }
-        checkLength(file, h, bytes, width);
+        checkLength(file, h, ch.size() - h.dataOffset(), width);
         if (h.count() > Integer.MAX_VALUE - 16) {
             throw new NpyFormatException(file, "matrix " + h.shapeText() + " is too large to load");
         }
-        int rows = (int) h.shape()[0];
-        int cols = (int) h.shape()[1];
-        float[] data = new float[rows * cols];
-        ByteBuffer buf = ByteBuffer.wrap(bytes, h.dataOffset(), bytes.length - h.dataOffset()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < data.length; i++) {
-            double v = width == 4 ? buf.getFloat() : buf.getDouble();
-            if (!Double.isFinite(v)) {
-                throw new NpyFormatException(file, "value at row " + (i / Math.max(cols, 1)) + ", column " + (i % Math.max(cols, 1))
-                        + " is " + v + " (NaN and infinite values are not allowed)");
-            }
-            data[i] = (float) v;
-        }
-        return new FloatMatrix(rows, cols, data);
+        return h;
     }
 
     /** Reads a 1-D int32 or int64 label vector; labels must be non-negative ints. */
@@ -92,7 +163,7 @@ public final class NpyFile {
         if (h.shape().length != 1) {
             throw new NpyFormatException(file, "expected a 1-D label vector, found shape " + h.shapeText());
         }
-        checkLength(file, h, bytes, width);
+        checkLength(file, h, bytes.length - h.dataOffset(), width);
         int[] labels = new int[(int) h.shape()[0]];
         ByteBuffer buf = ByteBuffer.wrap(bytes, h.dataOffset(), bytes.length - h.dataOffset()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < labels.length; i++) {
@@ -198,9 +269,8 @@ public final class NpyFile {
         return new Header(d.startsWith("=") ? "<" + d.substring(1) : d, false, s, start + headerLen);
     }
 
-    private static void checkLength(Path file, Header h, byte[] bytes, int width) throws NpyFormatException {
+    private static void checkLength(Path file, Header h, long actual, int width) throws NpyFormatException {
         long expected = h.count() * width;
-        long actual = bytes.length - h.dataOffset();
         if (actual < expected) {
             throw new NpyFormatException(file, "truncated: shape " + h.shapeText() + " needs " + expected
                     + " bytes of data, the file has " + actual);

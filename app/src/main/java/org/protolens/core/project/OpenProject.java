@@ -34,6 +34,7 @@ import org.protolens.core.embed.Preprocessing;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.map.MapLayout;
+import org.protolens.core.proto.L2;
 import org.protolens.core.proto.PrototypeHead;
 import org.protolens.core.proto.TeenCalibration;
 
@@ -131,6 +132,8 @@ public final class OpenProject implements AutoCloseable {
      * @throws IOException naming the file and the problem; nothing stays open or locked then
      */
     public static OpenProject open(Path dir, Recovery recovery) throws IOException {
+        // the JIT compiles the similarity kernels on another core while the files are read
+        Thread.ofPlatform().daemon().name("kernel warm-up").start(L2::warmUp);
         Workspace w = Workspace.open(dir);
         List<String> problems = new ArrayList<>();
         EmbeddingCache cache = EmbeddingCache.open(dir.resolve(CACHE_FOLDER),

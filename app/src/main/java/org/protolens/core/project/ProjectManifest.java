@@ -4,9 +4,14 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +19,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.FolderFiles;
@@ -66,8 +72,70 @@ public record ProjectManifest(String format, int version, String name, String de
     }
 
     /** @param label null for an unlabelled image */
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = ImageEntryReader.class)
     public record ImageEntry(String path, String label, boolean shot) {
+    }
+
+    /**
+     * Reads an image entry field by field from the parser: a project lists up to hundreds of
+     * thousands of them, and Jackson's general record reading took most of a large project's open.
+     * Unknown fields are skipped; a field of the wrong type is refused as any malformed JSON is.
+     */
+    static final class ImageEntryReader extends StdDeserializer<ImageEntry> {
+        ImageEntryReader() {
+            super(ImageEntry.class);
+        }
+
+        @Override
+        public ImageEntry deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (!p.isExpectedStartObjectToken()) {
+                return (ImageEntry) ctx.handleUnexpectedToken(ImageEntry.class, p);
+            }
+            String path = null;
+            String label = null;
+            boolean shot = false;
+            for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "path" -> path = text(p, value, ctx, field);
+                    case "label" -> label = text(p, value, ctx, field);
+                    case "shot" -> {
+                        if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
+                            shot = value == JsonToken.VALUE_TRUE;
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            ctx.reportInputMismatch(ImageEntry.class,
+                                    "\"shot\" of an image is " + kind(value) + ", expected true or false");
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                return (ImageEntry) ctx.handleUnexpectedToken(ImageEntry.class, p);
+            }
+            return new ImageEntry(path, label, shot);
+        }
+
+        private static String text(JsonParser p, JsonToken value, DeserializationContext ctx, String field) throws IOException {
+            if (value == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            if (value != JsonToken.VALUE_STRING) {
+                ctx.reportInputMismatch(ImageEntry.class, "\"" + field + "\" of an image is " + kind(value) + ", expected text");
+            }
+            return p.getText();
+        }
+
+        private static String kind(JsonToken value) {
+            return switch (value) {
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+                case VALUE_TRUE, VALUE_FALSE -> "true or false";
+                case START_OBJECT -> "an object";
+                case START_ARRAY -> "a list";
+                case VALUE_STRING -> "text";
+                default -> String.valueOf(value);
+            };
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -103,6 +171,22 @@ public record ProjectManifest(String format, int version, String name, String de
         }
         m.check(file, dir);
         return m;
+    }
+
+    private static void checkImage(ImageEntry img, FolderFiles.Inside inside, Set<String> names, Set<String> baseNames, Path file)
+            throws IOException {
+        if (img == null) {
+            throw new IOException(file + ": \"images\" holds an empty entry");
+        }
+        if (!inside.isFileInside(img.path(), file, "images[].path")) {
+            throw new IOException(file + ": image " + img.path() + " is missing");
+        }
+        if (img.label() != null && !names.contains(img.label())) {
+            throw new IOException(file + ": image " + img.path() + " is labelled \"" + img.label() + "\", which is no class");
+        }
+        if (img.shot() && (img.label() == null || baseNames.contains(img.label()))) {
+            throw new IOException(file + ": image " + img.path() + " is a shot but not of a novel class");
+        }
     }
 
     private void check(Path file, Path dir) throws IOException {
@@ -143,19 +227,25 @@ public record ProjectManifest(String format, int version, String name, String de
         if (images == null) {
             throw new IOException(file + ": lists no images");
         }
-        for (ImageEntry img : images) {
-            if (img == null) {
-                throw new IOException(file + ": \"images\" holds an empty entry");
+        Set<String> baseNames = new HashSet<>();
+        classes.stream().filter(ClassEntry::isBase).forEach(c -> baseNames.add(c.name()));
+        // one look at the file system per image, in blocks on every core; the first problem in
+        // the list's order is the one reported
+        int block = 4096;
+        IOException[] problems = new IOException[(images.size() + block - 1) / block];
+        IntStream.range(0, problems.length).parallel().forEach(b -> {
+            FolderFiles.Inside inside = new FolderFiles.Inside(dir);
+            try {
+                for (int i = b * block; i < Math.min(images.size(), (b + 1) * block); i++) {
+                    checkImage(images.get(i), inside, names, baseNames, file);
+                }
+            } catch (IOException e) {
+                problems[b] = e;
             }
-            FolderFiles.requireInside(dir, img.path(), file, "images[].path");
-            if (img.path() == null || !Files.isRegularFile(dir.resolve(img.path()))) {
-                throw new IOException(file + ": image " + img.path() + " is missing");
-            }
-            if (img.label() != null && !names.contains(img.label())) {
-                throw new IOException(file + ": image " + img.path() + " is labelled \"" + img.label() + "\", which is no class");
-            }
-            if (img.shot() && (img.label() == null || classes.stream().anyMatch(c -> c.isBase() && c.name().equals(img.label())))) {
-                throw new IOException(file + ": image " + img.path() + " is a shot but not of a novel class");
+        });
+        for (IOException problem : problems) {
+            if (problem != null) {
+                throw problem;
             }
         }
         int base = baseClasses().size();
@@ -166,9 +256,10 @@ public record ProjectManifest(String format, int version, String name, String de
             }
         }
         if (embeddings != null) {
-            FloatMatrix e = embeddings(dir);
-            if (e.rows() != images.size()) {
-                throw new IOException(dir.resolve(embeddings) + ": has " + e.rows() + " rows for " + images.size() + " images");
+            // the header says the shape; the values are read (and checked) once, when the project opens
+            long rows = NpyFile.matrixShape(dir.resolve(embeddings))[0];
+            if (rows != images.size()) {
+                throw new IOException(dir.resolve(embeddings) + ": has " + rows + " rows for " + images.size() + " images");
             }
         }
     }

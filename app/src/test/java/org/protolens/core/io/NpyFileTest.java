@@ -69,6 +69,50 @@ class NpyFileTest {
     }
 
     @Test
+    void aMatrixLargerThanOneReadBlockIsReadWholeAndCheckedToItsLastValue() throws IOException {
+        // 1,500,000 values: float32 spans two 4 MB blocks, float64 three
+        int rows = 3000;
+        int cols = 500;
+        float[] values = new float[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.sin(i);
+        }
+        Path f = dir.resolve("big.npy");
+        NpyFile.writeMatrix(f, new FloatMatrix(rows, cols, values));
+        assertArrayEquals(values, NpyFile.readMatrix(f).data());
+        assertArrayEquals(new long[] {rows, cols}, NpyFile.matrixShape(f));
+
+        ByteBuffer wide = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            wide.putDouble(v);
+        }
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
+        assertArrayEquals(values, NpyFile.readMatrix(write("big8.npy", 1, dict, wide.array())).data());
+        wide.putDouble((values.length - 1) * 8, Double.POSITIVE_INFINITY);
+        assertRefused(write("inf8.npy", 1, dict, wide.array()), "row 2999, column 499 is Infinity");
+
+        ByteBuffer narrow = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        narrow.asFloatBuffer().put(values);
+        narrow.putFloat((1_200_000 + 7) * 4, Float.NaN);
+        assertRefused(write("nan4.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }",
+                narrow.array()), "row 2400, column 7 is NaN");
+    }
+
+    @Test
+    void theShapeAloneIsCheckedAsTheWholeRead() throws IOException {
+        byte[] eight = new byte[8];
+        Path shortFile = write("short.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", eight);
+        var e = assertThrows(NpyFormatException.class, () -> NpyFile.matrixShape(shortFile));
+        assertTrue(e.getMessage().startsWith(shortFile.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+        Path text = dir.resolve("text.npy");
+        Files.writeString(text, "a,b");
+        e = assertThrows(NpyFormatException.class, () -> NpyFile.matrixShape(text));
+        assertTrue(e.getMessage().contains("not a NumPy .npy file"), e.getMessage());
+        assertArrayEquals(new long[] {1, 2}, NpyFile.matrixShape(write("ok.npy", 2,
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }", eight)));
+    }
+
+    @Test
     void aFailedWriteLeavesTheOldFile() throws IOException {
         Path f = dir.resolve("keep.npy");
         FloatMatrix m = FloatMatrix.ofRows(new float[] {1, 2});

@@ -101,6 +101,10 @@ class OpenProjectTest {
                         .put("path", outside.toAbsolutePath().toString()), "images[].path"),
                 new Case("an image through a link", t -> ((ObjectNode) t.withArray("images").get(0))
                         .put("path", "images/link.png"), "images[].path"),
+                new Case("an image path that is a number", t -> ((ObjectNode) t.withArray("images").get(1))
+                        .put("path", 7), "\"path\" of an image is a number"),
+                new Case("an image in a linked folder", t -> ((ObjectNode) t.withArray("images").get(3))
+                        .put("path", "linked/secret.txt"), "images[].path"),
                 new Case("the backbone outside", t -> t.put("backbone", "../original/backbone"), "backbone"),
                 new Case("embeddings outside", t -> t.put("embeddings", "/tmp/x.npy"), "embeddings"),
                 new Case("base prototypes outside", t -> t.put("basePrototypes", "../../base.npy"), "basePrototypes"),
@@ -109,10 +113,25 @@ class OpenProjectTest {
             Path p = dir.resolve("received-" + cases.indexOf(c));
             OpenProject.copy(original, p);
             Files.createSymbolicLink(p.resolve("images/link.png"), outside);
+            Files.createSymbolicLink(p.resolve("linked"), dir);
             tamper(p, c.edit());
             IOException e = assertThrows(IOException.class, () -> OpenProject.open(p), c.what());
             assertTrue(e.getMessage().contains(p.resolve(ProjectManifest.FILE_NAME).toString()) && e.getMessage().contains(c.field()),
                     c.what() + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void fieldsALaterVersionAddsToAnImageAreSkipped() throws IOException {
+        Path p = TestResources.sampleCopy("fashion-fewshot", dir.resolve("later"));
+        ProjectManifest before = ProjectManifest.read(p);
+        tamper(p, t -> {
+            ObjectNode first = (ObjectNode) t.withArray("images").get(0);
+            first.putObject("source").putArray("crops").add(1).add(2);
+            first.put("note", "a later field");
+        });
+        try (OpenProject opened = OpenProject.open(p)) {
+            assertEquals(before.images(), opened.workspace().manifest().images());
         }
     }
 
