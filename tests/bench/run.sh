@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks of ProtoLens, printing medians and ratios (see README, "Speed").
 #   tests/bench/run.sh embedding   ResNet-18 at 224 px: model alone vs the whole pipeline from JPEG files
-#   tests/bench/run.sh live        JMH: re-predicting 100,000 x 512 embeddings, 100 classes, after one change
+#   tests/bench/run.sh live        JMH: re-predicting 100,000 x 512 embeddings, 100 classes, after one change, in rounds
+#                                  alternating with one streaming pass over the same matrix in C (gcc, OpenMP)
+#   tests/bench/run.sh open        opening a project of 100,000 x 512 embeddings (60 base, 40 new classes) in a fresh
+#                                  JVM, as the window does before its first frame (ROUNDS processes)
 #   tests/bench/run.sh analysis    JMH: what the analysis tabs compute per change on 100,000 x 512 embeddings
 #   tests/bench/run.sh saliency    ResNet-18 at 224 px: occlusion saliency (729 copies) batched and one at a time,
 #                                  the standard probes per image, and the same occlusion in PyTorch
@@ -32,13 +35,13 @@ case "${1:-all}" in
   embedding|all)
     [ -f "$work/resnet18.pt" ] || /usr/bin/python3 tests/bench/make_resnet18.py "$work/resnet18.pt"
     [ -d "$work/cifar10-jpg" ] || tar -xzf "$root/../shared/data/cifar10-jpg.tar.gz" -C "$work"
-    "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" org.protolens.bench.EmbeddingThroughput \
+    "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" org.protolens.bench.EmbeddingThroughput \
       "$work/resnet18.pt" "$work/cifar10-jpg/test" "${COUNT:-640}" "${ROUNDS:-5}"
     ;;&
   saliency|all)
     [ -f "$work/resnet18.pt" ] || /usr/bin/python3 tests/bench/make_resnet18.py "$work/resnet18.pt"
     [ -d "$work/cifar10-jpg" ] || tar -xzf "$root/../shared/data/cifar10-jpg.tar.gz" -C "$work"
-    "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" org.protolens.bench.SaliencyBenchmark \
+    "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" org.protolens.bench.SaliencyBenchmark \
       "$work/resnet18.pt" "$work/cifar10-jpg/test" "${ROUNDS:-3}" "${PROBE_IMAGES:-8}"
     /usr/bin/python3 tests/bench/occlusion_peer.py "$work/resnet18.pt" "${ROUNDS:-3}"
     ;;&
@@ -46,21 +49,38 @@ case "${1:-all}" in
     [ -d "$work/cifar10-jpg" ] || tar -xzf "$root/../shared/data/cifar10-jpg.tar.gz" -C "$work"
     # rounds alternate between the two processes, so that a busy moment of the machine falls on both
     for r in $(seq "${ROUNDS:-3}"); do
-      "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" org.protolens.bench.GradCamBenchmark \
+      "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" org.protolens.bench.GradCamBenchmark \
         sample-projects/cifar10-fewshot/backbone "$work/cifar10-jpg/test" 1 "${IMAGES:-20}" "$([ "$r" = 1 ] && echo 2000 || echo 0)"
       /usr/bin/python3 tests/bench/gradcam_peer.py 1 "${IMAGES:-20}" "${THREADS:-$(nproc)}"
     done
     ;;&
   live|all)
-    "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main LivePredictionsBenchmark
+    # rounds alternate between the C floor (one streaming pass, 2 threads) and ProtoLens's updates,
+    # so that a busy moment of the machine falls on both
+    if ! command -v gcc >/dev/null; then
+      sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+      "${sudo[@]}" apt-get install -y -q gcc libgomp1 >/dev/null
+    fi
+    gcc -O3 -march=native -ffast-math -fopenmp tests/bench/stream_pass.c -o "$work/stream_pass"
+    for r in $(seq "${ROUNDS:-2}"); do
+      OMP_NUM_THREADS="${THREADS:-$(nproc)}" "$work/stream_pass" 100000 512 60
+      "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main LivePredictionsBenchmark
+      OMP_NUM_THREADS="${THREADS:-$(nproc)}" "$work/stream_pass" 100000 512 60
+    done
+    ;;&
+  open|all)
+    for r in $(seq "${ROUNDS:-3}"); do
+      "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp "$cp" org.protolens.bench.OpenBenchmark \
+        "$work/open-100k" 100000 512 1
+    done
     ;;&
   analysis|all)
-    "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main AnalysisBenchmark
+    "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main AnalysisBenchmark
     ;;&
   window|all)
     run=()
     [ -n "${DISPLAY:-}" ] || run=(xvfb-run -a -s "-screen 0 1280x800x24")
-    "${run[@]}" "$java" --enable-native-access=ALL-UNNAMED -Xmx6g -Djavafx.animation.fullspeed=true \
+    "${run[@]}" "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Xmx6g -Djavafx.animation.fullspeed=true \
       -Dprotolens.data="$work/user-data" -cp "$cp" org.protolens.bench.WindowBenchmark "$work" "${FRAMES:-120}"
     ;;&
   peers|all)
@@ -72,16 +92,16 @@ case "${1:-all}" in
     fi
     [ -d "$work/node/node_modules/umap-js" ] || (mkdir -p "$work/node" && cd "$work/node" && npm install --silent --no-audit --no-fund umap-js@1)
     [ -d "$work/cifar10-jpg" ] || tar -xzf "$root/../shared/data/cifar10-jpg.tar.gz" -C "$work"
-    [ -f "$work/cifar-test.npy" ] || "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -jar app/target/protolens.jar \
+    [ -f "$work/cifar-test.npy" ] || "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dai.djl.offline=true -jar app/target/protolens.jar \
       embed --backbone sample-projects/cifar10-fewshot/backbone --images "$work/cifar10-jpg/test" --cache "$work/embed-cache" \
       --out "$work/cifar-test"
     NODE_PATH="$work/node/node_modules" /usr/bin/python3 tests/bench/maps_peers.py app/target/protolens.jar "$work/cifar-test.npy" \
       "$work/cifar-test.paths.txt" "$work/maps" "${ROUNDS:-3}" "${THREADS:-$(nproc)}"
     [ -f "$work/resnet18.pt" ] || /usr/bin/python3 tests/bench/make_resnet18.py "$work/resnet18.pt"
     /usr/bin/python3 tests/bench/dataloader_peer.py "$work/resnet18.pt" "$work/cifar10-jpg/test" "${COUNT:-640}" "${ROUNDS:-3}" \
-      "${THREADS:-$(nproc)}" -- "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" \
+      "${THREADS:-$(nproc)}" -- "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" \
       org.protolens.bench.EmbeddingThroughput
     ;;&
-  embedding|saliency|gradcam|live|analysis|window|peers|all) ;;
-  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|live|analysis|window|peers|all]" >&2; exit 2 ;;
+  embedding|saliency|gradcam|live|open|analysis|window|peers|all) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|live|open|analysis|window|peers|all]" >&2; exit 2 ;;
 esac

@@ -36,7 +36,7 @@ import org.protolens.core.proto.PrototypeHead;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 4, time = 3)
-@Fork(value = 1, jvmArgs = {"-Xmx6g"})
+@Fork(value = 1, jvmArgs = {"-Xmx6g", "--add-modules=jdk.incubator.vector"})
 public class AnalysisBenchmark {
     private Workspace w;
     private History history;
