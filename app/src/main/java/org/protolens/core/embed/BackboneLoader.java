@@ -247,7 +247,8 @@ public final class BackboneLoader {
         return DjlBackbone.rootMessage(e);
     }
 
-    static Path sidecarOf(Path modelFile) {
+    /** The preprocessing sidecar of a TorchScript file: MODEL.json beside MODEL.pt. */
+    public static Path sidecarOf(Path modelFile) {
         String n = modelFile.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return modelFile.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".json");

@@ -16,7 +16,12 @@ public final class ImageFiles {
     }
 
     public static boolean isImageName(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return isImageName(p.getFileName().toString());
+    }
+
+    /** Whether a file name (no folder) ends in an image extension and is not hidden. */
+    public static boolean isImageName(String fileName) {
+        String n = fileName.toLowerCase(Locale.ROOT);
         int dot = n.lastIndexOf('.');
         return dot > 0 && !n.startsWith(".") && EXTENSIONS.contains(n.substring(dot + 1));
     }

@@ -2,6 +2,7 @@ package org.protolens.core.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -190,18 +191,30 @@ public final class NpyFile {
         write(file, "<i8", "(" + labels.length + ",)", data.array());
     }
 
+    /**
+     * Writes a float32 matrix to a stream (left open), for storage that is not a local file (a
+     * cluster's file system).
+     */
+    public static void writeMatrix(OutputStream out, FloatMatrix m) throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(m.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(m.data());
+        write(out, "<f4", "(" + m.rows() + ", " + m.cols() + ")", data.array());
+    }
+
     private static void write(Path file, String descr, String shape, byte[] data) throws IOException {
+        AtomicFiles.write(file, out -> write(out, descr, shape, data));
+    }
+
+    private static void write(OutputStream out, String descr, String shape, byte[] data) throws IOException {
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
         byte[] headerBytes = header.getBytes(StandardCharsets.ISO_8859_1);
-        AtomicFiles.write(file, out -> {
-            out.write(MAGIC);
-            out.write(new byte[] {1, 0, (byte) (headerBytes.length & 0xff), (byte) (headerBytes.length >> 8)});
-            out.write(headerBytes);
-            out.write(data);
-        });
+        out.write(MAGIC);
+        out.write(new byte[] {1, 0, (byte) (headerBytes.length & 0xff), (byte) (headerBytes.length >> 8)});
+        out.write(headerBytes);
+        out.write(data);
     }
 
     private static byte[] readAll(Path file) throws IOException {
