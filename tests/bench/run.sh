@@ -5,6 +5,8 @@
 #                                  alternating with one streaming pass over the same matrix in C (gcc, OpenMP)
 #   tests/bench/run.sh open        opening a project of 100,000 x 512 embeddings (60 base, 40 new classes) in a fresh
 #                                  JVM, as the window does before its first frame (ROUNDS processes)
+#   tests/bench/run.sh spark       the Spark job in local mode (1 and 2 task slots) against protolens embed on the
+#                                  CIFAR-10 test set with the CIFAR sample's backbone, whole processes, rounds alternating
 #   tests/bench/run.sh analysis    JMH: what the analysis tabs compute per change on 100,000 x 512 embeddings
 #   tests/bench/run.sh saliency    ResNet-18 at 224 px: occlusion saliency (729 copies) batched and one at a time,
 #                                  the standard probes per image, and the same occlusion in PyTorch
@@ -74,6 +76,11 @@ case "${1:-all}" in
         "$work/open-100k" 100000 512 1
     done
     ;;&
+  spark|all)
+    [ -d "$work/cifar10-jpg" ] || tar -xzf "$root/../shared/data/cifar10-jpg.tar.gz" -C "$work"
+    /usr/bin/python3 tests/bench/spark_vs_embed.py "$java" sample-projects/cifar10-fewshot/backbone "$work/cifar10-jpg/test" \
+      "$work" "${ROUNDS:-3}"
+    ;;&
   analysis|all)
     "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main AnalysisBenchmark
     ;;&
@@ -102,6 +109,6 @@ case "${1:-all}" in
       "${THREADS:-$(nproc)}" -- "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" \
       org.protolens.bench.EmbeddingThroughput
     ;;&
-  embedding|saliency|gradcam|live|open|analysis|window|peers|all) ;;
-  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|live|open|analysis|window|peers|all]" >&2; exit 2 ;;
+  embedding|saliency|gradcam|live|open|spark|analysis|window|peers|all) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|live|open|spark|analysis|window|peers|all]" >&2; exit 2 ;;
 esac

@@ -11,7 +11,9 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,9 +22,11 @@ import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -144,22 +148,28 @@ public final class EmbedJob implements Callable<Integer> {
         }
         ShippedBackbone shipped = ShippedBackbone.ship(spark.sparkContext(), settings.backbone());
 
-        Dataset<Row> listed = list(spark, rootFs.makeQualified(root).toString(), settings.labels());
-        long count = listed.count();
+        List<Row> files = list(rootFs, rootFs.makeQualified(root), settings.labels() == null);
+        long count = files.size();
         if (count == 0) {
             throw new IOException(settings.images() + ": no image files found (JPEG, PNG, GIF, BMP, TIFF, WebP)");
         }
         int tasks = settings.partitions() != null ? settings.partitions()
                 : (int) Math.max(2L * spark.sparkContext().defaultParallelism(), (count + 1999) / 2000);
+        Dataset<Row> listed = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(files, tasks),
+                PartitionEmbedder.LISTED);
+        if (settings.labels() != null) {
+            listed = withCsvLabels(spark, listed, rootFs.makeQualified(root).toString(), settings.labels()).repartition(tasks);
+        }
         Map<String, String> hadoop = new HashMap<>();
         conf.forEach(e -> hadoop.put(e.getKey(), e.getValue()));
         PartitionEmbedder embedder = new PartitionEmbedder(shipped, settings.batchSize(), hadoop);
 
         Dataset<Row> reused = null;
+        Dataset<Row> hashed = null;
         Dataset<Row> toEmbed = listed;
         if (settings.previous() != null) {
             // the bytes are hashed first: an image whose bytes an earlier run embedded with this backbone keeps that embedding
-            Dataset<Row> hashed = spark.createDataFrame(listed.repartition(tasks).javaRDD()
+            hashed = spark.createDataFrame(listed.javaRDD()
                     .mapPartitions(new PartitionHasher(hadoop)), PartitionHasher.HASHED).persist(StorageLevel.MEMORY_AND_DISK());
             Dataset<Row> known = spark.read().parquet(new Path(settings.previous(), EMBEDDINGS).toString())
                     .where(col("backbone").equalTo(shipped.fingerprint()))
@@ -178,7 +188,7 @@ public final class EmbedJob implements Callable<Integer> {
             toEmbed = joined.where(col("embedding").isNull().and(col("problem").isNull()))
                     .select(col("path"), col("relative_path"), col("label"));
         }
-        JavaRDD<Row> embeddedRows = toEmbed.repartition(tasks).javaRDD().mapPartitions(embedder);
+        JavaRDD<Row> embeddedRows = (reused == null ? toEmbed : toEmbed.repartition(tasks)).javaRDD().mapPartitions(embedder);
         Dataset<Row> embedded = spark.createDataFrame(embeddedRows, PartitionEmbedder.EMBEDDED);
         Dataset<Row> all = (reused == null ? embedded : embedded.unionByName(reused)).persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -197,29 +207,44 @@ public final class EmbedJob implements Callable<Integer> {
             return s;
         } finally {
             all.unpersist();
+            if (hashed != null) {
+                hashed.unpersist();
+            }
         }
     }
 
-    /** The image files under the root with their paths below it and their labels. */
-    private static Dataset<Row> list(SparkSession spark, String root, String labelsCsv) {
-        // Spark lists the folder (in parallel on large trees) without reading the files' bytes
-        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(root).select("path");
-        String prefix = root.endsWith("/") ? root : root + "/";
-        JavaRDD<Row> rows = files.javaRDD().flatMap(r -> {
-            String path = r.getString(0);
-            String relative = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
-            String name = relative.substring(relative.lastIndexOf('/') + 1);
-            if (!ImageFiles.isImageName(name)) {
-                return List.<Row>of().iterator();
+    /**
+     * The image files under the root, in path order, with their paths below it and, when labels come
+     * from the folders, the folder below the root. Listed on the driver (as Spark's own file sources
+     * do), so that the files are not opened twice.
+     */
+    private static List<Row> list(FileSystem fs, Path root, boolean folderLabels) throws IOException {
+        String prefix = root.toString().endsWith("/") ? root.toString() : root + "/";
+        List<Row> rows = new ArrayList<>();
+        // folder by folder with plain statuses: a located status asks a local file system for each
+        // file's owner and permissions (a process per file without Hadoop's native library)
+        ArrayDeque<Path> folders = new ArrayDeque<>(List.of(root));
+        while (!folders.isEmpty()) {
+            for (FileStatus f : fs.listStatus(folders.pop())) {
+                if (f.isDirectory()) {
+                    folders.push(f.getPath());
+                    continue;
+                }
+                String path = f.getPath().toString();
+                String relative = path.startsWith(prefix) ? path.substring(prefix.length()) : f.getPath().getName();
+                if (f.isFile() && ImageFiles.isImageName(f.getPath().getName())) {
+                    int slash = relative.indexOf('/');
+                    rows.add(RowFactory.create(path, relative, folderLabels && slash > 0 ? relative.substring(0, slash) : null));
+                }
             }
-            int slash = relative.indexOf('/');
-            String label = labelsCsv == null && slash > 0 ? relative.substring(0, slash) : null;
-            return List.of(RowFactory.create(path, relative, label)).iterator();
-        });
-        Dataset<Row> listed = spark.createDataFrame(rows, PartitionEmbedder.LISTED);
-        if (labelsCsv == null) {
-            return listed;
         }
+        rows.sort(Comparator.comparing(r -> r.getString(0)));
+        return rows;
+    }
+
+    /** The listed images with their labels from a CSV of path,label (paths below the root, or full). */
+    private static Dataset<Row> withCsvLabels(SparkSession spark, Dataset<Row> listed, String root, String labelsCsv) {
+        String prefix = root.endsWith("/") ? root : root + "/";
         String localPrefix = new Path(prefix).toUri().getPath() + "/";
         Dataset<Row> csv = spark.read().option("header", "true").csv(labelsCsv).select(col("path"), col("label"));
         JavaRDD<Row> keyed = csv.javaRDD().map(r -> {
