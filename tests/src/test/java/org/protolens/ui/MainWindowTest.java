@@ -79,6 +79,7 @@ import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.map.Trustworthiness;
+import org.protolens.core.project.ComparedBackbones;
 import org.protolens.core.project.History;
 import org.protolens.core.project.ImportPlan;
 import org.protolens.core.project.OpenProject;
@@ -1785,6 +1786,38 @@ class MainWindowTest {
         int chosen = inkedPixels(right);
         assertTrue(chosen > plain, "the chosen images are drawn larger on the other backbone's map: " + plain + " -> " + chosen
                 + " inked pixels of " + right.getWidth() + " x " + right.getHeight());
+
+        // the project remembers the backbone: after a restart it is compared again once the tab is shown
+        Path remembered = project.resolve(ComparedBackbones.FILE_NAME);
+        assertTrue(Files.readString(remembered).contains(other.toString()), Files.readString(remembered));
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        launch();
+        var tabsAgain = window().analysis().pane();
+        robot.interact(() -> tabsAgain.getSelectionModel().select(
+                tabsAgain.getTabs().stream().filter(t -> t.getId().equals("tab-backbones")).findFirst().orElseThrow()));
+        settle();
+        BackbonesView again = robot.lookup("#backbones-view").queryAs(BackbonesView.class);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> again.viewModel().added().size() == 1);
+        settle();
+        assertEquals(List.of("omniglot-manyclass/backbone"), again.viewModel().added(), "compared again after the restart");
+        TableView<?> tableAgain = robot.lookup("#backbones-table").queryAs(TableView.class);
+        assertEquals(2, tableAgain.getItems().size());
+
+        // Delete on its row takes it out, and the project forgets it; the project's own row stays
+        robot.interact(() -> {
+            tableAgain.getSelectionModel().select(0);
+            tableAgain.requestFocus();
+        });
+        robot.push(KeyCode.DELETE);
+        settle();
+        assertEquals(2, tableAgain.getItems().size(), "the project's own backbone cannot be removed");
+        robot.interact(() -> tableAgain.getSelectionModel().select(1));
+        robot.push(KeyCode.DELETE);
+        settle();
+        assertEquals(List.of(), again.viewModel().added());
+        assertEquals(1, tableAgain.getItems().size());
+        assertFalse(Files.readString(remembered).contains("omniglot"), Files.readString(remembered));
     }
 
     /** Pixels of a canvas that are not transparent. */

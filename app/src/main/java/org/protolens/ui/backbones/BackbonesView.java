@@ -2,15 +2,18 @@ package org.protolens.ui.backbones;
 
 import java.io.File;
 import java.util.List;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
@@ -105,6 +108,25 @@ public final class BackbonesView extends VBox {
         table.setPrefHeight(3 * ROW + 6);
         table.setMinHeight(Region.USE_PREF_SIZE);
         table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> drawMaps());
+        MenuItem remove = new MenuItem(Messages.get("backbones.remove"));
+        remove.setId("backbones-remove");
+        remove.setOnAction(e -> {
+            var row = table.getSelectionModel().getSelectedItem();
+            if (row != null && !row.own()) {
+                vm.remove(row.spec());
+            }
+        });
+        // the project's own backbone cannot be taken out
+        remove.disableProperty().bind(Bindings.createBooleanBinding(() -> table.getSelectionModel().getSelectedItem() == null
+                || table.getSelectionModel().getSelectedItem().own(), table.getSelectionModel().selectedItemProperty()));
+        table.setContextMenu(new ContextMenu(remove));
+        table.setOnKeyPressed(e -> {
+            var row = table.getSelectionModel().getSelectedItem();
+            if ((e.getCode() == KeyCode.DELETE || e.getCode() == KeyCode.BACK_SPACE) && row != null && !row.own()) {
+                vm.remove(row.spec());
+                e.consume();
+            }
+        });
 
         HBox maps = new HBox(8, left, right);
         HBox.setHgrow(left, Priority.ALWAYS);

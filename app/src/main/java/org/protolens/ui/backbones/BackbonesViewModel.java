@@ -1,16 +1,20 @@
 package org.protolens.ui.backbones;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.analysis.BackboneComparison;
+import org.protolens.core.project.ComparedBackbones;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.ProjectState;
@@ -21,12 +25,17 @@ import org.protolens.ui.common.Tasks;
  * The Backbones tab's state: the other backbones the person added for the open project, their
  * embeddings of the project's images (kept in the project's embedding cache, one folder per
  * backbone), and the comparison, computed again in the background whenever labels, shots, classes
- * or the calibration change while the tab is shown.
+ * or the calibration change while the tab is shown. The project remembers which backbones were
+ * added ({@link ComparedBackbones}); they are embedded again (from the cache) when the tab is next
+ * shown after the project opens.
  */
 public final class BackbonesViewModel {
 
-    /** One backbone as the tab shows it: its figures and its PCA map (two floats per image; NaN: not read). */
-    public record Row(BackboneComparison.Figures figures, float[] map, boolean own) {
+    /**
+     * One backbone as the tab shows it: its figures and its PCA map (two floats per image; NaN: not
+     * read), and how it was added (null for the project's own).
+     */
+    public record Row(BackboneComparison.Figures figures, float[] map, boolean own, String spec) {
     }
 
     /** The comparison as shown: the state it was made from, a row per backbone (the project's first), or why there is none. */
@@ -51,6 +60,10 @@ public final class BackbonesViewModel {
     private final Recompute<WorkspaceState, Shown> compute;
     /** the added backbones, in the order added (the JavaFX thread) */
     private final List<Other> others = new ArrayList<>();
+    /** backbones being embedded (added or remembered), by spec (the JavaFX thread) */
+    private final Set<String> adding = new LinkedHashSet<>();
+    /** the remembered backbones of the open project not embedded yet: the tab was not shown since it opened */
+    private List<String> remembered = List.of();
     /** one embedding run at a time: a backbone's cache folder is held while it is read */
     private final Object embedding = new Object();
     private boolean stale = true;
@@ -67,14 +80,65 @@ public final class BackbonesViewModel {
                 synchronized (others) {
                     others.clear();
                 }
+                adding.clear();
+                remembered = now == null ? List.of() : remembered(now.dir());
+                restoreIfShown();
             }
             refresh();
         });
         active.addListener((o, a, now) -> {
+            restoreIfShown();
             if (now && stale) {
                 refresh();
             }
         });
+    }
+
+    private List<String> remembered(Path dir) {
+        try {
+            return ComparedBackbones.read(dir);
+        } catch (IOException e) {
+            project.notices().problem(Messages.get("backbones.remembered.damaged"), List.of(e.getMessage()));
+            return List.of();
+        }
+    }
+
+    /** Embeds the remembered backbones once the tab is shown: nothing is embedded for a tab no one looks at. */
+    private void restoreIfShown() {
+        if (!active.get() || remembered.isEmpty()) {
+            return;
+        }
+        List<String> specs = remembered;
+        remembered = List.of();
+        specs.forEach(this::add);
+    }
+
+    /** Writes which backbones are added, so that they are there when the project opens again. */
+    private void remember(Path dir) {
+        List<String> specs = new ArrayList<>();
+        synchronized (others) {
+            others.forEach(o -> specs.add(o.spec()));
+        }
+        specs.addAll(adding);
+        specs.addAll(remembered);
+        try {
+            ComparedBackbones.write(dir, specs);
+        } catch (IOException e) {
+            project.notices().problem(Messages.get("backbones.remember.failed"), List.of(e.getMessage()));
+        }
+    }
+
+    /** Takes a backbone out of the comparison, and out of the project's remembered ones. */
+    public void remove(String spec) {
+        WorkspaceState s = project.workspace().get();
+        if (s == null || spec == null) {
+            return;
+        }
+        synchronized (others) {
+            others.removeIf(o -> o.spec().equals(spec));
+        }
+        remember(s.dir());
+        refresh();
     }
 
     /** Whether the tab is shown: a hidden tab computes nothing. */
@@ -97,7 +161,7 @@ public final class BackbonesViewModel {
         if (s == null || spec == null) {
             return;
         }
-        if (added().contains(nameOf(spec))) {
+        if (added().contains(nameOf(spec)) || !adding.add(spec)) {
             refresh();
             return;
         }
@@ -111,15 +175,30 @@ public final class BackbonesViewModel {
             if (now == null || !now.dir().equals(done.other().project())) {
                 return;
             }
+            adding.remove(spec);
             synchronized (others) {
                 others.add(done.other());
             }
+            remember(now.dir());
             if (!done.problems().isEmpty()) {
                 project.notices().problem(Messages.get("backbones.unread", done.problems().size(), name), done.problems());
             }
             refresh();
-        }).onFailure(e -> project.notices().problem(Messages.get("backbones.failed", name),
-                List.of(e.getMessage() == null ? e.toString() : e.getMessage()))), true);
+        }).onFailure(e -> {
+            // a backbone that cannot be loaded is not remembered: the notice names it
+            WorkspaceState now = project.workspace().get();
+            if (adding.remove(spec) && now != null && now.dir().equals(s.dir())) {
+                remember(now.dir());
+            }
+            project.notices().problem(Messages.get("backbones.failed", name),
+                    List.of(e.getMessage() == null ? e.toString() : e.getMessage()));
+        }).onCancel(() -> {
+            // cancelled: not added, and not remembered
+            WorkspaceState now = project.workspace().get();
+            if (adding.remove(spec) && now != null && now.dir().equals(s.dir())) {
+                remember(now.dir());
+            }
+        }), true);
     }
 
     private record Embedded(Other other, List<String> problems) {
@@ -212,7 +291,7 @@ public final class BackbonesViewModel {
         }
         List<Row> rows = new ArrayList<>();
         for (int at = 0; at < figures.size(); at++) {
-            rows.add(new Row(figures.get(at), maps.get(at), at == 0));
+            rows.add(new Row(figures.get(at), maps.get(at), at == 0, at == 0 ? null : added.get(at - 1).spec()));
         }
         return new Shown(s, List.copyOf(rows), null);
     }
