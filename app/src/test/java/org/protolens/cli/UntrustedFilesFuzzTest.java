@@ -15,6 +15,7 @@ import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.map.MapLayout;
+import org.protolens.core.project.ComparedBackbones;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.SavedSelections;
@@ -23,7 +24,7 @@ import org.protolens.core.shortcut.ShortcutDataset;
 
 /**
  * Every parser of a file someone may send (project.json, .npy, labels CSV, backbone.json, split
- * files, map-layout.bin, paths lists, a shortcut dataset's manifest.csv, saved selections)
+ * files, map-layout.bin, paths lists, a shortcut dataset's manifest.csv, saved selections, compared backbones)
  * refuses what it cannot read with an IOException that names the file, and never fails another
  * way (a runtime exception, an error, a hang).
  *
@@ -58,12 +59,13 @@ class UntrustedFilesFuzzTest {
         }
         setUp();
         byte[] file = Arrays.copyOfRange(input, 1, input.length);
-        int parser = Math.floorMod(input[0], 9);
+        int parser = Math.floorMod(input[0], 10);
         Path target = switch (parser) {
             case 0 -> project.resolve(ProjectManifest.FILE_NAME);
             case 3 -> root.resolve(BackboneSpec.FILE_NAME);
             case 7 -> root.resolve(ShortcutDataset.MANIFEST);
             case 8 -> root.resolve(SavedSelections.FILE_NAME);
+            case 9 -> root.resolve(ComparedBackbones.FILE_NAME);
             default -> root.resolve("input-" + parser);
         };
         Files.write(target, file);
@@ -77,6 +79,7 @@ class UntrustedFilesFuzzTest {
                 case 5 -> MapLayout.read(target, mapEmbeddings);
                 case 7 -> ShortcutDataset.readManifest(root).forEach(it -> it.objectMask(32, 32));
                 case 8 -> SavedSelections.read(root);
+                case 9 -> ComparedBackbones.read(root);
                 default -> PathLines.read(target);
             }
         } catch (IOException e) {

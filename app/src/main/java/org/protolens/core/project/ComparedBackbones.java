@@ -43,13 +43,20 @@ public final class ComparedBackbones {
      */
     public static List<String> read(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
-        JsonNode root;
+        byte[] bytes;
         try {
-            root = JSON.readTree(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return List.of();
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not readable JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException | RuntimeException e) {
+            // a byte order or an encoding Jackson cannot decode
+            throw new IOException(file + ": not readable JSON (" + e.getMessage() + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
             throw new IOException(file + ": not a list of compared backbones (\"format\" is not " + FORMAT + ")");
