@@ -1,5 +1,8 @@
 package org.protolens.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import org.protolens.core.embed.EmbeddingCache;
 import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.embed.ImageFiles;
 import org.protolens.core.embed.Preprocessing;
+import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import picocli.CommandLine.Command;
@@ -23,9 +27,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "embed", mixinStandardHelpOptions = true, versionProvider = ProtoLensCommand.Versions.class,
         description = {"Embeds images with a frozen backbone.",
-            "Writes OUT.npy (n x d float32) and OUT.paths.txt (one image path per row, same order).",
+            "Writes OUT.npy (n x d float32), OUT.paths.txt (one image path per row, same order)",
+            "and OUT.json (the backbone's name, fingerprint and dimension).",
             "Unreadable images are listed on stderr and skipped; progress goes to stderr."})
 final class EmbedCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
     @Spec
     CommandSpec spec;
 
@@ -130,8 +137,18 @@ final class EmbedCommand implements Callable<Integer> {
                 NpyFile.writeMatrix(Path.of(prefix + ".npy"), result.embeddings());
                 PathLines.write(Path.of(prefix + ".paths.txt"),
                         result.paths().stream().map(Path::toString).toList());
-                err.printf(Locale.ROOT, "wrote %s.npy (%d x %d) and %s.paths.txt; %d from cache, %d skipped%n", prefix,
-                        result.embeddings().rows(), result.embeddings().cols(), prefix, result.cached(), result.failures().size());
+                // which backbone made them, so that they are never mixed with another backbone's
+                ObjectNode about = JSON.createObjectNode()
+                        .put("format", "protolens-embeddings")
+                        .put("version", 1)
+                        .put("backbone", b.name())
+                        .put("fingerprint", b.fingerprint())
+                        .put("dim", b.embeddingDim())
+                        .put("rows", result.embeddings().rows());
+                AtomicFiles.writeString(Path.of(prefix + ".json"), JSON.writeValueAsString(about) + "\n");
+                err.printf(Locale.ROOT, "wrote %s.npy (%d x %d), %s.paths.txt and %s.json; %d from cache, %d skipped%n", prefix,
+                        result.embeddings().rows(), result.embeddings().cols(), prefix, prefix, result.cached(),
+                        result.failures().size());
             } finally {
                 if (c != null) {
                     c.close();

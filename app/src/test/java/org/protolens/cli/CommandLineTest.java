@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.FscilProtocol;
 import org.protolens.core.fscil.FscilTuning;
@@ -399,6 +400,13 @@ class CommandLineTest {
         assertTrue(paths.getFirst().endsWith("alpha.png"), paths.getFirst());
         assertTrue(r.err().contains("skipped") && r.err().contains("not-an-image.jpg") && r.err().contains("truncated.jpg"), r.err());
         assertTrue(r.err().contains("embedded 14/14"), r.err());
+        // the backbone that made them is named beside them, so another backbone's embeddings are never mixed in
+        JsonNode about = new ObjectMapper().readTree(dir.resolve("emb.json").toFile());
+        try (var tiny = BackboneLoader.torchScript(TestResources.torchscript("tiny.pt"), null)) {
+            assertEquals(tiny.fingerprint(), about.get("fingerprint").asText());
+        }
+        assertEquals(16, about.get("dim").asInt());
+        assertEquals(12, about.get("rows").asInt());
 
         Run none = run("embed", "--backbone", TestResources.torchscript("tiny.pt").toString(), "--images",
                 TestResources.torchscript("images/not-an-image.jpg").toString(), "--out", out.toString(), "--no-cache");
