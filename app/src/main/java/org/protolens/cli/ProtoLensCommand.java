@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 + "Without arguments, java -jar protolens.jar opens the desktop app.",
         subcommands = {EmbedCommand.class, CalibrateCommand.class, FscilCommand.class, EpisodesCommand.class, MapCommand.class,
             TrainBackboneCommand.class, MakeSampleCommand.class, MakeShortcutDatasetCommand.class, ShortcutReportCommand.class,
-            CompareBackbonesCommand.class, CommandLine.HelpCommand.class})
+            CompareBackbonesCommand.class, ImportEmbeddingsCommand.class, CommandLine.HelpCommand.class})
 public final class ProtoLensCommand implements Runnable {
 
     @CommandLine.Spec

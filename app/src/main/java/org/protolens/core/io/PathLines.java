@@ -38,11 +38,16 @@ public final class PathLines {
     }
 
     public static void write(Path file, List<String> paths) throws IOException {
+        AtomicFiles.writeString(file, text(paths));
+    }
+
+    /** The file's text for {@code paths}, for storage that is not a local file (a cluster's file system). */
+    public static String text(List<String> paths) {
         StringBuilder text = new StringBuilder();
         for (String p : paths) {
             text.append(line(p)).append('\n');
         }
-        AtomicFiles.writeString(file, text.toString());
+        return text.toString();
     }
 
     public static List<String> read(Path file) throws IOException {
