@@ -37,6 +37,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.ImageFiles;
 import org.protolens.core.io.NpyFile;
+import org.protolens.core.io.PathLines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,6 +70,9 @@ public final class EmbedJob implements Callable<Integer> {
     static final String PROTOTYPES = "prototypes.npy";
     static final String CLASSES = "classes.csv";
     static final String SUMMARY = "job.json";
+    static final String NPY = "embeddings.npy";
+    static final String NPY_PATHS = "embeddings.paths.txt";
+    static final String NPY_ABOUT = "embeddings.json";
 
     @Option(names = "--backbone", required = true, paramLabel = "MODEL",
             description = "a backbone folder with backbone.json, MODEL.pt (TorchScript, preprocessing in MODEL.json) or a model URL; "
@@ -96,12 +100,17 @@ public final class EmbedJob implements Callable<Integer> {
             + "two per core)")
     Integer partitions;
 
+    @Option(names = "--npy", description = "also write OUT/embeddings.npy, .paths.txt and .json, which `protolens import-embeddings` "
+            + "takes into a project (collected on the driver: give it the memory of the rows)")
+    boolean npy;
+
     /** What a run did. */
     record Summary(long images, long embedded, long reused, long failed, int classes, String fingerprint, int dim, double seconds) {
     }
 
     /** What a run is asked to do. */
-    record Settings(String backbone, String images, String labels, String out, String previous, int batchSize, Integer partitions) {
+    record Settings(String backbone, String images, String labels, String out, String previous, int batchSize, Integer partitions,
+                    boolean npy) {
     }
 
     public static void main(String[] args) {
@@ -122,7 +131,7 @@ public final class EmbedJob implements Callable<Integer> {
         }
         SparkSession spark = SparkSession.builder().appName("ProtoLens embed").getOrCreate();
         try {
-            Summary s = run(spark, new Settings(backbone, images, labels, out, previous, batchSize, partitions));
+            Summary s = run(spark, new Settings(backbone, images, labels, out, previous, batchSize, partitions, npy));
             System.err.printf(Locale.ROOT, "%d images: %d embedded, %d reused from %s, %d could not be read; %d classes; %.1f s%n",
                     s.images(), s.embedded(), s.reused(), previous == null ? "no earlier run" : previous, s.failed(), s.classes(),
                     s.seconds());
@@ -204,6 +213,9 @@ public final class EmbedJob implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             Summary s = new Summary(count, embeddedCount, reusedCount, failed, sums.size(), shipped.fingerprint(), shipped.dim(), seconds);
             writeSummary(outFs, outDir, shipped, s, settings);
+            if (settings.npy()) {
+                writeNpy(all.where(col("problem").isNull()), outFs, outDir, shipped);
+            }
             return s;
         } finally {
             all.unpersist();
@@ -276,6 +288,36 @@ public final class EmbedJob implements Callable<Integer> {
             for (Tuple2<String, ClassMeans.Sum> t : sums) {
                 csv.printRecord(t._1(), t._2().count());
             }
+        }
+    }
+
+    /**
+     * The embedded rows as the desktop reads them: a matrix, its images' paths (a local file as a
+     * plain path), and the backbone that made them, in path order.
+     */
+    private static void writeNpy(Dataset<Row> rows, FileSystem fs, Path outDir, ShippedBackbone b) throws IOException {
+        List<Row> kept = rows.select(col("path"), col("embedding")).orderBy(col("path")).collectAsList();
+        float[] data = new float[Math.multiplyExact(kept.size(), b.dim())];
+        List<String> paths = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            Path p = new Path(kept.get(i).getString(0));
+            paths.add("file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString());
+            List<Float> v = kept.get(i).getList(1);
+            for (int j = 0; j < b.dim(); j++) {
+                data[i * b.dim() + j] = v.get(j);
+            }
+        }
+        try (OutputStream o = fs.create(new Path(outDir, NPY), false)) {
+            NpyFile.writeMatrix(o, new FloatMatrix(kept.size(), b.dim(), data));
+        }
+        try (OutputStream o = fs.create(new Path(outDir, NPY_PATHS), false)) {
+            o.write(PathLines.text(paths).getBytes(StandardCharsets.UTF_8));
+        }
+        ObjectNode about = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).createObjectNode()
+                .put("format", "protolens-embeddings").put("version", 1).put("backbone", b.name())
+                .put("fingerprint", b.fingerprint()).put("dim", b.dim()).put("rows", kept.size());
+        try (OutputStream o = fs.create(new Path(outDir, NPY_ABOUT), false)) {
+            o.write((about.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 

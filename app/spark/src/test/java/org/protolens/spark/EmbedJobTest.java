@@ -1,5 +1,6 @@
 package org.protolens.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,8 @@ import org.protolens.cli.ProtoLensCommand;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.io.NpyFile;
+import org.protolens.core.project.OpenProject;
+import org.protolens.core.project.WorkspaceState;
 
 /**
  * The job in Spark's local mode on a few hundred of the Fashion sample's images: its embeddings are
@@ -134,6 +137,24 @@ class EmbedJobTest {
 
         IOException again = assertThrows(IOException.class, () -> EmbedJob.run(spark, settings(out, null)));
         assertTrue(again.getMessage().contains("already exists"), again.getMessage());
+
+        // the desktop takes the job's rows into a project of the same backbone without embedding them again
+        Path project = dir.resolve("project");
+        OpenProject.copy(samples().resolve("fashion-fewshot"), project);
+        StringWriter err = new StringWriter();
+        String[] importArgs = {"import-embeddings", "--project", project.toString(), "--embeddings", out.resolve(EmbedJob.NPY).toString()};
+        int code = ProtoLensCommand.execute(importArgs, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertTrue(err.toString().contains((images - 1) + " of " + (images - 1) + " images added"), err.toString());
+        try (OpenProject opened = OpenProject.open(project)) {
+            WorkspaceState state = opened.workspace().state();
+            assertEquals(List.of(), opened.problems());
+            for (Map.Entry<String, float[]> e : cli.entrySet()) {
+                int at = state.imagePaths().indexOf(e.getKey());
+                assertTrue(at >= 0, e.getKey() + " joined the project");
+                assertArrayEquals(job.get(e.getKey()), state.embeddings().row(at), e.getKey());
+            }
+        }
     }
 
     @Test
@@ -142,7 +163,7 @@ class EmbedJobTest {
         copyTree(images, grown);
         Path first = dir.resolve("before");
         EmbedJob.Summary before = EmbedJob.run(spark, new EmbedJob.Settings(backbone.toString(), grown.toString(), null,
-                first.toString(), null, 16, null));
+                first.toString(), null, 16, null, false));
         Path extra = samples().resolve("fashion-fewshot").resolve("images").resolve("Sandal");
         List<Path> added;
         try (Stream<Path> s = Files.list(extra)) {
@@ -153,7 +174,7 @@ class EmbedJobTest {
         }
         Path second = dir.resolve("after");
         EmbedJob.Summary after = EmbedJob.run(spark, new EmbedJob.Settings(backbone.toString(), grown.toString(), null,
-                second.toString(), first.toString(), 16, null));
+                second.toString(), first.toString(), 16, null, false));
         assertEquals(before.images() + 5, after.images());
         assertEquals(5, after.embedded(), "only the new images are embedded");
         assertEquals(before.embedded(), after.reused());
@@ -175,14 +196,14 @@ class EmbedJobTest {
                 + firstName(images.resolve("Coat")) + ",outerwear\n");
         Path out = dir.resolve("csv-run");
         EmbedJob.Summary s = EmbedJob.run(spark, new EmbedJob.Settings(backbone.toString(), images.toString(), csv.toString(),
-                out.toString(), null, 32, 3));
+                out.toString(), null, 32, 3, false));
         assertEquals(2, s.classes(), "only the images the CSV names are labelled");
         List<String> classes = Files.readAllLines(out.resolve(EmbedJob.CLASSES), StandardCharsets.UTF_8);
         assertEquals(List.of("name,count", "handbag,1", "outerwear,1"), classes);
     }
 
     private static EmbedJob.Settings settings(Path out, String previous) {
-        return new EmbedJob.Settings(backbone.toString(), images.toString(), null, out.toString(), previous, 32, null);
+        return new EmbedJob.Settings(backbone.toString(), images.toString(), null, out.toString(), previous, 32, null, true);
     }
 
     private static Map<String, float[]> embedWithTheCommandLine(Path prefix) throws IOException {
