@@ -1,8 +1,5 @@
 package org.protolens.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,6 +17,7 @@ import org.protolens.core.embed.Preprocessing;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
+import org.protolens.core.project.EmbeddingsImport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,8 +29,6 @@ import picocli.CommandLine.Spec;
             "and OUT.json (the backbone's name, fingerprint and dimension).",
             "Unreadable images are listed on stderr and skipped; progress goes to stderr."})
 final class EmbedCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     @Spec
     CommandSpec spec;
 
@@ -138,14 +134,8 @@ final class EmbedCommand implements Callable<Integer> {
                 PathLines.write(Path.of(prefix + ".paths.txt"),
                         result.paths().stream().map(Path::toString).toList());
                 // which backbone made them, so that they are never mixed with another backbone's
-                ObjectNode about = JSON.createObjectNode()
-                        .put("format", "protolens-embeddings")
-                        .put("version", 1)
-                        .put("backbone", b.name())
-                        .put("fingerprint", b.fingerprint())
-                        .put("dim", b.embeddingDim())
-                        .put("rows", result.embeddings().rows());
-                AtomicFiles.writeString(Path.of(prefix + ".json"), JSON.writeValueAsString(about) + "\n");
+                AtomicFiles.writeString(EmbeddingsImport.besides(Path.of(prefix + ".npy")), EmbeddingsImport.describe(b.name(),
+                        b.fingerprint(), b.embeddingDim(), result.embeddings().rows()));
                 err.printf(Locale.ROOT, "wrote %s.npy (%d x %d), %s.paths.txt and %s.json; %d from cache, %d skipped%n", prefix,
                         result.embeddings().rows(), result.embeddings().cols(), prefix, prefix, result.cached(),
                         result.failures().size());

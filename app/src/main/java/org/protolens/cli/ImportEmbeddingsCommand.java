@@ -62,7 +62,8 @@ final class ImportEmbeddingsCommand implements Callable<Integer> {
         Path pathsFile = paths != null ? paths : Path.of(prefix + ".paths.txt");
         String made = fingerprint != null ? fingerprint : EmbeddingsImport.fingerprintBeside(embeddings);
         if (made == null) {
-            throw new IOException(embeddings + ": which backbone made these rows is not known (" + Path.of(prefix + ".json").getFileName()
+            throw new IOException(embeddings + ": which backbone made these rows is not known ("
+                    + EmbeddingsImport.besides(embeddings).getFileName()
                     + " is missing); give --fingerprint, so that another backbone's embeddings are never mixed into the project");
         }
         FloatMatrix rows = NpyFile.readMatrix(embeddings);

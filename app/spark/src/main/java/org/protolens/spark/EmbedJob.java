@@ -38,6 +38,7 @@ import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.ImageFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
+import org.protolens.core.project.EmbeddingsImport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -313,11 +314,8 @@ public final class EmbedJob implements Callable<Integer> {
         try (OutputStream o = fs.create(new Path(outDir, NPY_PATHS), false)) {
             o.write(PathLines.text(paths).getBytes(StandardCharsets.UTF_8));
         }
-        ObjectNode about = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).createObjectNode()
-                .put("format", "protolens-embeddings").put("version", 1).put("backbone", b.name())
-                .put("fingerprint", b.fingerprint()).put("dim", b.dim()).put("rows", kept.size());
         try (OutputStream o = fs.create(new Path(outDir, NPY_ABOUT), false)) {
-            o.write((about.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8));
+            o.write(EmbeddingsImport.describe(b.name(), b.fingerprint(), b.dim(), kept.size()).getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -33,14 +33,34 @@ public final class EmbeddingsImport {
     }
 
     /**
+     * The text of {@code X.json} beside {@code X.npy}: which backbone made the rows, so that they are
+     * never mixed with another backbone's ({@link #fingerprintBeside} reads it).
+     */
+    public static String describe(String backbone, String fingerprint, int dim, int rows) {
+        return JSON.createObjectNode()
+                .put("format", "protolens-embeddings")
+                .put("version", 1)
+                .put("backbone", backbone)
+                .put("fingerprint", fingerprint)
+                .put("dim", dim)
+                .put("rows", rows)
+                .toPrettyString() + "\n";
+    }
+
+    /** {@code X.json} for {@code X.npy}. */
+    public static Path besides(Path npy) {
+        String name = npy.getFileName().toString();
+        return npy.resolveSibling((name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name) + ".json");
+    }
+
+    /**
      * The backbone fingerprint written beside {@code X.npy} in {@code X.json} (as {@code protolens
      * embed} writes it), or null when there is no such file.
      *
      * @throws IOException naming the file when it is there but unreadable
      */
     public static String fingerprintBeside(Path npy) throws IOException {
-        String name = npy.getFileName().toString();
-        Path about = npy.resolveSibling((name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name) + ".json");
+        Path about = besides(npy);
         if (!Files.isRegularFile(about)) {
             return null;
         }
