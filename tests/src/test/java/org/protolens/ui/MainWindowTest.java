@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -155,6 +156,20 @@ class MainWindowTest {
     }
 
     /** Waits until the window's background work is done and its results are shown. */
+    /**
+     * Reads the scene graph on the JavaFX thread: a node's bounds are computed (and its parent's
+     * cached bounds updated) when first asked for, which must not race the thread laying it out.
+     */
+    private static <T> T onFx(Callable<T> read) throws Exception {
+        return WaitForAsyncUtils.asyncFx(read).get(30, TimeUnit.SECONDS);
+    }
+
+    /** A node's centre on the screen (on the JavaFX thread). */
+    private static Point2D centreOf(Node node) {
+        var b = node.localToScreen(node.getBoundsInLocal());
+        return new Point2D(b.getCenterX(), b.getCenterY());
+    }
+
     private void settle() throws TimeoutException {
         for (int round = 0; round < 3; round++) {
             WaitForAsyncUtils.waitForFxEvents();
@@ -376,7 +391,7 @@ class MainWindowTest {
         var workspace = Workspace.open(sample("fashion-fewshot"));
         MapView map = robot.lookup("#map").queryAs(MapView.class);
         // the first image of the project: images are listed class by class, T-shirt/top first
-        Point2D p = map.localToScreen(map.pointOf(0));
+        Point2D p = onFx(() -> map.localToScreen(map.pointOf(0)));
         robot.moveTo(p);
         settle();
         assertTrue(map.hoverShowing(), "hovering a point shows its card");
@@ -400,9 +415,9 @@ class MainWindowTest {
         Point2D c = map.pointOf(first);
         // a square lasso of 30 px around one trouser's point, drawn with Shift held
         robot.press(KeyCode.SHIFT);
-        robot.drag(map.localToScreen(c.add(-15, -15)), MouseButton.PRIMARY)
-                .moveTo(map.localToScreen(c.add(15, -15))).moveTo(map.localToScreen(c.add(15, 15)))
-                .moveTo(map.localToScreen(c.add(-15, 15))).moveTo(map.localToScreen(c.add(-15, -14)))
+        Point2D[] corners = onFx(() -> new Point2D[] {map.localToScreen(c.add(-15, -15)), map.localToScreen(c.add(15, -15)),
+                map.localToScreen(c.add(15, 15)), map.localToScreen(c.add(-15, 15)), map.localToScreen(c.add(-15, -14))});
+        robot.drag(corners[0], MouseButton.PRIMARY).moveTo(corners[1]).moveTo(corners[2]).moveTo(corners[3]).moveTo(corners[4])
                 .release(MouseButton.PRIMARY);
         robot.release(KeyCode.SHIFT);
         settle();
@@ -861,7 +876,7 @@ class MainWindowTest {
         int novel = w.classNames().indexOf(target.getColumnKey().toString().replace("  α=0", ""));
         int as = w.classNames().indexOf(target.getRowKey().toString());
         Rectangle2D box = target.getArea().getBounds2D();
-        robot.clickOn(canvas.localToScreen(box.getCenterX(), box.getCenterY()));
+        robot.clickOn(onFx(() -> canvas.localToScreen(box.getCenterX(), box.getCenterY())));
         settle();
         int[] selected = window().project().selection().get();
         Assertions.assertArrayEquals(flow.images(novel, as, false), selected);
@@ -1201,13 +1216,13 @@ class MainWindowTest {
         robot.interact(() -> robot.lookup("#gallery-size").queryAs(Slider.class).setValue(200));
         settle();
         Node first = robot.lookup("#gallery-grid .gallery-cell").match(NodeQueryUtils.isVisible()).nth(0).queryAs(Node.class);
-        assertEquals(200, first.getBoundsInLocal().getWidth(), 8, "the size slider sets the thumbnails' size");
+        assertEquals(200, onFx(() -> first.getBoundsInLocal().getWidth()), 8, "the size slider sets the thumbnails' size");
         String caption = robot.from(first).lookup(".gallery-caption").queryAs(Label.class).getText();
         assertTrue(caption.startsWith("Bag"), caption);
-        robot.clickOn(first);
+        robot.clickOn(onFx(() -> centreOf(first)));
         settle();
         assertEquals(bags[0], window().project().inspected().get(), "a click inspects the image");
-        assertTrue(first.getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("inspected")),
+        assertTrue(onFx(() -> first.getPseudoClassStates()).stream().anyMatch(p -> p.getPseudoClassName().equals("inspected")),
                 "the inspected thumbnail is framed");
         robot.push(KeyCode.RIGHT);
         settle();
@@ -1240,15 +1255,15 @@ class MainWindowTest {
             cells.add(robot.lookup("#gallery-grid .gallery-cell").match(NodeQueryUtils.isVisible())
                     .match((GridCell<?> c) -> Integer.valueOf(bags[j]).equals(c.getItem())).query());
         }
-        robot.clickOn(cells.get(0));
-        robot.press(KeyCode.CONTROL).clickOn(cells.get(2)).release(KeyCode.CONTROL);
-        robot.press(KeyCode.SHIFT).clickOn(cells.get(4)).release(KeyCode.SHIFT);
+        robot.clickOn(onFx(() -> centreOf(cells.get(0))));
+        robot.press(KeyCode.CONTROL).clickOn(onFx(() -> centreOf(cells.get(2)))).release(KeyCode.CONTROL);
+        robot.press(KeyCode.SHIFT).clickOn(onFx(() -> centreOf(cells.get(4)))).release(KeyCode.SHIFT);
         settle();
         int[] chosen = {bags[2], bags[3], bags[4]};
         assertArrayEquals(chosen, Arrays.stream(window().project().highlighted().get()).sorted().toArray(),
                 "Ctrl-click chose the third, Shift-click the run to the fifth: they are drawn on the map");
         assertTrue(robot.lookup("#gallery-summary").queryAs(Label.class).getText().contains("3 chosen"));
-        assertTrue(cells.get(3).getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("chosen")));
+        assertTrue(onFx(() -> cells.get(3).getPseudoClassStates()).stream().anyMatch(p -> p.getPseudoClassName().equals("chosen")));
         robot.type(digit(key));
         settle();
         for (int i : chosen) {
@@ -1403,13 +1418,13 @@ class MainWindowTest {
         settle();
     }
 
-    private void assertColouringShown(int width, boolean legendShown) throws TimeoutException {
+    private void assertColouringShown(int width, boolean legendShown) throws Exception {
         Node colouring = robot.lookup("#colouring").query();
         Stage main = (Stage) colouring.getScene().getWindow();
         robot.interact(() -> main.setWidth(width));
         settle();
         assertNotNull(colouring.getScene(), width + " px: the colouring is not folded into the toolbar's overflow");
-        double right = colouring.localToScene(colouring.getBoundsInLocal()).getMaxX();
+        double right = onFx(() -> colouring.localToScene(colouring.getBoundsInLocal()).getMaxX());
         assertTrue(right <= colouring.getScene().getWidth(), width + " px: the colouring ends inside the window, at " + right);
         assertEquals(legendShown, robot.lookup("#map-legend").query().isVisible(),
                 width + " px: the legend shown only where there is room");
@@ -1598,7 +1613,7 @@ class MainWindowTest {
         ProbeView view = robot.lookup("#probe-view").queryAs(ProbeView.class);
         Node pane = robot.lookup("#probe-image-pane").query();
         // draw a region over the image's upper left quarter: it becomes the "erase-region" edit
-        var b = pane.localToScreen(pane.getBoundsInLocal());
+        var b = onFx(() -> pane.localToScreen(pane.getBoundsInLocal()));
         robot.drag(b.getMinX() + 5, b.getMinY() + 5, MouseButton.PRIMARY).moveTo(b.getMinX() + b.getWidth() / 2,
                 b.getMinY() + b.getHeight() / 2).release(MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
@@ -1730,7 +1745,7 @@ class MainWindowTest {
         int row = view.rowClasses().indexOf(label);
         Point2D cell = view.cellCentre(true, row, view.columnClasses().indexOf(as));
         assertTrue(cell != null, "the cell is drawn");
-        robot.clickOn(canvas.localToScreen(cell));
+        robot.clickOn(onFx(() -> canvas.localToScreen(cell)));
         settle();
         int[] selected = window().project().selection().get();
         assertEquals(now[label][as], selected.length);
