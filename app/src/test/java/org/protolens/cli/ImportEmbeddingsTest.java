@@ -2,6 +2,7 @@ package org.protolens.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
+import org.protolens.core.project.EmbeddingsImport;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.WorkspaceState;
 
@@ -95,5 +98,52 @@ class ImportEmbeddingsTest {
                 prefix + ".npy");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("0 of 10 images added") && again.err().contains("in the project already"), again.err());
+    }
+
+    /**
+     * File > Export > Embeddings of one project and File > Import Embeddings into a new project of
+     * the same backbone: every image joins with its label and row, nothing embedded again; rows
+     * whose paths list is short, or whose labels file is damaged, are refused naming the file.
+     */
+    @Test
+    void embeddingsExportedFromOneProjectJoinANewProjectOfItsBackboneWithTheirLabels() throws IOException {
+        Path sample = TestResources.sampleCopy("fashion-fewshot", dir.resolve("sample"));
+        Path exported = dir.resolve("out").resolve("fashion.npy");
+        Files.createDirectories(exported.getParent());
+        WorkspaceState from;
+        try (OpenProject p = OpenProject.open(sample)) {
+            from = p.workspace().state();
+            ProjectExport.writeEmbeddings(from, exported);
+        }
+        assertTrue(Files.isRegularFile(EmbeddingsImport.besides(exported)), "the backbone is written beside the rows");
+        Path fresh = OpenProject.create(dir.resolve("fresh"), "Fresh", sample, true);
+        EmbeddingsImport.Result r;
+        try (OpenProject p = OpenProject.open(fresh)) {
+            r = EmbeddingsImport.apply(p, EmbeddingsImport.read(exported, null, null, null));
+        }
+        assertEquals(from.imageCount(), r.added(), String.valueOf(r.skipped()));
+        try (OpenProject p = OpenProject.open(fresh)) {
+            WorkspaceState s = p.workspace().state();
+            assertEquals(List.of(), p.problems());
+            assertEquals(from.imageCount(), s.imageCount());
+            for (int i = 0; i < from.imageCount(); i += 7) {
+                int at = s.imagePaths().indexOf(from.imageFile(i).toAbsolutePath().normalize().toString());
+                assertTrue(at >= 0, from.imagePath(i) + " joined");
+                assertArrayEquals(from.embeddings().row(i), s.embeddings().row(at), from.imagePath(i));
+                String label = from.label(i) < 0 ? null : from.classNames().get(from.label(i));
+                assertEquals(label, s.label(at) < 0 ? null : s.classNames().get(s.label(at)), from.imagePath(i) + "'s label");
+            }
+        }
+
+        List<String> paths = PathLines.read(EmbeddingsImport.pathsBeside(exported));
+        PathLines.write(EmbeddingsImport.pathsBeside(exported), paths.subList(0, paths.size() - 1));
+        IOException shortList = assertThrows(IOException.class, () -> EmbeddingsImport.read(exported, null, null, null));
+        String said = shortList.getMessage();
+        assertTrue(said.contains("fashion.npy") && said.contains("image paths"), said);
+        PathLines.write(EmbeddingsImport.pathsBeside(exported), paths);
+        Files.writeString(EmbeddingsImport.labelsBeside(exported), "file,class\nx.png,Bag\n");
+        IOException labels = assertThrows(IOException.class, () -> EmbeddingsImport.read(exported, null, null, null));
+        said = labels.getMessage();
+        assertTrue(said.contains("fashion.labels.csv") && said.contains("path and label"), said);
     }
 }

@@ -68,6 +68,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.bench.FxStallWatchdog;
+import org.protolens.core.FloatMatrix;
 import org.protolens.core.analysis.BackboneComparison;
 import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.analysis.ProjectEpisodes;
@@ -78,9 +79,12 @@ import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.fscil.FewShotEpisodes;
 import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.io.AtomicFiles;
+import org.protolens.core.io.NpyFile;
+import org.protolens.core.io.PathLines;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.map.Trustworthiness;
 import org.protolens.core.project.ComparedBackbones;
+import org.protolens.core.project.EmbeddingsImport;
 import org.protolens.core.project.History;
 import org.protolens.core.project.ImportPlan;
 import org.protolens.core.project.OpenProject;
@@ -915,6 +919,69 @@ class MainWindowTest {
         robot.push(KeyCode.CONTROL, KeyCode.Z);
         settle();
         assertTrue(Arrays.stream(plain).allMatch(i -> state().label(i) < 0), "undo takes the imported labels back");
+    }
+
+    /**
+     * File > Import Embeddings: rows embedded elsewhere by the project's backbone join without being
+     * embedded again, labelled from X.labels.csv (a label the project has no class for makes a base
+     * class), as one step to undo; rows another backbone made are refused with a notice naming the
+     * file, and nothing of them joins.
+     */
+    @Test
+    void embeddingsMadeElsewhereJoinAsOneUndoableImportAndAnotherBackbonesAreRefused() throws Exception {
+        var w = state();
+        int before = w.imageCount();
+        int[] bags = Arrays.copyOf(w.imagesOf(w.classNames().indexOf("Bag")), 6);
+        // six images from elsewhere: copies of bags under other names, so their rows are the bags' rows
+        Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
+        float[] data = new float[bags.length * w.dim()];
+        List<Path> copies = new ArrayList<>();
+        StringBuilder labels = new StringBuilder("path,label\n");
+        for (int j = 0; j < bags.length; j++) {
+            Path copy = elsewhere.resolve("tote-" + j + ".png");
+            Files.copy(w.imageFile(bags[j]), copy);
+            System.arraycopy(w.embeddings().row(bags[j]), 0, data, j * w.dim(), w.dim());
+            copies.add(copy.toAbsolutePath().normalize());
+            if (j < 4) {
+                labels.append(copy.getFileName()).append(",Tote\n");
+            }
+        }
+        Path npy = elsewhere.resolve("totes.npy");
+        NpyFile.writeMatrix(npy, new FloatMatrix(bags.length, w.dim(), data));
+        PathLines.write(EmbeddingsImport.pathsBeside(npy), copies.stream().map(Path::toString).toList());
+        Files.writeString(EmbeddingsImport.labelsBeside(npy), labels);
+        Files.writeString(EmbeddingsImport.besides(npy), EmbeddingsImport.describe("another", "0123456789abcdef", w.dim(), bags.length));
+
+        robot.interact(() -> window().importer().importEmbeddings(npy));
+        settle();
+        assertTrue(window().noticeShowing(), "rows of another backbone are refused");
+        assertTrue(noticeTitle().contains("totes.npy"), noticeTitle());
+        assertTrue(window().noticeLines().toString().contains("another backbone"), window().noticeLines().toString());
+        assertEquals(before, state().imageCount(), "nothing of them joined");
+
+        Files.writeString(EmbeddingsImport.besides(npy), EmbeddingsImport.describe("backbone",
+                BackboneLoader.fingerprintOf(w.backboneDir()), w.dim(), bags.length));
+        robot.interact(() -> window().importer().importEmbeddings(npy));
+        settle();
+        var s = state();
+        assertEquals(before + bags.length, s.imageCount());
+        assertEquals("Added 6 images from totes.npy without embedding them again", noticeTitle());
+        int tote = s.classNames().indexOf("Tote");
+        assertTrue(tote >= 0 && s.isBase(tote), "a new label makes a base class: " + s.classNames());
+        for (int j = 0; j < bags.length; j++) {
+            int at = before + j;
+            assertEquals(copies.get(j), s.imageFile(at).toAbsolutePath().normalize());
+            assertArrayEquals(w.embeddings().row(bags[j]), s.embeddings().row(at), "the row as made elsewhere");
+            assertEquals(j < 4 ? tote : -1, s.label(at), copies.get(j) + "'s label");
+        }
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        settle();
+        assertEquals(before, state().imageCount(), "one undo takes the whole import back");
+        assertFalse(state().classNames().contains("Tote"), "with the class it brought");
+    }
+
+    private String noticeTitle() {
+        return robot.lookup("#notice-title").queryAs(Label.class).getText();
     }
 
     /** Takes the labels of {@code images} away, as an edit (undoable). */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -74,6 +75,7 @@ public final class EmbedJob implements Callable<Integer> {
     static final String NPY = "embeddings.npy";
     static final String NPY_PATHS = "embeddings.paths.txt";
     static final String NPY_ABOUT = "embeddings.json";
+    static final String NPY_LABELS = "embeddings.labels.csv";
 
     @Option(names = "--backbone", required = true, paramLabel = "MODEL",
             description = "a backbone folder with backbone.json, MODEL.pt (TorchScript, preprocessing in MODEL.json) or a model URL; "
@@ -101,8 +103,8 @@ public final class EmbedJob implements Callable<Integer> {
             + "two per core)")
     Integer partitions;
 
-    @Option(names = "--npy", description = "also write OUT/embeddings.npy, .paths.txt and .json, which `protolens import-embeddings` "
-            + "takes into a project (collected on the driver: give it the memory of the rows)")
+    @Option(names = "--npy", description = "also write OUT/embeddings.npy, .paths.txt, .labels.csv and .json, which File > Import "
+            + "Embeddings and `protolens import-embeddings` take into a project (collected on the driver: give it the memory of the rows)")
     boolean npy;
 
     /** What a run did. */
@@ -297,15 +299,21 @@ public final class EmbedJob implements Callable<Integer> {
      * plain path), and the backbone that made them, in path order.
      */
     private static void writeNpy(Dataset<Row> rows, FileSystem fs, Path outDir, ShippedBackbone b) throws IOException {
-        List<Row> kept = rows.select(col("path"), col("embedding")).orderBy(col("path")).collectAsList();
+        List<Row> kept = rows.select(col("path"), col("embedding"), col("label")).orderBy(col("path")).collectAsList();
         float[] data = new float[Math.multiplyExact(kept.size(), b.dim())];
         List<String> paths = new ArrayList<>(kept.size());
-        for (int i = 0; i < kept.size(); i++) {
-            Path p = new Path(kept.get(i).getString(0));
-            paths.add("file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString());
-            List<Float> v = kept.get(i).getList(1);
-            for (int j = 0; j < b.dim(); j++) {
-                data[i * b.dim() + j] = v.get(j);
+        StringWriter labels = new StringWriter();
+        try (CSVPrinter csv = new CSVPrinter(labels, CSVFormat.DEFAULT.builder().setHeader("path", "label").get())) {
+            for (int i = 0; i < kept.size(); i++) {
+                Path p = new Path(kept.get(i).getString(0));
+                paths.add("file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString());
+                List<Float> v = kept.get(i).getList(1);
+                for (int j = 0; j < b.dim(); j++) {
+                    data[i * b.dim() + j] = v.get(j);
+                }
+                if (!kept.get(i).isNullAt(2)) {
+                    csv.printRecord(paths.getLast(), kept.get(i).getString(2));
+                }
             }
         }
         try (OutputStream o = fs.create(new Path(outDir, NPY), false)) {
@@ -313,6 +321,9 @@ public final class EmbedJob implements Callable<Integer> {
         }
         try (OutputStream o = fs.create(new Path(outDir, NPY_PATHS), false)) {
             o.write(PathLines.text(paths).getBytes(StandardCharsets.UTF_8));
+        }
+        try (OutputStream o = fs.create(new Path(outDir, NPY_LABELS), false)) {
+            o.write(labels.toString().getBytes(StandardCharsets.UTF_8));
         }
         try (OutputStream o = fs.create(new Path(outDir, NPY_ABOUT), false)) {
             o.write(EmbeddingsImport.describe(b.name(), b.fingerprint(), b.dim(), kept.size()).getBytes(StandardCharsets.UTF_8));

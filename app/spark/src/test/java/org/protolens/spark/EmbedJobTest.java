@@ -153,6 +153,8 @@ class EmbedJobTest {
                 int at = state.imagePaths().indexOf(e.getKey());
                 assertTrue(at >= 0, e.getKey() + " joined the project");
                 assertArrayEquals(job.get(e.getKey()), state.embeddings().row(at), e.getKey());
+                assertTrue(state.label(at) >= 0, e.getKey() + " is labelled from the job's embeddings.labels.csv");
+                assertEquals(labelOf(e.getKey()), state.classNames().get(state.label(at)), e.getKey());
             }
         }
     }

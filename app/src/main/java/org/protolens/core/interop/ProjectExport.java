@@ -2,6 +2,7 @@ package org.protolens.core.interop;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
@@ -25,10 +26,13 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.analysis.SessionTable;
+import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.embed.EmbeddingPipeline;
+import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.FolderFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
+import org.protolens.core.project.EmbeddingsImport;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.proto.TeenCalibration;
@@ -179,8 +183,10 @@ public final class ProjectExport {
     }
 
     /**
-     * {@code OUT.npy} (images x d, float32, in image order) and {@code OUT.paths.txt} (one absolute
-     * path per row, see {@link PathLines}).
+     * {@code OUT.npy} (images x d, float32, in image order), {@code OUT.paths.txt} (one absolute
+     * path per row, see {@link PathLines}), {@code OUT.json} (the backbone that made them) and
+     * {@code OUT.labels.csv} ({@code path,label} for the labelled images, a header alone when none is): what File > Import
+     * Embeddings and {@code protolens import-embeddings} take into another project of the same backbone.
      */
     public static void writeEmbeddings(WorkspaceState w, Path npy) throws IOException {
         NpyFile.writeMatrix(npy, w.embeddings());
@@ -188,12 +194,18 @@ public final class ProjectExport {
         for (int i = 0; i < w.imageCount(); i++) {
             paths.add(w.imageFile(i).toAbsolutePath().normalize().toString());
         }
-        PathLines.write(pathsFile(npy), paths);
-    }
-
-    static Path pathsFile(Path npy) {
-        String name = npy.getFileName().toString();
-        return npy.resolveSibling((name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name) + ".paths.txt");
+        PathLines.write(EmbeddingsImport.pathsBeside(npy), paths);
+        AtomicFiles.writeString(EmbeddingsImport.besides(npy), EmbeddingsImport.describe(w.backboneDir().toString(),
+                BackboneLoader.fingerprintOf(w.backboneDir()), w.dim(), w.imageCount()));
+        StringWriter labels = new StringWriter();
+        try (CSVPrinter csv = new CSVPrinter(labels, CSVFormat.DEFAULT.builder().setHeader("path", "label").get())) {
+            for (int i = 0; i < w.imageCount(); i++) {
+                if (w.label(i) >= 0) {
+                    csv.printRecord(paths.get(i), w.classNames().get(w.label(i)));
+                }
+            }
+        }
+        AtomicFiles.writeString(EmbeddingsImport.labelsBeside(npy), labels.toString());
     }
 
     /**

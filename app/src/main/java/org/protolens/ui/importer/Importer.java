@@ -17,6 +17,7 @@ import javafx.stage.Window;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.interop.ProjectExport;
+import org.protolens.core.project.EmbeddingsImport;
 import org.protolens.core.project.History;
 import org.protolens.core.project.ImportPlan;
 import org.protolens.core.project.OpenProject;
@@ -224,6 +225,58 @@ public final class Importer {
                 }
             });
         }
+    }
+
+    /**
+     * File > Import Embeddings: rows embedded elsewhere by this project's backbone ({@code X.npy}
+     * with {@code X.paths.txt}, {@code X.json} and, if there is one, {@code X.labels.csv}) join as
+     * one undoable import, without being embedded again. The files are read and each image hashed
+     * in the background (listed, with progress and cancel); rows of another backbone are refused
+     * with a notice naming the file, unreadable images and those in the project already are listed
+     * and left out, the rest goes in.
+     */
+    public void importEmbeddings(Path npy) {
+        WorkspaceState s = project.workspace().get();
+        OpenProject open = commands.project();
+        if (s == null || open == null) {
+            project.notices().problem(Messages.get("import.noProject"), List.of());
+            return;
+        }
+        String name = String.valueOf(npy.getFileName());
+        running++;
+        tasks.start(tasks.job(Tasks.Lane.IMPORT, Messages.get("embeddingsImport.job", name), j -> {
+            j.say(Messages.get("embeddingsImport.reading", name));
+            j.progress(0, -1);
+            EmbeddingsImport.Source source = EmbeddingsImport.read(npy, null, null, null);
+            j.say(Messages.get("embeddingsImport.hashing", source.files().size()));
+            return EmbeddingsImport.prepare(open, s, source, j::progress, j::isCancelled);
+        }).onDone(prepared -> {
+            WorkspaceState now = project.workspace().get();
+            if (commands.project() != open || now == null) {
+                finished(null, List.of());
+                return;
+            }
+            EmbeddingsImport.Prepared taken = prepared.notIn(now);
+            if (taken.items().isEmpty()) {
+                project.notices().problem(Messages.get("embeddingsImport.none", name), taken.skipped());
+                finished(null, List.of());
+                return;
+            }
+            commands.imported(new Object(), taken.items(), taken.sha256(), taken.rows()).whenComplete((v, e) -> {
+                if (e != null) {
+                    project.notices().problem(Messages.get("embeddingsImport.failed", name), List.of(String.valueOf(e.getMessage())));
+                } else if (taken.skipped().isEmpty()) {
+                    project.notices().note(Messages.get("embeddingsImport.done", taken.items().size(), name), List.of());
+                } else {
+                    project.notices().problem(Messages.get("embeddingsImport.doneSkipped", taken.items().size(), name,
+                            taken.skipped().size()), taken.skipped());
+                }
+                finished(null, List.of());
+            });
+        }).onFailure(e -> {
+            project.notices().problem(Messages.get("embeddingsImport.failed", name), List.of(String.valueOf(e.getMessage())));
+            finished(null, List.of());
+        }).onCancel(() -> finished(null, List.of())), true);
     }
 
     /**

@@ -104,6 +104,18 @@ final class MainMenu {
             }
         });
         importLabels.disabledProperty().bind(none);
+        Action importEmbeddings = action("menu.file.importEmbeddings", null, e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle(Messages.get("embeddingsImport.choose"));
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("NumPy", "*.npy"));
+            chooser.setInitialDirectory(settings.startIn(UserSettings.Folder.IMPORT));
+            File f = chooser.showOpenDialog(stage);
+            if (f != null) {
+                settings.used(UserSettings.Folder.IMPORT, f);
+                importer.importEmbeddings(f.toPath());
+            }
+        });
+        importEmbeddings.disabledProperty().bind(none);
         Action locate = action("menu.file.locate", null, e -> projects.chooseAndLocate());
         locate.disabledProperty().bind(none);
         Menu export = new Menu(Messages.get("menu.file.export"));
@@ -115,7 +127,8 @@ final class MainMenu {
         Action quit = action("menu.file.quit", "Shortcut+Q", e -> Platform.exit());
         fillRecent();
         Menu file = new Menu(Messages.get("menu.file"), null, item(newProject), item(open), recent, samples, item(saveAs),
-                new SeparatorMenuItem(), item(importImages), item(importFolder), item(importLabels), item(locate), export,
+                new SeparatorMenuItem(), item(importImages), item(importFolder), item(importLabels), item(importEmbeddings),
+                item(locate), export,
                 new SeparatorMenuItem(),
                 item(quit));
 
