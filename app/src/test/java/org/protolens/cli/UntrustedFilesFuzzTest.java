@@ -16,6 +16,7 @@ import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.ComparedBackbones;
+import org.protolens.core.project.EmbeddingsImport;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.SavedSelections;
@@ -24,7 +25,8 @@ import org.protolens.core.shortcut.ShortcutDataset;
 
 /**
  * Every parser of a file someone may send (project.json, .npy, labels CSV, backbone.json, split
- * files, map-layout.bin, paths lists, a shortcut dataset's manifest.csv, saved selections, compared backbones)
+ * files, map-layout.bin, paths lists, a shortcut dataset's manifest.csv, saved selections, compared backbones,
+ * the backbone and labels beside imported embeddings)
  * refuses what it cannot read with an IOException that names the file, and never fails another
  * way (a runtime exception, an error, a hang).
  *
@@ -59,13 +61,14 @@ class UntrustedFilesFuzzTest {
         }
         setUp();
         byte[] file = Arrays.copyOfRange(input, 1, input.length);
-        int parser = Math.floorMod(input[0], 10);
+        int parser = Math.floorMod(input[0], 12);
         Path target = switch (parser) {
             case 0 -> project.resolve(ProjectManifest.FILE_NAME);
             case 3 -> root.resolve(BackboneSpec.FILE_NAME);
             case 7 -> root.resolve(ShortcutDataset.MANIFEST);
             case 8 -> root.resolve(SavedSelections.FILE_NAME);
             case 9 -> root.resolve(ComparedBackbones.FILE_NAME);
+            case 10 -> EmbeddingsImport.besides(root.resolve("rows.npy"));
             default -> root.resolve("input-" + parser);
         };
         Files.write(target, file);
@@ -80,6 +83,8 @@ class UntrustedFilesFuzzTest {
                 case 7 -> ShortcutDataset.readManifest(root).forEach(it -> it.objectMask(32, 32));
                 case 8 -> SavedSelections.read(root);
                 case 9 -> ComparedBackbones.read(root);
+                case 10 -> EmbeddingsImport.fingerprintBeside(root.resolve("rows.npy"));
+                case 11 -> EmbeddingsImport.readLabels(target);
                 default -> PathLines.read(target);
             }
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -173,6 +174,8 @@ public final class EmbeddingsImport {
             }
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new IOException(csv + ": not a CSV ProtoLens can read (" + e.getMessage() + ")");
+        } catch (CharacterCodingException e) {
+            throw new IOException(csv + ": not UTF-8 text (" + e + ")");
         }
         return out;
     }
