@@ -226,8 +226,15 @@ public final class Workspace {
             throw new IOException(dir.resolve(m.basePrototypes()) + ": base prototypes have " + protos.cols()
                     + " dimensions, the embeddings " + e.cols());
         }
+        // one pass over the images, not one per class
+        Set<String> withShots = new HashSet<>();
+        for (ProjectManifest.ImageEntry i : m.images()) {
+            if (i.shot()) {
+                withShots.add(i.label());
+            }
+        }
         for (ProjectManifest.ClassEntry c : m.classes()) {
-            if (!c.isBase() && m.images().stream().noneMatch(i -> i.shot() && c.name().equals(i.label()))) {
+            if (!c.isBase() && !withShots.contains(c.name())) {
                 throw new IOException(dir.resolve(ProjectManifest.FILE_NAME) + ": novel class \"" + c.name() + "\" has no shots");
             }
         }
