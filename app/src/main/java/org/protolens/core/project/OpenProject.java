@@ -558,7 +558,7 @@ public final class OpenProject implements AutoCloseable {
     }
 
     /** Copies the folder {@code from} into {@code to}, the files whose relative path {@code keep} accepts. */
-    private static void copyTree(Path from, Path to, Predicate<String> keep) throws IOException {
+    static void copyTree(Path from, Path to, Predicate<String> keep) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 String rel = from.relativize(p).toString();
