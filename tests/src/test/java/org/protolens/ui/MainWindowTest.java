@@ -1902,6 +1902,49 @@ class MainWindowTest {
         assertFalse(Files.readString(remembered).contains("omniglot"), Files.readString(remembered));
     }
 
+    /**
+     * Work with This Backbone: the project is switched to a backbone of the comparison and opened
+     * again, every label, shot and class kept, the images shown with the new backbone's rows; the
+     * backbone left behind is in the tab, and switching back restores the project as it was.
+     */
+    @Test
+    void workingWithAnotherBackboneKeepsEveryLabelAndSwitchingBackRestoresTheProject() throws Exception {
+        var tabs = window().analysis().pane();
+        robot.interact(() -> tabs.getSelectionModel().select(
+                tabs.getTabs().stream().filter(t -> t.getId().equals("tab-backbones")).findFirst().orElseThrow()));
+        settle();
+        BackbonesView view = robot.lookup("#backbones-view").queryAs(BackbonesView.class);
+        Path other = sample("omniglot-manyclass").resolve("backbone");
+        robot.interact(() -> view.viewModel().add(other.toString()));
+        settle();
+        var before = state();
+        int otherDim = view.viewModel().shown().get().rows().get(1).figures().dim();
+        robot.interact(() -> view.viewModel().switchTo(other.toString()));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> state() != null && !state().backboneDir().equals(before.backboneDir()));
+        settle();
+        var after = state();
+        assertTrue(project.relativize(after.backboneDir()).toString().startsWith("backbones/"), after.backboneDir().toString());
+        assertEquals(otherDim, after.dim(), "the images are shown with the other backbone's rows");
+        assertArrayEquals(before.labels(), after.labels(), "every label kept");
+        assertEquals(before.classNames(), after.classNames());
+        assertEquals(IntStream.range(0, before.imageCount()).filter(before::isShot).boxed().toList(),
+                IntStream.range(0, after.imageCount()).filter(after::isShot).boxed().toList(), "every shot kept");
+        assertTrue(noticeTitle().contains("now works with"), noticeTitle());
+
+        // the backbone left behind is compared in the tab; switching back restores the project's own files
+        BackbonesView again = robot.lookup("#backbones-view").queryAs(BackbonesView.class);
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> again.viewModel().added().size() == 1);
+        settle();
+        String own = before.backboneDir().toAbsolutePath().normalize().toString();
+        robot.interact(() -> again.viewModel().switchTo(own));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> state() != null && state().backboneDir().equals(before.backboneDir()));
+        settle();
+        assertEquals(before.dim(), state().dim());
+        assertArrayEquals(before.labels(), state().labels());
+        assertArrayEquals(before.embeddings().data(), state().embeddings().data(), "the project's own rows, as they were");
+        assertArrayEquals(before.basePrototypes().data(), state().basePrototypes().data(), "its base prototypes, as they were");
+    }
+
     /** Pixels of a canvas that are not transparent. */
     private int inkedPixels(Canvas canvas) throws Exception {
         WritableImage[] shot = new WritableImage[1];

@@ -7,6 +7,9 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
@@ -119,7 +122,16 @@ public final class BackbonesView extends VBox {
         // the project's own backbone cannot be taken out
         remove.disableProperty().bind(Bindings.createBooleanBinding(() -> table.getSelectionModel().getSelectedItem() == null
                 || table.getSelectionModel().getSelectedItem().own(), table.getSelectionModel().selectedItemProperty()));
-        table.setContextMenu(new ContextMenu(remove));
+        MenuItem work = new MenuItem(Messages.get("backbones.switch"));
+        work.setId("backbones-switch");
+        work.setOnAction(e -> {
+            var row = table.getSelectionModel().getSelectedItem();
+            if (row != null && !row.own() && confirmSwitch(row.figures().backbone())) {
+                vm.switchTo(row.spec());
+            }
+        });
+        work.disableProperty().bind(remove.disableProperty());
+        table.setContextMenu(new ContextMenu(work, remove));
         table.setOnKeyPressed(e -> {
             var row = table.getSelectionModel().getSelectedItem();
             if ((e.getCode() == KeyCode.DELETE || e.getCode() == KeyCode.BACK_SPACE) && row != null && !row.own()) {
@@ -158,6 +170,17 @@ public final class BackbonesView extends VBox {
         left.widthProperty().addListener((o, a, b) -> drawMaps());
         left.heightProperty().addListener((o, a, b) -> drawMaps());
         right.widthProperty().addListener((o, a, b) -> drawMaps());
+    }
+
+    /** Asks before the project changes backbone: what changes, what stays, and how to go back. */
+    private boolean confirmSwitch(String name) {
+        Alert ask = new Alert(Alert.AlertType.CONFIRMATION, Messages.get("backbones.switch.text", name), ButtonType.OK, ButtonType.CANCEL);
+        ask.setTitle(Messages.get("backbones.switch.title"));
+        ask.setHeaderText(Messages.get("backbones.switch.header", name));
+        ask.initOwner(getScene() == null ? null : getScene().getWindow());
+        ask.getDialogPane().setMinHeight(Region.USE_PREF_SIZE);
+        ((Button) ask.getDialogPane().lookupButton(ButtonType.OK)).setText(Messages.get("backbones.switch.ok"));
+        return ask.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
     }
 
     /** The tab's state (for tests). */

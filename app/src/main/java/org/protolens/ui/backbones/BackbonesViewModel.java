@@ -141,6 +141,41 @@ public final class BackbonesViewModel {
         refresh();
     }
 
+    /** Who makes another backbone the project's own: its spec and its rows of every image (the shell). */
+    public interface Switcher {
+        void switchTo(String spec, String name, FloatMatrix rows);
+    }
+
+    private Switcher switcher = (spec, name, rows) -> { };
+
+    /** What "Work with this backbone" does (the shell closes the project, switches and opens it again). */
+    public void setSwitcher(Switcher switcher) {
+        this.switcher = switcher;
+    }
+
+    /**
+     * Makes an added backbone the project's own (see {@code BackboneSwitch}): with its rows of the
+     * project's images as they are now, the labels, shots and classes kept. Nothing happens for a
+     * backbone not added, or whose rows do not cover the project's images yet.
+     */
+    public void switchTo(String spec) {
+        WorkspaceState s = project.workspace().get();
+        if (s == null || spec == null) {
+            return;
+        }
+        Other chosen = null;
+        synchronized (others) {
+            for (Other o : others) {
+                if (o.spec().equals(spec) && o.project().equals(s.dir()) && o.images().equals(s.imagePaths())) {
+                    chosen = o;
+                }
+            }
+        }
+        if (chosen != null) {
+            switcher.switchTo(chosen.spec(), chosen.name(), chosen.embeddings());
+        }
+    }
+
     /** Whether the tab is shown: a hidden tab computes nothing. */
     public BooleanProperty active() {
         return active;
@@ -218,7 +253,7 @@ public final class BackbonesViewModel {
     }
 
     /** A short name: the backbone folder's or file's name, and its parent's for a folder called "backbone". */
-    static String nameOf(String spec) {
+    public static String nameOf(String spec) {
         if (spec.matches("(?i)[a-z0-9]+://.*")) {
             return spec;
         }

@@ -18,7 +18,9 @@ import javafx.scene.control.Label;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
+import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.BackboneSpec;
+import org.protolens.core.project.BackboneSwitch;
 import org.protolens.core.project.CatalogBackups;
 import org.protolens.core.project.ImportedFiles;
 import org.protolens.core.project.OpenProject;
@@ -26,6 +28,7 @@ import org.protolens.core.project.ProjectCatalog;
 import org.protolens.core.project.ProjectManifest;
 import org.protolens.core.project.SampleProjects;
 import org.protolens.core.project.WorkspaceState;
+import org.protolens.ui.backbones.BackbonesViewModel;
 import org.protolens.ui.common.Commands;
 import org.protolens.ui.common.Messages;
 import org.protolens.ui.common.Notices;
@@ -460,6 +463,44 @@ final class ProjectActions {
                 project.notices().problem(title, lines);
             } else {
                 project.notices().note(title, lines);
+            }
+        }).onFailure(e -> failed(dir, e)), true);
+    }
+
+    /**
+     * Makes another backbone the open project's own (Backbones tab, Work with This Backbone): the
+     * project is closed, switched ({@link BackboneSwitch}) and opened again; when the switch is
+     * refused it opens again as it was, and the notice says why.
+     *
+     * @param rows the backbone's rows of every image of the project as shown
+     */
+    void switchBackbone(String spec, String name, FloatMatrix rows) {
+        WorkspaceState w = project.workspace().get();
+        if (w == null) {
+            return;
+        }
+        Path dir = w.dir();
+        map.cancelComputation();
+        project.notices().dismiss();
+        var closing = commands.close();
+        BackboneSwitch.Result[] done = new BackboneSwitch.Result[1];
+        String[] refused = new String[1];
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("backbones.switch.job", name), j -> {
+            j.progress(0, -1);
+            closing.get();
+            try {
+                done[0] = BackboneSwitch.apply(w, spec, rows);
+            } catch (IOException e) {
+                refused[0] = String.valueOf(e.getMessage());
+            }
+            return OpenProject.openForWork(dir, false, SampleProjects.copies(), j::say, j::isCancelled);
+        }).onDone(opened -> {
+            show(opened);
+            if (done[0] != null) {
+                project.notices().note(Messages.get("backbones.switch.done", name,
+                        BackbonesViewModel.nameOf(dir.resolve(done[0].previous()).toString())), opened.notes());
+            } else {
+                project.notices().problem(Messages.get("backbones.switch.failed"), List.of(refused[0]));
             }
         }).onFailure(e -> failed(dir, e)), true);
     }
