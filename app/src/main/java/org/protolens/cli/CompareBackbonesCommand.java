@@ -113,7 +113,30 @@ final class CompareBackbonesCommand implements Callable<Integer> {
             } else {
                 b.put("novel_knn_accuracy", f.novelSeparation());
             }
+            ArrayNode sessions = b.putArray("sessions");
+            for (BackboneComparison.SessionRow r : f.sessions()) {
+                ObjectNode row = sessions.addObject();
+                row.put("session", r.session());
+                row.set("ncm", FscilCommand.metrics(r.ncm()));
+                row.set("teen", FscilCommand.metrics(r.teen()));
+            }
+            ArrayNode novel = b.putArray("novel_classes");
+            for (BackboneComparison.NovelClass c : f.novelClasses()) {
+                ObjectNode row = novel.addObject();
+                row.put("class", c.name());
+                putOrNull(row, "knn_accuracy", c.separation());
+                putOrNull(row, "to_base_ncm", c.toBaseNcm());
+                putOrNull(row, "to_base_teen", c.toBaseTeen());
+            }
         }
         return o;
+    }
+
+    private static void putOrNull(ObjectNode o, String field, Double v) {
+        if (v == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, v);
+        }
     }
 }

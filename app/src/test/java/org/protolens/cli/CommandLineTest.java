@@ -462,8 +462,13 @@ class CommandLineTest {
         Path json = temp.resolve("report.json");
         Run r = run("compare-backbones", "--project", project.toString(), "--backbone", other.toString(), "--out", json.toString());
         assertEquals(0, r.code(), r.err());
-        List<String> rows = r.out().lines().filter(l -> l.startsWith("| ") && !l.startsWith("| backbone | dim")).toList();
+        // the first table: a row per backbone; then the per-session and per-new-class tables, a column per backbone
+        List<String> rows = r.out().lines().takeWhile(l -> !l.startsWith("Per session"))
+                .filter(l -> l.startsWith("| ") && !l.startsWith("| backbone | dim")).toList();
         assertEquals(2, rows.size(), r.out());
+        assertTrue(r.out().contains("| session | backbone (the project's) | " + other + " |"), r.out());
+        assertEquals(3, r.out().lines().filter(l -> l.matches("\\| [0-9]+ \\|.*")).count(), "a row per session: " + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| Ankle boot |")), r.out());
         assertTrue(rows.get(0).startsWith("| backbone (the project's) | 64 |"), rows.get(0));
         assertTrue(rows.get(1).startsWith("| " + other + " | 64 |"), rows.get(1));
         JsonNode report = new ObjectMapper().readTree(json.toFile());

@@ -1852,6 +1852,23 @@ class MainWindowTest {
         assertTrue(Files.isDirectory(project.resolve(OpenProject.CACHE_FOLDER)),
                 "the other backbone's embeddings are in the project's cache");
 
+        // below the table: the FSCIL table and the new classes, the project's backbone beside the chosen one
+        robot.clickOn("#backbones-below-sessions");
+        settle();
+        TableView<?> sessions = robot.lookup("#backbones-sessions").queryAs(TableView.class);
+        assertTrue(sessions.isVisible() && !robot.lookup("#backbones-map-own").query().getParent().isVisible());
+        assertEquals(own.sessions().size(), sessions.getItems().size(), "a row per session");
+        assertEquals(4, sessions.getColumns().size(), "session, classes, and a column per backbone");
+        assertEquals(3, own.sessions().size(), "the sample's base session and two sessions of new classes");
+        robot.clickOn("#backbones-below-classes");
+        settle();
+        TableView<?> novel = robot.lookup("#backbones-classes").queryAs(TableView.class);
+        assertTrue(novel.isVisible());
+        assertEquals(own.novelClasses().size(), novel.getItems().size(), "a row per new class");
+        assertEquals(5, novel.getColumns().size(), "the class, and kNN and new -> base per backbone");
+        robot.clickOn("#backbones-below-maps");
+        settle();
+
         // the comparison follows alpha
         double before = own.teen().classMeanHm();
         robot.interact(() -> window().commands().calibrate(new TeenCalibration(0.95, 16), true, false));

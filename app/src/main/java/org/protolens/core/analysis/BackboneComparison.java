@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -38,7 +40,9 @@ import org.protolens.core.proto.TeenCalibration;
  * and pooled accuracies, the share of new-class images predicted as a base class, and how well the
  * backbone separates the new classes without any prototype: the leave-one-out
  * {@value #NEIGHBOURS}-nearest-neighbour accuracy (cosine, among every labelled image) of the
- * measured new-class images, averaged per class.
+ * measured new-class images, averaged per class. The same per FSCIL session (after each session,
+ * the measured images of the classes seen so far among those classes, the sessions arranged as
+ * the Sessions tab arranges them) and per new class.
  */
 public final class BackboneComparison {
     /** the neighbours that vote in the separation measure */
@@ -58,12 +62,31 @@ public final class BackboneComparison {
      * @param measuredImages  images measured
      */
     public record Figures(String backbone, int dim, SessionResult ncm, SessionResult teen, Double novelSeparation, int prototypeImages,
-                          int measuredImages) {
+                          int measuredImages, List<SessionRow> sessions, List<NovelClass> novelClasses) {
     }
 
-    /** Which images play which part, the same for every backbone. */
+    /**
+     * One FSCIL session of a backbone: after it, the measured images of every class seen so far
+     * predicted among those classes (the project's sessions, as the Sessions tab arranges them).
+     *
+     * @param session the session's number (0: the base classes)
+     * @param ncm     the new classes' shot means as prototypes
+     * @param teen    the same calibrated by TEEN
+     */
+    public record SessionRow(int session, SessionResult ncm, SessionResult teen) {
+    }
+
+    /**
+     * One new class under a backbone: its measured images' leave-one-out kNN accuracy (null when
+     * none is measured) and the share of them predicted as a base class, with NCM and with TEEN
+     * (null when none is measured).
+     */
+    public record NovelClass(String name, Double separation, Double toBaseNcm, Double toBaseTeen) {
+    }
+
+    /** Which images play which part, the same for every backbone; {@code sessionOf}: each class's session, by comparison id. */
     record Roles(int[] classOf, int baseClasses, int classes, int[] prototypeImages, int[] measured, int[][] shotsOf,
-                 List<String> names) {
+                 List<String> names, int[] sessionOf) {
     }
 
     private BackboneComparison() {
@@ -153,8 +176,12 @@ public final class BackboneComparison {
         for (int c = 0; c < shotsOf.length; c++) {
             shotsOf[c] = shots.get(c).stream().mapToInt(Integer::intValue).toArray();
         }
+        int[] sessionOf = new int[classes];
+        for (int k = 0; k < classes; k++) {
+            sessionOf[id[k]] = w.isBase(k) ? 0 : SessionTable.session(w, k);
+        }
         return new Roles(classOf, baseClasses, classes, protos.stream().mapToInt(Integer::intValue).toArray(),
-                measured.stream().mapToInt(Integer::intValue).toArray(), shotsOf, List.copyOf(names));
+                measured.stream().mapToInt(Integer::intValue).toArray(), shotsOf, List.copyOf(names), sessionOf);
     }
 
     private static Figures measure(String backbone, WorkspaceState w, FloatMatrix e, Roles r) {
@@ -189,22 +216,110 @@ public final class BackboneComparison {
         TeenCalibration calibration = w.calibrationEnabled() ? w.calibration() : TeenCalibration.none();
         FloatMatrix teen = r.baseClasses() == 0 ? ncm : calibration.calibrateAll(base, ncm);
         FloatMatrix test = e.selectRows(r.measured());
-        SessionResult ncmResult = session(base, ncm, test, r);
-        SessionResult teenResult = session(base, teen, test, r);
-        return new Figures(backbone, d, ncmResult, teenResult, separation(e, r), r.prototypeImages().length, r.measured().length);
+        float[][] ncmSimilarities = similarities(base, ncm, test);
+        float[][] teenSimilarities = similarities(base, teen, test);
+        SortedSet<Integer> numbers = new TreeSet<>();
+        Arrays.stream(r.sessionOf()).forEach(numbers::add);
+        List<SessionRow> sessions = new ArrayList<>();
+        for (int s : numbers) {
+            sessions.add(new SessionRow(s, session(s, ncmSimilarities, r), session(s, teenSimilarities, r)));
+        }
+        // the last session: every class competing
+        SessionResult ncmResult = sessions.getLast().ncm();
+        SessionResult teenResult = sessions.getLast().teen();
+        double[] separation = separation(e, r);
+        List<NovelClass> novelClasses = new ArrayList<>();
+        for (int c = r.baseClasses(); c < r.classes(); c++) {
+            novelClasses.add(new NovelClass(r.names().get(c), separation == null || Double.isNaN(separation[c - r.baseClasses()]) ? null
+                    : separation[c - r.baseClasses()], toBase(ncmResult, c), toBase(teenResult, c)));
+        }
+        return new Figures(backbone, d, ncmResult, teenResult, meanOf(separation), r.prototypeImages().length, r.measured().length,
+                List.copyOf(sessions), List.copyOf(novelClasses));
     }
 
-    private static SessionResult session(FloatMatrix base, FloatMatrix novel, FloatMatrix test, Roles r) {
+    /** Each measured image's cosine similarity to every prototype, base first. */
+    private static float[][] similarities(FloatMatrix base, FloatMatrix novel, FloatMatrix test) {
         int d = base.cols();
         float[] all = new float[(base.rows() + novel.rows()) * d];
         System.arraycopy(base.data(), 0, all, 0, base.data().length);
         System.arraycopy(novel.data(), 0, all, base.data().length, novel.data().length);
-        int[] predicted = new CosineClassifier(new FloatMatrix(r.classes(), d, all)).predict(test);
-        return FscilEvaluation.measure(0, r.classes(), r.baseClasses(), r.measured(), r.classOf(), predicted);
+        CosineClassifier classifier = new CosineClassifier(new FloatMatrix(base.rows() + novel.rows(), d, all));
+        float[][] out = new float[test.rows()][];
+        for (int j = 0; j < test.rows(); j++) {
+            out[j] = classifier.similarities(test.row(j));
+        }
+        return out;
     }
 
-    /** The measured new-class images' leave-one-out kNN accuracy among every labelled image, per class, then averaged. */
-    private static Double separation(FloatMatrix e, Roles r) {
+    /** Session {@code s}: the measured images of the classes seen by then, each predicted among those classes. */
+    private static SessionResult session(int s, float[][] similarities, Roles r) {
+        // comparison ids are base first, then new classes in the project's order; the seen ones keep that order
+        List<Integer> seen = new ArrayList<>();
+        for (int c = 0; c < r.classes(); c++) {
+            if (r.sessionOf()[c] <= s) {
+                seen.add(c);
+            }
+        }
+        int[] id = new int[r.classes()];
+        Arrays.fill(id, -1);
+        for (int t = 0; t < seen.size(); t++) {
+            id[seen.get(t)] = t;
+        }
+        int[] y = new int[r.classOf().length];
+        Arrays.fill(y, -1);
+        List<Integer> rows = new ArrayList<>();
+        List<Integer> predicted = new ArrayList<>();
+        int[] measured = r.measured();
+        for (int j = 0; j < measured.length; j++) {
+            int truth = id[r.classOf()[measured[j]]];
+            if (truth < 0) {
+                continue;
+            }
+            y[measured[j]] = truth;
+            rows.add(measured[j]);
+            int best = 0;
+            for (int t = 1; t < seen.size(); t++) {
+                if (similarities[j][seen.get(t)] > similarities[j][seen.get(best)]) {
+                    best = t;
+                }
+            }
+            predicted.add(best);
+        }
+        return FscilEvaluation.measure(s, seen.size(), Math.min(r.baseClasses(), seen.size()),
+                rows.stream().mapToInt(Integer::intValue).toArray(), y, predicted.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The share of class {@code c}'s measured images predicted as a base class (all classes competing); null for none measured. */
+    private static Double toBase(SessionResult all, int c) {
+        int[] row = all.confusion()[c];
+        int total = Arrays.stream(row).sum();
+        if (total == 0) {
+            return null;
+        }
+        int base = 0;
+        for (int k = 0; k < all.baseClasses(); k++) {
+            base += row[k];
+        }
+        return (double) base / total;
+    }
+
+    private static Double meanOf(double[] perClass) {
+        if (perClass == null) {
+            return null;
+        }
+        double sum = 0;
+        int counted = 0;
+        for (double v : perClass) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                counted++;
+            }
+        }
+        return counted == 0 ? null : sum / counted;
+    }
+
+    /** The measured new-class images' leave-one-out kNN accuracy among every labelled image, per new class (NaN: none measured). */
+    private static double[] separation(FloatMatrix e, Roles r) {
         int[] queries = Arrays.stream(r.measured()).filter(i -> r.classOf()[i] >= r.baseClasses()).toArray();
         if (queries.length == 0) {
             return null;
@@ -252,15 +367,11 @@ public final class BackboneComparison {
             asked[truth - r.baseClasses()]++;
             right[truth - r.baseClasses()] += vote(nearest, labelled, r.classOf()) == truth ? 1 : 0;
         }
-        double sum = 0;
-        int counted = 0;
+        double[] out = new double[novel];
         for (int c = 0; c < novel; c++) {
-            if (asked[c] > 0) {
-                sum += (double) right[c] / asked[c];
-                counted++;
-            }
+            out[c] = asked[c] > 0 ? (double) right[c] / asked[c] : Double.NaN;
         }
-        return sum / counted;
+        return out;
     }
 
     /** The class most of the neighbours (nearest first) belong to; a tie goes to the class of the nearest among the tied. */
@@ -367,6 +478,32 @@ public final class BackboneComparison {
                     pair(f.ncm().classMeanAcc(), f.teen().classMeanAcc()),
                     pair(f.ncm().classMeanHm(), f.teen().classMeanHm()),
                     pair(f.ncm().novelToBase(), f.teen().novelToBase()), pct(f.novelSeparation())));
+        }
+        if (figures.isEmpty() || figures.getFirst().sessions().size() < 2 && figures.getFirst().novelClasses().isEmpty()) {
+            return b.toString();
+        }
+        b.append(String.format(Locale.ROOT, "%nPer session (the classes seen so far; HM of class means, NCM -> TEEN):%n%n| session |"));
+        figures.forEach(f -> b.append(' ').append(f.backbone()).append(" |"));
+        b.append("\n|---:|").append("---|".repeat(figures.size())).append('\n');
+        for (int s = 0; s < figures.getFirst().sessions().size(); s++) {
+            b.append("| ").append(figures.getFirst().sessions().get(s).session()).append(" |");
+            for (Figures f : figures) {
+                SessionRow row = f.sessions().get(s);
+                b.append(' ').append(row.session() == 0 ? pair(row.ncm().classMeanAcc(), row.teen().classMeanAcc()) + " (base)"
+                        : pair(row.ncm().classMeanHm(), row.teen().classMeanHm())).append(" |");
+            }
+            b.append('\n');
+        }
+        b.append(String.format(Locale.ROOT, "%nPer new class (%d-NN accuracy; new -> base, NCM -> TEEN):%n%n| class |", NEIGHBOURS));
+        figures.forEach(f -> b.append(' ').append(f.backbone()).append(" |"));
+        b.append("\n|---|").append("---|".repeat(figures.size())).append('\n');
+        for (int c = 0; c < figures.getFirst().novelClasses().size(); c++) {
+            b.append("| ").append(figures.getFirst().novelClasses().get(c).name()).append(" |");
+            for (Figures f : figures) {
+                NovelClass n = f.novelClasses().get(c);
+                b.append(' ').append(pct(n.separation())).append("; ").append(pair(n.toBaseNcm(), n.toBaseTeen())).append(" |");
+            }
+            b.append('\n');
         }
         return b.toString();
     }

@@ -1,7 +1,9 @@
 package org.protolens.ui.backbones;
 
 import java.io.File;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -14,17 +16,21 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import org.controlsfx.control.SegmentedButton;
 import org.protolens.core.analysis.BackboneComparison;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.ui.common.ClassColours;
@@ -49,6 +55,8 @@ public final class BackbonesView extends VBox {
     private final TableView<BackbonesViewModel.Row> table = new TableView<>();
     private final MapPane left = new MapPane("backbones-map-own");
     private final MapPane right = new MapPane("backbones-map-other");
+    private final TableView<Integer> sessions = new TableView<>();
+    private final TableView<Integer> novelClasses = new TableView<>();
 
     public BackbonesView(BackbonesViewModel vm, ProjectState project, Theme theme) {
         this.vm = vm;
@@ -91,8 +99,20 @@ public final class BackbonesView extends VBox {
             }
         });
         add.getItems().setAll(folder, file);
+        // below the table: the two maps, the session table or the new classes, side by side for the project's backbone and the chosen one
+        SegmentedButton below = new SegmentedButton();
+        below.setId("backbones-below");
+        for (String what : List.of("maps", "sessions", "classes")) {
+            ToggleButton b = new ToggleButton(Messages.get("backbones.below." + what));
+            b.setId("backbones-below-" + what);
+            b.setTooltip(new Tooltip(Messages.get("backbones.below." + what + ".tip")));
+            b.setUserData(what);
+            below.getButtons().add(b);
+        }
+        below.getButtons().getFirst().setSelected(true);
+        below.setMinWidth(Region.USE_PREF_SIZE);
         HBox.setHgrow(summary, Priority.ALWAYS);
-        HBox top = new HBox(8, summary, add);
+        HBox top = new HBox(8, summary, below, add);
         top.setAlignment(Pos.CENTER_LEFT);
 
         table.setId("backbones-table");
@@ -110,7 +130,10 @@ public final class BackbonesView extends VBox {
         table.setFixedCellSize(ROW);
         table.setPrefHeight(3 * ROW + 6);
         table.setMinHeight(Region.USE_PREF_SIZE);
-        table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> drawMaps());
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> {
+            drawMaps();
+            fillComparisons();
+        });
         MenuItem remove = new MenuItem(Messages.get("backbones.remove"));
         remove.setId("backbones-remove");
         remove.setOnAction(e -> {
@@ -143,8 +166,33 @@ public final class BackbonesView extends VBox {
         HBox maps = new HBox(8, left, right);
         HBox.setHgrow(left, Priority.ALWAYS);
         HBox.setHgrow(right, Priority.ALWAYS);
-        VBox.setVgrow(maps, Priority.ALWAYS);
-        getChildren().setAll(top, table, maps);
+        sessions.setId("backbones-sessions");
+        sessions.setPlaceholder(new Label(Messages.get("backbones.sessions.none")));
+        sessions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        sessions.setMinSize(0, 0);
+        novelClasses.setId("backbones-classes");
+        novelClasses.setPlaceholder(new Label(Messages.get("backbones.classes.none")));
+        novelClasses.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        novelClasses.setMinSize(0, 0);
+        StackPane lower = new StackPane(maps, sessions, novelClasses);
+        lower.setMinSize(0, 0);
+        VBox.setVgrow(lower, Priority.ALWAYS);
+        Runnable showBelow = () -> {
+            var selected = below.getToggleGroup().getSelectedToggle();
+            Object what = selected == null ? "maps" : selected.getUserData();
+            maps.setVisible("maps".equals(what));
+            sessions.setVisible("sessions".equals(what));
+            novelClasses.setVisible("classes".equals(what));
+        };
+        below.getToggleGroup().selectedToggleProperty().addListener((o, was, now) -> {
+            if (now == null) {
+                // a second click on the shown view keeps it shown
+                was.setSelected(true);
+            }
+            showBelow.run();
+        });
+        showBelow.run();
+        getChildren().setAll(top, table, lower);
 
         vm.shown().addListener((o, a, s) -> {
             String chosen = table.getSelectionModel().getSelectedItem() == null ? null
@@ -164,6 +212,7 @@ public final class BackbonesView extends VBox {
                 table.getSelectionModel().select(at);
             }
             drawMaps();
+            fillComparisons();
         });
         project.selection().addListener((o, a, b) -> drawMaps());
         theme.dark().addListener((o, a, b) -> drawMaps());
@@ -211,6 +260,59 @@ public final class BackbonesView extends VBox {
             case "hm" -> BackboneComparison.pair(f.ncm().classMeanHm(), f.teen().classMeanHm());
             default -> BackboneComparison.pair(f.ncm().novelToBase(), f.teen().novelToBase());
         };
+    }
+
+    /**
+     * The session table and the new classes' table for the project's backbone and the chosen one:
+     * a column pair per figure, headed by the backbones' names.
+     */
+    private void fillComparisons() {
+        BackbonesViewModel.Shown s = vm.shown().get();
+        BackbonesViewModel.Row own = s == null || s.rows().isEmpty() ? null : s.rows().getFirst();
+        BackbonesViewModel.Row chosen = table.getSelectionModel().getSelectedItem();
+        List<BackbonesViewModel.Row> shownRows = own == null ? List.of()
+                : chosen == null || chosen == own ? List.of(own) : List.of(own, chosen);
+        List<TableColumn<Integer, String>> sessionColumns = new ArrayList<>();
+        sessionColumns.add(Tables.column("backbones.sessions.col.session",
+                at -> Integer.toString(own.figures().sessions().get(at).session()), 60));
+        sessionColumns.add(Tables.column("backbones.sessions.col.classes",
+                at -> Integer.toString(own.figures().sessions().get(at).teen().classes()), 60));
+        List<TableColumn<Integer, String>> classColumns = new ArrayList<>();
+        classColumns.add(Tables.column("backbones.classes.col.class", at -> own.figures().novelClasses().get(at).name(), 140));
+        for (BackbonesViewModel.Row r : shownRows) {
+            // the project's backbone by its part, the other by its name: the headers stay short
+            String name = r.own() ? Messages.get("backbones.ownShort") : r.figures().backbone();
+            sessionColumns.add(named(Tables.column("backbones.sessions.col.hm", at -> {
+                BackboneComparison.SessionRow row = r.figures().sessions().get(at);
+                return arrow(row.session() == 0 ? BackboneComparison.pair(row.ncm().classMeanAcc(), row.teen().classMeanAcc())
+                        : BackboneComparison.pair(row.ncm().classMeanHm(), row.teen().classMeanHm()));
+            }, 150), name));
+            classColumns.add(named(Tables.column("backbones.classes.col.knn",
+                    at -> BackboneComparison.pct(r.figures().novelClasses().get(at).separation()), 90), name));
+            classColumns.add(named(Tables.column("backbones.classes.col.toBase", at -> {
+                BackboneComparison.NovelClass c = r.figures().novelClasses().get(at);
+                return arrow(BackboneComparison.pair(c.toBaseNcm(), c.toBaseTeen()));
+            }, 130), name));
+        }
+        sessions.getColumns().setAll(own == null ? List.of() : sessionColumns);
+        sessions.getItems().setAll(own == null ? List.of()
+                : IntStream.range(0, own.figures().sessions().size()).boxed().toList());
+        novelClasses.getColumns().setAll(own == null ? List.of() : classColumns);
+        novelClasses.getItems().setAll(own == null ? List.of()
+                : IntStream.range(0, own.figures().novelClasses().size()).boxed().toList());
+    }
+
+    /** A column of one backbone's figure: its header says whose. */
+    private static <R> TableColumn<R, String> named(TableColumn<R, String> c, String backbone) {
+        if (c.getGraphic() instanceof Label header) {
+            header.setText(header.getText() + " · " + backbone);
+            header.getTooltip().setText(header.getTooltip().getText() + " (" + backbone + ")");
+        }
+        return c;
+    }
+
+    private static String arrow(String figures) {
+        return figures.replace(" -> ", " → ");
     }
 
     private void drawMaps() {

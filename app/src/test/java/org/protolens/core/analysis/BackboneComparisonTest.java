@@ -67,6 +67,31 @@ class BackboneComparisonTest {
                 w.calibration(), split, protoRows.stream().mapToInt(Integer::intValue).toArray());
         assertResult(report.baseline().getLast(), f.ncm(), "NCM");
         assertResult(report.calibrated().getLast(), f.teen(), "TEEN");
+
+        // per session: the sample's new classes come two at a time (Shirt and Sneaker, then Bag and Ankle boot),
+        // as the engine's protocol of 2 ways per session numbers them
+        FscilEvaluation.Report bySession = FscilEvaluation.run(w.embeddings(), w.labels(), w.embeddings().selectRows(testRows),
+                Arrays.stream(testRows).map(w::label).toArray(), new FscilProtocol(base, 2, 5, 3),
+                w.calibration(), split, protoRows.stream().mapToInt(Integer::intValue).toArray());
+        assertEquals(List.of(0, 1, 2), f.sessions().stream().map(BackboneComparison.SessionRow::session).toList());
+        for (int s = 0; s < 3; s++) {
+            assertArrayEquals(bySession.baseline().get(s).confusion(), f.sessions().get(s).ncm().confusion(), "NCM, session " + s);
+            assertArrayEquals(bySession.calibrated().get(s).confusion(), f.sessions().get(s).teen().confusion(), "TEEN, session " + s);
+            assertEquals(bySession.calibrated().get(s).acc(), f.sessions().get(s).teen().acc(), 1e-12, "session " + s);
+        }
+        // per new class: the shares taken by base classes average to the whole's (equal numbers measured per class)
+        assertEquals(classes - base, f.novelClasses().size());
+        assertEquals(List.of("Shirt", "Sneaker", "Bag", "Ankle boot"),
+                f.novelClasses().stream().map(BackboneComparison.NovelClass::name).toList());
+        double separation = f.novelClasses().stream().mapToDouble(BackboneComparison.NovelClass::separation).average().orElseThrow();
+        assertEquals(f.novelSeparation(), separation, 1e-12, "the kNN figure is the mean of the classes'");
+        for (BackboneComparison.NovelClass c : f.novelClasses()) {
+            int k = w.classNames().indexOf(c.name());
+            long measured = IntStream.of(testRows).filter(i -> w.label(i) == k).count();
+            int id = base + f.novelClasses().indexOf(c);
+            long toBase = IntStream.range(0, base).mapToLong(b -> f.teen().confusion()[id][b]).sum();
+            assertEquals((double) toBase / measured, c.toBaseTeen(), 1e-12, c.name());
+        }
         assertEquals(protoRows.size(), f.prototypeImages());
         assertEquals(testRows.length, f.measuredImages());
         assertTrue(f.teen().classMeanHm() > 0.5, "the sample's own backbone separates its classes: " + f.teen().classMeanHm());
