@@ -15,6 +15,7 @@ import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.map.MapLayout;
+import org.protolens.core.project.BackboneSwitch;
 import org.protolens.core.project.ComparedBackbones;
 import org.protolens.core.project.EmbeddingsImport;
 import org.protolens.core.project.OpenProject;
@@ -26,7 +27,7 @@ import org.protolens.core.shortcut.ShortcutDataset;
 /**
  * Every parser of a file someone may send (project.json, .npy, labels CSV, backbone.json, split
  * files, map-layout.bin, paths lists, a shortcut dataset's manifest.csv, saved selections, compared backbones,
- * the backbone and labels beside imported embeddings)
+ * the backbone and labels beside imported embeddings, the record of backbones switched from)
  * refuses what it cannot read with an IOException that names the file, and never fails another
  * way (a runtime exception, an error, a hang).
  *
@@ -61,7 +62,7 @@ class UntrustedFilesFuzzTest {
         }
         setUp();
         byte[] file = Arrays.copyOfRange(input, 1, input.length);
-        int parser = Math.floorMod(input[0], 12);
+        int parser = Math.floorMod(input[0], 13);
         Path target = switch (parser) {
             case 0 -> project.resolve(ProjectManifest.FILE_NAME);
             case 3 -> root.resolve(BackboneSpec.FILE_NAME);
@@ -69,6 +70,7 @@ class UntrustedFilesFuzzTest {
             case 8 -> root.resolve(SavedSelections.FILE_NAME);
             case 9 -> root.resolve(ComparedBackbones.FILE_NAME);
             case 10 -> EmbeddingsImport.besides(root.resolve("rows.npy"));
+            case 12 -> Files.createDirectories(root.resolve(BackboneSwitch.FOLDER)).resolve("switched.json");
             default -> root.resolve("input-" + parser);
         };
         Files.write(target, file);
@@ -85,6 +87,7 @@ class UntrustedFilesFuzzTest {
                 case 9 -> ComparedBackbones.read(root);
                 case 10 -> EmbeddingsImport.fingerprintBeside(root.resolve("rows.npy"));
                 case 11 -> EmbeddingsImport.readLabels(target);
+                case 12 -> BackboneSwitch.switchedFrom(root);
                 default -> PathLines.read(target);
             }
         } catch (IOException e) {

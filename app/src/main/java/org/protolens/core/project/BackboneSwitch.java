@@ -267,6 +267,16 @@ public final class BackboneSwitch {
     }
 
     /**
+     * The backbone folders (relative to the project) whose files {@code backbones/switched.json}
+     * keeps, to switch back to.
+     *
+     * @throws IOException naming the file when it is there but not such a record
+     */
+    public static List<String> switchedFrom(Path dir) throws IOException {
+        return List.copyOf(read(dir).keySet());
+    }
+
+    /**
      * The backbones the project was switched away from, by folder: {@code backbones/switched.json}.
      *
      * @throws IOException naming the file when it is there but not such a record (its paths must lie inside the project)

@@ -160,22 +160,28 @@ public final class EmbeddingsImport {
     /** {@code path,label} rows (the app's labels export); paths relative to the CSV's folder or absolute; blank labels left out. */
     public static Map<Path, String> readLabels(Path csv) throws IOException {
         Map<Path, String> out = new HashMap<>();
+        List<String> columns = null;
         try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
                 CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
             if (!parser.getHeaderMap().containsKey("path") || !parser.getHeaderMap().containsKey("label")) {
-                throw new IOException(csv + ": needs the columns path and label (it has " + parser.getHeaderNames() + ")");
-            }
-            Path folder = csv.toAbsolutePath().getParent();
-            for (CSVRecord r : parser) {
-                String label = r.get("label");
-                if (label != null && !label.isBlank()) {
-                    out.put(folder.resolve(r.get("path")).normalize(), label.strip());
+                columns = parser.getHeaderNames();
+            } else {
+                Path folder = csv.toAbsolutePath().getParent();
+                for (CSVRecord r : parser) {
+                    String label = r.get("label");
+                    if (label != null && !label.isBlank()) {
+                        out.put(folder.resolve(r.get("path")).normalize(), label.strip());
+                    }
                 }
             }
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            throw new IOException(csv + ": not a CSV ProtoLens can read (" + e.getMessage() + ")");
         } catch (CharacterCodingException e) {
             throw new IOException(csv + ": not UTF-8 text (" + e + ")");
+        } catch (IOException | IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            // a malformed row or header, or a path this system cannot name
+            throw new IOException(csv + ": not a CSV ProtoLens can read (" + e.getMessage() + ")");
+        }
+        if (columns != null) {
+            throw new IOException(csv + ": needs the columns path and label (it has " + columns + ")");
         }
         return out;
     }
