@@ -48,6 +48,11 @@ public final class MapLayout {
     public static final int LAID_OUT_LIMIT = 250_000;
     /** Placing an image searches its neighbours among at most this many laid-out images. */
     static final int PLACE_SEARCH = 5_000;
+    /**
+     * Images beyond the laid-out ones are placed by a scan of the laid-out images, as long as it
+     * measures at most this many pairs (some 30 s on two cores); beyond, they search among fewer.
+     */
+    static final long PLACE_PAIRS = 2_000_000_000L;
     static final double PERPLEXITY = 30;
     /** PCA axes are fitted on at most this many rows: enough for stable axes at any project size. */
     static final int PCA_FIT_ROWS = 20_000;
@@ -137,7 +142,11 @@ public final class MapLayout {
                 xy[2 * chosen[i] + 1] = landmarkXy[2 * i + 1];
             }
             int[] rest = IntStream.range(0, n).filter(i -> !isLandmark[i]).toArray();
-            float[] placed = placeAmong(landmarkReduced, landmarkXy, chosen.length, r, reduced, rest,
+            // a million images or more: their neighbours are searched among evenly spaced laid-out images, as many as
+            // PLACE_PAIRS allows (at least PLACE_SEARCH), so that placing them takes a minute, not hours
+            int searched = (int) Math.min(chosen.length, Math.max(PLACE_SEARCH, PLACE_PAIRS / rest.length));
+            Landmarks among = Landmarks.evenly(landmarkReduced, landmarkXy, chosen.length, r, searched);
+            float[] placed = placeAmong(among.reduced(), among.xy(), among.count(), r, reduced, rest,
                     neighbourRadius(landmarkXy, chosen.length));
             for (int t = 0; t < rest.length; t++) {
                 xy[2 * rest[t]] = placed[2 * t];
@@ -269,20 +278,32 @@ public final class MapLayout {
             return placeAmong(laidOutReduced, laidOutXy, laidOut, r, reduced, new int[] {0}, radius);
         }
         if (prototypeLandmarks == null) {
-            int step = (laidOut + PLACE_SEARCH - 1) / PLACE_SEARCH;
-            int m = (laidOut + step - 1) / step;
-            float[] red = new float[m * r];
-            float[] pos = new float[2 * m];
-            for (int t = 0; t < m; t++) {
-                System.arraycopy(laidOutReduced, t * step * r, red, t * r, r);
-                pos[2 * t] = laidOutXy[2 * t * step];
-                pos[2 * t + 1] = laidOutXy[2 * t * step + 1];
-            }
-            prototypeLandmarks = red;
-            prototypeLandmarkXy = pos;
+            Landmarks among = Landmarks.evenly(laidOutReduced, laidOutXy, laidOut, r, PLACE_SEARCH);
+            prototypeLandmarks = among.reduced();
+            prototypeLandmarkXy = among.xy();
         }
         return placeAmong(prototypeLandmarks, prototypeLandmarkXy, prototypeLandmarkXy.length / 2, r, reduced, new int[] {0},
                 radius);
+    }
+
+    /** Laid-out images to search among: their reduced rows and positions. */
+    record Landmarks(float[] reduced, float[] xy, int count) {
+        /** Every {@code step}-th of {@code count} laid-out images, at most {@code most} of them (all when they are fewer). */
+        static Landmarks evenly(float[] reduced, float[] xy, int count, int r, int most) {
+            if (count <= most) {
+                return new Landmarks(reduced, xy, count);
+            }
+            int step = (count + most - 1) / most;
+            int m = (count + step - 1) / step;
+            float[] red = new float[m * r];
+            float[] pos = new float[2 * m];
+            for (int t = 0; t < m; t++) {
+                System.arraycopy(reduced, t * step * r, red, t * r, r);
+                pos[2 * t] = xy[2 * t * step];
+                pos[2 * t + 1] = xy[2 * t * step + 1];
+            }
+            return new Landmarks(red, pos, m);
+        }
     }
 
     private float[] prototypeLandmarks;
