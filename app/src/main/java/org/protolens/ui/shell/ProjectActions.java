@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
@@ -431,28 +432,14 @@ final class ProjectActions {
 
     /** Looks for the open project's missing imported images under {@code folder} (see {@link #chooseAndLocate}). */
     void locate(Path folder) {
-        WorkspaceState w = project.workspace().get();
-        if (w == null) {
-            return;
-        }
-        Path dir = w.dir();
-        map.cancelComputation();
-        project.notices().dismiss();
-        var closing = commands.close();
-        ImportedFiles.Located[] found = new ImportedFiles.Located[1];
-        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("locate.job", folder), j -> {
-            j.progress(0, -1);
-            closing.get();
+        whileClosed(Messages.get("locate.job", folder), w -> {
             try {
-                found[0] = ImportedFiles.locate(dir, folder);
+                return ImportedFiles.locate(w.dir(), folder);
             } catch (IOException e) {
                 // the project opens again as it was, and the notice says why nothing was found
-                found[0] = new ImportedFiles.Located(0, 0, List.of(String.valueOf(e.getMessage())), List.of());
+                return new ImportedFiles.Located(0, 0, List.of(String.valueOf(e.getMessage())), List.of());
             }
-            return OpenProject.openForWork(dir, false, SampleProjects.copies(), j::say, j::isCancelled);
-        }).onDone(opened -> {
-            show(opened);
-            ImportedFiles.Located r = found[0];
+        }, (opened, r) -> {
             List<String> lines = new ArrayList<>();
             r.notFound().stream().limit(20).forEach(p -> lines.add(Messages.get("locate.notFound", p)));
             r.differ().stream().limit(20).forEach(p -> lines.add(Messages.get("locate.differ", p)));
@@ -464,7 +451,7 @@ final class ProjectActions {
             } else {
                 project.notices().note(title, lines);
             }
-        }).onFailure(e -> failed(dir, e)), true);
+        });
     }
 
     /**
@@ -475,6 +462,39 @@ final class ProjectActions {
      * @param rows the backbone's rows of every image of the project as shown
      */
     void switchBackbone(String spec, String name, FloatMatrix rows) {
+        // the backbone left behind, by name; or why the project keeps its backbone
+        record Switched(String previous, String refused) {
+        }
+        whileClosed(Messages.get("backbones.switch.job", name), w -> {
+            try {
+                BackboneSwitch.Result r = BackboneSwitch.apply(w, spec, rows);
+                return new Switched(BackbonesViewModel.nameOf(w.dir().resolve(r.previous()).toString()), null);
+            } catch (IOException e) {
+                return new Switched(null, String.valueOf(e.getMessage()));
+            }
+        }, (opened, s) -> {
+            if (s.previous() != null) {
+                project.notices().note(Messages.get("backbones.switch.done", name, s.previous()), opened.notes());
+            } else {
+                project.notices().problem(Messages.get("backbones.switch.failed"), List.of(s.refused()));
+            }
+        });
+    }
+
+    /** Work on the folder of a project closed for it; what it found is handed on once the project is open again. */
+    private interface ClosedWork<R> {
+        R run(WorkspaceState closed) throws Exception;
+    }
+
+    private record Reopened<R>(OpenProject.Opened opened, R outcome) {
+    }
+
+    /**
+     * Closes the open project, runs {@code work} on its folder (the files lane, listed as {@code job})
+     * and opens the project again; {@code then} tells what happened once it is shown. A project that
+     * cannot be opened again is reported as any failed open.
+     */
+    private <R> void whileClosed(String job, ClosedWork<R> work, BiConsumer<OpenProject.Opened, R> then) {
         WorkspaceState w = project.workspace().get();
         if (w == null) {
             return;
@@ -483,25 +503,14 @@ final class ProjectActions {
         map.cancelComputation();
         project.notices().dismiss();
         var closing = commands.close();
-        BackboneSwitch.Result[] done = new BackboneSwitch.Result[1];
-        String[] refused = new String[1];
-        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("backbones.switch.job", name), j -> {
+        tasks.start(tasks.job(Tasks.Lane.FILES, job, j -> {
             j.progress(0, -1);
             closing.get();
-            try {
-                done[0] = BackboneSwitch.apply(w, spec, rows);
-            } catch (IOException e) {
-                refused[0] = String.valueOf(e.getMessage());
-            }
-            return OpenProject.openForWork(dir, false, SampleProjects.copies(), j::say, j::isCancelled);
-        }).onDone(opened -> {
-            show(opened);
-            if (done[0] != null) {
-                project.notices().note(Messages.get("backbones.switch.done", name,
-                        BackbonesViewModel.nameOf(dir.resolve(done[0].previous()).toString())), opened.notes());
-            } else {
-                project.notices().problem(Messages.get("backbones.switch.failed"), List.of(refused[0]));
-            }
+            R outcome = work.run(w);
+            return new Reopened<>(OpenProject.openForWork(dir, false, SampleProjects.copies(), j::say, j::isCancelled), outcome);
+        }).onDone(r -> {
+            show(r.opened());
+            then.accept(r.opened(), r.outcome());
         }).onFailure(e -> failed(dir, e)), true);
     }
 
