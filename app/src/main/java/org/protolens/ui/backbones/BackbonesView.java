@@ -75,6 +75,7 @@ public final class BackbonesView extends VBox {
         summary.setMinHeight(Region.USE_PREF_SIZE);
         summary.setMinWidth(0);
         summary.setMaxWidth(Double.MAX_VALUE);
+        summary.setTooltip(new Tooltip(Messages.get("backbones.summary.tip")));
         MenuButton add = new MenuButton(Messages.get("backbones.add"));
         add.setId("backbones-add");
         add.setTooltip(new Tooltip(Messages.get("backbones.add.tip")));
@@ -294,6 +295,10 @@ public final class BackbonesView extends VBox {
                 return arrow(BackboneComparison.pair(c.toBaseNcm(), c.toBaseTeen()));
             }, 130), name));
         }
+        // the numbers need little room; the figures take the rest
+        sessionColumns.get(0).setMaxWidth(90);
+        sessionColumns.get(1).setMaxWidth(90);
+        classColumns.getFirst().setMaxWidth(240);
         sessions.getColumns().setAll(own == null ? List.of() : sessionColumns);
         sessions.getItems().setAll(own == null ? List.of()
                 : IntStream.range(0, own.figures().sessions().size()).boxed().toList());
