@@ -53,6 +53,8 @@ public final class MapLayout {
      * measures at most this many pairs (some 30 s on two cores); beyond, they search among fewer.
      */
     static final long PLACE_PAIRS = 2_000_000_000L;
+    /** Images added later (imports) search their neighbours among at most this many laid-out images. */
+    static final int LATER_SEARCH = 50_000;
     static final double PERPLEXITY = 30;
     /** PCA axes are fitted on at most this many rows: enough for stable axes at any project size. */
     static final int PCA_FIT_ROWS = 20_000;
@@ -252,15 +254,27 @@ public final class MapLayout {
         return xy;
     }
 
-    /** Positions for more embeddings, without moving anything already laid out: x, y interleaved. */
+    /**
+     * Positions for more embeddings, without moving anything already laid out: x, y interleaved.
+     * Beyond {@link #LATER_SEARCH} laid-out images they are searched among that many, evenly spaced:
+     * imports arrive a batch at a time, and each batch would otherwise scan the whole map.
+     */
     public float[] place(FloatMatrix embeddings) {
         FloatMatrix unit = L2.normalizeRows(embeddings);
         if (method == Method.PCA) {
             return pca.project(unit);
         }
         float[] reduced = pca.project(unit);
-        return placeAmong(laidOutReduced, laidOutXy, laidOut, pca.components(), reduced,
+        Landmarks among = laterLandmarks();
+        return placeAmong(among.reduced(), among.xy(), among.count(), pca.components(), reduced,
                 IntStream.range(0, embeddings.rows()).toArray(), radius);
+    }
+
+    private synchronized Landmarks laterLandmarks() {
+        if (laterLandmarks == null) {
+            laterLandmarks = Landmarks.evenly(laidOutReduced, laidOutXy, laidOut, pca.components(), LATER_SEARCH);
+        }
+        return laterLandmarks;
     }
 
     /**
@@ -307,6 +321,7 @@ public final class MapLayout {
     }
 
     private float[] prototypeLandmarks;
+    private Landmarks laterLandmarks;
     private float[] prototypeLandmarkXy;
 
     /** Distance-weighted mean position of each row's nearest laid-out images (Euclidean in the reduced space). */
