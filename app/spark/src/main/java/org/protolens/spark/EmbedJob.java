@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -302,19 +301,15 @@ public final class EmbedJob implements Callable<Integer> {
         List<Row> kept = rows.select(col("path"), col("embedding"), col("label")).orderBy(col("path")).collectAsList();
         float[] data = new float[Math.multiplyExact(kept.size(), b.dim())];
         List<String> paths = new ArrayList<>(kept.size());
-        StringWriter labels = new StringWriter();
-        try (CSVPrinter csv = new CSVPrinter(labels, CSVFormat.DEFAULT.builder().setHeader("path", "label").get())) {
-            for (int i = 0; i < kept.size(); i++) {
-                Path p = new Path(kept.get(i).getString(0));
-                paths.add("file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString());
-                List<Float> v = kept.get(i).getList(1);
-                for (int j = 0; j < b.dim(); j++) {
-                    data[i * b.dim() + j] = v.get(j);
-                }
-                if (!kept.get(i).isNullAt(2)) {
-                    csv.printRecord(paths.getLast(), kept.get(i).getString(2));
-                }
+        List<String> labels = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            Path p = new Path(kept.get(i).getString(0));
+            paths.add("file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString());
+            List<Float> v = kept.get(i).getList(1);
+            for (int j = 0; j < b.dim(); j++) {
+                data[i * b.dim() + j] = v.get(j);
             }
+            labels.add(kept.get(i).isNullAt(2) ? null : kept.get(i).getString(2));
         }
         try (OutputStream o = fs.create(new Path(outDir, NPY), false)) {
             NpyFile.writeMatrix(o, new FloatMatrix(kept.size(), b.dim(), data));
@@ -323,7 +318,7 @@ public final class EmbedJob implements Callable<Integer> {
             o.write(PathLines.text(paths).getBytes(StandardCharsets.UTF_8));
         }
         try (OutputStream o = fs.create(new Path(outDir, NPY_LABELS), false)) {
-            o.write(labels.toString().getBytes(StandardCharsets.UTF_8));
+            o.write(EmbeddingsImport.labelsText(paths, labels).getBytes(StandardCharsets.UTF_8));
         }
         try (OutputStream o = fs.create(new Path(outDir, NPY_ABOUT), false)) {
             o.write(EmbeddingsImport.describe(b.name(), b.fingerprint(), b.dim(), kept.size()).getBytes(StandardCharsets.UTF_8));

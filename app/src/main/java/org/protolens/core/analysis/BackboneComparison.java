@@ -74,6 +74,10 @@ public final class BackboneComparison {
      * @param teen    the same calibrated by TEEN
      */
     public record SessionRow(int session, SessionResult ncm, SessionResult teen) {
+        /** "NCM -> TEEN" of the figure that sums the session up: the base classes' mean in session 0, the HM after. */
+        public String headline() {
+            return session == 0 ? pair(ncm.classMeanAcc(), teen.classMeanAcc()) : pair(ncm.classMeanHm(), teen.classMeanHm());
+        }
     }
 
     /**
@@ -482,21 +486,18 @@ public final class BackboneComparison {
         if (figures.isEmpty() || figures.getFirst().sessions().size() < 2 && figures.getFirst().novelClasses().isEmpty()) {
             return b.toString();
         }
-        b.append(String.format(Locale.ROOT, "%nPer session (the classes seen so far; HM of class means, NCM -> TEEN):%n%n| session |"));
-        figures.forEach(f -> b.append(' ').append(f.backbone()).append(" |"));
-        b.append("\n|---:|").append("---|".repeat(figures.size())).append('\n');
+        header(b, String.format(Locale.ROOT, "%nPer session (the classes seen so far; HM of class means, NCM -> TEEN):%n%n"),
+                "session", "---:", figures);
         for (int s = 0; s < figures.getFirst().sessions().size(); s++) {
             b.append("| ").append(figures.getFirst().sessions().get(s).session()).append(" |");
             for (Figures f : figures) {
                 SessionRow row = f.sessions().get(s);
-                b.append(' ').append(row.session() == 0 ? pair(row.ncm().classMeanAcc(), row.teen().classMeanAcc()) + " (base)"
-                        : pair(row.ncm().classMeanHm(), row.teen().classMeanHm())).append(" |");
+                b.append(' ').append(row.headline()).append(row.session() == 0 ? " (base)" : "").append(" |");
             }
             b.append('\n');
         }
-        b.append(String.format(Locale.ROOT, "%nPer new class (%d-NN accuracy; new -> base, NCM -> TEEN):%n%n| class |", NEIGHBOURS));
-        figures.forEach(f -> b.append(' ').append(f.backbone()).append(" |"));
-        b.append("\n|---|").append("---|".repeat(figures.size())).append('\n');
+        header(b, String.format(Locale.ROOT, "%nPer new class (%d-NN accuracy; new -> base, NCM -> TEEN):%n%n", NEIGHBOURS),
+                "class", "---", figures);
         for (int c = 0; c < figures.getFirst().novelClasses().size(); c++) {
             b.append("| ").append(figures.getFirst().novelClasses().get(c).name()).append(" |");
             for (Figures f : figures) {
@@ -506,6 +507,13 @@ public final class BackboneComparison {
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /** A line saying what follows, then a table's header: its first column, then a column per backbone. */
+    private static void header(StringBuilder b, String title, String first, String firstAlign, List<Figures> figures) {
+        b.append(title).append("| ").append(first).append(" |");
+        figures.forEach(f -> b.append(' ').append(f.backbone()).append(" |"));
+        b.append("\n|").append(firstAlign).append('|').append("---|".repeat(figures.size())).append('\n');
     }
 
     /** "before -> after" in percent. */

@@ -2,7 +2,6 @@ package org.protolens.core.interop;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
@@ -197,15 +196,11 @@ public final class ProjectExport {
         PathLines.write(EmbeddingsImport.pathsBeside(npy), paths);
         AtomicFiles.writeString(EmbeddingsImport.besides(npy), EmbeddingsImport.describe(w.backboneDir().toString(),
                 BackboneLoader.fingerprintOf(w.backboneDir()), w.dim(), w.imageCount()));
-        StringWriter labels = new StringWriter();
-        try (CSVPrinter csv = new CSVPrinter(labels, CSVFormat.DEFAULT.builder().setHeader("path", "label").get())) {
-            for (int i = 0; i < w.imageCount(); i++) {
-                if (w.label(i) >= 0) {
-                    csv.printRecord(paths.get(i), w.classNames().get(w.label(i)));
-                }
-            }
+        List<String> labels = new ArrayList<>(w.imageCount());
+        for (int i = 0; i < w.imageCount(); i++) {
+            labels.add(w.label(i) < 0 ? null : w.classNames().get(w.label(i)));
         }
-        AtomicFiles.writeString(EmbeddingsImport.labelsBeside(npy), labels.toString());
+        AtomicFiles.writeString(EmbeddingsImport.labelsBeside(npy), EmbeddingsImport.labelsText(paths, labels));
     }
 
     /**

@@ -23,6 +23,7 @@ import org.protolens.core.embed.EmbeddingCache;
 import org.protolens.core.embed.Preprocessing;
 import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.io.FolderFiles;
+import org.protolens.core.io.JsonFiles;
 import org.protolens.core.io.NpyFile;
 
 /**
@@ -93,7 +94,40 @@ public final class BackboneSwitch {
         String own = m.backbone();
         record.put(own, new Stored(own, m.embeddings(), m.basePrototypes(), trainingImages(m)));
 
-        String folder = install(dir, spec);
+        Installed installed = install(dir, spec);
+        String folder = installed.folder();
+        Prepared prepared;
+        try {
+            prepared = prepare(dir, s, spec, rows, m, own, record, folder);
+        } catch (IOException | RuntimeException e) {
+            // a refused switch leaves no copy of the backbone behind
+            if (installed.copied()) {
+                AtomicFiles.deleteTree(dir.resolve(folder));
+            }
+            throw e;
+        }
+        // the switch itself: project.json names the new backbone and its files
+        prepared.manifest().write(dir);
+
+        // the Backbones tab lists the one left behind, to compare with or switch back to
+        List<String> compared = new ArrayList<>(ComparedBackbones.read(dir));
+        Path now = dir.resolve(folder).toAbsolutePath().normalize();
+        compared.removeIf(c -> c.equals(spec) || c.equals(now.toString()));
+        compared.add(dir.resolve(own).toAbsolutePath().normalize().toString());
+        ComparedBackbones.write(dir, compared);
+        return new Result(folder, own, prepared.reused());
+    }
+
+    /** What the switch writes last, and whether the backbone's files were there from an earlier switch. */
+    private record Prepared(ProjectManifest manifest, boolean reused) {
+    }
+
+    /**
+     * Everything before project.json, once the backbone's folder is in the project: its files (made
+     * or found), the imported images' rows in its cache, the record of the backbone left behind.
+     */
+    private static Prepared prepare(Path dir, WorkspaceState s, String spec, FloatMatrix rows, ProjectManifest m, String own,
+                                    Map<String, Stored> record, String folder) throws IOException {
         String fingerprint = BackboneLoader.fingerprintOf(dir.resolve(folder));
         if (fingerprint.equals(BackboneLoader.fingerprintOf(dir.resolve(own)))) {
             throw new IOException(spec + ": is the project's backbone already");
@@ -120,16 +154,7 @@ public final class BackboneSwitch {
             Integer count = c.isBase() ? target.trainingImages().get(c.name()) : c.trainingImages();
             classes.add(new ProjectManifest.ClassEntry(c.name(), c.kind(), c.session(), count));
         }
-        new ProjectManifest(m.format(), m.version(), m.name(), m.description(), folder, m.calibration(), classes,
-                target.basePrototypes(), target.embeddings(), m.images(), m.provenance()).write(dir);
-
-        // the Backbones tab lists the one left behind, to compare with or switch back to
-        List<String> compared = new ArrayList<>(ComparedBackbones.read(dir));
-        Path now = dir.resolve(folder).toAbsolutePath().normalize();
-        compared.removeIf(c -> c.equals(spec) || c.equals(now.toString()));
-        compared.add(dir.resolve(own).toAbsolutePath().normalize().toString());
-        ComparedBackbones.write(dir, compared);
-        return new Result(folder, own, reused);
+        return new Prepared(m.withBackbone(folder, classes, target.basePrototypes(), target.embeddings()), reused);
     }
 
     private static Map<String, Integer> trainingImages(ProjectManifest m) {
@@ -206,16 +231,20 @@ public final class BackboneSwitch {
         return new Stored(folder, embeddings, prototypes, counts);
     }
 
+    /** A backbone's folder in the project (relative), and whether this switch copied it there. */
+    record Installed(String folder, boolean copied) {
+    }
+
     /**
-     * The backbone's folder in the project (relative): a folder already inside it as it is;
-     * otherwise a copy in {@code backbones/NAME-FINGERPRINT}, made whole before it takes that name.
+     * The backbone's folder in the project: a folder already inside it as it is; otherwise a copy
+     * in {@code backbones/NAME-FINGERPRINT}, made whole before it takes that name.
      */
-    static String install(Path dir, String spec) throws IOException {
+    static Installed install(Path dir, String spec) throws IOException {
         Path root = dir.toAbsolutePath().normalize();
         if (!spec.matches("(?i)[a-z][a-z0-9+.-]*://.*") && !spec.equals(BackboneLoader.IMAGENET_RESNET18)) {
             Path p = Path.of(spec).toAbsolutePath().normalize();
             if (Files.isDirectory(p) && p.startsWith(root) && !p.equals(root)) {
-                return root.relativize(p).toString().replace('\\', '/');
+                return new Installed(root.relativize(p).toString().replace('\\', '/'), false);
             }
         }
         Path tmp = root.resolve(FOLDER).resolve(".installing");
@@ -249,10 +278,11 @@ public final class BackboneSwitch {
             String folder = FOLDER + "/" + name.replaceAll("[^A-Za-z0-9._-]+", "-").toLowerCase(Locale.ROOT)
                     + "-" + fingerprint.substring(0, 8);
             Path target = root.resolve(folder);
-            if (!Files.exists(target)) {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(target)) {
+                return new Installed(folder, false);
             }
-            return folder;
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return new Installed(folder, true);
         } finally {
             AtomicFiles.deleteTree(tmp);
         }
@@ -287,13 +317,8 @@ public final class BackboneSwitch {
         if (!Files.isRegularFile(file)) {
             return out;
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(file + ": not readable JSON (" + e.getMessage() + ")");
-        }
-        if (root == null || !FORMAT.equals(root.path("format").asText(null)) || !root.path("backbones").isArray()) {
+        JsonNode root = JsonFiles.readTree(file);
+        if ( !FORMAT.equals(root.path("format").asText(null)) || !root.path("backbones").isArray()) {
             throw new IOException(file + ": not a record of switched backbones (\"format\" is not " + FORMAT + ")");
         }
         for (JsonNode n : root.path("backbones")) {

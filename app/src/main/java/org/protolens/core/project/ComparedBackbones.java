@@ -1,13 +1,11 @@
 package org.protolens.core.project;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import org.protolens.core.io.AtomicFiles;
+import org.protolens.core.io.JsonFiles;
 
 /**
  * The other backbones a person added to a project's Backbones tab, so that the comparison is there
@@ -43,20 +42,11 @@ public final class ComparedBackbones {
      */
     public static List<String> read(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return List.of();
-        }
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new IOException(file + ": not readable JSON (" + e.getOriginalMessage() + ")");
-        } catch (IOException | RuntimeException e) {
-            // a byte order or an encoding Jackson cannot decode
-            throw new IOException(file + ": not readable JSON (" + e.getMessage() + ")");
+            root = JsonFiles.readTree(file);
+        } catch (NoSuchFileException e) {
+            return List.of();
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
             throw new IOException(file + ": not a list of compared backbones (\"format\" is not " + FORMAT + ")");

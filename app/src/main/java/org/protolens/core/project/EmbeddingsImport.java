@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +22,12 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.embed.EmbeddingPipeline;
+import org.protolens.core.io.JsonFiles;
 import org.protolens.core.io.NpyFile;
 import org.protolens.core.io.PathLines;
 
@@ -65,6 +68,24 @@ public final class EmbeddingsImport {
                 .toPrettyString() + "\n";
     }
 
+    /**
+     * The text of {@code X.labels.csv}: a {@code path,label} row for each labelled image (a null label:
+     * none), in the order given; a header alone when none is labelled.
+     */
+    public static String labelsText(List<String> paths, List<String> labels) {
+        StringWriter text = new StringWriter();
+        try (CSVPrinter csv = new CSVPrinter(text, CSVFormat.DEFAULT.builder().setHeader("path", "label").get())) {
+            for (int i = 0; i < paths.size(); i++) {
+                if (labels.get(i) != null) {
+                    csv.printRecord(paths.get(i), labels.get(i));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
     /** {@code X.json} for {@code X.npy}. */
     public static Path besides(Path npy) {
         return npy.resolveSibling(stem(npy) + ".json");
@@ -81,12 +102,7 @@ public final class EmbeddingsImport {
         if (!Files.isRegularFile(about)) {
             return null;
         }
-        JsonNode n;
-        try {
-            n = JSON.readTree(Files.readAllBytes(about));
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(about + ": not readable JSON (" + e.getMessage() + ")");
-        }
+        JsonNode n = JsonFiles.readTree(about);
         String fp = n == null ? null : n.path("fingerprint").asText(null);
         if (fp == null || fp.isBlank()) {
             throw new IOException(about + ": names no \"fingerprint\" of the backbone that made " + npy.getFileName());

@@ -151,6 +151,13 @@ public record ProjectManifest(String format, int version, String name, String de
                 embeddings, images, provenance);
     }
 
+    /** The same project with another backbone folder, its images' rows and base prototypes, and class entries. */
+    public ProjectManifest withBackbone(String backboneFolder, List<ClassEntry> classEntries, String basePrototypesFile,
+                                        String embeddingsFile) {
+        return new ProjectManifest(format, version, name, description, backboneFolder, calibration, classEntries, basePrototypesFile,
+                embeddingsFile, images, provenance);
+    }
+
     public void write(Path dir) throws IOException {
         AtomicFiles.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(this) + "\n");
     }

@@ -284,9 +284,7 @@ public final class BackbonesView extends VBox {
             // the project's backbone by its part, the other by its name: the headers stay short
             String name = r.own() ? Messages.get("backbones.ownShort") : r.figures().backbone();
             sessionColumns.add(named(Tables.column("backbones.sessions.col.hm", at -> {
-                BackboneComparison.SessionRow row = r.figures().sessions().get(at);
-                return arrow(row.session() == 0 ? BackboneComparison.pair(row.ncm().classMeanAcc(), row.teen().classMeanAcc())
-                        : BackboneComparison.pair(row.ncm().classMeanHm(), row.teen().classMeanHm()));
+                return arrow(r.figures().sessions().get(at).headline());
             }, 150), name));
             classColumns.add(named(Tables.column("backbones.classes.col.knn",
                     at -> BackboneComparison.pct(r.figures().novelClasses().get(at).separation()), 90), name));
