@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "import-embeddings", mixinStandardHelpOptions = true, versionProvider = ProtoLensCommand.Versions.class,
         description = {"Adds images embedded elsewhere to a project, without embedding them again: X.npy (one row per image),",
             "X.paths.txt (the images, same order), X.json (the backbone's fingerprint) and X.labels.csv (if any are labelled),",
-            "as `protolens embed`, the Spark job's --npy and the app's File > Export > Embeddings write them.",
+            "as `protolens embed`, the Spark job's --npy and the app's File > Export > Embeddings write them; or Parquet rows",
+            "(the Spark job's output folder, its job.json, or .parquet files with path and embedding columns).",
             "Refused when another backbone made them. Each file is read once (its SHA-256 keys its row in the project's",
             "cache); unreadable files and images already in the project are left out and listed. Labels from a CSV",
             "(path,label) label them; a label the project has no class for makes a base class of its images."})
@@ -28,8 +29,14 @@ final class ImportEmbeddingsCommand implements Callable<Integer> {
     @Option(names = "--project", required = true, paramLabel = "DIR", description = "the project folder (with project.json)")
     Path project;
 
-    @Option(names = "--embeddings", required = true, paramLabel = "X.npy", description = "the rows (float32 or float64)")
+    @Option(names = "--embeddings", required = true, paramLabel = "X.npy|PARQUET",
+            description = "the rows: X.npy (float32 or float64), or Parquet (a Spark job's output folder, its job.json, a .parquet file)")
     Path embeddings;
+
+    @Option(names = "--images-root", paramLabel = "DIR",
+            description = "Parquet rows: where the job's images are on this computer (each row's relative_path below it),"
+                    + " when the paths it wrote are a cluster's")
+    Path imagesRoot;
 
     @Option(names = "--paths", paramLabel = "PATHS.txt", description = "the images, one per row (default: X.paths.txt)")
     Path paths;
@@ -47,17 +54,28 @@ final class ImportEmbeddingsCommand implements Callable<Integer> {
         if (!Files.isRegularFile(project.resolve(ProjectManifest.FILE_NAME))) {
             throw CliArgs.usage(spec, project + ": not a project folder (project.json is missing)");
         }
-        if (fingerprint == null && EmbeddingsImport.fingerprintBeside(embeddings) == null) {
+        if (!Files.exists(embeddings)) {
+            throw CliArgs.usage(spec, embeddings + ": no such file or folder");
+        }
+        boolean parquet = EmbeddingsImport.isParquet(embeddings);
+        if (parquet && paths != null) {
+            throw CliArgs.usage(spec, "--paths is for X.npy; Parquet rows name their images");
+        }
+        if (!parquet && imagesRoot != null) {
+            throw CliArgs.usage(spec, "--images-root is for Parquet rows; X.npy's images are listed in X.paths.txt");
+        }
+        if (!parquet && fingerprint == null && EmbeddingsImport.fingerprintBeside(embeddings) == null) {
             throw new IOException(embeddings + ": which backbone made these rows is not known ("
                     + EmbeddingsImport.besides(embeddings).getFileName()
                     + " is missing); give --fingerprint, so that another backbone's embeddings are never mixed into the project");
         }
-        EmbeddingsImport.Source source = EmbeddingsImport.read(embeddings, paths, labels, fingerprint);
+        EmbeddingsImport.Source source = parquet ? EmbeddingsImport.readParquet(embeddings, imagesRoot, labels, fingerprint)
+                : EmbeddingsImport.read(embeddings, paths, labels, fingerprint);
         PrintWriter err = spec.commandLine().getErr();
         try (OpenProject p = OpenProject.open(project)) {
             EmbeddingsImport.Result r = EmbeddingsImport.apply(p, source);
             r.skipped().forEach(s -> err.println("left out " + s));
-            err.printf(Locale.ROOT, "%d of %d images added to %s%s%n", r.added(), source.files().size(), project,
+            err.printf(Locale.ROOT, "%d of %d images added to %s%s%n", r.added(), source.files().size() + source.leftOut().size(), project,
                     r.edit() == null ? "" : " (" + r.edit() + ")");
             err.flush();
         }

@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.protolens.TestResources;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.interop.ProjectExport;
 import org.protolens.core.io.NpyFile;
+import org.protolens.core.io.ParquetEmbeddings;
 import org.protolens.core.io.PathLines;
 import org.protolens.core.map.MapLayout;
 import org.protolens.core.project.BackboneSwitch;
@@ -27,7 +29,8 @@ import org.protolens.core.shortcut.ShortcutDataset;
 /**
  * Every parser of a file someone may send (project.json, .npy, labels CSV, backbone.json, split
  * files, map-layout.bin, paths lists, a shortcut dataset's manifest.csv, saved selections, compared backbones,
- * the backbone and labels beside imported embeddings, the record of backbones switched from)
+ * the backbone and labels beside imported embeddings, the record of backbones switched from, Parquet
+ * embeddings)
  * refuses what it cannot read with an IOException that names the file, and never fails another
  * way (a runtime exception, an error, a hang).
  *
@@ -62,7 +65,7 @@ class UntrustedFilesFuzzTest {
         }
         setUp();
         byte[] file = Arrays.copyOfRange(input, 1, input.length);
-        int parser = Math.floorMod(input[0], 13);
+        int parser = Math.floorMod(input[0], 14);
         Path target = switch (parser) {
             case 0 -> project.resolve(ProjectManifest.FILE_NAME);
             case 3 -> root.resolve(BackboneSpec.FILE_NAME);
@@ -71,6 +74,7 @@ class UntrustedFilesFuzzTest {
             case 9 -> root.resolve(ComparedBackbones.FILE_NAME);
             case 10 -> EmbeddingsImport.besides(root.resolve("rows.npy"));
             case 12 -> Files.createDirectories(root.resolve(BackboneSwitch.FOLDER)).resolve("switched.json");
+            case 13 -> root.resolve("rows.parquet");
             default -> root.resolve("input-" + parser);
         };
         Files.write(target, file);
@@ -88,6 +92,7 @@ class UntrustedFilesFuzzTest {
                 case 10 -> EmbeddingsImport.fingerprintBeside(root.resolve("rows.npy"));
                 case 11 -> EmbeddingsImport.readLabels(target);
                 case 12 -> BackboneSwitch.switchedFrom(root);
+                case 13 -> ParquetEmbeddings.read(List.of(target));
                 default -> PathLines.read(target);
             }
         } catch (IOException e) {

@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -29,6 +32,7 @@ import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.embed.EmbeddingPipeline;
 import org.protolens.core.io.JsonFiles;
 import org.protolens.core.io.NpyFile;
+import org.protolens.core.io.ParquetEmbeddings;
 import org.protolens.core.io.PathLines;
 
 /**
@@ -45,6 +49,7 @@ import org.protolens.core.io.PathLines;
  */
 public final class EmbeddingsImport {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JOB_FILE = "job.json";
 
     private EmbeddingsImport() {
     }
@@ -128,12 +133,20 @@ public final class EmbeddingsImport {
     /**
      * Rows to import as read from their files.
      *
-     * @param npy         the file the rows came from, for messages
+     * @param origin      the file or folder the rows came from, for messages
      * @param files       one per row: absolute, normalised paths
      * @param labels      a label for some files (absolute, normalised paths)
      * @param fingerprint the fingerprint of the backbone that made the rows
+     * @param sha256      per row, the SHA-256 (hex) of the bytes its embedding was made from (a null entry: not known), or null
+     *                    when the source does not say; a file whose bytes differ now is left out
+     * @param leftOut     rows of the source that are not among {@code rows}, each with why (an image not on this computer)
      */
-    public record Source(Path npy, FloatMatrix rows, List<Path> files, Map<Path, String> labels, String fingerprint) {
+    public record Source(Path origin, FloatMatrix rows, List<Path> files, Map<Path, String> labels, String fingerprint,
+                         List<String> sha256, List<String> leftOut) {
+        /** Rows without known hashes, all of whose images are named by local paths. */
+        public Source(Path origin, FloatMatrix rows, List<Path> files, Map<Path, String> labels, String fingerprint) {
+            this(origin, rows, files, labels, fingerprint, null, List.of());
+        }
     }
 
     /**
@@ -202,6 +215,201 @@ public final class EmbeddingsImport {
         return out;
     }
 
+    /** Whether {@code chosen} names Parquet rows (a .parquet file, a Spark job's output folder or its job.json) rather than X.npy. */
+    public static boolean isParquet(Path chosen) {
+        String name = String.valueOf(chosen.getFileName()).toLowerCase(Locale.ROOT);
+        return !name.endsWith(".npy");
+    }
+
+    /**
+     * Reads what the person chose: {@code X.npy} with the files beside it, or Parquet rows
+     * ({@link #readParquet}).
+     *
+     * @param imagesRoot where the images of Parquet rows are on this computer (below it, each row's
+     *                   {@code relative_path}), or null to take each row's path as written
+     */
+    public static Source read(Path chosen, Path imagesRoot) throws IOException {
+        return isParquet(chosen) ? readParquet(chosen, imagesRoot, null, null) : read(chosen, null, null, null);
+    }
+
+    /**
+     * The Parquet files of {@code chosen}: a Spark job's output folder (its {@code embeddings/}), its
+     * {@code job.json}, a folder of {@code .parquet} parts, or one {@code .parquet} file (with the
+     * other parts of its folder when Spark wrote it: a {@code _SUCCESS} marker beside it).
+     *
+     * @throws IOException naming {@code chosen} when it holds no Parquet file
+     */
+    public static List<Path> parquetParts(Path chosen) throws IOException {
+        Path folder = chosen;
+        if (Files.isRegularFile(chosen)) {
+            if (chosen.getFileName().toString().equalsIgnoreCase(JOB_FILE)) {
+                folder = chosen.resolveSibling("embeddings");
+            } else if (!Files.exists(chosen.resolveSibling("_SUCCESS"))) {
+                return List.of(chosen);
+            } else {
+                folder = chosen.getParent();
+            }
+        } else if (Files.isDirectory(chosen.resolve("embeddings"))) {
+            folder = chosen.resolve("embeddings");
+        }
+        List<Path> parts = new ArrayList<>();
+        if (Files.isDirectory(folder)) {
+            try (var list = Files.list(folder)) {
+                list.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet")
+                        && !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)).sorted().forEach(parts::add);
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new IOException(chosen + ": no Parquet file there (a Spark job's output has them in embeddings/)");
+        }
+        return parts;
+    }
+
+    /**
+     * The collection's root as the Spark job that wrote {@code chosen} saw it ({@code images_root}
+     * in its {@code job.json}) when that is not a folder on this computer, so that the person can say
+     * where the images are here; null when the rows' paths can be taken as written.
+     */
+    public static String remoteImagesRoot(Path chosen) throws IOException {
+        Path job = jobFileOf(chosen);
+        if (job == null) {
+            return null;
+        }
+        JsonNode n = JsonFiles.readTree(job);
+        String root = n == null ? null : n.path("images_root").asText(null);
+        if (root == null || root.isBlank()) {
+            return null;
+        }
+        Path local = localPath(root);
+        return local != null && Files.isDirectory(local) ? null : root;
+    }
+
+    private static Path jobFileOf(Path chosen) {
+        Path folder = Files.isDirectory(chosen) ? chosen : chosen.toAbsolutePath().getParent();
+        Path here = folder.resolve(JOB_FILE);
+        if (Files.isRegularFile(here)) {
+            return here;
+        }
+        Path above = folder.getParent() == null ? null : folder.getParent().resolve(JOB_FILE);
+        return above != null && Files.isRegularFile(above) ? above : null;
+    }
+
+    /**
+     * Reads Parquet rows ({@link ParquetEmbeddings}): the Spark job's output, or any table with a path
+     * and an embedding column. The backbone's fingerprint comes from the rows' {@code backbone} column
+     * or the job's {@code job.json}; labels from the {@code label} column unless a CSV is given. Rows
+     * whose image is not on this computer (a cluster's path, and no {@code imagesRoot}) are left out
+     * with why; each row's {@code sha256}, where written, is checked against the file when it is read.
+     *
+     * @param imagesRoot  where the images are here: each row's {@code relative_path} below it; null: the paths as written
+     * @param labels      a labels CSV instead of the rows' label column, or null
+     * @param fingerprint the backbone's fingerprint where the rows do not say it, or null
+     * @throws IOException naming the file and the problem
+     */
+    public static Source readParquet(Path chosen, Path imagesRoot, Path labels, String fingerprint) throws IOException {
+        ParquetEmbeddings.Table t = ParquetEmbeddings.read(parquetParts(chosen));
+        String made = fingerprint != null ? fingerprint : fingerprintOf(chosen, t);
+        if (imagesRoot != null && t.relativePaths() == null) {
+            throw new IOException(chosen + ": its rows have no relative_path column, so they cannot be found below " + imagesRoot);
+        }
+        Path root = imagesRoot == null ? null : imagesRoot.toAbsolutePath().normalize();
+        List<Integer> kept = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<String> sha = t.sha256() == null ? null : new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
+        Map<Path, String> byFile = new HashMap<>();
+        for (int i = 0; i < t.paths().size(); i++) {
+            String written = t.paths().get(i);
+            Path file = root != null ? below(root, t.relativePaths().get(i)) : localPath(written);
+            if (file == null) {
+                leftOut.add(written + (root != null ? ": its relative path (" + t.relativePaths().get(i) + ") leads outside " + root
+                        : ": not a file on this computer; say where the job's images are here"));
+                continue;
+            }
+            kept.add(i);
+            files.add(file);
+            if (sha != null) {
+                sha.add(t.sha256().get(i));
+            }
+            String label = t.labels() == null ? null : t.labels().get(i);
+            if (label != null && !label.isBlank()) {
+                byFile.put(file, label.strip());
+            }
+        }
+        FloatMatrix rows = kept.size() == t.paths().size() ? t.embeddings()
+                : t.embeddings().selectRows(kept.stream().mapToInt(Integer::intValue).toArray());
+        return new Source(chosen, rows, List.copyOf(files), labels != null ? readLabels(labels) : byFile, made,
+                sha == null ? null : Collections.unmodifiableList(sha), List.copyOf(leftOut));
+    }
+
+    private static String fingerprintOf(Path chosen, ParquetEmbeddings.Table t) throws IOException {
+        if (t.backbones() != null) {
+            Set<String> seen = new HashSet<>(t.backbones());
+            seen.remove(null);
+            if (seen.size() > 1) {
+                throw new IOException(chosen + ": rows made by " + seen.size() + " backbones (fingerprints "
+                        + seen.stream().map(EmbeddingsImport::abbreviated).sorted().toList() + "); a project takes one backbone's rows");
+            }
+            if (seen.size() == 1) {
+                return seen.iterator().next();
+            }
+        }
+        Path job = jobFileOf(chosen);
+        JsonNode n = job == null ? null : JsonFiles.readTree(job);
+        String fp = n == null ? null : n.path("fingerprint").asText(null);
+        if (fp == null || fp.isBlank()) {
+            throw new IOException(chosen + ": which backbone made these rows is not known (no backbone column, no job.json naming"
+                    + " its fingerprint); give the backbone's fingerprint, so that another backbone's embeddings are never mixed into"
+                    + " a project");
+        }
+        return fp;
+    }
+
+    /**
+     * A path as the Spark job (Hadoop) or a script wrote it, on this computer: {@code file:/x}, {@code file:///x} or a plain
+     * path; null for another file system's ({@code hdfs://}, {@code s3a://}, ...) or what this system cannot name.
+     */
+    static Path localPath(String written) {
+        String p = written;
+        if (p.regionMatches(true, 0, "file:", 0, 5)) {
+            p = p.substring(5);
+            if (p.startsWith("//")) {
+                int slash = p.indexOf('/', 2);
+                if (slash < 0) {
+                    return null;
+                }
+                String host = p.substring(2, slash);
+                if (!host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
+                    return null;
+                }
+                p = p.substring(slash);
+            }
+            if (p.matches("/[A-Za-z]:[/\\\\].*")) {
+                p = p.substring(1); // file:/C:/x on Windows
+            }
+        } else if (p.matches("[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+            return null;
+        }
+        try {
+            Path path = Path.of(p);
+            return path.isAbsolute() ? path.normalize() : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    private static Path below(Path root, String relative) {
+        if (relative == null || relative.isBlank()) {
+            return null;
+        }
+        try {
+            Path p = root.resolve(relative).normalize();
+            return p.startsWith(root) && !p.equals(root) ? p : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
     /**
      * What joins the project: the images not in it yet whose files can be read, each with its row
      * (now kept in the project's cache), label and SHA-256; the rows left out, each with why.
@@ -243,11 +451,12 @@ public final class EmbeddingsImport {
         FloatMatrix rows = source.rows();
         List<Path> files = source.files();
         if (rows.cols() != state.dim()) {
-            throw new IOException(source.npy() + ": rows of " + rows.cols() + " dimensions; this project's backbone makes " + state.dim());
+            throw new IOException(source.origin() + ": rows of " + rows.cols() + " dimensions; this project's backbone makes "
+                    + state.dim());
         }
         String own = BackboneLoader.fingerprintOf(state.backboneDir());
         if (!own.equals(source.fingerprint())) {
-            throw new IOException(source.npy() + ": made by another backbone (fingerprint " + abbreviated(source.fingerprint())
+            throw new IOException(source.origin() + ": made by another backbone (fingerprint " + abbreviated(source.fingerprint())
                     + ", this project's is " + abbreviated(own) + "); embeddings of two backbones cannot be compared: make a project"
                     + " for these");
         }
@@ -255,7 +464,7 @@ public final class EmbeddingsImport {
         List<ImportPlan.Item> items = new ArrayList<>();
         List<byte[]> sha = new ArrayList<>();
         List<Integer> taken = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
+        List<String> skipped = new ArrayList<>(source.leftOut());
         for (int i = 0; i < files.size(); i++) {
             if (cancelled.getAsBoolean()) {
                 throw new CancellationException();
@@ -265,8 +474,11 @@ public final class EmbeddingsImport {
                 skipped.add(file + ": in the project already");
             } else {
                 byte[] key = EmbeddingPipeline.sha256Of(file);
+                String expected = source.sha256() == null ? null : source.sha256().get(i);
                 if (key == null) {
                     skipped.add(file + ": cannot be read; the project keeps an image only with its file (to embed it again if need be)");
+                } else if (expected != null && !expected.equalsIgnoreCase(HexFormat.of().formatHex(key))) {
+                    skipped.add(file + ": changed since it was embedded (its bytes are not the ones its row was made from)");
                 } else {
                     p.cache().put(key, rows.row(i));
                     String label = source.labels().get(file);

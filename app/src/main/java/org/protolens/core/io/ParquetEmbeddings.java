@@ -1,0 +1,561 @@
+package org.protolens.core.io;
+
+import io.airlift.compress.v3.Decompressor;
+import io.airlift.compress.v3.lz4.Lz4JavaDecompressor;
+import io.airlift.compress.v3.snappy.SnappyJavaDecompressor;
+import io.airlift.compress.v3.zstd.ZstdJavaDecompressor;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DataPageHeaderV2;
+import org.apache.parquet.format.DictionaryPageHeader;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.protolens.core.FloatMatrix;
+
+/**
+ * Image embeddings stored as Apache Parquet, as ProtoLens's Spark job writes them and as pandas,
+ * pyarrow or Spark write them anywhere else: a column of image paths ({@code path}, or
+ * {@code filepath} as FiftyOne names it), a list-of-numbers column of embeddings
+ * ({@code embedding} or {@code embeddings}, float or double) and, where present, {@code label},
+ * {@code relative_path}, {@code sha256} (hex of the image's bytes) and {@code backbone} (the
+ * fingerprint of the backbone that made the row).
+ * <p>Read without Hadoop: Parquet's own footer structures and column decoders; the schema, the
+ * column chunks and their pages are read here and decompressed in plain Java (uncompressed,
+ * Snappy, gzip, zstd, LZ4). A file from
+ * someone else is untrusted: every offset and size is checked against the file before it is
+ * used, and any problem is an {@link IOException} naming the file.
+ */
+public final class ParquetEmbeddings {
+    /** The largest page (decompressed) or column chunk read into memory at once. */
+    private static final int MAX_BLOCK = 1 << 30;
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+    private static final List<String> PATH_COLUMNS = List.of("path", "filepath");
+    private static final List<String> EMBEDDING_COLUMNS = List.of("embedding", "embeddings");
+
+    private ParquetEmbeddings() {
+    }
+
+    /**
+     * The rows of one or more Parquet files, in file order.
+     *
+     * @param paths         each row's image path as written (a plain path or a URI such as {@code file:/...} or {@code hdfs://...})
+     * @param relativePaths each row's path below the collection's root, or null when the files have no such column
+     * @param labels        each row's label (null entries: none), or null when the files have no label column
+     * @param sha256        each row's SHA-256 in hex (null entries: unknown), or null when there is no such column
+     * @param backbones     each row's backbone fingerprint, or null when there is no such column
+     * @param embeddings    one row per image
+     */
+    public record Table(List<String> paths, List<String> relativePaths, List<String> labels, List<String> sha256,
+                        List<String> backbones, FloatMatrix embeddings) {
+    }
+
+    /**
+     * Reads {@code files} (the parts of one dataset; the same columns in each).
+     *
+     * @throws IOException naming the file and the problem: not Parquet, damaged, no path or embedding
+     *                     column, embeddings of different lengths, a compression this reader lacks
+     */
+    public static Table read(List<Path> files) throws IOException {
+        List<Part> parts = new ArrayList<>();
+        long values = 0;
+        for (Path f : files) {
+            Part p = Part.open(f);
+            parts.add(p);
+            values += p.embeddingValues();
+        }
+        if (values > Integer.MAX_VALUE - 8) {
+            throw new IOException(files.getFirst() + ": " + values + " numbers in its embeddings; more than one table can hold"
+                    + " (about 2 billion): import the rows in parts");
+        }
+        Columns out = new Columns(parts.getFirst(), (int) values);
+        for (Part p : parts) {
+            p.readInto(out);
+        }
+        return out.table();
+    }
+
+    /** Where the rows are gathered: all files' rows in order. */
+    private static final class Columns {
+        final List<String> paths = new ArrayList<>();
+        final List<String> relative;
+        final List<String> labels;
+        final List<String> sha;
+        final List<String> backbones;
+        final float[] data;
+        int filled;
+        int dim = -1;
+
+        Columns(Part first, int values) {
+            relative = first.has("relative_path") ? new ArrayList<>() : null;
+            labels = first.has("label") ? new ArrayList<>() : null;
+            sha = first.has("sha256") ? new ArrayList<>() : null;
+            backbones = first.has("backbone") ? new ArrayList<>() : null;
+            data = new float[values];
+        }
+
+        Table table() {
+            int rows = paths.size();
+            int cols = Math.max(dim, 0);
+            return new Table(frozen(paths), frozen(relative), frozen(labels), frozen(sha), frozen(backbones),
+                    new FloatMatrix(rows, cols, filled == data.length ? data : Arrays.copyOf(data, filled)));
+        }
+
+        /** Read-only, null entries kept (a row without a label); null stays null (no such column). */
+        private static List<String> frozen(List<String> l) {
+            return l == null ? null : Collections.unmodifiableList(l);
+        }
+    }
+
+    /** One file: its footer read and checked, its columns found. */
+    private static final class Part {
+        private final Path file;
+        private final long size;
+        private final FileMetaData meta;
+        private final MessageType schema;
+        private final Map<String, ColumnDescriptor> strings = new HashMap<>();
+        private final ColumnDescriptor embedding;
+
+        private Part(Path file, long size, FileMetaData meta) throws IOException {
+            this.file = file;
+            this.size = size;
+            this.meta = meta;
+            this.schema = schemaOf(file, meta.getSchema());
+            ColumnDescriptor vector = null;
+            for (ColumnDescriptor c : schema.getColumns()) {
+                String top = c.getPath()[0];
+                PrimitiveTypeName type = c.getPrimitiveType().getPrimitiveTypeName();
+                if (c.getMaxRepetitionLevel() == 0 && c.getPath().length == 1 && type == PrimitiveTypeName.BINARY) {
+                    strings.put(top, c);
+                } else if (EMBEDDING_COLUMNS.contains(top) && c.getMaxRepetitionLevel() == 1
+                        && (type == PrimitiveTypeName.FLOAT || type == PrimitiveTypeName.DOUBLE) && vector == null) {
+                    vector = c;
+                }
+            }
+            if (vector == null || PATH_COLUMNS.stream().noneMatch(strings::containsKey)) {
+                List<String> names = schema.getFields().stream().map(Type::getName).toList();
+                throw new IOException(file + ": needs a column of image paths (path or filepath) and one of embeddings (embedding: a list"
+                        + " of numbers); it has " + names);
+            }
+            this.embedding = vector;
+        }
+
+        /** The schema the footer lists depth first (a root, then each field with its children), as Parquet's types. */
+        private static MessageType schemaOf(Path file, List<SchemaElement> elements) throws IOException {
+            if (elements == null || elements.isEmpty()) {
+                throw new IOException(file + ": damaged Parquet footer (no schema)");
+            }
+            int[] next = {1};
+            List<Type> fields = children(file, elements, next, elements.getFirst().getNum_children(), 0);
+            if (next[0] != elements.size()) {
+                throw new IOException(file + ": damaged Parquet footer (a schema of " + elements.size() + " elements, " + next[0]
+                        + " of them in its tree)");
+            }
+            return new MessageType(String.valueOf(elements.getFirst().getName()), fields);
+        }
+
+        private static List<Type> children(Path file, List<SchemaElement> elements, int[] next, int count, int depth) throws IOException {
+            if (count < 0 || count > elements.size() - next[0] || depth > 32) {
+                throw new IOException(file + ": damaged Parquet footer (a schema element with " + count + " children at depth " + depth
+                        + ")");
+            }
+            List<Type> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                SchemaElement e = elements.get(next[0]++);
+                if (e.getName() == null || e.getRepetition_type() == null) {
+                    throw new IOException(file + ": damaged Parquet footer (a schema element without a name or repetition)");
+                }
+                Type.Repetition repetition = Type.Repetition.valueOf(e.getRepetition_type().name());
+                if (e.isSetNum_children() && e.getNum_children() > 0 || !e.isSetType()) {
+                    out.add(new GroupType(repetition, e.getName(), children(file, elements, next, e.getNum_children(), depth + 1)));
+                } else {
+                    PrimitiveTypeName type = switch (e.getType()) {
+                        case BYTE_ARRAY -> PrimitiveTypeName.BINARY;
+                        default -> PrimitiveTypeName.valueOf(e.getType().name());
+                    };
+                    out.add(new PrimitiveType(repetition, type, Math.max(e.getType_length(), 0), e.getName()));
+                }
+            }
+            return out;
+        }
+
+        static Part open(Path file) throws IOException {
+            try (FileChannel ch = FileChannel.open(file)) {
+                long size = ch.size();
+                if (size < 12) {
+                    throw new IOException(file + ": not a Parquet file (" + size + " bytes)");
+                }
+                ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                readFully(ch, tail, size - 8, file);
+                if (!Arrays.equals(Arrays.copyOfRange(tail.array(), 4, 8), MAGIC)) {
+                    throw new IOException(file + ": not a Parquet file (it does not end in PAR1)");
+                }
+                long length = Integer.toUnsignedLong(tail.getInt(0));
+                if (length > size - 12) {
+                    throw new IOException(file + ": damaged Parquet file (its footer claims " + length + " bytes of " + size + ")");
+                }
+                ByteBuffer footer = ByteBuffer.allocate((int) length);
+                readFully(ch, footer, size - 8 - length, file);
+                FileMetaData meta;
+                try {
+                    meta = Util.readFileMetaData(new ByteArrayInputStream(footer.array()));
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException(file + ": damaged Parquet footer (" + e.getMessage() + ")", e);
+                }
+                if (meta.getRow_groups() == null) {
+                    throw new IOException(file + ": damaged Parquet footer (no row groups)");
+                }
+                try {
+                    return new Part(file, size, meta);
+                } catch (RuntimeException e) {
+                    throw new IOException(file + ": a Parquet schema ProtoLens cannot read (" + e.getMessage() + ")", e);
+                }
+            }
+        }
+
+        boolean has(String column) {
+            return strings.containsKey(column);
+        }
+
+        ColumnDescriptor pathColumn() {
+            return PATH_COLUMNS.stream().filter(strings::containsKey).findFirst().map(strings::get).orElseThrow();
+        }
+
+        long embeddingValues() throws IOException {
+            long n = 0;
+            for (RowGroup b : meta.getRow_groups()) {
+                ColumnMetaData c = chunk(b, embedding);
+                if (c == null || c.getNum_values() < 0) {
+                    throw new IOException(file + ": damaged Parquet file (a row group without its embedding column)");
+                }
+                n += c.getNum_values();
+            }
+            return n;
+        }
+
+        void readInto(Columns out) throws IOException {
+            try (FileChannel ch = FileChannel.open(file)) {
+                for (RowGroup b : meta.getRow_groups()) {
+                    long rows = b.getNum_rows();
+                    if (rows < 0 || out.paths.size() + rows > Integer.MAX_VALUE - 8) {
+                        throw new IOException(file + ": damaged Parquet file (a row group of " + rows + " rows)");
+                    }
+                    List<ColumnDescriptor> wanted = new ArrayList<>(List.of(pathColumn(), embedding));
+                    for (String name : List.of("relative_path", "label", "sha256", "backbone")) {
+                        if (has(name)) {
+                            wanted.add(strings.get(name));
+                        }
+                    }
+                    Map<ColumnDescriptor, PageReader> pages = new HashMap<>();
+                    for (ColumnDescriptor d : wanted) {
+                        ColumnMetaData c = chunk(b, d);
+                        if (c == null) {
+                            throw new IOException(file + ": damaged Parquet file (a row group without its " + d.getPath()[0] + " column)");
+                        }
+                        pages.put(d, pages(ch, c));
+                    }
+                    try {
+                        readGroup(pages, (int) rows, out);
+                    } catch (RuntimeException e) {
+                        throw new IOException(file + ": damaged Parquet data (" + e.getMessage() + ")", e);
+                    }
+                }
+            }
+        }
+
+        private void readGroup(Map<ColumnDescriptor, PageReader> pages, int rows, Columns out) throws IOException {
+            PageReadStore store = new PageReadStore() {
+                @Override
+                public PageReader getPageReader(ColumnDescriptor d) {
+                    return pages.get(d);
+                }
+
+                @Override
+                public long getRowCount() {
+                    return rows;
+                }
+            };
+            ColumnReadStoreImpl columns = new ColumnReadStoreImpl(store, new GroupRecordConverter(schema).getRootConverter(), schema,
+                    meta.getCreated_by());
+            int first = out.paths.size();
+            out.paths.addAll(strings(columns, pathColumn(), rows));
+            if (out.paths.subList(first, out.paths.size()).contains(null)) {
+                throw new IOException(file + ": a row without an image path (row " + (first + out.paths.subList(first, out.paths.size())
+                        .indexOf(null) + 1) + ")");
+            }
+            addIfPresent(columns, "relative_path", rows, out.relative);
+            addIfPresent(columns, "label", rows, out.labels);
+            addIfPresent(columns, "sha256", rows, out.sha);
+            addIfPresent(columns, "backbone", rows, out.backbones);
+            readVectors(columns.getColumnReader(embedding), rows, first, out);
+        }
+
+        private void addIfPresent(ColumnReadStoreImpl columns, String name, int rows, List<String> into) throws IOException {
+            if (into == null) {
+                return;
+            }
+            if (!has(name)) {
+                throw new IOException(file + ": has no " + name + " column, unlike the other files of its dataset");
+            }
+            into.addAll(strings(columns, strings.get(name), rows));
+        }
+
+        private List<String> strings(ColumnReadStoreImpl columns, ColumnDescriptor d, int rows) throws IOException {
+            ColumnReader r = columns.getColumnReader(d);
+            if (r.getTotalValueCount() != rows) {
+                throw new IOException(file + ": damaged Parquet file (" + r.getTotalValueCount() + " values of " + d.getPath()[0]
+                        + " for " + rows + " rows)");
+            }
+            List<String> out = new ArrayList<>(rows);
+            for (int i = 0; i < rows; i++) {
+                out.add(r.getCurrentDefinitionLevel() == d.getMaxDefinitionLevel() ? r.getBinary().toStringUsingUTF8() : null);
+                r.consume();
+            }
+            return out;
+        }
+
+        private void readVectors(ColumnReader r, int rows, int firstRow, Columns out) throws IOException {
+            boolean isFloat = embedding.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FLOAT;
+            int maxDef = embedding.getMaxDefinitionLevel();
+            long total = r.getTotalValueCount();
+            int row = -1;
+            int inRow = 0;
+            for (long i = 0; i < total; i++) {
+                if (r.getCurrentRepetitionLevel() == 0) {
+                    finishRow(row, inRow, firstRow, out);
+                    row++;
+                    inRow = 0;
+                    if (row >= rows) {
+                        throw new IOException(file + ": damaged Parquet file (more embeddings than rows)");
+                    }
+                }
+                if (r.getCurrentDefinitionLevel() == maxDef) {
+                    if (out.filled >= out.data.length) {
+                        throw new IOException(file + ": damaged Parquet file (more numbers than its footer counts)");
+                    }
+                    out.data[out.filled++] = isFloat ? r.getFloat() : (float) r.getDouble();
+                    inRow++;
+                }
+                r.consume();
+            }
+            finishRow(row, inRow, firstRow, out);
+            if (row + 1 != rows) {
+                throw new IOException(file + ": " + (row + 1) + " embeddings for " + rows + " rows");
+            }
+        }
+
+        private void finishRow(int row, int values, int firstRow, Columns out) throws IOException {
+            if (row < 0) {
+                return;
+            }
+            String which = "row " + (firstRow + row + 1) + " (" + out.paths.get(firstRow + row) + ")";
+            if (values == 0) {
+                throw new IOException(file + ": " + which + " has no embedding");
+            }
+            if (out.dim < 0) {
+                out.dim = values;
+            } else if (values != out.dim) {
+                throw new IOException(file + ": " + which + " has an embedding of " + values + " numbers; the rows before it have "
+                        + out.dim);
+            }
+        }
+
+        private static ColumnMetaData chunk(RowGroup b, ColumnDescriptor d) {
+            if (b.getColumns() == null) {
+                return null;
+            }
+            for (ColumnChunk c : b.getColumns()) {
+                ColumnMetaData m = c.getMeta_data();
+                if (m != null && m.getPath_in_schema() != null && m.getPath_in_schema().equals(Arrays.asList(d.getPath()))) {
+                    return m;
+                }
+            }
+            return null;
+        }
+
+        /** A column chunk's pages, read from the file and decompressed. */
+        private PageReader pages(FileChannel ch, ColumnMetaData c) throws IOException {
+            long start = c.isSetDictionary_page_offset() && c.getDictionary_page_offset() > 0
+                    && c.getDictionary_page_offset() < c.getData_page_offset() ? c.getDictionary_page_offset() : c.getData_page_offset();
+            long length = c.getTotal_compressed_size();
+            String column = String.join(".", c.getPath_in_schema());
+            if (start < 4 || length < 0 || length > MAX_BLOCK || start + length > size - 8) {
+                throw new IOException(file + ": damaged Parquet file (column " + column + " at " + start + ", " + length
+                        + " bytes, in a file of " + size + ")");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate((int) length);
+            readFully(ch, bytes, start, file);
+            InputStream in = new ByteArrayInputStream(bytes.array());
+            CompressionCodec codec = c.getCodec();
+            DictionaryPage dictionary = null;
+            Deque<DataPage> data = new ArrayDeque<>();
+            long values = 0;
+            while (values < c.getNum_values()) {
+                PageHeader h;
+                try {
+                    h = Util.readPageHeader(in);
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException(file + ": damaged Parquet page header in column " + column + " (" + e.getMessage() + ")", e);
+                }
+                int compressed = h.getCompressed_page_size();
+                int uncompressed = h.getUncompressed_page_size();
+                if (compressed < 0 || uncompressed < 0 || uncompressed > MAX_BLOCK || compressed > in.available()) {
+                    throw new IOException(file + ": damaged Parquet page in column " + column + " (" + compressed + " bytes, "
+                            + uncompressed + " uncompressed, " + in.available() + " left)");
+                }
+                byte[] body = in.readNBytes(compressed);
+                switch (h.getType()) {
+                    case DICTIONARY_PAGE -> {
+                        DictionaryPageHeader d = h.getDictionary_page_header();
+                        if (d == null || d.getNum_values() < 0) {
+                            throw new IOException(file + ": damaged dictionary page in column " + column);
+                        }
+                        dictionary = new DictionaryPage(BytesInput.from(decompress(codec, body, uncompressed)), d.getNum_values(),
+                                encoding(d.getEncoding()));
+                    }
+                    case DATA_PAGE -> {
+                        DataPageHeader d = h.getData_page_header();
+                        if (d == null || d.getNum_values() < 0) {
+                            throw new IOException(file + ": damaged data page in column " + column);
+                        }
+                        values += d.getNum_values();
+                        data.add(new DataPageV1(BytesInput.from(decompress(codec, body, uncompressed)), d.getNum_values(), uncompressed,
+                                null, encoding(d.getRepetition_level_encoding()),
+                                encoding(d.getDefinition_level_encoding()), encoding(d.getEncoding())));
+                    }
+                    case DATA_PAGE_V2 -> {
+                        DataPageHeaderV2 d = h.getData_page_header_v2();
+                        int levels = d == null ? -1 : d.getRepetition_levels_byte_length() + d.getDefinition_levels_byte_length();
+                        if (d == null || d.getNum_values() < 0 || d.getNum_rows() < 0 || d.getRepetition_levels_byte_length() < 0
+                                || d.getDefinition_levels_byte_length() < 0 || levels > compressed || levels > uncompressed) {
+                            throw new IOException(file + ": damaged data page in column " + column);
+                        }
+                        values += d.getNum_values();
+                        int rep = d.getRepetition_levels_byte_length();
+                        byte[] rest = Arrays.copyOfRange(body, levels, body.length);
+                        boolean packed = !d.isSetIs_compressed() || d.isIs_compressed();
+                        byte[] payload = packed ? decompress(codec, rest, uncompressed - levels) : rest;
+                        data.add(DataPageV2.uncompressed(d.getNum_rows(), d.getNum_nulls(), d.getNum_values(),
+                                BytesInput.from(Arrays.copyOfRange(body, 0, rep)), BytesInput.from(Arrays.copyOfRange(body, rep, levels)),
+                                encoding(d.getEncoding()), BytesInput.from(payload), null));
+                    }
+                    default -> {
+                        // index pages and others carry nothing the rows need
+                    }
+                }
+            }
+            long total = values;
+            DictionaryPage dict = dictionary;
+            return new PageReader() {
+                @Override
+                public DictionaryPage readDictionaryPage() {
+                    return dict;
+                }
+
+                @Override
+                public long getTotalValueCount() {
+                    return total;
+                }
+
+                @Override
+                public DataPage readPage() {
+                    return data.poll();
+                }
+            };
+        }
+
+        /** Parquet's column encoding of the footer's one of the same name. */
+        private Encoding encoding(Enum<?> e) throws IOException {
+            if (e == null) {
+                throw new IOException(file + ": damaged Parquet page (no encoding)");
+            }
+            return Encoding.valueOf(e.name());
+        }
+
+        private byte[] decompress(CompressionCodec codec, byte[] in, int size) throws IOException {
+            if (codec == null) {
+                throw new IOException(file + ": damaged Parquet file (a column without its compression)");
+            }
+            if (codec == CompressionCodec.UNCOMPRESSED) {
+                return in;
+            }
+            byte[] out;
+            try {
+                switch (codec) {
+                    case GZIP -> {
+                        try (InputStream z = new GZIPInputStream(new ByteArrayInputStream(in))) {
+                            out = z.readNBytes(size);
+                        }
+                    }
+                    case SNAPPY -> out = decompress(new SnappyJavaDecompressor(), in, size);
+                    case ZSTD -> out = decompress(new ZstdJavaDecompressor(), in, size);
+                    case LZ4_RAW -> out = decompress(new Lz4JavaDecompressor(), in, size);
+                    default -> throw new IOException(file + ": compressed with " + codec + ", which ProtoLens does not read (write it"
+                            + " uncompressed or with Snappy, gzip, zstd or LZ4_RAW; Spark's default is Snappy)");
+                }
+            } catch (RuntimeException e) {
+                throw new IOException(file + ": damaged " + codec + " page (" + e.getMessage() + ")", e);
+            }
+            if (out.length != size) {
+                throw new IOException(file + ": damaged " + codec + " page (" + out.length + " bytes, its header says " + size + ")");
+            }
+            return out;
+        }
+
+        private static byte[] decompress(Decompressor d, byte[] in, int size) {
+            byte[] out = new byte[size];
+            int n = d.decompress(in, 0, in.length, out, 0, size);
+            return n == size ? out : Arrays.copyOf(out, n);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer into, long at, Path file) throws IOException {
+        long pos = at;
+        while (into.hasRemaining()) {
+            int n = ch.read(into, pos);
+            if (n < 0) {
+                throw new EOFException(file + ": ends early (a Parquet file cut short?)");
+            }
+            pos += n;
+        }
+    }
+}
