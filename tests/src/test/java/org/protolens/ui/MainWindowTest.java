@@ -12,6 +12,7 @@ import java.awt.geom.Rectangle2D;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javafx.application.Application;
@@ -952,7 +954,7 @@ class MainWindowTest {
         Files.writeString(EmbeddingsImport.labelsBeside(npy), labels);
         Files.writeString(EmbeddingsImport.besides(npy), EmbeddingsImport.describe("another", "0123456789abcdef", w.dim(), bags.length));
 
-        robot.interact(() -> window().importer().importEmbeddings(npy));
+        robot.interact(() -> window().importer().importEmbeddings(npy, null));
         settle();
         assertTrue(window().noticeShowing(), "rows of another backbone are refused");
         assertTrue(noticeTitle().contains("totes.npy"), noticeTitle());
@@ -961,7 +963,7 @@ class MainWindowTest {
 
         Files.writeString(EmbeddingsImport.besides(npy), EmbeddingsImport.describe("backbone",
                 BackboneLoader.fingerprintOf(w.backboneDir()), w.dim(), bags.length));
-        robot.interact(() -> window().importer().importEmbeddings(npy));
+        robot.interact(() -> window().importer().importEmbeddings(npy, null));
         settle();
         var s = state();
         assertEquals(before + bags.length, s.imageCount());
@@ -978,6 +980,56 @@ class MainWindowTest {
         settle();
         assertEquals(before, state().imageCount(), "one undo takes the whole import back");
         assertFalse(state().classNames().contains("Tote"), "with the class it brought");
+    }
+
+    /**
+     * File > Import Embeddings of a Spark job's Parquet output whose images the person has mounted in
+     * another folder: the rows join labelled as the job labelled them, an image whose bytes changed
+     * since the job embedded it is listed and left out, and one undo takes the import back.
+     */
+    @Test
+    void aSparkJobsParquetJoinsFromTheFolderWhereItsImagesAre() throws Exception {
+        int before = state().imageCount();
+        Path job = temp.resolve("spark-job");
+        Path fixture = sample("fashion-fewshot").getParent().getParent().resolve("app/src/test/resources/spark-job");
+        try (Stream<Path> files = Files.walk(fixture)) {
+            for (Path f : files.toList()) {
+                Path target = job.resolve(fixture.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        // the job's images (the sample's files), where this computer has the collection
+        Path mounted = temp.resolve("mounted");
+        List<String> relative = new ArrayList<>();
+        for (String line : PathLines.read(job.resolve("embeddings.paths.txt"))) {
+            Path p = Path.of(line);
+            Path rel = p.getParent().getFileName().resolve(p.getFileName());
+            relative.add(rel.toString());
+            Files.createDirectories(mounted.resolve(rel).getParent());
+            Files.copy(sample("fashion-fewshot").resolve("images").resolve(rel), mounted.resolve(rel));
+        }
+        Path changed = mounted.resolve(relative.getFirst());
+        Files.write(changed, new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+
+        robot.interact(() -> window().importer().importEmbeddings(job.resolve("job.json"), mounted));
+        settle();
+        var s = state();
+        assertEquals(before + relative.size() - 1, s.imageCount());
+        assertEquals("Added 11 images from spark-job; 1 left out:", noticeTitle());
+        assertEquals(List.of(changed.toAbsolutePath().normalize() + ": changed since it was embedded (its bytes are not the ones its"
+                + " row was made from)"), window().noticeLines());
+        for (String rel : relative.subList(1, relative.size())) {
+            int at = s.imagePaths().indexOf(mounted.resolve(rel).toAbsolutePath().normalize().toString());
+            assertTrue(at >= before, rel + " joined");
+            assertEquals(Path.of(rel).getParent().toString(), s.classNames().get(s.label(at)), rel + " labelled by the job");
+        }
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        settle();
+        assertEquals(before, state().imageCount(), "one undo takes the whole import back");
     }
 
     private String noticeTitle() {

@@ -1,5 +1,8 @@
 package org.protolens.ui.importer;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javafx.application.Platform;
+import javafx.stage.DirectoryChooser;
 import javafx.stage.Window;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.embed.EmbeddingPipeline;
@@ -228,26 +232,61 @@ public final class Importer {
     }
 
     /**
-     * File > Import Embeddings: rows embedded elsewhere by this project's backbone ({@code X.npy}
-     * with {@code X.paths.txt}, {@code X.json} and, if there is one, {@code X.labels.csv}) join as
-     * one undoable import, without being embedded again. The files are read and each image hashed
-     * in the background (listed, with progress and cancel); rows of another backbone are refused
-     * with a notice naming the file, unreadable images and those in the project already are listed
-     * and left out, the rest goes in.
+     * File > Import Embeddings, once the person has chosen what: for the Parquet output of a Spark
+     * job that read its images from a cluster's storage (job.json names a root that is not a folder
+     * here), asks first where those images are on this computer; then {@link #importEmbeddings(Path, Path)}.
      */
-    public void importEmbeddings(Path npy) {
+    public void chooseAndImportEmbeddings(Path chosen, Path startIn) {
+        Path root = null;
+        if (EmbeddingsImport.isParquet(chosen)) {
+            String remote;
+            try {
+                remote = EmbeddingsImport.remoteImagesRoot(chosen);
+            } catch (IOException e) {
+                project.notices().problem(Messages.get("embeddingsImport.failed", chosen.getFileName()), List.of(e.getMessage()));
+                return;
+            }
+            if (remote != null) {
+                DirectoryChooser where = new DirectoryChooser();
+                where.setTitle(Messages.get("embeddingsImport.where", remote));
+                if (startIn != null && Files.isDirectory(startIn)) {
+                    where.setInitialDirectory(startIn.toFile());
+                }
+                File folder = where.showDialog(owner.get());
+                if (folder == null) {
+                    return;
+                }
+                root = folder.toPath();
+            }
+        }
+        importEmbeddings(chosen, root);
+    }
+
+    /**
+     * Rows embedded elsewhere by this project's backbone join as one undoable import, without
+     * being embedded again: {@code X.npy} with {@code X.paths.txt}, {@code X.json} and, if there is
+     * one, {@code X.labels.csv}; or Parquet rows (a Spark job's output, with their images below
+     * {@code imagesRoot} when given). The files are read and each image hashed in the background
+     * (listed, with progress and cancel); rows of another backbone are refused with a notice naming
+     * the file, unreadable or changed images and those in the project already are listed and left
+     * out, the rest goes in.
+     */
+    public void importEmbeddings(Path npy, Path imagesRoot) {
         WorkspaceState s = project.workspace().get();
         OpenProject open = commands.project();
         if (s == null || open == null) {
             project.notices().problem(Messages.get("import.noProject"), List.of());
             return;
         }
-        String name = String.valueOf(npy.getFileName());
+        // a Spark job's output is known by its folder's name, not by its job.json's
+        Path named = npy.getFileName() != null && npy.getFileName().toString().equals("job.json") && npy.getParent() != null
+                ? npy.getParent() : npy;
+        String name = String.valueOf(named.getFileName());
         running++;
         tasks.start(tasks.job(Tasks.Lane.IMPORT, Messages.get("embeddingsImport.job", name), j -> {
             j.say(Messages.get("embeddingsImport.reading", name));
             j.progress(0, -1);
-            EmbeddingsImport.Source source = EmbeddingsImport.read(npy, null, null, null);
+            EmbeddingsImport.Source source = EmbeddingsImport.read(npy, imagesRoot);
             j.say(Messages.get("embeddingsImport.hashing", source.files().size()));
             return EmbeddingsImport.prepare(open, s, source, j::progress, j::isCancelled);
         }).onDone(prepared -> {

@@ -107,12 +107,15 @@ final class MainMenu {
         Action importEmbeddings = action("menu.file.importEmbeddings", null, e -> {
             FileChooser chooser = new FileChooser();
             chooser.setTitle(Messages.get("embeddingsImport.choose"));
-            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("NumPy", "*.npy"));
+            chooser.getExtensionFilters().addAll(
+                    new FileChooser.ExtensionFilter(Messages.get("embeddingsImport.filter.all"), "*.npy", "*.parquet", "job.json"),
+                    new FileChooser.ExtensionFilter("NumPy", "*.npy"),
+                    new FileChooser.ExtensionFilter("Parquet", "*.parquet", "job.json"));
             chooser.setInitialDirectory(settings.startIn(UserSettings.Folder.IMPORT));
             File f = chooser.showOpenDialog(stage);
             if (f != null) {
                 settings.used(UserSettings.Folder.IMPORT, f);
-                importer.importEmbeddings(f.toPath());
+                importer.chooseAndImportEmbeddings(f.toPath(), settings.startIn(UserSettings.Folder.IMPORT).toPath());
             }
         });
         importEmbeddings.disabledProperty().bind(none);
