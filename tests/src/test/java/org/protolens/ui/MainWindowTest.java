@@ -1032,6 +1032,57 @@ class MainWindowTest {
         assertEquals(before, state().imageCount(), "one undo takes the whole import back");
     }
 
+    /**
+     * Rows another backbone made are refused with a way on: the notice's New Project button opens
+     * the New Project dialog with the backbone that made them offered first (here the CIFAR
+     * sample's), and the new project, once open, takes every row with its label.
+     */
+    @Test
+    void embeddingsOfAnotherBackboneGoIntoANewProjectMadeForThem() throws Exception {
+        Path cifar = temp.resolve("cifar-copy");
+        OpenProject.copy(sample("cifar10-fewshot"), cifar);
+        Path npy = temp.resolve("cifar-rows").resolve("cifar.npy");
+        Files.createDirectories(npy.getParent());
+        WorkspaceState rows;
+        try (OpenProject p = OpenProject.open(cifar)) {
+            rows = p.workspace().state();
+            ProjectExport.writeEmbeddings(rows, npy);
+        }
+        Path fashion = state().dir();
+        robot.interact(() -> window().importer().importEmbeddings(npy, null));
+        settle();
+        assertTrue(window().noticeLines().toString().contains("another backbone"), window().noticeLines().toString());
+        assertEquals(fashion, state().dir());
+
+        Button wayOn = robot.lookup("#notice-action").queryButton();
+        assertEquals("New Project for These Embeddings…", wayOn.getText());
+        robot.clickOn(onFx(() -> centreOf(wayOn)));
+        waitShown("#new-project-create");
+        TextField name = robot.lookup("#new-project-name").queryAs(TextField.class);
+        assertEquals("Embeddings of cifar", name.getText(), "named for the rows");
+        @SuppressWarnings("unchecked")
+        ChoiceBox<NewProjectDialog.Source> source = robot.lookup("#new-project-source").queryAs(ChoiceBox.class);
+        assertTrue(source.getValue().title().contains("CIFAR-10"), "the backbone that made them is offered first: " + source.getValue());
+        Path projects = temp.resolve("for rows");
+        robot.interact(() -> robot.lookup("#new-project-location").queryAs(TextField.class).setText(projects.toString()));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#new-project-create");
+        settle();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> state() != null && state().imageCount() == rows.imageCount());
+        settle();
+        var s = state();
+        assertEquals(projects.resolve("Embeddings of cifar"), s.dir());
+        String added = String.format(Locale.ROOT, "%,d", rows.imageCount());
+        assertEquals("Added " + added + " images from cifar.npy without embedding them again", noticeTitle());
+        for (int i = 0; i < rows.imageCount(); i += 97) {
+            int at = s.imagePaths().indexOf(rows.imageFile(i).toAbsolutePath().normalize().toString());
+            assertTrue(at >= 0, rows.imagePath(i) + " joined");
+            assertArrayEquals(rows.embeddings().row(i), s.embeddings().row(at), rows.imagePath(i));
+            String label = rows.label(i) < 0 ? null : rows.classNames().get(rows.label(i));
+            assertEquals(label, s.label(at) < 0 ? null : s.classNames().get(s.label(at)), rows.imagePath(i) + "'s label");
+        }
+    }
+
     private String noticeTitle() {
         return robot.lookup("#notice-title").queryAs(Label.class).getText();
     }

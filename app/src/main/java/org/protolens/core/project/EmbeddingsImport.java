@@ -54,6 +54,25 @@ public final class EmbeddingsImport {
     private EmbeddingsImport() {
     }
 
+    /**
+     * Rows that another backbone made than the project's: they can only go into a project of that
+     * backbone (which the person may create for them).
+     */
+    public static final class OtherBackboneException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final String fingerprint;
+
+        OtherBackboneException(String message, String fingerprint) {
+            super(message);
+            this.fingerprint = fingerprint;
+        }
+
+        /** The fingerprint of the backbone that made the rows. */
+        public String fingerprint() {
+            return fingerprint;
+        }
+    }
+
     /** What an import did: how many images joined, and each row left out with why. */
     public record Result(int added, List<String> skipped, String edit) {
     }
@@ -456,9 +475,10 @@ public final class EmbeddingsImport {
         }
         String own = BackboneLoader.fingerprintOf(state.backboneDir());
         if (!own.equals(source.fingerprint())) {
-            throw new IOException(source.origin() + ": made by another backbone (fingerprint " + abbreviated(source.fingerprint())
-                    + ", this project's is " + abbreviated(own) + "); embeddings of two backbones cannot be compared: make a project"
-                    + " for these");
+            throw new OtherBackboneException(source.origin() + ": made by another backbone (fingerprint "
+                    + abbreviated(source.fingerprint()) + ", this project's is " + abbreviated(own)
+                    + "); embeddings of two backbones cannot be compared: make a project of that backbone for these",
+                    source.fingerprint());
         }
         Set<String> present = new HashSet<>(state.imagePaths());
         List<ImportPlan.Item> items = new ArrayList<>();

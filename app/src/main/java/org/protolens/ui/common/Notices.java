@@ -14,12 +14,18 @@ public final class Notices {
     public enum Kind { PROBLEM, NOTE }
 
     /**
-     * @param title one line saying what happened
-     * @param lines the details, one per file or fact (may be empty)
+     * @param title  one line saying what happened
+     * @param lines  the details, one per file or fact (may be empty)
+     * @param action the text of a button that offers the way on (null: none)
+     * @param run    what that button does (the notice is dismissed first)
      */
-    public record Notice(Kind kind, String title, List<String> lines) {
+    public record Notice(Kind kind, String title, List<String> lines, String action, Runnable run) {
         public Notice {
             lines = List.copyOf(lines);
+        }
+
+        public Notice(Kind kind, String title, List<String> lines) {
+            this(kind, title, lines, null, null);
         }
     }
 
@@ -32,6 +38,11 @@ public final class Notices {
 
     public void problem(String title, List<String> lines) {
         current.set(new Notice(Kind.PROBLEM, title, lines));
+    }
+
+    /** A problem with a button that offers the way on ({@code action}: its text, {@code run}: what it does). */
+    public void problem(String title, List<String> lines, String action, Runnable run) {
+        current.set(new Notice(Kind.PROBLEM, title, lines, action, run));
     }
 
     public void note(String title, List<String> lines) {

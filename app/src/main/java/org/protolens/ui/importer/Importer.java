@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javafx.application.Platform;
@@ -48,6 +49,7 @@ public final class Importer {
     private final Commands commands;
     private final Tasks tasks;
     private final Supplier<Window> owner;
+    private Consumer<Refused> newProjectFor;
     private Runnable onFinished = () -> { };
     private int running;
 
@@ -56,6 +58,30 @@ public final class Importer {
         this.commands = commands;
         this.tasks = tasks;
         this.owner = owner;
+    }
+
+    /**
+     * Rows refused because another backbone made them.
+     *
+     * @param rows        what the person chose (X.npy, a job's job.json, a .parquet file)
+     * @param imagesRoot  where their images are, or null (their paths as written)
+     * @param fingerprint the fingerprint of the backbone that made them
+     */
+    public record Refused(Path rows, Path imagesRoot, String fingerprint) {
+    }
+
+    /** What the refusal notice's New Project button does when rows of another backbone are refused: makes a project for them. */
+    public void setOnOtherBackbone(Consumer<Refused> newProject) {
+        this.newProjectFor = newProject;
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable e, Class<T> kind) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (kind.isInstance(t)) {
+                return kind.cast(t);
+            }
+        }
+        return null;
     }
 
     /** What happens when the last queued import has finished (the map is laid out again). */
@@ -313,7 +339,15 @@ public final class Importer {
                 finished(null, List.of());
             });
         }).onFailure(e -> {
-            project.notices().problem(Messages.get("embeddingsImport.failed", name), List.of(String.valueOf(e.getMessage())));
+            EmbeddingsImport.OtherBackboneException other = causeOf(e, EmbeddingsImport.OtherBackboneException.class);
+            if (other != null && newProjectFor != null) {
+                // the way on: a project of the backbone that made them, which then takes them
+                project.notices().problem(Messages.get("embeddingsImport.failed", name), List.of(String.valueOf(e.getMessage())),
+                        Messages.get("embeddingsImport.newProject"),
+                        () -> newProjectFor.accept(new Refused(npy, imagesRoot, other.fingerprint())));
+            } else {
+                project.notices().problem(Messages.get("embeddingsImport.failed", name), List.of(String.valueOf(e.getMessage())));
+            }
             finished(null, List.of());
         }).onCancel(() -> finished(null, List.of())), true);
     }

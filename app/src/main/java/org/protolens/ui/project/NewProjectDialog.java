@@ -123,19 +123,28 @@ public final class NewProjectDialog {
      * @param location the folder new projects go into unless the person picks another
      */
     public static Optional<Request> ask(Window owner, List<Source> sources, Path location, Tasks tasks) {
+        return ask(owner, sources, location, tasks, Messages.get("newProject.header"), Messages.get("newProject.untitled"));
+    }
+
+    /**
+     * @param header what the project is for, over the fields
+     * @param name   the name offered
+     */
+    public static Optional<Request> ask(Window owner, List<Source> sources, Path location, Tasks tasks, String header, String name) {
         NewProjectDialog c = new NewProjectDialog();
         c.tasks = tasks;
         GridPane grid = Fxml.load("NewProjectDialog", c);
         Dialog<Request> d = new Dialog<>();
         d.initOwner(owner);
         d.setTitle(Messages.get("newProject.title"));
-        d.setHeaderText(Messages.get("newProject.header"));
+        d.setHeaderText(header);
         d.getDialogPane().setContent(grid);
         d.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
         c.ok = (Button) d.getDialogPane().lookupButton(ButtonType.OK);
         c.ok.setId("new-project-create");
         c.ok.setText(Messages.get("newProject.create"));
         c.fill(sources, location);
+        c.name.setText(name);
         d.setOnShown(e -> {
             c.name.requestFocus();
             c.name.selectAll();

@@ -162,6 +162,8 @@ public final class MainWindow {
         mapAndAnalysis.setDividerPositions(0.62);
 
         projects = new ProjectActions(stage, project, commands, tasks, mapVm, settings, status);
+        importer.setOnOtherBackbone(r -> projects.newProjectFor(r.rows(), r.fingerprint(),
+                () -> importer.importEmbeddings(r.rows(), r.imagesRoot())));
         backbones.setSwitcher(projects::switchBackbone);
         menu = new MainMenu(stage, project, commands, projects, importer, exporter, map, classes, theme, settings, this::about,
                 analysisArea, imageActions, new SelectionsMenu(stage, project, tasks));

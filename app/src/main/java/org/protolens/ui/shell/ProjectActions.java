@@ -20,6 +20,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import org.protolens.core.FloatMatrix;
+import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.project.BackboneSwitch;
 import org.protolens.core.project.CatalogBackups;
@@ -74,6 +75,8 @@ final class ProjectActions {
 
     /** A notice to show once the next project has opened (what a Save As did besides copying), or null. */
     private volatile Notices.Notice afterOpen;
+    /** What runs once the project being opened shows (the import of embeddings into a project made for them). */
+    private Runnable afterShown;
 
     void setOnShown(Consumer<WorkspaceState> action) {
         onShown = action;
@@ -191,9 +194,15 @@ final class ProjectActions {
         }
         status.backbone(backboneName(s.backboneDir()));
         onShown.accept(s);
+        Runnable then = afterShown;
+        afterShown = null;
+        if (then != null) {
+            then.run();
+        }
     }
 
     private void failed(Path folder, Throwable e) {
+        afterShown = null;
         String why = String.valueOf(e.getMessage());
         status.say(Messages.get("status.cannotOpen", folder));
         if (onFailed != null) {
@@ -287,6 +296,46 @@ final class ProjectActions {
 
     /** File > New Project: asks for a name, a folder and the backbone to start from, then creates and opens it. */
     void newProject() {
+        List<NewProjectDialog.Source> sources = newProjectSources();
+        if (sources.isEmpty()) {
+            project.notices().problem(Messages.get("newProject.noSource"), List.of(Messages.get("newProject.noSource.why")));
+            return;
+        }
+        NewProjectDialog.ask(stage, sources, settings.newProjectLocation(), tasks).ifPresent(r -> create(r, null));
+    }
+
+    /**
+     * A project for embeddings another backbone made than the open project's: the New Project dialog
+     * (the person chooses that backbone; the open project's or a sample's is offered first where it
+     * is the one, {@code fingerprint}), and once the project is open, {@code then} (the import).
+     */
+    void newProjectFor(Path embeddings, String fingerprint, Runnable then) {
+        Path named = embeddings.getFileName() != null && embeddings.getFileName().toString().equals("job.json")
+                && embeddings.getParent() != null ? embeddings.getParent() : embeddings;
+        String what = String.valueOf(named.getFileName());
+        List<NewProjectDialog.Source> sources = newProjectSources();
+        // which of the backbones at hand made the rows: their files are hashed in the background
+        tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("embeddingsImport.newProject.looking"), j -> {
+            List<NewProjectDialog.Source> first = new ArrayList<>();
+            for (NewProjectDialog.Source s : sources) {
+                try {
+                    if (fingerprint.equals(BackboneLoader.fingerprintOf(s.dir().resolve(ProjectManifest.read(s.dir()).backbone())))) {
+                        first.add(s);
+                    }
+                } catch (IOException e) {
+                    // a backbone that does not read is not the one
+                }
+            }
+            List<NewProjectDialog.Source> ordered = new ArrayList<>(first);
+            sources.stream().filter(s -> !first.contains(s)).forEach(ordered::add);
+            return ordered;
+        }).onDone(ordered -> NewProjectDialog.ask(stage, ordered, settings.newProjectLocation(), tasks,
+                Messages.get("embeddingsImport.newProject.header", what), Messages.get("embeddingsImport.newProject.name",
+                        what.replaceFirst("\\.npy$", ""))).ifPresent(r -> create(r, then))), true);
+    }
+
+    /** The projects a new one may start from: the open one, then the samples. */
+    private List<NewProjectDialog.Source> newProjectSources() {
         List<NewProjectDialog.Source> sources = new ArrayList<>();
         WorkspaceState w = project.workspace().get();
         if (w != null) {
@@ -302,15 +351,14 @@ final class ProjectActions {
                 // a sample that does not read is not offered
             }
         }
-        if (sources.isEmpty()) {
-            project.notices().problem(Messages.get("newProject.noSource"), List.of(Messages.get("newProject.noSource.why")));
-            return;
-        }
-        NewProjectDialog.ask(stage, sources, settings.newProjectLocation(), tasks).ifPresent(this::create);
+        return sources;
     }
 
-    /** Creates the project asked for in the background and opens it; on a problem the open project stays. */
-    void create(NewProjectDialog.Request r) {
+    /**
+     * Creates the project asked for in the background and opens it, then runs {@code then} (or
+     * nothing: null); on a problem the open project stays.
+     */
+    void create(NewProjectDialog.Request r, Runnable then) {
         tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("newProject.job", r.folder()), j -> {
             j.say(Messages.get("newProject.job", r.folder()));
             j.progress(0, -1);
@@ -327,6 +375,7 @@ final class ProjectActions {
             if (parent != null) {
                 settings.setNewProjectLocation(parent);
             }
+            afterShown = then;
             open(dir);
         }).onFailure(e -> project.notices().problem(Messages.get("newProject.failed"), List.of(String.valueOf(e.getMessage())))), true);
     }
