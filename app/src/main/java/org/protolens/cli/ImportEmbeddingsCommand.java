@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.project.EmbeddingsImport;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.ProjectManifest;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
         description = {"Adds images embedded elsewhere to a project, without embedding them again: X.npy (one row per image),",
             "X.paths.txt (the images, same order), X.json (the backbone's fingerprint) and X.labels.csv (if any are labelled),",
             "as `protolens embed`, the Spark job's --npy and the app's File > Export > Embeddings write them; or Parquet rows",
-            "(the Spark job's output folder, its job.json, or .parquet files with path and embedding columns).",
+            "(the Spark job's output folder, its job.json, or .parquet files with path and embedding columns),",
+            "into a project, or into a new one of the backbone that made them (--new-backbone).",
             "Refused when another backbone made them. Each file is read once (its SHA-256 keys its row in the project's",
             "cache); unreadable files and images already in the project are left out and listed. Labels from a CSV",
             "(path,label) label them; a label the project has no class for makes a base class of its images."})
@@ -26,8 +28,17 @@ final class ImportEmbeddingsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--project", required = true, paramLabel = "DIR", description = "the project folder (with project.json)")
+    @Option(names = "--project", required = true, paramLabel = "DIR",
+            description = "the project folder (with project.json); with --new-backbone, a new folder for a new project")
     Path project;
+
+    @Option(names = "--new-backbone", paramLabel = "BACKBONE_DIR",
+            description = "make --project a new, empty project of this backbone (a folder with backbone.json, as a project's"
+                    + " backbone/ or the Spark job's --backbone) first; the rows then join it")
+    Path newBackbone;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "the new project's name (default: the folder's)")
+    String name;
 
     @Option(names = "--embeddings", required = true, paramLabel = "X.npy|PARQUET",
             description = "the rows: X.npy (float32 or float64), or Parquet (a Spark job's output folder, its job.json, a .parquet file)")
@@ -51,8 +62,11 @@ final class ImportEmbeddingsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(project.resolve(ProjectManifest.FILE_NAME))) {
-            throw CliArgs.usage(spec, project + ": not a project folder (project.json is missing)");
+        if (newBackbone == null && !Files.isRegularFile(project.resolve(ProjectManifest.FILE_NAME))) {
+            throw CliArgs.usage(spec, project + ": not a project folder (project.json is missing); --new-backbone makes one");
+        }
+        if (newBackbone != null && !Files.isDirectory(newBackbone)) {
+            throw CliArgs.usage(spec, newBackbone + ": not a backbone folder");
         }
         if (!Files.exists(embeddings)) {
             throw CliArgs.usage(spec, embeddings + ": no such file or folder");
@@ -72,6 +86,17 @@ final class ImportEmbeddingsCommand implements Callable<Integer> {
         EmbeddingsImport.Source source = parquet ? EmbeddingsImport.readParquet(embeddings, imagesRoot, labels, fingerprint)
                 : EmbeddingsImport.read(embeddings, paths, labels, fingerprint);
         PrintWriter err = spec.commandLine().getErr();
+        if (newBackbone != null) {
+            // the rows are read and their backbone known before anything is made
+            String made = BackboneLoader.fingerprintOf(newBackbone);
+            if (!made.equals(source.fingerprint())) {
+                throw new IOException(embeddings + ": made by another backbone than " + newBackbone + " (fingerprints "
+                        + source.fingerprint() + " and " + made + ")");
+            }
+            OpenProject.createWithBackbone(project, name != null ? name : String.valueOf(project.toAbsolutePath().getFileName()),
+                    newBackbone, null);
+            err.println("made the project " + project + " of " + newBackbone);
+        }
         try (OpenProject p = OpenProject.open(project)) {
             EmbeddingsImport.Result r = EmbeddingsImport.apply(p, source);
             r.skipped().forEach(s -> err.println("left out " + s));

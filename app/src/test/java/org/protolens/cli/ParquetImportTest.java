@@ -130,6 +130,39 @@ class ParquetImportTest {
         }
     }
 
+    /**
+     * A new project for the rows, of the backbone that made them: made, then the rows join it with
+     * their labels as its base classes; with another backbone nothing is made.
+     */
+    @Test
+    void rowsMakeANewProjectOfTheirBackbone() throws IOException {
+        Path other = dir.resolve("other");
+        CommandLineTest.Run refused = CommandLineTest.run("import-embeddings", "--project", other.toString(), "--new-backbone",
+                TestResources.samples().resolve("cifar10-fewshot/backbone").toString(), "--embeddings", job.toString(),
+                "--images-root", collection.toString());
+        assertEquals(1, refused.code());
+        assertTrue(refused.err().contains("another backbone"), refused.err());
+        assertTrue(Files.notExists(other), "nothing is made for rows of another backbone");
+
+        Path fresh = dir.resolve("fresh");
+        CommandLineTest.Run r = CommandLineTest.run("import-embeddings", "--project", fresh.toString(), "--new-backbone",
+                TestResources.samples().resolve("fashion-fewshot/backbone").toString(), "--name", "From the cluster",
+                "--embeddings", job.toString(), "--images-root", collection.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("12 of 12 images added"), r.err());
+        try (OpenProject p = OpenProject.open(fresh)) {
+            WorkspaceState s = p.workspace().state();
+            assertEquals("From the cluster", s.name());
+            assertEquals(List.of(), p.problems());
+            assertEquals(12, s.imageCount());
+            assertEquals(List.of("Bag", "Coat", "Dress"), s.classNames().stream().sorted().toList(), "the rows' labels make its classes");
+            for (int c = 0; c < s.classNames().size(); c++) {
+                assertTrue(s.isBase(c), s.classNames().get(c) + " is a base class");
+                assertEquals(4, s.imagesOf(c).length, s.classNames().get(c));
+            }
+        }
+    }
+
     @Test
     void damagedAndUnsuitableFilesAreRefusedByName() throws IOException {
         Path part = EmbeddingsImport.parquetParts(job).getFirst();
