@@ -234,6 +234,18 @@ public final class EmbeddingsImport {
         return out;
     }
 
+    /**
+     * Whether the project in {@code projectDir} has the backbone that made rows of {@code fingerprint}
+     * (so that a project made from it takes them); false when its backbone cannot be read.
+     */
+    public static boolean hasBackbone(Path projectDir, String fingerprint) {
+        try {
+            return fingerprint.equals(BackboneLoader.fingerprintOf(projectDir.resolve(ProjectManifest.read(projectDir).backbone())));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Whether {@code chosen} names Parquet rows (a .parquet file, a Spark job's output folder or its job.json) rather than X.npy. */
     public static boolean isParquet(Path chosen) {
         String name = String.valueOf(chosen.getFileName()).toLowerCase(Locale.ROOT);

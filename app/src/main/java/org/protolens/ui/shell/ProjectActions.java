@@ -20,10 +20,10 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import org.protolens.core.FloatMatrix;
-import org.protolens.core.embed.BackboneLoader;
 import org.protolens.core.embed.BackboneSpec;
 import org.protolens.core.project.BackboneSwitch;
 import org.protolens.core.project.CatalogBackups;
+import org.protolens.core.project.EmbeddingsImport;
 import org.protolens.core.project.ImportedFiles;
 import org.protolens.core.project.OpenProject;
 import org.protolens.core.project.ProjectCatalog;
@@ -318,12 +318,8 @@ final class ProjectActions {
         tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("embeddingsImport.newProject.looking"), j -> {
             List<NewProjectDialog.Source> first = new ArrayList<>();
             for (NewProjectDialog.Source s : sources) {
-                try {
-                    if (fingerprint.equals(BackboneLoader.fingerprintOf(s.dir().resolve(ProjectManifest.read(s.dir()).backbone())))) {
-                        first.add(s);
-                    }
-                } catch (IOException e) {
-                    // a backbone that does not read is not the one
+                if (EmbeddingsImport.hasBackbone(s.dir(), fingerprint)) {
+                    first.add(s);
                 }
             }
             List<NewProjectDialog.Source> ordered = new ArrayList<>(first);
