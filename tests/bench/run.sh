@@ -7,6 +7,8 @@
 #                                  JVM, as the window does before its first frame (ROUNDS processes)
 #   tests/bench/run.sh spark       the Spark job in local mode (1 and 2 task slots) against protolens embed on the
 #                                  CIFAR-10 test set with the CIFAR sample's backbone, whole processes, rounds alternating
+#   tests/bench/run.sh parquet     the Spark job's Parquet output as the app reads it (Import Embeddings) against the same
+#                                  rows as .npy; ROWS x DIM made-up embeddings (default 1,000,000 x 64) written by Spark
 #   tests/bench/run.sh analysis    JMH: what the analysis tabs compute per change on 100,000 x 512 embeddings
 #   tests/bench/run.sh saliency    ResNet-18 at 224 px: occlusion saliency (729 copies) batched and one at a time,
 #                                  the standard probes per image, and the same occlusion in PyTorch
@@ -81,6 +83,18 @@ case "${1:-all}" in
     /usr/bin/python3 tests/bench/spark_vs_embed.py "$java" sample-projects/cifar10-fewshot/backbone "$work/cifar10-jpg/test" \
       "$work" "${ROUNDS:-3}"
     ;;&
+  parquet|all)
+    # the Spark job's output read by the app (File > Import Embeddings), against the same rows as .npy
+    out="$work/parquet-${ROWS:-1000000}x${DIM:-64}"
+    if [ ! -d "$out/embeddings" ]; then
+      spark_opts=$(sed -n 's/.*<spark.jvm.options>\(.*\)<\/spark.jvm.options>.*/\1/p' app/spark/pom.xml)
+      # shellcheck disable=SC2086
+      "$java" $spark_opts -Xmx4g -cp "$(cat app/spark/target/spark-classpath.txt)" tests/bench/WriteEmbeddingsParquet.java \
+        "$out" "${ROWS:-1000000}" "${DIM:-64}"
+    fi
+    "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Xmx6g -cp "$cp" org.protolens.bench.ParquetReadBenchmark \
+      "$out" "${ROUNDS:-5}"
+    ;;&
   analysis|all)
     "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main AnalysisBenchmark
     ;;&
@@ -109,6 +123,6 @@ case "${1:-all}" in
       "${THREADS:-$(nproc)}" -- "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" \
       org.protolens.bench.EmbeddingThroughput
     ;;&
-  embedding|saliency|gradcam|live|open|spark|analysis|window|peers|all) ;;
-  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|live|open|spark|analysis|window|peers|all]" >&2; exit 2 ;;
+  embedding|saliency|gradcam|live|open|spark|parquet|analysis|window|peers|all) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|live|open|spark|parquet|analysis|window|peers|all]" >&2; exit 2 ;;
 esac

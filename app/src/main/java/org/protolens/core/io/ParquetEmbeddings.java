@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -98,23 +100,42 @@ public final class ParquetEmbeddings {
     public static Table read(List<Path> files) throws IOException {
         List<Part> parts = new ArrayList<>();
         long values = 0;
+        int[] offsets = new int[files.size() + 1];
         for (Path f : files) {
             Part p = Part.open(f);
             parts.add(p);
             values += p.embeddingValues();
+            if (values > Integer.MAX_VALUE - 8) {
+                throw new IOException(f + ": more than about 2 billion numbers in the embeddings of " + files.size()
+                        + " files; more than one table can hold: import the rows in parts");
+            }
+            offsets[parts.size()] = (int) values;
         }
-        if (values > Integer.MAX_VALUE - 8) {
-            throw new IOException(files.getFirst() + ": " + values + " numbers in its embeddings; more than one table can hold"
-                    + " (about 2 billion): import the rows in parts");
+        // the files side by side, each into its own stretch of one array (the footers say how long)
+        float[] data = new float[(int) values];
+        List<Columns> read = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            read.add(new Columns(parts.getFirst(), data, offsets[i], offsets[i + 1]));
         }
-        Columns out = new Columns(parts.getFirst(), (int) values);
-        for (Part p : parts) {
-            p.readInto(out);
+        try {
+            IntStream.range(0, parts.size()).parallel().forEach(i -> {
+                try {
+                    parts.get(i).readInto(read.get(i));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        return out.table();
+        Columns all = read.getFirst();
+        for (int i = 1; i < read.size(); i++) {
+            all.append(read.get(i), files.get(i));
+        }
+        return all.table();
     }
 
-    /** Where the rows are gathered: all files' rows in order. */
+    /** Where the rows of one file are gathered: its strings, and its numbers in its stretch of the shared array. */
     private static final class Columns {
         final List<String> paths = new ArrayList<>();
         final List<String> relative;
@@ -122,15 +143,43 @@ public final class ParquetEmbeddings {
         final List<String> sha;
         final List<String> backbones;
         final float[] data;
+        final int start;
+        final int limit;
         int filled;
         int dim = -1;
 
-        Columns(Part first, int values) {
+        Columns(Part first, float[] data, int start, int limit) {
             relative = first.has("relative_path") ? new ArrayList<>() : null;
             labels = first.has("label") ? new ArrayList<>() : null;
             sha = first.has("sha256") ? new ArrayList<>() : null;
             backbones = first.has("backbone") ? new ArrayList<>() : null;
-            data = new float[values];
+            this.data = data;
+            this.start = start;
+            this.limit = limit;
+            this.filled = start;
+        }
+
+        /** Takes {@code next}'s rows after these (its numbers follow these in the array). */
+        void append(Columns next, Path file) throws IOException {
+            if (filled != next.start) {
+                throw new IOException(file + ": damaged Parquet file (fewer numbers than its footer counts)");
+            }
+            if (dim >= 0 && next.dim >= 0 && dim != next.dim) {
+                throw new IOException(file + ": embeddings of " + next.dim + " numbers; the files before it have " + dim);
+            }
+            paths.addAll(next.paths);
+            appendTo(relative, next.relative);
+            appendTo(labels, next.labels);
+            appendTo(sha, next.sha);
+            appendTo(backbones, next.backbones);
+            filled = next.filled;
+            dim = dim >= 0 ? dim : next.dim;
+        }
+
+        private static void appendTo(List<String> to, List<String> from) {
+            if (to != null) {
+                to.addAll(from);
+            }
         }
 
         Table table() {
@@ -369,7 +418,7 @@ public final class ParquetEmbeddings {
                     }
                 }
                 if (r.getCurrentDefinitionLevel() == maxDef) {
-                    if (out.filled >= out.data.length) {
+                    if (out.filled >= out.limit) {
                         throw new IOException(file + ": damaged Parquet file (more numbers than its footer counts)");
                     }
                     out.data[out.filled++] = isFloat ? r.getFloat() : (float) r.getDouble();
