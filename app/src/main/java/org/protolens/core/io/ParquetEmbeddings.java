@@ -35,6 +35,7 @@ import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
@@ -47,6 +48,7 @@ import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.Util;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -375,7 +377,136 @@ public final class ParquetEmbeddings {
             addIfPresent(columns, "label", rows, out.labels);
             addIfPresent(columns, "sha256", rows, out.sha);
             addIfPresent(columns, "backbone", rows, out.backbones);
-            readVectors(columns.getColumnReader(embedding), rows, first, out);
+            if (!readVectorsDirectly((Chunk) pages.get(embedding), rows, first, out)) {
+                readVectors(columns.getColumnReader(embedding), rows, first, out);
+            }
+        }
+
+        /**
+         * The embedding column's pages decoded here, when they are encoded as writers write numbers
+         * (plain or through a dictionary, levels run-length encoded): Parquet's column reader does
+         * per-value work (a buffer slice each) that makes it several times slower. False, with
+         * nothing read, for any other encoding: the column reader reads those.
+         */
+        private boolean readVectorsDirectly(Chunk chunk, int rows, int firstRow, Columns out) throws IOException {
+            for (DataPage page : chunk.data) {
+                Encoding values = page instanceof DataPageV1 v1 ? v1.getValueEncoding() : ((DataPageV2) page).getDataEncoding();
+                boolean levelsRle = !(page instanceof DataPageV1 v1) || v1.getRlEncoding() == Encoding.RLE
+                        && (embedding.getMaxDefinitionLevel() == 0 || v1.getDlEncoding() == Encoding.RLE);
+                boolean dictionary = values == Encoding.PLAIN_DICTIONARY || values == Encoding.RLE_DICTIONARY;
+                if (!levelsRle || !(values == Encoding.PLAIN || dictionary && chunk.dictionary != null)) {
+                    return false;
+                }
+            }
+            boolean isFloat = embedding.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FLOAT;
+            int width = isFloat ? 4 : 8;
+            float[] dictionary = null;
+            if (chunk.dictionary != null) {
+                ByteBuffer d = ByteBuffer.wrap(chunk.dictionary.getBytes().toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+                int size = chunk.dictionary.getDictionarySize();
+                if (size < 0 || (long) size * width > d.remaining()) {
+                    throw new IOException(file + ": damaged Parquet dictionary (" + size + " values in " + d.remaining() + " bytes)");
+                }
+                dictionary = new float[size];
+                for (int i = 0; i < size; i++) {
+                    dictionary[i] = isFloat ? d.getFloat() : (float) d.getDouble();
+                }
+            }
+            int maxRep = embedding.getMaxRepetitionLevel();
+            int maxDef = embedding.getMaxDefinitionLevel();
+            int row = -1;
+            int inRow = 0;
+            for (DataPage page : chunk.data) {
+                RunLengthBitPackingHybridDecoder rep;
+                RunLengthBitPackingHybridDecoder def = null;
+                ByteBuffer values;
+                Encoding encoding;
+                if (page instanceof DataPageV1 v1) {
+                    ByteBuffer b = ByteBuffer.wrap(v1.getBytes().toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+                    rep = levels(b, maxRep);
+                    if (maxDef > 0) {
+                        def = levels(b, maxDef);
+                    }
+                    values = b.slice().order(ByteOrder.LITTLE_ENDIAN);
+                    encoding = v1.getValueEncoding();
+                } else {
+                    DataPageV2 v2 = (DataPageV2) page;
+                    rep = new RunLengthBitPackingHybridDecoder(bitWidth(maxRep), v2.getRepetitionLevels().toInputStream());
+                    if (maxDef > 0) {
+                        def = new RunLengthBitPackingHybridDecoder(bitWidth(maxDef), v2.getDefinitionLevels().toInputStream());
+                    }
+                    values = ByteBuffer.wrap(v2.getData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+                    encoding = v2.getDataEncoding();
+                }
+                RunLengthBitPackingHybridDecoder ids = null;
+                if (encoding != Encoding.PLAIN) {
+                    if (!values.hasRemaining()) {
+                        throw new IOException(file + ": damaged Parquet page (no dictionary ids)");
+                    }
+                    int idWidth = values.get() & 0xff;
+                    if (idWidth > 32) {
+                        throw new IOException(file + ": damaged Parquet page (dictionary ids of " + idWidth + " bits)");
+                    }
+                    ids = new RunLengthBitPackingHybridDecoder(idWidth, new ByteArrayInputStream(values.array(),
+                            values.arrayOffset() + values.position(), values.remaining()));
+                }
+                for (int i = 0; i < page.getValueCount(); i++) {
+                    if (rep.readInt() == 0) {
+                        finishRow(row, inRow, firstRow, out);
+                        row++;
+                        inRow = 0;
+                        if (row >= rows) {
+                            throw new IOException(file + ": damaged Parquet file (more embeddings than rows)");
+                        }
+                    } else if (row < 0) {
+                        throw new IOException(file + ": damaged Parquet file (a column chunk that starts inside a row)");
+                    }
+                    if (def == null || def.readInt() == maxDef) {
+                        if (out.filled >= out.limit) {
+                            throw new IOException(file + ": damaged Parquet file (more numbers than its footer counts)");
+                        }
+                        float v;
+                        if (ids != null) {
+                            int id = ids.readInt();
+                            if (id < 0 || id >= dictionary.length) {
+                                throw new IOException(file + ": damaged Parquet page (dictionary id " + id + " of "
+                                        + dictionary.length + ")");
+                            }
+                            v = dictionary[id];
+                        } else if (values.remaining() >= width) {
+                            v = isFloat ? values.getFloat() : (float) values.getDouble();
+                        } else {
+                            throw new IOException(file + ": damaged Parquet page (fewer numbers than its levels say)");
+                        }
+                        out.data[out.filled++] = v;
+                        inRow++;
+                    }
+                }
+            }
+            finishRow(row, inRow, firstRow, out);
+            if (row + 1 != rows) {
+                throw new IOException(file + ": " + (row + 1) + " embeddings for " + rows + " rows");
+            }
+            return true;
+        }
+
+        /** A page's run-length encoded levels, after their 4-byte length (data pages of format 1). */
+        private RunLengthBitPackingHybridDecoder levels(ByteBuffer page, int max) throws IOException {
+            if (page.remaining() < 4) {
+                throw new IOException(file + ": damaged Parquet page (no levels)");
+            }
+            int length = page.getInt();
+            if (length < 0 || length > page.remaining()) {
+                throw new IOException(file + ": damaged Parquet page (levels of " + length + " bytes, " + page.remaining() + " left)");
+            }
+            RunLengthBitPackingHybridDecoder d = new RunLengthBitPackingHybridDecoder(bitWidth(max),
+                    new ByteArrayInputStream(page.array(), page.arrayOffset() + page.position(), length));
+            page.position(page.position() + length);
+            return d;
+        }
+
+        private static int bitWidth(int max) {
+            return 32 - Integer.numberOfLeadingZeros(max);
         }
 
         private void addIfPresent(ColumnReadStoreImpl columns, String name, int rows, List<String> into) throws IOException {
@@ -395,8 +526,20 @@ public final class ParquetEmbeddings {
                         + " for " + rows + " rows)");
             }
             List<String> out = new ArrayList<>(rows);
+            // a value like the one before (a label, the backbone) shares its string
+            Binary last = null;
+            String lastText = null;
             for (int i = 0; i < rows; i++) {
-                out.add(r.getCurrentDefinitionLevel() == d.getMaxDefinitionLevel() ? r.getBinary().toStringUsingUTF8() : null);
+                if (r.getCurrentDefinitionLevel() == d.getMaxDefinitionLevel()) {
+                    Binary b = r.getBinary();
+                    if (!b.equals(last)) {
+                        last = b.copy();
+                        lastText = b.toStringUsingUTF8();
+                    }
+                    out.add(lastText);
+                } else {
+                    out.add(null);
+                }
                 r.consume();
             }
             return out;
@@ -436,16 +579,19 @@ public final class ParquetEmbeddings {
             if (row < 0) {
                 return;
             }
-            String which = "row " + (firstRow + row + 1) + " (" + out.paths.get(firstRow + row) + ")";
             if (values == 0) {
-                throw new IOException(file + ": " + which + " has no embedding");
+                throw new IOException(file + ": " + which(row, firstRow, out) + " has no embedding");
             }
             if (out.dim < 0) {
                 out.dim = values;
             } else if (values != out.dim) {
-                throw new IOException(file + ": " + which + " has an embedding of " + values + " numbers; the rows before it have "
-                        + out.dim);
+                throw new IOException(file + ": " + which(row, firstRow, out) + " has an embedding of " + values
+                        + " numbers; the rows before it have " + out.dim);
             }
+        }
+
+        private static String which(int row, int firstRow, Columns out) {
+            return "row " + (firstRow + row + 1) + " (" + out.paths.get(firstRow + row) + ")";
         }
 
         private static ColumnMetaData chunk(RowGroup b, ColumnDescriptor d) {
@@ -462,7 +608,7 @@ public final class ParquetEmbeddings {
         }
 
         /** A column chunk's pages, read from the file and decompressed. */
-        private PageReader pages(FileChannel ch, ColumnMetaData c) throws IOException {
+        private Chunk pages(FileChannel ch, ColumnMetaData c) throws IOException {
             long start = c.isSetDictionary_page_offset() && c.getDictionary_page_offset() > 0
                     && c.getDictionary_page_offset() < c.getData_page_offset() ? c.getDictionary_page_offset() : c.getData_page_offset();
             long length = c.getTotal_compressed_size();
@@ -532,24 +678,7 @@ public final class ParquetEmbeddings {
                     }
                 }
             }
-            long total = values;
-            DictionaryPage dict = dictionary;
-            return new PageReader() {
-                @Override
-                public DictionaryPage readDictionaryPage() {
-                    return dict;
-                }
-
-                @Override
-                public long getTotalValueCount() {
-                    return total;
-                }
-
-                @Override
-                public DataPage readPage() {
-                    return data.poll();
-                }
-            };
+            return new Chunk(dictionary, data, values);
         }
 
         /** Parquet's column encoding of the footer's one of the same name. */
@@ -594,6 +723,36 @@ public final class ParquetEmbeddings {
             byte[] out = new byte[size];
             int n = d.decompress(in, 0, in.length, out, 0, size);
             return n == size ? out : Arrays.copyOf(out, n);
+        }
+    }
+
+    /** A column chunk's pages, read and decompressed, handed out in order. */
+    private static final class Chunk implements PageReader {
+        final DictionaryPage dictionary;
+        final List<DataPage> data;
+        private final Deque<DataPage> left;
+        private final long values;
+
+        Chunk(DictionaryPage dictionary, Deque<DataPage> data, long values) {
+            this.dictionary = dictionary;
+            this.data = List.copyOf(data);
+            this.left = data;
+            this.values = values;
+        }
+
+        @Override
+        public DictionaryPage readDictionaryPage() {
+            return dictionary;
+        }
+
+        @Override
+        public long getTotalValueCount() {
+            return values;
+        }
+
+        @Override
+        public DataPage readPage() {
+            return left.poll();
         }
     }
 
