@@ -136,6 +136,11 @@ public final class NewProjectDialog {
         GridPane grid = Fxml.load("NewProjectDialog", c);
         Dialog<Request> d = new Dialog<>();
         d.initOwner(owner);
+        if (owner != null && owner.getScene() != null) {
+            // the window's style sheets from the start: opened from a notice's button, the dialog was at times
+            // drawn light in the dark theme when the sheets came only as it was shown
+            d.getDialogPane().getStylesheets().setAll(owner.getScene().getStylesheets());
+        }
         d.setTitle(Messages.get("newProject.title"));
         d.setHeaderText(header);
         d.getDialogPane().setContent(grid);
