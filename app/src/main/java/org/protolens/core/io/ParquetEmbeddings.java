@@ -130,6 +130,12 @@ public final class ParquetEmbeddings {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        for (int i = 0; i < read.size(); i++) {
+            if (read.get(i).filled != offsets[i + 1]) {
+                throw new IOException(files.get(i) + ": fewer numbers in its embeddings than its footer counts (null values in"
+                        + " them, or a damaged file)");
+            }
+        }
         Columns all = read.getFirst();
         for (int i = 1; i < read.size(); i++) {
             all.append(read.get(i), files.get(i));
@@ -145,7 +151,6 @@ public final class ParquetEmbeddings {
         final List<String> sha;
         final List<String> backbones;
         final float[] data;
-        final int start;
         final int limit;
         int filled;
         int dim = -1;
@@ -156,16 +161,12 @@ public final class ParquetEmbeddings {
             sha = first.has("sha256") ? new ArrayList<>() : null;
             backbones = first.has("backbone") ? new ArrayList<>() : null;
             this.data = data;
-            this.start = start;
             this.limit = limit;
             this.filled = start;
         }
 
         /** Takes {@code next}'s rows after these (its numbers follow these in the array). */
         void append(Columns next, Path file) throws IOException {
-            if (filled != next.start) {
-                throw new IOException(file + ": damaged Parquet file (fewer numbers than its footer counts)");
-            }
             if (dim >= 0 && next.dim >= 0 && dim != next.dim) {
                 throw new IOException(file + ": embeddings of " + next.dim + " numbers; the files before it have " + dim);
             }
@@ -188,7 +189,7 @@ public final class ParquetEmbeddings {
             int rows = paths.size();
             int cols = Math.max(dim, 0);
             return new Table(frozen(paths), frozen(relative), frozen(labels), frozen(sha), frozen(backbones),
-                    new FloatMatrix(rows, cols, filled == data.length ? data : Arrays.copyOf(data, filled)));
+                    new FloatMatrix(rows, cols, data));
         }
 
         /** Read-only, null entries kept (a row without a label); null stays null (no such column). */
@@ -414,8 +415,7 @@ public final class ParquetEmbeddings {
             }
             int maxRep = embedding.getMaxRepetitionLevel();
             int maxDef = embedding.getMaxDefinitionLevel();
-            int row = -1;
-            int inRow = 0;
+            Rows gathered = new Rows(rows, firstRow, out);
             for (DataPage page : chunk.data) {
                 RunLengthBitPackingHybridDecoder rep;
                 RunLengthBitPackingHybridDecoder def = null;
@@ -451,42 +451,24 @@ public final class ParquetEmbeddings {
                             values.arrayOffset() + values.position(), values.remaining()));
                 }
                 for (int i = 0; i < page.getValueCount(); i++) {
-                    if (rep.readInt() == 0) {
-                        finishRow(row, inRow, firstRow, out);
-                        row++;
-                        inRow = 0;
-                        if (row >= rows) {
-                            throw new IOException(file + ": damaged Parquet file (more embeddings than rows)");
-                        }
-                    } else if (row < 0) {
-                        throw new IOException(file + ": damaged Parquet file (a column chunk that starts inside a row)");
-                    }
+                    gathered.level(rep.readInt());
                     if (def == null || def.readInt() == maxDef) {
-                        if (out.filled >= out.limit) {
-                            throw new IOException(file + ": damaged Parquet file (more numbers than its footer counts)");
-                        }
-                        float v;
                         if (ids != null) {
                             int id = ids.readInt();
                             if (id < 0 || id >= dictionary.length) {
                                 throw new IOException(file + ": damaged Parquet page (dictionary id " + id + " of "
                                         + dictionary.length + ")");
                             }
-                            v = dictionary[id];
+                            gathered.add(dictionary[id]);
                         } else if (values.remaining() >= width) {
-                            v = isFloat ? values.getFloat() : (float) values.getDouble();
+                            gathered.add(isFloat ? values.getFloat() : (float) values.getDouble());
                         } else {
                             throw new IOException(file + ": damaged Parquet page (fewer numbers than its levels say)");
                         }
-                        out.data[out.filled++] = v;
-                        inRow++;
                     }
                 }
             }
-            finishRow(row, inRow, firstRow, out);
-            if (row + 1 != rows) {
-                throw new IOException(file + ": " + (row + 1) + " embeddings for " + rows + " rows");
-            }
+            gathered.end();
             return true;
         }
 
@@ -549,49 +531,83 @@ public final class ParquetEmbeddings {
             boolean isFloat = embedding.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FLOAT;
             int maxDef = embedding.getMaxDefinitionLevel();
             long total = r.getTotalValueCount();
-            int row = -1;
-            int inRow = 0;
+            Rows gathered = new Rows(rows, firstRow, out);
             for (long i = 0; i < total; i++) {
-                if (r.getCurrentRepetitionLevel() == 0) {
-                    finishRow(row, inRow, firstRow, out);
+                gathered.level(r.getCurrentRepetitionLevel());
+                if (r.getCurrentDefinitionLevel() == maxDef) {
+                    gathered.add(isFloat ? r.getFloat() : (float) r.getDouble());
+                }
+                r.consume();
+            }
+            gathered.end();
+        }
+
+        /**
+         * A row group's numbers gathered into its rows as they come with their repetition levels (0
+         * starts a row): every row as long as the first, as many rows as the group has.
+         */
+        private final class Rows {
+            private final int rows;
+            private final int firstRow;
+            private final Columns out;
+            private int row = -1;
+            private int inRow;
+
+            Rows(int rows, int firstRow, Columns out) {
+                this.rows = rows;
+                this.firstRow = firstRow;
+                this.out = out;
+            }
+
+            /** The next value's repetition level. */
+            void level(int repetition) throws IOException {
+                if (repetition == 0) {
+                    finishRow();
                     row++;
                     inRow = 0;
                     if (row >= rows) {
                         throw new IOException(file + ": damaged Parquet file (more embeddings than rows)");
                     }
+                } else if (row < 0) {
+                    throw new IOException(file + ": damaged Parquet file (a column chunk that starts inside a row)");
                 }
-                if (r.getCurrentDefinitionLevel() == maxDef) {
-                    if (out.filled >= out.limit) {
-                        throw new IOException(file + ": damaged Parquet file (more numbers than its footer counts)");
-                    }
-                    out.data[out.filled++] = isFloat ? r.getFloat() : (float) r.getDouble();
-                    inRow++;
+            }
+
+            /** A number of the current row. */
+            void add(float v) throws IOException {
+                if (out.filled >= out.limit) {
+                    throw new IOException(file + ": damaged Parquet file (more numbers than its footer counts)");
                 }
-                r.consume();
+                out.data[out.filled++] = v;
+                inRow++;
             }
-            finishRow(row, inRow, firstRow, out);
-            if (row + 1 != rows) {
-                throw new IOException(file + ": " + (row + 1) + " embeddings for " + rows + " rows");
-            }
-        }
 
-        private void finishRow(int row, int values, int firstRow, Columns out) throws IOException {
-            if (row < 0) {
-                return;
+            /** After the group's last value. */
+            void end() throws IOException {
+                finishRow();
+                if (row + 1 != rows) {
+                    throw new IOException(file + ": " + (row + 1) + " embeddings for " + rows + " rows");
+                }
             }
-            if (values == 0) {
-                throw new IOException(file + ": " + which(row, firstRow, out) + " has no embedding");
-            }
-            if (out.dim < 0) {
-                out.dim = values;
-            } else if (values != out.dim) {
-                throw new IOException(file + ": " + which(row, firstRow, out) + " has an embedding of " + values
-                        + " numbers; the rows before it have " + out.dim);
-            }
-        }
 
-        private static String which(int row, int firstRow, Columns out) {
-            return "row " + (firstRow + row + 1) + " (" + out.paths.get(firstRow + row) + ")";
+            private void finishRow() throws IOException {
+                if (row < 0) {
+                    return;
+                }
+                if (inRow == 0) {
+                    throw new IOException(file + ": " + which() + " has no embedding");
+                }
+                if (out.dim < 0) {
+                    out.dim = inRow;
+                } else if (inRow != out.dim) {
+                    throw new IOException(file + ": " + which() + " has an embedding of " + inRow + " numbers; the rows before it have "
+                            + out.dim);
+                }
+            }
+
+            private String which() {
+                return "row " + (firstRow + row + 1) + " (" + out.paths.get(firstRow + row) + ")";
+            }
         }
 
         private static ColumnMetaData chunk(RowGroup b, ColumnDescriptor d) {

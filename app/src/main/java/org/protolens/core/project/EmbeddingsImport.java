@@ -246,6 +246,13 @@ public final class EmbeddingsImport {
         }
     }
 
+    /** How the rows chosen are named to the person: a Spark job's output by its folder, not by its job.json; else the file's name. */
+    public static String nameOf(Path chosen) {
+        Path named = chosen.getFileName() != null && chosen.getFileName().toString().equalsIgnoreCase(JOB_FILE)
+                && chosen.getParent() != null ? chosen.getParent() : chosen;
+        return String.valueOf(named.getFileName());
+    }
+
     /** Whether {@code chosen} names Parquet rows (a .parquet file, a Spark job's output folder or its job.json) rather than X.npy. */
     public static boolean isParquet(Path chosen) {
         String name = String.valueOf(chosen.getFileName()).toLowerCase(Locale.ROOT);
@@ -481,16 +488,17 @@ public final class EmbeddingsImport {
                                    BooleanSupplier cancelled) throws IOException {
         FloatMatrix rows = source.rows();
         List<Path> files = source.files();
-        if (rows.cols() != state.dim()) {
-            throw new IOException(source.origin() + ": rows of " + rows.cols() + " dimensions; this project's backbone makes "
-                    + state.dim());
-        }
+        // another backbone first: rows of another size are another backbone's too, and go into a project of it
         String own = BackboneLoader.fingerprintOf(state.backboneDir());
         if (!own.equals(source.fingerprint())) {
             throw new OtherBackboneException(source.origin() + ": made by another backbone (fingerprint "
                     + abbreviated(source.fingerprint()) + ", this project's is " + abbreviated(own)
                     + "); embeddings of two backbones cannot be compared: make a project of that backbone for these",
                     source.fingerprint());
+        }
+        if (rows.cols() != state.dim()) {
+            throw new IOException(source.origin() + ": rows of " + rows.cols() + " dimensions; this project's backbone makes "
+                    + state.dim());
         }
         Set<String> present = new HashSet<>(state.imagePaths());
         List<ImportPlan.Item> items = new ArrayList<>();

@@ -304,10 +304,7 @@ public final class Importer {
             project.notices().problem(Messages.get("import.noProject"), List.of());
             return;
         }
-        // a Spark job's output is known by its folder's name, not by its job.json's
-        Path named = npy.getFileName() != null && npy.getFileName().toString().equals("job.json") && npy.getParent() != null
-                ? npy.getParent() : npy;
-        String name = String.valueOf(named.getFileName());
+        String name = EmbeddingsImport.nameOf(npy);
         running++;
         tasks.start(tasks.job(Tasks.Lane.IMPORT, Messages.get("embeddingsImport.job", name), j -> {
             j.say(Messages.get("embeddingsImport.reading", name));

@@ -75,8 +75,6 @@ final class ProjectActions {
 
     /** A notice to show once the next project has opened (what a Save As did besides copying), or null. */
     private volatile Notices.Notice afterOpen;
-    /** What runs once the project being opened shows (the import of embeddings into a project made for them). */
-    private Runnable afterShown;
 
     void setOnShown(Consumer<WorkspaceState> action) {
         onShown = action;
@@ -120,6 +118,11 @@ final class ProjectActions {
      * reopening it finds its catalog free.
      */
     void open(Path folder) {
+        open(folder, null);
+    }
+
+    /** Opens {@code folder} as {@link #open(Path)} does, then runs {@code then} (null: nothing) once it shows. */
+    private void open(Path folder, Runnable then) {
         Path f = folder;
         if (f.getFileName() != null && (f.getFileName().toString().equals(ProjectManifest.FILE_NAME)
                 || f.getFileName().toString().endsWith(OpenProject.PROJECT_FILE_EXTENSION))) {
@@ -138,7 +141,12 @@ final class ProjectActions {
             closing.get();
             j.progress(0, -1);
             return OpenProject.openForWork(dir, bundled, copies, j::say, j::isCancelled);
-        }).onDone(this::show).onFailure(e -> {
+        }).onDone(opened -> {
+            show(opened);
+            if (then != null) {
+                then.run();
+            }
+        }).onFailure(e -> {
             failed(dir, e);
             // the project that was open goes on: a folder that cannot be opened does not cost the person their work
             if (previous != null && !previous.equals(dir) && onFailed == null) {
@@ -194,15 +202,9 @@ final class ProjectActions {
         }
         status.backbone(backboneName(s.backboneDir()));
         onShown.accept(s);
-        Runnable then = afterShown;
-        afterShown = null;
-        if (then != null) {
-            then.run();
-        }
     }
 
     private void failed(Path folder, Throwable e) {
-        afterShown = null;
         String why = String.valueOf(e.getMessage());
         status.say(Messages.get("status.cannotOpen", folder));
         if (onFailed != null) {
@@ -310,9 +312,7 @@ final class ProjectActions {
      * is the one, {@code fingerprint}), and once the project is open, {@code then} (the import).
      */
     void newProjectFor(Path embeddings, String fingerprint, Runnable then) {
-        Path named = embeddings.getFileName() != null && embeddings.getFileName().toString().equals("job.json")
-                && embeddings.getParent() != null ? embeddings.getParent() : embeddings;
-        String what = String.valueOf(named.getFileName());
+        String what = EmbeddingsImport.nameOf(embeddings);
         List<NewProjectDialog.Source> sources = newProjectSources();
         // which of the backbones at hand made the rows: their files are hashed in the background
         tasks.start(tasks.job(Tasks.Lane.FILES, Messages.get("embeddingsImport.newProject.looking"), j -> {
@@ -371,8 +371,7 @@ final class ProjectActions {
             if (parent != null) {
                 settings.setNewProjectLocation(parent);
             }
-            afterShown = then;
-            open(dir);
+            open(dir, then);
         }).onFailure(e -> project.notices().problem(Messages.get("newProject.failed"), List.of(String.valueOf(e.getMessage())))), true);
     }
 
