@@ -82,4 +82,33 @@ class PcaMapTest {
         assertEquals(0, c01 / Math.sqrt(variance[0] * variance[1]), 1e-4, "the first two coordinates are uncorrelated");
         assertEquals(d, PcaMap.fit(x, 80).components(), "no more axes than dimensions");
     }
+
+    @Test
+    void plainJavaAndNativeLapackGiveTheSameMap() {
+        // embeddings up to 256-d are laid out in plain Java, wider ones with native LAPACK: the same picture either way
+        Random rnd = new Random(5);
+        for (int d : new int[] {64, 300}) {
+            int rows = 2000;
+            float[] data = new float[rows * d];
+            for (int r = 0; r < rows; r++) {
+                double t1 = 4 * rnd.nextGaussian();
+                double t2 = 2 * rnd.nextGaussian();
+                for (int j = 0; j < d; j++) {
+                    data[r * d + j] = (float) (0.5 + t1 * Math.sin(j + 1.0) / 5 + t2 * Math.cos(3.0 * j) / 5 + 0.1 * rnd.nextGaussian());
+                }
+            }
+            FloatMatrix x = new FloatMatrix(rows, d, data);
+            float[] java = PcaMap.fit(x, 2, true).project(x);
+            float[] lapack = PcaMap.fit(x, 2, false).project(x);
+            float[] chosen = PcaMap.fit(x).project(x);
+            float scale = 0;
+            for (float v : lapack) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int i = 0; i < java.length; i++) {
+                assertEquals(lapack[i], java[i], 1e-4 * scale, d + "-d, coordinate " + i);
+            }
+            assertArrayEquals(d <= PcaMap.PLAIN_JAVA_DIMS ? java : lapack, chosen, d + "-d: the default path suits the width");
+        }
+    }
 }
