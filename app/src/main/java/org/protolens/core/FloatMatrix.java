@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * A dense row-major matrix of 32-bit floats: embeddings (one image per row) or prototypes (one
  * class per row). The backing array is shared, not copied: callers that keep a matrix must not
- * mutate the array they passed in.
+ * mutate the part of the array it covers. The matrix is the array's first {@code rows * cols}
+ * values; the array may be longer (a project's embeddings with room for images added later), and
+ * what lies beyond is not part of the matrix.
  */
 public record FloatMatrix(int rows, int cols, float[] data) {
 
@@ -15,9 +17,9 @@ public record FloatMatrix(int rows, int cols, float[] data) {
         if (rows < 0 || cols < 0) {
             throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
         }
-        if ((long) rows * cols != data.length) {
+        if ((long) rows * cols > data.length) {
             throw new IllegalArgumentException(
-                    "shape " + rows + " x " + cols + " does not match " + data.length + " values");
+                    "shape " + rows + " x " + cols + " needs more than " + data.length + " values");
         }
     }
 
@@ -65,14 +67,28 @@ public record FloatMatrix(int rows, int cols, float[] data) {
         return new FloatMatrix(rowIndices.length, cols, out);
     }
 
+    /** How many values the matrix holds: {@code rows * cols} (its array may be longer). */
+    public int size() {
+        return rows * cols;
+    }
+
+    /** The matrix's values in an array of exactly {@link #size()} values: its own array when that fits, else a copy. */
+    public float[] values() {
+        return data.length == size() ? data : Arrays.copyOf(data, size());
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof FloatMatrix m && m.rows == rows && m.cols == cols && Arrays.equals(m.data, data);
+        return o instanceof FloatMatrix m && m.rows == rows && m.cols == cols && Arrays.equals(m.data, 0, m.size(), data, 0, size());
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * rows + cols) + Arrays.hashCode(data);
+        int h = 31 * rows + cols;
+        for (int i = 0; i < size(); i++) {
+            h = 31 * h + Float.hashCode(data[i]);
+        }
+        return h;
     }
 
     @Override

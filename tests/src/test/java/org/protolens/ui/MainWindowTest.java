@@ -2061,7 +2061,7 @@ class MainWindowTest {
         settle();
         assertEquals(before.dim(), state().dim());
         assertArrayEquals(before.labels(), state().labels());
-        assertArrayEquals(before.embeddings().data(), state().embeddings().data(), "the project's own rows, as they were");
+        assertArrayEquals(before.embeddings().values(), state().embeddings().values(), "the project's own rows, as they were");
         assertArrayEquals(before.basePrototypes().data(), state().basePrototypes().data(), "its base prototypes, as they were");
     }
 

@@ -245,8 +245,8 @@ public final class BackboneComparison {
     private static float[][] similarities(FloatMatrix base, FloatMatrix novel, FloatMatrix test) {
         int d = base.cols();
         float[] all = new float[(base.rows() + novel.rows()) * d];
-        System.arraycopy(base.data(), 0, all, 0, base.data().length);
-        System.arraycopy(novel.data(), 0, all, base.data().length, novel.data().length);
+        System.arraycopy(base.data(), 0, all, 0, base.size());
+        System.arraycopy(novel.data(), 0, all, base.size(), novel.size());
         CosineClassifier classifier = new CosineClassifier(new FloatMatrix(base.rows() + novel.rows(), d, all));
         float[][] out = new float[test.rows()][];
         for (int j = 0; j < test.rows(); j++) {

@@ -150,8 +150,8 @@ public final class FscilEvaluation {
                 // the base session has no new class to refine
                 FloatMatrix novelProtos = novel == 0 ? ncm : h.prototypes(base, ncm, cal, seenShots, test);
                 float[] all = new float[seen * d];
-                System.arraycopy(base.data(), 0, all, 0, base.data().length);
-                System.arraycopy(novelProtos.data(), 0, all, base.data().length, novel * d);
+                System.arraycopy(base.data(), 0, all, 0, base.size());
+                System.arraycopy(novelProtos.data(), 0, all, base.size(), novel * d);
                 int[] predicted = new CosineClassifier(new FloatMatrix(seen, d, all)).predict(test);
                 out.get(h).add(measure(s, seen, protocol.baseClasses(), rows, testY, predicted));
             }
@@ -252,8 +252,8 @@ public final class FscilEvaluation {
                                                 FscilProtocol p) {
         int d = base.cols();
         float[] all = new float[(base.rows() + novel.rows()) * d];
-        System.arraycopy(base.data(), 0, all, 0, base.data().length);
-        System.arraycopy(novel.data(), 0, all, base.data().length, novel.data().length);
+        System.arraycopy(base.data(), 0, all, 0, base.size());
+        System.arraycopy(novel.data(), 0, all, base.size(), novel.size());
         List<SessionResult> out = new ArrayList<>();
         for (int s = 0; s < p.sessions(); s++) {
             int seen = p.classesSeen(s);

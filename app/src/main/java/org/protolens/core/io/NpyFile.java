@@ -178,8 +178,8 @@ public final class NpyFile {
     }
 
     public static void writeMatrix(Path file, FloatMatrix m) throws IOException {
-        ByteBuffer data = ByteBuffer.allocate(m.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(m.data());
+        ByteBuffer data = ByteBuffer.allocate(m.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(m.data(), 0, m.size());
         write(file, "<f4", "(" + m.rows() + ", " + m.cols() + ")", data.array());
     }
 
@@ -196,8 +196,8 @@ public final class NpyFile {
      * cluster's file system).
      */
     public static void writeMatrix(OutputStream out, FloatMatrix m) throws IOException {
-        ByteBuffer data = ByteBuffer.allocate(m.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(m.data());
+        ByteBuffer data = ByteBuffer.allocate(m.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(m.data(), 0, m.size());
         write(out, "<f4", "(" + m.rows() + ", " + m.cols() + ")", data.array());
     }
 

@@ -782,10 +782,13 @@ public final class Workspace {
         return dim;
     }
 
-    /** The embeddings of all images, one row each (a copy is made once after images were added). */
+    /**
+     * The embeddings of all images, one row each: the first rows of the one array the predictions
+     * also read (not a copy; images added later go past its end or into a new array).
+     */
     public FloatMatrix embeddings() {
         if (embeddingsView == null) {
-            embeddingsView = new FloatMatrix(n, dim, vectors.length == n * dim ? vectors : Arrays.copyOf(vectors, n * dim));
+            embeddingsView = new FloatMatrix(n, dim, vectors);
         }
         return embeddingsView;
     }

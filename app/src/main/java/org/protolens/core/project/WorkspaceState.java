@@ -234,11 +234,11 @@ public final class WorkspaceState {
         return new FloatMatrix(to - from, dim, Arrays.copyOfRange(vectors, from * dim, to * dim));
     }
 
-    /** The embeddings of all images, one row each (made on first use and kept). */
+    /** The embeddings of all images, one row each: the first rows of the workspace's array, not a copy. */
     public FloatMatrix embeddings() {
         FloatMatrix e = embeddings;
         if (e == null) {
-            e = new FloatMatrix(n, dim, vectors.length == n * dim ? vectors : Arrays.copyOf(vectors, n * dim));
+            e = new FloatMatrix(n, dim, vectors);
             embeddings = e;
         }
         return e;

@@ -196,7 +196,7 @@ public final class L2 {
 
     /** Rows scaled to unit length (zero rows stay zero), as a new matrix. */
     public static FloatMatrix normalizeRows(FloatMatrix m) {
-        float[] out = new float[m.data().length];
+        float[] out = new float[m.size()];
         int d = m.cols();
         for (int r = 0; r < m.rows(); r++) {
             int off = r * d;

@@ -138,7 +138,7 @@ public record TeenCalibration(double alpha, double tau) {
             throw new IllegalArgumentException("novel prototypes have " + novelMeans.cols()
                     + " dimensions, base prototypes have " + basis.dim());
         }
-        float[] out = new float[novelMeans.data().length];
+        float[] out = new float[novelMeans.size()];
         for (int r = 0; r < novelMeans.rows(); r++) {
             float[] calibrated = calibrate(basis, novelMeans.row(r)).calibrated();
             System.arraycopy(calibrated, 0, out, novelMeans.offset(r), calibrated.length);

@@ -50,7 +50,7 @@ public final class BackbonesViewModel {
     }
 
     /** A map and the embeddings (by identity) it was made of. */
-    private record Made(float[] embeddings, float[] map) {
+    private record Made(FloatMatrix embeddings, float[] map) {
     }
 
     private final ProjectState project;
@@ -290,8 +290,9 @@ public final class BackbonesViewModel {
         embeddings.put(Messages.get("backbones.own", nameOf(s.backboneDir().toString())), ownEmbeddings);
         List<float[]> maps = new ArrayList<>();
         Made own = ownMap;
-        if (own == null || own.embeddings() != ownEmbeddings.data()) {
-            own = new Made(ownEmbeddings.data(), BackboneComparison.map(ownEmbeddings));
+        // the same array with another row count: images were added to (or taken from) the array's free end
+        if (own == null || own.embeddings().data() != ownEmbeddings.data() || own.embeddings().rows() != ownEmbeddings.rows()) {
+            own = new Made(ownEmbeddings, BackboneComparison.map(ownEmbeddings));
             ownMap = own;
         }
         maps.add(own.map());

@@ -85,7 +85,7 @@ class ProjectExportTest {
         Workspace w = fashion();
         Path npy = dir.resolve("fashion.npy");
         ProjectExport.writeEmbeddings(w.state(), npy);
-        assertArrayEquals(w.embeddings().data(), NpyFile.readMatrix(npy).data());
+        assertArrayEquals(w.embeddings().values(), NpyFile.readMatrix(npy).data());
         List<String> paths = Files.readAllLines(dir.resolve("fashion.paths.txt"));
         assertEquals(w.imageCount(), paths.size());
         assertEquals(w.imageFile(7).toAbsolutePath().normalize().toString(), paths.get(7));

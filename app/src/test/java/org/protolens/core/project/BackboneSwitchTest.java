@@ -78,7 +78,7 @@ class BackboneSwitchTest {
             assertEquals(before.isShot(i), after.isShot(i));
         }
         assertEquals(before.classNames(), after.classNames());
-        assertArrayEquals(rows.data(), after.embeddings().data(), "the images are shown with the new backbone's rows");
+        assertArrayEquals(rows.data(), after.embeddings().values(), "the images are shown with the new backbone's rows");
         int coat = after.classNames().indexOf("Coat");
         float[] mean = new float[rows.cols()];
         int[] coats = after.imagesOf(coat);
@@ -105,7 +105,7 @@ class BackboneSwitchTest {
             WorkspaceState again = p.workspace().state();
             assertEquals(List.of(), p.problems());
             assertEquals("base-prototypes.npy", again.manifest().basePrototypes());
-            assertArrayEquals(before.embeddings().data(), again.embeddings().data());
+            assertArrayEquals(before.embeddings().values(), again.embeddings().values());
             assertArrayEquals(before.labels(), again.labels());
             assertArrayEquals(before.basePrototypes().data(), again.basePrototypes().data());
             assertEquals(before.manifest().classes(), again.manifest().classes(), "the training-image counts too");

@@ -1,6 +1,8 @@
 package org.protolens.core.project;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -109,5 +111,52 @@ class WorkspaceTest {
         assertEquals(mean, s.classMeanAccuracy(), 1e-12);
         assertEquals(pooledRight / pooledAll, s.accuracy(), 1e-12);
         assertTrue(Math.abs(s.classMeanAccuracy() - s.accuracy()) > 1e-3, "they differ: " + s.classMeanAccuracy() + " " + s.accuracy());
+    }
+
+    /**
+     * Imported images join the one copy of the project's embeddings: the workspace, each state it
+     * publishes and the predictions read one array (at 100,000 x 512 a second copy was 200 MB per
+     * published state). A state published before an import was undone still reads its rows when
+     * a later import puts others in their place.
+     */
+    @Test
+    void importedImagesShareOneCopyOfTheEmbeddingsAndUndoneOnesStayForStatesThatShowThem() throws IOException {
+        Workspace w = Workspace.open(TestResources.samples().resolve("fashion-fewshot"));
+        int n = w.imageCount();
+        int d = w.dim();
+        FloatMatrix first = rowsOf(3, d, 1f);
+        w.addImages(images("a", 3), first);
+        WorkspaceState withFirst = w.state();
+        assertSame(w.embeddings().data(), withFirst.embeddings().data(), "the state reads the workspace's array");
+        assertEquals(n + 3, withFirst.embeddings().rows());
+        assertArrayEquals(first.row(2), withFirst.embeddings().row(n + 2));
+        w.addImages(images("b", 1), rowsOf(1, d, 5f));
+        w.setLabels(new int[] {n}, new int[] {0}, new boolean[] {false});
+        WorkspaceState labelled = w.state();
+        assertSame(withFirst.embeddings().data(), labelled.embeddings().data(), "an image added into the array's room: no copy");
+        assertEquals(n + 4, labelled.embeddings().rows());
+        assertEquals(n + 3, withFirst.embeddings().rows(), "the earlier state keeps its own rows");
+
+        w.truncate(n);
+        w.addImages(images("c", 3), rowsOf(3, d, -7f));
+        assertArrayEquals(first.row(0), withFirst.embeddings().row(n), "an undone import's rows, as the state published then shows them");
+        assertArrayEquals(rowsOf(1, d, -7f).row(0), w.embeddings().row(n));
+        assertEquals(new FloatMatrix(n, d, withFirst.embeddings().data()), w.embeddings(0, n), "the project's own rows unchanged");
+    }
+
+    private static List<Workspace.ImportedImage> images(String prefix, int count) {
+        List<Workspace.ImportedImage> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(new Workspace.ImportedImage("imported/" + prefix + i + ".png", new byte[32]));
+        }
+        return out;
+    }
+
+    private static FloatMatrix rowsOf(int rows, int d, float start) {
+        float[] v = new float[rows * d];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = start + i % 17;
+        }
+        return new FloatMatrix(rows, d, v);
     }
 }
