@@ -21,7 +21,9 @@
 #                                  the CIFAR-10 test set (10,000 images) embedded with the CIFAR sample's backbone and
 #                                  laid out by `protolens map` and by Rtsne, uwot, umap-learn, umap-js and scikit-learn
 #                                  (medians, ratios, trustworthiness, 10-NN accuracy); ProtoLens's embedding pipeline
-#                                  against PyTorch's DataLoader on ResNet-18 (installs what it needs with apt and npm)
+#                                  against PyTorch's DataLoader on ResNet-18 (installs what it needs with apt and npm);
+#                                  METHODS=pca (or tsne,umap) for some maps only, ROWS=100000 for more rows (the
+#                                  embeddings repeated with 1% noise)
 # Needs JDK 25 (JAVA_HOME), and for 'embedding' Debian's python3-torch and python3-torchvision
 # (to write the TorchScript model) and ../shared/data/cifar10-jpg.tar.gz.
 set -euo pipefail
