@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks of ProtoLens, printing medians and ratios (see README, "Speed").
 #   tests/bench/run.sh embedding   ResNet-18 at 224 px: model alone vs the whole pipeline from JPEG files
+#   tests/bench/run.sh resnet20    the CIFAR sample's ResNet-20 (DJL's built-in blocks) against the same network traced to
+#                                  TorchScript, run by ProtoLens and by PyTorch: forward passes alone, 32 px, batch 128,
+#                                  one process per measurement, rounds alternating (ROUNDS, default 5)
 #   tests/bench/run.sh live        JMH: re-predicting 100,000 x 512 embeddings, 100 classes, after one change, in rounds
 #                                  alternating with one streaming pass over the same matrix in C (gcc, OpenMP)
 #   tests/bench/run.sh open        opening a project of 100,000 x 512 embeddings (60 base, 40 new classes) in a fresh
@@ -10,6 +13,7 @@
 #   tests/bench/run.sh parquet     the Spark job's Parquet output as the app reads it (Import Embeddings) against the same
 #                                  rows as .npy; ROWS x DIM made-up embeddings (default 1,000,000 x 64) written by Spark
 #   tests/bench/run.sh analysis    JMH: what the analysis tabs compute per change on 100,000 x 512 embeddings
+#                                  (IMAGES and DIMS for another size, here and for 'window': IMAGES=1000000 DIMS=64)
 #   tests/bench/run.sh saliency    ResNet-18 at 224 px: occlusion saliency (729 copies) batched and one at a time,
 #                                  the standard probes per image, and the same occlusion in PyTorch
 #   tests/bench/run.sh gradcam     the CIFAR sample's ResNet-20 at 32 px: Grad-CAM against occlusion per map, in
@@ -60,6 +64,18 @@ case "${1:-all}" in
       /usr/bin/python3 tests/bench/gradcam_peer.py 1 "${IMAGES:-20}" "${THREADS:-$(nproc)}"
     done
     ;;&
+  resnet20|all)
+    /usr/bin/python3 -c 'import torch' 2>/dev/null || { sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo); "${sudo[@]}" apt-get install -y -q python3-torch >/dev/null; }
+    [ -f "$work/resnet20-traced.pt" ] || /usr/bin/python3 tests/bench/resnet20_peer.py trace "$work/resnet20-traced.pt"
+    for r in $(seq "${ROUNDS:-5}"); do
+      echo "round $r"
+      "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" org.protolens.bench.ModelThroughput \
+        sample-projects/cifar10-fewshot/backbone 2>/dev/null
+      "$java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$cp" org.protolens.bench.ModelThroughput \
+        "$work/resnet20-traced.pt" 2>/dev/null
+      /usr/bin/python3 tests/bench/resnet20_peer.py run "$work/resnet20-traced.pt"
+    done
+    ;;&
   live|all)
     # rounds alternate between the C floor (one streaming pass, 2 threads) and ProtoLens's updates,
     # so that a busy moment of the machine falls on both
@@ -98,13 +114,15 @@ case "${1:-all}" in
       "$out" "${ROUNDS:-5}"
     ;;&
   analysis|all)
-    "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main AnalysisBenchmark
+    "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main AnalysisBenchmark \
+      -p n="${IMAGES:-100000}" -p d="${DIMS:-512}"
     ;;&
   window|all)
     run=()
     [ -n "${DISPLAY:-}" ] || run=(xvfb-run -a -s "-screen 0 1280x800x24")
     "${run[@]}" "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Xmx6g -Djavafx.animation.fullspeed=true \
-      -Dprotolens.data="$work/user-data" -cp "$cp" org.protolens.bench.WindowBenchmark "$work" "${FRAMES:-120}"
+      -Dprotolens.data="$work/user-data" -cp "$cp" org.protolens.bench.WindowBenchmark "$work" "${FRAMES:-120}" \
+      "${IMAGES:-100000}" "${DIMS:-512}"
     ;;&
   peers|all)
     if ! Rscript -e 'library(Rtsne); library(uwot)' >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import sklearn, umap, torchvision' 2>/dev/null \
@@ -125,6 +143,6 @@ case "${1:-all}" in
       "${THREADS:-$(nproc)}" -- "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" \
       org.protolens.bench.EmbeddingThroughput
     ;;&
-  embedding|saliency|gradcam|live|open|spark|parquet|analysis|window|peers|all) ;;
-  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|live|open|spark|parquet|analysis|window|peers|all]" >&2; exit 2 ;;
+  embedding|saliency|gradcam|resnet20|live|open|spark|parquet|analysis|window|peers|all) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|resnet20|live|open|spark|parquet|analysis|window|peers|all]" >&2; exit 2 ;;
 esac

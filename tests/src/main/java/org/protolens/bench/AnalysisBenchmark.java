@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -38,6 +39,11 @@ import org.protolens.core.proto.PrototypeHead;
 @Measurement(iterations = 4, time = 3)
 @Fork(value = 1, jvmArgs = {"-Xmx6g", "--add-modules=jdk.incubator.vector"})
 public class AnalysisBenchmark {
+    /** images (the window benchmark's 100,000 by default; {@code -p n=1000000 -p d=64} for a million) */
+    @Param("100000")
+    public int n;
+    @Param("512")
+    public int d;
     private Workspace w;
     private History history;
     private String novel;
@@ -45,7 +51,7 @@ public class AnalysisBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Path dir = Files.createTempDirectory("protolens-analysis-bench");
-        WindowBenchmark.makeProject(dir);
+        WindowBenchmark.makeProject(dir, n, d);
         w = Workspace.open(dir);
         int[] half = IntStream.range(0, w.imageCount()).filter(i -> i % 2 == 0 && !w.isShot(i)).toArray();
         w.setLabels(half, IntStream.range(0, half.length).map(i -> -1).toArray(), new boolean[half.length]);

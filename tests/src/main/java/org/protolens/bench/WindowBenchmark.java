@@ -46,11 +46,11 @@ import org.protolens.ui.shell.MainWindow;
  * -Djavafx.animation.fullspeed=true so that frames are not capped at 60 per second: a frame's
  * time is then the time between two pulses. Prints medians and 90th percentiles.
  *
- * <p>Usage: WindowBenchmark WORK_DIR [FRAMES]
+ * <p>Usage: WindowBenchmark WORK_DIR [FRAMES] [IMAGES] [DIMENSIONS] (default 100,000 of 512)
  */
 public final class WindowBenchmark {
-    private static final int N = 100_000;
-    private static final int D = 512;
+    static final int N = 100_000;
+    static final int D = 512;
     private static final int BASE = 60;
     private static final int NOVEL = 40;
     private static final int WARM = 10;
@@ -58,9 +58,11 @@ public final class WindowBenchmark {
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]);
         int frames = args.length > 1 ? Integer.parseInt(args[1]) : 120;
-        Path project = work.resolve("window-100k");
+        int n = args.length > 2 ? Integer.parseInt(args[2]) : N;
+        int d = args.length > 3 ? Integer.parseInt(args[3]) : D;
+        Path project = work.resolve(n == N && d == D ? "window-100k" : "window-" + n + "x" + d);
         if (!Files.exists(project.resolve("project.json"))) {
-            makeProject(project);
+            makeProject(project, n, d);
         }
         Thread ui = new Thread(() -> ProtoLensApp.launchApp(new String[] {project.toString()}), "app");
         ui.setDaemon(true);
@@ -69,7 +71,7 @@ public final class WindowBenchmark {
         Scene scene = awaitWindow();
         MainWindow window = windowOf(scene);
         awaitDrawn(window);
-        System.out.printf("project of %,d images opened and drawn in %.1f s%n", N, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("project of %,d images opened and drawn in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
         awaitIdle(window);
         System.out.println("prism pipeline: " + pipeline());
         MapView map = window.map();
@@ -101,7 +103,8 @@ public final class WindowBenchmark {
         double[] chart = jfreeChartPan(scene, map, frames);
 
         System.out.println();
-        System.out.printf("%,d images, %d classes (%d novel), window %.0f x %.0f, map %.0f x %.0f%n", N, BASE + NOVEL, NOVEL,
+        System.out.printf("%,d images of %d dimensions, %d classes (%d novel), window %.0f x %.0f, map %.0f x %.0f%n", n, d,
+                BASE + NOVEL, NOVEL,
                 scene.getWidth(), scene.getHeight(), map.getWidth(), map.getHeight());
         System.out.println("| measure | median ms | p90 ms |");
         System.out.println("| --- | --- | --- |");
@@ -351,8 +354,8 @@ public final class WindowBenchmark {
         }
     }
 
-    /** The synthetic project: 100 clustered classes in 512 dimensions. */
-    static void makeProject(Path dir) throws Exception {
-        SyntheticProject.write(dir, N, D, BASE, NOVEL, 11);
+    /** The synthetic project: 100 clustered classes, {@code n} images in {@code d} dimensions. */
+    static void makeProject(Path dir, int n, int d) throws Exception {
+        SyntheticProject.write(dir, n, d, BASE, NOVEL, 11);
     }
 }
