@@ -800,8 +800,8 @@ public final class LivePredictions {
      */
     private void rescanAll() {
         if (topShared) {
-            // every row is written: fresh arrays, nothing to copy
-            top = new TopTwo(top.best.length);
+            // every row is written below: fresh arrays, nothing to copy or clear
+            top = TopTwo.unwritten(top.best.length);
             topShared = false;
         }
         TopTwo t = top;
@@ -882,6 +882,11 @@ public final class LivePredictions {
             for (int i = 0; i < n; i++) {
                 clear(i);
             }
+        }
+
+        /** Room for {@code n} rows, none set: for a caller that writes every row. */
+        static TopTwo unwritten(int n) {
+            return new TopTwo(new int[n], new int[n], new float[n], new float[n]);
         }
 
         /** A copy with room for {@code capacity} rows. */
