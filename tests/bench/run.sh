@@ -92,7 +92,7 @@ case "${1:-all}" in
     ;;&
   open|all)
     for r in $(seq "${ROUNDS:-3}"); do
-      "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp "$cp" org.protolens.bench.OpenBenchmark \
+      "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -XX:G1HeapRegionSize=16m -cp "$cp" org.protolens.bench.OpenBenchmark \
         "$work/open-100k" 100000 512 1
     done
     ;;&
@@ -120,7 +120,7 @@ case "${1:-all}" in
   window|all)
     run=()
     [ -n "${DISPLAY:-}" ] || run=(xvfb-run -a -s "-screen 0 1280x800x24")
-    "${run[@]}" "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Xmx6g -Djavafx.animation.fullspeed=true \
+    "${run[@]}" "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Xmx6g -XX:G1HeapRegionSize=16m -Djavafx.animation.fullspeed=true \
       -Dprotolens.data="$work/user-data" -cp "$cp" org.protolens.bench.WindowBenchmark "$work" "${FRAMES:-120}" \
       "${IMAGES:-100000}" "${DIMS:-512}"
     ;;&

@@ -37,7 +37,7 @@ import org.protolens.core.proto.PrototypeHead;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 4, time = 3)
-@Fork(value = 1, jvmArgs = {"-Xmx6g", "--add-modules=jdk.incubator.vector"})
+@Fork(value = 1, jvmArgs = {"-Xmx6g", "-XX:G1HeapRegionSize=16m", "--add-modules=jdk.incubator.vector"})
 public class AnalysisBenchmark {
     /** images (the window benchmark's 100,000 by default; {@code -p n=1000000 -p d=64} for a million) */
     @Param("100000")

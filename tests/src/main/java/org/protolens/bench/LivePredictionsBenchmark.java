@@ -33,7 +33,7 @@ import org.protolens.core.proto.TeenCalibration;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgs = {"-Xmx4g", "--add-modules=jdk.incubator.vector"})
+@Fork(value = 1, jvmArgs = {"-Xmx4g", "-XX:G1HeapRegionSize=16m", "--add-modules=jdk.incubator.vector"})
 public class LivePredictionsBenchmark {
     @Param("100000")
     int n;
