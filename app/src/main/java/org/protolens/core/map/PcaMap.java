@@ -95,7 +95,7 @@ public final class PcaMap {
      * rows in a fixed number of stretches (side by side), four rows per pass over the lower
      * triangle, stretches added in order, so the same rows always give the same sums.
      */
-    static double[] covariance(FloatMatrix x, double[] centre) {
+    private static double[] covariance(FloatMatrix x, double[] centre) {
         int n = x.rows();
         int d = x.cols();
         int stretches = Math.max(1, Math.min(STRETCHES, n / 512));
