@@ -176,6 +176,22 @@ class MainWindowTest {
         return new Point2D(b.getCenterX(), b.getCenterY());
     }
 
+    /**
+     * The node's centre on the screen once it has stopped moving (a notice slides into view): the
+     * same in two reads 100 ms apart. A click at a point read while it moves can miss it.
+     */
+    private Point2D stillCentreOf(Node node) throws Exception {
+        Point2D[] last = {onFx(() -> centreOf(node))};
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> {
+            Thread.sleep(100);
+            Point2D now = onFx(() -> centreOf(node));
+            boolean still = now.equals(last[0]);
+            last[0] = now;
+            return still;
+        });
+        return last[0];
+    }
+
     private void settle() throws TimeoutException {
         for (int round = 0; round < 3; round++) {
             WaitForAsyncUtils.waitForFxEvents();
@@ -1056,7 +1072,7 @@ class MainWindowTest {
 
         Button wayOn = robot.lookup("#notice-action").queryButton();
         assertEquals("New Project for These Embeddings…", wayOn.getText());
-        robot.clickOn(onFx(() -> centreOf(wayOn)));
+        robot.clickOn(stillCentreOf(wayOn));
         waitShown("#new-project-create");
         TextField name = robot.lookup("#new-project-name").queryAs(TextField.class);
         assertEquals("Embeddings of cifar", name.getText(), "named for the rows");
