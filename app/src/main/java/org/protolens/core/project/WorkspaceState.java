@@ -354,42 +354,14 @@ public final class WorkspaceState {
     public List<Workspace.ClassStats> classStats() {
         List<Workspace.ClassStats> s = stats;
         if (s == null) {
-            s = computeStats();
-            stats = s;
+            count();
+            s = stats;
         }
         return s;
     }
 
     public Workspace.ClassStats stats(int k) {
         return classStats().get(k);
-    }
-
-    private List<Workspace.ClassStats> computeStats() {
-        int c = classNames.size();
-        int[] images = new int[c], shotCount = new int[c], evaluated = new int[c], correct = new int[c], predictedAs = new int[c];
-        for (int i = 0; i < n; i++) {
-            int p = predictions.predicted(i);
-            if (p >= 0) {
-                predictedAs[p]++;
-            }
-            int k = labels[i];
-            if (k < 0) {
-                continue;
-            }
-            images[k]++;
-            if (shots[i]) {
-                shotCount[k]++;
-            } else {
-                evaluated[k]++;
-                correct[k] += p == k ? 1 : 0;
-            }
-        }
-        List<Workspace.ClassStats> out = new ArrayList<>(c);
-        for (int k = 0; k < c; k++) {
-            out.add(new Workspace.ClassStats(images[k], shotCount[k], predictedAs[k],
-                    evaluated[k] == 0 ? Double.NaN : (double) correct[k] / evaluated[k]));
-        }
-        return List.copyOf(out);
     }
 
     /** Share of evaluated new-class images predicted as a base class; NaN when there are none. */
@@ -411,38 +383,95 @@ public final class WorkspaceState {
         return shares()[2];
     }
 
-    /** Accuracy, novel-to-base share and class-mean accuracy, in one pass over the images (made on first use and kept). */
+    /** Accuracy, novel-to-base share and class-mean accuracy (made with the class statistics, on first use, and kept). */
     private double[] shares() {
         double[] out = shares;
         if (out == null) {
-            int evaluated = 0, ok = 0, novel = 0, toBase = 0;
-            int[] perClass = new int[classNames.size()];
-            int[] perClassOk = new int[classNames.size()];
-            for (int i = 0; i < n; i++) {
-                if (!isEvaluated(i)) {
-                    continue;
-                }
-                int p = predictions.predicted(i);
-                evaluated++;
-                ok += p == labels[i] ? 1 : 0;
-                perClass[labels[i]]++;
-                perClassOk[labels[i]] += p == labels[i] ? 1 : 0;
-                if (!isBase(labels[i])) {
-                    novel++;
-                    toBase += p >= 0 && isBase(p) ? 1 : 0;
-                }
+            count();
+            out = shares;
+        }
+        return out;
+    }
+
+    /** Rows counted together: above two blocks, blocks are counted side by side. */
+    private static final int COUNT_BLOCK = 1 << 16;
+
+    /**
+     * One pass over the images for the class statistics and the shares: per class (by label) its
+     * images, shots, evaluated images, those predicted right and those predicted as a base class,
+     * and per class the images predicted as it. Counts are whole numbers, so blocks counted side by
+     * side add up to the same figures in any order.
+     */
+    private synchronized void count() {
+        if (stats != null && shares != null) {
+            return;
+        }
+        int c = classNames.size();
+        boolean[] base = new boolean[c];
+        for (int k = 0; k < c; k++) {
+            base[k] = isBase(k);
+        }
+        int blocks = (n + COUNT_BLOCK - 1) / COUNT_BLOCK;
+        int[][] parts = new int[Math.max(1, blocks)][];
+        IntStream range = IntStream.range(0, blocks);
+        (blocks > 2 ? range.parallel() : range)
+                .forEach(b -> parts[b] = countRows(b * COUNT_BLOCK, Math.min(n, (b + 1) * COUNT_BLOCK), c, base));
+        int[] sum = parts[0] == null ? new int[6 * c] : parts[0];
+        for (int b = 1; b < blocks; b++) {
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] += parts[b][j];
             }
-            double recalls = 0;
-            int counted = 0;
-            for (int k = 0; k < perClass.length; k++) {
-                if (perClass[k] > 0) {
-                    recalls += (double) perClassOk[k] / perClass[k];
-                    counted++;
-                }
+        }
+        List<Workspace.ClassStats> out = new ArrayList<>(c);
+        int evaluated = 0;
+        int ok = 0;
+        int novel = 0;
+        int toBase = 0;
+        double recalls = 0;
+        int counted = 0;
+        for (int k = 0; k < c; k++) {
+            int images = sum[k];
+            int shotCount = sum[c + k];
+            int evaluatedK = sum[2 * c + k];
+            int correct = sum[3 * c + k];
+            double accuracy = evaluatedK == 0 ? Double.NaN : (double) correct / evaluatedK;
+            out.add(new Workspace.ClassStats(images, shotCount, sum[4 * c + k], accuracy));
+            evaluated += evaluatedK;
+            ok += correct;
+            if (!base[k]) {
+                novel += evaluatedK;
+                toBase += sum[5 * c + k];
             }
-            out = new double[] {evaluated == 0 ? Double.NaN : (double) ok / evaluated, novel == 0 ? Double.NaN : (double) toBase / novel,
-                counted == 0 ? Double.NaN : recalls / counted};
-            shares = out;
+            if (evaluatedK > 0) {
+                recalls += (double) correct / evaluatedK;
+                counted++;
+            }
+        }
+        stats = List.copyOf(out);
+        shares = new double[] {evaluated == 0 ? Double.NaN : (double) ok / evaluated, novel == 0 ? Double.NaN : (double) toBase / novel,
+            counted == 0 ? Double.NaN : recalls / counted};
+    }
+
+    /** Rows {@code from} to {@code to} counted: images, shots, evaluated, correct, predicted-as and to-base, c values each. */
+    private int[] countRows(int from, int to, int c, boolean[] base) {
+        int[] out = new int[6 * c];
+        for (int i = from; i < to; i++) {
+            int p = predictions.predicted(i);
+            if (p >= 0) {
+                out[4 * c + p]++;
+            }
+            int k = labels[i];
+            if (k < 0) {
+                continue;
+            }
+            out[k]++;
+            if (shots[i]) {
+                out[c + k]++;
+            } else {
+                out[2 * c + k]++;
+                out[3 * c + k] += p == k ? 1 : 0;
+                out[5 * c + k] += p >= 0 && base[p] ? 1 : 0;
+            }
         }
         return out;
     }
@@ -452,8 +481,7 @@ public final class WorkspaceState {
      * so that the thread that made this state pays for them instead of the one that shows it.
      */
     public WorkspaceState summarised() {
-        classStats();
-        shares();
+        count();
         return this;
     }
 
