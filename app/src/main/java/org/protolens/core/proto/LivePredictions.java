@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 
@@ -851,10 +850,24 @@ public final class LivePredictions {
 
     /** The two best base classes of every row (base classes are scored by their raw prototype). */
     private void refreshBaseTopTwo() {
-        rows(i -> {
-            baseTop.clear(i);
-            for (int k : baseIndices) {
-                baseTop.offer(i, k, classes.get(k).dot[i]);
+        // class by class through each chunk of rows (every column read front to back); each row
+        // is offered its classes in the same order as a row-by-row scan, so the same two win
+        float[][] columns = new float[baseIndices.length][];
+        for (int j = 0; j < columns.length; j++) {
+            columns[j] = classes.get(baseIndices[j]).dot;
+        }
+        int[] ks = baseIndices;
+        TopTwo t = baseTop;
+        chunks((from, to) -> {
+            for (int i = from; i < to; i++) {
+                t.clear(i);
+            }
+            for (int j = 0; j < columns.length; j++) {
+                float[] dot = columns[j];
+                int k = ks[j];
+                for (int i = from; i < to; i++) {
+                    t.offer(i, k, dot[i]);
+                }
             }
         });
     }
@@ -932,14 +945,6 @@ public final class LivePredictions {
         static boolean better(float s, int k, float than, int thanK) {
             return thanK < 0 || s > than || (s == than && k < thanK);
         }
-    }
-
-    private void rows(IntConsumer body) {
-        chunks((from, to) -> {
-            for (int i = from; i < to; i++) {
-                body.accept(i);
-            }
-        });
     }
 
     /** Runs over rows {@code from} to {@code to} in chunks, in parallel for many rows. */

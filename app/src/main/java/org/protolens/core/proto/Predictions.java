@@ -148,18 +148,23 @@ public final class Predictions {
 
     private int[] computeRawPredictions() {
         int[] out = new int[n];
+        // class by class through each chunk of rows, so that every column is read front to back;
+        // a later class takes a row only with a higher score, as a row-by-row scan would decide
         IntStream.range(0, (n + 4095) / 4096).parallel().forEach(ch -> {
-            for (int i = ch * 4096, to = Math.min(n, i + 4096); i < to; i++) {
-                int top = -1;
-                float topScore = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < classes.length; k++) {
-                    float v = classes[k].dot()[i];
-                    if (v > topScore) {
-                        topScore = v;
-                        top = k;
+            int from = ch * 4096;
+            int to = Math.min(n, from + 4096);
+            float[] topScore = new float[to - from];
+            Arrays.fill(topScore, Float.NEGATIVE_INFINITY);
+            Arrays.fill(out, from, to, -1);
+            for (int k = 0; k < classes.length; k++) {
+                float[] dot = classes[k].dot();
+                for (int i = from; i < to; i++) {
+                    float v = dot[i];
+                    if (v > topScore[i - from]) {
+                        topScore[i - from] = v;
+                        out[i] = k;
                     }
                 }
-                out[i] = top;
             }
         });
         return out;
