@@ -20,6 +20,9 @@ public final class NovelFlow {
     private final int[] raw;
     private final int[] now;
     private final boolean[] base;
+    /** confusion counts before calibration and now, each made in one pass over the images */
+    private final int[][] rawConfusion;
+    private final int[][] nowConfusion;
 
     private NovelFlow(int classes, List<Integer> novel, int[] labels, boolean[] evaluated, int[] raw, int[] now, boolean[] base) {
         this.classes = classes;
@@ -29,6 +32,8 @@ public final class NovelFlow {
         this.raw = raw;
         this.now = now;
         this.base = base;
+        this.rawConfusion = count(raw);
+        this.nowConfusion = count(now);
     }
 
     /** The flow of {@code w} as it predicted then. */
@@ -58,14 +63,7 @@ public final class NovelFlow {
 
     /** How many of class k's labelled images (no shots) are predicted as each class, by class index. */
     public int[] counts(int k, boolean calibrated) {
-        int[] p = calibrated ? now : raw;
-        int[] out = new int[classes];
-        for (int i = 0; i < labels.length; i++) {
-            if (evaluated[i] && labels[i] == k && p[i] >= 0) {
-                out[p[i]]++;
-            }
-        }
-        return out;
+        return (calibrated ? nowConfusion : rawConfusion)[k].clone();
     }
 
     /** Class k's labelled images (no shots) predicted as class {@code as}, in image order. */
@@ -77,7 +75,15 @@ public final class NovelFlow {
 
     /** Rows: the true class, columns: the predicted one, over every labelled image that is no shot. */
     public int[][] confusion(boolean calibrated) {
-        int[] p = calibrated ? now : raw;
+        int[][] counted = calibrated ? nowConfusion : rawConfusion;
+        int[][] out = new int[classes][];
+        for (int k = 0; k < classes; k++) {
+            out[k] = counted[k].clone();
+        }
+        return out;
+    }
+
+    private int[][] count(int[] p) {
         int[][] out = new int[classes][classes];
         for (int i = 0; i < labels.length; i++) {
             if (evaluated[i] && p[i] >= 0) {

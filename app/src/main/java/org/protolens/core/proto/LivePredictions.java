@@ -163,7 +163,7 @@ public final class LivePredictions {
                 }
             }
         }
-        rawBest = null;
+        raw = new Predictions.Raw();
         System.arraycopy(more.data(), 0, x, from * d, m * d);
         inverseNorms(from, to);
         n = to;
@@ -201,7 +201,7 @@ public final class LivePredictions {
         }
         mutated();
         n = size;
-        rawBest = null;
+        raw = new Predictions.Raw();
         tailShared = true;
     }
 
@@ -342,7 +342,7 @@ public final class LivePredictions {
     public void removeClass(int k) {
         mutated();
         ClassColumn removed = classes.remove(k);
-        rawBest = null;
+        raw = new Predictions.Raw();
         if (deferred()) {
             indexClasses();
         } else if (!removed.novel) {
@@ -415,14 +415,15 @@ public final class LivePredictions {
      * uncalibrated: TEEN at alpha = 0); -1 while there are no classes.
      */
     public int[] rawPredictions() {
-        // raw similarities change only with the prototypes and the images, not with alpha or tau
-        int[] raw = current().rawPredictions();
-        rawBest = raw;
-        return raw.clone();
+        return current().rawPredictions();
     }
 
-    /** the raw predictions, until a prototype, a class or an image changes (null: not known) */
-    private int[] rawBest;
+    /**
+     * The raw predictions, shared by every published {@link Predictions} until a prototype, a
+     * class or an image changes: raw similarities do not change with alpha or tau, so whichever
+     * reader asks first computes them once for all of them.
+     */
+    private Predictions.Raw raw = new Predictions.Raw();
 
     /**
      * What is predicted now, immutable: other threads may read it while this goes on changing.
@@ -440,7 +441,7 @@ public final class LivePredictions {
                         c.refinedDot);
             }
             p = new Predictions(n, d, x, inv, cols, top.best, top.second, top.bestScore, top.secondScore, calibration,
-                    calibrationEnabled, rawBest, revision);
+                    calibrationEnabled, raw, revision);
             topShared = true;
             current = p;
         }
@@ -559,7 +560,7 @@ public final class LivePredictions {
     // ---- internals ----
 
     private void setColumn(ClassColumn c, float[] prototype) {
-        rawBest = null;
+        raw = new Predictions.Raw();
         if (prototype.length != d) {
             throw new IllegalArgumentException("prototype has " + prototype.length
                     + " dimensions, embeddings have " + d);

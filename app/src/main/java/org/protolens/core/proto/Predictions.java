@@ -34,10 +34,10 @@ public final class Predictions {
     private final TeenCalibration calibration;
     private final boolean calibrationEnabled;
     private final long revision;
-    private volatile int[] rawBest;
+    private final Raw raw;
 
     Predictions(int n, int d, float[] x, float[] inv, Column[] classes, int[] best, int[] second, float[] bestScore, float[] secondScore,
-                TeenCalibration calibration, boolean calibrationEnabled, int[] rawBest, long revision) {
+                TeenCalibration calibration, boolean calibrationEnabled, Raw raw, long revision) {
         this.n = n;
         this.d = d;
         this.x = x;
@@ -49,7 +49,7 @@ public final class Predictions {
         this.secondScore = secondScore;
         this.calibration = calibration;
         this.calibrationEnabled = calibrationEnabled;
-        this.rawBest = rawBest;
+        this.raw = raw;
         this.revision = revision;
     }
 
@@ -133,17 +133,21 @@ public final class Predictions {
      * use and kept.
      */
     public int[] rawPredictions() {
-        int[] raw = rawBest;
-        if (raw == null) {
-            raw = computeRawPredictions();
-            rawBest = raw;
+        int[] known = raw.value;
+        if (known == null) {
+            known = computeRawPredictions();
+            raw.value = known;
         }
-        return raw.clone();
+        return known.clone();
     }
 
-    /** The raw predictions if they were known when this was made, else null (for reuse). */
-    int[] knownRawPredictions() {
-        return rawBest;
+    /**
+     * Raw predictions shared by the predictions made while the classes' raw prototypes and the
+     * images stay the same (alpha and tau do not change them): computed by the first to need them.
+     * Two readers may compute them at once; both get the same.
+     */
+    static final class Raw {
+        volatile int[] value;
     }
 
     private int[] computeRawPredictions() {

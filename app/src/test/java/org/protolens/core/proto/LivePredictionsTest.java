@@ -207,6 +207,54 @@ class LivePredictionsTest {
         assertTrue(!live.current().refined(), "no prototypes given: none refined");
     }
 
+    /**
+     * The raw predictions (every image's nearest raw prototype: the Novel -> base chart's "before
+     * calibration") are the same for every alpha and tau, and follow a prototype's change; each
+     * published set keeps the ones of its moment, whoever asks first.
+     */
+    @ParameterizedTest(name = "{0} embeddings")
+    @ValueSource(ints = {3_000, 20_000})
+    void rawPredictionsStayForAlphaAndFollowPrototypes(int n) {
+        Random rnd = new Random(9);
+        float[][] centers = centres(rnd, 8);
+        FloatMatrix emb = new FloatMatrix(n, D, around(rnd, centers, n));
+        LivePredictions live = new LivePredictions(emb, TeenCalibration.defaults());
+        for (int b = 0; b < 5; b++) {
+            addBase(live, centers[b]);
+        }
+        for (int k = 5; k < 8; k++) {
+            addNovel(live, noisy(rnd, centers[k]));
+        }
+        Predictions before = live.current();
+        int[] raw = before.rawPredictions();
+        assertNearestRaw(emb, raw);
+        for (double alpha : new double[] {0.1, 0.9}) {
+            live.setCalibration(new TeenCalibration(alpha, 4));
+            assertArrayEquals(raw, live.current().rawPredictions(), "alpha " + alpha);
+        }
+        setPrototype(live, 6, centers[1]);
+        int[] moved = live.current().rawPredictions();
+        assertNearestRaw(emb, moved);
+        assertTrue(!Arrays.equals(raw, moved), "the moved prototype takes images");
+        assertArrayEquals(raw, before.rawPredictions(), "published before the change: as they were");
+    }
+
+    /** Every row with a clear winner is predicted as its nearest raw prototype. */
+    private void assertNearestRaw(FloatMatrix emb, int[] raw) {
+        CosineClassifier reference = new CosineClassifier(FloatMatrix.ofRows(protos.toArray(float[][]::new)));
+        int compared = 0;
+        for (int i = 0; i < emb.rows(); i++) {
+            float[] sim = reference.similarities(emb.row(i));
+            float[] sorted = sim.clone();
+            Arrays.sort(sorted);
+            if (sorted[sorted.length - 1] - sorted[sorted.length - 2] > 1e-4f) {
+                assertEquals(sorted[sorted.length - 1], sim[raw[i]], "raw prediction of row " + i);
+                compared++;
+            }
+        }
+        assertTrue(compared > emb.rows() * 0.8, "most rows have a clear winner: " + compared);
+    }
+
     private void addBase(LivePredictions live, float[] p) {
         assertEquals(protos.size(), live.addBaseClass(p));
         protos.add(p);
