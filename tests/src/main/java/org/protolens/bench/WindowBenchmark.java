@@ -49,8 +49,8 @@ import org.protolens.ui.shell.MainWindow;
  * <p>Usage: WindowBenchmark WORK_DIR [FRAMES] [IMAGES] [DIMENSIONS] (default 100,000 of 512)
  */
 public final class WindowBenchmark {
-    static final int N = 100_000;
-    static final int D = 512;
+    private static final int N = 100_000;
+    private static final int D = 512;
     private static final int BASE = 60;
     private static final int NOVEL = 40;
     private static final int WARM = 10;

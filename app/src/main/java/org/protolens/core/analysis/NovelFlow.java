@@ -95,12 +95,16 @@ public final class NovelFlow {
 
     /** Share of all novel-class images (no shots) predicted as some base class; NaN without any. */
     public double toBase(boolean calibrated) {
-        int[] p = calibrated ? now : raw;
-        int total = 0, toBase = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (evaluated[i] && !base[labels[i]]) {
-                total++;
-                toBase += p[i] >= 0 && base[p[i]] ? 1 : 0;
+        int[][] counted = calibrated ? nowConfusion : rawConfusion;
+        int total = 0;
+        int toBase = 0;
+        for (int k = 0; k < classes; k++) {
+            if (base[k]) {
+                continue;
+            }
+            for (int as = 0; as < classes; as++) {
+                total += counted[k][as];
+                toBase += base[as] ? counted[k][as] : 0;
             }
         }
         return total == 0 ? Double.NaN : (double) toBase / total;

@@ -54,7 +54,6 @@ public final class Workspace {
     private final int dim;
     private int n;
     private float[] vectors;
-    private FloatMatrix embeddingsView;
     private int[] labels;
     private boolean[] shots;
     /** per image, the classes (by name) the user said it does not belong to; images without any are absent */
@@ -75,7 +74,6 @@ public final class Workspace {
         this.n = embeddings.rows();
         this.projectImages = n;
         this.vectors = embeddings.data();
-        this.embeddingsView = embeddings;
         for (ProjectManifest.ClassEntry c : manifest.baseClasses()) {
             classNames.add(c.name());
             kinds.add(Kind.BASE);
@@ -361,7 +359,6 @@ public final class Workspace {
         Arrays.fill(shots, n, to, false);
         imported.addAll(images);
         n = to;
-        embeddingsView = null;
         // the predictions hold the embeddings' one copy, and say where the rows are now
         predictions.append(embeddings);
         vectors = predictions.rows();
@@ -390,7 +387,6 @@ public final class Workspace {
         }
         imported.subList(size - projectImages, imported.size()).clear();
         n = size;
-        embeddingsView = null;
         tailShared = true;
         predictions.truncate(size);
         classes.forEach(this::refreshPrototype);
@@ -787,10 +783,7 @@ public final class Workspace {
      * also read (not a copy; images added later go past its end or into a new array).
      */
     public FloatMatrix embeddings() {
-        if (embeddingsView == null) {
-            embeddingsView = new FloatMatrix(n, dim, vectors);
-        }
-        return embeddingsView;
+        return new FloatMatrix(n, dim, vectors);
     }
 
     /** The embeddings of images {@code from} (inclusive) to {@code to} (exclusive), copied; the rest is not touched. */

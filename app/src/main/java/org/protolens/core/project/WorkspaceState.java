@@ -37,7 +37,6 @@ public final class WorkspaceState {
     private final Predictions predictions;
     private final PrototypeHead head;
     private final long labelling;
-    private volatile FloatMatrix embeddings;
     private volatile List<Workspace.ClassStats> stats;
     /** accuracy and novel-to-base share, made on first use */
     private volatile double[] shares;
@@ -81,7 +80,6 @@ public final class WorkspaceState {
         this.predictions = predictions;
         this.head = head;
         this.labelling = same.labelling;
-        this.embeddings = same.embeddings;
     }
 
     /** This state's images, classes and labels with {@code predictions} (of the same images and classes). */
@@ -236,12 +234,7 @@ public final class WorkspaceState {
 
     /** The embeddings of all images, one row each: the first rows of the workspace's array, not a copy. */
     public FloatMatrix embeddings() {
-        FloatMatrix e = embeddings;
-        if (e == null) {
-            e = new FloatMatrix(n, dim, vectors);
-            embeddings = e;
-        }
-        return e;
+        return new FloatMatrix(n, dim, vectors);
     }
 
     /** What was predicted, with the similarities behind it. */
