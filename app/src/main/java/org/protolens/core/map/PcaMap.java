@@ -1,25 +1,20 @@
 package org.protolens.core.map;
 
-import java.util.Arrays;
 import java.util.stream.IntStream;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.protolens.core.FloatMatrix;
-import smile.math.blas.UPLO;
-import smile.math.matrix.Matrix;
+import org.protolens.core.proto.L2;
 
 /**
  * The map's linear layout: the embeddings projected on their first two principal components
- * (the covariance's leading eigenvectors: in plain Java up to 256 dimensions, where loading a
- * native BLAS would cost more than the arithmetic; beyond, through Smile's BLAS and LAPACK). Deterministic: each
- * axis's sign is fixed so that its largest loading is positive, so the same embeddings always
- * give the same picture. Every row gets a point.
+ * (the covariance's leading eigenvectors), in plain Java: the covariance summed on the CPU's
+ * vector registers where they are available, its leading eigenvectors found by Lanczos iteration
+ * ({@link LeadingEigen}). Deterministic: each axis's sign is fixed so that its largest loading is
+ * positive, so the same embeddings always give the same picture. Every row gets a point.
  */
 public final class PcaMap {
-    /** Up to this many dimensions the covariance and its axes are computed in plain Java; beyond, with native BLAS and LAPACK. */
-    static final int PLAIN_JAVA_DIMS = 256;
     private static final int STRETCHES = 16;
+    /** rows centred into one block of doubles before they are added to the covariance */
+    private static final int PANEL_ROWS = 64;
 
     private final double[] centre;
     private final double[][] axes;
@@ -39,11 +34,6 @@ public final class PcaMap {
      * dimensions. The axes are the leading eigenvectors of the centred rows' covariance.
      */
     public static PcaMap fit(FloatMatrix x, int components) {
-        return fit(x, components, x.cols() <= PLAIN_JAVA_DIMS);
-    }
-
-    /** {@link #fit(FloatMatrix, int)} in plain Java or with native BLAS and LAPACK, as asked. */
-    static PcaMap fit(FloatMatrix x, int components, boolean plainJava) {
         int n = x.rows();
         int d = x.cols();
         if (n < 2) {
@@ -59,22 +49,16 @@ public final class PcaMap {
         for (int j = 0; j < d; j++) {
             centre[j] /= n;
         }
-        double[] values = new double[d];
-        double[][] vectors = new double[d][];
-        if (plainJava) {
-            eigenInJava(covariance(x, centre), d, values, vectors);
-        } else {
-            eigenWithLapack(x, centre, values, vectors);
+        double[] covariance = covariance(x, centre);
+        for (double v : covariance) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("the embeddings' covariance is not finite (embeddings with NaN or infinite values?)");
+            }
         }
-        Integer[] order = new Integer[d];
-        for (int j = 0; j < d; j++) {
-            order[j] = j;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
-        int k = Math.min(components, d);
-        double[][] axes = new double[k][];
-        for (int a = 0; a < k; a++) {
-            axes[a] = vectors[order[a]].clone();
+        LeadingEigen leading = LeadingEigen.of(covariance, d, Math.min(components, d));
+        double[][] axes = new double[leading.vectors.length][];
+        for (int a = 0; a < axes.length; a++) {
+            axes[a] = leading.vectors[a];
             int biggest = 0;
             for (int j = 0; j < d; j++) {
                 if (Math.abs(axes[a][j]) > Math.abs(axes[a][biggest])) {
@@ -91,11 +75,11 @@ public final class PcaMap {
     }
 
     /**
-     * The scatter matrix (d x d, row-major, both halves) of the centred rows, summed in plain Java:
-     * rows in a fixed number of stretches (side by side), four rows per pass over the lower
-     * triangle, stretches added in order, so the same rows always give the same sums.
+     * The scatter matrix (d x d, row-major, both halves) of the centred rows: rows in a fixed
+     * number of stretches (side by side), each stretch's rows added in order ({@link L2#addScatter}),
+     * stretches added in order, so the same rows always give the same sums.
      */
-    private static double[] covariance(FloatMatrix x, double[] centre) {
+    static double[] covariance(FloatMatrix x, double[] centre) {
         int n = x.rows();
         int d = x.cols();
         int stretches = Math.max(1, Math.min(STRETCHES, n / 512));
@@ -105,8 +89,10 @@ public final class PcaMap {
         double[] c = parts[0];
         for (int s = 1; s < stretches; s++) {
             double[] p = parts[s];
-            for (int i = 0; i < c.length; i++) {
-                c[i] += p[i];
+            for (int j = 0; j < d; j++) {
+                for (int k = 0; k <= j; k++) {
+                    c[j * d + k] += p[j * d + k];
+                }
             }
         }
         for (int j = 0; j < d; j++) {
@@ -121,80 +107,19 @@ public final class PcaMap {
         int d = x.cols();
         float[] data = x.data();
         double[] c = new double[d * d];
-        double[] v0 = new double[d];
-        double[] v1 = new double[d];
-        double[] v2 = new double[d];
-        double[] v3 = new double[d];
-        int r = from;
-        for (; r + 4 <= to; r += 4) {
-            centred(data, x.offset(r), centre, v0);
-            centred(data, x.offset(r + 1), centre, v1);
-            centred(data, x.offset(r + 2), centre, v2);
-            centred(data, x.offset(r + 3), centre, v3);
-            for (int j = 0; j < d; j++) {
-                double a0 = v0[j];
-                double a1 = v1[j];
-                double a2 = v2[j];
-                double a3 = v3[j];
-                int base = j * d;
-                for (int k = 0; k <= j; k++) {
-                    c[base + k] += a0 * v0[k] + a1 * v1[k] + a2 * v2[k] + a3 * v3[k];
+        double[] panel = new double[PANEL_ROWS * d];
+        for (int r0 = from; r0 < to; r0 += PANEL_ROWS) {
+            int rows = Math.min(PANEL_ROWS, to - r0);
+            for (int i = 0; i < rows; i++) {
+                int off = x.offset(r0 + i);
+                int at = i * d;
+                for (int j = 0; j < d; j++) {
+                    panel[at + j] = data[off + j] - centre[j];
                 }
             }
-        }
-        for (; r < to; r++) {
-            centred(data, x.offset(r), centre, v0);
-            for (int j = 0; j < d; j++) {
-                double a0 = v0[j];
-                int base = j * d;
-                for (int k = 0; k <= j; k++) {
-                    c[base + k] += a0 * v0[k];
-                }
-            }
+            L2.addScatter(panel, rows, d, c);
         }
         return c;
-    }
-
-    private static void centred(float[] data, int off, double[] centre, double[] into) {
-        for (int j = 0; j < into.length; j++) {
-            into[j] = data[off + j] - centre[j];
-        }
-    }
-
-    /** EJML's symmetric eigen-decomposition (tridiagonal form, implicit QR) of a d x d row-major matrix. */
-    private static void eigenInJava(double[] symmetric, int d, double[] values, double[][] vectors) {
-        EigenDecomposition_F64<DMatrixRMaj> evd = DecompositionFactory_DDRM.eig(d, true, true);
-        if (!evd.decompose(DMatrixRMaj.wrap(d, d, symmetric))) {
-            throw new IllegalArgumentException("the embeddings' covariance has no eigen-decomposition (not finite numbers?)");
-        }
-        for (int i = 0; i < d; i++) {
-            values[i] = evd.getEigenvalue(i).getReal();
-            DMatrixRMaj v = evd.getEigenVector(i);
-            vectors[i] = v == null ? new double[d] : v.getData().clone();
-        }
-    }
-
-    /** One BLAS product of the centred rows with themselves, and LAPACK's symmetric eigen-solver, through Smile. */
-    private static void eigenWithLapack(FloatMatrix x, double[] centre, double[] values, double[][] vectors) {
-        int n = x.rows();
-        int d = x.cols();
-        Matrix centred = new Matrix(n, d);
-        for (int r = 0; r < n; r++) {
-            int off = x.offset(r);
-            for (int j = 0; j < d; j++) {
-                centred.set(r, j, x.data()[off + j] - centre[j]);
-            }
-        }
-        Matrix covariance = centred.ata();
-        covariance.uplo(UPLO.LOWER);
-        Matrix.EVD evd = covariance.eigen(false, true, true);
-        for (int i = 0; i < d; i++) {
-            values[i] = evd.wr[i];
-            vectors[i] = new double[d];
-            for (int j = 0; j < d; j++) {
-                vectors[i][j] = evd.Vr.get(j, i);
-            }
-        }
     }
 
     /** How many coordinates {@link #project} gives per row. */

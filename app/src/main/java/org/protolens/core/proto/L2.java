@@ -189,6 +189,53 @@ public final class L2 {
         }
     }
 
+    /**
+     * Adds a block of rows' products to a scatter matrix: for every {@code j < d} and
+     * {@code k <= j}, {@code c[j * d + k]} gets {@code panel[i * d + j] * panel[i * d + k]} for the
+     * rows {@code i} from 0 to {@code rows - 1}, one fused multiply-add per row, in that order. So
+     * the vector and the scalar kernel give the same sums bit for bit. Some elements above the
+     * diagonal get sums too: only the lower triangle is meant.
+     */
+    public static void addScatter(double[] panel, int rows, int d, double[] c) {
+        if (VECTOR && d >= VectorKernels.SCATTER_MIN_DIMS) {
+            VectorKernels.addScatter(panel, rows, d, c);
+            return;
+        }
+        scalarAddScatter(panel, rows, d, c);
+    }
+
+    /** {@link #addScatter} without vector registers: four rows per pass over the lower triangle. */
+    static void scalarAddScatter(double[] panel, int rows, int d, double[] c) {
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int o0 = i * d;
+            int o1 = o0 + d;
+            int o2 = o1 + d;
+            int o3 = o2 + d;
+            for (int j = 0; j < d; j++) {
+                double a0 = panel[o0 + j];
+                double a1 = panel[o1 + j];
+                double a2 = panel[o2 + j];
+                double a3 = panel[o3 + j];
+                int base = j * d;
+                for (int k = 0; k <= j; k++) {
+                    c[base + k] = Math.fma(a3, panel[o3 + k], Math.fma(a2, panel[o2 + k],
+                            Math.fma(a1, panel[o1 + k], Math.fma(a0, panel[o0 + k], c[base + k]))));
+                }
+            }
+        }
+        for (; i < rows; i++) {
+            int o = i * d;
+            for (int j = 0; j < d; j++) {
+                double a = panel[o + j];
+                int base = j * d;
+                for (int k = 0; k <= j; k++) {
+                    c[base + k] = Math.fma(a, panel[o + k], c[base + k]);
+                }
+            }
+        }
+    }
+
     /** Cosine similarity of two vectors of equal length (0 when either is zero). */
     public static double cosine(float[] a, float[] b) {
         return dot(normalized(a, 0, a.length), normalized(b, 0, b.length));

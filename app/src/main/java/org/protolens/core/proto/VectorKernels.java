@@ -1,5 +1,6 @@
 package org.protolens.core.proto;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,6 +22,14 @@ final class VectorKernels {
     private static final int L = S.length();
     /** rows read by all vectors before the next rows: 64 KB of them, within a core's L2 cache */
     private static final int ROW_BLOCK_FLOATS = 16_384;
+
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final int DL = D.length();
+    /**
+     * Narrower scatter matrices go through the scalar kernel: as fast there, and it needs no
+     * compiling (a vector loop runs many times slower until the JIT has compiled it).
+     */
+    static final int SCATTER_MIN_DIMS = 128;
 
     private VectorKernels() {
     }
@@ -82,6 +91,78 @@ final class VectorKernels {
                 }
             }
         }
+    }
+
+    /**
+     * {@link L2#addScatter}: tiles of 4 rows by 2 vectors of the scatter matrix held in registers
+     * while every row of the panel adds to them, one fused multiply-add per row and element in
+     * the rows' order (as the scalar kernel does). Tiles may reach above the diagonal.
+     */
+    static void addScatter(double[] panel, int rows, int d, double[] c) {
+        int j = 0;
+        for (; j + 4 <= d; j += 4) {
+            int k = 0;
+            for (; k < j + 4 && k + 2 * DL <= d; k += 2 * DL) {
+                scatterTile(panel, rows, d, j, k, c);
+            }
+            for (int jj = j; jj < j + 4; jj++) {
+                scatterElements(panel, rows, d, jj, k, jj, c);
+            }
+        }
+        for (; j < d; j++) {
+            scatterElements(panel, rows, d, j, 0, j, c);
+        }
+    }
+
+    /** Elements {@code (j, from..to)} one at a time. */
+    private static void scatterElements(double[] panel, int rows, int d, int j, int from, int to, double[] c) {
+        for (int k = from; k <= to; k++) {
+            double s = c[j * d + k];
+            for (int i = 0; i < rows; i++) {
+                s = Math.fma(panel[i * d + j], panel[i * d + k], s);
+            }
+            c[j * d + k] = s;
+        }
+    }
+
+    private static void scatterTile(double[] panel, int rows, int d, int j, int k, double[] c) {
+        int r0 = j * d + k;
+        int r1 = r0 + d;
+        int r2 = r1 + d;
+        int r3 = r2 + d;
+        DoubleVector c00 = DoubleVector.fromArray(D, c, r0);
+        DoubleVector c01 = DoubleVector.fromArray(D, c, r0 + DL);
+        DoubleVector c10 = DoubleVector.fromArray(D, c, r1);
+        DoubleVector c11 = DoubleVector.fromArray(D, c, r1 + DL);
+        DoubleVector c20 = DoubleVector.fromArray(D, c, r2);
+        DoubleVector c21 = DoubleVector.fromArray(D, c, r2 + DL);
+        DoubleVector c30 = DoubleVector.fromArray(D, c, r3);
+        DoubleVector c31 = DoubleVector.fromArray(D, c, r3 + DL);
+        for (int i = 0; i < rows; i++) {
+            int o = i * d;
+            DoubleVector b0 = DoubleVector.fromArray(D, panel, o + k);
+            DoubleVector b1 = DoubleVector.fromArray(D, panel, o + k + DL);
+            DoubleVector a0 = DoubleVector.broadcast(D, panel[o + j]);
+            DoubleVector a1 = DoubleVector.broadcast(D, panel[o + j + 1]);
+            DoubleVector a2 = DoubleVector.broadcast(D, panel[o + j + 2]);
+            DoubleVector a3 = DoubleVector.broadcast(D, panel[o + j + 3]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + DL);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + DL);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + DL);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + DL);
     }
 
     /** The lanes of {@code v} added from the first to the last ({@code lanes}: room for them). */

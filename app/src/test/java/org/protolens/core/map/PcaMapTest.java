@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.protolens.core.FloatMatrix;
+import smile.math.blas.UPLO;
+import smile.math.matrix.Matrix;
 
 class PcaMapTest {
     @Test
@@ -84,10 +87,11 @@ class PcaMapTest {
     }
 
     @Test
-    void plainJavaAndNativeLapackGiveTheSameMap() {
-        // embeddings up to 256-d are laid out in plain Java, wider ones with native LAPACK: the same picture either way
+    void theAxesAreThoseOfLapacksFullDecomposition() {
+        // the leading eigenvectors found by Lanczos iteration give the map that the covariance's
+        // full decomposition (LAPACK, through Smile) gives, for narrow and wide embeddings
         Random rnd = new Random(5);
-        for (int d : new int[] {64, 300}) {
+        for (int d : new int[] {64, 300, 512}) {
             int rows = 2000;
             float[] data = new float[rows * d];
             for (int r = 0; r < rows; r++) {
@@ -98,9 +102,8 @@ class PcaMapTest {
                 }
             }
             FloatMatrix x = new FloatMatrix(rows, d, data);
-            float[] java = PcaMap.fit(x, 2, true).project(x);
-            float[] lapack = PcaMap.fit(x, 2, false).project(x);
-            float[] chosen = PcaMap.fit(x).project(x);
+            float[] java = PcaMap.fit(x, 2).project(x);
+            float[] lapack = lapackMap(x);
             float scale = 0;
             for (float v : lapack) {
                 scale = Math.max(scale, Math.abs(v));
@@ -108,7 +111,93 @@ class PcaMapTest {
             for (int i = 0; i < java.length; i++) {
                 assertEquals(lapack[i], java[i], 1e-4 * scale, d + "-d, coordinate " + i);
             }
-            assertArrayEquals(d <= PcaMap.PLAIN_JAVA_DIMS ? java : lapack, chosen, d + "-d: the default path suits the width");
         }
+    }
+
+    @Test
+    void fewerEmbeddingsThanDimensionsAndARepeatedVarianceStillGiveTheLeadingAxes() {
+        // 48 rows in 300-d (a covariance of rank 3): spread exactly equally along two directions
+        // (variance 4.5 each, a repeated eigenvalue) and less along a third (8/3); the first two
+        // axes carry the two equal spreads, the third the smaller one
+        int rows = 48;
+        int d = 300;
+        float[] data = new float[rows * d];
+        for (int r = 0; r < rows; r++) {
+            int p = r % 4;
+            data[r * d + 1] = p == 0 ? 3 : p == 1 ? -3 : 0;
+            data[r * d + 8] = p == 2 ? 3 : p == 3 ? -3 : 0;
+            data[r * d + 15] = (r % 3 - 1) * 2;
+        }
+        FloatMatrix x = new FloatMatrix(rows, d, data);
+        PcaMap three = PcaMap.fit(x, 3);
+        float[] z = three.project(x);
+        double[] variance = new double[3];
+        for (int r = 0; r < rows; r++) {
+            for (int a = 0; a < 3; a++) {
+                variance[a] += z[3 * r + a] * (double) z[3 * r + a] / rows;
+            }
+        }
+        float[] lapack = lapackProjection(x, 3);
+        double[] expected = new double[3];
+        for (int r = 0; r < rows; r++) {
+            for (int a = 0; a < 3; a++) {
+                expected[a] += lapack[3 * r + a] * (double) lapack[3 * r + a] / rows;
+            }
+        }
+        double[] exact = {4.5, 4.5, 8 / 3.0};
+        for (int a = 0; a < 3; a++) {
+            assertEquals(exact[a], expected[a], 1e-5, "LAPACK's variance along axis " + a);
+            assertEquals(exact[a], variance[a], 1e-5, "variance along axis " + a);
+        }
+    }
+
+    /** The two-axis map from LAPACK's full decomposition of the covariance, axes signed as PcaMap signs them. */
+    private static float[] lapackMap(FloatMatrix x) {
+        return lapackProjection(x, 2);
+    }
+
+    private static float[] lapackProjection(FloatMatrix x, int k) {
+        int n = x.rows();
+        int d = x.cols();
+        double[] centre = new double[d];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < d; j++) {
+                centre[j] += x.data()[r * d + j] / (double) n;
+            }
+        }
+        Matrix centred = new Matrix(n, d);
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < d; j++) {
+                centred.set(r, j, x.data()[r * d + j] - centre[j]);
+            }
+        }
+        Matrix covariance = centred.ata();
+        covariance.uplo(UPLO.LOWER);
+        Matrix.EVD evd = covariance.eigen(false, true, true);
+        Integer[] order = new Integer[d];
+        for (int j = 0; j < d; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(evd.wr[b], evd.wr[a]));
+        float[] out = new float[k * n];
+        for (int a = 0; a < k; a++) {
+            double[] axis = new double[d];
+            int biggest = 0;
+            for (int j = 0; j < d; j++) {
+                axis[j] = evd.Vr.get(j, order[a]);
+                if (Math.abs(axis[j]) > Math.abs(axis[biggest])) {
+                    biggest = j;
+                }
+            }
+            double sign = axis[biggest] < 0 ? -1 : 1;
+            for (int r = 0; r < n; r++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    s += (x.data()[r * d + j] - centre[j]) * axis[j] * sign;
+                }
+                out[k * r + a] = (float) s;
+            }
+        }
+        return out;
     }
 }

@@ -46,6 +46,39 @@ class L2KernelsTest {
     }
 
     @Test
+    void aCovarianceSummedOnVectorRegistersEqualsTheScalarSumsBitForBit() {
+        // a map must not depend on whether the launcher enabled vector registers
+        Random rnd = new Random(7);
+        for (int d : new int[] {5, 64, 128, 131, 300, 512}) {
+            for (int rows : new int[] {1, 3, 64}) {
+                double[] panel = new double[rows * d];
+                for (int i = 0; i < panel.length; i++) {
+                    panel[i] = rnd.nextGaussian();
+                }
+                double[] start = new double[d * d];
+                for (int i = 0; i < start.length; i++) {
+                    start[i] = rnd.nextGaussian();
+                }
+                double[] vector = start.clone();
+                double[] scalar = start.clone();
+                L2.addScatter(panel, rows, d, vector);
+                L2.scalarAddScatter(panel, rows, d, scalar);
+                for (int j = 0; j < d; j++) {
+                    for (int k = 0; k <= j; k++) {
+                        double expected = start[j * d + k];
+                        for (int i = 0; i < rows; i++) {
+                            expected += panel[i * d + j] * panel[i * d + k];
+                        }
+                        String where = d + "-d, " + rows + " rows, element " + j + "," + k;
+                        assertEquals(scalar[j * d + k], vector[j * d + k], where);
+                        assertEquals(expected, scalar[j * d + k], 1e-9 * (rows + 1), where);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aColumnBuiltWithOtherClassesEqualsTheOneBuiltAlone() {
         // a class's similarities made at open (all classes in one pass) and after its shots changed
         // (alone) must be the same numbers, or predictions would move with nothing changed

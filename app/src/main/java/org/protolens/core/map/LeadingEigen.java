@@ -1,0 +1,220 @@
+package org.protolens.core.map;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+
+/**
+ * The largest eigenvalues of a symmetric matrix and their eigenvectors, by Lanczos iteration with
+ * full re-orthogonalisation: a map needs two (or a few dozen) of them, and a full decomposition of
+ * a 512 x 512 covariance costs ten times what finding those does. The Krylov space grows from a
+ * fixed pseudo-random start until every wanted Ritz pair's residual is below {@link #TOLERANCE}
+ * times the largest eigenvalue, or until it spans the whole space (then the pairs are those of a
+ * full decomposition). Where the space closes early (an invariant subspace: a low-rank or
+ * degenerate matrix) it goes on from a new start orthogonal to it, and then runs to the whole
+ * space, so that a repeated eigenvalue is never missed. Deterministic: the same matrix gives the
+ * same vectors.
+ */
+final class LeadingEigen {
+    /** Residual of a converged pair, relative to the largest eigenvalue. */
+    static final double TOLERANCE = 1e-11;
+    private static final long START_SEED = 0x5EED_1A2C_205L;
+
+    /** The eigenvalues found, largest first. */
+    final double[] values;
+    /** Their unit eigenvectors, in the same order. */
+    final double[][] vectors;
+
+    private LeadingEigen(double[] values, double[][] vectors) {
+        this.values = values;
+        this.vectors = vectors;
+    }
+
+    /**
+     * The {@code k} largest eigenpairs (fewer when {@code d < k}) of the symmetric {@code d x d}
+     * row-major matrix {@code a} (both halves filled).
+     */
+    static LeadingEigen of(double[] a, int d, int k) {
+        int wanted = Math.min(k, d);
+        double[][] q = new double[d][];
+        double[] alpha = new double[d];
+        double[] beta = new double[d];
+        SplittableRandom random = new SplittableRandom(START_SEED);
+        double[] v = unit(gaussian(d, random));
+        double scale = 0;
+        boolean reopened = false;
+        int m = 0;
+        int nextCheck = Math.min(d, wanted + 8);
+        double[][] ritz = null;
+        while (true) {
+            q[m] = v;
+            double[] w = times(a, d, v);
+            alpha[m] = dot(w, v);
+            scale = Math.max(scale, Math.abs(alpha[m]));
+            m++;
+            if (m == d) {
+                break;
+            }
+            orthogonalise(w, q, m);
+            double b = Math.sqrt(dot(w, w));
+            if (b <= 1e-12 * Math.max(scale, Double.MIN_NORMAL)) {
+                // the Krylov space is invariant: go on from a new start orthogonal to it
+                beta[m - 1] = 0;
+                reopened = true;
+                w = gaussian(d, random);
+                orthogonalise(w, q, m);
+                b = Math.sqrt(dot(w, w));
+            } else {
+                beta[m - 1] = b;
+            }
+            for (int j = 0; j < d; j++) {
+                w[j] /= b;
+            }
+            v = w;
+            if (!reopened && m >= nextCheck) {
+                ritz = tridiagonalEigen(alpha, beta, m);
+                if (converged(ritz, beta[m - 1], m, wanted)) {
+                    break;
+                }
+                nextCheck = Math.min(d, m + Math.max(8, m / 4));
+            }
+        }
+        if (ritz == null || ritz[0].length != m) {
+            ritz = tridiagonalEigen(alpha, beta, m);
+        }
+        int found = Math.min(wanted, m);
+        double[] values = new double[found];
+        double[][] vectors = new double[found][];
+        for (int i = 0; i < found; i++) {
+            values[i] = ritz[0][i];
+            double[] u = new double[d];
+            double[] s = ritz[i + 1];
+            for (int j = 0; j < m; j++) {
+                double f = s[j];
+                double[] qj = q[j];
+                for (int t = 0; t < d; t++) {
+                    u[t] += f * qj[t];
+                }
+            }
+            vectors[i] = unit(u);
+        }
+        return new LeadingEigen(values, vectors);
+    }
+
+    /** Whether the {@code wanted} largest Ritz pairs of an m-step run have small residuals. */
+    private static boolean converged(double[][] ritz, double nextBeta, int m, int wanted) {
+        if (m < wanted) {
+            return false;
+        }
+        double largest = Math.abs(ritz[0][0]);
+        for (int i = 0; i < wanted; i++) {
+            if (Math.abs(nextBeta * ritz[i + 1][m - 1]) > TOLERANCE * largest) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Eigenpairs of the m x m tridiagonal matrix (alpha on the diagonal, beta beside it), largest
+     * first: row 0 the values, row i + 1 the i-th vector.
+     */
+    private static double[][] tridiagonalEigen(double[] alpha, double[] beta, int m) {
+        DMatrixRMaj t = new DMatrixRMaj(m, m);
+        for (int i = 0; i < m; i++) {
+            t.set(i, i, alpha[i]);
+            if (i + 1 < m) {
+                t.set(i, i + 1, beta[i]);
+                t.set(i + 1, i, beta[i]);
+            }
+        }
+        EigenDecomposition_F64<DMatrixRMaj> evd = DecompositionFactory_DDRM.eig(m, true, true);
+        if (!evd.decompose(t)) {
+            throw new IllegalArgumentException("the embeddings' covariance has no eigen-decomposition (not finite numbers?)");
+        }
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> Double.compare(evd.getEigenvalue(y).getReal(), evd.getEigenvalue(x).getReal()));
+        double[][] out = new double[m + 1][];
+        out[0] = new double[m];
+        for (int i = 0; i < m; i++) {
+            out[0][i] = evd.getEigenvalue(order[i]).getReal();
+            DMatrixRMaj s = evd.getEigenVector(order[i]);
+            out[i + 1] = s == null ? new double[m] : s.getData().clone();
+        }
+        return out;
+    }
+
+    /** w minus its projections on q[0..m-1], twice (once is not enough in floating point). */
+    private static void orthogonalise(double[] w, double[][] q, int m) {
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < m; i++) {
+                double c = dot(q[i], w);
+                double[] qi = q[i];
+                for (int j = 0; j < w.length; j++) {
+                    w[j] -= c * qi[j];
+                }
+            }
+        }
+    }
+
+    private static double[] times(double[] a, int d, double[] v) {
+        double[] w = new double[d];
+        for (int i = 0; i < d; i++) {
+            int base = i * d;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int j = 0;
+            for (; j + 4 <= d; j += 4) {
+                s0 += a[base + j] * v[j];
+                s1 += a[base + j + 1] * v[j + 1];
+                s2 += a[base + j + 2] * v[j + 2];
+                s3 += a[base + j + 3] * v[j + 3];
+            }
+            for (; j < d; j++) {
+                s0 += a[base + j] * v[j];
+            }
+            w[i] = (s0 + s1) + (s2 + s3);
+        }
+        return w;
+    }
+
+    private static double dot(double[] x, double[] y) {
+        double s0 = 0;
+        double s1 = 0;
+        int j = 0;
+        for (; j + 2 <= x.length; j += 2) {
+            s0 += x[j] * y[j];
+            s1 += x[j + 1] * y[j + 1];
+        }
+        for (; j < x.length; j++) {
+            s0 += x[j] * y[j];
+        }
+        return s0 + s1;
+    }
+
+    private static double[] gaussian(int d, SplittableRandom random) {
+        double[] v = new double[d];
+        for (int j = 0; j < d; j++) {
+            double u = random.nextDouble(Double.MIN_VALUE, 1);
+            v[j] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+        }
+        return v;
+    }
+
+    private static double[] unit(double[] v) {
+        double n = Math.sqrt(dot(v, v));
+        if (n > 0) {
+            for (int j = 0; j < v.length; j++) {
+                v[j] /= n;
+            }
+        }
+        return v;
+    }
+}
