@@ -411,6 +411,12 @@ public final class OpenProject implements AutoCloseable {
         catalog.writeSettings(alpha, tau, calibrationOn, head);
     }
 
+    /** Stores the settings alone, logging the edits that changed them. */
+    public void saveSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head, List<String> edits)
+            throws IOException {
+        catalog.writeSettings(alpha, tau, calibrationOn, head, edits);
+    }
+
     public Workspace workspace() {
         return workspace;
     }

@@ -355,16 +355,21 @@ public final class ProjectCatalog implements AutoCloseable {
                 p.executeBatch();
             }
             putSettings(s.alpha(), s.tau(), s.calibrationOn(), s.head());
-            if (!edits.isEmpty()) {
-                try (PreparedStatement p = db.prepareStatement("INSERT INTO history(at, description) VALUES (?, ?)")) {
-                    for (String edit : edits) {
-                        p.setString(1, Instant.now().toString());
-                        p.setString(2, edit);
-                        p.addBatch();
-                    }
-                    p.executeBatch();
-                }
+            putHistory(edits);
+        }
+    }
+
+    private void putHistory(List<String> edits) throws SQLException {
+        if (edits.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO history(at, description) VALUES (?, ?)")) {
+            for (String edit : edits) {
+                p.setString(1, Instant.now().toString());
+                p.setString(2, edit);
+                p.addBatch();
             }
+            p.executeBatch();
         }
     }
 
@@ -410,7 +415,19 @@ public final class ProjectCatalog implements AutoCloseable {
 
     /** Stores only the settings (a slider moved, the prototypes chosen), in one transaction. */
     public void writeSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head) throws IOException {
-        inTransaction("save the settings", () -> putSettings(alpha, tau, calibrationOn, head));
+        writeSettings(alpha, tau, calibrationOn, head, List.of());
+    }
+
+    /**
+     * Stores only the settings, logging the edits that changed them, in one transaction: what a
+     * change of the calibration alone needs (the images and classes stored last stay as they are).
+     */
+    public void writeSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head, List<String> edits)
+            throws IOException {
+        inTransaction("save the settings", () -> {
+            putSettings(alpha, tau, calibrationOn, head);
+            putHistory(edits);
+        });
     }
 
     private long revisionOrZero() throws SQLException {

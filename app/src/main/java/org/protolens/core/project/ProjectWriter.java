@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * Stores an open project's changes in its catalog as they are made, off the thread that makes
  * them: of quick changes (a dragged slider, the batches of an import) only the latest state is
  * written, with every edit that led to it logged. A change of the calibration alone stores the
- * settings only; any other stores the labelling, in one transaction.
+ * settings and the log lines only (a slider step in a project of a million images writes a few
+ * rows, not a million); any other stores the labelling, in one transaction.
  *
  * <p>Writes run in order on the executor it is given (one at a time); a write that fails is
  * reported to {@code problems} with the reason, and the next change tries again.
@@ -87,8 +88,9 @@ public final class ProjectWriter {
             log.add(e);
         }
         try {
-            if (s.labellingRevision() == storedLabelling && log.isEmpty()) {
-                project.saveSettings(s.calibration().alpha(), s.calibration().tau(), s.calibrationEnabled(), s.head());
+            if (s.labellingRevision() == storedLabelling) {
+                // the calibration alone changed: the images and classes stored last are still these
+                project.saveSettings(s.calibration().alpha(), s.calibration().tau(), s.calibrationEnabled(), s.head(), log);
             } else {
                 project.save(s.catalogSnapshot(null), log);
                 storedLabelling = s.labellingRevision();

@@ -85,6 +85,50 @@ class ProjectWriterTest {
     }
 
     @Test
+    void aCalibrationStepStoresTheSettingsAndItsLogLineWithoutRewritingTheImages() throws Exception {
+        // a slider dragged over a project of a million images must not store a million rows per step
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
+        List<String> problems = new ArrayList<>();
+        try (OpenProject open = OpenProject.open(project)) {
+            Workspace w = open.workspace();
+            History h = new History(w);
+            ProjectWriter writer = new ProjectWriter(open, Runnable::run, problems::add);
+            Field field = ProjectCatalog.class.getDeclaredField("db");
+            field.setAccessible(true);
+            Connection db = (Connection) field.get(open.catalog());
+            try (Statement st = db.createStatement()) {
+                st.execute("CREATE TEMP TABLE rewritten(n INTEGER)");
+                st.execute("CREATE TEMP TRIGGER images_rewritten AFTER INSERT ON main.images BEGIN INSERT INTO rewritten VALUES (1); END");
+            }
+            h.apply(History.calibrate(new TeenCalibration(0.6, 12), true, false));
+            writer.changed(w.state(), h.nextUndo().description());
+            h.apply(History.calibrate(new TeenCalibration(0.7, 12), true, false));
+            writer.changed(w.state(), h.nextUndo().description());
+            assertEquals(0, rewritten(db), "no image row written for a calibration step");
+            List<String> history = open.catalog().history();
+            assertEquals("α 0.60 → 0.70", history.getLast(), "the step is logged");
+            assertNull(problems.getLast(), "saved");
+
+            int bag = w.classNames().indexOf("Bag");
+            int[] picked = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(2).mapToInt(Integer::intValue).toArray();
+            h.apply(History.newClass("Tote", picked));
+            writer.changed(w.state(), h.nextUndo().description());
+            assertEquals(w.imageCount(), rewritten(db), "a labelling change stores every image");
+        }
+        try (OpenProject again = OpenProject.open(project)) {
+            assertEquals(new TeenCalibration(0.7, 12), again.workspace().calibration());
+            assertTrue(again.workspace().classNames().contains("Tote"));
+        }
+    }
+
+    private static int rewritten(Connection db) throws Exception {
+        try (Statement st = db.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM rewritten")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
     void aFailedWriteIsReportedAndItsEditsAreLoggedWithTheNextOne() throws IOException {
         Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("fashion"));
         List<String> problems = new ArrayList<>();
