@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.protolens.core.fscil.FscilEvaluation;
 import org.protolens.core.fscil.SessionResult;
 import org.protolens.core.project.ProjectManifest;
@@ -48,19 +49,7 @@ public final class SessionTable {
             session[k] = session(w, k);
             sessions.add(session[k]);
         }
-        List<Integer> evaluated = new ArrayList<>();
-        for (int i = 0; i < w.imageCount(); i++) {
-            if (w.isEvaluated(i)) {
-                evaluated.add(i);
-            }
-        }
-        // every evaluated image's similarities, read once for all sessions
-        float[][] raw = new float[evaluated.size()][];
-        float[][] now = new float[evaluated.size()][];
-        for (int j = 0; j < evaluated.size(); j++) {
-            raw[j] = w.rawSimilarities(evaluated.get(j));
-            now[j] = w.similarities(evaluated.get(j));
-        }
+        int[] evaluated = IntStream.range(0, w.imageCount()).filter(w::isEvaluated).toArray();
         List<SessionResult> before = new ArrayList<>();
         List<SessionResult> after = new ArrayList<>();
         List<List<String>> names = new ArrayList<>();
@@ -80,35 +69,21 @@ public final class SessionTable {
             for (int t = 0; t < seen.size(); t++) {
                 id[seen.get(t)] = t;
             }
-            int[] y = new int[evaluated.size()];
-            List<Integer> rows = new ArrayList<>();
-            for (int j = 0; j < evaluated.size(); j++) {
-                y[j] = id[w.label(evaluated.get(j))];
+            // the images of the seen classes, and their labels as the engine numbers the classes
+            int[] r = Arrays.stream(evaluated).filter(i -> id[w.label(i)] >= 0).toArray();
+            int[] y = new int[evaluated.length];
+            int[] rows = new int[r.length];
+            for (int j = 0, at = 0; j < evaluated.length; j++) {
+                y[j] = id[w.label(evaluated[j])];
                 if (y[j] >= 0) {
-                    rows.add(j);
+                    rows[at++] = j;
                 }
             }
-            int[] r = rows.stream().mapToInt(Integer::intValue).toArray();
-            before.add(FscilEvaluation.measure(s, seen.size(), baseCount, r, y, argmax(raw, r, seen)));
-            after.add(FscilEvaluation.measure(s, seen.size(), baseCount, r, y, argmax(now, r, seen)));
+            int[] among = seen.stream().mapToInt(Integer::intValue).toArray();
+            before.add(FscilEvaluation.measure(s, seen.size(), baseCount, rows, y, w.predictions().nearestAmong(r, among, true)));
+            after.add(FscilEvaluation.measure(s, seen.size(), baseCount, rows, y, w.predictions().nearestAmong(r, among, false)));
             names.add(seen.stream().filter(k -> session[k] == s).map(w.classNames()::get).toList());
         }
         return new Result(before, after, names);
-    }
-
-    /** For each row, the position in {@code seen} of its most similar class (ties: the earlier). */
-    private static int[] argmax(float[][] sim, int[] rows, List<Integer> seen) {
-        int[] out = new int[rows.length];
-        for (int j = 0; j < rows.length; j++) {
-            float[] s = sim[rows[j]];
-            int best = 0;
-            for (int t = 1; t < seen.size(); t++) {
-                if (s[seen.get(t)] > s[seen.get(best)]) {
-                    best = t;
-                }
-            }
-            out[j] = best;
-        }
-        return out;
     }
 }

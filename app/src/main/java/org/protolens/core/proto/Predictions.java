@@ -174,6 +174,40 @@ public final class Predictions {
         return out;
     }
 
+    /**
+     * For each of the embeddings {@code rows}, the position in {@code among} of the class it is
+     * most similar to among those classes alone (ties: the earlier position), by the similarities
+     * as calibrated then or, with {@code raw}, before calibration. The same answer as comparing
+     * {@link #similarities} (or {@link #rawSimilarities}) row by row, read class by class through
+     * blocks of rows instead of one small array per row.
+     */
+    public int[] nearestAmong(int[] rows, int[] among, boolean raw) {
+        int[] out = new int[rows.length];
+        if (among.length == 0) {
+            Arrays.fill(out, -1);
+            return out;
+        }
+        for (int i : rows) {
+            Objects.checkIndex(i, n);
+        }
+        IntStream.range(0, (rows.length + 4095) / 4096).parallel().forEach(ch -> {
+            int from = ch * 4096;
+            int to = Math.min(rows.length, from + 4096);
+            float[] top = new float[to - from];
+            for (int t = 0; t < among.length; t++) {
+                Column c = classes[among[t]];
+                for (int j = from; j < to; j++) {
+                    float v = raw ? c.dot()[rows[j]] : score(c, rows[j]);
+                    if (t == 0 || v > top[j - from]) {
+                        top[j - from] = v;
+                        out[j] = t;
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
     /** Cosine similarity of embedding i to class k's prototype, as calibrated then. */
     public float similarity(int i, int k) {
         Objects.checkIndex(i, n);

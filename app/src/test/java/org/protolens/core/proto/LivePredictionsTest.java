@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.protolens.core.FloatMatrix;
@@ -237,6 +239,43 @@ class LivePredictionsTest {
         assertNearestRaw(emb, moved);
         assertTrue(!Arrays.equals(raw, moved), "the moved prototype takes images");
         assertArrayEquals(raw, before.rawPredictions(), "published before the change: as they were");
+    }
+
+    @Test
+    void theNearestAmongSomeClassesIsTheBestOfEachRowsSimilaritiesAmongThem() {
+        // what the session table asks: among the classes seen by a session, for thousands of images
+        Random rnd = new Random(12);
+        int n = 9000;
+        float[][] centers = centres(rnd, 8);
+        FloatMatrix emb = new FloatMatrix(n, D, around(rnd, centers, n));
+        LivePredictions live = new LivePredictions(emb, new TeenCalibration(0.7, 8));
+        for (int b = 0; b < 5; b++) {
+            addBase(live, centers[b]);
+        }
+        for (int k = 5; k < 8; k++) {
+            addNovel(live, noisy(rnd, centers[k]));
+        }
+        Predictions p = live.current();
+        int[] rows = IntStream.range(0, n).filter(i -> i % 3 != 1).toArray();
+        for (int[] among : new int[][] {{0, 1, 2, 3, 4}, {0, 1, 2, 3, 4, 6}, {7, 2, 5}, {3}}) {
+            for (boolean raw : new boolean[] {true, false}) {
+                int[] nearest = p.nearestAmong(rows, among, raw);
+                for (int j = 0; j < rows.length; j++) {
+                    float[] sim = raw ? p.rawSimilarities(rows[j]) : p.similarities(rows[j]);
+                    int best = 0;
+                    for (int t = 1; t < among.length; t++) {
+                        if (sim[among[t]] > sim[among[best]]) {
+                            best = t;
+                        }
+                    }
+                    assertEquals(best, nearest[j], Arrays.toString(among) + (raw ? " raw" : " calibrated") + ", image " + rows[j]);
+                }
+            }
+        }
+        int[] mixed = p.nearestAmong(rows, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, false);
+        for (int j = 0; j < rows.length; j++) {
+            assertEquals(p.predicted(rows[j]), mixed[j], "among every class: the prediction, image " + rows[j]);
+        }
     }
 
     /** Every row with a clear winner is predicted as its nearest raw prototype. */
