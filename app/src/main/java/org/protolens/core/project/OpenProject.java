@@ -406,11 +406,6 @@ public final class OpenProject implements AutoCloseable {
         return cache;
     }
 
-    /** Stores only the calibration settings. */
-    public void saveSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head) throws IOException {
-        catalog.writeSettings(alpha, tau, calibrationOn, head);
-    }
-
     /** Stores the settings alone, logging the edits that changed them. */
     public void saveSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head, List<String> edits)
             throws IOException {

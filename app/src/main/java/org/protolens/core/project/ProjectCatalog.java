@@ -413,14 +413,10 @@ public final class ProjectCatalog implements AutoCloseable {
         }
     }
 
-    /** Stores only the settings (a slider moved, the prototypes chosen), in one transaction. */
-    public void writeSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head) throws IOException {
-        writeSettings(alpha, tau, calibrationOn, head, List.of());
-    }
-
     /**
-     * Stores only the settings, logging the edits that changed them, in one transaction: what a
-     * change of the calibration alone needs (the images and classes stored last stay as they are).
+     * Stores only the settings (a slider moved, the prototypes chosen), logging the edits that
+     * changed them, in one transaction: what a change of the calibration alone needs (the images
+     * and classes stored last stay as they are).
      */
     public void writeSettings(double alpha, double tau, boolean calibrationOn, PrototypeHead head, List<String> edits)
             throws IOException {

@@ -93,9 +93,7 @@ class ProjectWriterTest {
             Workspace w = open.workspace();
             History h = new History(w);
             ProjectWriter writer = new ProjectWriter(open, Runnable::run, problems::add);
-            Field field = ProjectCatalog.class.getDeclaredField("db");
-            field.setAccessible(true);
-            Connection db = (Connection) field.get(open.catalog());
+            Connection db = connection(open.catalog());
             try (Statement st = db.createStatement()) {
                 st.execute("CREATE TEMP TABLE rewritten(n INTEGER)");
                 st.execute("CREATE TEMP TRIGGER images_rewritten AFTER INSERT ON main.images BEGIN INSERT INTO rewritten VALUES (1); END");
@@ -119,6 +117,13 @@ class ProjectWriterTest {
             assertEquals(new TeenCalibration(0.7, 12), again.workspace().calibration());
             assertTrue(again.workspace().classNames().contains("Tote"));
         }
+    }
+
+    /** The catalog's own SQLite connection, for what a test does under the writer. */
+    private static Connection connection(ProjectCatalog catalog) throws ReflectiveOperationException {
+        Field field = ProjectCatalog.class.getDeclaredField("db");
+        field.setAccessible(true);
+        return (Connection) field.get(catalog);
     }
 
     private static int rewritten(Connection db) throws Exception {
@@ -162,9 +167,7 @@ class ProjectWriterTest {
             Workspace w = open.workspace();
             History h = new History(w);
             ProjectWriter writer = new ProjectWriter(open, Runnable::run, problems::add);
-            Field field = ProjectCatalog.class.getDeclaredField("db");
-            field.setAccessible(true);
-            Connection db = (Connection) field.get(open.catalog());
+            Connection db = connection(open.catalog());
             try (Statement st = db.createStatement()) {
                 st.execute("PRAGMA max_page_count = 1"); // no growth: SQLite keeps the pages it has
             }
