@@ -3,6 +3,7 @@ package org.protolens.core.analysis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.PriorityQueue;
 import org.protolens.core.project.WorkspaceState;
 import org.protolens.core.proto.L2;
 
@@ -33,53 +34,58 @@ public final class Suggestions {
 
     /** Unlabelled images with the smallest margin between their two best classes first; at most {@code limit}. */
     public static List<Suggestion> uncertain(WorkspaceState w, int limit, boolean diverse) {
-        List<Suggestion> all = new ArrayList<>();
         int classes = w.classNames().size();
         if (classes == 0) {
-            return all;
+            return List.of();
         }
+        Ranking best = new Ranking(kept(limit, diverse), true);
         for (int i = 0; i < w.imageCount(); i++) {
             if (w.label(i) >= 0) {
                 continue;
             }
             if (w.rejectedClasses(i).isEmpty()) {
-                all.add(new Suggestion(i, w.predicted(i), w.score(i), w.margin(i), w.runnerUp(i)));
+                float margin = w.margin(i);
+                if (best.takes(margin, i)) {
+                    best.add(new Suggestion(i, w.predicted(i), w.score(i), margin, w.runnerUp(i)), margin);
+                }
                 continue;
             }
-            int best = -1, second = -1;
+            int first = -1, second = -1;
             float bestScore = Float.NEGATIVE_INFINITY, secondScore = Float.NEGATIVE_INFINITY;
             float[] sim = w.similarities(i);
             for (int k = 0; k < classes; k++) {
                 if (w.isRejected(i, k)) {
                     continue;
                 }
-                if (best < 0 || sim[k] > bestScore) {
-                    second = best;
+                if (first < 0 || sim[k] > bestScore) {
+                    second = first;
                     secondScore = bestScore;
-                    best = k;
+                    first = k;
                     bestScore = sim[k];
                 } else if (second < 0 || sim[k] > secondScore) {
                     second = k;
                     secondScore = sim[k];
                 }
             }
-            if (best >= 0) {
-                all.add(new Suggestion(i, best, bestScore, bestScore - secondScore, second));
+            if (first >= 0 && best.takes(bestScore - secondScore, i)) {
+                best.add(new Suggestion(i, first, bestScore, bestScore - secondScore, second), bestScore - secondScore);
             }
         }
-        all.sort((a, b) -> a.margin() != b.margin() ? Float.compare(a.margin(), b.margin()) : Integer.compare(a.image(), b.image()));
-        return finish(w, all, limit, diverse);
+        return finish(w, best.ranked(), limit, diverse);
     }
 
     /** Unlabelled images not marked as "not k", the most similar to class {@code k}'s prototype first. */
     public static List<Suggestion> likelyMembers(WorkspaceState w, int k, int limit, boolean diverse) {
-        List<Suggestion> all = new ArrayList<>();
         int classes = w.classNames().size();
+        Ranking best = new Ranking(kept(limit, diverse), false);
         for (int i = 0; i < w.imageCount(); i++) {
             if (w.label(i) >= 0 || w.isRejected(i, k)) {
                 continue;
             }
             float s = w.similarity(i, k);
+            if (!best.takes(s, i)) {
+                continue;
+            }
             int other = -1;
             float otherScore = Float.NEGATIVE_INFINITY;
             if (w.predicted(i) != k) {
@@ -89,10 +95,63 @@ public final class Suggestions {
                 other = w.runnerUp(i);
                 otherScore = w.similarity(i, other);
             }
-            all.add(new Suggestion(i, k, s, classes < 2 ? Float.POSITIVE_INFINITY : s - otherScore, other));
+            best.add(new Suggestion(i, k, s, classes < 2 ? Float.POSITIVE_INFINITY : s - otherScore, other), s);
         }
-        all.sort((a, b) -> a.score() != b.score() ? Float.compare(b.score(), a.score()) : Integer.compare(a.image(), b.image()));
-        return finish(w, all, limit, diverse);
+        return finish(w, best.ranked(), limit, diverse);
+    }
+
+    /** How many of the best-ranked a list of {@code limit} suggestions is made from. */
+    private static int kept(int limit, boolean diverse) {
+        return (int) Math.min(Integer.MAX_VALUE - 8, diverse ? (long) limit * POOL_PER_PICK : limit);
+    }
+
+    /**
+     * The best-ranked suggestions of those offered, at most {@code size}: by a key, smallest first
+     * (or largest first), ties to the smaller image index, as sorting all of them would order them.
+     * Only an image that would enter it needs a suggestion made.
+     */
+    private static final class Ranking {
+        private final int size;
+        private final boolean ascending;
+        /** the worst kept at the head */
+        private final PriorityQueue<Ranked> kept;
+
+        private record Ranked(Suggestion suggestion, float key) {
+        }
+
+        Ranking(int size, boolean ascending) {
+            this.size = size;
+            this.ascending = ascending;
+            this.kept = new PriorityQueue<>(Math.min(size, 1 << 16) + 1, (a, b) -> -compare(a.key(), a.suggestion().image(), b));
+        }
+
+        /** Negative when (key, image) ranks before {@code r}. */
+        private int compare(float key, int image, Ranked r) {
+            // equal keys (0.0 and -0.0 too) go by image, as the whole ranking's sort orders them
+            int c = key == r.key() ? 0 : ascending ? Float.compare(key, r.key()) : Float.compare(r.key(), key);
+            return c != 0 ? c : Integer.compare(image, r.suggestion().image());
+        }
+
+        boolean takes(float key, int image) {
+            return size > 0 && (kept.size() < size || compare(key, image, kept.peek()) < 0);
+        }
+
+        void add(Suggestion s, float key) {
+            kept.add(new Ranked(s, key));
+            if (kept.size() > size) {
+                kept.poll();
+            }
+        }
+
+        List<Suggestion> ranked() {
+            Ranked[] all = kept.toArray(new Ranked[0]);
+            Arrays.sort(all, (a, b) -> compare(a.key(), a.suggestion().image(), b));
+            List<Suggestion> out = new ArrayList<>(all.length);
+            for (Ranked r : all) {
+                out.add(r.suggestion());
+            }
+            return out;
+        }
     }
 
     private static List<Suggestion> finish(WorkspaceState w, List<Suggestion> ranked, int limit, boolean diverse) {

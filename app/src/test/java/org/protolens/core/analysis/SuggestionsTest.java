@@ -77,6 +77,32 @@ class SuggestionsTest {
     }
 
     @Test
+    void aShortListIsTheHeadOfTheWholeRankingAndDiversityDrawsFromItsPool() throws IOException {
+        // the list shown (200) is kept while the images are read, not cut from a sort of them all
+        Workspace w = unlabelled();
+        History h = new History(w);
+        List<Suggestions.Suggestion> all = Suggestions.uncertain(w.state(), Integer.MAX_VALUE, false);
+        // some images marked not of their class: ranked by the classes left to them
+        for (int j = 0; j < 40; j += 4) {
+            h.apply(History.reject(w.classNames().get(all.get(j).suggested()), new int[] {all.get(j).image()}));
+        }
+        all = Suggestions.uncertain(w.state(), Integer.MAX_VALUE, false);
+        int k = w.classNames().size() - 2;
+        List<Suggestions.Suggestion> members = Suggestions.likelyMembers(w.state(), k, Integer.MAX_VALUE, false);
+        for (int limit : new int[] {1, 7, 200}) {
+            assertEquals(all.subList(0, limit), Suggestions.uncertain(w.state(), limit, false), "most uncertain, " + limit);
+            assertEquals(members.subList(0, limit), Suggestions.likelyMembers(w.state(), k, limit, false), "likely members, " + limit);
+            for (List<Suggestions.Suggestion> ranking : List.of(all, members)) {
+                List<Suggestions.Suggestion> pool = ranking.subList(0, limit * Suggestions.POOL_PER_PICK);
+                int[] order = Suggestions.farthestPoints(w.state(), pool.stream().mapToInt(Suggestions.Suggestion::image).toArray(), limit);
+                List<Suggestions.Suggestion> expected = Arrays.stream(order).mapToObj(pool::get).toList();
+                assertEquals(expected, ranking == all ? Suggestions.uncertain(w.state(), limit, true)
+                        : Suggestions.likelyMembers(w.state(), k, limit, true), "diverse, " + limit);
+            }
+        }
+    }
+
+    @Test
     void anImageMarkedNotOfItsPredictedClassIsSuggestedTheNextOne() throws IOException {
         Workspace w = unlabelled();
         Suggestions.Suggestion first = Suggestions.uncertain(w.state(), 1, false).getFirst();
