@@ -93,6 +93,7 @@ public final class Tim {
         double queryWeight = x.length == 0 ? 0 : (double) shotCount / x.length;
         double[][] ps = new double[s.length][classes];
         double[][] pq = new double[x.length][classes];
+        double[][] sharpened = new double[x.length][classes];
         double[] halfNorm = new double[classes];
         for (int k = 0; k < b; k++) {
             halfNorm[k] = 0.5 * L2.dot(w[k], w[k]);
@@ -107,10 +108,16 @@ public final class Tim {
             }
             softmax(s, baseS, w, halfNorm, settings.temperature(), ps);
             softmax(x, baseQ, w, halfNorm, settings.temperature(), pq);
-            double[] marginal = new double[classes];
-            for (double[] p : pq) {
+            // p^(1+a) of every unlabelled image and class, once per round (in parallel); summed in image order
+            IntStream.range(0, x.length).parallel().forEach(i -> {
                 for (int k = 0; k < classes; k++) {
-                    marginal[k] += Math.pow(p[k], 1 + a);
+                    sharpened[i][k] = Math.pow(pq[i][k], 1 + a);
+                }
+            });
+            double[] marginal = new double[classes];
+            for (double[] p : sharpened) {
+                for (int k = 0; k < classes; k++) {
+                    marginal[k] += p[k];
                 }
             }
             for (int k = 0; k < classes; k++) {
@@ -145,7 +152,7 @@ public final class Tim {
                     double[] p = pq[i];
                     double sum = 0;
                     for (int k = 0; k < classes; k++) {
-                        q[k] = Math.pow(p[k], 1 + a) / marginal[k];
+                        q[k] = sharpened[i][k] / marginal[k];
                         sum += q[k];
                     }
                     for (int c = 0; c < n; c++) {
