@@ -118,22 +118,52 @@ public final class L2 {
     }
 
     /**
-     * Dot product with four partial sums, so that the JIT keeps several multiply-adds in flight
-     * (the transductive heads' inner loop); it rounds differently from {@link #dot(double[], double[])}.
+     * Dot product of two double vectors of equal length for the transductive heads' many
+     * products: element j goes to partial sum j mod 16 (fused multiply-adds), the partial sums are
+     * added in a fixed order, then the last {@code length mod 16} elements. So it gives the same
+     * bits on vector registers of any width and without them.
      */
-    public static double dot4(double[] a, double[] b) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    public static double dot16(double[] a, double[] b) {
+        if (VECTOR && VectorKernels.DOT16) {
+            return VectorKernels.dot16(a, b);
+        }
+        return scalarDot16(a, b);
+    }
+
+    /** {@link #dot16} without vector registers: sixteen scalar partial sums, summed as the vector kernel sums them. */
+    static double scalarDot16(double[] a, double[] b) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        double s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0;
         int i = 0;
-        for (; i + 3 < a.length; i += 4) {
-            s0 += a[i] * b[i];
-            s1 += a[i + 1] * b[i + 1];
-            s2 += a[i + 2] * b[i + 2];
-            s3 += a[i + 3] * b[i + 3];
+        for (; i + 16 <= a.length; i += 16) {
+            s0 = Math.fma(a[i], b[i], s0);
+            s1 = Math.fma(a[i + 1], b[i + 1], s1);
+            s2 = Math.fma(a[i + 2], b[i + 2], s2);
+            s3 = Math.fma(a[i + 3], b[i + 3], s3);
+            s4 = Math.fma(a[i + 4], b[i + 4], s4);
+            s5 = Math.fma(a[i + 5], b[i + 5], s5);
+            s6 = Math.fma(a[i + 6], b[i + 6], s6);
+            s7 = Math.fma(a[i + 7], b[i + 7], s7);
+            s8 = Math.fma(a[i + 8], b[i + 8], s8);
+            s9 = Math.fma(a[i + 9], b[i + 9], s9);
+            s10 = Math.fma(a[i + 10], b[i + 10], s10);
+            s11 = Math.fma(a[i + 11], b[i + 11], s11);
+            s12 = Math.fma(a[i + 12], b[i + 12], s12);
+            s13 = Math.fma(a[i + 13], b[i + 13], s13);
+            s14 = Math.fma(a[i + 14], b[i + 14], s14);
+            s15 = Math.fma(a[i + 15], b[i + 15], s15);
         }
+        return tail16(a, b, i, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15);
+    }
+
+    /** The sixteen partial sums of {@link #dot16} added in its order, then the elements from {@code i} on. */
+    static double tail16(double[] a, double[] b, int i, double s0, double s1, double s2, double s3, double s4, double s5, double s6,
+                         double s7, double s8, double s9, double s10, double s11, double s12, double s13, double s14, double s15) {
+        double s = (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + (((s8 + s9) + (s10 + s11)) + ((s12 + s13) + (s14 + s15)));
         for (; i < a.length; i++) {
-            s0 += a[i] * b[i];
+            s = Math.fma(a[i], b[i], s);
         }
-        return (s0 + s1) + (s2 + s3);
+        return s;
     }
 
     /**

@@ -68,7 +68,7 @@ public final class SoftKMeans {
         double[][] baseLogits = new double[x.length][b];
         IntStream.range(0, x.length).parallel().forEach(i -> {
             for (int k = 0; k < b; k++) {
-                baseLogits[i][k] = beta * L2.dot4(x[i], protos[k]);
+                baseLogits[i][k] = beta * L2.dot16(x[i], protos[k]);
             }
         });
         for (int t = 0; t < iterations; t++) {
@@ -84,7 +84,7 @@ public final class SoftKMeans {
                     double[] xi = x[i];
                     double max = Double.NEGATIVE_INFINITY;
                     for (int k = 0; k < b + n; k++) {
-                        logits[k] = k < b ? baseLogits[i][k] : beta * L2.dot4(xi, protos[k]);
+                        logits[k] = k < b ? baseLogits[i][k] : beta * L2.dot16(xi, protos[k]);
                         max = Math.max(max, logits[k]);
                     }
                     double sum = 0;

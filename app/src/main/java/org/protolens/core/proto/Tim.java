@@ -202,7 +202,7 @@ public final class Tim {
         double[][] out = new double[z.length][b];
         IntStream.range(0, z.length).parallel().forEach(i -> {
             for (int k = 0; k < b; k++) {
-                out[i][k] = temperature * (L2.dot4(z[i], w[k]) - halfNorm[k]);
+                out[i][k] = temperature * (L2.dot16(z[i], w[k]) - halfNorm[k]);
             }
         });
         return out;
@@ -219,7 +219,7 @@ public final class Tim {
             double[] o = out[i];
             double max = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < w.length; k++) {
-                o[k] = k < b ? baseLogits[i][k] : temperature * (L2.dot4(z[i], w[k]) - halfNorm[k]);
+                o[k] = k < b ? baseLogits[i][k] : temperature * (L2.dot16(z[i], w[k]) - halfNorm[k]);
                 max = Math.max(max, o[k]);
             }
             double sum = 0;

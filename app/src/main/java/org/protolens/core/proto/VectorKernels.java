@@ -30,6 +30,8 @@ final class VectorKernels {
      * compiling (a vector loop runs many times slower until the JIT has compiled it).
      */
     static final int SCATTER_MIN_DIMS = 128;
+    /** Whether {@link #dot16} has a kernel for this width (2 or 4 vectors of 8 or 4 doubles). */
+    static final boolean DOT16 = DL == 8 || DL == 4;
 
     private VectorKernels() {
     }
@@ -163,6 +165,33 @@ final class VectorKernels {
         c21.intoArray(c, r2 + DL);
         c30.intoArray(c, r3);
         c31.intoArray(c, r3 + DL);
+    }
+
+    /** {@link L2#dot16}: the sixteen partial sums held in two vectors of 8 doubles or four of 4. */
+    static double dot16(double[] a, double[] b) {
+        int i = 0;
+        if (DL == 8) {
+            DoubleVector p0 = DoubleVector.zero(D);
+            DoubleVector p1 = DoubleVector.zero(D);
+            for (; i + 16 <= a.length; i += 16) {
+                p0 = DoubleVector.fromArray(D, a, i).fma(DoubleVector.fromArray(D, b, i), p0);
+                p1 = DoubleVector.fromArray(D, a, i + 8).fma(DoubleVector.fromArray(D, b, i + 8), p1);
+            }
+            return L2.tail16(a, b, i, p0.lane(0), p0.lane(1), p0.lane(2), p0.lane(3), p0.lane(4), p0.lane(5), p0.lane(6), p0.lane(7),
+                    p1.lane(0), p1.lane(1), p1.lane(2), p1.lane(3), p1.lane(4), p1.lane(5), p1.lane(6), p1.lane(7));
+        }
+        DoubleVector p0 = DoubleVector.zero(D);
+        DoubleVector p1 = DoubleVector.zero(D);
+        DoubleVector p2 = DoubleVector.zero(D);
+        DoubleVector p3 = DoubleVector.zero(D);
+        for (; i + 16 <= a.length; i += 16) {
+            p0 = DoubleVector.fromArray(D, a, i).fma(DoubleVector.fromArray(D, b, i), p0);
+            p1 = DoubleVector.fromArray(D, a, i + 4).fma(DoubleVector.fromArray(D, b, i + 4), p1);
+            p2 = DoubleVector.fromArray(D, a, i + 8).fma(DoubleVector.fromArray(D, b, i + 8), p2);
+            p3 = DoubleVector.fromArray(D, a, i + 12).fma(DoubleVector.fromArray(D, b, i + 12), p3);
+        }
+        return L2.tail16(a, b, i, p0.lane(0), p0.lane(1), p0.lane(2), p0.lane(3), p1.lane(0), p1.lane(1), p1.lane(2), p1.lane(3),
+                p2.lane(0), p2.lane(1), p2.lane(2), p2.lane(3), p3.lane(0), p3.lane(1), p3.lane(2), p3.lane(3));
     }
 
     /** The lanes of {@code v} added from the first to the last ({@code lanes}: room for them). */

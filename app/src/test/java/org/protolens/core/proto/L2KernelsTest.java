@@ -46,6 +46,24 @@ class L2KernelsTest {
     }
 
     @Test
+    void theHeadsDoubleDotProductIsTheSameOnVectorRegistersAndWithout() {
+        // a refined prototype must not depend on the launcher's flags or the CPU's vector width
+        Random rnd = new Random(4);
+        for (int len = 0; len <= 140; len++) {
+            double[] a = new double[len];
+            double[] b = new double[len];
+            double exact = 0;
+            for (int j = 0; j < len; j++) {
+                a[j] = rnd.nextGaussian();
+                b[j] = rnd.nextGaussian();
+                exact += a[j] * b[j];
+            }
+            assertEquals(L2.scalarDot16(a, b), L2.dot16(a, b), "length " + len);
+            assertEquals(exact, L2.dot16(a, b), 1e-12 * (len + 1), "length " + len);
+        }
+    }
+
+    @Test
     void aCovarianceSummedOnVectorRegistersEqualsTheScalarSumsBitForBit() {
         // a map must not depend on whether the launcher enabled vector registers
         Random rnd = new Random(7);
