@@ -147,19 +147,35 @@ public final class Tim {
                 }
                 part[n] = new double[n];
                 part[n + 1] = new double[n];
+                // four images at a time: each class's sum is read and written once for the four,
+                // the images still added one after another (the same sums as one at a time)
+                double[][] scale = new double[4][n];
                 double[] q = new double[classes];
-                for (int i = ch * CHUNK, end = Math.min(x.length, i + CHUNK); i < end; i++) {
-                    double[] p = pq[i];
-                    double sum = 0;
-                    for (int k = 0; k < classes; k++) {
-                        q[k] = sharpened[i][k] / marginal[k];
-                        sum += q[k];
+                for (int i0 = ch * CHUNK, end = Math.min(x.length, i0 + CHUNK); i0 < end; i0 += 4) {
+                    int m = Math.min(4, end - i0);
+                    for (int g = 0; g < m; g++) {
+                        int i = i0 + g;
+                        double[] p = pq[i];
+                        double sum = 0;
+                        for (int k = 0; k < classes; k++) {
+                            q[k] = sharpened[i][k] / marginal[k];
+                            sum += q[k];
+                        }
+                        for (int c = 0; c < n; c++) {
+                            double qc = q[b + c] / sum;
+                            part[n][c] += p[b + c];
+                            part[n + 1][c] += qc;
+                            scale[g][c] = queryWeight * (qc - p[b + c]);
+                        }
                     }
                     for (int c = 0; c < n; c++) {
-                        double qc = q[b + c] / sum;
-                        part[n][c] += p[b + c];
-                        part[n + 1][c] += qc;
-                        add(part[c], queryWeight * (qc - p[b + c]), x[i]);
+                        if (m == 4) {
+                            add4(part[c], scale[0][c], x[i0], scale[1][c], x[i0 + 1], scale[2][c], x[i0 + 2], scale[3][c], x[i0 + 3]);
+                        } else {
+                            for (int g = 0; g < m; g++) {
+                                add(part[c], scale[g][c], x[i0 + g]);
+                            }
+                        }
                     }
                 }
                 return part;
@@ -231,6 +247,14 @@ public final class Tim {
                 o[k] /= sum;
             }
         });
+    }
+
+    /** {@code add} of four vectors one after another, in one pass over {@code into}. */
+    private static void add4(double[] into, double s0, double[] v0, double s1, double[] v1, double s2, double[] v2, double s3,
+                             double[] v3) {
+        for (int j = 0; j < into.length; j++) {
+            into[j] = (((into[j] + s0 * v0[j]) + s1 * v1[j]) + s2 * v2[j]) + s3 * v3[j];
+        }
     }
 
     private static void add(double[] into, double scale, double[] v) {
