@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.protolens.core.proto.L2;
 
 /**
  * The largest eigenvalues of a symmetric matrix and their eigenvectors, by Lanczos iteration with
@@ -165,38 +166,13 @@ final class LeadingEigen {
     private static double[] times(double[] a, int d, double[] v) {
         double[] w = new double[d];
         for (int i = 0; i < d; i++) {
-            int base = i * d;
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            int j = 0;
-            for (; j + 4 <= d; j += 4) {
-                s0 += a[base + j] * v[j];
-                s1 += a[base + j + 1] * v[j + 1];
-                s2 += a[base + j + 2] * v[j + 2];
-                s3 += a[base + j + 3] * v[j + 3];
-            }
-            for (; j < d; j++) {
-                s0 += a[base + j] * v[j];
-            }
-            w[i] = (s0 + s1) + (s2 + s3);
+            w[i] = L2.dot16(a, i * d, v, d);
         }
         return w;
     }
 
     private static double dot(double[] x, double[] y) {
-        double s0 = 0;
-        double s1 = 0;
-        int j = 0;
-        for (; j + 2 <= x.length; j += 2) {
-            s0 += x[j] * y[j];
-            s1 += x[j + 1] * y[j + 1];
-        }
-        for (; j < x.length; j++) {
-            s0 += x[j] * y[j];
-        }
-        return s0 + s1;
+        return L2.dot16(x, y);
     }
 
     private static double[] gaussian(int d, SplittableRandom random) {

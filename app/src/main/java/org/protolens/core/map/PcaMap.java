@@ -12,7 +12,8 @@ import org.protolens.core.proto.L2;
  * positive, so the same embeddings always give the same picture. Every row gets a point.
  */
 public final class PcaMap {
-    private static final int STRETCHES = 16;
+    /** at most this many tasks share the covariance's rows */
+    private static final int MAX_TASKS = 16;
     /** rows centred into one block of doubles before they are added to the covariance */
     private static final int PANEL_ROWS = 64;
 
@@ -75,26 +76,17 @@ public final class PcaMap {
     }
 
     /**
-     * The scatter matrix (d x d, row-major, both halves) of the centred rows: rows in a fixed
-     * number of stretches (side by side), each stretch's rows added in order ({@link L2#addScatter}),
-     * stretches added in order, so the same rows always give the same sums.
+     * The scatter matrix (d x d, row-major, both halves) of the centred rows: its lower triangle's
+     * rows split into ranges of about equal work, one task each (side by side), every task adding
+     * all the rows in order to its own elements. Each sum is thus made in one order whatever the
+     * number of cores, and the matrix is the only one of its size in memory (a 4,096-d one is
+     * 134 MB).
      */
     static double[] covariance(FloatMatrix x, double[] centre) {
-        int n = x.rows();
         int d = x.cols();
-        int stretches = Math.max(1, Math.min(STRETCHES, n / 512));
-        double[][] parts = new double[stretches][];
-        IntStream.range(0, stretches).parallel()
-                .forEach(s -> parts[s] = lowerScatter(x, centre, (int) ((long) s * n / stretches), (int) ((long) (s + 1) * n / stretches)));
-        double[] c = parts[0];
-        for (int s = 1; s < stretches; s++) {
-            double[] p = parts[s];
-            for (int j = 0; j < d; j++) {
-                for (int k = 0; k <= j; k++) {
-                    c[j * d + k] += p[j * d + k];
-                }
-            }
-        }
+        double[] c = new double[d * d];
+        int[] bounds = rowRanges(d, Math.max(1, Math.min(MAX_TASKS, d / 32)));
+        IntStream.range(0, bounds.length - 1).parallel().forEach(t -> addRows(x, centre, c, bounds[t], bounds[t + 1]));
         for (int j = 0; j < d; j++) {
             for (int k = 0; k < j; k++) {
                 c[k * d + j] = c[j * d + k];
@@ -103,13 +95,27 @@ public final class PcaMap {
         return c;
     }
 
-    private static double[] lowerScatter(FloatMatrix x, double[] centre, int from, int to) {
+    /**
+     * Boundaries of {@code tasks} ranges of the rows of a d x d lower triangle with about the same
+     * number of elements each (row j has j + 1), on multiples of 4 but the last.
+     */
+    static int[] rowRanges(int d, int tasks) {
+        int[] b = new int[tasks + 1];
+        for (int t = 1; t < tasks; t++) {
+            b[t] = Math.max(b[t - 1], Math.min(d, (int) Math.round(d * Math.sqrt(t / (double) tasks)) / 4 * 4));
+        }
+        b[tasks] = d;
+        return b;
+    }
+
+    /** Adds every row, centred, to the scatter matrix's rows {@code from} to {@code to}. */
+    private static void addRows(FloatMatrix x, double[] centre, double[] c, int from, int to) {
+        int n = x.rows();
         int d = x.cols();
         float[] data = x.data();
-        double[] c = new double[d * d];
         double[] panel = new double[PANEL_ROWS * d];
-        for (int r0 = from; r0 < to; r0 += PANEL_ROWS) {
-            int rows = Math.min(PANEL_ROWS, to - r0);
+        for (int r0 = 0; r0 < n; r0 += PANEL_ROWS) {
+            int rows = Math.min(PANEL_ROWS, n - r0);
             for (int i = 0; i < rows; i++) {
                 int off = x.offset(r0 + i);
                 int at = i * d;
@@ -117,9 +123,8 @@ public final class PcaMap {
                     panel[at + j] = data[off + j] - centre[j];
                 }
             }
-            L2.addScatter(panel, rows, d, c);
+            L2.addScatter(panel, rows, d, c, from, to);
         }
-        return c;
     }
 
     /** How many coordinates {@link #project} gives per row. */

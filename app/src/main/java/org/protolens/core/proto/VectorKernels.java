@@ -100,9 +100,9 @@ final class VectorKernels {
      * while every row of the panel adds to them, one fused multiply-add per row and element in
      * the rows' order (as the scalar kernel does). Tiles may reach above the diagonal.
      */
-    static void addScatter(double[] panel, int rows, int d, double[] c) {
-        int j = 0;
-        for (; j + 4 <= d; j += 4) {
+    static void addScatter(double[] panel, int rows, int d, double[] c, int from, int to) {
+        int j = from;
+        for (; j + 4 <= to; j += 4) {
             int k = 0;
             for (; k < j + 4 && k + 2 * DL <= d; k += 2 * DL) {
                 scatterTile(panel, rows, d, j, k, c);
@@ -111,7 +111,7 @@ final class VectorKernels {
                 scatterElements(panel, rows, d, jj, k, jj, c);
             }
         }
-        for (; j < d; j++) {
+        for (; j < to; j++) {
             scatterElements(panel, rows, d, j, 0, j, c);
         }
     }
@@ -168,30 +168,31 @@ final class VectorKernels {
     }
 
     /** {@link L2#dot16}: the sixteen partial sums held in two vectors of 8 doubles or four of 4. */
-    static double dot16(double[] a, double[] b) {
+    static double dot16(double[] a, int aOffset, double[] b, int length) {
         int i = 0;
         if (DL == 8) {
             DoubleVector p0 = DoubleVector.zero(D);
             DoubleVector p1 = DoubleVector.zero(D);
-            for (; i + 16 <= a.length; i += 16) {
-                p0 = DoubleVector.fromArray(D, a, i).fma(DoubleVector.fromArray(D, b, i), p0);
-                p1 = DoubleVector.fromArray(D, a, i + 8).fma(DoubleVector.fromArray(D, b, i + 8), p1);
+            for (; i + 16 <= length; i += 16) {
+                p0 = DoubleVector.fromArray(D, a, aOffset + i).fma(DoubleVector.fromArray(D, b, i), p0);
+                p1 = DoubleVector.fromArray(D, a, aOffset + i + 8).fma(DoubleVector.fromArray(D, b, i + 8), p1);
             }
-            return L2.tail16(a, b, i, p0.lane(0), p0.lane(1), p0.lane(2), p0.lane(3), p0.lane(4), p0.lane(5), p0.lane(6), p0.lane(7),
-                    p1.lane(0), p1.lane(1), p1.lane(2), p1.lane(3), p1.lane(4), p1.lane(5), p1.lane(6), p1.lane(7));
+            return L2.tail16(a, aOffset, b, length, i, p0.lane(0), p0.lane(1), p0.lane(2), p0.lane(3), p0.lane(4), p0.lane(5),
+                    p0.lane(6), p0.lane(7), p1.lane(0), p1.lane(1), p1.lane(2), p1.lane(3), p1.lane(4), p1.lane(5), p1.lane(6), p1.lane(7));
         }
         DoubleVector p0 = DoubleVector.zero(D);
         DoubleVector p1 = DoubleVector.zero(D);
         DoubleVector p2 = DoubleVector.zero(D);
         DoubleVector p3 = DoubleVector.zero(D);
-        for (; i + 16 <= a.length; i += 16) {
-            p0 = DoubleVector.fromArray(D, a, i).fma(DoubleVector.fromArray(D, b, i), p0);
-            p1 = DoubleVector.fromArray(D, a, i + 4).fma(DoubleVector.fromArray(D, b, i + 4), p1);
-            p2 = DoubleVector.fromArray(D, a, i + 8).fma(DoubleVector.fromArray(D, b, i + 8), p2);
-            p3 = DoubleVector.fromArray(D, a, i + 12).fma(DoubleVector.fromArray(D, b, i + 12), p3);
+        for (; i + 16 <= length; i += 16) {
+            int o = aOffset + i;
+            p0 = DoubleVector.fromArray(D, a, o).fma(DoubleVector.fromArray(D, b, i), p0);
+            p1 = DoubleVector.fromArray(D, a, o + 4).fma(DoubleVector.fromArray(D, b, i + 4), p1);
+            p2 = DoubleVector.fromArray(D, a, o + 8).fma(DoubleVector.fromArray(D, b, i + 8), p2);
+            p3 = DoubleVector.fromArray(D, a, o + 12).fma(DoubleVector.fromArray(D, b, i + 12), p3);
         }
-        return L2.tail16(a, b, i, p0.lane(0), p0.lane(1), p0.lane(2), p0.lane(3), p1.lane(0), p1.lane(1), p1.lane(2), p1.lane(3),
-                p2.lane(0), p2.lane(1), p2.lane(2), p2.lane(3), p3.lane(0), p3.lane(1), p3.lane(2), p3.lane(3));
+        return L2.tail16(a, aOffset, b, length, i, p0.lane(0), p0.lane(1), p0.lane(2), p0.lane(3), p1.lane(0), p1.lane(1), p1.lane(2),
+                p1.lane(3), p2.lane(0), p2.lane(1), p2.lane(2), p2.lane(3), p3.lane(0), p3.lane(1), p3.lane(2), p3.lane(3));
     }
 
     /** The lanes of {@code v} added from the first to the last ({@code lanes}: room for them). */

@@ -58,7 +58,8 @@ class L2KernelsTest {
                 b[j] = rnd.nextGaussian();
                 exact += a[j] * b[j];
             }
-            assertEquals(L2.scalarDot16(a, b), L2.dot16(a, b), "length " + len);
+            assertEquals(L2.scalarDot16(a, 0, b, len), L2.dot16(a, b), "length " + len);
+            assertEquals(L2.scalarDot16(a, 0, b, len), VectorKernels.dot16(a, 0, b, len), "length " + len);
             assertEquals(exact, L2.dot16(a, b), 1e-12 * (len + 1), "length " + len);
         }
     }
@@ -79,8 +80,11 @@ class L2KernelsTest {
                 }
                 double[] vector = start.clone();
                 double[] scalar = start.clone();
-                L2.addScatter(panel, rows, d, vector);
-                L2.scalarAddScatter(panel, rows, d, scalar);
+                // in two ranges of rows, as two tasks would add them
+                int half = d / 8 * 4;
+                VectorKernels.addScatter(panel, rows, d, vector, 0, half);
+                L2.addScatter(panel, rows, d, vector, half, d);
+                L2.scalarAddScatter(panel, rows, d, scalar, 0, d);
                 for (int j = 0; j < d; j++) {
                     for (int k = 0; k <= j; k++) {
                         double expected = start[j * d + k];
