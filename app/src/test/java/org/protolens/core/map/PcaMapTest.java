@@ -91,8 +91,10 @@ class PcaMapTest {
         // the leading eigenvectors found by Lanczos iteration give the map that the covariance's
         // full decomposition (LAPACK, through Smile) gives, for narrow and wide embeddings
         Random rnd = new Random(5);
-        for (int d : new int[] {64, 300, 512}) {
-            int rows = 2000;
+        // the last: fewer embeddings than dimensions, a covariance of rank 149 in 700-d
+        for (int[] size : new int[][] {{64, 2000}, {300, 2000}, {512, 2000}, {700, 150}}) {
+            int d = size[0];
+            int rows = size[1];
             float[] data = new float[rows * d];
             for (int r = 0; r < rows; r++) {
                 double t1 = 4 * rnd.nextGaussian();
