@@ -69,16 +69,21 @@ public final class SessionTable {
             for (int t = 0; t < seen.size(); t++) {
                 id[seen.get(t)] = t;
             }
-            // the images of the seen classes, and their labels as the engine numbers the classes
-            int[] r = Arrays.stream(evaluated).filter(i -> id[w.label(i)] >= 0).toArray();
+            // the images of the seen classes (r), their places among the evaluated (rows) and the
+            // labels as the engine numbers the classes (y)
             int[] y = new int[evaluated.length];
-            int[] rows = new int[r.length];
-            for (int j = 0, at = 0; j < evaluated.length; j++) {
+            int[] rows = new int[evaluated.length];
+            int[] r = new int[evaluated.length];
+            int at = 0;
+            for (int j = 0; j < evaluated.length; j++) {
                 y[j] = id[w.label(evaluated[j])];
                 if (y[j] >= 0) {
-                    rows[at++] = j;
+                    rows[at] = j;
+                    r[at++] = evaluated[j];
                 }
             }
+            rows = Arrays.copyOf(rows, at);
+            r = Arrays.copyOf(r, at);
             int[] among = seen.stream().mapToInt(Integer::intValue).toArray();
             before.add(FscilEvaluation.measure(s, seen.size(), baseCount, rows, y, w.predictions().nearestAmong(r, among, true)));
             after.add(FscilEvaluation.measure(s, seen.size(), baseCount, rows, y, w.predictions().nearestAmong(r, among, false)));

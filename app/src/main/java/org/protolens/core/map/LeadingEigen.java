@@ -24,27 +24,20 @@ final class LeadingEigen {
     static final double TOLERANCE = 1e-11;
     private static final long START_SEED = 0x5EED_1A2C_205L;
 
-    /** The eigenvalues found, largest first. */
-    final double[] values;
-    /** Their unit eigenvectors, in the same order. */
-    final double[][] vectors;
-
-    private LeadingEigen(double[] values, double[][] vectors) {
-        this.values = values;
-        this.vectors = vectors;
+    private LeadingEigen() {
     }
 
     /**
-     * The {@code k} largest eigenpairs (fewer when {@code d < k}) of the symmetric {@code d x d}
-     * row-major matrix {@code a} (both halves filled).
+     * The unit eigenvectors of the {@code k} largest eigenvalues (fewer when {@code d < k}),
+     * largest first, of the symmetric {@code d x d} row-major matrix {@code a} (both halves filled).
      */
-    static LeadingEigen of(double[] a, int d, int k) {
+    static double[][] of(double[] a, int d, int k) {
         int wanted = Math.min(k, d);
         double[][] q = new double[d][];
         double[] alpha = new double[d];
         double[] beta = new double[d];
         SplittableRandom random = new SplittableRandom(START_SEED);
-        double[] v = unit(gaussian(d, random));
+        double[] v = L2.normalize(gaussian(d, random));
         double scale = 0;
         int block = 0;
         int m = 0;
@@ -87,10 +80,8 @@ final class LeadingEigen {
             ritz = tridiagonalEigen(alpha, beta, 0, m);
         }
         int found = Math.min(wanted, m);
-        double[] values = new double[found];
         double[][] vectors = new double[found][];
         for (int i = 0; i < found; i++) {
-            values[i] = ritz[0][i];
             double[] u = new double[d];
             double[] s = ritz[i + 1];
             for (int j = 0; j < m; j++) {
@@ -100,9 +91,9 @@ final class LeadingEigen {
                     u[t] += f * qj[t];
                 }
             }
-            vectors[i] = unit(u);
+            vectors[i] = L2.normalize(u);
         }
-        return new LeadingEigen(values, vectors);
+        return vectors;
     }
 
     /**
@@ -199,18 +190,7 @@ final class LeadingEigen {
     private static double[] gaussian(int d, SplittableRandom random) {
         double[] v = new double[d];
         for (int j = 0; j < d; j++) {
-            double u = random.nextDouble(Double.MIN_VALUE, 1);
-            v[j] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
-        }
-        return v;
-    }
-
-    private static double[] unit(double[] v) {
-        double n = Math.sqrt(dot(v, v));
-        if (n > 0) {
-            for (int j = 0; j < v.length; j++) {
-                v[j] /= n;
-            }
+            v[j] = random.nextGaussian();
         }
         return v;
     }

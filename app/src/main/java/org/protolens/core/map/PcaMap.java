@@ -56,10 +56,8 @@ public final class PcaMap {
                 throw new IllegalArgumentException("the embeddings' covariance is not finite (embeddings with NaN or infinite values?)");
             }
         }
-        LeadingEigen leading = LeadingEigen.of(covariance, d, Math.min(components, d));
-        double[][] axes = new double[leading.vectors.length][];
+        double[][] axes = LeadingEigen.of(covariance, d, Math.min(components, d));
         for (int a = 0; a < axes.length; a++) {
-            axes[a] = leading.vectors[a];
             int biggest = 0;
             for (int j = 0; j < d; j++) {
                 if (Math.abs(axes[a][j]) > Math.abs(axes[a][biggest])) {
