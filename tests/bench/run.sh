@@ -21,6 +21,10 @@
 #   tests/bench/run.sh window      the window with 100,000 images: map frame times (Canvas vs JFreeChart),
 #                                  hover hit-test, alpha steps (JavaFX thread time, change to frame) and
 #                                  a dragged alpha slider (needs xvfb-run for a display)
+#   tests/bench/run.sh placement   placing images on a t-SNE or UMAP map (imports, and images beyond the 250,000 a map lays
+#                                  out): the random-projection forest against measuring every laid-out image, time and the
+#                                  share of the true 5 nearest found; Fashion-MNIST (installed with apt: 60,000 laid out,
+#                                  10,000 placed), then made-up embeddings as at a million images (250,000 and 750,000)
 #   tests/bench/run.sh peers       against the tools users would pick instead, in interleaved rounds on the same inputs:
 #                                  the CIFAR-10 test set (10,000 images) embedded with the CIFAR sample's backbone and
 #                                  laid out by `protolens map` and by Rtsne, uwot, umap-learn, umap-js and scikit-learn
@@ -124,6 +128,16 @@ case "${1:-all}" in
       -Dprotolens.data="$work/user-data" -cp "$cp" org.protolens.bench.WindowBenchmark "$work" "${FRAMES:-120}" \
       "${IMAGES:-100000}" "${DIMS:-512}"
     ;;&
+  placement|all)
+    if [ ! -d /usr/share/datasets/fashion-mnist ]; then
+      sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+      "${sudo[@]}" apt-get install -y -q dataset-fashion-mnist >/dev/null
+    fi
+    "$java" --add-modules=jdk.incubator.vector -Xmx10g -XX:G1HeapRegionSize=16m -cp "$cp" org.protolens.core.map.PlacementBenchmark \
+      fashion "${ROUNDS:-3}"
+    "$java" --add-modules=jdk.incubator.vector -Xmx10g -XX:G1HeapRegionSize=16m -cp "$cp" org.protolens.core.map.PlacementBenchmark \
+      250000 750000 "${ROUNDS:-3}"
+    ;;&
   peers|all)
     if ! Rscript -e 'library(Rtsne); library(uwot)' >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import sklearn, umap, torchvision' 2>/dev/null \
         || ! command -v npm >/dev/null; then
@@ -143,6 +157,7 @@ case "${1:-all}" in
       "${THREADS:-$(nproc)}" -- "$java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" \
       org.protolens.bench.EmbeddingThroughput
     ;;&
-  embedding|saliency|gradcam|resnet20|live|open|spark|parquet|analysis|window|peers|all) ;;
-  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|resnet20|live|open|spark|parquet|analysis|window|peers|all]" >&2; exit 2 ;;
+  embedding|saliency|gradcam|resnet20|live|open|spark|parquet|analysis|window|placement|peers|all) ;;
+  *) echo "usage: tests/bench/run.sh [embedding|saliency|gradcam|resnet20|live|open|spark|parquet|analysis|window|placement|peers|all]" >&2
+     exit 2 ;;
 esac

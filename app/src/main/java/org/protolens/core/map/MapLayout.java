@@ -24,8 +24,9 @@ import org.protolens.core.proto.L2;
  * 512-d embeddings collapses). Both lay out every image, up to {@link #LAID_OUT_LIMIT}; beyond
  * that many they run on that many chosen at random with the seed. Images beyond those, and images
  * added later, are placed at the distance-weighted mean of their nearest
- * laid-out images (PCA projects them), so a layout never reshuffles: computing it again is an
- * explicit action. Every image gets a point.
+ * laid-out images (PCA projects them), found through a forest of random-projection trees
+ * ({@link ProjectionForest}), so a layout never reshuffles: computing it again is an explicit
+ * action. Every image gets a point.
  * A project stores its computed layout ({@link #write}, {@link #read}) and opens with it.
  */
 public final class MapLayout {
@@ -46,15 +47,15 @@ public final class MapLayout {
 
     /** t-SNE and UMAP lay out every image up to this many; beyond, this many and the rest are placed. */
     public static final int LAID_OUT_LIMIT = 250_000;
-    /** Placing an image searches its neighbours among at most this many laid-out images. */
-    static final int PLACE_SEARCH = 5_000;
     /**
-     * Images beyond the laid-out ones are placed by a scan of the laid-out images, as long as it
-     * measures at most this many pairs (some 30 s on two cores); beyond, they search among fewer.
+     * Up to this many laid-out images, a placed image's neighbours are found by measuring all of
+     * them; prototypes search among this many evenly spaced ones.
      */
-    static final long PLACE_PAIRS = 2_000_000_000L;
-    /** Images added later (imports) search their neighbours among at most this many laid-out images. */
-    static final int LATER_SEARCH = 50_000;
+    static final int PLACE_SEARCH = 5_000;
+    /** More laid-out images are searched through a forest of this many trees... */
+    static final int PLACE_TREES = 12;
+    /** ...with leaves of at most this many images: 95-98% of the true 5 nearest on real embeddings. */
+    static final int PLACE_LEAF = 128;
     static final double PERPLEXITY = 30;
     /** PCA axes are fitted on at most this many rows: enough for stable axes at any project size. */
     static final int PCA_FIT_ROWS = 20_000;
@@ -144,12 +145,9 @@ public final class MapLayout {
                 xy[2 * chosen[i] + 1] = landmarkXy[2 * i + 1];
             }
             int[] rest = IntStream.range(0, n).filter(i -> !isLandmark[i]).toArray();
-            // a million images or more: their neighbours are searched among evenly spaced laid-out images, as many as
-            // PLACE_PAIRS allows (at least PLACE_SEARCH), so that placing them takes a minute, not hours
-            int searched = (int) Math.min(chosen.length, Math.max(PLACE_SEARCH, PLACE_PAIRS / rest.length));
-            Landmarks among = Landmarks.evenly(landmarkReduced, landmarkXy, chosen.length, r, searched);
-            float[] placed = placeAmong(among.reduced(), among.xy(), among.count(), r, reduced, rest,
-                    neighbourRadius(landmarkXy, chosen.length));
+            Neighbourhood among = Neighbourhood.of(new Landmarks(landmarkReduced, landmarkXy, chosen.length), r, seed);
+            check(cancelled);
+            float[] placed = among.place(reduced, rest, neighbourRadius(landmarkXy, chosen.length));
             for (int t = 0; t < rest.length; t++) {
                 xy[2 * rest[t]] = placed[2 * t];
                 xy[2 * rest[t] + 1] = placed[2 * t + 1];
@@ -256,8 +254,8 @@ public final class MapLayout {
 
     /**
      * Positions for more embeddings, without moving anything already laid out: x, y interleaved.
-     * Beyond {@link #LATER_SEARCH} laid-out images they are searched among that many, evenly spaced:
-     * imports arrive a batch at a time, and each batch would otherwise scan the whole map.
+     * Their neighbours are searched among the laid-out images (at most {@link #LAID_OUT_LIMIT},
+     * evenly spaced, when more were placed) through a forest grown at the first call.
      */
     public float[] place(FloatMatrix embeddings) {
         FloatMatrix unit = L2.normalizeRows(embeddings);
@@ -265,16 +263,15 @@ public final class MapLayout {
             return pca.project(unit);
         }
         float[] reduced = pca.project(unit);
-        Landmarks among = laterLandmarks();
-        return placeAmong(among.reduced(), among.xy(), among.count(), pca.components(), reduced,
-                IntStream.range(0, embeddings.rows()).toArray(), radius);
+        return later().place(reduced, IntStream.range(0, embeddings.rows()).toArray(), radius);
     }
 
-    private synchronized Landmarks laterLandmarks() {
-        if (laterLandmarks == null) {
-            laterLandmarks = Landmarks.evenly(laidOutReduced, laidOutXy, laidOut, pca.components(), LATER_SEARCH);
+    private synchronized Neighbourhood later() {
+        if (later == null) {
+            int r = pca.components();
+            later = Neighbourhood.of(Landmarks.evenly(laidOutReduced, laidOutXy, laidOut, r, LAID_OUT_LIMIT), r, seed);
         }
-        return laterLandmarks;
+        return later;
     }
 
     /**
@@ -287,17 +284,15 @@ public final class MapLayout {
         if (method == Method.PCA) {
             return reduced;
         }
-        int r = pca.components();
-        if (laidOut <= PLACE_SEARCH) {
-            return placeAmong(laidOutReduced, laidOutXy, laidOut, r, reduced, new int[] {0}, radius);
+        return prototypes().place(reduced, new int[] {0}, radius);
+    }
+
+    private synchronized Neighbourhood prototypes() {
+        if (prototypes == null) {
+            int r = pca.components();
+            prototypes = Neighbourhood.of(Landmarks.evenly(laidOutReduced, laidOutXy, laidOut, r, PLACE_SEARCH), r, seed);
         }
-        if (prototypeLandmarks == null) {
-            Landmarks among = Landmarks.evenly(laidOutReduced, laidOutXy, laidOut, r, PLACE_SEARCH);
-            prototypeLandmarks = among.reduced();
-            prototypeLandmarkXy = among.xy();
-        }
-        return placeAmong(prototypeLandmarks, prototypeLandmarkXy, prototypeLandmarkXy.length / 2, r, reduced, new int[] {0},
-                radius);
+        return prototypes;
     }
 
     /** Laid-out images to search among: their reduced rows and positions. */
@@ -320,58 +315,54 @@ public final class MapLayout {
         }
     }
 
-    private float[] prototypeLandmarks;
-    private Landmarks laterLandmarks;
-    private float[] prototypeLandmarkXy;
+    private Neighbourhood prototypes;
+    private Neighbourhood later;
 
-    /** Distance-weighted mean position of each row's nearest laid-out images (Euclidean in the reduced space). */
-    private static float[] placeAmong(float[] landmarkReduced, float[] landmarkXy, int landmarks, int r, float[] reduced,
-                                      int[] rows, double radius) {
-        int k = Math.min(NEIGHBOURS, landmarks);
-        float[] out = new float[2 * rows.length];
-        IntStream.range(0, rows.length).parallel().forEach(t -> {
-            int off = rows[t] * r;
-            int[] best = new int[k];
-            double[] bestD = new double[k];
-            Arrays.fill(bestD, Double.MAX_VALUE);
-            for (int l = 0; l < landmarks; l++) {
-                double d = 0;
-                int lo = l * r;
-                for (int j = 0; j < r && d < bestD[k - 1]; j++) {
-                    double diff = reduced[off + j] - landmarkReduced[lo + j];
-                    d += diff * diff;
-                }
-                if (d < bestD[k - 1]) {
-                    int p = k - 1;
-                    while (p > 0 && bestD[p - 1] > d) {
-                        bestD[p] = bestD[p - 1];
-                        best[p] = best[p - 1];
-                        p--;
+    /**
+     * Laid-out images to place others among, and how their neighbours are found: all of them
+     * measured when they are at most {@link #PLACE_SEARCH} (a forest of one leaf), otherwise a
+     * forest of {@link #PLACE_TREES} random-projection trees.
+     */
+    private record Neighbourhood(Landmarks landmarks, ProjectionForest forest) {
+        static Neighbourhood of(Landmarks l, int r, long seed) {
+            return new Neighbourhood(l, l.count() <= PLACE_SEARCH
+                    ? ProjectionForest.grow(l.reduced(), l.count(), r, 1, l.count(), seed)
+                    : ProjectionForest.grow(l.reduced(), l.count(), r, PLACE_TREES, PLACE_LEAF, seed));
+        }
+
+        /**
+         * The distance-weighted mean position of each row's nearest laid-out images (Euclidean in
+         * the reduced space), leaving out those that the layout put farther than {@code radius}
+         * from the nearest one.
+         */
+        float[] place(float[] reduced, int[] rows, double radius) {
+            float[] xy = landmarks.xy();
+            ProjectionForest.Found found = forest.nearest(reduced, rows, Math.min(NEIGHBOURS, landmarks.count()));
+            int k = found.k();
+            float[] out = new float[2 * rows.length];
+            for (int t = 0; t < rows.length; t++) {
+                int first = found.index()[t * k];
+                double bx = xy[2 * first];
+                double by = xy[2 * first + 1];
+                double wx = 0, wy = 0, ws = 0;
+                for (int q = 0, c = found.count(t); q < c; q++) {
+                    int at = found.index()[t * k + q];
+                    double px = xy[2 * at];
+                    double py = xy[2 * at + 1];
+                    // neighbours in another cluster of the map would put the image in the empty space between
+                    if (q > 0 && Math.hypot(px - bx, py - by) > radius) {
+                        continue;
                     }
-                    bestD[p] = d;
-                    best[p] = l;
+                    double w = 1 / (Math.sqrt(found.squared()[t * k + q]) + 1e-6);
+                    wx += w * px;
+                    wy += w * py;
+                    ws += w;
                 }
+                out[2 * t] = (float) (wx / ws);
+                out[2 * t + 1] = (float) (wy / ws);
             }
-            // neighbours that the layout put far from the nearest one (another cluster) are left out:
-            // averaging across clusters would put the image in the empty space between them
-            double bx = landmarkXy[2 * best[0]];
-            double by = landmarkXy[2 * best[0] + 1];
-            double wx = 0, wy = 0, ws = 0;
-            for (int q = 0; q < k; q++) {
-                double px = landmarkXy[2 * best[q]];
-                double py = landmarkXy[2 * best[q] + 1];
-                if (q > 0 && Math.hypot(px - bx, py - by) > radius) {
-                    continue;
-                }
-                double w = 1 / (Math.sqrt(bestD[q]) + 1e-6);
-                wx += w * px;
-                wy += w * py;
-                ws += w;
-            }
-            out[2 * t] = (float) (wx / ws);
-            out[2 * t + 1] = (float) (wy / ws);
-        });
-        return out;
+            return out;
+        }
     }
 
     /**

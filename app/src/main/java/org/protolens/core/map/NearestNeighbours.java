@@ -58,20 +58,15 @@ record NearestNeighbours(int k, int[] index, double[] squared) {
      * and reverse neighbours, until the lists settle.
      */
     static NearestNeighbours approximate(float[] x, int n, int d, int k, long seed, BooleanSupplier cancelled) {
-        int leafSize = Math.max(2 * k, 64);
+        ProjectionForest forest = ProjectionForest.grow(x, n, d, TREES, Math.max(2 * k, 64), seed);
         int[][] leafOf = new int[TREES][];
         int[][] members = new int[TREES][];
         int[][] leafStart = new int[TREES][];
         IntStream.range(0, TREES).parallel().forEach(t -> {
-            int[] items = IntStream.range(0, n).toArray();
-            int[] starts = new int[Math.max(2, 4 * n / leafSize + 2)];
-            int[] count = {0};
-            starts = split(x, d, items, 0, n, leafSize, new Random(seed * 31 + t), starts, count);
-            int leaves = count[0];
+            int[] items = forest.members(t);
+            int[] bounds = forest.leafStart(t);
             int[] of = new int[n];
-            int[] bounds = Arrays.copyOf(starts, leaves + 1);
-            bounds[leaves] = n;
-            for (int l = 0; l < leaves; l++) {
+            for (int l = 0; l + 1 < bounds.length; l++) {
                 for (int p = bounds[l]; p < bounds[l + 1]; p++) {
                     of[items[p]] = l;
                 }
@@ -183,51 +178,6 @@ record NearestNeighbours(int k, int[] index, double[] squared) {
             }
         }
         return out;
-    }
-
-    /**
-     * Splits items[lo..hi) by random hyperplanes (halfway between two of its points) until each
-     * part holds at most leafSize points; records each leaf's start in order.
-     */
-    private static int[] split(float[] x, int d, int[] items, int lo, int hi, int leafSize, Random rnd, int[] starts,
-                               int[] count) {
-        if (hi - lo <= leafSize) {
-            if (count[0] == starts.length) {
-                starts = Arrays.copyOf(starts, 2 * starts.length);
-            }
-            starts[count[0]++] = lo;
-            return starts;
-        }
-        int a = items[lo + rnd.nextInt(hi - lo)];
-        int b = items[lo + rnd.nextInt(hi - lo)];
-        double[] normal = new double[d];
-        double offset = 0;
-        for (int j = 0; j < d; j++) {
-            normal[j] = x[a * d + j] - x[b * d + j];
-            offset += normal[j] * (x[a * d + j] + x[b * d + j]) / 2;
-        }
-        int i = lo, e = hi - 1;
-        while (i <= e) {
-            double s = -offset;
-            int off = items[i] * d;
-            for (int j = 0; j < d; j++) {
-                s += normal[j] * x[off + j];
-            }
-            if (s < 0) {
-                i++;
-            } else {
-                int t = items[i];
-                items[i] = items[e];
-                items[e] = t;
-                e--;
-            }
-        }
-        int mid = i;
-        if (mid - lo < 1 || hi - mid < 1) {
-            mid = (lo + hi) >>> 1; // the two points coincide, or all lie on one side: split in half
-        }
-        starts = split(x, d, items, lo, mid, leafSize, rnd, starts, count);
-        return split(x, d, items, mid, hi, leafSize, rnd, starts, count);
     }
 
     /** The k best so far: a max-heap on distance. */

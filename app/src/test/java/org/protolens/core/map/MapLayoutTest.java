@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,6 +70,51 @@ class MapLayoutTest {
         double t = Trustworthiness.of(e, layout.xy(), 10);
         System.out.printf("%s on 400 landmarks: trustworthiness %.3f%n", method, t);
         assertTrue(t > 0.9, method + " with placed images, trustworthiness " + t);
+    }
+
+    @Test
+    void imagesPlacedOnALargeMapLandInTheirOwnCluster() {
+        // 7,000 images of 12 clusters, UMAP on 5,500 of them: the other 1,500, and 120 imported
+        // later, are placed through the forest (more than PLACE_SEARCH laid-out images)
+        int n = 7_000;
+        int c = 12;
+        float[] all = MapFixtures.clusters(n + 120, 20, c, 3);
+        FloatMatrix e = new FloatMatrix(n, 20, Arrays.copyOf(all, n * 20));
+        MapLayout layout = MapLayout.compute(e, MapLayout.Method.UMAP, 5, 5_500, QUIET, () -> false);
+        assertEquals(5_500, layout.landmarks());
+        float[] xy = layout.xy();
+        int[] cluster = IntStream.range(0, n + 120).map(i -> i % c).toArray();
+        // every image's nearest point on the map is of its own cluster: the 1,500 placed ones too
+        // (placed at random, some 1,400 of them would not be)
+        int wrong = 0;
+        for (int i = 0; i < n; i++) {
+            if (cluster[nearestOnMap(xy, n, xy[2 * i], xy[2 * i + 1], i)] != cluster[i]) {
+                wrong++;
+            }
+        }
+        assertTrue(wrong <= n / 100, wrong + " of " + n + " images are nearest to another cluster's");
+        float[] later = layout.place(new FloatMatrix(120, 20, Arrays.copyOfRange(all, n * 20, (n + 120) * 20)));
+        int wrongLater = 0;
+        for (int t = 0; t < 120; t++) {
+            if (cluster[nearestOnMap(xy, n, later[2 * t], later[2 * t + 1], -1)] != cluster[n + t]) {
+                wrongLater++;
+            }
+        }
+        assertTrue(wrongLater <= 2, wrongLater + " of 120 images imported later landed by another cluster");
+    }
+
+    /** The image whose point is nearest to (x, y), other than {@code self}. */
+    private static int nearestOnMap(float[] xy, int n, double x, double y, int self) {
+        int best = -1;
+        double bestD = Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            double d = Math.hypot(xy[2 * i] - x, xy[2 * i + 1] - y);
+            if (i != self && d < bestD) {
+                bestD = d;
+                best = i;
+            }
+        }
+        return best;
     }
 
     private static double spread(float[] xy) {
