@@ -1,5 +1,6 @@
 package org.protolens.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,11 +17,13 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.protolens.core.analysis.NovelFlow;
 import org.protolens.core.analysis.PrototypeRefinement;
 import org.protolens.core.analysis.SessionTable;
 import org.protolens.core.analysis.Suggestions;
+import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.project.History;
 import org.protolens.core.project.Workspace;
 import org.protolens.core.proto.PrototypeHead;
@@ -47,16 +50,23 @@ public class AnalysisBenchmark {
     private Workspace w;
     private History history;
     private String novel;
+    private Path dir;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Path dir = Files.createTempDirectory("protolens-analysis-bench");
+        dir = Files.createTempDirectory("protolens-analysis-bench");
         WindowBenchmark.makeProject(dir, n, d);
         w = Workspace.open(dir);
         int[] half = IntStream.range(0, w.imageCount()).filter(i -> i % 2 == 0 && !w.isShot(i)).toArray();
         w.setLabels(half, IntStream.range(0, half.length).map(i -> -1).toArray(), new boolean[half.length]);
         history = new History(w);
         novel = w.classNames().getLast();
+    }
+
+    /** The project written for the run (some 300 MB at 100,000 x 512) goes with it. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        AtomicFiles.deleteTree(dir);
     }
 
     @Benchmark
