@@ -16,7 +16,7 @@ import org.protolens.core.io.AtomicFiles;
 import org.protolens.core.proto.L2;
 
 /**
- * Where each image sits on the map: its unit-length embedding projected by PCA (Smile), t-SNE
+ * Where each image sits on the map: its unit-length embedding projected by PCA ({@link PcaMap}), t-SNE
  * (Barnes-Hut, {@link BarnesHutTsne}) or UMAP ({@link Umap}). Deterministic: the same embeddings,
  * method and seed give the same map, bit for bit, on any number of cores.
  *
@@ -27,7 +27,8 @@ import org.protolens.core.proto.L2;
  * laid-out images (PCA projects them), found through a forest of random-projection trees
  * ({@link ProjectionForest}), so a layout never reshuffles: computing it again is an explicit
  * action. Every image gets a point.
- * A project stores its computed layout ({@link #write}, {@link #read}) and opens with it.
+ * A project stores its computed layout with the principal axes it was reduced by ({@link #write},
+ * {@link #read}) and opens with it without fitting them again.
  */
 public final class MapLayout {
     public enum Method {
@@ -65,8 +66,8 @@ public final class MapLayout {
     private final Method method;
     private final long seed;
     private final PcaMap pca;
-    /** t-SNE, UMAP: the laid-out images in the reduced space (rows x reduced dims), and their positions */
-    private final float[] laidOutReduced;
+    /** t-SNE, UMAP: the laid-out images' embeddings (the first rows), reduced where they are searched */
+    private final FloatMatrix laidOutEmbeddings;
     private final float[] laidOutXy;
     private final int laidOut;
     private final int landmarks;
@@ -78,11 +79,11 @@ public final class MapLayout {
         return LAID_OUT_LIMIT;
     }
 
-    private MapLayout(Method method, long seed, PcaMap pca, float[] laidOutReduced, float[] xy, int landmarks) {
+    private MapLayout(Method method, long seed, PcaMap pca, FloatMatrix embeddings, float[] xy, int landmarks) {
         this.method = method;
         this.seed = seed;
         this.pca = pca;
-        this.laidOutReduced = laidOutReduced;
+        this.laidOutEmbeddings = method == Method.PCA ? null : new FloatMatrix(xy.length / 2, embeddings.cols(), embeddings.data());
         this.laidOutXy = xy.clone();
         this.laidOut = xy.length / 2;
         this.landmarks = landmarks;
@@ -107,17 +108,15 @@ public final class MapLayout {
         if (n < 2) {
             throw new IllegalArgumentException("a map needs at least 2 embeddings, got " + n);
         }
-        FloatMatrix unit = L2.normalizeRows(embeddings);
         Random rnd = new Random(seed);
-        FloatMatrix fitRows = n <= PCA_FIT_ROWS ? unit : unit.selectRows(sample(n, PCA_FIT_ROWS, rnd));
         if (method == Method.PCA) {
-            PcaMap two = PcaMap.fit(fitRows, 2);
-            return new MapLayout(method, seed, two, null, two.project(unit), 0);
+            PcaMap two = PcaMap.fit(fitRows(embeddings, n, rnd), 2);
+            return new MapLayout(method, seed, two, embeddings, two.projectUnit(embeddings), 0);
         }
         progress.report("Reducing to " + REDUCED_DIMS + " dimensions", -1);
-        PcaMap reduce = PcaMap.fit(fitRows, REDUCED_DIMS);
+        PcaMap reduce = PcaMap.fit(fitRows(embeddings, n, rnd), REDUCED_DIMS);
         int r = reduce.components();
-        float[] reduced = reduce.project(unit);
+        float[] reduced = reduce.projectUnit(embeddings);
         check(cancelled);
         int[] chosen = n <= maxLandmarks ? IntStream.range(0, n).toArray() : sample(n, maxLandmarks, rnd);
         float[] landmarkReduced = new float[chosen.length * r];
@@ -153,42 +152,63 @@ public final class MapLayout {
                 xy[2 * rest[t] + 1] = placed[2 * t + 1];
             }
         }
-        return new MapLayout(method, seed, reduce, reduced, xy, chosen.length);
+        return new MapLayout(method, seed, reduce, embeddings, xy, chosen.length);
+    }
+
+    /** The rows the principal axes are fitted on, unit length: all of the first n, or PCA_FIT_ROWS drawn with rnd. */
+    private static FloatMatrix fitRows(FloatMatrix embeddings, int n, Random rnd) {
+        FloatMatrix first = new FloatMatrix(n, embeddings.cols(), embeddings.data());
+        return L2.normalizeRows(n <= PCA_FIT_ROWS ? first : first.selectRows(sample(n, PCA_FIT_ROWS, rnd)));
     }
 
     /**
      * A layout stored earlier, for these embeddings: its first rows are the images it was computed
-     * on; images added since are placed into it.
+     * on; images added since are placed into it. A layout stored with its principal axes opens
+     * without fitting them again; one stored before they were (an older file) fits them.
      *
      * @throws IOException naming the file when it is damaged or belongs to other embeddings
      */
     public static MapLayout read(Path file, FloatMatrix embeddings) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            if (b.getInt() != MAGIC) {
+            int magic = b.getInt();
+            if (magic != MAGIC && magic != MAGIC_WITHOUT_AXES) {
                 throw new IOException(file + ": not a ProtoLens map layout");
             }
-            Method method = Method.values()[b.getInt()];
+            int ordinal = b.getInt();
+            if (ordinal < 0 || ordinal >= Method.values().length) {
+                throw new IOException(file + ": damaged map layout (no map method " + ordinal + ")");
+            }
+            Method method = Method.values()[ordinal];
             long seed = b.getLong();
             int n = b.getInt();
             int landmarks = b.getInt();
-            if (n < 2 || n > embeddings.rows() || b.remaining() != 8L * n) {
-                throw new IOException(file + ": holds " + n + " points; the project has " + embeddings.rows() + " images");
+            int d = embeddings.cols();
+            int components = Math.min(method == Method.PCA ? 2 : REDUCED_DIMS, d);
+            long axes = magic == MAGIC ? 8 + 8L * d * (1 + components) : 0;
+            if (n < 2 || n > embeddings.rows() || b.remaining() != 8L * n + axes) {
+                throw new IOException(file + ": holds " + n + " points" + (magic == MAGIC ? " of " + d + "-d embeddings" : "")
+                        + "; the project has " + embeddings.rows() + " images of " + d + " dimensions");
             }
             float[] xy = new float[2 * n];
             b.asFloatBuffer().get(xy);
-            FloatMatrix first = n == embeddings.rows() ? embeddings
-                    : embeddings.selectRows(IntStream.range(0, n).toArray());
-            FloatMatrix unit = L2.normalizeRows(first);
-            Random rnd = new Random(seed);
-            FloatMatrix fitRows = n <= PCA_FIT_ROWS ? unit : unit.selectRows(sample(n, PCA_FIT_ROWS, rnd));
-            MapLayout layout;
-            if (method == Method.PCA) {
-                layout = new MapLayout(method, seed, PcaMap.fit(fitRows, 2), null, xy, 0);
-            } else {
-                PcaMap reduce = PcaMap.fit(fitRows, REDUCED_DIMS);
-                layout = new MapLayout(method, seed, reduce, reduce.project(unit), xy, landmarks);
+            b.position(b.position() + 8 * n);
+            for (float v : xy) {
+                if (!Float.isFinite(v)) {
+                    throw new IOException(file + ": damaged map layout (a point that is not a finite number)");
+                }
             }
+            PcaMap pca;
+            if (magic == MAGIC) {
+                try {
+                    pca = PcaMap.read(b, d, components);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(file + ": damaged map layout (" + e.getMessage() + ")", e);
+                }
+            } else {
+                pca = PcaMap.fit(fitRows(embeddings, n, new Random(seed)), components);
+            }
+            MapLayout layout = new MapLayout(method, seed, pca, embeddings, xy, Math.max(0, Math.min(landmarks, n)));
             if (n < embeddings.rows()) {
                 layout.extend(layout.place(embeddings.selectRows(IntStream.range(n, embeddings.rows()).toArray())));
             }
@@ -200,17 +220,22 @@ public final class MapLayout {
 
     /**
      * Stores the computed part of this layout (the images it was computed on, as far as they are
-     * still there), atomically.
+     * still there) and its principal axes, atomically.
      */
     public void write(Path file) throws IOException {
         int count = Math.min(laidOut, xy.length / 2);
-        ByteBuffer b = ByteBuffer.allocate(24 + 8 * count).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(24 + 8 * count + pca.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putInt(method.ordinal()).putLong(seed).putInt(count).putInt(Math.min(landmarks, count));
         b.asFloatBuffer().put(laidOutXy, 0, 2 * count);
+        b.position(b.position() + 8 * count);
+        pca.write(b);
         AtomicFiles.write(file, out -> out.write(b.array()));
     }
 
-    private static final int MAGIC = 0x504c4d31; // "PLM1"
+    /** "PLM2": a layout and its principal axes */
+    private static final int MAGIC = 0x504c4d32;
+    /** "PLM1": a layout alone, as stored before the axes were */
+    private static final int MAGIC_WITHOUT_AXES = 0x504c4d31;
 
     private static void check(BooleanSupplier cancelled) {
         if (cancelled.getAsBoolean()) {
@@ -268,8 +293,7 @@ public final class MapLayout {
 
     private synchronized Neighbourhood later() {
         if (later == null) {
-            int r = pca.components();
-            later = Neighbourhood.of(Landmarks.evenly(laidOutReduced, laidOutXy, laidOut, r, LAID_OUT_LIMIT), r, seed);
+            later = Neighbourhood.of(landmarks(LAID_OUT_LIMIT), pca.components(), seed);
         }
         return later;
     }
@@ -289,30 +313,29 @@ public final class MapLayout {
 
     private synchronized Neighbourhood prototypes() {
         if (prototypes == null) {
-            int r = pca.components();
-            prototypes = Neighbourhood.of(Landmarks.evenly(laidOutReduced, laidOutXy, laidOut, r, PLACE_SEARCH), r, seed);
+            prototypes = Neighbourhood.of(landmarks(PLACE_SEARCH), pca.components(), seed);
         }
         return prototypes;
     }
 
+    /**
+     * Every step-th laid-out image, at most {@code most} of them (all when they are fewer): their
+     * positions, and their embeddings reduced to the principal components.
+     */
+    private Landmarks landmarks(int most) {
+        int step = laidOut <= most ? 1 : (laidOut + most - 1) / most;
+        int[] rows = IntStream.iterate(0, i -> i < laidOut, i -> i + step).toArray();
+        float[] pos = new float[2 * rows.length];
+        for (int t = 0; t < rows.length; t++) {
+            pos[2 * t] = laidOutXy[2 * rows[t]];
+            pos[2 * t + 1] = laidOutXy[2 * rows[t] + 1];
+        }
+        FloatMatrix chosen = step == 1 ? laidOutEmbeddings : laidOutEmbeddings.selectRows(rows);
+        return new Landmarks(pca.projectUnit(chosen), pos, rows.length);
+    }
+
     /** Laid-out images to search among: their reduced rows and positions. */
     record Landmarks(float[] reduced, float[] xy, int count) {
-        /** Every {@code step}-th of {@code count} laid-out images, at most {@code most} of them (all when they are fewer). */
-        static Landmarks evenly(float[] reduced, float[] xy, int count, int r, int most) {
-            if (count <= most) {
-                return new Landmarks(reduced, xy, count);
-            }
-            int step = (count + most - 1) / most;
-            int m = (count + step - 1) / step;
-            float[] red = new float[m * r];
-            float[] pos = new float[2 * m];
-            for (int t = 0; t < m; t++) {
-                System.arraycopy(reduced, t * step * r, red, t * r, r);
-                pos[2 * t] = xy[2 * t * step];
-                pos[2 * t + 1] = xy[2 * t * step + 1];
-            }
-            return new Landmarks(red, pos, m);
-        }
     }
 
     private Neighbourhood prototypes;

@@ -1,5 +1,6 @@
 package org.protolens.core.map;
 
+import java.nio.ByteBuffer;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.L2;
@@ -16,6 +17,8 @@ public final class PcaMap {
     private static final int MAX_TASKS = 16;
     /** rows centred into one block of doubles before they are added to the covariance */
     private static final int PANEL_ROWS = 64;
+    /** rows projected by one task */
+    private static final int PROJECT_CHUNK = 1024;
 
     private final double[] centre;
     private final double[][] axes;
@@ -130,25 +133,112 @@ public final class PcaMap {
         return axes.length;
     }
 
+    /** How many coordinates the rows it projects have. */
+    int dimensions() {
+        return centre.length;
+    }
+
     /** The coordinates of every row of {@code x}, interleaved: {@code [x0, y0, x1, y1, ...]} for two axes. */
     public float[] project(FloatMatrix x) {
-        if (x.cols() != centre.length) {
-            throw new IllegalArgumentException("the map was fitted on " + centre.length + "-d embeddings, got " + x.cols());
+        return project(x, false);
+    }
+
+    /**
+     * The coordinates of every row of {@code x} made unit length first, as {@link L2#normalizeRows}
+     * makes them (the same values, without a normalised copy of the whole matrix).
+     */
+    float[] projectUnit(FloatMatrix x) {
+        return project(x, true);
+    }
+
+    private float[] project(FloatMatrix x, boolean unit) {
+        int d = centre.length;
+        if (x.cols() != d) {
+            throw new IllegalArgumentException("the map was fitted on " + d + "-d embeddings, got " + x.cols());
         }
         int k = axes.length;
         float[] out = new float[k * x.rows()];
-        IntStream rows = IntStream.range(0, x.rows());
-        (x.rows() > 4096 ? rows.parallel() : rows).forEach(r -> {
-            int off = x.offset(r);
-            for (int a = 0; a < k; a++) {
-                double s = 0;
-                double[] axis = axes[a];
-                for (int j = 0; j < centre.length; j++) {
-                    s += (x.data()[off + j] - centre[j]) * axis[j];
+        int chunks = (x.rows() + PROJECT_CHUNK - 1) / PROJECT_CHUNK;
+        IntStream blocks = IntStream.range(0, chunks);
+        (chunks > 1 ? blocks.parallel() : blocks).forEach(c -> {
+            float[] row = new float[d];
+            for (int r = c * PROJECT_CHUNK, end = Math.min(x.rows(), r + PROJECT_CHUNK); r < end; r++) {
+                int off = x.offset(r);
+                if (unit) {
+                    double norm = Math.max(L2.norm(x.data(), off, d), L2.EPS);
+                    for (int j = 0; j < d; j++) {
+                        row[j] = (float) (x.data()[off + j] / norm);
+                    }
+                } else {
+                    System.arraycopy(x.data(), off, row, 0, d);
                 }
-                out[k * r + a] = (float) s;
+                for (int a = 0; a < k; a++) {
+                    double s = 0;
+                    double[] axis = axes[a];
+                    for (int j = 0; j < d; j++) {
+                        s += (row[j] - centre[j]) * axis[j];
+                    }
+                    out[k * r + a] = (float) s;
+                }
             }
         });
         return out;
+    }
+
+    /** Bytes {@link #write} takes. */
+    int bytes() {
+        return 8 + 8 * centre.length * (1 + axes.length);
+    }
+
+    /** Stores the fit: its dimensions and axes (two ints), the centre and the axes (doubles). */
+    void write(ByteBuffer b) {
+        b.putInt(centre.length).putInt(axes.length);
+        for (double v : centre) {
+            b.putDouble(v);
+        }
+        for (double[] axis : axes) {
+            for (double v : axis) {
+                b.putDouble(v);
+            }
+        }
+    }
+
+    /**
+     * A fit stored by {@link #write}, checked: {@code dimensions} coordinates, {@code components}
+     * axes, every value finite and every axis of unit length.
+     *
+     * @throws IllegalArgumentException saying what does not fit
+     */
+    static PcaMap read(ByteBuffer b, int dimensions, int components) {
+        int d = b.getInt();
+        int k = b.getInt();
+        if (d != dimensions || k != components) {
+            throw new IllegalArgumentException("its axes are " + k + " of " + d + " dimensions, where " + components + " of "
+                    + dimensions + " were expected");
+        }
+        if (b.remaining() < 8L * d * (1 + k)) {
+            throw new IllegalArgumentException("its axes are cut short");
+        }
+        double[] centre = new double[d];
+        for (int j = 0; j < d; j++) {
+            centre[j] = finite(b.getDouble());
+        }
+        double[][] axes = new double[k][d];
+        for (double[] axis : axes) {
+            for (int j = 0; j < d; j++) {
+                axis[j] = finite(b.getDouble());
+            }
+            if (Math.abs(L2.norm(axis) - 1) > 1e-6) {
+                throw new IllegalArgumentException("an axis is not of unit length");
+            }
+        }
+        return new PcaMap(centre, axes);
+    }
+
+    private static double finite(double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("its axes hold a value that is not a finite number");
+        }
+        return v;
     }
 }

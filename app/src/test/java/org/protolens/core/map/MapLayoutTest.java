@@ -2,11 +2,16 @@ package org.protolens.core.map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,8 +56,15 @@ class MapLayoutTest {
         MapLayout read = MapLayout.read(file, more);
         assertEquals(method, read.method());
         assertArrayEquals(xy, Arrays.copyOf(read.xy(), xy.length), "the stored map comes back as it was");
+        // the file holds the principal axes: the images added since land exactly where the computed map puts them
         assertArrayEquals(layout.place(more.selectRows(new int[] {e.rows(), e.rows() + 1, e.rows() + 2})),
-                Arrays.copyOfRange(read.xy(), xy.length, xy.length + 6), 1e-4f);
+                Arrays.copyOfRange(read.xy(), xy.length, xy.length + 6));
+        // a file stored before the axes were (its first 24 bytes and points, "PLM1") fits them again: the same places
+        byte[] stored = Files.readAllBytes(file);
+        byte[] older = Arrays.copyOf(stored, 24 + 8 * e.rows());
+        ByteBuffer.wrap(older).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x504c4d31);
+        Files.write(file, older);
+        assertArrayEquals(read.xy(), MapLayout.read(file, more).xy());
 
         // an image added later with the embedding of image 17 lands where image 17 is
         float[] again = layout.place(e.selectRows(new int[] {17}));
@@ -70,6 +82,35 @@ class MapLayoutTest {
         double t = Trustworthiness.of(e, layout.xy(), 10);
         System.out.printf("%s on 400 landmarks: trustworthiness %.3f%n", method, t);
         assertTrue(t > 0.9, method + " with placed images, trustworthiness " + t);
+    }
+
+    @Test
+    void aMapFileWhoseAxesDoNotFitIsRefusedByName() throws IOException {
+        FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
+        MapLayout layout = MapLayout.compute(e, MapLayout.Method.UMAP, 7, MapLayout.defaultLandmarks(MapLayout.Method.UMAP), QUIET,
+                () -> false);
+        Path file = dir.resolve("map-layout.bin");
+        layout.write(file);
+        byte[] good = Files.readAllBytes(file);
+        int axes = 24 + 8 * e.rows();
+        // a value of the first axis that is not a number
+        byte[] nan = good.clone();
+        ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putDouble(axes + 8 + 8 * e.cols(), Double.NaN);
+        // axes stored for embeddings of another width
+        byte[] wider = good.clone();
+        ByteBuffer.wrap(wider).order(ByteOrder.LITTLE_ENDIAN).putInt(axes, e.cols() + 1);
+        // an axis that is not of unit length
+        byte[] longer = good.clone();
+        ByteBuffer bb = ByteBuffer.wrap(longer).order(ByteOrder.LITTLE_ENDIAN);
+        int first = axes + 8 + 8 * e.cols();
+        bb.putDouble(first, bb.getDouble(first) + 0.5);
+        for (byte[] bad : List.of(nan, wider, longer, Arrays.copyOf(good, good.length - 8))) {
+            Files.write(file, bad);
+            IOException refused = assertThrows(IOException.class, () -> MapLayout.read(file, e));
+            assertTrue(refused.getMessage().contains("map-layout.bin"), refused.getMessage());
+        }
+        Files.write(file, good);
+        assertArrayEquals(layout.xy(), MapLayout.read(file, e).xy());
     }
 
     @Test
