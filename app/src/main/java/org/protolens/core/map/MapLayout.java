@@ -69,6 +69,8 @@ public final class MapLayout {
     /** t-SNE, UMAP: the laid-out images' embeddings (the first rows), reduced where they are searched */
     private final FloatMatrix laidOutEmbeddings;
     private final float[] laidOutXy;
+    /** A fingerprint of each laid-out image's embedding ({@link #fingerprints}), stored with the map */
+    private final int[] laidOutIds;
     private final int laidOut;
     private final int landmarks;
     private final double radius;
@@ -79,12 +81,13 @@ public final class MapLayout {
         return LAID_OUT_LIMIT;
     }
 
-    private MapLayout(Method method, long seed, PcaMap pca, FloatMatrix embeddings, float[] xy, int landmarks) {
+    private MapLayout(Method method, long seed, PcaMap pca, FloatMatrix embeddings, int[] ids, float[] xy, int landmarks) {
         this.method = method;
         this.seed = seed;
         this.pca = pca;
         this.laidOutEmbeddings = method == Method.PCA ? null : new FloatMatrix(xy.length / 2, embeddings.cols(), embeddings.data());
         this.laidOutXy = xy.clone();
+        this.laidOutIds = ids;
         this.laidOut = xy.length / 2;
         this.landmarks = landmarks;
         this.radius = neighbourRadius(xy, laidOut);
@@ -111,7 +114,7 @@ public final class MapLayout {
         Random rnd = new Random(seed);
         if (method == Method.PCA) {
             PcaMap two = PcaMap.fit(fitRows(embeddings, n, rnd), 2);
-            return new MapLayout(method, seed, two, embeddings, two.projectUnit(embeddings), 0);
+            return new MapLayout(method, seed, two, embeddings, fingerprints(embeddings, n), two.projectUnit(embeddings), 0);
         }
         progress.report("Reducing to " + REDUCED_DIMS + " dimensions", -1);
         PcaMap reduce = PcaMap.fit(fitRows(embeddings, n, rnd), REDUCED_DIMS);
@@ -152,8 +155,34 @@ public final class MapLayout {
                 xy[2 * rest[t] + 1] = placed[2 * t + 1];
             }
         }
-        return new MapLayout(method, seed, reduce, embeddings, xy, chosen.length);
+        return new MapLayout(method, seed, reduce, embeddings, fingerprints(embeddings, n), xy, chosen.length);
     }
+
+    /**
+     * A fingerprint of each of the first n rows (a hash of the bits of up to 32 of its values, evenly
+     * spaced: embeddings of two different images differ in all of them): what tells, when a stored
+     * map is opened again, which of the images it was computed on are still there.
+     */
+    static int[] fingerprints(FloatMatrix embeddings, int n) {
+        int[] ids = new int[n];
+        int d = embeddings.cols();
+        int step = Math.max(1, d / FINGERPRINT_VALUES);
+        IntStream rows = IntStream.range(0, n);
+        (n > 4096 ? rows.parallel() : rows).forEach(r -> {
+            int off = embeddings.offset(r);
+            long h = 0x9e3779b97f4a7c15L;
+            for (int j = 0; j < d; j += step) {
+                h = (h ^ Float.floatToIntBits(embeddings.data()[off + j])) * 0x100000001b3L;
+            }
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            h ^= h >>> 33;
+            ids[r] = (int) h;
+        });
+        return ids;
+    }
+
+    private static final int FINGERPRINT_VALUES = 32;
 
     /** The rows the principal axes are fitted on, unit length: all of the first n, or PCA_FIT_ROWS drawn with rnd. */
     private static FloatMatrix fitRows(FloatMatrix embeddings, int n, Random rnd) {
@@ -185,21 +214,39 @@ public final class MapLayout {
             int landmarks = b.getInt();
             int d = embeddings.cols();
             int components = Math.min(method == Method.PCA ? 2 : REDUCED_DIMS, d);
-            long axes = magic == MAGIC ? 8 + 8L * d * (1 + components) : 0;
-            if (n < 2 || n > embeddings.rows() || b.remaining() != 8L * n + axes) {
-                throw new IOException(file + ": holds " + n + " points" + (magic == MAGIC ? " of " + d + "-d embeddings" : "")
-                        + "; the project has " + embeddings.rows() + " images of " + d + " dimensions");
+            boolean withAxes = magic == MAGIC;
+            long more = withAxes ? 4L * n + 8 + 8L * d * (1 + components) : 0;
+            if (n < 2 || (!withAxes && n > embeddings.rows()) || b.remaining() != 8L * n + more) {
+                throw new IOException(file + ": a map of " + n + " points that does not fit the project's " + embeddings.rows()
+                        + " images of " + d + " dimensions");
             }
-            float[] xy = new float[2 * n];
-            b.asFloatBuffer().get(xy);
+            float[] stored = new float[2 * n];
+            b.asFloatBuffer().get(stored);
             b.position(b.position() + 8 * n);
-            for (float v : xy) {
+            for (float v : stored) {
                 if (!Float.isFinite(v)) {
                     throw new IOException(file + ": damaged map layout (a point that is not a finite number)");
                 }
             }
+            int[] ids;
+            float[] xy;
+            if (withAxes) {
+                int[] storedIds = new int[n];
+                b.asIntBuffer().get(storedIds);
+                b.position(b.position() + 4 * n);
+                ids = fingerprints(embeddings, Math.min(n, embeddings.rows()));
+                xy = stillThere(stored, storedIds, ids);
+                if (xy.length / 2 < 2) {
+                    throw new IOException(file + ": fewer than 2 of the images it was computed on are in the project");
+                }
+                ids = Arrays.copyOf(ids, xy.length / 2);
+            } else {
+                ids = fingerprints(embeddings, n);
+                xy = stored;
+            }
+            int kept = xy.length / 2;
             PcaMap pca;
-            if (magic == MAGIC) {
+            if (withAxes) {
                 try {
                     pca = PcaMap.read(b, d, components);
                 } catch (IllegalArgumentException e) {
@@ -208,9 +255,9 @@ public final class MapLayout {
             } else {
                 pca = PcaMap.fit(fitRows(embeddings, n, new Random(seed)), components);
             }
-            MapLayout layout = new MapLayout(method, seed, pca, embeddings, xy, Math.max(0, Math.min(landmarks, n)));
-            if (n < embeddings.rows()) {
-                layout.extend(layout.place(embeddings.selectRows(IntStream.range(n, embeddings.rows()).toArray())));
+            MapLayout layout = new MapLayout(method, seed, pca, embeddings, ids, xy, Math.max(0, Math.min(landmarks, kept)));
+            if (kept < embeddings.rows()) {
+                layout.extend(layout.place(embeddings.selectRows(IntStream.range(kept, embeddings.rows()).toArray())));
             }
             return layout;
         } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException e) {
@@ -219,20 +266,40 @@ public final class MapLayout {
     }
 
     /**
+     * The points of the stored images that are still the project's, in order: images are only ever
+     * taken out (the rest keep their order) or added after the others, so the project's first
+     * images are the stored ones that are left. An image is known by its fingerprint.
+     */
+    private static float[] stillThere(float[] stored, int[] storedIds, int[] ids) {
+        float[] out = new float[stored.length];
+        int kept = 0;
+        for (int t = 0; t < storedIds.length && kept < ids.length; t++) {
+            if (storedIds[t] == ids[kept]) {
+                out[2 * kept] = stored[2 * t];
+                out[2 * kept + 1] = stored[2 * t + 1];
+                kept++;
+            }
+        }
+        return Arrays.copyOf(out, 2 * kept);
+    }
+
+    /**
      * Stores the computed part of this layout (the images it was computed on, as far as they are
-     * still there) and its principal axes, atomically.
+     * still there), each image's fingerprint and the principal axes, atomically.
      */
     public void write(Path file) throws IOException {
         int count = Math.min(laidOut, xy.length / 2);
-        ByteBuffer b = ByteBuffer.allocate(24 + 8 * count + pca.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(24 + 12 * count + pca.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putInt(method.ordinal()).putLong(seed).putInt(count).putInt(Math.min(landmarks, count));
         b.asFloatBuffer().put(laidOutXy, 0, 2 * count);
         b.position(b.position() + 8 * count);
+        b.asIntBuffer().put(laidOutIds, 0, count);
+        b.position(b.position() + 4 * count);
         pca.write(b);
         AtomicFiles.write(file, out -> out.write(b.array()));
     }
 
-    /** "PLM2": a layout and its principal axes */
+    /** "PLM2": a layout, its images' fingerprints and its principal axes */
     private static final int MAGIC = 0x504c4d32;
     /** "PLM1": a layout alone, as stored before the axes were */
     private static final int MAGIC_WITHOUT_AXES = 0x504c4d31;

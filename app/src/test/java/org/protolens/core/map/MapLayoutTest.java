@@ -85,6 +85,36 @@ class MapLayoutTest {
     }
 
     @Test
+    void imagesTakenOutOfTheProjectTakeTheirPointsWithThemWhenTheMapOpensAgain() throws IOException {
+        FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
+        MapLayout layout = MapLayout.compute(e, MapLayout.Method.TSNE, 7, MapLayout.defaultLandmarks(MapLayout.Method.TSNE), QUIET,
+                () -> false);
+        Path file = dir.resolve("map-layout.bin");
+        layout.write(file);
+        // images 300 to 349 and the last one taken out, then two imported: the others keep their points, in order
+        int[] kept = IntStream.range(0, e.rows() - 1).filter(i -> i < 300 || i >= 350).toArray();
+        FloatMatrix left = e.selectRows(kept);
+        FloatMatrix now = new FloatMatrix(left.rows() + 2, e.cols(), Arrays.copyOf(left.data(), left.data().length + 2 * e.cols()));
+        System.arraycopy(e.row(5), 0, now.data(), left.data().length, e.cols());
+        System.arraycopy(e.row(320), 0, now.data(), left.data().length + e.cols(), e.cols());
+        MapLayout read = MapLayout.read(file, now);
+        float[] xy = read.xy();
+        assertEquals(2 * now.rows(), xy.length, "every image gets a point");
+        for (int t = 0; t < kept.length; t++) {
+            assertEquals(layout.xy()[2 * kept[t]], xy[2 * t], "image " + kept[t] + " keeps its point");
+            assertEquals(layout.xy()[2 * kept[t] + 1], xy[2 * t + 1]);
+        }
+        // an imported copy of image 5 lands on it; one of image 320, taken out, near where it was (among its neighbours)
+        assertEquals(layout.xy()[10], xy[2 * kept.length], 1e-3 * spread(layout.xy()));
+        assertEquals(layout.xy()[11], xy[2 * kept.length + 1], 1e-3 * spread(layout.xy()));
+        assertEquals(layout.xy()[640], xy[2 * kept.length + 2], 0.02 * spread(layout.xy()));
+        assertEquals(layout.xy()[641], xy[2 * kept.length + 3], 0.02 * spread(layout.xy()));
+        // stored again and opened with the same images: the same points
+        read.write(file);
+        assertArrayEquals(xy, MapLayout.read(file, now).xy());
+    }
+
+    @Test
     void aMapFileWhoseAxesDoNotFitIsRefusedByName() throws IOException {
         FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
         MapLayout layout = MapLayout.compute(e, MapLayout.Method.UMAP, 7, MapLayout.defaultLandmarks(MapLayout.Method.UMAP), QUIET,
@@ -92,7 +122,7 @@ class MapLayoutTest {
         Path file = dir.resolve("map-layout.bin");
         layout.write(file);
         byte[] good = Files.readAllBytes(file);
-        int axes = 24 + 8 * e.rows();
+        int axes = 24 + 12 * e.rows();
         // a value of the first axis that is not a number
         byte[] nan = good.clone();
         ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putDouble(axes + 8 + 8 * e.cols(), Double.NaN);
