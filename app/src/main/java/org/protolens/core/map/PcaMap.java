@@ -161,24 +161,59 @@ public final class PcaMap {
         int chunks = (x.rows() + PROJECT_CHUNK - 1) / PROJECT_CHUNK;
         IntStream blocks = IntStream.range(0, chunks);
         (chunks > 1 ? blocks.parallel() : blocks).forEach(c -> {
-            float[] row = new float[d];
+            double[] centred = new double[d];
             for (int r = c * PROJECT_CHUNK, end = Math.min(x.rows(), r + PROJECT_CHUNK); r < end; r++) {
                 int off = x.offset(r);
+                float[] v = x.data();
                 if (unit) {
-                    double norm = Math.max(L2.norm(x.data(), off, d), L2.EPS);
+                    double norm = Math.max(L2.norm(v, off, d), L2.EPS);
                     for (int j = 0; j < d; j++) {
-                        row[j] = (float) (x.data()[off + j] / norm);
+                        centred[j] = (float) (v[off + j] / norm) - centre[j];
                     }
                 } else {
-                    System.arraycopy(x.data(), off, row, 0, d);
-                }
-                for (int a = 0; a < k; a++) {
-                    double s = 0;
-                    double[] axis = axes[a];
                     for (int j = 0; j < d; j++) {
-                        s += (row[j] - centre[j]) * axis[j];
+                        centred[j] = v[off + j] - centre[j];
                     }
-                    out[k * r + a] = (float) s;
+                }
+                // four axes at a time: their sums are independent, so they overlap in the CPU; each is
+                // added up in the same order as alone
+                int a = 0;
+                for (; a + 3 < k; a += 4) {
+                    double[] a0 = axes[a];
+                    double[] a1 = axes[a + 1];
+                    double[] a2 = axes[a + 2];
+                    double[] a3 = axes[a + 3];
+                    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                    for (int j = 0; j < d; j++) {
+                        double cj = centred[j];
+                        s0 += cj * a0[j];
+                        s1 += cj * a1[j];
+                        s2 += cj * a2[j];
+                        s3 += cj * a3[j];
+                    }
+                    out[k * r + a] = (float) s0;
+                    out[k * r + a + 1] = (float) s1;
+                    out[k * r + a + 2] = (float) s2;
+                    out[k * r + a + 3] = (float) s3;
+                }
+                for (; a + 1 < k; a += 2) {
+                    double[] a0 = axes[a];
+                    double[] a1 = axes[a + 1];
+                    double s0 = 0, s1 = 0;
+                    for (int j = 0; j < d; j++) {
+                        s0 += centred[j] * a0[j];
+                        s1 += centred[j] * a1[j];
+                    }
+                    out[k * r + a] = (float) s0;
+                    out[k * r + a + 1] = (float) s1;
+                }
+                for (; a < k; a++) {
+                    double[] a0 = axes[a];
+                    double s0 = 0;
+                    for (int j = 0; j < d; j++) {
+                        s0 += centred[j] * a0[j];
+                    }
+                    out[k * r + a] = (float) s0;
                 }
             }
         });
