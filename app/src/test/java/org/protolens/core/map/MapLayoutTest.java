@@ -86,11 +86,9 @@ class MapLayoutTest {
 
     @Test
     void imagesTakenOutOfTheProjectTakeTheirPointsWithThemWhenTheMapOpensAgain() throws IOException {
-        FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
-        MapLayout layout = MapLayout.compute(e, MapLayout.Method.TSNE, 7, MapLayout.defaultLandmarks(MapLayout.Method.TSNE), QUIET,
-                () -> false);
-        Path file = dir.resolve("map-layout.bin");
-        layout.write(file);
+        FloatMatrix e = fashion();
+        MapLayout layout = stored(e, MapLayout.Method.TSNE);
+        Path file = dir.resolve(FILE);
         // images 300 to 349 and the last one taken out, then two imported: the others keep their points, in order
         int[] kept = IntStream.range(0, e.rows() - 1).filter(i -> i < 300 || i >= 350).toArray();
         FloatMatrix left = e.selectRows(kept);
@@ -116,11 +114,9 @@ class MapLayoutTest {
 
     @Test
     void aMapFileWhoseAxesDoNotFitIsRefusedByName() throws IOException {
-        FloatMatrix e = Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
-        MapLayout layout = MapLayout.compute(e, MapLayout.Method.UMAP, 7, MapLayout.defaultLandmarks(MapLayout.Method.UMAP), QUIET,
-                () -> false);
-        Path file = dir.resolve("map-layout.bin");
-        layout.write(file);
+        FloatMatrix e = fashion();
+        MapLayout layout = stored(e, MapLayout.Method.UMAP);
+        Path file = dir.resolve(FILE);
         byte[] good = Files.readAllBytes(file);
         int axes = 24 + 12 * e.rows();
         // a value of the first axis that is not a number
@@ -137,7 +133,7 @@ class MapLayoutTest {
         for (byte[] bad : List.of(nan, wider, longer, Arrays.copyOf(good, good.length - 8))) {
             Files.write(file, bad);
             IOException refused = assertThrows(IOException.class, () -> MapLayout.read(file, e));
-            assertTrue(refused.getMessage().contains("map-layout.bin"), refused.getMessage());
+            assertTrue(refused.getMessage().contains(FILE), refused.getMessage());
         }
         Files.write(file, good);
         assertArrayEquals(layout.xy(), MapLayout.read(file, e).xy());
@@ -172,6 +168,19 @@ class MapLayoutTest {
             }
         }
         assertTrue(wrongLater <= 2, wrongLater + " of 120 images imported later landed by another cluster");
+    }
+
+    private static final String FILE = "map-layout.bin";
+
+    private static FloatMatrix fashion() throws IOException {
+        return Workspace.open(TestResources.samples().resolve("fashion-fewshot")).embeddings();
+    }
+
+    /** The map of {@code e} by {@code method} (seed 7), stored as {@link #FILE} in the test's folder. */
+    private MapLayout stored(FloatMatrix e, MapLayout.Method method) throws IOException {
+        MapLayout layout = MapLayout.compute(e, method, 7, MapLayout.defaultLandmarks(method), QUIET, () -> false);
+        layout.write(dir.resolve(FILE));
+        return layout;
     }
 
     /** The image whose point is nearest to (x, y), other than {@code self}. */
