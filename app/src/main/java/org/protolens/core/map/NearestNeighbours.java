@@ -393,23 +393,8 @@ record NearestNeighbours(int k, int[] index, double[] squared) {
         }
     }
 
+    /** The squared distance of rows starting at a and b (the sum as {@link ProjectionForest#squaredDistanceBelow} makes it). */
     static float squaredDistance(float[] x, int a, int b, int d) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 3 < d; j += 4) {
-            float d0 = x[a + j] - x[b + j];
-            float d1 = x[a + j + 1] - x[b + j + 1];
-            float d2 = x[a + j + 2] - x[b + j + 2];
-            float d3 = x[a + j + 3] - x[b + j + 3];
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; j < d; j++) {
-            float d0 = x[a + j] - x[b + j];
-            s0 += d0 * d0;
-        }
-        return (s0 + s1) + (s2 + s3);
+        return ProjectionForest.squaredDistanceBelow(x, a, x, b, d, Double.POSITIVE_INFINITY);
     }
 }
