@@ -431,7 +431,8 @@ public final class MapLayout {
             int k = found.k();
             float[] out = new float[2 * rows.length];
             for (int t = 0; t < rows.length; t++) {
-                int first = found.index()[t * k];
+                // a point no distance could be measured to (not a number) goes where the first laid-out image is
+                int first = Math.max(0, found.index()[t * k]);
                 double bx = xy[2 * first];
                 double by = xy[2 * first + 1];
                 double wx = 0, wy = 0, ws = 0;
@@ -448,8 +449,8 @@ public final class MapLayout {
                     wy += w * py;
                     ws += w;
                 }
-                out[2 * t] = (float) (wx / ws);
-                out[2 * t + 1] = (float) (wy / ws);
+                out[2 * t] = (float) (ws > 0 ? wx / ws : bx);
+                out[2 * t + 1] = (float) (ws > 0 ? wy / ws : by);
             }
             return out;
         }
