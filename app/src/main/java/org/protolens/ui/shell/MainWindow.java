@@ -213,7 +213,6 @@ public final class MainWindow {
             screenshot = Path.of(params.get(1));
             params = params.subList(2, params.size());
         }
-        stage.show();
         // the class palette (256 colours, each the farthest in CIELAB from those before) takes about
         // half a second to make in a cold JVM: made here in the background, before the map needs it
         tasks.start(tasks.job(Tasks.Lane.VIEWS, Messages.get("job.colours"), j -> ClassColours.rgb(0)), false);
@@ -230,6 +229,8 @@ public final class MainWindow {
                 return;
             }
         }
+        // the project is read in the background while the window is shown (making the native window,
+        // styling and laying it out take about as long as opening the sample)
         if (folder == null) {
             probeDevice();
             status.say(Messages.get("status.noSample"));
@@ -238,6 +239,7 @@ public final class MainWindow {
         } else {
             projects.open(folder);
         }
+        stage.show();
     }
 
     /** Opens {@code folder} as on the first start: a note with three first steps and the other samples goes with it. */
