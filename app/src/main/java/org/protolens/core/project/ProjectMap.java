@@ -21,9 +21,10 @@ public final class ProjectMap {
     }
 
     /**
-     * The map the project was last shown with, its images imported since placed into it; a PCA
-     * map when none is stored or the stored one does not fit (then {@code problems} says why);
-     * null with fewer than two images.
+     * The map the project was last shown with, its images imported since placed into it; else a
+     * PCA map, stored, so that the project opens on it next time without fitting it again (when
+     * none is stored or the stored one does not fit: then {@code problems} says why); null with
+     * fewer than two images.
      */
     public static MapLayout open(WorkspaceState s, List<String> problems) {
         if (s.imageCount() < 2) {
@@ -37,7 +38,13 @@ public final class ProjectMap {
                 problems.add(e.getMessage() + "; the map is computed again");
             }
         }
-        return pca(s);
+        MapLayout map = pca(s);
+        try {
+            map.write(file);
+        } catch (IOException e) {
+            problems.add(file + ": the map cannot be stored (" + e.getMessage() + "); it is computed again at the next open");
+        }
+        return map;
     }
 
     /**
@@ -58,10 +65,7 @@ public final class ProjectMap {
         layout.write(dir.resolve(FILE_NAME));
     }
 
-    /**
-     * A PCA map, not stored: what a project shows before its map is computed (the first images
-     * of an empty project, a map file that could not be read).
-     */
+    /** A PCA map, not stored: what a project shows before its map is computed (the first images of an empty project). */
     public static MapLayout pca(WorkspaceState s) {
         return MapLayout.compute(s.embeddings(), MapLayout.Method.PCA, SEED, MapLayout.LAID_OUT_LIMIT, (what, done) -> { },
                 () -> false);
