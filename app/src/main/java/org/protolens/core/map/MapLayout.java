@@ -350,11 +350,10 @@ public final class MapLayout {
      * evenly spaced, when more were placed) through a forest grown at the first call.
      */
     public float[] place(FloatMatrix embeddings) {
-        FloatMatrix unit = L2.normalizeRows(embeddings);
+        float[] reduced = pca.projectUnit(embeddings);
         if (method == Method.PCA) {
-            return pca.project(unit);
+            return reduced;
         }
-        float[] reduced = pca.project(unit);
         return later().place(reduced, IntStream.range(0, embeddings.rows()).toArray(), radius);
     }
 
@@ -370,8 +369,7 @@ public final class MapLayout {
      * searched among at most {@link #PLACE_SEARCH} of them so that a redraw with many classes stays quick.
      */
     public float[] placePrototype(float[] prototype) {
-        FloatMatrix unit = L2.normalizeRows(new FloatMatrix(1, prototype.length, prototype));
-        float[] reduced = pca.project(unit);
+        float[] reduced = pca.projectUnit(new FloatMatrix(1, prototype.length, prototype));
         if (method == Method.PCA) {
             return reduced;
         }
