@@ -24,7 +24,8 @@
 #   tests/bench/run.sh placement   placing images on a t-SNE or UMAP map (imports, and images beyond the 250,000 a map lays
 #                                  out): the random-projection forest against measuring every laid-out image, time and the
 #                                  share of the true 5 nearest found; Fashion-MNIST (installed with apt: 60,000 laid out,
-#                                  10,000 placed), then made-up embeddings as at a million images (250,000 and 750,000)
+#                                  10,000 placed) beside pynndescent (umap-learn's index) on the same search, then made-up
+#                                  embeddings as at a million images (250,000 and 750,000)
 #   tests/bench/run.sh peers       against the tools users would pick instead, in interleaved rounds on the same inputs:
 #                                  the CIFAR-10 test set (10,000 images) embedded with the CIFAR sample's backbone and
 #                                  laid out by `protolens map` and by Rtsne, uwot, umap-learn, umap-js and scikit-learn
@@ -133,8 +134,17 @@ case "${1:-all}" in
       sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
       "${sudo[@]}" apt-get install -y -q dataset-fashion-mnist >/dev/null
     fi
-    "$java" --add-modules=jdk.incubator.vector -Xmx10g -XX:G1HeapRegionSize=16m -cp "$cp" org.protolens.core.map.PlacementBenchmark \
-      fashion "${ROUNDS:-3}"
+    /usr/bin/python3 -c 'import pynndescent, sklearn' 2>/dev/null || { sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+      "${sudo[@]}" apt-get install -y -q python3-pynndescent python3-sklearn >/dev/null; }
+    # the same search by pynndescent (umap-learn's index), between two runs of ProtoLens's
+    for run in java python java; do
+      if [ $run = java ]; then
+        "$java" --add-modules=jdk.incubator.vector -Xmx10g -XX:G1HeapRegionSize=16m -cp "$cp" org.protolens.core.map.PlacementBenchmark \
+          fashion "${ROUNDS:-3}"
+      else
+        /usr/bin/python3 tests/bench/placement_peer.py "${ROUNDS:-3}"
+      fi
+    done
     "$java" --add-modules=jdk.incubator.vector -Xmx10g -XX:G1HeapRegionSize=16m -cp "$cp" org.protolens.core.map.PlacementBenchmark \
       250000 750000 "${ROUNDS:-3}"
     ;;&
