@@ -56,10 +56,6 @@ final class ProjectionForest {
         return new ProjectionForest(x, d, trees);
     }
 
-    int trees() {
-        return trees.length;
-    }
-
     /** Tree t's points, leaf after leaf. */
     int[] members(int t) {
         return trees[t].members();
