@@ -395,8 +395,7 @@ public final class MapLayout {
             pos[2 * t] = laidOutXy[2 * rows[t]];
             pos[2 * t + 1] = laidOutXy[2 * rows[t] + 1];
         }
-        FloatMatrix chosen = step == 1 ? laidOutEmbeddings : laidOutEmbeddings.selectRows(rows);
-        return new Landmarks(pca.projectUnit(chosen), pos, rows.length);
+        return new Landmarks(pca.projectUnit(laidOutEmbeddings, rows), pos, rows.length);
     }
 
     /** Laid-out images to search among: their reduced rows and positions. */

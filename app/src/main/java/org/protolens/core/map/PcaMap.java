@@ -1,6 +1,7 @@
 package org.protolens.core.map;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.stream.IntStream;
 import org.protolens.core.FloatMatrix;
 import org.protolens.core.proto.L2;
@@ -140,7 +141,7 @@ public final class PcaMap {
 
     /** The coordinates of every row of {@code x}, interleaved: {@code [x0, y0, x1, y1, ...]} for two axes. */
     public float[] project(FloatMatrix x) {
-        return project(x, false);
+        return project(x, null, false);
     }
 
     /**
@@ -148,22 +149,29 @@ public final class PcaMap {
      * makes them (the same values, without a normalised copy of the whole matrix).
      */
     float[] projectUnit(FloatMatrix x) {
-        return project(x, true);
+        return project(x, null, true);
     }
 
-    private float[] project(FloatMatrix x, boolean unit) {
+    /** {@link #projectUnit} of the given rows of {@code x} only, in their order (without copying them out). */
+    float[] projectUnit(FloatMatrix x, int[] rows) {
+        return project(x, rows, true);
+    }
+
+    /** Rows {@code rows} of x (all when null), made unit length first when {@code unit}. */
+    private float[] project(FloatMatrix x, int[] rows, boolean unit) {
         int d = centre.length;
         if (x.cols() != d) {
             throw new IllegalArgumentException("the map was fitted on " + d + "-d embeddings, got " + x.cols());
         }
         int k = axes.length;
-        float[] out = new float[k * x.rows()];
-        int chunks = (x.rows() + PROJECT_CHUNK - 1) / PROJECT_CHUNK;
+        int count = rows == null ? x.rows() : rows.length;
+        float[] out = new float[k * count];
+        int chunks = (count + PROJECT_CHUNK - 1) / PROJECT_CHUNK;
         IntStream blocks = IntStream.range(0, chunks);
         (chunks > 1 ? blocks.parallel() : blocks).forEach(c -> {
             double[] centred = new double[d];
-            for (int r = c * PROJECT_CHUNK, end = Math.min(x.rows(), r + PROJECT_CHUNK); r < end; r++) {
-                int off = x.offset(r);
+            for (int r = c * PROJECT_CHUNK, end = Math.min(count, r + PROJECT_CHUNK); r < end; r++) {
+                int off = x.offset(rows == null ? r : Objects.checkIndex(rows[r], x.rows()));
                 float[] v = x.data();
                 if (unit) {
                     double norm = Math.max(L2.norm(v, off, d), L2.EPS);
