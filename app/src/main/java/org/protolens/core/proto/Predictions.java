@@ -11,6 +11,9 @@ import java.util.stream.IntStream;
  * moment, which {@link LivePredictions} never writes again (it writes new ones instead).
  */
 public final class Predictions {
+    /** Rows scanned per task, class by class: a block of every column stays in the cache */
+    private static final int ROW_BLOCK = 4096;
+
     /**
      * One class at that moment: cos(x, p) = a x.c + b x.delta (b = 0 for base classes and when
      * calibration is off), or the refined column x.r where a transductive head refined it.
@@ -154,9 +157,9 @@ public final class Predictions {
         int[] out = new int[n];
         // class by class through each chunk of rows, so that every column is read front to back;
         // a later class takes a row only with a higher score, as a row-by-row scan would decide
-        IntStream.range(0, (n + 4095) / 4096).parallel().forEach(ch -> {
-            int from = ch * 4096;
-            int to = Math.min(n, from + 4096);
+        IntStream.range(0, (n + ROW_BLOCK - 1) / ROW_BLOCK).parallel().forEach(ch -> {
+            int from = ch * ROW_BLOCK;
+            int to = Math.min(n, from + ROW_BLOCK);
             float[] topScore = new float[to - from];
             Arrays.fill(topScore, Float.NEGATIVE_INFINITY);
             Arrays.fill(out, from, to, -1);
@@ -190,9 +193,9 @@ public final class Predictions {
         for (int i : rows) {
             Objects.checkIndex(i, n);
         }
-        IntStream.range(0, (rows.length + 4095) / 4096).parallel().forEach(ch -> {
-            int from = ch * 4096;
-            int to = Math.min(rows.length, from + 4096);
+        IntStream.range(0, (rows.length + ROW_BLOCK - 1) / ROW_BLOCK).parallel().forEach(ch -> {
+            int from = ch * ROW_BLOCK;
+            int to = Math.min(rows.length, from + ROW_BLOCK);
             float[] top = new float[to - from];
             for (int t = 0; t < among.length; t++) {
                 Column c = classes[among[t]];
@@ -285,8 +288,8 @@ public final class Predictions {
         if (n < PARALLEL_ROWS) {
             L2.columns(x, d, inv, 0, n, unit, cols);
         } else {
-            IntStream.range(0, (n + 4095) / 4096).parallel()
-                    .forEach(ch -> L2.columns(x, d, inv, ch * 4096, Math.min(n, ch * 4096 + 4096), unit, cols));
+            IntStream.range(0, (n + ROW_BLOCK - 1) / ROW_BLOCK).parallel()
+                    .forEach(ch -> L2.columns(x, d, inv, ch * ROW_BLOCK, Math.min(n, ch * ROW_BLOCK + ROW_BLOCK), unit, cols));
         }
         return out;
     }
