@@ -52,9 +52,7 @@ class ProjectWriterTest {
         Workspace w = open.workspace();
         History h = new History(w);
         ProjectWriter writer = new ProjectWriter(open, later, problems::add);
-        int bag = w.classNames().indexOf("Bag");
-        int[] picked = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(4).mapToInt(Integer::intValue).toArray();
-        h.apply(History.newClass("Tote", picked));
+        h.apply(History.newClass("Tote", bags(w, 4)));
         writer.changed(w.state(), h.nextUndo().description());
         h.apply(History.rename("Tote", "Satchel"));
         writer.changed(w.state(), h.nextUndo().description());
@@ -107,9 +105,7 @@ class ProjectWriterTest {
             assertEquals("α 0.60 → 0.70", history.getLast(), "the step is logged");
             assertNull(problems.getLast(), "saved");
 
-            int bag = w.classNames().indexOf("Bag");
-            int[] picked = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(2).mapToInt(Integer::intValue).toArray();
-            h.apply(History.newClass("Tote", picked));
+            h.apply(History.newClass("Tote", bags(w, 2)));
             writer.changed(w.state(), h.nextUndo().description());
             assertEquals(w.imageCount(), rewritten(db), "a labelling change stores every image");
         }
@@ -117,6 +113,12 @@ class ProjectWriterTest {
             assertEquals(new TeenCalibration(0.7, 12), again.workspace().calibration());
             assertTrue(again.workspace().classNames().contains("Tote"));
         }
+    }
+
+    /** The first {@code count} of the Fashion sample's Bag images that are not shots. */
+    private static int[] bags(Workspace w, int count) {
+        int bag = w.classNames().indexOf("Bag");
+        return w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(count).mapToInt(Integer::intValue).toArray();
     }
 
     /** The catalog's own SQLite connection, for what a test does under the writer. */
@@ -141,9 +143,7 @@ class ProjectWriterTest {
             Workspace w = open.workspace();
             History h = new History(w);
             ProjectWriter writer = new ProjectWriter(open, Runnable::run, problems::add);
-            int bag = w.classNames().indexOf("Bag");
-            int[] picked = w.imagesOf(bag).stream().filter(i -> !w.isShot(i)).limit(2).mapToInt(Integer::intValue).toArray();
-            h.apply(History.newClass("Tote", picked));
+            h.apply(History.newClass("Tote", bags(w, 2)));
             // the catalog is closed under the writer: the write fails
             open.catalog().close();
             writer.changed(w.state(), h.nextUndo().description());
