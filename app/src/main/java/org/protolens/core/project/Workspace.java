@@ -86,9 +86,10 @@ public final class Workspace {
         }
         labels = new int[n];
         shots = new boolean[n];
+        Map<String, Integer> index = classIndex();
         for (int i = 0; i < n; i++) {
             ProjectManifest.ImageEntry img = manifest.images().get(i);
-            labels[i] = img.label() == null ? -1 : classNames.indexOf(img.label());
+            labels[i] = img.label() == null ? -1 : index.getOrDefault(img.label(), -1);
             shots[i] = img.shot();
         }
         var cal = manifest.calibration() == null ? TeenCalibration.defaults()
@@ -170,10 +171,10 @@ public final class Workspace {
             }
         }
         appendRows(s.imported(), importedEmbeddings);
+        Map<String, int[]> labelled = imagesByLabel(s.labels());
         for (ProjectCatalog.ClassRecord c : s.classes()) {
             boolean novel = c.kind() == Kind.NOVEL;
-            int[] members = IntStream.range(0, n)
-                    .filter(i -> (!novel || s.shots()[i]) && c.name().equals(s.labels()[i])).toArray();
+            int[] members = Arrays.stream(labelled.getOrDefault(c.name(), new int[0])).filter(i -> !novel || s.shots()[i]).toArray();
             if (members.length == 0) {
                 problems.add(catalog + ": class \"" + c.name() + "\" has no " + (novel ? "shots" : "images")
                         + " left; its images are unlabelled");
@@ -187,8 +188,9 @@ public final class Workspace {
         }
         int[] all = IntStream.range(0, n).toArray();
         int[] newLabels = new int[n];
+        Map<String, Integer> index = classIndex();
         for (int i = 0; i < n; i++) {
-            newLabels[i] = s.labels()[i] == null ? -1 : classNames.indexOf(s.labels()[i]);
+            newLabels[i] = s.labels()[i] == null ? -1 : index.getOrDefault(s.labels()[i], -1);
             String label = s.labels()[i];
             if (label != null && newLabels[i] < 0 && s.classes().stream().noneMatch(c -> c.name().equals(label))) {
                 throw new IOException(catalog + ": image " + i + " is labelled \"" + s.labels()[i] + "\", which is no class");
@@ -210,6 +212,34 @@ public final class Workspace {
         setCalibration(new TeenCalibration(s.alpha(), s.tau()));
         setCalibrationEnabled(s.calibrationOn());
         setHead(s.head());
+    }
+
+    /** The images of each label, in image order (one pass over the images instead of one per class). */
+    private static Map<String, int[]> imagesByLabel(String[] labels) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String label : labels) {
+            if (label != null) {
+                counts.merge(label, 1, Integer::sum);
+            }
+        }
+        Map<String, int[]> images = new HashMap<>();
+        counts.forEach((label, count) -> images.put(label, new int[count]));
+        Map<String, Integer> filled = new HashMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] != null) {
+                images.get(labels[i])[filled.merge(labels[i], 1, Integer::sum) - 1] = i;
+            }
+        }
+        return images;
+    }
+
+    /** Each class name's index (one look-up per image instead of a search through the names). */
+    private Map<String, Integer> classIndex() {
+        Map<String, Integer> index = new HashMap<>();
+        for (int k = 0; k < classNames.size(); k++) {
+            index.put(classNames.get(k), k);
+        }
+        return index;
     }
 
     /** Opens a project folder whose {@code project.json} stores its images' embeddings. */
