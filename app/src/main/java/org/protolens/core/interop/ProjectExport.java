@@ -123,8 +123,8 @@ public final class ProjectExport {
      * the images, or links to them ({@code links}).
      *
      * <p>An image imported from outside the project whose bytes are no longer those imported
-     * (moved, edited, or a catalog that names another file) is left out; the rest is written, then
-     * an IOException names each file left out.
+     * (moved, edited, or a catalog that names another file) is left out, as is an image whose file
+     * is missing; the rest is written, then an IOException names each file left out.
      *
      * @return how many images were written
      * @throws IOException naming the folder when it is not empty, the file that failed, or the files left out
@@ -149,6 +149,10 @@ public final class ProjectExport {
                 if (expected != null && !Arrays.equals(expected, EmbeddingPipeline.sha256Of(image))) {
                     leftOut.add(image + ": is not the image imported into the project (its SHA-256 differs, or it is gone); "
                             + "left out");
+                    continue;
+                }
+                if (expected == null && !Files.exists(image)) {
+                    leftOut.add(image + ": the file is missing; left out");
                     continue;
                 }
                 String name = image.getFileName().toString();

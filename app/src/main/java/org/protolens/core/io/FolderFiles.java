@@ -74,7 +74,13 @@ public final class FolderFiles {
             if (realRoot == null) {
                 realRoot = root.toRealPath();
             }
-            Path real = a.isSymbolicLink() ? resolved.toRealPath() : realFolder.resolve(resolved.getFileName());
+            Path real;
+            try {
+                real = a.isSymbolicLink() ? resolved.toRealPath() : realFolder.resolve(resolved.getFileName());
+            } catch (NoSuchFileException e) {
+                // a link to nothing
+                return false;
+            }
             if (!real.startsWith(realRoot)) {
                 throw new IOException(file + ": \"" + field + "\" names " + path + ", a link to " + real
                         + " outside " + root + "; only files inside that folder may be named");

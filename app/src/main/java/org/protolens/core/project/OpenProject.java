@@ -136,6 +136,7 @@ public final class OpenProject implements AutoCloseable {
         Thread.ofPlatform().daemon().name("kernel warm-up").start(L2::warmUp);
         Workspace w = Workspace.open(dir);
         List<String> problems = new ArrayList<>();
+        missingFiles(dir, w.missingFiles(), problems);
         EmbeddingCache cache = EmbeddingCache.open(dir.resolve(CACHE_FOLDER),
                 BackboneLoader.fingerprintOf(dir.resolve(w.manifest().backbone())), w.dim());
         ProjectCatalog c = null;
@@ -169,6 +170,20 @@ public final class OpenProject implements AutoCloseable {
             problems.add(dir.resolve(CatalogBackups.FOLDER) + ": " + opened.backupProblem());
         }
         return opened;
+    }
+
+    /** Says which of the project's image files are missing, and what that means (the first 20 named). */
+    private static void missingFiles(Path dir, List<String> missing, List<String> problems) {
+        if (missing.isEmpty()) {
+            return;
+        }
+        problems.add((missing.size() == 1 ? "1 of the project's image files is" : missing.size() + " of the project's image files are")
+                + " missing. Their labels, shots and embeddings are kept: they stay on the map and in the predictions, but their"
+                + " pictures cannot be shown or embedded again until the files are back where project.json names them.");
+        missing.stream().limit(20).forEach(p -> problems.add(dir.resolve(p) + ": the file is missing"));
+        if (missing.size() > 20) {
+            problems.add("\u2026 and " + (missing.size() - 20) + " more");
+        }
     }
 
     /**

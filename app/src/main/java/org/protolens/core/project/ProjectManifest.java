@@ -16,6 +16,7 @@ import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -162,8 +163,24 @@ public record ProjectManifest(String format, int version, String name, String de
         AtomicFiles.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(this) + "\n");
     }
 
-    /** Reads and checks {@code dir/project.json}; a problem is reported with the file and what is wrong. */
+    /**
+     * Reads and checks {@code dir/project.json}; a problem is reported with the file and what is
+     * wrong. Images whose files are not there are no problem here: see {@link #readChecked}.
+     */
     public static ProjectManifest read(Path dir) throws IOException {
+        return readChecked(dir).manifest();
+    }
+
+    /**
+     * A project description, and the paths (as listed, in the list's order) of its images whose
+     * files are not there: moved, deleted, or on a drive that is not mounted. Their embeddings,
+     * labels and shots are in the project, so it opens without them.
+     */
+    public record Checked(ProjectManifest manifest, List<String> missingImages) {
+    }
+
+    /** {@link #read}, with the images whose files are missing. */
+    public static Checked readChecked(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
         if (!Files.exists(file)) {
             throw new IOException(dir + ": not a ProtoLens project (no " + FILE_NAME + ")");
@@ -176,27 +193,30 @@ public record ProjectManifest(String format, int version, String name, String de
         } catch (CharConversionException e) {
             throw new IOException(file + ": not a valid project description (not UTF-8 text: " + e.getMessage() + ")");
         }
-        m.check(file, dir);
-        return m;
+        return new Checked(m, m.check(file, dir));
     }
 
-    private static void checkImage(ImageEntry img, FolderFiles.Inside inside, Set<String> names, Set<String> baseNames, Path file)
+    /** Whether the image's file is there; its path, label and shot flag checked. */
+    private static boolean checkImage(ImageEntry img, FolderFiles.Inside inside, Set<String> names, Set<String> baseNames, Path file)
             throws IOException {
         if (img == null) {
             throw new IOException(file + ": \"images\" holds an empty entry");
         }
-        if (!inside.isFileInside(img.path(), file, "images[].path")) {
-            throw new IOException(file + ": image " + img.path() + " is missing");
+        if (img.path() == null) {
+            throw new IOException(file + ": an image has no \"path\"");
         }
+        boolean there = inside.isFileInside(img.path(), file, "images[].path");
         if (img.label() != null && !names.contains(img.label())) {
             throw new IOException(file + ": image " + img.path() + " is labelled \"" + img.label() + "\", which is no class");
         }
         if (img.shot() && (img.label() == null || baseNames.contains(img.label()))) {
             throw new IOException(file + ": image " + img.path() + " is a shot but not of a novel class");
         }
+        return there;
     }
 
-    private void check(Path file, Path dir) throws IOException {
+    /** Checks everything; returns the paths of the images whose files are not there. */
+    private List<String> check(Path file, Path dir) throws IOException {
         if (!FORMAT.equals(format)) {
             throw new IOException(file + ": \"format\" is " + format + ", expected " + FORMAT);
         }
@@ -240,11 +260,12 @@ public record ProjectManifest(String format, int version, String name, String de
         // the list's order is the one reported
         int block = 4096;
         IOException[] problems = new IOException[(images.size() + block - 1) / block];
+        boolean[] missing = new boolean[images.size()];
         IntStream.range(0, problems.length).parallel().forEach(b -> {
             FolderFiles.Inside inside = new FolderFiles.Inside(dir);
             try {
                 for (int i = b * block; i < Math.min(images.size(), (b + 1) * block); i++) {
-                    checkImage(images.get(i), inside, names, baseNames, file);
+                    missing[i] = !checkImage(images.get(i), inside, names, baseNames, file);
                 }
             } catch (IOException e) {
                 problems[b] = e;
@@ -253,6 +274,12 @@ public record ProjectManifest(String format, int version, String name, String de
         for (IOException problem : problems) {
             if (problem != null) {
                 throw problem;
+            }
+        }
+        List<String> missingImages = new ArrayList<>();
+        for (int i = 0; i < missing.length; i++) {
+            if (missing[i]) {
+                missingImages.add(images.get(i).path());
             }
         }
         int base = baseClasses().size();
@@ -269,6 +296,7 @@ public record ProjectManifest(String format, int version, String name, String de
                 throw new IOException(dir.resolve(embeddings) + ": has " + rows + " rows for " + images.size() + " images");
             }
         }
+        return List.copyOf(missingImages);
     }
 
     public FloatMatrix basePrototypes(Path dir) throws IOException {

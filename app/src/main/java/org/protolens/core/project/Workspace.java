@@ -59,6 +59,8 @@ public final class Workspace {
     /** per image, the classes (by name) the user said it does not belong to; images without any are absent */
     private final Map<Integer, Set<String>> rejected = new HashMap<>();
     private final LivePredictions predictions;
+    /** the project's images whose files were not there when it opened */
+    private final List<String> missingFiles;
     private PrototypeHead head = PrototypeHead.CALIBRATED;
     /** increases with every change but the calibration's: see {@link WorkspaceState#labellingRevision()} */
     private long labelling;
@@ -67,8 +69,9 @@ public final class Workspace {
     /** the last state made: a change of the calibration alone shares its images, classes and labels */
     private WorkspaceState last;
 
-    private Workspace(Path dir, ProjectManifest manifest, FloatMatrix embeddings, FloatMatrix basePrototypes) {
+    private Workspace(Path dir, ProjectManifest manifest, FloatMatrix embeddings, FloatMatrix basePrototypes, List<String> missingFiles) {
         this.dir = dir;
+        this.missingFiles = missingFiles;
         this.manifest = manifest;
         this.dim = embeddings.cols();
         this.n = embeddings.rows();
@@ -242,9 +245,18 @@ public final class Workspace {
         return index;
     }
 
+    /**
+     * The paths (as project.json lists them) of the project's images whose files were not there
+     * when it opened: they keep their embeddings, labels and shots; only their pictures are missing.
+     */
+    public List<String> missingFiles() {
+        return missingFiles;
+    }
+
     /** Opens a project folder whose {@code project.json} stores its images' embeddings. */
     public static Workspace open(Path dir) throws IOException {
-        ProjectManifest m = ProjectManifest.read(dir);
+        ProjectManifest.Checked checked = ProjectManifest.readChecked(dir);
+        ProjectManifest m = checked.manifest();
         FloatMatrix e = m.embeddings(dir);
         if (e == null) {
             throw new IOException(dir.resolve(ProjectManifest.FILE_NAME) + ": stores no embeddings of its images");
@@ -266,7 +278,7 @@ public final class Workspace {
                 throw new IOException(dir.resolve(ProjectManifest.FILE_NAME) + ": novel class \"" + c.name() + "\" has no shots");
             }
         }
-        return new Workspace(dir, m, e, protos);
+        return new Workspace(dir, m, e, protos, checked.missingImages());
     }
 
     /** Mean embedding of class k's shots ({@code shotsOnly}) or of all its labelled images; null for none. */

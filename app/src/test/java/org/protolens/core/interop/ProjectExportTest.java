@@ -170,4 +170,23 @@ class ProjectExportTest {
             assertEquals(w.imageCount() - 1, all.filter(Files::isRegularFile).count(), "every other labelled image is written");
         }
     }
+
+    /** A project image whose file is gone (the project opens without it) is left out by name; the rest is written. */
+    @Test
+    void aProjectImageWhoseFileIsMissingIsLeftOutOfTheFolderExportByName() throws IOException {
+        Path project = TestResources.sampleCopy("fashion-fewshot", dir.resolve("p"));
+        Workspace before = Workspace.open(project);
+        Path gone = before.state().imageFile(5);
+        Files.delete(gone);
+        Workspace w = Workspace.open(project);
+        assertEquals(List.of(before.imagePaths().get(5)), w.missingFiles());
+        Path out = dir.resolve("out");
+        IOException e = assertThrows(IOException.class, () -> ProjectExport.writeLabelFolders(ProjectExport.labelFolders(w.state()),
+                out, false));
+        String said = e.getMessage();
+        assertTrue(said.contains(gone.toAbsolutePath().normalize() + ": the file is missing") && said.contains("1 left out"), said);
+        try (var all = Files.walk(out)) {
+            assertEquals(w.imageCount() - 1, all.filter(Files::isRegularFile).count(), "every other labelled image is written");
+        }
+    }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.protolens.TestResources;
@@ -118,6 +119,54 @@ class OpenProjectTest {
             IOException e = assertThrows(IOException.class, () -> OpenProject.open(p), c.what());
             assertTrue(e.getMessage().contains(p.resolve(ProjectManifest.FILE_NAME).toString()) && e.getMessage().contains(c.field()),
                     c.what() + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aProjectWhoseImageFilesAreGoneOpensWithItsLabelsAndSaysWhichAreMissing() throws IOException {
+        Path p = TestResources.sampleCopy("fashion-fewshot", dir.resolve("moved"));
+        int[] labels;
+        boolean[] shots;
+        int[] predictions;
+        List<String> paths;
+        int shot;
+        try (OpenProject s = OpenProject.open(p)) {
+            Workspace w = s.workspace();
+            labels = IntStream.range(0, w.imageCount()).map(w::label).toArray();
+            shots = new boolean[w.imageCount()];
+            for (int i = 0; i < shots.length; i++) {
+                shots[i] = w.isShot(i);
+            }
+            predictions = w.predictions();
+            paths = w.imagePaths();
+            shot = IntStream.range(0, shots.length).filter(i -> shots[i]).findFirst().orElseThrow();
+            assertTrue(s.problems().isEmpty(), s.problems().toString());
+        }
+        // a labelled image deleted, a shot's file moved away, one left as a link to nothing
+        int labelled = IntStream.range(0, labels.length).filter(i -> labels[i] >= 0 && !shots[i]).findFirst().orElseThrow();
+        int dangling = labels.length - 1;
+        assertEquals(3, IntStream.of(labelled, shot, dangling).distinct().count());
+        Files.delete(p.resolve(paths.get(labelled)));
+        Files.move(p.resolve(paths.get(shot)), dir.resolve("elsewhere.png"));
+        Files.delete(p.resolve(paths.get(dangling)));
+        Files.createSymbolicLink(p.resolve(paths.get(dangling)), p.resolve("images/gone.png"));
+
+        try (OpenProject s = OpenProject.open(p)) {
+            Workspace w = s.workspace();
+            assertArrayEquals(labels, IntStream.range(0, w.imageCount()).map(w::label).toArray(), "every label is kept");
+            assertTrue(w.isShot(shot), "a shot whose file is gone is still a shot");
+            assertArrayEquals(predictions, w.predictions(), "the embeddings are the project's: predictions are unchanged");
+            String said = String.join("\n", s.problems());
+            assertTrue(said.startsWith("3 of the project's image files are missing"), said);
+            for (int i : new int[] {labelled, shot, dangling}) {
+                assertTrue(said.contains(p.resolve(paths.get(i)) + ": the file is missing"), said);
+            }
+            assertEquals(IntStream.of(labelled, shot, dangling).sorted().mapToObj(paths::get).toList(), w.missingFiles());
+        }
+        Files.move(dir.resolve("elsewhere.png"), p.resolve(paths.get(shot)));
+        try (OpenProject s = OpenProject.open(p)) {
+            assertEquals(IntStream.of(labelled, dangling).sorted().mapToObj(paths::get).toList(), s.workspace().missingFiles(),
+                    "a file put back is found");
         }
     }
 
