@@ -147,8 +147,13 @@ public final class L2 {
         return scalarDot16(a, aOffset, b, length);
     }
 
-    /** {@link #dot16} without vector registers: sixteen scalar partial sums, summed as the vector kernel sums them. */
-    static double scalarDot16(double[] a, int aOffset, double[] b, int length) {
+    /**
+     * {@link #dot16} without vector registers: sixteen scalar partial sums, summed as the vector
+     * kernel sums them (the same number). For work of a few thousand short dot products, done once
+     * in a process: there the vector kernel's first calls, before the JIT compiles it, cost more
+     * than its compiled calls save.
+     */
+    public static double scalarDot16(double[] a, int aOffset, double[] b, int length) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         double s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0;
         int i = 0;
