@@ -263,36 +263,79 @@ public final class L2 {
         scalarAddScatter(panel, rows, d, c, from, to);
     }
 
-    /** {@link #addScatter} without vector registers: four panel rows per pass over the lower triangle's rows. */
+    /**
+     * {@link #addScatter} without vector registers: the triangle's rows in blocks of 4 x 4
+     * elements, each block's 16 sums held in registers while the panel's rows are added to them in
+     * order (every element gets the same additions in the same order as one row at a time, so the
+     * same number, and as the vector kernel); the rows of a last range that ends off a multiple of
+     * 4 one element at a time.
+     */
     static void scalarAddScatter(double[] panel, int rows, int d, double[] c, int from, int to) {
-        int i = 0;
-        for (; i + 4 <= rows; i += 4) {
-            int o0 = i * d;
-            int o1 = o0 + d;
-            int o2 = o1 + d;
-            int o3 = o2 + d;
-            for (int j = from; j < to; j++) {
-                double a0 = panel[o0 + j];
-                double a1 = panel[o1 + j];
-                double a2 = panel[o2 + j];
-                double a3 = panel[o3 + j];
-                int base = j * d;
-                for (int k = 0; k <= j; k++) {
-                    c[base + k] = Math.fma(a3, panel[o3 + k], Math.fma(a2, panel[o2 + k],
-                            Math.fma(a1, panel[o1 + k], Math.fma(a0, panel[o0 + k], c[base + k]))));
-                }
+        int j = from;
+        for (; j + 4 <= to; j += 4) {
+            // up to the block on the diagonal, whose elements above it are replaced by their mirror images later
+            for (int k = 0; k <= j; k += 4) {
+                addScatterBlock(panel, rows, d, c, j, k);
             }
         }
-        for (; i < rows; i++) {
-            int o = i * d;
-            for (int j = from; j < to; j++) {
-                double a = panel[o + j];
-                int base = j * d;
-                for (int k = 0; k <= j; k++) {
-                    c[base + k] = Math.fma(a, panel[o + k], c[base + k]);
+        for (; j < to; j++) {
+            int base = j * d;
+            for (int k = 0; k <= j; k++) {
+                double s = c[base + k];
+                for (int i = 0, o = 0; i < rows; i++, o += d) {
+                    s = Math.fma(panel[o + j], panel[o + k], s);
                 }
+                c[base + k] = s;
             }
         }
+    }
+
+    /** Adds the panel's rows to the 4 x 4 elements of c from row j, column k. */
+    private static void addScatterBlock(double[] p, int rows, int d, double[] c, int j, int k) {
+        int c0 = j * d + k;
+        int c1 = c0 + d;
+        int c2 = c1 + d;
+        int c3 = c2 + d;
+        double s00 = c[c0], s01 = c[c0 + 1], s02 = c[c0 + 2], s03 = c[c0 + 3];
+        double s10 = c[c1], s11 = c[c1 + 1], s12 = c[c1 + 2], s13 = c[c1 + 3];
+        double s20 = c[c2], s21 = c[c2 + 1], s22 = c[c2 + 2], s23 = c[c2 + 3];
+        double s30 = c[c3], s31 = c[c3 + 1], s32 = c[c3 + 2], s33 = c[c3 + 3];
+        for (int i = 0, o = 0; i < rows; i++, o += d) {
+            double a0 = p[o + j], a1 = p[o + j + 1], a2 = p[o + j + 2], a3 = p[o + j + 3];
+            double b0 = p[o + k], b1 = p[o + k + 1], b2 = p[o + k + 2], b3 = p[o + k + 3];
+            s00 = Math.fma(a0, b0, s00);
+            s01 = Math.fma(a0, b1, s01);
+            s02 = Math.fma(a0, b2, s02);
+            s03 = Math.fma(a0, b3, s03);
+            s10 = Math.fma(a1, b0, s10);
+            s11 = Math.fma(a1, b1, s11);
+            s12 = Math.fma(a1, b2, s12);
+            s13 = Math.fma(a1, b3, s13);
+            s20 = Math.fma(a2, b0, s20);
+            s21 = Math.fma(a2, b1, s21);
+            s22 = Math.fma(a2, b2, s22);
+            s23 = Math.fma(a2, b3, s23);
+            s30 = Math.fma(a3, b0, s30);
+            s31 = Math.fma(a3, b1, s31);
+            s32 = Math.fma(a3, b2, s32);
+            s33 = Math.fma(a3, b3, s33);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c0 + 2] = s02;
+        c[c0 + 3] = s03;
+        c[c1] = s10;
+        c[c1 + 1] = s11;
+        c[c1 + 2] = s12;
+        c[c1 + 3] = s13;
+        c[c2] = s20;
+        c[c2 + 1] = s21;
+        c[c2 + 2] = s22;
+        c[c2 + 3] = s23;
+        c[c3] = s30;
+        c[c3 + 1] = s31;
+        c[c3 + 2] = s32;
+        c[c3 + 3] = s33;
     }
 
     /** Cosine similarity of two vectors of equal length (0 when either is zero). */
