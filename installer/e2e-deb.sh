@@ -51,7 +51,9 @@ start=$(date +%s%N)
 # as a double click on a project file starts it: with the path of the sample's project.protolens
 project=/opt/protolens/lib/app/sample-projects/cifar10-fewshot/project.protolens
 [ -f $project ] || fail "the sample project is not installed ($project)"
-JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=$home/classes.txt" \
+# org.sqlite.tmpdir names a folder that is not there: the catalog opens only if SQLite's library is
+# loaded from the app-image, as the launcher says, instead of being written to a temporary folder
+JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=$home/classes.txt -Dorg.sqlite.tmpdir=$home/no-such-folder" \
 XDG_DATA_HOME="$home/data" xvfb-run -a -s "-screen 0 1280x800x24" $launcher --screenshot "$home/window.png" $project \
   > "$home/out.txt" 2> "$home/err.txt" || { cat "$home/out.txt" "$home/err.txt" >&2; fail "the installed launcher exited with an error"; }
 wall=$(( ($(date +%s%N) - start) / 1000000 ))
