@@ -148,6 +148,9 @@ class KilledMidWriteTest {
                     cmd.add("-D" + prop + "=" + System.getProperty(prop));
                 }
             }
+            // sqlite-jdbc writes its native library to a temporary folder and deletes it on exit: a killed
+            // editor's copy (1.1 MB) goes with this test's folder instead of staying in the system's
+            cmd.add("-Dorg.sqlite.tmpdir=" + dir);
             cmd.add(KilledMidWriteTest.class.getName());
             cmd.add(log.toString());
             cmd.addAll(List.of(args));
