@@ -1,5 +1,6 @@
 package org.protolens.ui.inspector;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -104,6 +105,10 @@ public final class InspectorViewModel {
                 : Messages.get("inspector.verdict", label < 0 ? 0 : 1, label < 0 ? "" : s.classNames().get(label), s.isShot(i) ? 1 : 0,
                         s.classNames().get(predicted), String.format(Locale.ROOT, "%.3f", sims[predicted]),
                         label < 0 ? 0 : predicted == label ? 1 : 2);
+        if (!Files.isRegularFile(s.imageFile(i))) {
+            // its embedding, label and prediction are the project's; only the picture cannot be shown
+            verdict += "\n" + Messages.get("inspector.fileMissing");
+        }
         List<Integer> order = new ArrayList<>();
         for (int k = 0; k < sims.length; k++) {
             order.add(k);
