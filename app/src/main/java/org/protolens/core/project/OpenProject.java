@@ -62,17 +62,20 @@ public final class OpenProject implements AutoCloseable {
     private final ProjectCatalog catalog;
     private final EmbeddingCache cache;
     private final List<String> problems;
+    /** how many of the problems' first lines say which image files are missing */
+    private final int missingFileLines;
     /** the project's backbone, loaded on first use */
     private Backbone backbone;
     /** when the catalog was last copied (System.nanoTime) */
     private long lastBackup;
     private String backupProblem;
 
-    private OpenProject(Workspace workspace, ProjectCatalog catalog, EmbeddingCache cache, List<String> problems) {
+    private OpenProject(Workspace workspace, ProjectCatalog catalog, EmbeddingCache cache, List<String> problems, int missingFileLines) {
         this.workspace = workspace;
         this.catalog = catalog;
         this.cache = cache;
         this.problems = problems;
+        this.missingFileLines = missingFileLines;
     }
 
     /**
@@ -145,7 +148,7 @@ public final class OpenProject implements AutoCloseable {
             Thread.ofPlatform().daemon().name("kernel warm-up").start(L2::warmUp);
         }
         List<String> problems = new ArrayList<>();
-        missingFiles(dir, w.missingFiles(), problems);
+        int missingFileLines = missingFiles(dir, w.missingFiles(), problems);
         EmbeddingCache cache = EmbeddingCache.open(dir.resolve(CACHE_FOLDER),
                 BackboneLoader.fingerprintOf(dir.resolve(w.manifest().backbone())), w.dim());
         ProjectCatalog c = null;
@@ -174,18 +177,19 @@ public final class OpenProject implements AutoCloseable {
             throw e;
         }
         writeProjectFile(dir);
-        OpenProject opened = new OpenProject(w, c, cache, problems);
+        OpenProject opened = new OpenProject(w, c, cache, problems, missingFileLines);
         if (!opened.backup() && opened.backupProblem() != null) {
             problems.add(dir.resolve(CatalogBackups.FOLDER) + ": " + opened.backupProblem());
         }
         return opened;
     }
 
-    /** Says which of the project's image files are missing, and what that means (the first 20 named). */
-    private static void missingFiles(Path dir, List<String> missing, List<String> problems) {
+    /** Says which of the project's image files are missing, and what that means (the first 20 named); returns the lines added. */
+    private static int missingFiles(Path dir, List<String> missing, List<String> problems) {
         if (missing.isEmpty()) {
-            return;
+            return 0;
         }
+        int before = problems.size();
         problems.add((missing.size() == 1 ? "1 of the project's image files is" : missing.size() + " of the project's image files are")
                 + " missing. Their labels, shots and embeddings are kept: they stay on the map and in the predictions, but their"
                 + " pictures cannot be shown or embedded again until the files are back where project.json names them.");
@@ -193,6 +197,15 @@ public final class OpenProject implements AutoCloseable {
         if (missing.size() > 20) {
             problems.add("\u2026 and " + (missing.size() - 20) + " more");
         }
+        return problems.size() - before;
+    }
+
+    /**
+     * Whether the only problems of this opening are image files of the project that are missing:
+     * nothing of the person's work (labels, classes, imported images) is set aside.
+     */
+    public boolean onlyImageFilesMissing() {
+        return missingFileLines > 0 && problems.size() == missingFileLines;
     }
 
     /**

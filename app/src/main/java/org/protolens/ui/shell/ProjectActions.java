@@ -183,7 +183,9 @@ final class ProjectActions {
         if (!notes.isEmpty()) {
             boolean problem = !opened.notes().isEmpty();
             if (problem) {
-                project.notices().problem(Messages.get("open.problems"), notes);
+                // missing pictures alone are not "could not be restored": every label is there
+                boolean onlyFiles = opened.project().onlyImageFilesMissing() && opened.notes().size() == opened.project().problems().size();
+                project.notices().problem(Messages.get(onlyFiles ? "open.imageFilesMissing" : "open.problems"), notes);
             } else {
                 project.notices().note(Messages.get("open.copiedTitle"), notes);
             }

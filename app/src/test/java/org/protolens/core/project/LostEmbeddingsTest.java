@@ -211,6 +211,7 @@ class LostEmbeddingsTest {
             String said = String.join("\n", s.problems());
             assertTrue(said.contains("8 images are set aside with their labels") && said.contains("“Satchel”"), said);
             assertTrue(said.contains("bag") || said.contains("drop"), "the missing files are named: " + said);
+            assertFalse(s.onlyImageFilesMissing(), "labels are set aside: more than pictures are missing");
             // the person goes on working: edits are saved, what is set aside stays in the catalog
             History h = new History(w);
             h.apply(History.newClass("Tote", new int[] {w.imagesOf(w.classNames().indexOf("Bag")).getLast()}));

@@ -141,6 +141,7 @@ class OpenProjectTest {
             paths = w.imagePaths();
             shot = IntStream.range(0, shots.length).filter(i -> shots[i]).findFirst().orElseThrow();
             assertTrue(s.problems().isEmpty(), s.problems().toString());
+            assertFalse(s.onlyImageFilesMissing());
         }
         // a labelled image deleted, a shot's file moved away, one left as a link to nothing
         int labelled = IntStream.range(0, labels.length).filter(i -> labels[i] >= 0 && !shots[i]).findFirst().orElseThrow();
@@ -158,6 +159,7 @@ class OpenProjectTest {
             assertArrayEquals(predictions, w.predictions(), "the embeddings are the project's: predictions are unchanged");
             String said = String.join("\n", s.problems());
             assertTrue(said.startsWith("3 of the project's image files are missing"), said);
+            assertTrue(s.onlyImageFilesMissing(), "nothing else of the project is missing: " + said);
             for (int i : new int[] {labelled, shot, dangling}) {
                 assertTrue(said.contains(p.resolve(paths.get(i)) + ": the file is missing"), said);
             }
