@@ -511,6 +511,10 @@ public final class OpenProject implements AutoCloseable {
      * @param notes      what could not be restored, each naming the file (empty when all was)
      */
     public record Opened(OpenProject project, Path copiedFrom, MapLayout map, List<String> notes) {
+        /** Whether the notes say only that image files are missing (every label is there). */
+        public boolean onlyImageFilesMissing() {
+            return project.onlyImageFilesMissing() && notes.size() == project.problems().size();
+        }
     }
 
     /**

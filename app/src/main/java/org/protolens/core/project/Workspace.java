@@ -219,21 +219,15 @@ public final class Workspace {
 
     /** The images of each label, in image order (one pass over the images instead of one per class). */
     private static Map<String, int[]> imagesByLabel(String[] labels) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (String label : labels) {
-            if (label != null) {
-                counts.merge(label, 1, Integer::sum);
-            }
-        }
-        Map<String, int[]> images = new HashMap<>();
-        counts.forEach((label, count) -> images.put(label, new int[count]));
-        Map<String, Integer> filled = new HashMap<>();
+        Map<String, IntStream.Builder> images = new HashMap<>();
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] != null) {
-                images.get(labels[i])[filled.merge(labels[i], 1, Integer::sum) - 1] = i;
+                images.computeIfAbsent(labels[i], l -> IntStream.builder()).add(i);
             }
         }
-        return images;
+        Map<String, int[]> out = new HashMap<>();
+        images.forEach((label, b) -> out.put(label, b.build().toArray()));
+        return out;
     }
 
     /** Each class name's index (one look-up per image instead of a search through the names). */

@@ -184,8 +184,7 @@ final class ProjectActions {
             boolean problem = !opened.notes().isEmpty();
             if (problem) {
                 // missing pictures alone are not "could not be restored": every label is there
-                boolean onlyFiles = opened.project().onlyImageFilesMissing() && opened.notes().size() == opened.project().problems().size();
-                project.notices().problem(Messages.get(onlyFiles ? "open.imageFilesMissing" : "open.problems"), notes);
+                project.notices().problem(Messages.get(opened.onlyImageFilesMissing() ? "open.imageFilesMissing" : "open.problems"), notes);
             } else {
                 project.notices().note(Messages.get("open.copiedTitle"), notes);
             }
